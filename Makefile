@@ -1,0 +1,46 @@
+# Coordonare — the two commands: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+# Eventlet warns at every import that it is in maintenance mode (see docs/adr).
+export PYTHONWARNINGS := ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.containers
+
+.PHONY: run test lint bench setup infra stores catalogue verify clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml requirements.lock
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c requirements.lock -e '.[dev]'
+	touch $@
+
+infra:
+	bash deploy/infra.sh
+
+stores: $(VENV)/.installed infra
+	$(BIN)/python deploy/stack.py stores
+
+setup: $(VENV)/.installed infra stores
+
+run: setup
+	$(BIN)/python deploy/stack.py run
+
+test: setup lint
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+bench: setup
+	$(BIN)/python tests/bench/bench_event_log.py
+
+catalogue: $(VENV)/.installed
+	$(BIN)/python -m events.catalogue > docs/events.md
+
+verify: $(VENV)/.installed
+	$(BIN)/coordonare-verify --service $(SERVICE) --store $(STORE)
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -1,0 +1,123 @@
+"""Creates each service's store and runs every service as its own process.
+
+    python deploy/stack.py stores   # create missing databases
+    python deploy/stack.py run      # start all services; Ctrl-C stops them
+
+Each service gets its own PostgreSQL database ``coordonare_<service>`` on
+``PG_ADMIN_URL``'s server (or ``<SERVICE>_STORE_URL`` when set).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    entry: str  # module:Class for `nameko run`
+    port: int  # HTTP: /metrics and /health
+
+    @property
+    def store_url(self) -> str:
+        configured = os.environ.get(f"{self.name.upper()}_STORE_URL")
+        if configured:
+            return configured
+        parts = urlsplit(PG_ADMIN_URL)
+        return urlunsplit(parts._replace(path=f"/coordonare_{self.name}"))
+
+
+SERVICES = [
+    Service("coordination", "services.coordination.service:CoordinationService", 8101),
+]
+
+
+def create_stores() -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(PG_ADMIN_URL)
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        for service in SERVICES:
+            url = urlsplit(service.store_url)
+            if url.scheme.startswith("sqlite"):
+                continue
+            database = url.path.lstrip("/")
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
+            if cur.fetchone():
+                print(f"store: {service.name} -> {database} (exists)")
+            else:
+                cur.execute(f'CREATE DATABASE "{database}"')
+                print(f"store: {service.name} -> {database} (created)")
+    admin.close()
+
+
+def run() -> int:
+    nameko = str(Path(sys.executable).with_name("nameko"))
+    processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    for service in SERVICES:
+        env = os.environ | {
+            "STORE_URL": service.store_url,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
+        }
+        command = [nameko, "run", "--config", "deploy/nameko.yaml", service.entry]
+        processes.append((service, subprocess.Popen(command, cwd=ROOT, env=env)))
+    amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    print("\nCoordonare is starting:")
+    for service, process in processes:
+        print(
+            f"  {service.name:<14} pid {process.pid}  RPC over {amqp}  "
+            f"http://127.0.0.1:{service.port}/health  /metrics"
+        )
+    print(
+        f"  events        exchange {os.environ.get('EVENTS_EXCHANGE', 'coordonare.events')}"
+        " (topic; see docs/events.md)"
+    )
+    print(
+        "  gateway       not built yet (issue 7): call the services over RPC, e.g. `nameko shell`"
+    )
+    print("Press Ctrl-C to stop.\n", flush=True)
+
+    stopping = False
+
+    def stop(*_: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(p.poll() is None for _, p in processes):
+        time.sleep(0.2)
+    for service, process in processes:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)  # nameko stops gracefully
+        elif not stopping:
+            print(f"{service.name} exited with {process.returncode}; stopping the others")
+    deadline = time.monotonic() + 15
+    for _, process in processes:
+        try:
+            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+        except subprocess.TimeoutExpired:
+            process.kill()
+    print("Coordonare stopped.")
+    return 0 if stopping else 1
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "stores":
+        create_stores()
+    elif command == "run":
+        sys.exit(run())
+    else:
+        sys.exit(__doc__)

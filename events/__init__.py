@@ -1,0 +1,8 @@
+"""The event log every Coordonare service stands on.
+
+- ``store``: eventsourcing on SQLAlchemy, every stored event hash-chained;
+- ``relay``: the transactional outbox, store -> RabbitMQ as CloudEvents;
+- ``subscribe``: idempotent, ordered consumption of another service's events;
+- ``contracts``: the JSON Schemas in ``contracts/`` that every message obeys;
+- ``verify``: the auditor's tamper check over a store.
+"""

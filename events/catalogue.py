@@ -1,0 +1,104 @@
+"""Generates ``docs/events.md`` from ``contracts/``: everything an outside
+team needs to subscribe, without reading our code. ``make catalogue``."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from events.config import DEFAULT_EXCHANGE
+from events.contracts import CONTRACTS_DIR, event_schema_path, published_event_types
+
+HEADER = f"""# Coordonare event catalogue
+
+_Generated from `contracts/` by `make catalogue`; do not edit by hand._
+
+## How to subscribe
+
+- **Broker**: RabbitMQ (AMQP 0-9-1). Exchange **`{DEFAULT_EXCHANGE}`**, type
+  `topic`, durable. Declare it (same arguments) and bind your own durable
+  queue to it.
+- **Routing key** = the event `type`, e.g.
+  `ro.coordonare.coordination.StaffRegistered.v1`. Bind
+  `ro.coordonare.coordination.#` for everything of one service, or one type.
+- **Message**: a CloudEvents 1.0 event in *structured JSON mode*: content type
+  `application/cloudevents+json`, persistent, `message_id` = event `id`. The
+  body is the JSON envelope below; `data` follows the type's schema.
+- **Order and duplicates**: events of one service are published in the order
+  they were stored (`position` increases strictly per `source`), so events of
+  one `subject` arrive in order on one queue. Delivery is at-least-once: the
+  same event may arrive again with the same `id` and `position`; record the
+  last `position` per `source` with your effect and skip what you have seen.
+- **Personal data**: events carry ids, codes and categories only. Names,
+  contact data and descriptions stay in the owning service.
+
+Minimal subscriber (Python, `kombu` only):
+
+```python
+import json, kombu
+exchange = kombu.Exchange("{DEFAULT_EXCHANGE}", "topic", durable=True)
+queue = kombu.Queue("my-system.staff", exchange,
+                    routing_key="ro.coordonare.coordination.#", durable=True)
+with kombu.Connection("amqp://guest:guest@127.0.0.1:5672/") as conn:
+    def on_message(message):
+        event = json.loads(message.body)
+        print(event["type"], event["position"], event["data"])
+        message.ack()
+    with conn.Consumer(queue, on_message=on_message):
+        while True:
+            conn.drain_events()
+```
+
+The JSON Schemas are in `contracts/`: `envelope.schema.json` and
+`events/<service>/<Name>.v<N>.schema.json` (draft 2020-12).
+"""
+
+
+def _type_text(schema: dict[str, Any]) -> str:
+    if "enum" in schema:
+        return "one of " + ", ".join(f"`{v}`" for v in schema["enum"])
+    if "const" in schema:
+        return f"`{schema['const']}`"
+    if "oneOf" in schema:
+        return " or ".join(_type_text(s) for s in schema["oneOf"])
+    kind = schema.get("type", "any")
+    kind = " or ".join(kind) if isinstance(kind, list) else kind
+    if kind == "array" and "items" in schema:
+        return f"array of {_type_text(schema['items'])}"
+    extra = schema.get("format") or schema.get("pattern")
+    return f"{kind} ({extra})" if extra else kind
+
+
+def _fields(schema: dict[str, Any]) -> list[str]:
+    required = set(schema.get("required", []))
+    rows = ["| field | type | required | meaning |", "|---|---|---|---|"]
+    for name, prop in schema.get("properties", {}).items():
+        rows.append(
+            f"| `{name}` | {_type_text(prop)} | {'yes' if name in required else 'no'} "
+            f"| {prop.get('description', '')} |"
+        )
+    return rows
+
+
+def render() -> str:
+    envelope = json.loads((CONTRACTS_DIR / "envelope.schema.json").read_text())
+    lines = [HEADER, "## Envelope", "", envelope["description"], "", *_fields(envelope), ""]
+    lines += ["## Event types", ""]
+    for event_type in published_event_types():
+        path = event_schema_path(event_type)
+        schema = json.loads((CONTRACTS_DIR / path).read_text())
+        lines += [
+            f"### `{event_type}`",
+            "",
+            schema.get("description", ""),
+            "",
+            f"Routing key `{event_type}` · schema `contracts/{path}`",
+            "",
+            *_fields(schema),
+            "",
+        ]
+    return "\n".join(lines).rstrip() + "\n"
+
+
+if __name__ == "__main__":
+    print(render(), end="")

@@ -1,0 +1,140 @@
+"""Nameko adapters: the application provider (which also runs the outbox
+relay) and the per-call context (metrics, correlation id, actor)."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from nameko.extensions import DependencyProvider
+from nameko.rpc import Rpc
+from nameko.web.handlers import http
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from werkzeug.wrappers import Response
+
+from events import logs, metrics
+from events.config import Settings
+from events.errors import CoordonareError
+from events.publisher import ConfirmedPublisher
+from events.relay import OutboxRelay, PublicationOf
+from events.store import EventSourcedApplication
+
+log = logging.getLogger(__name__)
+
+# RPC entrypoint whose domain errors are expected outcomes: logged as a
+# warning without traceback, still returned to the caller as the error.
+rpc = partial(Rpc.decorator, expected_exceptions=(CoordonareError,))
+
+
+def make_psycopg_green() -> None:
+    """psycopg2 blocks the eventlet hub unless given a green wait callback."""
+    import eventlet.patcher
+
+    if eventlet.patcher.is_monkey_patched("socket"):
+        from psycogreen.eventlet import patch_psycopg
+
+        patch_psycopg()
+
+
+class Application(DependencyProvider):
+    """Builds the service's eventsourcing application once per container and
+    runs its outbox relay for as long as the container runs."""
+
+    def __init__(
+        self,
+        factory: Callable[[str], EventSourcedApplication],
+        publication_of: PublicationOf,
+    ) -> None:
+        self.factory, self.publication_of = factory, publication_of
+        self.app: EventSourcedApplication | None = None
+        self.relay: OutboxRelay | None = None
+
+    def setup(self) -> None:
+        make_psycopg_green()
+        service = self.container.service_name
+        settings = Settings.from_env(service)
+        self.app = self.factory(settings.store_url)
+        self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
+        self.relay = OutboxRelay(
+            service,
+            self.app,
+            self.publication_of,
+            ConfirmedPublisher(
+                settings.amqp_uri, settings.exchange, app_id=f"coordonare.{service}"
+            ),
+            batch=settings.relay_batch,
+            poll_seconds=settings.relay_poll_seconds,
+        )
+
+    def start(self) -> None:
+        assert self.relay is not None
+        self._relay_thread = self.container.spawn_managed_thread(
+            self.relay.run, identifier=f"{self.container.service_name}.relay"
+        )
+
+    def stop(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+            self._relay_thread.wait()
+        if self.app is not None:
+            self.app.close()
+
+    def kill(self) -> None:
+        if self.relay is not None:
+            self.relay.stop()
+
+    def get_dependency(self, worker_ctx: Any) -> EventSourcedApplication:
+        assert self.app is not None
+        return self.app
+
+
+class CallContext(DependencyProvider):
+    """Per call: correlation id (taken from the caller or created), command
+    metrics by name and outcome, and the id in every log line."""
+
+    def get_dependency(self, worker_ctx: Any) -> str:
+        # nameko injects dependencies before worker_setup, so the id is made here
+        cid = worker_ctx.context_data.get("correlation_id") or str(uuid.uuid4())
+        worker_ctx.context_data["correlation_id"] = cid  # propagates to onward RPC
+        logs.correlation_id.set(cid)
+        return cid
+
+    def worker_setup(self, worker_ctx: Any) -> None:
+        worker_ctx.data_started = time.perf_counter()
+
+    def worker_result(self, worker_ctx: Any, result: Any = None, exc_info: Any = None) -> None:
+        service = self.container.service_name
+        command = worker_ctx.entrypoint.method_name
+        outcome = "ok" if exc_info is None else getattr(exc_info[1], "code", "internal_error")
+        metrics.commands.labels(service, command, outcome).inc()
+        metrics.command_seconds.labels(service, command).observe(
+            time.perf_counter() - worker_ctx.data_started
+        )
+        if exc_info is not None and outcome == "internal_error":
+            log.error("%s.%s failed", service, command, exc_info=exc_info)
+
+
+class ObservedService:
+    """Base for every service: ``GET /metrics`` (Prometheus) and
+    ``GET /health`` (store reachable, relay lag) on ``WEB_SERVER_ADDRESS``."""
+
+    app: EventSourcedApplication
+
+    @http("GET", "/metrics")
+    def metrics(self, request: Any) -> Response:
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    @http("GET", "/health")
+    def health(self, request: Any) -> Response:
+        try:
+            head = self.app.chained_recorder.max_notification_id() or 0
+        except Exception as exc:
+            body = {"status": "unavailable", "store": f"unreachable: {exc.__class__.__name__}"}
+            return Response(json.dumps(body), status=503, mimetype="application/json")
+        body = {"status": "ok", "stored": head}
+        return Response(json.dumps(body), mimetype="application/json")

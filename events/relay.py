@@ -1,0 +1,135 @@
+"""The outbox relay (DESIGN §5 "Out to AMQP").
+
+Reads the application's notification log from the last published position,
+maps each stored event to its published contract, publishes the batch with
+confirms and only then advances the durable position. Broker down: the batch
+is retried with backoff, from the same position, so nothing is lost or
+reordered; a crash between confirm and advance re-publishes the same events
+with the same ids, which consumers de-duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from eventsourcing.persistence import Notification
+
+from events import cloudevent, faults, metrics
+from events.outbox import LeaderLock, PositionStore
+from events.publisher import ConfirmedPublisher, OutgoingMessage
+from events.store import EventSourcedApplication
+
+log = logging.getLogger(__name__)
+
+PublicationOf = Callable[[Any], cloudevent.Publication | None]
+
+
+class OutboxRelay:
+    def __init__(
+        self,
+        service: str,
+        app: EventSourcedApplication,
+        publication_of: PublicationOf,
+        publisher: ConfirmedPublisher,
+        batch: int = 500,
+        poll_seconds: float = 1.0,
+    ) -> None:
+        self.service, self.app, self.publication_of = service, app, publication_of
+        self.publisher, self.batch, self.poll_seconds = publisher, batch, poll_seconds
+        engine = app.chained_recorder.datastore.engine
+        assert engine is not None
+        self.positions = PositionStore(engine, f"{service}.bus")
+        self.leader = LeaderLock(engine, f"coordonare.relay.{service}")
+        self.position = self.positions.load()
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._backoff = 0.0
+        app.on_stored(lambda *_: self._wakeup.set())
+
+    def run(self) -> None:
+        """Loop until ``stop()``; every failure is logged and retried."""
+        log.info("relay %s starting at position %d", self.service, self.position)
+        while not self._stopping.is_set():
+            try:
+                if not self.leader.held():
+                    self._sleep(self.poll_seconds)
+                    continue
+                if self.step() == 0:
+                    self._update_lag()
+                    self._wait_for_events()
+                self._backoff = 0.0
+            except Exception as exc:
+                self._backoff = min(max(self._backoff * 2, 0.2), 5.0)
+                metrics.relay_failures.labels(self.service).inc()
+                log.warning(
+                    "relay %s: publishing failed at position %d, retrying in %.1fs: %s",
+                    self.service,
+                    self.position,
+                    self._backoff,
+                    exc,
+                )
+                self._sleep(self._backoff)
+        self.publisher.close()
+        self.leader.release()
+
+    def step(self) -> int:
+        """Publish the next batch; returns how many stored events it covered."""
+        notifications = self.app.chained_recorder.select_notifications(
+            start=self.position, limit=self.batch, inclusive_of_start=False
+        )
+        if not notifications:
+            return 0
+        messages = [m for m in map(self._message, notifications) if m is not None]
+        faults.point("relay.before_publish")
+        self.publisher.publish(messages)
+        faults.point("relay.after_confirm")
+        self.position = notifications[-1].id
+        self.positions.advance(self.position)
+        metrics.events_published.labels(self.service).inc(len(messages))
+        metrics.relay_position.labels(self.service).set(self.position)
+        return len(notifications)
+
+    def stop(self) -> None:
+        self._stopping.set()
+        self._wakeup.set()
+
+    def _message(self, notification: Notification) -> OutgoingMessage | None:
+        domain_event = self.app.mapper.to_domain_event(notification)
+        publication = self.publication_of(domain_event)
+        if publication is None:  # internal bookkeeping, not part of the contract
+            return None
+        origin = cloudevent.Origin(
+            service=self.service,
+            position=notification.id,
+            originator_id=domain_event.originator_id,
+            originator_version=domain_event.originator_version,
+            time=domain_event.timestamp,
+            actor=getattr(domain_event, "actor_id", "system"),
+            actor_role=getattr(domain_event, "actor_role", "system"),
+            correlation_id=getattr(domain_event, "correlation_id", ""),
+        )
+        event = cloudevent.build(origin, publication)
+        return OutgoingMessage(
+            routing_key=event.get_type(),
+            body=cloudevent.serialize(event),
+            message_id=event.get_id(),
+            content_type=cloudevent.CONTENT_TYPE,
+            headers={"cloudEvents:type": event.get_type(), "cloudEvents:position": notification.id},
+        )
+
+    def _update_lag(self) -> None:
+        head = self.app.chained_recorder.max_notification_id() or 0
+        metrics.relay_lag.labels(self.service).set(max(head - self.position, 0))
+
+    def _wait_for_events(self) -> None:
+        self._wakeup.wait(self.poll_seconds)
+        self._wakeup.clear()
+
+    def _sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self._stopping.is_set() and time.monotonic() < deadline:
+            self._stopping.wait(min(0.1, seconds))

@@ -1,0 +1,179 @@
+"""Event store: ``eventsourcing`` on SQLAlchemy (psycopg2, or SQLite for an
+embedded run), with two additions the library does not have:
+
+- every stored event carries ``chain_hash`` (see ``events.chain``), computed
+  while the table is locked so the chain follows notification order;
+- tracking (what a consumer already processed) is checked under that same
+  lock, so two deliveries of one message can never both take effect.
+
+Selected by ``PERSISTENCE_MODULE=events.store:ChainedFactory`` (``store_env``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
+from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
+from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
+from eventsourcing_sqlalchemy.models import StoredEventRecord
+from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
+from sqlalchemy import Column, LargeBinary, select
+from sqlalchemy.orm import Session
+
+from events.chain import GENESIS, ChainRow, chain_hash
+
+
+class ChainedStoredEventRecord(StoredEventRecord):
+    __abstract__ = True
+    chain_hash = Column(LargeBinary(), nullable=True)
+
+
+class ChainedDatastore(SQLAlchemyDatastore):
+    base_stored_event_record_cls = ChainedStoredEventRecord
+
+
+class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
+    """Application recorder with tracking and a hash chain."""
+
+    def _insert_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        # Lock first: the tracking check and the chain head must both be read
+        # by exactly one writer at a time (the library checks tracking outside
+        # the transaction, which lets a concurrent duplicate through).
+        self._lock_table(session)
+        tracking: Tracking | None = kwargs.get("tracking")
+        if tracking is not None:
+            self._insert_tracking_locked(session, tracking)
+
+    def _insert_tracking_locked(self, session: Session, tracking: Tracking) -> None:
+        record_cls = self.tracking_record_cls
+        existing = (
+            session.query(record_cls)
+            .filter_by(application_name=tracking.application_name)
+            .with_for_update()
+            .first()
+        )
+        if existing is None:
+            session.add(
+                record_cls(
+                    application_name=tracking.application_name,
+                    notification_id=tracking.notification_id,
+                )
+            )
+        elif existing.notification_id >= tracking.notification_id:
+            raise IntegrityError(
+                f"already processed {tracking.application_name}#{tracking.notification_id}"
+            )
+        else:
+            existing.notification_id = tracking.notification_id
+
+    def _insert_stored_events(
+        self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int]:
+        self._lock_table(session)
+        previous = self._chain_head(session)
+        records = []
+        for e in stored_events:
+            previous = chain_hash(previous, e.originator_id, e.originator_version, e.topic, e.state)
+            records.append(
+                self.events_record_cls(
+                    originator_id=e.originator_id,
+                    originator_version=e.originator_version,
+                    topic=e.topic,
+                    state=e.state,
+                    chain_hash=previous,
+                )
+            )
+        session.add_all(records)
+        session.flush()  # the autoincremented notification ids, now
+        self._notify_channel(session)
+        return [r.id for r in records]
+
+    def _chain_head(self, session: Session) -> bytes:
+        cls = self.events_record_cls
+        head = session.execute(select(cls.chain_hash).order_by(cls.id.desc()).limit(1)).scalar()
+        return head if head is not None else GENESIS
+
+    def chain_rows(self, batch: int = 10_000) -> Iterator[ChainRow]:
+        """Every stored event in notification order, read in keyset pages so a
+        store of any size is walked in constant memory."""
+        table = self.events_record_cls.__table__
+        query = select(
+            table.c.id,
+            table.c.originator_id,
+            table.c.originator_version,
+            table.c.topic,
+            table.c.state,
+            table.c.chain_hash,
+        ).order_by(table.c.id)
+        last = 0
+        assert self.datastore.engine is not None
+        while True:
+            with self.datastore.engine.connect() as conn:
+                rows = conn.execute(query.where(table.c.id > last).limit(batch)).all()
+            for r in rows:
+                yield ChainRow(
+                    r[0], r[1], r[2], r[3], bytes(r[4]), None if r[5] is None else bytes(r[5])
+                )
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+
+class ChainedFactory(SQLAlchemyFactory):
+    datastore_class = ChainedDatastore
+    process_recorder_class = ChainedProcessRecorder
+
+
+def store_env(store_url: str) -> dict[str, str]:
+    """The eventsourcing environment for a store URL."""
+    return {
+        "PERSISTENCE_MODULE": "events.store:ChainedFactory",
+        "SQLALCHEMY_URL": store_url,
+        "CREATE_TABLE": "y",
+        "AGGREGATE_CACHE_MAXSIZE": "2000",
+    }
+
+
+class EventSourcedApplication(Application):
+    """Base of every service's application: hash-chained store with tracking,
+    and a hook that tells the outbox relay the moment something was stored."""
+
+    def __init__(self, store_url: str) -> None:
+        super().__init__(env=store_env(store_url))
+        self._stored_listeners: list[Callable[[int, int], None]] = []
+
+    def construct_recorder(self) -> ChainedProcessRecorder:  # type: ignore[override]
+        return self.factory.process_recorder()  # type: ignore[return-value]
+
+    @property
+    def chained_recorder(self) -> ChainedProcessRecorder:
+        assert isinstance(self.recorder, ChainedProcessRecorder)
+        return self.recorder
+
+    def on_stored(self, listener: Callable[[int, int], None]) -> None:
+        """``listener(last_notification_id, count)`` runs after every save."""
+        self._stored_listeners.append(listener)
+
+    def save_processed(self, tracking: Tracking, *aggregates: Any) -> None:
+        """Store the effect of a consumed event together with its position, in
+        one transaction: a redelivery raises ``IntegrityError`` instead of
+        acting twice. With no aggregates, records the position alone."""
+        processing = ProcessingEvent(tracking=tracking)
+        processing.collect_events(*aggregates)
+        self._notify(self._record(processing))
+
+    def has_processed(self, tracking: Tracking) -> bool:
+        return self.chained_recorder.has_tracking_id(
+            tracking.application_name, tracking.notification_id
+        )
+
+    def _notify(self, recordings: list[Any]) -> None:
+        if recordings:
+            last = max(r.notification.id for r in recordings)
+            for listener in self._stored_listeners:
+                listener(last, len(recordings))

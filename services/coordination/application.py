@@ -1,0 +1,168 @@
+"""The coordination application: load, change, save; queries return plain
+data. Every rule lives on the aggregates in ``domain.py``."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from events.actor import Actor
+from events.store import EventSourcedApplication
+from services.coordination.domain import (
+    Municipality,
+    MunicipalityAlreadyRegistered,
+    RnasrCodeAlreadyRegistered,
+    RnasrCodeClaim,
+    StaffAlreadyRegistered,
+    StaffMember,
+    UnknownMunicipality,
+    UnknownStaff,
+    municipality_id,
+    rnasr_claim_id,
+    staff_id,
+)
+from services.coordination.projections import RegistryView
+
+
+class CoordinationApplication(EventSourcedApplication):
+    name = "coordination"
+
+    def __init__(self, store_url: str) -> None:
+        super().__init__(store_url)
+        self.registry = RegistryView(self)
+
+    # -- commands ------------------------------------------------------------
+    def register_municipality(
+        self, actor: Actor, siruta: str, name: str, county: str
+    ) -> dict[str, Any]:
+        municipality = Municipality.register(actor, siruta, name, county)
+        if self._exists(municipality.id):
+            raise MunicipalityAlreadyRegistered(
+                f"municipality with SIRUTA {siruta} is already registered", siruta=siruta
+            )
+        try:
+            self.save(municipality)
+        except IntegrityError as exc:  # registered by a concurrent request
+            raise MunicipalityAlreadyRegistered(
+                f"municipality with SIRUTA {siruta} is already registered", siruta=siruta
+            ) from exc
+        return municipality_view(municipality)
+
+    def register_staff(self, actor: Actor, **profile: Any) -> dict[str, Any]:
+        staff = StaffMember.register(actor, **profile)
+        if staff.municipality is not None:
+            self.get_municipality(staff.municipality)
+        if self._exists(staff.id):
+            raise StaffAlreadyRegistered(
+                f"{staff.email} is already registered", staff_id=str(staff.id)
+            )
+        claim = None
+        if staff.rnasr_code is not None:
+            if self._exists(rnasr_claim_id(staff.rnasr_code)):
+                raise RnasrCodeAlreadyRegistered(
+                    f"RNASR code {staff.rnasr_code} belongs to another social worker",
+                    rnasr_code=staff.rnasr_code,
+                )
+            claim = RnasrCodeClaim.claim(actor, staff)
+        try:
+            self.save(staff, claim)
+        except IntegrityError as exc:
+            raise StaffAlreadyRegistered(
+                f"{staff.email} or RNASR code {staff.rnasr_code} was registered concurrently",
+                staff_id=str(staff.id),
+            ) from exc
+        return staff_view(staff)
+
+    def change_experience(
+        self, actor: Actor, staff_id: UUID, experience_domains: list[str]
+    ) -> dict[str, Any]:
+        staff = self._staff(staff_id)
+        staff.change_experience(actor, experience_domains)
+        self.save(staff)
+        return staff_view(staff)
+
+    def change_categories(
+        self, actor: Actor, staff_id: UUID, beneficiary_categories: list[str]
+    ) -> dict[str, Any]:
+        staff = self._staff(staff_id)
+        staff.change_categories(actor, beneficiary_categories)
+        self.save(staff)
+        return staff_view(staff)
+
+    def record_departure(
+        self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
+    ) -> dict[str, Any]:
+        staff = self._staff(staff_id)
+        staff.record_departure(actor, reason, note)
+        self.save(staff)
+        return staff_view(staff)
+
+    # -- queries -------------------------------------------------------------
+    def get_municipality(self, siruta: str) -> dict[str, Any]:
+        try:
+            municipality = self.repository.get(municipality_id(siruta))
+        except AggregateNotFoundError:
+            raise UnknownMunicipality(
+                f"no municipality with SIRUTA {siruta}", siruta=siruta
+            ) from None
+        return municipality_view(municipality)
+
+    def list_municipalities(self) -> list[dict[str, Any]]:
+        self.registry.catch_up()
+        return sorted(self.registry.municipalities.values(), key=lambda m: m["name"])
+
+    def get_staff(self, staff_id: UUID) -> dict[str, Any]:
+        return staff_view(self._staff(staff_id))
+
+    def find_staff_by_email(self, email: str) -> dict[str, Any]:
+        return staff_view(self._staff(staff_id(email)))
+
+    def list_staff(
+        self, municipality: str | None = None, role: str | None = None, active: bool = True
+    ) -> list[dict[str, Any]]:
+        self.registry.catch_up()
+        return sorted(
+            (
+                s
+                for s in self.registry.staff.values()
+                if (municipality is None or s["municipality"] == municipality)
+                and (role is None or s["role"] == role)
+                and s["active"] == active
+            ),
+            key=lambda s: s["full_name"],
+        )
+
+    # -- helpers -------------------------------------------------------------
+    def _staff(self, id_: UUID) -> StaffMember:
+        try:
+            staff = self.repository.get(id_)
+        except AggregateNotFoundError:
+            raise UnknownStaff(f"no staff member {id_}", staff_id=str(id_)) from None
+        if not isinstance(staff, StaffMember):
+            raise UnknownStaff(f"no staff member {id_}", staff_id=str(id_))
+        return staff
+
+    def _exists(self, id_: UUID) -> bool:
+        return bool(self.recorder.select_events(id_, limit=1))
+
+
+def municipality_view(m: Municipality) -> dict[str, Any]:
+    return {"siruta": m.siruta, "name": m.name, "county": m.county}
+
+
+def staff_view(s: StaffMember) -> dict[str, Any]:
+    return {
+        "staff_id": str(s.id),
+        "email": s.email,
+        "full_name": s.full_name,
+        "role": s.role,
+        "municipality": s.municipality,
+        "rnasr_code": s.rnasr_code,
+        "experience_domains": list(s.experience_domains),
+        "beneficiary_categories": list(s.beneficiary_categories),
+        "active": s.active,
+        "version": s.version,
+    }

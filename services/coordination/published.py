@@ -1,0 +1,49 @@
+"""What the coordination service publishes: each stored event mapped to its
+contract in ``contracts/events/coordination/``. Ids, codes and categories
+only — staff names and e-mail addresses stay in the store (DESIGN §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.cloudevent import Publication
+from services.coordination.domain import Municipality, RnasrCodeClaim, StaffMember
+
+
+def publication_of(event: Any) -> Publication | None:
+    staff_id = str(event.originator_id)
+    match event:
+        case Municipality.Registered():
+            return Publication(
+                "MunicipalityRegistered",
+                {"siruta": event.siruta, "name": event.name, "county": event.county},
+                municipality=event.siruta,
+            )
+        case StaffMember.Registered():
+            return Publication(
+                "StaffRegistered",
+                {
+                    "staff_id": staff_id,
+                    "role": event.role,
+                    "municipality": event.municipality,
+                    "rnasr_code": event.rnasr_code,
+                    "experience_domains": event.experience_domains,
+                    "beneficiary_categories": event.beneficiary_categories,
+                },
+                municipality=event.municipality,
+            )
+        case StaffMember.ExperienceChanged():
+            return Publication(
+                "StaffExperienceChanged",
+                {"staff_id": staff_id, "experience_domains": event.experience_domains},
+            )
+        case StaffMember.CategoriesChanged():
+            return Publication(
+                "StaffCategoriesChanged",
+                {"staff_id": staff_id, "beneficiary_categories": event.beneficiary_categories},
+            )
+        case StaffMember.Departed():
+            return Publication("StaffDeparted", {"staff_id": staff_id, "reason": event.reason})
+        case RnasrCodeClaim.Claimed():
+            return None  # uniqueness index; StaffRegistered carries the code
+    raise LookupError(f"no published contract for stored event {type(event).__qualname__}")

@@ -1,0 +1,93 @@
+"""Nameko adapter of the coordination service: each entrypoint validates its
+input against ``contracts/commands``, makes one application call and returns
+plain data. Errors are ``events.errors`` subclasses with stable codes."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from events.actor import Actor
+from events.contracts import check_actor, check_command
+from events.errors import InvalidCommand
+from events.nameko import Application, CallContext, ObservedService, rpc
+from services.coordination.application import CoordinationApplication
+from services.coordination.published import publication_of
+
+SERVICE = "coordination"
+
+
+class CoordinationService(ObservedService):
+    name = SERVICE
+
+    app: CoordinationApplication = Application(CoordinationApplication, publication_of)
+    correlation_id: str = CallContext()
+
+    # -- registry commands ---------------------------------------------------
+    @rpc
+    def register_municipality(self, actor: dict, command: dict) -> dict:
+        c = self._command("register_municipality", command)
+        return self.app.register_municipality(self._actor(actor), **c)
+
+    @rpc
+    def register_staff(self, actor: dict, command: dict) -> dict:
+        c = self._command("register_staff", command)
+        return self.app.register_staff(self._actor(actor), **c)
+
+    @rpc
+    def change_experience(self, actor: dict, command: dict) -> dict:
+        c = self._command("change_experience", command)
+        return self.app.change_experience(
+            self._actor(actor), UUID(c["staff_id"]), c["experience_domains"]
+        )
+
+    @rpc
+    def change_categories(self, actor: dict, command: dict) -> dict:
+        c = self._command("change_categories", command)
+        return self.app.change_categories(
+            self._actor(actor), UUID(c["staff_id"]), c["beneficiary_categories"]
+        )
+
+    @rpc
+    def record_departure(self, actor: dict, command: dict) -> dict:
+        c = self._command("record_departure", command)
+        return self.app.record_departure(
+            self._actor(actor), UUID(c["staff_id"]), c["reason"], c.get("note", "")
+        )
+
+    # -- registry queries (any authenticated staff member) ------------------
+    @rpc
+    def get_municipality(self, actor: dict, siruta: str) -> dict:
+        self._actor(actor)
+        return self.app.get_municipality(str(siruta))
+
+    @rpc
+    def list_municipalities(self, actor: dict) -> list[dict]:
+        self._actor(actor)
+        return self.app.list_municipalities()
+
+    @rpc
+    def get_staff(self, actor: dict, staff_id: str) -> dict:
+        self._actor(actor)
+        return self.app.get_staff(self._uuid(staff_id))
+
+    @rpc
+    def list_staff(
+        self, actor: dict, municipality: str | None = None, role: str | None = None
+    ) -> list[dict]:
+        self._actor(actor)
+        return self.app.list_staff(municipality=municipality, role=role)
+
+    # -- helpers --------------------------------------------------------------
+    def _actor(self, actor: Any) -> Actor:
+        return Actor.from_dict(check_actor(actor), self.correlation_id)
+
+    def _command(self, name: str, command: Any) -> dict:
+        return check_command(SERVICE, name, command)
+
+    @staticmethod
+    def _uuid(value: Any) -> UUID:
+        try:
+            return UUID(str(value))
+        except ValueError:
+            raise InvalidCommand(f"{value!r} is not an id", field="staff_id") from None

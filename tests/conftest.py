@@ -1,0 +1,67 @@
+"""Shared fixtures. Integration tests use the real RabbitMQ and PostgreSQL
+(started by `make test` through deploy/infra.sh); each test gets its own
+database and vhost and removes them afterwards, so runs never disturb each
+other."""
+
+import eventlet
+
+# nameko services run on eventlet; patch before anything opens a socket.
+eventlet.monkey_patch()
+
+import os  # noqa: E402
+import subprocess  # noqa: E402
+import uuid  # noqa: E402
+from collections.abc import Callable, Iterator  # noqa: E402
+from urllib.parse import urlsplit, urlunsplit  # noqa: E402
+
+import psycopg2  # noqa: E402
+import pytest  # noqa: E402
+
+from events.nameko import make_psycopg_green  # noqa: E402
+
+make_psycopg_green()
+
+PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_BASE = os.environ.get("TEST_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
+
+
+def _admin(sql: str, *args: object) -> None:
+    conn = psycopg2.connect(PG_ADMIN_URL)
+    conn.autocommit = True
+    with conn.cursor() as cur:
+        cur.execute(sql, args)
+    conn.close()
+
+
+@pytest.fixture
+def make_store() -> Iterator[Callable[[], str]]:
+    """Creates fresh PostgreSQL databases; drops them after the test."""
+    created: list[str] = []
+
+    def make() -> str:
+        name = f"coordonare_test_{uuid.uuid4().hex[:12]}"
+        _admin(f'CREATE DATABASE "{name}"')
+        created.append(name)
+        return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{name}"))
+
+    yield make
+    for name in created:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture
+def store_url(make_store: Callable[[], str]) -> str:
+    return make_store()
+
+
+@pytest.fixture
+def amqp_uri() -> Iterator[str]:
+    """A vhost of the test's own on the real broker."""
+    vhost = f"coordonare-test-{uuid.uuid4().hex[:12]}"
+    subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
+    subprocess.run(
+        ["rabbitmqctl", "-q", "set_permissions", "-p", vhost, "guest", ".*", ".*", ".*"],
+        check=True,
+    )
+    yield f"{AMQP_BASE}/{vhost}"
+    subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=True)

@@ -1,0 +1,147 @@
+"""The published contract is complete, consistent and documented."""
+
+import inspect
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+
+from events import cloudevent, contracts
+from events.actor import ROLES, Actor, AuditedAggregate
+from events.catalogue import render
+from events.errors import InvalidCommand
+from services.coordination import domain
+from services.coordination.published import publication_of
+
+ADMIN = Actor("admin", "county_admin")
+
+
+def stored_event_classes():
+    for _, aggregate in inspect.getmembers(domain, inspect.isclass):
+        if issubclass(aggregate, AuditedAggregate) and aggregate is not AuditedAggregate:
+            for _, member in inspect.getmembers(aggregate, inspect.isclass):
+                # eventsourcing derives generic Event/Created classes per aggregate
+                if (
+                    issubclass(member, AuditedAggregate.Event)
+                    and member.__qualname__.startswith(aggregate.__name__ + ".")
+                    and member.__name__ not in ("Event", "Created")
+                ):
+                    yield member
+
+
+def sample_events():
+    m = domain.Municipality.register(ADMIN, "54975", "Cluj-Napoca", "Cluj")
+    sw = domain.StaffMember.register(
+        ADMIN,
+        email="a@b.ro",
+        full_name="Ana",
+        role="social_worker",
+        rnasr_code="AS1",
+        experience_domains=["poverty"],
+    )
+    claim = domain.RnasrCodeClaim.claim(ADMIN, sw)
+    sw.change_experience(ADMIN, ["old_age"])
+    tech = domain.StaffMember.register(
+        ADMIN,
+        email="t@b.ro",
+        full_name="Ion",
+        role="technician",
+        municipality="54975",
+        beneficiary_categories=["poverty"],
+    )
+    tech.change_categories(ADMIN, ["pregnancy"])
+    tech.record_departure(ADMIN, "licensed_social_worker")
+    return [
+        *m.collect_events(),
+        *sw.collect_events(),
+        *claim.collect_events(),
+        *tech.collect_events(),
+    ]
+
+
+def test_every_stored_event_class_is_exercised_here():
+    assert {type(e) for e in sample_events()} == set(stored_event_classes())
+
+
+def test_every_published_event_matches_its_schema():
+    published = 0
+    for position, event in enumerate(sample_events(), start=1):
+        publication = publication_of(event)
+        if publication is None:
+            continue
+        origin = cloudevent.Origin(
+            "coordination",
+            position,
+            event.originator_id,
+            event.originator_version,
+            event.timestamp,
+            event.actor_id,
+            event.actor_role,
+            "c",
+        )
+        body = cloudevent.serialize(cloudevent.build(origin, publication))
+        contracts.check_published(json.loads(body))
+        published += 1
+    assert published == 6
+
+
+def test_staff_events_on_the_bus_carry_no_names_or_contact_data():
+    for event in sample_events():
+        publication = publication_of(event)
+        if publication is not None:
+            text = json.dumps(publication.data)
+            assert "Ana" not in text and "@" not in text
+
+
+def test_a_contract_violation_is_reported():
+    with pytest.raises(contracts.ContractViolation, match="data"):
+        contracts.check_published(
+            {
+                "specversion": "1.0",
+                "id": str(uuid4()),
+                "source": "/coordonare/coordination",
+                "type": "ro.coordonare.coordination.StaffDeparted.v1",
+                "subject": "x",
+                "time": datetime.now(UTC).isoformat(),
+                "datacontenttype": "application/json",
+                "position": 1,
+                "actor": "a",
+                "actorrole": "county_admin",
+                "data": {"staff_id": str(uuid4()), "reason": "bored"},
+            }
+        )
+
+
+def test_command_schemas_speak_the_domain_vocabulary():
+    schema = json.loads(
+        (contracts.CONTRACTS_DIR / "commands/coordination/register_staff.schema.json").read_text()
+    )
+    assert schema["properties"]["role"]["enum"] == list(ROLES)
+    assert schema["properties"]["experience_domains"]["items"]["enum"] == list(domain.CATEGORIES)
+    departure = json.loads(
+        (contracts.CONTRACTS_DIR / "commands/coordination/record_departure.schema.json").read_text()
+    )
+    assert departure["properties"]["reason"]["enum"] == list(domain.DEPARTURE_REASONS)
+
+
+def test_malformed_commands_name_the_field():
+    with pytest.raises(InvalidCommand) as refused:
+        contracts.check_command(
+            "coordination", "register_municipality", {"siruta": "54975", "name": "X"}
+        )
+    assert "county" in str(refused.value)
+    with pytest.raises(InvalidCommand, match="'color' was unexpected"):
+        contracts.check_command(
+            "coordination",
+            "register_municipality",
+            {"siruta": "54975", "name": "X", "county": "Cluj", "color": "red"},
+        )
+
+
+def test_the_catalogue_is_generated_from_the_contracts():
+    committed = (Path(__file__).parents[2] / "docs" / "events.md").read_text()
+    assert committed == render(), "docs/events.md is stale: run `make catalogue`"
+    for event_type in contracts.published_event_types():
+        assert f"`{event_type}`" in committed

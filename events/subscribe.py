@@ -200,7 +200,8 @@ class Subscription(Entrypoint):
             if isinstance(dependency, Application):
                 return dependency.app
         raise RuntimeError(
-            f"{self.container.service_name} subscribes to events but has no events.nameko.Application"
+            f"{self.container.service_name} subscribes to events "
+            "but has no events.nameko.Application"
         )
 
 

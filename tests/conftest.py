@@ -54,9 +54,10 @@ def store_url(make_store: Callable[[], str]) -> str:
     return make_store()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def amqp_uri() -> Iterator[str]:
-    """A vhost of the test's own on the real broker."""
+    """A vhost of the test module's own on the real broker (rabbitmqctl takes
+    a second a call, so one per module rather than per test)."""
     vhost = f"coordonare-test-{uuid.uuid4().hex[:12]}"
     subprocess.run(["rabbitmqctl", "-q", "add_vhost", vhost], check=True)
     subprocess.run(

@@ -1,0 +1,118 @@
+"""SIGKILL between storing and publishing: after a restart nothing stored is
+missing on the bus, and a consumer that gets an event twice applies it once."""
+
+import signal
+import time
+
+import pytest
+from nameko.containers import ServiceContainer
+from nameko.exceptions import UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from events import metrics
+from events.verify import open_recorder
+from tests.support.outside import OutsideSubscriber
+from tests.support.services import nameko_config, start_process
+from tests.support.tally import TallyApplication, TallyService
+
+ENTRY = "services.coordination.service:CoordinationService"
+ADMIN = {"id": "admin-1", "role": "county_admin"}
+CLUJ = {"siruta": "54975", "name": "Cluj-Napoca", "county": "Cluj"}
+TECHNICIAN = {
+    "email": "ion.rus@primaria-cluj.ro",
+    "full_name": "Ion Rus",
+    "role": "technician",
+    "municipality": "54975",
+    "beneficiary_categories": ["poverty"],
+}
+
+
+def call(amqp_uri, command, payload, timeout=15):
+    """An RPC that the callee may not live to answer (waits for it to start)."""
+    deadline = time.monotonic() + 30
+    with ClusterRpcProxy(nameko_config(amqp_uri), timeout=timeout) as rpc:
+        while True:
+            try:
+                return getattr(rpc.coordination, command)(ADMIN, payload)
+            except UnknownService:  # not listening yet
+                assert time.monotonic() < deadline, "the service did not start"
+                time.sleep(0.2)
+            except Exception as exc:  # the reply died with the process
+                return exc
+
+
+@pytest.fixture
+def processes():
+    started = []
+    yield started
+    for p in started:
+        if p.poll() is None:
+            p.send_signal(signal.SIGTERM)
+            p.wait(timeout=20)
+
+
+@pytest.fixture
+def outside(amqp_uri):
+    subscriber = OutsideSubscriber(amqp_uri)
+    yield subscriber
+    subscriber.close()
+
+
+def test_killed_before_publishing_the_stored_event_goes_out_after_restart(
+    store_url, amqp_uri, processes, outside
+):
+    crashing = start_process(ENTRY, amqp_uri, store_url, COORDONARE_FAULT="relay.before_publish")
+    processes.append(crashing)
+    call(amqp_uri, "register_municipality", CLUJ)
+    assert crashing.wait(timeout=30) == -signal.SIGKILL
+    assert open_recorder("coordination", store_url).max_notification_id() == 1
+    assert outside.nothing_more(wait=0.5)
+
+    processes.append(start_process(ENTRY, amqp_uri, store_url))
+    (event,) = outside.receive(1, timeout=30)
+    assert event["type"] == "ro.coordonare.coordination.MunicipalityRegistered.v1"
+    assert outside.nothing_more(wait=1.0)
+
+
+def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once(
+    make_store, amqp_uri, processes, outside, monkeypatch
+):
+    coordination_store, tally_store = make_store(), make_store()
+    monkeypatch.setenv("TALLY_STORE_URL", tally_store)
+    monkeypatch.setenv("AMQP_URI", amqp_uri)
+    tally = ServiceContainer(TallyService, nameko_config(amqp_uri))
+    tally.start()
+    try:
+        first = start_process(ENTRY, amqp_uri, coordination_store)
+        processes.append(first)
+        call(amqp_uri, "register_municipality", CLUJ)
+        outside.receive(1, timeout=30)
+        first.send_signal(signal.SIGTERM)
+        assert first.wait(timeout=20) == 0
+
+        crashing = start_process(
+            ENTRY, amqp_uri, coordination_store, COORDONARE_FAULT="relay.after_confirm"
+        )
+        processes.append(crashing)
+        call(amqp_uri, "register_staff", TECHNICIAN)
+        assert crashing.wait(timeout=30) == -signal.SIGKILL
+        staff_event = outside.receive(2, timeout=10)[1]
+        assert staff_event["type"] == "ro.coordonare.coordination.StaffRegistered.v1"
+
+        processes.append(start_process(ENTRY, amqp_uri, coordination_store))
+        again = outside.receive(3, timeout=30)[2]
+        assert again["id"] == staff_event["id"] and again["position"] == staff_event["position"]
+
+        redeliveries = metrics.consumer_redeliveries.labels("tally", "on_staff_registered")
+        wait_until(lambda: redeliveries._value.get() >= 1)
+        counted = TallyApplication(tally_store).tally()
+        assert counted is not None and counted.seen == [staff_event["id"]]
+    finally:
+        tally.stop()
+
+
+def wait_until(condition, timeout=20.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)

@@ -1,0 +1,51 @@
+"""An outside system's subscriber: plain kombu and nothing of ours, bound
+with only what docs/events.md says (exchange, type, routing key)."""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from typing import Any
+
+import kombu
+
+
+class OutsideSubscriber:
+    def __init__(self, amqp_uri: str, routing_key: str = "ro.coordonare.coordination.#") -> None:
+        self.connection = kombu.Connection(amqp_uri)
+        exchange = kombu.Exchange("coordonare.events", "topic", durable=True)
+        self.queue = kombu.Queue(
+            f"outside-{uuid.uuid4().hex[:8]}", exchange, routing_key=routing_key, durable=True
+        )
+        self.bound = self.queue(self.connection.channel())
+        self.bound.declare()
+        self.messages: list[kombu.Message] = []
+
+    def receive(self, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
+        """Waits for ``count`` messages in all (raises if they do not come)."""
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count:
+            message = self.bound.get(no_ack=False, accept=["application/cloudevents+json"])
+            if message is None:
+                if time.monotonic() > deadline:
+                    raise AssertionError(f"received {len(self.messages)} of {count} events")
+                time.sleep(0.05)
+                continue
+            message.ack()
+            self.messages.append(message)
+        return self.events
+
+    def nothing_more(self, wait: float = 1.0) -> bool:
+        time.sleep(wait)
+        return self.bound.get(no_ack=False) is None
+
+    @property
+    def events(self) -> list[dict[str, Any]]:
+        return [json.loads(m.body) for m in self.messages]
+
+    def close(self) -> None:
+        try:
+            self.bound.delete()
+        finally:
+            self.connection.release()

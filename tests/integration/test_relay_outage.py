@@ -67,7 +67,7 @@ def test_with_the_broker_down_nothing_is_lost_reordered_or_doubled(relay_behind_
 
 
 def test_a_broker_lost_mid_stream_is_caught_up_from_the_durable_position(relay_behind_proxy):
-    app, relay, proxy, outside = relay_behind_proxy
+    app, _, proxy, outside = relay_behind_proxy
     register_staff(app, 5)
     outside.receive(6)
     proxy.cut()

@@ -3,6 +3,8 @@ the broker "goes down" for one client without disturbing anyone else's."""
 
 from __future__ import annotations
 
+import contextlib
+
 from eventlet.patcher import original
 
 # Real OS threads and sockets: the proxy plays the network, outside the
@@ -27,10 +29,8 @@ class CuttableProxy:
         """Drops every open connection and refuses new ones."""
         self.up = False
         for s in self._sockets:
-            try:
+            with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             s.close()
         self._sockets.clear()
 
@@ -68,7 +68,5 @@ class CuttableProxy:
             pass
         finally:
             for s in (source, sink):
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass

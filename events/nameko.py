@@ -120,14 +120,19 @@ class CallContext(DependencyProvider):
 
 
 class ObservedService:
-    """Base for every service: ``GET /metrics`` (Prometheus) and
-    ``GET /health`` (store reachable, relay lag) on ``WEB_SERVER_ADDRESS``."""
+    """Base for every service, on ``WEB_SERVER_ADDRESS``: ``GET /metrics``
+    (Prometheus), ``GET /health`` (ready: the store answers) and ``GET /live``
+    (the process and its event loop answer)."""
 
     app: EventSourcedApplication
 
     @http("GET", "/metrics")
     def metrics(self, request: Any) -> Response:
         return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    @http("GET", "/live")
+    def live(self, request: Any) -> Response:
+        return Response('{"status": "ok"}', mimetype="application/json")
 
     @http("GET", "/health")
     def health(self, request: Any) -> Response:

@@ -41,7 +41,7 @@ def make_psycopg_green() -> None:
         patch_psycopg()
 
 
-class Application(DependencyProvider):
+class ApplicationProvider(DependencyProvider):
     """Builds the service's eventsourcing application once per container and
     runs its outbox relay for as long as the container runs."""
 

@@ -58,8 +58,9 @@ class OutboxRelay:
                 if not self.leader.held():
                     self._sleep(self.poll_seconds)
                     continue
-                if self.step() == 0:
-                    self._update_lag()
+                covered = self.step()
+                self._update_lag()
+                if covered == 0:
                     self._wait_for_events()
                 self._backoff = 0.0
             except Exception as exc:

@@ -30,7 +30,7 @@ from nameko.extensions import Entrypoint
 
 from events import cloudevent, metrics
 from events.config import DEFAULT_EXCHANGE
-from events.nameko import Application
+from events.nameko import ApplicationProvider
 
 log = logging.getLogger(__name__)
 
@@ -122,9 +122,9 @@ class Subscription(Entrypoint):
                             except TimeoutError:
                                 continue
             except Exception as exc:
-                log.warning(
-                    "subscription %s: broker unavailable (%s), retrying", self.queue_name, exc
-                )
+                # Broker or store unreachable: the unacknowledged message is
+                # redelivered once we are back, so nothing is lost.
+                log.warning("subscription %s: %s; reconnecting", self.queue_name, exc)
                 eventlet.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
 
@@ -197,11 +197,11 @@ class Subscription(Entrypoint):
 
     def _application(self) -> Any:
         for dependency in self.container.dependencies:
-            if isinstance(dependency, Application):
+            if isinstance(dependency, ApplicationProvider):
                 return dependency.app
         raise RuntimeError(
             f"{self.container.service_name} subscribes to events "
-            "but has no events.nameko.Application"
+            "but has no events.nameko.ApplicationProvider"
         )
 
 

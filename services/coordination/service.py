@@ -10,7 +10,7 @@ from uuid import UUID
 from events.actor import Actor
 from events.contracts import check_actor, check_command
 from events.errors import InvalidCommand
-from events.nameko import Application, CallContext, ObservedService, rpc
+from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
 
@@ -20,7 +20,7 @@ SERVICE = "coordination"
 class CoordinationService(ObservedService):
     name = SERVICE
 
-    app: CoordinationApplication = Application(CoordinationApplication, publication_of)
+    app: CoordinationApplication = ApplicationProvider(CoordinationApplication, publication_of)
     correlation_id: str = CallContext()
 
     # -- registry commands ---------------------------------------------------

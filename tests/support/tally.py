@@ -10,7 +10,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import Tracking
 
-from events.nameko import Application
+from events.nameko import ApplicationProvider
 from events.store import EventSourcedApplication
 from events.subscribe import subscribe
 
@@ -46,7 +46,7 @@ class TallyApplication(EventSourcedApplication):
 
 class TallyService:
     name = "tally"
-    app: TallyApplication = Application(TallyApplication, lambda _: None)
+    app: TallyApplication = ApplicationProvider(TallyApplication, lambda _: None)
 
     @subscribe("coordination", ["StaffRegistered"])
     def on_staff_registered(self, event: Any, tracking: Tracking) -> None:

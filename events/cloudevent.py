@@ -87,10 +87,3 @@ def parse(body: bytes | str) -> CloudEvent:
     if not isinstance(event, CloudEvent):
         raise ValueError(f"not a CloudEvents 1.0 event: specversion {event.get_specversion()}")
     return event
-
-
-def as_dict(event: CloudEvent) -> dict[str, Any]:
-    """The event as the JSON an outside consumer sees (for schema checks)."""
-    import json
-
-    return json.loads(serialize(event))

@@ -1,19 +1,20 @@
-"""Infrastructure settings, read from the environment only (DESIGN §6)."""
+"""Infrastructure settings, read from the environment only (DESIGN §6).
+
+The broker (``AMQP_URI``) and exchange (``EVENTS_EXCHANGE``) come through
+nameko's config, which ``deploy/nameko.yaml`` fills from the environment, so
+RPC, the relay and subscriptions always share one broker."""
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
 
-DEFAULT_AMQP_URI = "amqp://guest:guest@127.0.0.1:5672/"
 DEFAULT_EXCHANGE = "coordonare.events"
 
 
 @dataclass(frozen=True)
 class Settings:
-    amqp_uri: str
     store_url: str
-    exchange: str
     relay_batch: int
     relay_poll_seconds: float
 
@@ -30,9 +31,7 @@ class Settings:
                 f"postgresql://postgres@127.0.0.1:5432/coordonare_{service}"
             )
         return cls(
-            amqp_uri=os.environ.get("AMQP_URI", DEFAULT_AMQP_URI),
             store_url=store_url,
-            exchange=os.environ.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE),
             relay_batch=int(os.environ.get("RELAY_BATCH", "500")),
             relay_poll_seconds=float(os.environ.get("RELAY_POLL_SECONDS", "1.0")),
         )

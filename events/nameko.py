@@ -18,7 +18,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from events import logs, metrics
-from events.config import Settings
+from events.config import DEFAULT_EXCHANGE, Settings
 from events.errors import CoordonareError
 from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay, PublicationOf
@@ -60,13 +60,17 @@ class ApplicationProvider(DependencyProvider):
         settings = Settings.from_env(service)
         self.app = self.factory(settings.store_url)
         self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
+        config = self.container.config
+        publisher = ConfirmedPublisher(
+            config["AMQP_URI"],
+            config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE),
+            app_id=f"coordonare.{service}",
+        )
         self.relay = OutboxRelay(
             service,
             self.app,
             self.publication_of,
-            ConfirmedPublisher(
-                settings.amqp_uri, settings.exchange, app_id=f"coordonare.{service}"
-            ),
+            publisher,
             batch=settings.relay_batch,
             poll_seconds=settings.relay_poll_seconds,
         )

@@ -3,6 +3,7 @@ data. Every rule lives on the aggregates in ``domain.py``."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -12,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from events.actor import Actor
 from events.store import EventSourcedApplication
 from services.coordination.domain import (
+    ChangedConcurrently,
     Municipality,
     MunicipalityAlreadyRegistered,
     RnasrCodeAlreadyRegistered,
@@ -79,26 +81,21 @@ class CoordinationApplication(EventSourcedApplication):
     def change_experience(
         self, actor: Actor, staff_id: UUID, experience_domains: list[str]
     ) -> dict[str, Any]:
-        staff = self._staff(staff_id)
-        staff.change_experience(actor, experience_domains)
-        self.save(staff)
-        return staff_view(staff)
+        return self._update_staff(
+            staff_id, lambda s: s.change_experience(actor, experience_domains)
+        )
 
     def change_categories(
         self, actor: Actor, staff_id: UUID, beneficiary_categories: list[str]
     ) -> dict[str, Any]:
-        staff = self._staff(staff_id)
-        staff.change_categories(actor, beneficiary_categories)
-        self.save(staff)
-        return staff_view(staff)
+        return self._update_staff(
+            staff_id, lambda s: s.change_categories(actor, beneficiary_categories)
+        )
 
     def record_departure(
         self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
     ) -> dict[str, Any]:
-        staff = self._staff(staff_id)
-        staff.record_departure(actor, reason, note)
-        self.save(staff)
-        return staff_view(staff)
+        return self._update_staff(staff_id, lambda s: s.record_departure(actor, reason, note))
 
     # -- queries -------------------------------------------------------------
     def get_municipality(self, siruta: str) -> dict[str, Any]:
@@ -136,6 +133,18 @@ class CoordinationApplication(EventSourcedApplication):
         )
 
     # -- helpers -------------------------------------------------------------
+    def _update_staff(self, id_: UUID, change: Callable[[StaffMember], None]) -> dict[str, Any]:
+        staff = self._staff(id_)
+        change(staff)
+        try:
+            self.save(staff)
+        except IntegrityError as exc:  # another command changed them meanwhile
+            raise ChangedConcurrently(
+                f"staff member {id_} was changed by another command; read again and retry",
+                staff_id=str(id_),
+            ) from exc
+        return staff_view(staff)
+
     def _staff(self, id_: UUID) -> StaffMember:
         try:
             staff = self.repository.get(id_)

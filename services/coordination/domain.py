@@ -76,6 +76,10 @@ class RnasrCodeAlreadyRegistered(Conflict, CoordinationError):
     code = "rnasr_code_already_registered"
 
 
+class ChangedConcurrently(Conflict, CoordinationError):
+    code = "changed_concurrently"
+
+
 class StaffHasDeparted(Conflict, CoordinationError):
     code = "staff_departed"
 

@@ -12,19 +12,11 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from events import metrics
 from events.verify import open_recorder
 from tests.support.outside import OutsideSubscriber
+from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
 from tests.support.services import nameko_config, start_process
 from tests.support.tally import TallyApplication, TallyService
 
 ENTRY = "services.coordination.service:CoordinationService"
-ADMIN = {"id": "admin-1", "role": "county_admin"}
-CLUJ = {"siruta": "54975", "name": "Cluj-Napoca", "county": "Cluj"}
-TECHNICIAN = {
-    "email": "ion.rus@primaria-cluj.ro",
-    "full_name": "Ion Rus",
-    "role": "technician",
-    "municipality": "54975",
-    "beneficiary_categories": ["poverty"],
-}
 
 
 def call(amqp_uri, command, payload, timeout=15):
@@ -79,7 +71,6 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
 ):
     coordination_store, tally_store = make_store(), make_store()
     monkeypatch.setenv("TALLY_STORE_URL", tally_store)
-    monkeypatch.setenv("AMQP_URI", amqp_uri)
     tally = ServiceContainer(TallyService, nameko_config(amqp_uri))
     tally.start()
     try:

@@ -14,24 +14,14 @@ from events.contracts import check_published
 from events.verify import open_recorder
 from services.coordination.service import CoordinationService
 from tests.support.outside import OutsideSubscriber
+from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
 from tests.support.services import nameko_config
-
-ADMIN = {"id": "admin-1", "role": "county_admin"}
-CLUJ = {"siruta": "54975", "name": "Cluj-Napoca", "county": "Cluj"}
-TECHNICIAN = {
-    "email": "ion.rus@primaria-cluj.ro",
-    "full_name": "Ion Rus",
-    "role": "technician",
-    "municipality": "54975",
-    "beneficiary_categories": ["school_dropout_risk", "poverty"],
-}
 
 
 @pytest.fixture
 def service(store_url, amqp_uri, monkeypatch):
     monkeypatch.setenv("STORE_URL", store_url)
     monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
-    monkeypatch.setenv("AMQP_URI", amqp_uri)
     config = nameko_config(amqp_uri)
     outside = OutsideSubscriber(amqp_uri)
     container = ServiceContainer(CoordinationService, config)

@@ -5,15 +5,13 @@ from urllib.parse import urlsplit, urlunsplit
 import eventlet
 import pytest
 
-from events.actor import Actor
 from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
 from tests.support.outside import OutsideSubscriber
 from tests.support.proxy import CuttableProxy
-
-ADMIN = Actor("admin-1", "county_admin")
+from tests.support.registry import ADMIN_ACTOR, register_technicians
 
 
 @pytest.fixture
@@ -34,25 +32,10 @@ def relay_behind_proxy(store_url, amqp_uri):
     app.close()
 
 
-def register_staff(app, count):
-    app.register_municipality(ADMIN, "54975", "Cluj-Napoca", "Cluj")
-    return [
-        app.register_staff(
-            ADMIN,
-            email=f"tehnician{i}@primaria-cluj.ro",
-            full_name=f"Tehnician {i}",
-            role="technician",
-            municipality="54975",
-            beneficiary_categories=["poverty"],
-        )["staff_id"]
-        for i in range(count)
-    ]
-
-
 def test_with_the_broker_down_nothing_is_lost_reordered_or_doubled(relay_behind_proxy):
     app, relay, proxy, outside = relay_behind_proxy
     proxy.cut()
-    staff_ids = register_staff(app, 100)
+    staff_ids = register_technicians(app, 100)
     assert outside.nothing_more(wait=1.5), "published while the broker was unreachable"
     assert relay.position == 0
 
@@ -68,11 +51,11 @@ def test_with_the_broker_down_nothing_is_lost_reordered_or_doubled(relay_behind_
 
 def test_a_broker_lost_mid_stream_is_caught_up_from_the_durable_position(relay_behind_proxy):
     app, _, proxy, outside = relay_behind_proxy
-    register_staff(app, 5)
+    register_technicians(app, 5)
     outside.receive(6)
     proxy.cut()
     app.register_staff(
-        ADMIN,
+        ADMIN_ACTOR,
         email="late@primaria-cluj.ro",
         full_name="Late",
         role="technician",

@@ -4,26 +4,15 @@ removed or reordered is named by `coordonare-verify`."""
 import psycopg2
 import pytest
 
-from events.actor import Actor
 from events.verify import main
 from services.coordination.application import CoordinationApplication
-
-ADMIN = Actor("admin-1", "county_admin")
+from tests.support.registry import register_technicians
 
 
 @pytest.fixture
 def store(store_url):
     app = CoordinationApplication(store_url)
-    app.register_municipality(ADMIN, "54975", "Cluj-Napoca", "Cluj")
-    for i in range(4):
-        app.register_staff(
-            ADMIN,
-            email=f"t{i}@primaria-cluj.ro",
-            full_name=f"Tehnician {i}",
-            role="technician",
-            municipality="54975",
-            beneficiary_categories=["poverty"],
-        )
+    register_technicians(app, 4)
     app.close()
     conn = psycopg2.connect(store_url)
     conn.autocommit = True

@@ -98,6 +98,8 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
         wait_until(lambda: redeliveries._value.get() >= 1)
         counted = TallyApplication(tally_store).tally()
         assert counted is not None and counted.seen == [staff_event["id"]]
+        # the command's correlation id followed it through the bus
+        assert counted.correlation_ids == [staff_event["correlationid"]]
     finally:
         tally.stop()
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from uuid import UUID
 
 GENESIS = bytes(32)
@@ -28,8 +29,7 @@ def chain_hash(
     return digest.digest()
 
 
-@dataclass(frozen=True)
-class ChainRow:
+class ChainRow(NamedTuple):  # a tuple: verify builds one per stored event
     notification_id: int
     originator_id: UUID | str
     originator_version: int

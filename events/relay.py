@@ -37,9 +37,11 @@ class OutboxRelay:
         publisher: ConfirmedPublisher,
         batch: int = 500,
         poll_seconds: float = 1.0,
+        linger_seconds: float = 0.005,
     ) -> None:
         self.service, self.app, self.publication_of = service, app, publication_of
         self.publisher, self.batch, self.poll_seconds = publisher, batch, poll_seconds
+        self.linger_seconds = linger_seconds
         engine = app.chained_recorder.datastore.engine
         assert engine is not None
         self.positions = PositionStore(engine, f"{service}.bus")
@@ -127,7 +129,11 @@ class OutboxRelay:
         metrics.relay_lag.labels(self.service).set(max(head - self.position, 0))
 
     def _wait_for_events(self) -> None:
-        self._wakeup.wait(self.poll_seconds)
+        if self._wakeup.wait(self.poll_seconds):
+            # Under load, saves come in bursts: lingering a few milliseconds
+            # turns many one-event batches (each a select, a confirm and a
+            # position write) into a few larger ones.
+            self._sleep(self.linger_seconds)
         self._wakeup.clear()
 
     def _sleep(self, seconds: float) -> None:

@@ -20,7 +20,7 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.models import StoredEventRecord
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
-from sqlalchemy import Column, LargeBinary, select
+from sqlalchemy import Column, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
@@ -74,7 +74,7 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
     def _insert_stored_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int]:
-        self._lock_table(session)
+        # The table is already locked by _insert_events, in this transaction.
         previous = self._chain_head(session)
         records = []
         for e in stored_events:
@@ -102,26 +102,32 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
         """Every stored event in notification order, read in keyset pages so a
         store of any size is walked in constant memory."""
         table = self.events_record_cls.__table__
+        engine = self.datastore.engine
+        assert engine is not None
+        originator = table.c.originator_id
+        if engine.dialect.name == "postgresql":
+            # the text form is what was hashed; skips a UUID object per row
+            originator = cast(originator, Text)
         query = select(
             table.c.id,
-            table.c.originator_id,
+            originator,
             table.c.originator_version,
             table.c.topic,
             table.c.state,
             table.c.chain_hash,
         ).order_by(table.c.id)
         last = 0
-        assert self.datastore.engine is not None
-        while True:
-            with self.datastore.engine.connect() as conn:
+        with engine.connect() as conn:
+            while True:
                 rows = conn.execute(query.where(table.c.id > last).limit(batch)).all()
-            for r in rows:
-                yield ChainRow(
-                    r[0], r[1], r[2], r[3], bytes(r[4]), None if r[5] is None else bytes(r[5])
-                )
-            if len(rows) < batch:
-                return
-            last = rows[-1][0]
+                for r in rows:
+                    yield ChainRow(
+                        r[0], r[1], r[2], r[3], bytes(r[4]), None if r[5] is None else bytes(r[5])
+                    )
+                if len(rows) < batch:
+                    return
+                last = rows[-1][0]
+                conn.rollback()  # end the read transaction between pages
 
 
 class ChainedFactory(SQLAlchemyFactory):

@@ -1,6 +1,5 @@
 """Tamper evidence over the chain, without a database."""
 
-from dataclasses import replace
 from uuid import uuid4
 
 from events.chain import GENESIS, ChainRow, chain_hash, verify_rows
@@ -23,7 +22,7 @@ def test_an_untouched_chain_is_intact_and_reports_its_head():
 
 def test_one_changed_byte_is_named():
     rows = chained(5)
-    rows[2] = replace(rows[2], state=b'{"n":9}')
+    rows[2] = rows[2]._replace(state=b'{"n":9}')
     verdict = verify_rows(rows)
     assert not verdict.intact and verdict.broken_at.notification_id == 3 and verdict.checked == 2
 
@@ -39,8 +38,8 @@ def test_a_removed_event_breaks_the_chain_at_its_successor():
 def test_reordered_events_are_caught():
     rows = chained(4)
     a, b = rows[1], rows[2]
-    rows[1] = replace(b, notification_id=2)
-    rows[2] = replace(a, notification_id=3)
+    rows[1] = b._replace(notification_id=2)
+    rows[2] = a._replace(notification_id=3)
     assert verify_rows(rows).broken_at.notification_id == 2
 
 

@@ -44,6 +44,7 @@ SERVICES = [
 
 def create_stores() -> None:
     import psycopg2
+    import psycopg2.errors
 
     admin = psycopg2.connect(PG_ADMIN_URL)
     admin.autocommit = True
@@ -56,9 +57,12 @@ def create_stores() -> None:
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
             if cur.fetchone():
                 print(f"store: {service.name} -> {database} (exists)")
-            else:
+                continue
+            try:
                 cur.execute(f'CREATE DATABASE "{database}"')
                 print(f"store: {service.name} -> {database} (created)")
+            except psycopg2.errors.DuplicateDatabase:  # another `make` got there first
+                print(f"store: {service.name} -> {database} (exists)")
     admin.close()
 
 

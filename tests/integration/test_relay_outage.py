@@ -11,7 +11,7 @@ from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
 from tests.support.outside import OutsideSubscriber
 from tests.support.proxy import CuttableProxy
-from tests.support.registry import ADMIN_ACTOR, register_technicians
+from tests.support.registry import ADMIN_ACTOR, TECHNICIAN, register_technicians
 
 
 @pytest.fixture
@@ -54,14 +54,8 @@ def test_a_broker_lost_mid_stream_is_caught_up_from_the_durable_position(relay_b
     register_technicians(app, 5)
     outside.receive(6)
     proxy.cut()
-    app.register_staff(
-        ADMIN_ACTOR,
-        email="late@primaria-cluj.ro",
-        full_name="Late",
-        role="technician",
-        municipality="54975",
-        beneficiary_categories=["old_age"],
-    )
+    late = {"email": "late@primaria-cluj.ro", "beneficiary_categories": ["old_age"]}
+    app.register_staff(ADMIN_ACTOR, **TECHNICIAN | late)
     eventlet.sleep(0.5)
     proxy.restore()
     events = outside.receive(7)

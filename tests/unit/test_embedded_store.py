@@ -5,30 +5,22 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from events.actor import Actor
 from events.verify import verify_store
 from services.coordination.application import CoordinationApplication
-
-ADMIN = Actor("admin-1", "county_admin")
+from tests.support.registry import ADMIN_ACTOR as ADMIN
+from tests.support.registry import CLUJ, TECHNICIAN
 
 
 def test_an_sqlite_store_keeps_the_registry_and_its_chain(tmp_path):
     url = f"sqlite:///{tmp_path / 'coordination.db'}"
     app = CoordinationApplication(url)
-    app.register_municipality(ADMIN, "54975", "Cluj-Napoca", "Cluj")
-    staff = app.register_staff(
-        ADMIN,
-        email="ion@primaria-cluj.ro",
-        full_name="Ion Rus",
-        role="technician",
-        municipality="54975",
-        beneficiary_categories=["poverty"],
-    )
+    app.register_municipality(ADMIN, **CLUJ)
+    staff = app.register_staff(ADMIN, **TECHNICIAN)
     app.close()
 
     reopened = CoordinationApplication(url)
     staff_id = UUID(staff["staff_id"])
-    assert reopened.get_staff(staff_id)["email"] == "ion@primaria-cluj.ro"
+    assert reopened.get_staff(staff_id)["email"] == TECHNICIAN["email"]
     assert [m["siruta"] for m in reopened.list_municipalities()] == ["54975"]
     assert reopened.list_staff(municipality="54975")[0]["staff_id"] == str(staff_id)
     verdict = verify_store("coordination", url)

@@ -12,6 +12,7 @@ from services.coordination.domain import (
     StaffMember,
     staff_id,
 )
+from tests.support.registry import TECHNICIAN
 
 ADMIN = Actor("admin-1", "county_admin", correlation_id="c-1")
 
@@ -64,14 +65,7 @@ def test_a_social_worker_needs_an_rnasr_code_and_domains_of_experience():
 
 
 def test_a_technician_belongs_to_one_spas_and_has_beneficiary_categories():
-    tech = StaffMember.register(
-        ADMIN,
-        email="ion@primaria-dej.ro",
-        full_name="Ion Rus",
-        role="technician",
-        municipality="55259",
-        beneficiary_categories=["school_dropout_risk"],
-    )
+    tech = StaffMember.register(ADMIN, **TECHNICIAN | {"municipality": "55259"})
     assert tech.municipality == "55259" and tech.active
     with pytest.raises(InvalidRegistryEntry, match="municipality is required"):
         StaffMember.register(

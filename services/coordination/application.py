@@ -63,11 +63,7 @@ class CoordinationApplication(EventSourcedApplication):
             )
         claim = None
         if staff.rnasr_code is not None:
-            if self._exists(rnasr_claim_id(staff.rnasr_code)):
-                raise RnasrCodeAlreadyRegistered(
-                    f"RNASR code {staff.rnasr_code} belongs to another social worker",
-                    rnasr_code=staff.rnasr_code,
-                )
+            self._check_rnasr_code_free(staff.rnasr_code)
             claim = RnasrCodeClaim.claim(actor, staff)
         try:
             self.save(staff, claim)
@@ -91,6 +87,26 @@ class CoordinationApplication(EventSourcedApplication):
         return self._update_staff(
             staff_id, lambda s: s.change_categories(actor, beneficiary_categories)
         )
+
+    def record_licensing(
+        self, actor: Actor, staff_id: UUID, rnasr_code: str, experience_domains: list[str]
+    ) -> dict[str, Any]:
+        """R10. The RNASR code is claimed in the same transaction."""
+        staff = self._staff(staff_id)
+        staff.record_licensing(actor, rnasr_code, experience_domains)
+        self._check_rnasr_code_free(rnasr_code)
+        try:
+            self.save(staff, RnasrCodeClaim.claim(actor, staff))
+        except IntegrityError as exc:
+            raise ChangedConcurrently(
+                f"staff member {staff_id} or RNASR code {rnasr_code} changed meanwhile; retry",
+                staff_id=str(staff_id),
+            ) from exc
+        return staff_view(staff)
+
+    def transfer_staff(self, actor: Actor, staff_id: UUID, municipality: str) -> dict[str, Any]:
+        self.get_municipality(municipality)
+        return self._update_staff(staff_id, lambda s: s.transfer(actor, municipality))
 
     def record_departure(
         self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
@@ -153,6 +169,12 @@ class CoordinationApplication(EventSourcedApplication):
         if not isinstance(staff, StaffMember):
             raise UnknownStaff(f"no staff member {id_}", staff_id=str(id_))
         return staff
+
+    def _check_rnasr_code_free(self, code: str) -> None:
+        if self._exists(rnasr_claim_id(code)):
+            raise RnasrCodeAlreadyRegistered(
+                f"RNASR code {code} belongs to another social worker", rnasr_code=code
+            )
 
     def _exists(self, id_: UUID) -> bool:
         return bool(self.recorder.select_events(id_, limit=1))

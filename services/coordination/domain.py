@@ -34,17 +34,10 @@ CATEGORIES = (
     "abuse_neglect",
     "school_dropout_risk",
 )
-# Why someone leaves the registry; "licensed_social_worker" is R10: a
-# technician entered in RNASR leaves coordination (and is registered anew).
-DEPARTURE_REASONS = (
-    "resigned",
-    "retired",
-    "transferred",
-    "employment_ended",
-    "licensed_social_worker",
-    "deceased",
-    "other",
-)
+# Why someone leaves the county's staff (a move between two SPAS of the
+# county is a transfer, and a technician entered in RNASR is licensed: both
+# stay in the registry).
+DEPARTURE_REASONS = ("resigned", "retired", "employment_ended", "deceased", "other")
 # Who belongs to one SPAS (municipality) by law, and who may span several.
 ROLES_OF_A_MUNICIPALITY = ("technician", "spas_head")
 
@@ -78,6 +71,10 @@ class RnasrCodeAlreadyRegistered(Conflict, CoordinationError):
 
 class ChangedConcurrently(Conflict, CoordinationError):
     code = "changed_concurrently"
+
+
+class NotATechnician(Conflict, CoordinationError):
+    code = "not_a_technician"
 
 
 class StaffHasDeparted(Conflict, CoordinationError):
@@ -243,6 +240,25 @@ class StaffMember(AuditedAggregate):
         def apply(self, staff: StaffMember) -> None:
             staff.beneficiary_categories = list(self.beneficiary_categories)
 
+    class Licensed(AuditedAggregate.Event):
+        """R10: the technician was entered in RNASR; from now on a social
+        worker, who leaves coordination (the coordination service ends the
+        contract on this event)."""
+
+        rnasr_code: str
+        experience_domains: list[str]
+
+        def apply(self, staff: StaffMember) -> None:
+            staff.role, staff.rnasr_code = "social_worker", self.rnasr_code
+            staff.experience_domains = list(self.experience_domains)
+            staff.beneficiary_categories = []
+
+    class Transferred(AuditedAggregate.Event):
+        municipality: str
+
+        def apply(self, staff: StaffMember) -> None:
+            staff.municipality = self.municipality
+
     class Departed(AuditedAggregate.Event):
         reason: str
         note: str
@@ -323,6 +339,42 @@ class StaffMember(AuditedAggregate):
             self.trigger_event(
                 self.CategoriesChanged, beneficiary_categories=new, **actor.event_fields()
             )
+
+    def record_licensing(
+        self, actor: Actor, rnasr_code: str, experience_domains: Iterable[str]
+    ) -> None:
+        """R10: a technician who becomes a registered social worker."""
+        check_may_manage_registry(actor)
+        self.check_active()
+        if self.role != "technician":
+            raise NotATechnician(
+                f"only a technician becomes a social worker by licensing, not a {self.role}",
+                staff_id=str(self.id),
+            )
+        domains = check_categories(experience_domains, "experience_domains")
+        check_staff_profile("social_worker", self.municipality, rnasr_code, domains, [])
+        self.trigger_event(
+            self.Licensed,
+            rnasr_code=rnasr_code,
+            experience_domains=domains,
+            **actor.event_fields(),
+        )
+
+    def transfer(self, actor: Actor, municipality: str) -> None:
+        """A move to another SPAS of the county (technicians, SPAS heads)."""
+        check_may_manage_registry(actor)
+        self.check_active()
+        check_siruta(municipality)
+        if self.role not in ROLES_OF_A_MUNICIPALITY:
+            raise InvalidRegistryEntry(
+                f"a {self.role} is not employed by one SPAS; nothing to transfer",
+                field="municipality",
+            )
+        if municipality == self.municipality:
+            raise InvalidRegistryEntry(
+                f"already employed by the SPAS of {municipality}", field="municipality"
+            )
+        self.trigger_event(self.Transferred, municipality=municipality, **actor.event_fields())
 
     def record_departure(self, actor: Actor, reason: str, note: str = "") -> None:
         check_may_manage_registry(actor)

@@ -47,5 +47,9 @@ class RegistryView:
                 "full_name": event.full_name,
                 "active": True,
             }
+        elif isinstance(event, StaffMember.Licensed):
+            self.staff[str(event.originator_id)]["role"] = "social_worker"
+        elif isinstance(event, StaffMember.Transferred):
+            self.staff[str(event.originator_id)]["municipality"] = event.municipality
         elif isinstance(event, StaffMember.Departed):
             self.staff[str(event.originator_id)]["active"] = False

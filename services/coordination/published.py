@@ -42,6 +42,21 @@ def publication_of(event: Any) -> Publication | None:
                 "StaffCategoriesChanged",
                 {"staff_id": staff_id, "beneficiary_categories": event.beneficiary_categories},
             )
+        case StaffMember.Licensed():
+            return Publication(
+                "TechnicianLicensed",
+                {
+                    "staff_id": staff_id,
+                    "rnasr_code": event.rnasr_code,
+                    "experience_domains": event.experience_domains,
+                },
+            )
+        case StaffMember.Transferred():
+            return Publication(
+                "StaffTransferred",
+                {"staff_id": staff_id, "municipality": event.municipality},
+                municipality=event.municipality,
+            )
         case StaffMember.Departed():
             return Publication("StaffDeparted", {"staff_id": staff_id, "reason": event.reason})
         case RnasrCodeClaim.Claimed():

@@ -49,6 +49,18 @@ class CoordinationService(ObservedService):
         )
 
     @rpc
+    def record_licensing(self, actor: dict, command: dict) -> dict:
+        c = self._command("record_licensing", command)
+        return self.app.record_licensing(
+            self._actor(actor), UUID(c["staff_id"]), c["rnasr_code"], c["experience_domains"]
+        )
+
+    @rpc
+    def transfer_staff(self, actor: dict, command: dict) -> dict:
+        c = self._command("transfer_staff", command)
+        return self.app.transfer_staff(self._actor(actor), UUID(c["staff_id"]), c["municipality"])
+
+    @rpc
     def record_departure(self, actor: dict, command: dict) -> dict:
         c = self._command("record_departure", command)
         return self.app.record_departure(

@@ -174,7 +174,7 @@ def test_the_registry_answers_queries_and_follows_departures(service):
     )
     assert changed["beneficiary_categories"] == ["old_age"] and changed["version"] == 2
     coordination.record_departure(
-        ADMIN, {"staff_id": tech["staff_id"], "reason": "licensed_social_worker"}
+        ADMIN, {"staff_id": tech["staff_id"], "reason": "employment_ended"}
     )
     assert coordination.list_staff(ADMIN, municipality="54975") == []
     assert coordination.get_staff(ADMIN, tech["staff_id"])["active"] is False
@@ -203,3 +203,62 @@ def test_metrics_and_health_are_served_over_http(service):
         "coordonare_command_seconds_bucket",
     ):
         assert line in metrics
+
+
+def test_a_licensed_technician_becomes_a_social_worker_and_leaves_coordination(service):
+    """R10, told through RPC: the event others react to carries the new code."""
+    coordination, outside, _ = service
+    coordination.register_municipality(ADMIN, CLUJ)
+    tech = coordination.register_staff(ADMIN, TECHNICIAN)
+    licensed = coordination.record_licensing(
+        ADMIN,
+        {"staff_id": tech["staff_id"], "rnasr_code": "AS7788", "experience_domains": ["poverty"]},
+    )
+    assert (licensed["role"], licensed["rnasr_code"], licensed["beneficiary_categories"]) == (
+        "social_worker",
+        "AS7788",
+        [],
+    )
+    event = outside.receive(3)[2]
+    check_published(event)
+    assert event["type"] == "ro.coordonare.coordination.TechnicianLicensed.v1"
+    assert event["data"]["rnasr_code"] == "AS7788"
+    with pytest.raises(RemoteError) as twice:
+        coordination.record_licensing(
+            ADMIN,
+            {
+                "staff_id": tech["staff_id"],
+                "rnasr_code": "AS7789",
+                "experience_domains": ["poverty"],
+            },
+        )
+    assert twice.value.exc_type == "NotATechnician"
+    other = coordination.register_staff(ADMIN, TECHNICIAN | {"email": "maria@primaria-cluj.ro"})
+    with pytest.raises(RemoteError) as taken:
+        coordination.record_licensing(
+            ADMIN,
+            {
+                "staff_id": other["staff_id"],
+                "rnasr_code": "AS7788",
+                "experience_domains": ["old_age"],
+            },
+        )
+    assert taken.value.exc_type == "RnasrCodeAlreadyRegistered"
+    assert coordination.get_staff(ADMIN, other["staff_id"])["role"] == "technician"
+
+
+def test_a_technician_moves_to_another_spas(service):
+    coordination, _, _ = service
+    coordination.register_municipality(ADMIN, CLUJ)
+    coordination.register_municipality(ADMIN, {"siruta": "55259", "name": "Dej", "county": "Cluj"})
+    tech = coordination.register_staff(ADMIN, TECHNICIAN)
+    moved = coordination.transfer_staff(
+        ADMIN, {"staff_id": tech["staff_id"], "municipality": "55259"}
+    )
+    assert moved["municipality"] == "55259"
+    assert [s["staff_id"] for s in coordination.list_staff(ADMIN, municipality="55259")] == [
+        tech["staff_id"]
+    ]
+    with pytest.raises(RemoteError) as unknown:
+        coordination.transfer_staff(ADMIN, {"staff_id": tech["staff_id"], "municipality": "99999"})
+    assert unknown.value.exc_type == "UnknownMunicipality"

@@ -46,7 +46,9 @@ def sample_events():
     sw.change_experience(ADMIN, ["old_age"])
     tech = domain.StaffMember.register(ADMIN, **TECHNICIAN)
     tech.change_categories(ADMIN, ["pregnancy"])
-    tech.record_departure(ADMIN, "licensed_social_worker")
+    tech.transfer(ADMIN, "55259")
+    tech.record_licensing(ADMIN, "AS2", ["pregnancy"])
+    tech.record_departure(ADMIN, "retired")
     return [
         *m.collect_events(),
         *sw.collect_events(),
@@ -78,7 +80,7 @@ def test_every_published_event_matches_its_schema():
         body = cloudevent.serialize(cloudevent.build(origin, publication))
         contracts.check_published(json.loads(body))
         published += 1
-    assert published == 6
+    assert published == 8
 
 
 def test_staff_events_on_the_bus_carry_no_names_or_contact_data():

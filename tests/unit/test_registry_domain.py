@@ -8,6 +8,7 @@ from services.coordination.domain import (
     CATEGORIES,
     InvalidRegistryEntry,
     Municipality,
+    NotATechnician,
     StaffHasDeparted,
     StaffMember,
     staff_id,
@@ -108,3 +109,31 @@ def test_changing_categories_records_only_real_changes_and_departure_is_final():
         sw.change_experience(ADMIN, ["poverty"])
     with pytest.raises(InvalidRegistryEntry, match="departure reason"):
         social_worker().record_departure(ADMIN, "bored")
+
+
+def test_a_technician_entered_in_rnasr_becomes_a_social_worker():
+    """R10: licensing changes the role; the coordination contract ends on it."""
+    tech = StaffMember.register(ADMIN, **TECHNICIAN)
+    tech.collect_events()
+    tech.record_licensing(ADMIN, "AS999", ["school_dropout_risk"])
+    (licensed,) = tech.collect_events()
+    assert isinstance(licensed, StaffMember.Licensed)
+    assert (tech.role, tech.rnasr_code, tech.beneficiary_categories) == (
+        "social_worker",
+        "AS999",
+        [],
+    )
+    with pytest.raises(NotATechnician):
+        tech.record_licensing(ADMIN, "AS1000", ["poverty"])
+    with pytest.raises(InvalidRegistryEntry, match="not well formed"):
+        StaffMember.register(ADMIN, **TECHNICIAN).record_licensing(ADMIN, "as 1", ["poverty"])
+
+
+def test_only_spas_staff_are_transferred_and_never_to_where_they_are():
+    tech = StaffMember.register(ADMIN, **TECHNICIAN)
+    tech.transfer(ADMIN, "55259")
+    assert tech.municipality == "55259"
+    with pytest.raises(InvalidRegistryEntry, match="already employed"):
+        tech.transfer(ADMIN, "55259")
+    with pytest.raises(InvalidRegistryEntry, match="not employed by one SPAS"):
+        social_worker().transfer(ADMIN, "55259")

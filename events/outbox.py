@@ -76,6 +76,8 @@ class LeaderLock:
         conn, self._conn = self._conn, None
         if conn is not None:
             try:
-                conn.close()  # closing the session releases the advisory lock
+                # Invalidate, not close: a closed connection goes back to the
+                # pool with its session, and the session keeps the lock.
+                conn.invalidate()
             except Exception:
-                log.debug("closing the lock connection failed", exc_info=True)
+                log.debug("dropping the lock connection failed", exc_info=True)

@@ -47,6 +47,7 @@ class OutboxRelay:
         self.positions = PositionStore(engine, f"{service}.bus")
         self.leader = LeaderLock(engine, f"coordonare.relay.{service}")
         self.position = self.positions.load()
+        self._leading = False
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._backoff = 0.0
@@ -58,8 +59,13 @@ class OutboxRelay:
         while not self._stopping.is_set():
             try:
                 if not self.leader.held():
+                    self._leading = False
                     self._sleep(self.poll_seconds)
                     continue
+                if not self._leading:  # another replica may have published meanwhile
+                    self.position = self.positions.load()
+                    self._leading = True
+                    log.info("relay %s leads from position %d", self.service, self.position)
                 covered = self.step()
                 self._update_lag()
                 if covered == 0:

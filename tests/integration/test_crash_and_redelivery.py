@@ -6,31 +6,15 @@ import time
 
 import pytest
 from nameko.containers import ServiceContainer
-from nameko.exceptions import UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events import metrics
 from events.verify import open_recorder
 from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
-from tests.support.services import nameko_config, start_process
+from tests.support.services import call, nameko_config, start_process
 from tests.support.tally import TallyApplication, TallyService
 
 ENTRY = "services.coordination.service:CoordinationService"
-
-
-def call(amqp_uri, command, payload, timeout=15):
-    """An RPC that the callee may not live to answer (waits for it to start)."""
-    deadline = time.monotonic() + 30
-    with ClusterRpcProxy(nameko_config(amqp_uri), timeout=timeout) as rpc:
-        while True:
-            try:
-                return getattr(rpc.coordination, command)(ADMIN, payload)
-            except UnknownService:  # not listening yet
-                assert time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.2)
-            except Exception as exc:  # the reply died with the process
-                return exc
 
 
 @pytest.fixture
@@ -55,7 +39,7 @@ def test_killed_before_publishing_the_stored_event_goes_out_after_restart(
 ):
     crashing = start_process(ENTRY, amqp_uri, store_url, COORDONARE_FAULT="relay.before_publish")
     processes.append(crashing)
-    call(amqp_uri, "register_municipality", CLUJ)
+    call(amqp_uri, "register_municipality", ADMIN, CLUJ)
     assert crashing.wait(timeout=30) == -signal.SIGKILL
     assert open_recorder("coordination", store_url).max_notification_id() == 1
     assert outside.nothing_more(wait=0.5)
@@ -76,7 +60,7 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
     try:
         first = start_process(ENTRY, amqp_uri, coordination_store)
         processes.append(first)
-        call(amqp_uri, "register_municipality", CLUJ)
+        call(amqp_uri, "register_municipality", ADMIN, CLUJ)
         outside.receive(1, timeout=30)
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=20) == 0
@@ -85,7 +69,7 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
             ENTRY, amqp_uri, coordination_store, COORDONARE_FAULT="relay.after_confirm"
         )
         processes.append(crashing)
-        call(amqp_uri, "register_staff", TECHNICIAN)
+        call(amqp_uri, "register_staff", ADMIN, TECHNICIAN)
         assert crashing.wait(timeout=30) == -signal.SIGKILL
         staff_event = outside.receive(2, timeout=10)[1]
         assert staff_event["type"] == "ro.coordonare.coordination.StaffRegistered.v1"

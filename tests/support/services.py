@@ -7,7 +7,11 @@ import os
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
+
+from nameko.exceptions import UnknownService
+from nameko.standalone.rpc import ClusterRpcProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -26,7 +30,9 @@ def nameko_config(amqp_uri: str, port: int | None = None) -> dict:
     }
 
 
-def start_process(entry: str, amqp_uri: str, store_url: str, **env: str) -> subprocess.Popen:
+def start_process(
+    entry: str, amqp_uri: str, store_url: str, stderr: int | None = None, **env: str
+) -> subprocess.Popen:
     """``nameko run`` of one service, as deploy/stack.py starts it."""
     environment = (
         os.environ
@@ -41,5 +47,25 @@ def start_process(entry: str, amqp_uri: str, store_url: str, **env: str) -> subp
     )
     nameko = str(Path(sys.executable).with_name("nameko"))
     return subprocess.Popen(
-        [nameko, "run", "--config", "deploy/nameko.yaml", entry], cwd=ROOT, env=environment
+        [nameko, "run", "--config", "deploy/nameko.yaml", entry],
+        cwd=ROOT,
+        env=environment,
+        stderr=stderr,
     )
+
+
+def call(amqp_uri: str, command: str, *args: object, correlation_id: str | None = None) -> object:
+    """``coordination.<command>(*args)`` over RPC, waiting for the service to
+    listen; returns the result, or the exception (the callee may not live to
+    answer: the crash tests kill it)."""
+    context = {"correlation_id": correlation_id} if correlation_id else None
+    deadline = time.monotonic() + 30
+    with ClusterRpcProxy(nameko_config(amqp_uri), context_data=context, timeout=15) as rpc:
+        while True:
+            try:
+                return getattr(rpc.coordination, command)(*args)
+            except UnknownService:  # not listening yet
+                assert time.monotonic() < deadline, "the service did not start"
+                time.sleep(0.2)
+            except Exception as exc:
+                return exc

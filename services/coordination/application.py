@@ -11,6 +11,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from events.actor import Actor
+from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.coordination.domain import (
     ChangedConcurrently,
@@ -37,6 +38,7 @@ class CoordinationApplication(EventSourcedApplication):
         self.registry = RegistryView(self)
 
     # -- commands ------------------------------------------------------------
+    @records_refusals
     def register_municipality(
         self, actor: Actor, siruta: str, name: str, county: str
     ) -> dict[str, Any]:
@@ -53,6 +55,7 @@ class CoordinationApplication(EventSourcedApplication):
             ) from exc
         return municipality_view(municipality)
 
+    @records_refusals
     def register_staff(self, actor: Actor, **profile: Any) -> dict[str, Any]:
         staff = StaffMember.register(actor, **profile)
         if staff.municipality is not None:
@@ -74,6 +77,7 @@ class CoordinationApplication(EventSourcedApplication):
             ) from exc
         return staff_view(staff)
 
+    @records_refusals
     def change_experience(
         self, actor: Actor, staff_id: UUID, experience_domains: list[str]
     ) -> dict[str, Any]:
@@ -81,6 +85,7 @@ class CoordinationApplication(EventSourcedApplication):
             staff_id, lambda s: s.change_experience(actor, experience_domains)
         )
 
+    @records_refusals
     def change_categories(
         self, actor: Actor, staff_id: UUID, beneficiary_categories: list[str]
     ) -> dict[str, Any]:
@@ -88,6 +93,7 @@ class CoordinationApplication(EventSourcedApplication):
             staff_id, lambda s: s.change_categories(actor, beneficiary_categories)
         )
 
+    @records_refusals
     def record_licensing(
         self, actor: Actor, staff_id: UUID, rnasr_code: str, experience_domains: list[str]
     ) -> dict[str, Any]:
@@ -104,10 +110,12 @@ class CoordinationApplication(EventSourcedApplication):
             ) from exc
         return staff_view(staff)
 
+    @records_refusals
     def transfer_staff(self, actor: Actor, staff_id: UUID, municipality: str) -> dict[str, Any]:
         self.get_municipality(municipality)
         return self._update_staff(staff_id, lambda s: s.transfer(actor, municipality))
 
+    @records_refusals
     def record_departure(
         self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
     ) -> dict[str, Any]:

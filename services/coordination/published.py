@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from events import refusals
 from events.cloudevent import Publication
+from events.refusals import Refusal
 from services.coordination.domain import Municipality, RnasrCodeClaim, StaffMember
 
 
@@ -59,6 +61,8 @@ def publication_of(event: Any) -> Publication | None:
             )
         case StaffMember.Departed():
             return Publication("StaffDeparted", {"staff_id": staff_id, "reason": event.reason})
+        case Refusal.Recorded():
+            return refusals.publication(event)
         case RnasrCodeClaim.Claimed():
             return None  # uniqueness index; StaffRegistered carries the code
     raise LookupError(f"no published contract for stored event {type(event).__qualname__}")

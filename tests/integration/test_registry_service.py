@@ -36,6 +36,15 @@ def stored_count(store_url):
     return open_recorder("coordination", store_url).max_notification_id() or 0
 
 
+def stored_since(store_url, position):
+    """Topics of what was stored after ``position``."""
+    recorder = open_recorder("coordination", store_url)
+    return [
+        n.topic
+        for n in recorder.select_notifications(start=position, limit=100, inclusive_of_start=False)
+    ]
+
+
 def test_a_registered_staff_member_arrives_at_an_outside_subscriber(service, store_url):
     coordination, outside, _ = service
     coordination.register_municipality(ADMIN, CLUJ)
@@ -135,7 +144,28 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(
         getattr(coordination, command)(actor, payload)
     assert refused.value.exc_type == code
     assert says in str(refused.value)
-    assert stored_count(store_url) == before
+    # nothing changed; a refusal by role or rule is itself on record (DESIGN §3)
+    recorded = ["events.refusals:Refusal.Recorded"] if code == "RegistryAccessDenied" else []
+    assert stored_since(store_url, before) == recorded
+
+
+def test_a_refused_attempt_is_recorded_and_published_as_an_audit_event(service, store_url):
+    coordination, outside, _ = service
+    technician = {"id": "tech-9", "role": "technician", "municipality": "54975"}
+    with pytest.raises(RemoteError) as refused:
+        coordination.register_staff(technician, TECHNICIAN | {"email": "friend@x.ro"})
+    assert refused.value.exc_type == "RegistryAccessDenied"
+    (event,) = outside.receive(1)
+    check_published(event)
+    assert event["type"] == "ro.coordonare.coordination.CommandRefused.v1"
+    assert (event["actor"], event["actorrole"], event["municipality"]) == (
+        "tech-9",
+        "technician",
+        "54975",
+    )
+    assert event["data"]["command"] == "register_staff"
+    assert event["data"]["code"] == "registry_access_denied"
+    assert "friend" not in json.dumps(event)
 
 
 def test_a_duplicate_email_or_rnasr_code_is_refused(service, store_url):

@@ -12,6 +12,7 @@ from events import cloudevent, contracts
 from events.actor import ROLES, Actor, AuditedAggregate
 from events.catalogue import render
 from events.errors import InvalidCommand
+from events.refusals import Refusal
 from services.coordination import domain
 from services.coordination.published import publication_of
 from tests.support.registry import TECHNICIAN
@@ -20,7 +21,8 @@ ADMIN = Actor("admin", "county_admin")
 
 
 def stored_event_classes():
-    for _, aggregate in inspect.getmembers(domain, inspect.isclass):
+    aggregates = [c for _, c in inspect.getmembers(domain, inspect.isclass)] + [Refusal]
+    for aggregate in aggregates:
         if issubclass(aggregate, AuditedAggregate) and aggregate is not AuditedAggregate:
             for _, member in inspect.getmembers(aggregate, inspect.isclass):
                 # eventsourcing derives generic Event/Created classes per aggregate
@@ -49,7 +51,13 @@ def sample_events():
     tech.transfer(ADMIN, "55259")
     tech.record_licensing(ADMIN, "AS2", ["pregnancy"])
     tech.record_departure(ADMIN, "retired")
+    refusal = Refusal.record(
+        Actor("t-1", "technician", "54975"),
+        "register_municipality",
+        domain.RegistryAccessDenied("only a county admin manages the registry"),
+    )
     return [
+        *refusal.collect_events(),
         *m.collect_events(),
         *sw.collect_events(),
         *claim.collect_events(),
@@ -80,7 +88,7 @@ def test_every_published_event_matches_its_schema():
         body = cloudevent.serialize(cloudevent.build(origin, publication))
         contracts.check_published(json.loads(body))
         published += 1
-    assert published == 8
+    assert published == 9
 
 
 def test_staff_events_on_the_bus_carry_no_names_or_contact_data():

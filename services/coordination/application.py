@@ -13,6 +13,7 @@ from eventsourcing.persistence import IntegrityError
 from events.actor import Actor
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
+from services.coordination.contract_commands import ContractCommands
 from services.coordination.domain import (
     ChangedConcurrently,
     Municipality,
@@ -30,7 +31,7 @@ from services.coordination.domain import (
 from services.coordination.projections import RegistryView
 
 
-class CoordinationApplication(EventSourcedApplication):
+class CoordinationApplication(ContractCommands, EventSourcedApplication):
     name = "coordination"
 
     def __init__(self, store_url: str) -> None:
@@ -97,29 +98,37 @@ class CoordinationApplication(EventSourcedApplication):
     def record_licensing(
         self, actor: Actor, staff_id: UUID, rnasr_code: str, experience_domains: list[str]
     ) -> dict[str, Any]:
-        """R10. The RNASR code is claimed in the same transaction."""
-        staff = self._staff(staff_id)
-        staff.record_licensing(actor, rnasr_code, experience_domains)
-        self._check_rnasr_code_free(rnasr_code)
-        try:
-            self.save(staff, RnasrCodeClaim.claim(actor, staff))
-        except IntegrityError as exc:
-            raise ChangedConcurrently(
-                f"staff member {staff_id} or RNASR code {rnasr_code} changed meanwhile; retry",
-                staff_id=str(staff_id),
-            ) from exc
-        return staff_view(staff)
+        """R10: a licensed technician leaves coordination: their contract
+        ends and the RNASR code is claimed, all in the same transaction."""
+
+        def license(staff: StaffMember) -> list[Any]:
+            staff.record_licensing(actor, rnasr_code, experience_domains)
+            self._check_rnasr_code_free(rnasr_code)
+            ended = self.end_coordination_of(actor, str(staff_id), "technician_licensed")
+            return [RnasrCodeClaim.claim(actor, staff), *ended]
+
+        return self._update_staff(staff_id, license)
 
     @records_refusals
     def transfer_staff(self, actor: Actor, staff_id: UUID, municipality: str) -> dict[str, Any]:
+        """The contract with the former SPAS ends with the employment there."""
         self.get_municipality(municipality)
-        return self._update_staff(staff_id, lambda s: s.transfer(actor, municipality))
+
+        def transfer(staff: StaffMember) -> list[Any]:
+            staff.transfer(actor, municipality)
+            return self.end_coordination_of(actor, str(staff_id), "employment_ended")
+
+        return self._update_staff(staff_id, transfer)
 
     @records_refusals
     def record_departure(
         self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
     ) -> dict[str, Any]:
-        return self._update_staff(staff_id, lambda s: s.record_departure(actor, reason, note))
+        def depart(staff: StaffMember) -> list[Any]:
+            staff.record_departure(actor, reason, note)
+            return self.end_coordination_of(actor, str(staff_id), "employment_ended")
+
+        return self._update_staff(staff_id, depart)
 
     # -- queries -------------------------------------------------------------
     def get_municipality(self, siruta: str) -> dict[str, Any]:
@@ -157,11 +166,15 @@ class CoordinationApplication(EventSourcedApplication):
         )
 
     # -- helpers -------------------------------------------------------------
-    def _update_staff(self, id_: UUID, change: Callable[[StaffMember], None]) -> dict[str, Any]:
+    def _update_staff(
+        self, id_: UUID, change: Callable[[StaffMember], list[Any] | None]
+    ) -> dict[str, Any]:
+        """``change`` may return other aggregates to save in the same
+        transaction (an ended contract, an RNASR claim)."""
         staff = self._staff(id_)
-        change(staff)
+        others = change(staff) or []
         try:
-            self.save(staff)
+            self.save(staff, *others)
         except IntegrityError as exc:  # another command changed them meanwhile
             raise ChangedConcurrently(
                 f"staff member {id_} was changed by another command; read again and retry",

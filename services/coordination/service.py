@@ -67,6 +67,79 @@ class CoordinationService(ObservedService):
             self._actor(actor), UUID(c["staff_id"]), c["reason"], c.get("note", "")
         )
 
+    # -- coordination contract (instrument A) -------------------------------
+    @rpc
+    def draft_contract(self, actor: dict, command: dict) -> dict:
+        c = self._command("draft_contract", command)
+        return self.app.draft_contract(
+            self._actor(actor),
+            UUID(c["technician_id"]),
+            UUID(c["coordinator_id"]),
+            c["legal_form"],
+            c["obligations"],
+            c["hours_per_month"],
+            c["starts_on"],
+            c.get("ends_on"),
+        )
+
+    @rpc
+    def replace_coordinator(self, actor: dict, command: dict) -> dict:
+        c = self._command("replace_coordinator", command)
+        return self.app.replace_coordinator(
+            self._actor(actor),
+            UUID(c["contract_id"]),
+            UUID(c["coordinator_id"]),
+            c["starts_on"],
+            c.get("hours_per_month"),
+            c.get("ends_on"),
+        )
+
+    @rpc
+    def sign_contract(self, actor: dict, command: dict) -> dict:
+        c = self._command("sign_contract", command)
+        return self.app.sign_contract(self._actor(actor), UUID(c["contract_id"]))
+
+    @rpc
+    def propose_amendment(self, actor: dict, command: dict) -> dict:
+        c = self._command("propose_amendment", command)
+        return self.app.propose_amendment(self._actor(actor), UUID(c["contract_id"]), c["changes"])
+
+    @rpc
+    def accept_amendment(self, actor: dict, command: dict) -> dict:
+        c = self._command("accept_amendment", command)
+        return self.app.accept_amendment(self._actor(actor), UUID(c["contract_id"]))
+
+    @rpc
+    def suspend_contract(self, actor: dict, command: dict) -> dict:
+        c = self._command("suspend_contract", command)
+        return self.app.suspend_contract(self._actor(actor), UUID(c["contract_id"]), c["reason"])
+
+    @rpc
+    def resume_contract(self, actor: dict, command: dict) -> dict:
+        c = self._command("resume_contract", command)
+        return self.app.resume_contract(self._actor(actor), UUID(c["contract_id"]))
+
+    @rpc
+    def terminate_contract(self, actor: dict, command: dict) -> dict:
+        c = self._command("terminate_contract", command)
+        return self.app.terminate_contract(self._actor(actor), UUID(c["contract_id"]), c["reason"])
+
+    @rpc
+    def get_contract(self, actor: dict, contract_id: str) -> dict:
+        return self.app.get_contract(self._actor(actor), self._uuid(contract_id, "contract_id"))
+
+    @rpc
+    def contracts_of_technician(self, actor: dict, technician_id: str) -> list[dict]:
+        return self.app.contracts_of_technician(
+            self._actor(actor), self._uuid(technician_id, "technician_id")
+        )
+
+    @rpc
+    def coordination_of(self, actor: dict, technician_id: str) -> dict | None:
+        """R1 for other services: the technician's coordinator today, or None."""
+        self._actor(actor)
+        return self.app.coordination_of(self._uuid(technician_id, "technician_id"))
+
     # -- registry queries (any authenticated staff member) ------------------
     @rpc
     def get_municipality(self, actor: dict, siruta: str) -> dict:
@@ -81,7 +154,7 @@ class CoordinationService(ObservedService):
     @rpc
     def get_staff(self, actor: dict, staff_id: str) -> dict:
         self._actor(actor)
-        return self.app.get_staff(self._uuid(staff_id))
+        return self.app.get_staff(self._uuid(staff_id, "staff_id"))
 
     @rpc
     def list_staff(
@@ -98,8 +171,8 @@ class CoordinationService(ObservedService):
         return check_command(SERVICE, name, command)
 
     @staticmethod
-    def _uuid(value: Any) -> UUID:
+    def _uuid(value: Any, field: str) -> UUID:
         try:
             return UUID(str(value))
         except ValueError:
-            raise InvalidCommand(f"{value!r} is not an id", field="staff_id") from None
+            raise InvalidCommand(f"{value!r} is not an id", field=field) from None

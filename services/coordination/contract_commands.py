@@ -1,0 +1,283 @@
+"""Application commands and queries of the coordination contract; mixed
+into ``CoordinationApplication`` (load, change, save; rules live on the
+aggregates in ``contracting.py``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from events.actor import Actor
+from events.errors import Forbidden, NotFound
+from events.refusals import records_refusals
+from services.coordination.contracting import (
+    ContractStateConflict,
+    CoordinationContract,
+    TechnicianCoordination,
+    coordination_index_id,
+)
+
+
+class UnknownContract(NotFound):
+    code = "contract_not_found"
+
+
+class ContractReadDenied(Forbidden):
+    code = "contract_read_denied"
+
+
+class ContractCommands:
+    """Needs ``repository``, ``save`` and ``get_staff`` of the application."""
+
+    repository: Any
+    save: Any
+    get_staff: Any
+
+    @records_refusals
+    def draft_contract(
+        self,
+        actor: Actor,
+        technician_id: UUID,
+        coordinator_id: UUID,
+        legal_form: str,
+        obligations: dict[str, list[str]],
+        hours_per_month: int,
+        starts_on: str,
+        ends_on: str | None = None,
+    ) -> dict[str, Any]:
+        index = self._index(actor, str(technician_id))
+        index.check_none_in_force()
+        return self._draft(
+            actor,
+            index,
+            technician_id,
+            coordinator_id,
+            legal_form,
+            obligations,
+            hours_per_month,
+            starts_on,
+            ends_on,
+            replaces=None,
+        )
+
+    @records_refusals
+    def replace_coordinator(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        coordinator_id: UUID,
+        starts_on: str,
+        hours_per_month: int | None = None,
+        ends_on: str | None = None,
+    ) -> dict[str, Any]:
+        """R10: a new contract with another coordinator takes over when it is
+        signed; the old one then ends and the history stays with the
+        technician."""
+        old = self._contract(contract_id)
+        old.check_in_force()
+        index = self._index(actor, old.technician_id)
+        return self._draft(
+            actor,
+            index,
+            UUID(old.technician_id),
+            coordinator_id,
+            old.legal_form,
+            old.obligations,
+            hours_per_month or old.hours_per_month,
+            starts_on,
+            ends_on if ends_on is not None else old.ends_on,
+            replaces=str(old.id),
+        )
+
+    @records_refusals
+    def sign_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
+        contract = self._contract(contract_id)
+        contract.sign(actor)
+        changed: list[Any] = [contract]
+        if contract.fully_signed:
+            index = self._index(actor, contract.technician_id)
+            index.check_none_in_force(replacing=contract.replaces)
+            contract.activate(actor)
+            index.put_in_force(actor, str(contract.id))
+            changed.append(index)
+            if contract.replaces is not None:
+                old = self._contract(UUID(contract.replaces))
+                old.terminate(actor, "coordinator_replaced", replaced_by=str(contract.id))
+                changed.append(old)
+        self._save(*changed)
+        return contract_view(contract)
+
+    @records_refusals
+    def propose_amendment(
+        self, actor: Actor, contract_id: UUID, changes: dict[str, Any]
+    ) -> dict[str, Any]:
+        return self._change(contract_id, lambda c: c.propose_amendment(actor, changes))
+
+    @records_refusals
+    def accept_amendment(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
+        return self._change(contract_id, lambda c: c.accept_amendment(actor))
+
+    @records_refusals
+    def suspend_contract(self, actor: Actor, contract_id: UUID, reason: str) -> dict[str, Any]:
+        return self._change(contract_id, lambda c: c.suspend(actor, reason))
+
+    @records_refusals
+    def resume_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
+        return self._change(contract_id, lambda c: c.resume(actor))
+
+    @records_refusals
+    def terminate_contract(self, actor: Actor, contract_id: UUID, reason: str) -> dict[str, Any]:
+        contract = self._contract(contract_id)
+        self._save(*self._end(actor, contract, reason))
+        return contract_view(contract)
+
+    # -- queries ------------------------------------------------------------
+    def get_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
+        contract = self._contract(contract_id)
+        check_may_read(actor, contract)
+        return contract_view(contract)
+
+    def contracts_of_technician(self, actor: Actor, technician_id: UUID) -> list[dict[str, Any]]:
+        """Every contract the technician ever had, oldest first (full history
+        across coordinator replacements)."""
+        index = self._existing_index(str(technician_id))
+        contracts = [self._contract(UUID(c)) for c in index.contracts] if index else []
+        for contract in contracts:
+            check_may_read(actor, contract)
+        return [contract_view(c) for c in contracts]
+
+    def coordination_of(self, technician_id: UUID) -> dict[str, Any] | None:
+        """R1 for every service: who coordinates this technician today."""
+        index = self._existing_index(str(technician_id))
+        if index is None or index.in_force is None:
+            return None
+        contract = self._contract(UUID(index.in_force))
+        if not contract.is_active_on(datetime.now(UTC).date()):
+            return None
+        return {
+            "technician_id": contract.technician_id,
+            "coordinator_id": contract.coordinator_id,
+            "contract_id": str(contract.id),
+            "municipality": contract.municipality,
+            "hours_per_month": contract.hours_per_month,
+        }
+
+    # -- helpers --------------------------------------------------------------
+    def end_coordination_of(self, actor: Actor, technician_id: str, reason: str) -> list[Any]:
+        """The aggregates to save with a registry change that ends the
+        technician's coordination (R10 licensing, leaving the SPAS)."""
+        index = self._existing_index(technician_id)
+        if index is None or index.in_force is None:
+            return []
+        return self._end(actor, self._contract(UUID(index.in_force)), reason)
+
+    def _end(self, actor: Actor, contract: CoordinationContract, reason: str) -> list[Any]:
+        contract.terminate(actor, reason)
+        index = self._existing_index(contract.technician_id)
+        if index is not None and index.in_force == str(contract.id):
+            index.put_in_force(actor, None)
+            return [contract, index]
+        return [contract]
+
+    def _draft(
+        self,
+        actor: Actor,
+        index: TechnicianCoordination,
+        technician_id: UUID,
+        coordinator_id: UUID,
+        legal_form: str,
+        obligations: dict[str, list[str]],
+        hours_per_month: int,
+        starts_on: str,
+        ends_on: str | None,
+        replaces: str | None,
+    ) -> dict[str, Any]:
+        contract = CoordinationContract.draft(
+            actor,
+            technician=self.get_staff(technician_id),
+            coordinator=self.get_staff(coordinator_id),
+            legal_form=legal_form,
+            obligations=obligations,
+            hours_per_month=hours_per_month,
+            starts_on=starts_on,
+            ends_on=ends_on,
+            replaces=replaces,
+        )
+        index.add(actor, str(contract.id))
+        self._save(contract, index)
+        return contract_view(contract)
+
+    def _change(self, contract_id: UUID, change: Any) -> dict[str, Any]:
+        contract = self._contract(contract_id)
+        change(contract)
+        self._save(contract)
+        return contract_view(contract)
+
+    def _save(self, *aggregates: Any) -> None:
+        try:
+            self.save(*aggregates)
+        except IntegrityError as exc:
+            raise ContractStateConflict(
+                "the contract changed meanwhile (a concurrent command); read it again and retry"
+            ) from exc
+
+    def _contract(self, contract_id: UUID) -> CoordinationContract:
+        try:
+            contract = self.repository.get(contract_id)
+        except AggregateNotFoundError:
+            contract = None
+        if not isinstance(contract, CoordinationContract):
+            raise UnknownContract(
+                f"no coordination contract {contract_id}", contract_id=str(contract_id)
+            )
+        return contract
+
+    def _existing_index(self, technician_id: str) -> TechnicianCoordination | None:
+        try:
+            return self.repository.get(coordination_index_id(technician_id))
+        except AggregateNotFoundError:
+            return None
+
+    def _index(self, actor: Actor, technician_id: str) -> TechnicianCoordination:
+        return self._existing_index(technician_id) or TechnicianCoordination.open(
+            actor, technician_id
+        )
+
+
+def check_may_read(actor: Actor, contract: CoordinationContract) -> None:
+    """The parties, the county and auditors read a contract; nobody else."""
+    allowed = (
+        actor.role in ("county_admin", "auditor", "system")
+        or (actor.role == "spas_head" and actor.municipality == contract.municipality)
+        or actor.id in (contract.technician_id, contract.coordinator_id)
+    )
+    if not allowed:
+        raise ContractReadDenied(
+            f"contract {contract.id} is readable by its parties, the county and auditors",
+            contract_id=str(contract.id),
+        )
+
+
+def contract_view(c: CoordinationContract) -> dict[str, Any]:
+    return {
+        "contract_id": str(c.id),
+        "municipality": c.municipality,
+        "technician_id": c.technician_id,
+        "coordinator_id": c.coordinator_id,
+        "legal_form": c.legal_form,
+        "obligations": c.obligations,
+        "hours_per_month": c.hours_per_month,
+        "starts_on": c.starts_on,
+        "ends_on": c.ends_on,
+        "status": c.status,
+        "signed_by": sorted(c.signatures),
+        "pending_amendment": c.pending_amendment,
+        "amendments": c.amendments,
+        "replaces": c.replaces,
+        "termination_reason": c.termination_reason,
+        "version": c.version,
+    }

@@ -1,0 +1,156 @@
+"""The coordination contract (instrument A), as the SPAS head and the
+coordinator live it."""
+
+from datetime import date
+
+import pytest
+
+from events.actor import Actor
+from events.errors import Forbidden, RuleViolation
+from services.coordination.contracting import (
+    OBLIGATIONS,
+    AlreadySigned,
+    ContractStateConflict,
+    CoordinationContract,
+    InvalidContract,
+    TechnicianCoordination,
+)
+
+HEAD = Actor("head-1", "spas_head", "54975")
+COORDINATOR_ID = "11111111-1111-1111-1111-111111111111"
+COORDINATOR = Actor(COORDINATOR_ID, "social_worker")
+TECHNICIAN = {
+    "staff_id": "22222222-2222-2222-2222-222222222222",
+    "role": "technician",
+    "active": True,
+    "municipality": "54975",
+    "beneficiary_categories": ["disability_chronic_illness", "old_age"],
+}
+SOCIAL_WORKER = {
+    "staff_id": COORDINATOR_ID,
+    "role": "social_worker",
+    "active": True,
+    "municipality": None,
+    "experience_domains": ["old_age", "disability_chronic_illness", "poverty"],
+}
+ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
+
+
+def draft(**overrides):
+    terms = dict(
+        technician=TECHNICIAN,
+        coordinator=SOCIAL_WORKER,
+        legal_form="service_contract",
+        obligations=ALL_OBLIGATIONS,
+        hours_per_month=40,
+        starts_on="2026-12-01",
+        ends_on="2027-11-30",
+    )
+    return CoordinationContract.draft(HEAD, **(terms | overrides))
+
+
+def test_drafted_by_the_spas_head_signed_by_both_then_active():
+    contract = draft()
+    assert contract.status == "draft"
+    contract.sign(HEAD)
+    assert not contract.fully_signed
+    contract.sign(COORDINATOR)
+    assert contract.fully_signed
+    contract.activate(COORDINATOR)
+    assert contract.status == "active"
+    assert contract.is_active_on(date(2026, 12, 1)) and not contract.is_active_on(
+        date(2026, 11, 30)
+    )
+    assert not contract.is_active_on(date(2027, 12, 1))  # expired
+    with pytest.raises(ContractStateConflict):
+        contract.sign(HEAD)
+
+
+def test_each_party_signs_once_and_a_technician_never_signs():
+    contract = draft()
+    contract.sign(HEAD)
+    with pytest.raises(AlreadySigned):
+        contract.sign(HEAD)
+    with pytest.raises(Forbidden, match="not by a technician"):
+        contract.sign(Actor(TECHNICIAN["staff_id"], "technician", "54975"))
+    with pytest.raises(Forbidden):
+        contract.sign(Actor("another-sw", "social_worker"))  # not this contract's coordinator
+
+
+def test_only_the_head_of_the_technicians_spas_drafts():
+    for actor in (Actor("h2", "spas_head", "55259"), COORDINATOR, Actor("a", "county_admin")):
+        with pytest.raises(Forbidden, match="head of the technician's SPAS"):
+            CoordinationContract.draft(
+                actor,
+                technician=TECHNICIAN,
+                coordinator=SOCIAL_WORKER,
+                legal_form="service_contract",
+                obligations=ALL_OBLIGATIONS,
+                hours_per_month=40,
+                starts_on="2026-12-01",
+            )
+
+
+def test_r5_a_coordinator_without_matching_experience_is_refused_naming_what_is_missing():
+    child_protection_only = SOCIAL_WORKER | {"experience_domains": ["child_under_16"]}
+    with pytest.raises(RuleViolation, match="R5") as refused:
+        draft(coordinator=child_protection_only)
+    assert refused.value.details["missing"] == ["disability_chronic_illness", "old_age"]
+
+
+def test_r6_fewer_than_40_hours_a_month_is_refused():
+    with pytest.raises(RuleViolation, match="R6: coordination takes at least 40 hours"):
+        draft(hours_per_month=38)
+
+
+def test_terms_are_checked():
+    with pytest.raises(InvalidContract, match="on or before it starts"):
+        draft(ends_on="2026-11-30")
+    with pytest.raises(InvalidContract, match="legal form"):
+        draft(legal_form="handshake")
+    partial = ALL_OBLIGATIONS | {"technician": ["follow_guidance"]}
+    with pytest.raises(InvalidContract, match="missing technician: attend_training"):
+        draft(obligations=partial)
+    with pytest.raises(InvalidContract, match="not an active technician"):
+        draft(technician=TECHNICIAN | {"active": False})
+    with pytest.raises(InvalidContract, match="not an active registered social worker"):
+        draft(coordinator=SOCIAL_WORKER | {"role": "technician"})
+
+
+def test_an_amendment_binds_when_the_coordinator_signs_it():
+    contract = draft()
+    contract.sign(HEAD)
+    contract.sign(COORDINATOR)
+    contract.activate(HEAD)
+    contract.propose_amendment(HEAD, {"hours_per_month": 60})
+    assert contract.hours_per_month == 40
+    contract.accept_amendment(COORDINATOR)
+    assert (contract.hours_per_month, contract.amendments) == (60, 1)
+    with pytest.raises(RuleViolation, match="R6"):
+        contract.propose_amendment(HEAD, {"hours_per_month": 20})
+    with pytest.raises(ContractStateConflict, match="no amendment"):
+        contract.accept_amendment(COORDINATOR)
+
+
+def test_suspension_and_termination():
+    contract = draft()
+    with pytest.raises(ContractStateConflict):
+        contract.suspend(HEAD, "concediu medical")  # a draft is not in force
+    contract.sign(HEAD)
+    contract.sign(COORDINATOR)
+    contract.activate(HEAD)
+    contract.suspend(HEAD, "concediu medical al coordonatorului")
+    assert not contract.is_active_on(date(2027, 1, 10))
+    contract.resume(HEAD)
+    contract.terminate(HEAD, "by_agreement")
+    assert contract.status == "terminated"
+    with pytest.raises(ContractStateConflict, match="already ended"):
+        contract.terminate(HEAD, "expired")
+
+
+def test_one_contract_in_force_per_technician():
+    index = TechnicianCoordination.open(HEAD, TECHNICIAN["staff_id"])
+    index.put_in_force(HEAD, "contract-a")
+    with pytest.raises(RuleViolation, match=r"R1: technician .* already has an active"):
+        index.check_none_in_force()
+    index.check_none_in_force(replacing="contract-a")  # a replacement may take over

@@ -106,7 +106,7 @@ class ContractCommands:
             changed.append(index)
             if contract.replaces is not None:
                 old = self._contract(UUID(contract.replaces))
-                old.terminate(actor, "coordinator_replaced", replaced_by=str(contract.id))
+                old.close(actor, "coordinator_replaced", replaced_by=str(contract.id))
                 changed.append(old)
         self._save(*changed)
         return contract_view(contract)
@@ -132,7 +132,8 @@ class ContractCommands:
     @records_refusals
     def terminate_contract(self, actor: Actor, contract_id: UUID, reason: str) -> dict[str, Any]:
         contract = self._contract(contract_id)
-        self._save(*self._end(actor, contract, reason))
+        contract.terminate(actor, reason)
+        self._save(contract, *self._out_of_force(actor, contract))
         return contract_view(contract)
 
     # -- queries ------------------------------------------------------------
@@ -173,15 +174,17 @@ class ContractCommands:
         index = self._existing_index(technician_id)
         if index is None or index.in_force is None:
             return []
-        return self._end(actor, self._contract(UUID(index.in_force)), reason)
+        contract = self._contract(UUID(index.in_force))
+        contract.close(actor, reason)
+        index.put_in_force(actor, None)
+        return [contract, index]
 
-    def _end(self, actor: Actor, contract: CoordinationContract, reason: str) -> list[Any]:
-        contract.terminate(actor, reason)
+    def _out_of_force(self, actor: Actor, contract: CoordinationContract) -> list[Any]:
         index = self._existing_index(contract.technician_id)
         if index is not None and index.in_force == str(contract.id):
             index.put_in_force(actor, None)
-            return [contract, index]
-        return [contract]
+            return [index]
+        return []
 
     def _draft(
         self,

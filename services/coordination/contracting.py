@@ -413,14 +413,20 @@ class CoordinationContract(AuditedAggregate):
             raise ContractStateConflict(f"contract {self.id} is {self.status}, not suspended")
         self.trigger_event(self.Resumed, **self._parties(), **actor.event_fields())
 
-    def terminate(self, actor: Actor, reason: str, replaced_by: str | None = None) -> None:
+    def terminate(self, actor: Actor, reason: str) -> None:
+        """The SPAS head ends the coordination."""
+        check_is_head_of(actor, self.municipality)
+        self.close(actor, reason)
+
+    def close(self, actor: Actor, reason: str, replaced_by: str | None = None) -> None:
+        """Ends the contract as the consequence of another fact (the
+        technician licensed, R10; a replacement signed; the employment
+        ended), whoever recorded that fact."""
         if reason not in TERMINATION_REASONS:
             raise InvalidContract(
                 f"unknown termination reason {reason!r}; one of {', '.join(TERMINATION_REASONS)}",
                 field="reason",
             )
-        if reason != "technician_licensed":  # R10 follows the registry, not a person
-            check_is_head_of(actor, self.municipality)
         if self.status == "terminated":
             raise ContractStateConflict(f"contract {self.id} has already ended")
         self.trigger_event(

@@ -12,11 +12,14 @@ import kombu
 
 
 class OutsideSubscriber:
-    def __init__(self, amqp_uri: str, routing_key: str = "ro.coordonare.coordination.#") -> None:
+    def __init__(self, amqp_uri: str, *routing_keys: str) -> None:
         self.connection = kombu.Connection(amqp_uri)
         exchange = kombu.Exchange("coordonare.events", "topic", durable=True)
+        keys = routing_keys or ("ro.coordonare.coordination.#",)
         self.queue = kombu.Queue(
-            f"outside-{uuid.uuid4().hex[:8]}", exchange, routing_key=routing_key, durable=True
+            f"outside-{uuid.uuid4().hex[:8]}",
+            bindings=[kombu.binding(exchange, routing_key=k) for k in keys],
+            durable=True,
         )
         self.bound = self.queue(self.connection.channel())
         self.bound.declare()

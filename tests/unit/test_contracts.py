@@ -96,7 +96,7 @@ def contract_story():
     contract.accept_amendment(coordinator)
     contract.suspend(head, "concediu")
     contract.resume(head)
-    contract.terminate(head, "coordinator_replaced", replaced_by=str(uuid4()))
+    contract.close(head, "coordinator_replaced", replaced_by=str(uuid4()))
     return [*contract.collect_events(), *index.collect_events()]
 
 

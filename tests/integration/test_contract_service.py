@@ -1,0 +1,238 @@
+"""Coordination contracts through RPC on the real broker and database: the
+SPAS head drafts, both sign, the technician is under coordination (R1) —
+and every way of getting it wrong is refused, naming the rule."""
+
+import pytest
+from nameko.containers import ServiceContainer
+from nameko.exceptions import RemoteError
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from events.contracts import check_published
+from services.coordination.contracting import OBLIGATIONS
+from services.coordination.service import CoordinationService
+from tests.support.outside import OutsideSubscriber
+from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
+from tests.support.services import nameko_config
+
+ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
+
+
+@pytest.fixture
+def county(store_url, amqp_uri, monkeypatch):
+    """Cluj-Napoca with its SPAS head, a technician working with persons with
+    disabilities, and two social workers: one experienced in that field, one
+    in child protection only."""
+    monkeypatch.setenv("STORE_URL", store_url)
+    monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
+    config = nameko_config(amqp_uri)
+    container = ServiceContainer(CoordinationService, config)
+    container.start()
+    with ClusterRpcProxy(config) as rpc:
+        c = rpc.coordination
+        c.register_municipality(ADMIN, CLUJ)
+        head = c.register_staff(
+            ADMIN,
+            {
+                "email": "sef@primaria-cluj.ro",
+                "full_name": "Șef SPAS",
+                "role": "spas_head",
+                "municipality": "54975",
+            },
+        )
+        tech = c.register_staff(
+            ADMIN, TECHNICIAN | {"beneficiary_categories": ["disability_chronic_illness"]}
+        )
+        expert = c.register_staff(
+            ADMIN,
+            {
+                "email": "ana@dgaspc-cj.ro",
+                "full_name": "Ana Pop",
+                "role": "social_worker",
+                "rnasr_code": "AS100",
+                "experience_domains": ["disability_chronic_illness"],
+            },
+        )
+        child_only = c.register_staff(
+            ADMIN,
+            {
+                "email": "dan@dgaspc-cj.ro",
+                "full_name": "Dan Ilie",
+                "role": "social_worker",
+                "rnasr_code": "AS200",
+                "experience_domains": ["child_under_16"],
+            },
+        )
+        yield {
+            "rpc": c,
+            "amqp_uri": amqp_uri,
+            "head": {"id": head["staff_id"], "role": "spas_head", "municipality": "54975"},
+            "tech": tech,
+            "tech_actor": {"id": tech["staff_id"], "role": "technician", "municipality": "54975"},
+            "expert": expert,
+            "expert_actor": {"id": expert["staff_id"], "role": "social_worker"},
+            "child_only": child_only,
+            "child_only_actor": {"id": child_only["staff_id"], "role": "social_worker"},
+        }
+    container.stop()
+
+
+def draft(county, coordinator, **overrides):
+    terms = {
+        "technician_id": county["tech"]["staff_id"],
+        "coordinator_id": coordinator["staff_id"],
+        "legal_form": "service_contract",
+        "obligations": ALL_OBLIGATIONS,
+        "hours_per_month": 40,
+        "starts_on": "2026-01-01",
+        "ends_on": "2027-12-31",
+    }
+    return county["rpc"].draft_contract(county["head"], terms | overrides)
+
+
+def activate(county, coordinator_actor, contract):
+    rpc = county["rpc"]
+    rpc.sign_contract(county["head"], {"contract_id": contract["contract_id"]})
+    return rpc.sign_contract(coordinator_actor, {"contract_id": contract["contract_id"]})
+
+
+def refused(call, *args, **kwargs):
+    with pytest.raises(RemoteError) as error:
+        call(*args, **kwargs)
+    return error.value
+
+
+def test_drafted_signed_by_both_and_the_technician_is_under_coordination(county):
+    rpc, tech = county["rpc"], county["tech"]
+    outside = OutsideSubscriber(
+        county["amqp_uri"],
+        *(f"ro.coordonare.coordination.Contract{e}.v1" for e in ("Drafted", "Signed", "Activated")),
+    )
+    try:
+        contract = draft(county, county["expert"])
+        assert contract["status"] == "draft"
+        assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None  # R1: not yet
+        active = activate(county, county["expert_actor"], contract)
+        assert (active["status"], active["signed_by"]) == ("active", ["coordinator", "institution"])
+        coordination = rpc.coordination_of(ADMIN, tech["staff_id"])
+        assert coordination["coordinator_id"] == county["expert"]["staff_id"]
+        assert coordination["contract_id"] == contract["contract_id"]
+
+        events = outside.receive(4)
+        for event in events:
+            check_published(event)
+        assert [e["type"].split(".")[-2] for e in events] == [
+            "ContractDrafted",
+            "ContractSigned",
+            "ContractSigned",
+            "ContractActivated",
+        ]
+        assert events[-1]["data"]["technician_id"] == tech["staff_id"]
+        assert events[-1]["municipality"] == "54975"
+    finally:
+        outside.close()
+
+
+def test_r5_a_child_protection_coordinator_is_refused_for_disability_work(county):
+    error = refused(draft, county, county["child_only"])
+    assert error.exc_type == "ExperienceDoesNotCover"
+    assert "R5" in str(error) and "disability_chronic_illness" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "code", "says"),
+    [
+        ({"hours_per_month": 38}, "TooFewHours", "R6"),
+        ({"ends_on": "2025-12-31"}, "InvalidContract", "ends (2025-12-31) on or before"),
+        ({"legal_form": "verbal"}, "InvalidCommand", "'verbal' is not one of"),
+        ({"technician_id": "00000000-0000-0000-0000-000000000000"}, "UnknownStaff", "no staff"),
+        (
+            {"obligations": {"institution": [], "coordinator": [], "technician": []}},
+            "InvalidContract",
+            "every obligation of the guide",
+        ),
+    ],
+)
+def test_bad_terms_are_refused_and_nothing_is_drafted(county, overrides, code, says):
+    error = refused(draft, county, county["expert"], **overrides)
+    assert error.exc_type == code and says in str(error)
+    assert county["rpc"].contracts_of_technician(ADMIN, county["tech"]["staff_id"]) == []
+
+
+def test_signing_is_for_the_parties_and_only_once(county):
+    rpc = county["rpc"]
+    contract = draft(county, county["expert"])
+    key = {"contract_id": contract["contract_id"]}
+    assert refused(rpc.sign_contract, county["tech_actor"], key).exc_type == "ContractAccessDenied"
+    wrong_coordinator = refused(rpc.sign_contract, county["child_only_actor"], key)
+    assert wrong_coordinator.exc_type == "ContractAccessDenied"
+    rpc.sign_contract(county["head"], key)
+    assert refused(rpc.sign_contract, county["head"], key).exc_type == "AlreadySigned"
+    assert rpc.get_contract(ADMIN, contract["contract_id"])["signed_by"] == ["institution"]
+
+
+def test_r1_one_contract_in_force_per_technician(county):
+    activate(county, county["expert_actor"], draft(county, county["expert"]))
+    error = refused(draft, county, county["expert"])
+    assert error.exc_type == "TechnicianAlreadyCoordinated" and "R1" in str(error)
+
+
+def test_r10_a_licensed_technician_leaves_coordination(county):
+    rpc, tech = county["rpc"], county["tech"]
+    contract = activate(county, county["expert_actor"], draft(county, county["expert"]))
+    rpc.record_licensing(
+        ADMIN,
+        {
+            "staff_id": tech["staff_id"],
+            "rnasr_code": "AS300",
+            "experience_domains": ["disability_chronic_illness"],
+        },
+    )
+    ended = rpc.get_contract(ADMIN, contract["contract_id"])
+    assert (ended["status"], ended["termination_reason"]) == ("terminated", "technician_licensed")
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+
+
+def test_a_replaced_coordinator_hands_over_and_the_history_stays_readable(county):
+    rpc, tech = county["rpc"], county["tech"]
+    first = activate(county, county["expert_actor"], draft(county, county["expert"]))
+    rpc.change_experience(
+        ADMIN,
+        {
+            "staff_id": county["child_only"]["staff_id"],
+            "experience_domains": ["child_under_16", "disability_chronic_illness"],
+        },
+    )
+    second = rpc.replace_coordinator(
+        county["head"],
+        {
+            "contract_id": first["contract_id"],
+            "coordinator_id": county["child_only"]["staff_id"],
+            "starts_on": "2026-06-01",
+        },
+    )
+    assert rpc.coordination_of(ADMIN, tech["staff_id"])["contract_id"] == first["contract_id"]
+    activate(county, county["child_only_actor"], second)
+
+    now = rpc.coordination_of(ADMIN, tech["staff_id"])
+    assert now["coordinator_id"] == county["child_only"]["staff_id"]
+    history = rpc.contracts_of_technician(county["tech_actor"], tech["staff_id"])
+    assert [c["contract_id"] for c in history] == [first["contract_id"], second["contract_id"]]
+    assert history[0]["termination_reason"] == "coordinator_replaced"
+    assert history[1]["replaces"] == first["contract_id"]
+    stranger = {"id": "someone", "role": "technician", "municipality": "55259"}
+    assert refused(rpc.contracts_of_technician, stranger, tech["staff_id"]).exc_type == (
+        "ContractReadDenied"
+    )
+
+
+def test_suspended_coordination_is_no_coordination(county):
+    rpc, tech = county["rpc"], county["tech"]
+    contract = activate(county, county["expert_actor"], draft(county, county["expert"]))
+    key = {"contract_id": contract["contract_id"]}
+    rpc.suspend_contract(county["head"], key | {"reason": "concediu medical"})
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+    rpc.resume_contract(county["head"], key)
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is not None
+    rpc.propose_amendment(county["head"], key | {"changes": {"hours_per_month": 48}})
+    amended = rpc.accept_amendment(county["expert_actor"], key)
+    assert amended["hours_per_month"] == 48

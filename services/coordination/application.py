@@ -28,10 +28,19 @@ from services.coordination.domain import (
     rnasr_claim_id,
     staff_id,
 )
+from services.coordination.incident_commands import IncidentCommands
+from services.coordination.plan_journal_commands import PlanJournalCommands
 from services.coordination.projections import RegistryView
+from services.coordination.task_commands import TaskCommands
 
 
-class CoordinationApplication(ContractCommands, EventSourcedApplication):
+class CoordinationApplication(
+    ContractCommands,
+    PlanJournalCommands,
+    TaskCommands,
+    IncidentCommands,
+    EventSourcedApplication,
+):
     name = "coordination"
 
     def __init__(self, store_url: str) -> None:

@@ -4,6 +4,7 @@ only — staff names and e-mail addresses stay in the store (DESIGN §5)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from events import refusals
@@ -11,9 +12,29 @@ from events.cloudevent import Publication
 from events.refusals import Refusal
 from services.coordination.contracting import CoordinationContract, TechnicianCoordination
 from services.coordination.domain import Municipality, RnasrCodeClaim, StaffMember
+from services.coordination.incident_published import incident_publication
+from services.coordination.plan_journal_published import plan_journal_publication
+from services.coordination.task_published import task_publication
+
+# Each capability maps its own stored events: a function that returns the
+# Publication, None for internal events, or NotImplemented for events that
+# are not its own.
+CAPABILITIES: list[Callable[[Any], Publication | Any | None]] = [
+    plan_journal_publication,
+    task_publication,
+    incident_publication,
+]
 
 
 def publication_of(event: Any) -> Publication | None:
+    for capability in CAPABILITIES:
+        publication = capability(event)
+        if publication is not NotImplemented:
+            return publication
+    return _registry_and_contract(event)
+
+
+def _registry_and_contract(event: Any) -> Publication | None:
     staff_id = str(event.originator_id)
     match event:
         case Municipality.Registered():

@@ -4,20 +4,21 @@ plain data. Errors are ``events.errors`` subclasses with stable codes."""
 
 from __future__ import annotations
 
-from typing import Any
 from uuid import UUID
 
-from events.actor import Actor
-from events.contracts import check_actor, check_command
-from events.errors import InvalidCommand
 from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from services.coordination.application import CoordinationApplication
+from services.coordination.incident_rpc import IncidentRpc
+from services.coordination.plan_journal_rpc import PlanJournalRpc
 from services.coordination.published import publication_of
+from services.coordination.rpc_base import SERVICE, CoordinationRpc
+from services.coordination.task_rpc import TaskRpc
 
-SERVICE = "coordination"
 
+class CoordinationService(ObservedService, PlanJournalRpc, TaskRpc, IncidentRpc, CoordinationRpc):
+    """Registry and contracts here; plan and journal, task sheets and
+    incidents in their mixins (nameko collects inherited entrypoints)."""
 
-class CoordinationService(ObservedService):
     name = SERVICE
 
     app: CoordinationApplication = ApplicationProvider(CoordinationApplication, publication_of)
@@ -162,17 +163,3 @@ class CoordinationService(ObservedService):
     ) -> list[dict]:
         self._actor(actor)
         return self.app.list_staff(municipality=municipality, role=role)
-
-    # -- helpers --------------------------------------------------------------
-    def _actor(self, actor: Any) -> Actor:
-        return Actor.from_dict(check_actor(actor), self.correlation_id)
-
-    def _command(self, name: str, command: Any) -> dict:
-        return check_command(SERVICE, name, command)
-
-    @staticmethod
-    def _uuid(value: Any, field: str) -> UUID:
-        try:
-            return UUID(str(value))
-        except ValueError:
-            raise InvalidCommand(f"{value!r} is not an id", field=field) from None

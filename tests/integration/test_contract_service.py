@@ -3,96 +3,12 @@ SPAS head drafts, both sign, the technician is under coordination (R1) —
 and every way of getting it wrong is refused, naming the rule."""
 
 import pytest
-from nameko.containers import ServiceContainer
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.contracts import check_published
-from services.coordination.contracting import OBLIGATIONS
-from services.coordination.service import CoordinationService
+from tests.support.county import activate, draft
 from tests.support.outside import OutsideSubscriber
-from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
-from tests.support.services import nameko_config
-
-ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
-
-
-@pytest.fixture
-def county(store_url, amqp_uri, monkeypatch):
-    """Cluj-Napoca with its SPAS head, a technician working with persons with
-    disabilities, and two social workers: one experienced in that field, one
-    in child protection only."""
-    monkeypatch.setenv("STORE_URL", store_url)
-    monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
-    config = nameko_config(amqp_uri)
-    container = ServiceContainer(CoordinationService, config)
-    container.start()
-    with ClusterRpcProxy(config) as rpc:
-        c = rpc.coordination
-        c.register_municipality(ADMIN, CLUJ)
-        head = c.register_staff(
-            ADMIN,
-            {
-                "email": "sef@primaria-cluj.ro",
-                "full_name": "Șef SPAS",
-                "role": "spas_head",
-                "municipality": "54975",
-            },
-        )
-        tech = c.register_staff(
-            ADMIN, TECHNICIAN | {"beneficiary_categories": ["disability_chronic_illness"]}
-        )
-        expert = c.register_staff(
-            ADMIN,
-            {
-                "email": "ana@dgaspc-cj.ro",
-                "full_name": "Ana Pop",
-                "role": "social_worker",
-                "rnasr_code": "AS100",
-                "experience_domains": ["disability_chronic_illness"],
-            },
-        )
-        child_only = c.register_staff(
-            ADMIN,
-            {
-                "email": "dan@dgaspc-cj.ro",
-                "full_name": "Dan Ilie",
-                "role": "social_worker",
-                "rnasr_code": "AS200",
-                "experience_domains": ["child_under_16"],
-            },
-        )
-        yield {
-            "rpc": c,
-            "amqp_uri": amqp_uri,
-            "head": {"id": head["staff_id"], "role": "spas_head", "municipality": "54975"},
-            "tech": tech,
-            "tech_actor": {"id": tech["staff_id"], "role": "technician", "municipality": "54975"},
-            "expert": expert,
-            "expert_actor": {"id": expert["staff_id"], "role": "social_worker"},
-            "child_only": child_only,
-            "child_only_actor": {"id": child_only["staff_id"], "role": "social_worker"},
-        }
-    container.stop()
-
-
-def draft(county, coordinator, **overrides):
-    terms = {
-        "technician_id": county["tech"]["staff_id"],
-        "coordinator_id": coordinator["staff_id"],
-        "legal_form": "service_contract",
-        "obligations": ALL_OBLIGATIONS,
-        "hours_per_month": 40,
-        "starts_on": "2026-01-01",
-        "ends_on": "2027-12-31",
-    }
-    return county["rpc"].draft_contract(county["head"], terms | overrides)
-
-
-def activate(county, coordinator_actor, contract):
-    rpc = county["rpc"]
-    rpc.sign_contract(county["head"], {"contract_id": contract["contract_id"]})
-    return rpc.sign_contract(coordinator_actor, {"contract_id": contract["contract_id"]})
+from tests.support.registry import ADMIN
 
 
 def refused(call, *args, **kwargs):

@@ -1,0 +1,87 @@
+"""A county to tell coordination stories in, through RPC: Cluj-Napoca with
+its SPAS head, a technician working with persons with disabilities, and two
+social workers — one experienced in that field, one in child protection only.
+``activate(county)`` gives the technician an active contract with the expert.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from services.coordination.contracting import OBLIGATIONS
+from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
+
+ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
+
+
+def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
+    rpc.register_municipality(ADMIN, CLUJ)
+    head = rpc.register_staff(
+        ADMIN,
+        {
+            "email": "sef@primaria-cluj.ro",
+            "full_name": "Șef SPAS",
+            "role": "spas_head",
+            "municipality": "54975",
+        },
+    )
+    tech = rpc.register_staff(
+        ADMIN, TECHNICIAN | {"beneficiary_categories": ["disability_chronic_illness"]}
+    )
+    expert = rpc.register_staff(
+        ADMIN,
+        {
+            "email": "ana@dgaspc-cj.ro",
+            "full_name": "Ana Pop",
+            "role": "social_worker",
+            "rnasr_code": "AS100",
+            "experience_domains": ["disability_chronic_illness"],
+        },
+    )
+    child_only = rpc.register_staff(
+        ADMIN,
+        {
+            "email": "dan@dgaspc-cj.ro",
+            "full_name": "Dan Ilie",
+            "role": "social_worker",
+            "rnasr_code": "AS200",
+            "experience_domains": ["child_under_16"],
+        },
+    )
+    return {
+        "rpc": rpc,
+        "amqp_uri": amqp_uri,
+        "head": {"id": head["staff_id"], "role": "spas_head", "municipality": "54975"},
+        "tech": tech,
+        "tech_actor": {"id": tech["staff_id"], "role": "technician", "municipality": "54975"},
+        "expert": expert,
+        "expert_actor": {"id": expert["staff_id"], "role": "social_worker"},
+        "child_only": child_only,
+        "child_only_actor": {"id": child_only["staff_id"], "role": "social_worker"},
+    }
+
+
+def draft(county: dict[str, Any], coordinator: dict[str, Any], **overrides: Any) -> dict:
+    terms = {
+        "technician_id": county["tech"]["staff_id"],
+        "coordinator_id": coordinator["staff_id"],
+        "legal_form": "service_contract",
+        "obligations": ALL_OBLIGATIONS,
+        "hours_per_month": 40,
+        "starts_on": "2026-01-01",
+        "ends_on": "2027-12-31",
+    }
+    return county["rpc"].draft_contract(county["head"], terms | overrides)
+
+
+def activate(
+    county: dict[str, Any],
+    coordinator_actor: dict[str, Any] | None = None,
+    contract: dict[str, Any] | None = None,
+) -> dict:
+    """Signs ``contract`` (by default a new one with the expert) by both."""
+    coordinator_actor = coordinator_actor or county["expert_actor"]
+    contract = contract or draft(county, county["expert"])
+    rpc = county["rpc"]
+    rpc.sign_contract(county["head"], {"contract_id": contract["contract_id"]})
+    return rpc.sign_contract(coordinator_actor, {"contract_id": contract["contract_id"]})

@@ -1,8 +1,203 @@
-"""Application commands and queries of task (mixin of
-CoordinationApplication)."""
+"""Application commands and queries of the task sheets (mixin of
+CoordinationApplication). Who coordinates whom comes from the contracts
+(``coordination_of``), checked on every command, so an ended or suspended
+contract stops delegation at once (R1)."""
 
 from __future__ import annotations
 
+import threading
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+
+from events.actor import Actor
+from events.errors import NotFound
+from events.refusals import records_refusals
+from services.coordination.tasks import OPEN, TaskSheet, TaskStateConflict
+
+
+class UnknownTask(NotFound):
+    code = "task_not_found"
+
 
 class TaskCommands:
-    pass
+    """Needs ``repository``, ``save``, ``recorder``, ``mapper`` and
+    ``coordination_of`` of the application."""
+
+    repository: Any
+    save: Any
+    recorder: Any
+    mapper: Any
+    coordination_of: Any
+
+    def now(self) -> datetime:
+        """The clock; tests and replays may replace it."""
+        return datetime.now(UTC)
+
+    @records_refusals
+    def delegate_task(
+        self,
+        actor: Actor,
+        technician_id: UUID,
+        task_type: str,
+        instructions: str,
+        due_at: str,
+        priority: str = "normal",
+        case_id: str | None = None,
+    ) -> dict[str, Any]:
+        task = TaskSheet.delegate(
+            actor,
+            self.coordination_of(technician_id),
+            technician_id=str(technician_id),
+            task_type=task_type,
+            instructions=instructions,
+            due_at=due_at,
+            now=self.now(),
+            priority=priority,
+            case_id=case_id,
+        )
+        self._save_task(task)
+        return self.task_view(task)
+
+    @records_refusals
+    def accept_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
+        return self._act(task_id, lambda t, c: t.accept(actor, c))
+
+    @records_refusals
+    def start_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
+        return self._act(task_id, lambda t, c: t.start(actor, c))
+
+    @records_refusals
+    def complete_task(
+        self, actor: Actor, task_id: UUID, result: str, report_ref: str | None = None
+    ) -> dict[str, Any]:
+        return self._act(task_id, lambda t, c: t.complete(actor, c, result, report_ref))
+
+    @records_refusals
+    def report_task_obstacle(
+        self, actor: Actor, task_id: UUID, obstacle: str, note: str = ""
+    ) -> dict[str, Any]:
+        return self._act(task_id, lambda t, c: t.report_obstacle(actor, c, obstacle, note))
+
+    @records_refusals
+    def cancel_task(self, actor: Actor, task_id: UUID, reason: str) -> dict[str, Any]:
+        return self._act(task_id, lambda t, c: t.cancel(actor, c, reason))
+
+    @records_refusals
+    def reassign_task(
+        self, actor: Actor, task_id: UUID, to_technician_id: UUID, reason: str
+    ) -> dict[str, Any]:
+        receiving = self.coordination_of(to_technician_id)
+        return self._act(
+            task_id, lambda t, c: t.reassign(actor, c, str(to_technician_id), receiving, reason)
+        )
+
+    # -- queries ---------------------------------------------------------------
+    def get_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
+        task = self._task(task_id)
+        task.check_may_read(actor)
+        return self.task_view(task)
+
+    def tasks_of_technician(
+        self, actor: Actor, technician_id: UUID, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """The technician's task sheets, newest first; ``overdue`` is derived
+        from the due time."""
+        tasks = [self._task(UUID(t)) for t in self._task_index().of(str(technician_id))]
+        for task in tasks:
+            task.check_may_read(actor)
+        views = [self.task_view(t) for t in tasks if not open_only or t.status in OPEN]
+        return sorted(views, key=lambda v: v["due_at"])
+
+    def task_view(self, t: TaskSheet) -> dict[str, Any]:
+        return {
+            "task_id": str(t.id),
+            "municipality": t.municipality,
+            "contract_id": t.contract_id,
+            "coordinator_id": t.coordinator_id,
+            "technician_id": t.technician_id,
+            "task_type": t.task_type,
+            "case_id": t.case_id,
+            "instructions": t.instructions,
+            "due_at": t.due_at,
+            "priority": t.priority,
+            "status": t.status,
+            "overdue": t.is_overdue(self.now()),
+            "result": t.result,
+            "report_ref": t.report_ref,
+            "obstacle": t.obstacle,
+            "version": t.version,
+        }
+
+    # -- helpers ---------------------------------------------------------------
+    def _act(self, task_id: UUID, change: Any) -> dict[str, Any]:
+        task = self._task(task_id)
+        change(task, self.coordination_of(UUID(task.technician_id)))
+        self._save_task(task)
+        return self.task_view(task)
+
+    def _save_task(self, task: TaskSheet) -> None:
+        try:
+            self.save(task)
+        except IntegrityError as exc:
+            raise TaskStateConflict(
+                f"task {task.id} changed meanwhile (a concurrent command); read it again",
+                task_id=str(task.id),
+            ) from exc
+
+    def _task(self, task_id: UUID) -> TaskSheet:
+        try:
+            task = self.repository.get(task_id)
+        except AggregateNotFoundError:
+            task = None
+        if not isinstance(task, TaskSheet):
+            raise UnknownTask(f"no task sheet {task_id}", task_id=str(task_id))
+        return task
+
+    def _task_index(self) -> TaskIndex:
+        if not hasattr(self, "_tasks_by_technician"):
+            self._tasks_by_technician = TaskIndex(self)
+        self._tasks_by_technician.catch_up()
+        return self._tasks_by_technician
+
+
+class TaskIndex:
+    """Read model: task ids by technician, followed from the notification log
+    (rebuilt from zero at start, like every read model)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.position = app, 0
+        self.by_technician: dict[str, list[str]] = {}
+        self._lock = threading.Lock()
+
+    def of(self, technician_id: str) -> list[str]:
+        return list(self.by_technician.get(technician_id, []))
+
+    def catch_up(self) -> None:
+        with self._lock:
+            while True:
+                batch = self.app.recorder.select_notifications(
+                    start=self.position,
+                    limit=1000,
+                    topics=_TOPICS,
+                    inclusive_of_start=False,
+                )
+                for notification in batch:
+                    self._apply(self.app.mapper.to_domain_event(notification))
+                    self.position = notification.id
+                if len(batch) < 1000:
+                    return
+
+    def _apply(self, event: Any) -> None:
+        task_id = str(event.originator_id)
+        if isinstance(event, TaskSheet.Delegated):
+            self.by_technician.setdefault(event.technician_id, []).append(task_id)
+        elif isinstance(event, TaskSheet.Reassigned):
+            self.by_technician[event.from_technician_id].remove(task_id)
+            self.by_technician.setdefault(event.to_technician_id, []).append(task_id)
+
+
+_TOPICS = [f"{TaskSheet.__module__}:TaskSheet.{name}" for name in ("Delegated", "Reassigned")]

@@ -1,11 +1,53 @@
-"""Published contracts of task events (see published.py)."""
+"""Published contracts of the task sheets: ids, types, codes and times —
+never the instructions or the result text, which stay in the store."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from events.cloudevent import Publication
+from services.coordination.tasks import TaskSheet
 
 
-def task_publication(event: Any) -> Publication | Any | None:
+def task_publication(event: Any) -> Any:
+    """A Publication, or NotImplemented for events that are not task sheets."""
+    if not isinstance(event, TaskSheet.Event):
+        return NotImplemented
+    task = {"task_id": str(event.originator_id)}
+    match event:
+        case TaskSheet.Delegated():
+            return Publication(
+                "TaskDelegated",
+                task
+                | {
+                    "contract_id": event.contract_id,
+                    "coordinator_id": event.coordinator_id,
+                    "technician_id": event.technician_id,
+                    "task_type": event.task_type,
+                    "case_id": event.case_id,
+                    "due_at": event.due_at,
+                    "priority": event.priority,
+                },
+                municipality=event.municipality,
+            )
+        case TaskSheet.Accepted():
+            return Publication("TaskAccepted", task)
+        case TaskSheet.Started():
+            return Publication("TaskStarted", task)
+        case TaskSheet.Completed():
+            return Publication("TaskCompleted", task | {"report_ref": event.report_ref})
+        case TaskSheet.ObstacleReported():
+            return Publication("TaskObstacleReported", task | {"obstacle": event.obstacle})
+        case TaskSheet.Cancelled():
+            return Publication("TaskCancelled", task)
+        case TaskSheet.Reassigned():
+            return Publication(
+                "TaskReassigned",
+                task
+                | {
+                    "from_technician_id": event.from_technician_id,
+                    "to_technician_id": event.to_technician_id,
+                    "contract_id": event.contract_id,
+                },
+            )
     return NotImplemented

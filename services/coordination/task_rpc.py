@@ -1,9 +1,71 @@
-"""RPC entrypoints of task (mixin of CoordinationService)."""
+"""RPC entrypoints of the task sheets (mixin of CoordinationService)."""
 
 from __future__ import annotations
 
+from uuid import UUID
+
+from events.nameko import rpc
 from services.coordination.rpc_base import CoordinationRpc
 
 
 class TaskRpc(CoordinationRpc):
-    pass
+    @rpc
+    def delegate_task(self, actor: dict, command: dict) -> dict:
+        c = self._command("delegate_task", command)
+        return self.app.delegate_task(
+            self._actor(actor),
+            UUID(c["technician_id"]),
+            c["task_type"],
+            c["instructions"],
+            c["due_at"],
+            c.get("priority", "normal"),
+            c.get("case_id"),
+        )
+
+    @rpc
+    def accept_task(self, actor: dict, command: dict) -> dict:
+        c = self._command("accept_task", command)
+        return self.app.accept_task(self._actor(actor), UUID(c["task_id"]))
+
+    @rpc
+    def start_task(self, actor: dict, command: dict) -> dict:
+        c = self._command("start_task", command)
+        return self.app.start_task(self._actor(actor), UUID(c["task_id"]))
+
+    @rpc
+    def complete_task(self, actor: dict, command: dict) -> dict:
+        c = self._command("complete_task", command)
+        return self.app.complete_task(
+            self._actor(actor), UUID(c["task_id"]), c["result"], c.get("report_ref")
+        )
+
+    @rpc
+    def report_task_obstacle(self, actor: dict, command: dict) -> dict:
+        c = self._command("report_task_obstacle", command)
+        return self.app.report_task_obstacle(
+            self._actor(actor), UUID(c["task_id"]), c["obstacle"], c.get("note", "")
+        )
+
+    @rpc
+    def cancel_task(self, actor: dict, command: dict) -> dict:
+        c = self._command("cancel_task", command)
+        return self.app.cancel_task(self._actor(actor), UUID(c["task_id"]), c["reason"])
+
+    @rpc
+    def reassign_task(self, actor: dict, command: dict) -> dict:
+        c = self._command("reassign_task", command)
+        return self.app.reassign_task(
+            self._actor(actor), UUID(c["task_id"]), UUID(c["to_technician_id"]), c["reason"]
+        )
+
+    @rpc
+    def get_task(self, actor: dict, task_id: str) -> dict:
+        return self.app.get_task(self._actor(actor), self._uuid(task_id, "task_id"))
+
+    @rpc
+    def tasks_of_technician(
+        self, actor: dict, technician_id: str, open_only: bool = False
+    ) -> list[dict]:
+        return self.app.tasks_of_technician(
+            self._actor(actor), self._uuid(technician_id, "technician_id"), bool(open_only)
+        )

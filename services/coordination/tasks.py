@@ -1,0 +1,328 @@
+"""Task sheets (instruments D.1, D.2): the coordinator delegates, the
+technician carries out and reports back.
+
+Pure domain. Rules: R1 (no active coordination, no task — for the
+coordinator delegating and for the technician acting), R2 (exclusive acts of
+the social worker are never delegated), R3 (only the delegable set).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from events.actor import Actor, AuditedAggregate
+from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
+from services.coordination.competence import DELEGABLE_TASKS, EXCLUSIVE_ACTS
+
+PRIORITIES = ("low", "normal", "high", "urgent")
+OBSTACLES = (
+    "lack_of_transport",
+    "beneficiary_refused",
+    "beneficiary_absent",
+    "missing_documents",
+    "safety_risk",
+    "institution_unavailable",
+    "other",
+)
+OPEN = ("delegated", "accepted", "in_progress")
+
+
+class InvalidTask(InvalidCommand):
+    code = "invalid_task"
+
+
+class TaskAccessDenied(Forbidden):
+    code = "task_access_denied"
+
+
+class TaskStateConflict(Conflict):
+    code = "task_state_conflict"
+
+
+class ExclusiveActNotDelegable(RuleViolation):
+    code = "exclusive_act_not_delegable"
+
+
+class NoActiveCoordination(RuleViolation):
+    code = "no_active_coordination"
+
+
+# -- guards ----------------------------------------------------------------
+def check_delegable(task_type: str) -> None:
+    """R2 before R3: naming an exclusive act is a competence question, not a typo."""
+    if task_type in EXCLUSIVE_ACTS:
+        raise ExclusiveActNotDelegable(
+            "R2",
+            f"{task_type} ({EXCLUSIVE_ACTS[task_type]}) is an exclusive act of the social "
+            "worker and is never delegated to a technician",
+            task_type=task_type,
+        )
+    if task_type not in DELEGABLE_TASKS:
+        raise InvalidTask(
+            f"unknown task type {task_type!r}; delegable (R3): {', '.join(DELEGABLE_TASKS)}",
+            field="task_type",
+        )
+
+
+def check_coordinates(
+    actor: Actor, technician_id: str, coordination: dict[str, Any] | None
+) -> None:
+    """R1: only under an active contract, and only by that contract's
+    coordinator."""
+    if coordination is None:
+        raise NoActiveCoordination(
+            "R1",
+            f"technician {technician_id} has no active coordination contract: no tasks",
+            technician_id=technician_id,
+        )
+    if actor.role != "social_worker" or actor.id != coordination["coordinator_id"]:
+        raise TaskAccessDenied(
+            f"technician {technician_id} is coordinated by another social worker; only their "
+            "coordinator delegates to them",
+            technician_id=technician_id,
+        )
+
+
+def parse_moment(value: str, field: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidTask(f"{field} must be an ISO date-time, got {value!r}", field=field) from None
+    if moment.tzinfo is None:
+        raise InvalidTask(f"{field} must carry its time zone (e.g. +02:00)", field=field)
+    return moment
+
+
+# -- aggregate -------------------------------------------------------------
+class TaskSheet(AuditedAggregate):
+    class Delegated(Aggregate.Created, AuditedAggregate.Event):
+        municipality: str
+        contract_id: str
+        coordinator_id: str
+        technician_id: str
+        task_type: str
+        case_id: str | None
+        instructions: str
+        due_at: str
+        priority: str
+
+    class Accepted(AuditedAggregate.Event):
+        def apply(self, task: TaskSheet) -> None:
+            task.status = "accepted"
+
+    class Started(AuditedAggregate.Event):
+        def apply(self, task: TaskSheet) -> None:
+            task.status = "in_progress"
+
+    class Completed(AuditedAggregate.Event):
+        result: str
+        report_ref: str | None
+
+        def apply(self, task: TaskSheet) -> None:
+            task.status, task.result, task.report_ref = "completed", self.result, self.report_ref
+
+    class ObstacleReported(AuditedAggregate.Event):
+        obstacle: str
+        note: str
+
+        def apply(self, task: TaskSheet) -> None:
+            task.status, task.obstacle = "obstacle_reported", self.obstacle
+
+    class Cancelled(AuditedAggregate.Event):
+        reason: str
+
+        def apply(self, task: TaskSheet) -> None:
+            task.status = "cancelled"
+
+    class Reassigned(AuditedAggregate.Event):
+        """To another technician of the same coordinator (e.g. burnout, 4.6
+        case 4); the task starts over as delegated to them."""
+
+        from_technician_id: str
+        to_technician_id: str
+        contract_id: str
+        reason: str
+
+        def apply(self, task: TaskSheet) -> None:
+            task.technician_id, task.contract_id = self.to_technician_id, self.contract_id
+            task.status = "delegated"
+
+    def __init__(
+        self,
+        municipality: str,
+        contract_id: str,
+        coordinator_id: str,
+        technician_id: str,
+        task_type: str,
+        case_id: str | None,
+        instructions: str,
+        due_at: str,
+        priority: str,
+        **_meta: str,
+    ) -> None:
+        self.municipality, self.contract_id = municipality, contract_id
+        self.coordinator_id, self.technician_id = coordinator_id, technician_id
+        self.task_type, self.case_id, self.instructions = task_type, case_id, instructions
+        self.due_at, self.priority = due_at, priority
+        self.status = "delegated"
+        self.result: str | None = None
+        self.report_ref: str | None = None
+        self.obstacle: str | None = None
+
+    @classmethod
+    def delegate(
+        cls,
+        actor: Actor,
+        coordination: dict[str, Any] | None,
+        *,
+        technician_id: str,
+        task_type: str,
+        instructions: str,
+        due_at: str,
+        now: datetime,
+        priority: str = "normal",
+        case_id: str | None = None,
+    ) -> TaskSheet:
+        check_delegable(task_type)
+        check_coordinates(actor, technician_id, coordination)
+        assert coordination is not None
+        if parse_moment(due_at, "due_at") <= now:
+            raise InvalidTask(f"the task is due in the past ({due_at})", field="due_at")
+        if priority not in PRIORITIES:
+            raise InvalidTask(f"priority is one of {', '.join(PRIORITIES)}", field="priority")
+        if not instructions.strip():
+            raise InvalidTask("say what is to be done (instructions)", field="instructions")
+        return cls._create(
+            cls.Delegated,
+            id=uuid.uuid4(),
+            municipality=coordination["municipality"],
+            contract_id=coordination["contract_id"],
+            coordinator_id=actor.id,
+            technician_id=technician_id,
+            task_type=task_type,
+            case_id=case_id,
+            instructions=instructions.strip(),
+            due_at=due_at,
+            priority=priority,
+            **actor.event_fields(),
+        )
+
+    # -- the technician ----------------------------------------------------
+    def accept(self, actor: Actor, coordination: dict[str, Any] | None) -> None:
+        self._check_assignee(actor, coordination)
+        self._check_status("accept", ("delegated",))
+        self.trigger_event(self.Accepted, **actor.event_fields())
+
+    def start(self, actor: Actor, coordination: dict[str, Any] | None) -> None:
+        self._check_assignee(actor, coordination)
+        self._check_status("start", ("accepted",))
+        self.trigger_event(self.Started, **actor.event_fields())
+
+    def complete(
+        self,
+        actor: Actor,
+        coordination: dict[str, Any] | None,
+        result: str,
+        report_ref: str | None = None,
+    ) -> None:
+        self._check_assignee(actor, coordination)
+        self._check_status("complete", ("accepted", "in_progress"))
+        if not result.strip():
+            raise InvalidTask("say what was done (result)", field="result")
+        self.trigger_event(
+            self.Completed, result=result.strip(), report_ref=report_ref, **actor.event_fields()
+        )
+
+    def report_obstacle(
+        self, actor: Actor, coordination: dict[str, Any] | None, obstacle: str, note: str = ""
+    ) -> None:
+        self._check_assignee(actor, coordination)
+        self._check_status("report an obstacle on", OPEN)
+        if obstacle not in OBSTACLES:
+            raise InvalidTask(
+                f"unknown obstacle {obstacle!r}; one of {', '.join(OBSTACLES)}", field="obstacle"
+            )
+        self.trigger_event(
+            self.ObstacleReported, obstacle=obstacle, note=note.strip(), **actor.event_fields()
+        )
+
+    # -- the coordinator -----------------------------------------------------
+    def cancel(self, actor: Actor, current: dict[str, Any] | None, reason: str) -> None:
+        self._check_coordinator(actor, current)
+        self._check_status("cancel", OPEN)
+        if not reason.strip():
+            raise InvalidTask("say why the task is cancelled", field="reason")
+        self.trigger_event(self.Cancelled, reason=reason.strip(), **actor.event_fields())
+
+    def reassign(
+        self,
+        actor: Actor,
+        current: dict[str, Any] | None,
+        to_technician_id: str,
+        coordination: dict[str, Any] | None,
+        reason: str,
+    ) -> None:
+        """``current``: the assignee's coordination now; ``coordination``:
+        the receiving technician's, which must be with the same coordinator."""
+        self._check_coordinator(actor, current)
+        self._check_status("reassign", OPEN)
+        check_coordinates(actor, to_technician_id, coordination)
+        assert coordination is not None
+        if to_technician_id == self.technician_id:
+            raise InvalidTask("the task is already theirs", field="technician_id")
+        self.trigger_event(
+            self.Reassigned,
+            from_technician_id=self.technician_id,
+            to_technician_id=to_technician_id,
+            contract_id=coordination["contract_id"],
+            reason=reason.strip(),
+            **actor.event_fields(),
+        )
+
+    # -- reading -------------------------------------------------------------
+    def is_overdue(self, now: datetime) -> bool:
+        return self.status in OPEN and datetime.fromisoformat(self.due_at) < now
+
+    def check_may_read(self, actor: Actor) -> None:
+        if actor.role in ("county_admin", "auditor", "system"):
+            return
+        if actor.id in (self.technician_id, self.coordinator_id):
+            return
+        if actor.role == "spas_head" and actor.municipality == self.municipality:
+            return
+        raise TaskAccessDenied(f"task {self.id} is not yours to read", task_id=str(self.id))
+
+    def _check_assignee(self, actor: Actor, coordination: dict[str, Any] | None) -> None:
+        if actor.id != self.technician_id:
+            raise TaskAccessDenied(
+                f"task {self.id} was delegated to another technician", task_id=str(self.id)
+            )
+        if coordination is None:  # R1 binds the technician too
+            raise NoActiveCoordination(
+                "R1",
+                "you have no active coordination contract: no action on delegated tasks",
+                task_id=str(self.id),
+            )
+
+    def _check_coordinator(self, actor: Actor, current: dict[str, Any] | None) -> None:
+        """The coordinator who delegated, or the one who took over the
+        technician since (a replacement hands over the open tasks too)."""
+        coordinators = {self.coordinator_id}
+        if current is not None:
+            coordinators.add(current["coordinator_id"])
+        if actor.id not in coordinators:
+            raise TaskAccessDenied(
+                f"only the technician's coordinator changes task {self.id}", task_id=str(self.id)
+            )
+
+    def _check_status(self, action: str, allowed: tuple[str, ...]) -> None:
+        if self.status not in allowed:
+            raise TaskStateConflict(
+                f"cannot {action} a task that is {self.status}",
+                status=self.status,
+                task_id=str(self.id),
+            )

@@ -1,0 +1,145 @@
+"""Task sheets (D.1, D.2), as the coordinator and the technician live them."""
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from events import cloudevent, contracts
+from events.actor import Actor
+from events.errors import Forbidden, RuleViolation
+from services.coordination.task_published import task_publication
+from services.coordination.tasks import InvalidTask, TaskSheet, TaskStateConflict
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+DUE = (NOW + timedelta(days=2)).isoformat()
+COORDINATOR = Actor("11111111-1111-1111-1111-111111111111", "social_worker")
+TECH_ID = "22222222-2222-2222-2222-222222222222"
+TECH = Actor(TECH_ID, "technician", "54975")
+COORDINATION = {
+    "technician_id": TECH_ID,
+    "coordinator_id": COORDINATOR.id,
+    "contract_id": "33333333-3333-3333-3333-333333333333",
+    "municipality": "54975",
+    "hours_per_month": 40,
+}
+
+
+def home_visit(**overrides):
+    terms = dict(
+        technician_id=TECH_ID,
+        task_type="home_visit",
+        instructions="Vizită la domiciliu; verificați condițiile de locuit.",
+        due_at=DUE,
+        now=NOW,
+        case_id="case-17",
+    )
+    return TaskSheet.delegate(COORDINATOR, COORDINATION, **(terms | overrides))
+
+
+def test_a_home_visit_is_delegated_accepted_carried_out_and_completed():
+    task = home_visit()
+    task.accept(TECH, COORDINATION)
+    task.start(TECH, COORDINATION)
+    task.complete(TECH, COORDINATION, "Vizită efectuată", report_ref="visit-report-3")
+    assert (task.status, task.report_ref) == ("completed", "visit-report-3")
+    assert not task.is_overdue(NOW + timedelta(days=30))
+
+
+def test_r2_writing_the_intervention_plan_is_never_delegated():
+    with pytest.raises(RuleViolation, match="R2: write_intervention_plan") as refused:
+        home_visit(task_type="write_intervention_plan")
+    assert refused.value.code == "exclusive_act_not_delegable"
+    with pytest.raises(InvalidTask, match="unknown task type"):
+        home_visit(task_type="paint_the_office")
+
+
+def test_r1_no_contract_no_task_and_only_the_coordinator_delegates():
+    with pytest.raises(RuleViolation, match=r"R1: technician .* has no active coordination"):
+        TaskSheet.delegate(
+            COORDINATOR,
+            None,
+            technician_id=TECH_ID,
+            task_type="home_visit",
+            instructions="x",
+            due_at=DUE,
+            now=NOW,
+        )
+    with pytest.raises(Forbidden, match="coordinated by another social worker"):
+        TaskSheet.delegate(
+            Actor("someone-else", "social_worker"),
+            COORDINATION,
+            technician_id=TECH_ID,
+            task_type="home_visit",
+            instructions="x",
+            due_at=DUE,
+            now=NOW,
+        )
+    task = home_visit()
+    with pytest.raises(RuleViolation, match="R1: you have no active coordination"):
+        task.accept(TECH, None)  # the contract ended meanwhile
+
+
+def test_the_lifecycle_is_kept():
+    task = home_visit()
+    with pytest.raises(TaskStateConflict, match="cannot complete a task that is delegated"):
+        task.complete(TECH, COORDINATION, "done")
+    task.cancel(COORDINATOR, COORDINATION, "cazul a fost transferat")
+    with pytest.raises(TaskStateConflict, match="cannot complete a task that is cancelled"):
+        task.complete(TECH, COORDINATION, "done")
+    with pytest.raises(Forbidden, match="delegated to another technician"):
+        home_visit().accept(Actor("other-tech", "technician", "54975"), COORDINATION)
+
+
+def test_an_obstacle_stops_the_task_and_overdue_is_derived():
+    task = home_visit()
+    assert task.is_overdue(NOW + timedelta(days=3))
+    task.accept(TECH, COORDINATION)
+    task.report_obstacle(TECH, COORDINATION, "lack_of_transport", "nu este autobuz")
+    assert task.status == "obstacle_reported" and not task.is_overdue(NOW + timedelta(days=3))
+    with pytest.raises(InvalidTask, match="due in the past"):
+        home_visit(due_at=(NOW - timedelta(hours=1)).isoformat())
+    with pytest.raises(InvalidTask, match="time zone"):
+        home_visit(due_at="2026-12-01T10:00:00")
+
+
+def test_every_task_event_is_published_by_its_contract_without_free_text():
+    task = home_visit()
+    task.accept(TECH, COORDINATION)
+    task.start(TECH, COORDINATION)
+    task.complete(TECH, COORDINATION, "Vizită efectuată", "r-1")
+    other = home_visit()
+    other.report_obstacle(TECH, COORDINATION, "beneficiary_absent", "nu era acasă")
+    third = home_visit()
+    second_tech = "44444444-4444-4444-4444-444444444444"
+    other_coordination = COORDINATION | {
+        "technician_id": second_tech,
+        "contract_id": "55555555-5555-5555-5555-555555555555",
+    }
+    third.reassign(COORDINATOR, COORDINATION, second_tech, other_coordination, "burnout")
+    third.cancel(COORDINATOR, other_coordination, "nu mai e necesar")
+    events = [*task.collect_events(), *other.collect_events(), *third.collect_events()]
+    assert {type(e).__name__ for e in events} == {
+        "Delegated",
+        "Accepted",
+        "Started",
+        "Completed",
+        "ObstacleReported",
+        "Reassigned",
+        "Cancelled",
+    }
+    for position, event in enumerate(events, start=1):
+        publication = task_publication(event)
+        origin = cloudevent.Origin(
+            "coordination",
+            position,
+            event.originator_id,
+            event.originator_version,
+            event.timestamp,
+            event.actor_id,
+            event.actor_role,
+            "c",
+        )
+        body = json.loads(cloudevent.serialize(cloudevent.build(origin, publication)))
+        contracts.check_published(body)
+        assert "Vizită" not in json.dumps(body) and "autobuz" not in json.dumps(body)

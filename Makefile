@@ -35,6 +35,7 @@ lint: $(VENV)/.installed
 
 bench: setup
 	$(BIN)/python tests/bench/bench_event_log.py
+	$(BIN)/python tests/bench/bench_coordination.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md

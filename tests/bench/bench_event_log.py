@@ -52,18 +52,13 @@ make_psycopg_green()
 
 import itertools
 import os
-import subprocess
 import time
-import uuid
 import warnings
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
-from typing import Any
-from urllib.parse import urlsplit, urlunsplit
 
 import kombu
-import psycopg2
 from eventsourcing.application import Application
 from eventsourcing.domain import Aggregate
 from sqlalchemy.exc import SAWarning
@@ -76,9 +71,8 @@ from events.store import EventSourcedApplication
 from events.verify import verify_store
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
+from tests.bench.support import admin_sql, new_database, new_vhost, rate, section, show, timed
 
-PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
 EXCHANGE = "coordonare.events"
 SINK_QUEUE = "bench.sink"
 
@@ -99,61 +93,6 @@ MUNICIPALITY = "54975"
 # Every chained store after the first in one process re-declares the library's
 # tracking record class; harmless, and not what this benchmark is about.
 warnings.filterwarnings("ignore", "This declarative base already contains", SAWarning)
-
-
-# -- output ------------------------------------------------------------------
-def show(label: str, value: float, unit: str, note: str = "") -> None:
-    """One aligned figure; counts (ints) line up with the units digit of rates."""
-    number = f"{value:>10,}  " if isinstance(value, int) else f"{value:>12,.1f}"
-    print(f"  {label:<36} {number}  {unit:<9} {note}".rstrip(), flush=True)
-
-
-def section(title: str) -> None:
-    print(title, flush=True)
-
-
-def rate(count: int, seconds: float) -> float:
-    return count / seconds if seconds > 0 else float("inf")
-
-
-def timed(action: Callable[[], Any]) -> float:
-    """Seconds ``action()`` took."""
-    started = time.perf_counter()
-    action()
-    return time.perf_counter() - started
-
-
-# -- infrastructure: own databases and vhost, removed by the ExitStack --------
-def _admin_sql(sql: str) -> Any:
-    conn = psycopg2.connect(PG_ADMIN_URL)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql)
-            return cur.fetchone() if cur.description else None
-    finally:
-        conn.close()
-
-
-def new_database(cleanup: ExitStack) -> str:
-    """A fresh database, dropped (connections and all) when ``cleanup`` closes."""
-    name = f"coordonare_bench_{uuid.uuid4().hex[:12]}"
-    _admin_sql(f'CREATE DATABASE "{name}"')
-    cleanup.callback(_admin_sql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{name}"))
-
-
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True)
-
-
-def new_vhost(cleanup: ExitStack) -> str:
-    """A fresh vhost for guest, deleted when ``cleanup`` closes; returns its AMQP URI."""
-    vhost = f"coordonare-bench-{uuid.uuid4().hex[:12]}"
-    _rabbitmqctl("add_vhost", vhost)
-    cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    return f"{AMQP_BASE}/{vhost}"
 
 
 class Sink:
@@ -422,7 +361,7 @@ def bench_verify(store_url: str) -> tuple[Verdict, float]:
 
 # -- the run ----------------------------------------------------------------------------
 def print_header() -> None:
-    postgres = _admin_sql("SHOW server_version")[0].split()[0]
+    postgres = admin_sql("SHOW server_version")[0].split()[0]
     print(
         f"Coordonare event-log benchmark: {os.cpu_count()} cores, PostgreSQL {postgres}, "
         f"Python {sys.version.split()[0]} on eventlet\n"

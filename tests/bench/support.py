@@ -1,0 +1,73 @@
+"""What the benchmarks share: aligned output, and databases and vhosts of
+their own that an ExitStack removes, even on error."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from contextlib import ExitStack
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg2
+
+PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
+
+
+# -- output ------------------------------------------------------------------
+def show(label: str, value: float, unit: str, note: str = "") -> None:
+    """One aligned figure; counts (ints) line up with the units digit of rates."""
+    number = f"{value:>10,}  " if isinstance(value, int) else f"{value:>12,.1f}"
+    print(f"  {label:<36} {number}  {unit:<9} {note}".rstrip(), flush=True)
+
+
+def section(title: str) -> None:
+    print(title, flush=True)
+
+
+def rate(count: int, seconds: float) -> float:
+    return count / seconds if seconds > 0 else float("inf")
+
+
+def timed(action: Callable[[], Any]) -> float:
+    """Seconds ``action()`` took."""
+    started = time.perf_counter()
+    action()
+    return time.perf_counter() - started
+
+
+# -- infrastructure: own databases and vhost, removed by the ExitStack --------
+def admin_sql(sql: str) -> Any:
+    conn = psycopg2.connect(PG_ADMIN_URL)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql)
+            return cur.fetchone() if cur.description else None
+    finally:
+        conn.close()
+
+
+def new_database(cleanup: ExitStack) -> str:
+    """A fresh database, dropped (connections and all) when ``cleanup`` closes."""
+    name = f"coordonare_bench_{uuid.uuid4().hex[:12]}"
+    admin_sql(f'CREATE DATABASE "{name}"')
+    cleanup.callback(admin_sql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{name}"))
+
+
+def _rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True)
+
+
+def new_vhost(cleanup: ExitStack) -> str:
+    """A fresh vhost for guest, deleted when ``cleanup`` closes; returns its AMQP URI."""
+    vhost = f"coordonare-bench-{uuid.uuid4().hex[:12]}"
+    _rabbitmqctl("add_vhost", vhost)
+    cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
+    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
+    return f"{AMQP_BASE}/{vhost}"

@@ -4,7 +4,8 @@ aggregates in ``contracting.py``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import threading
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -136,6 +137,21 @@ class ContractCommands:
         self._save(contract, *self._out_of_force(actor, contract))
         return contract_view(contract)
 
+    @records_refusals
+    def expire_contracts(self, actor: Actor, today: date | None = None) -> list[str]:
+        """Ends, with reason ``expired``, every contract in force whose period
+        is over; run daily by the service's timer. Returns the ended ids."""
+        check_may_run_jobs(actor)
+        today = today or datetime.now(UTC).date()
+        ended = []
+        for contract_id in self._contracts_in_force().values():
+            contract = self._contract(UUID(contract_id))
+            if contract.ends_on is not None and date.fromisoformat(contract.ends_on) < today:
+                contract.close(actor, "expired")
+                self._save(contract, *self._out_of_force(actor, contract))
+                ended.append(contract_id)
+        return ended
+
     # -- queries ------------------------------------------------------------
     def get_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
         contract = self._contract(contract_id)
@@ -239,6 +255,12 @@ class ContractCommands:
             )
         return contract
 
+    def _contracts_in_force(self) -> dict[str, str]:
+        """The contracts in force (by technician index), followed from the log."""
+        if not hasattr(self, "_in_force_view"):
+            self._in_force_view = InForceView(self)
+        return self._in_force_view.caught_up()
+
     def _existing_index(self, technician_id: str) -> TechnicianCoordination | None:
         try:
             return self.repository.get(coordination_index_id(technician_id))
@@ -249,6 +271,40 @@ class ContractCommands:
         return self._existing_index(technician_id) or TechnicianCoordination.open(
             actor, technician_id
         )
+
+
+class InForceView:
+    """Read model: the contract in force per technician (from the index
+    aggregates' ``InForce`` events), rebuilt from the log at start."""
+
+    TOPIC = f"{TechnicianCoordination.__module__}:TechnicianCoordination.InForce"
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.position = app, 0
+        self.in_force: dict[str, str] = {}
+        self._lock = threading.Lock()
+
+    def caught_up(self) -> dict[str, str]:
+        with self._lock:
+            while True:
+                batch = self.app.recorder.select_notifications(
+                    start=self.position, limit=1000, topics=[self.TOPIC], inclusive_of_start=False
+                )
+                for notification in batch:
+                    event = self.app.mapper.to_domain_event(notification)
+                    index_id = str(event.originator_id)
+                    if event.contract_id is None:
+                        self.in_force.pop(index_id, None)
+                    else:
+                        self.in_force[index_id] = event.contract_id
+                    self.position = notification.id
+                if len(batch) < 1000:
+                    return dict(self.in_force)
+
+
+def check_may_run_jobs(actor: Actor) -> None:
+    if actor.role not in ("system", "county_admin"):
+        raise Forbidden(f"a {actor.role} does not run the county's jobs", role=actor.role)
 
 
 def check_may_read(actor: Actor, contract: CoordinationContract) -> None:

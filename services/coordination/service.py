@@ -4,8 +4,12 @@ plain data. Errors are ``events.errors`` subclasses with stable codes."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
+from nameko.timer import timer
+
+from events.actor import SYSTEM, Actor
 from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from services.coordination.application import CoordinationApplication
 from services.coordination.incident_rpc import IncidentRpc
@@ -124,6 +128,18 @@ class CoordinationService(ObservedService, PlanJournalRpc, TaskRpc, IncidentRpc,
     def terminate_contract(self, actor: dict, command: dict) -> dict:
         c = self._command("terminate_contract", command)
         return self.app.terminate_contract(self._actor(actor), UUID(c["contract_id"]), c["reason"])
+
+    @rpc
+    def expire_contracts(self, actor: dict, command: dict) -> list[str]:
+        c = self._command("expire_contracts", command)
+        today = date.fromisoformat(c["today"]) if c.get("today") else None
+        return self.app.expire_contracts(self._actor(actor), today)
+
+    @timer(interval=3600)
+    def expire_contracts_hourly(self) -> None:
+        """Expiry is a fact to record, not only a date to compare: the
+        ContractTerminated(expired) event tells every other service."""
+        self.app.expire_contracts(Actor("coordination.timer", SYSTEM, None, self.correlation_id))
 
     @rpc
     def get_contract(self, actor: dict, contract_id: str) -> dict:

@@ -152,3 +152,19 @@ def test_suspended_coordination_is_no_coordination(county):
     rpc.propose_amendment(county["head"], key | {"changes": {"hours_per_month": 48}})
     amended = rpc.accept_amendment(county["expert_actor"], key)
     assert amended["hours_per_month"] == 48
+
+
+def test_an_expired_contract_is_ended_as_a_fact_once(county):
+    rpc, tech = county["rpc"], county["tech"]
+    contract = activate(
+        county,
+        contract=draft(county, county["expert"], starts_on="2026-01-01", ends_on="2026-06-30"),
+    )
+    assert rpc.expire_contracts(ADMIN, {"today": "2026-06-30"}) == []
+    assert rpc.expire_contracts(ADMIN, {"today": "2026-07-01"}) == [contract["contract_id"]]
+    ended = rpc.get_contract(ADMIN, contract["contract_id"])
+    assert (ended["status"], ended["termination_reason"]) == ("terminated", "expired")
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+    assert rpc.expire_contracts(ADMIN, {"today": "2026-07-02"}) == []
+    technician_job = refused(rpc.expire_contracts, county["tech_actor"], {})
+    assert technician_job.exc_type == "Forbidden"

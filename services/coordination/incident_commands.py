@@ -1,8 +1,328 @@
-"""Application commands and queries of incident (mixin of
-CoordinationApplication)."""
+"""Application commands and queries of incidents and difficulties
+(instrument F, guide chapter 4); mixed into ``CoordinationApplication``
+(load, change, save; the rules live on ``Incident`` in ``incidents.py``).
+
+Who coordinates whom comes from ``coordination_of`` (the contract
+capability), staff from the registry. The time of a command is the
+application's clock, except for ``escalate_overdue_incidents``, which takes
+``now`` so that a scheduler (or a test) decides the moment.
+"""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from events.actor import Actor
+from events.refusals import records_refusals
+from services.coordination.incidents import (
+    DEFAULT_RESOLUTION_DAYS,
+    Incident,
+    IncidentChangedConcurrently,
+    IncidentReadDenied,
+    UnknownIncident,
+    check_may_read_about,
+    check_may_run_escalation,
+    parse_moment,
+)
+
 
 class IncidentCommands:
-    pass
+    """Needs ``repository``, ``save``, ``recorder``, ``mapper``,
+    ``get_staff`` and ``coordination_of`` of the application."""
+
+    repository: Any
+    save: Any
+    recorder: Any
+    mapper: Any
+    get_staff: Any
+    coordination_of: Any
+    open_tasks_moved: Any
+
+    # -- the report form -------------------------------------------------------
+    @records_refusals
+    def report_incident(
+        self,
+        actor: Actor,
+        technician_id: UUID,
+        difficulty_type: str,
+        description: str,
+        resolution_days: int = DEFAULT_RESOLUTION_DAYS,
+    ) -> dict[str, Any]:
+        incident = Incident.report(
+            actor,
+            technician=self.get_staff(technician_id),
+            coordination=self.coordination_of(technician_id),
+            difficulty_type=difficulty_type,
+            description=description,
+            now=datetime.now(UTC),
+            resolution_days=resolution_days,
+        )
+        self._save_incident(incident)
+        return incident_view(incident)
+
+    # -- the seven steps of 4.5 ------------------------------------------------
+    @records_refusals
+    def identify_incident(
+        self, actor: Actor, incident_id: UUID, difficulty_type: str, problem: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.identify(actor, c, difficulty_type, problem))
+
+    @records_refusals
+    def inform_about_incident(
+        self, actor: Actor, incident_id: UUID, informed_party: str, note: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.inform(actor, c, informed_party, note))
+
+    @records_refusals
+    def analyse_incident_cause(
+        self, actor: Actor, incident_id: UUID, causes: list[str], analysis: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.analyse_cause(actor, c, causes, analysis))
+
+    @records_refusals
+    def choose_incident_solution(
+        self, actor: Actor, incident_id: UUID, measures: list[str], solution: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.choose_solution(actor, c, measures, solution))
+
+    @records_refusals
+    def implement_incident_solution(
+        self, actor: Actor, incident_id: UUID, implementation: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.implement_solution(actor, c, implementation))
+
+    @records_refusals
+    def monitor_incident(
+        self, actor: Actor, incident_id: UUID, outcome: str, observations: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.monitor(actor, c, outcome, observations))
+
+    @records_refusals
+    def document_incident(
+        self, actor: Actor, incident_id: UUID, case_study: str, lessons: str
+    ) -> dict[str, Any]:
+        return self._lead(incident_id, lambda i, c: i.document(actor, c, case_study, lessons))
+
+    # -- escalation (4.4.3) ------------------------------------------------------
+    @records_refusals
+    def escalate_incident(self, actor: Actor, incident_id: UUID, reason: str) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        return self._lead(incident_id, lambda i, c: i.escalate(actor, c, reason, now))
+
+    @records_refusals
+    def escalate_overdue_incidents(
+        self, actor: Actor, now: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Every unresolved incident past its deadline goes up one level.
+        Each incident is saved on its own: one changed meanwhile by another
+        command (or another run) is left for the next run, not the batch."""
+        check_may_run_escalation(actor)
+        moment = parse_moment(now) if now is not None else datetime.now(UTC)
+        escalated = []
+        for incident_id in self._incident_index().escalatable():
+            incident = self._incident(incident_id)
+            if not incident.escalate_if_overdue(actor, moment):
+                continue
+            try:
+                self.save(incident)
+            except IntegrityError:
+                continue
+            escalated.append(incident_view(incident))
+        return escalated
+
+    # -- burnout: temporary redistribution (case 4 of 4.6) -----------------------
+    @records_refusals
+    def redistribute_incident_tasks(
+        self,
+        actor: Actor,
+        incident_id: UUID,
+        to_technician_id: UUID,
+        until: str,
+        reason: str,
+    ) -> dict[str, Any]:
+        """Recorded on the incident (published as ``TasksRedistributed``) and
+        the technician's open tasks moved to the colleague, in one
+        transaction. Giving them back after ``until`` is the coordinator's
+        ``reassign_task``, prompted by the reminder the notifications service
+        derives from ``until``."""
+        incident = self._incident(incident_id)
+        incident.redistribute_tasks(
+            actor,
+            self.coordination_of(UUID(incident.technician_id)),
+            self.get_staff(to_technician_id),
+            self.coordination_of(to_technician_id),
+            until,
+            reason,
+            datetime.now(UTC).date(),
+        )
+        moved = self.open_tasks_moved(
+            actor, incident.technician_id, to_technician_id, f"incident {incident.id}: {reason}"
+        )
+        self._save_incident(incident, *moved)
+        return incident_view(incident) | {"tasks_moved": [str(t.id) for t in moved]}
+
+    # -- queries -------------------------------------------------------------------
+    def get_incident(self, actor: Actor, incident_id: UUID) -> dict[str, Any]:
+        incident = self._incident(incident_id)
+        incident.check_may_read(actor, self._coordinator_of(incident.technician_id))
+        return incident_view(incident)
+
+    def incidents_of_technician(self, actor: Actor, technician_id: UUID) -> list[dict[str, Any]]:
+        """Every incident about the technician, oldest first."""
+        technician = self.get_staff(technician_id)
+        check_may_read_about(
+            actor,
+            technician["staff_id"],
+            technician["municipality"],
+            (self._coordinator_of(technician["staff_id"]),),
+        )
+        ids = self._incident_index().of_technician(technician["staff_id"])
+        return [incident_view(self._incident(i)) for i in ids]
+
+    def open_incidents(self, actor: Actor, municipality: str | None = None) -> list[dict[str, Any]]:
+        """Incidents not yet documented: the SPAS head's own SPAS, or any (or
+        all) for the county and auditors — the escalation targets' list."""
+        if actor.role == "spas_head" and municipality in (None, actor.municipality):
+            municipality = actor.municipality
+        elif actor.role not in ("county_admin", "auditor", "system"):
+            raise IncidentReadDenied(
+                "open incidents are listed for the head of that SPAS or the county, "
+                f"not a {actor.role}",
+                role=actor.role,
+            )
+        ids = self._incident_index().still_open(municipality)
+        return [incident_view(self._incident(i)) for i in ids]
+
+    # -- helpers -------------------------------------------------------------------
+    def _lead(
+        self, incident_id: UUID, change: Callable[[Incident, str | None], None]
+    ) -> dict[str, Any]:
+        """A change by whoever leads the incident: ``change`` gets the
+        incident and the technician's coordinator today."""
+        incident = self._incident(incident_id)
+        change(incident, self._coordinator_of(incident.technician_id))
+        self._save_incident(incident)
+        return incident_view(incident)
+
+    def _coordinator_of(self, technician_id: str) -> str | None:
+        coordination = self.coordination_of(UUID(technician_id))
+        return coordination["coordinator_id"] if coordination else None
+
+    def _save_incident(self, incident: Incident, *others: Any) -> None:
+        try:
+            self.save(incident, *others)
+        except IntegrityError as exc:
+            raise IncidentChangedConcurrently(
+                f"incident {incident.id} changed meanwhile (a concurrent command); "
+                "read it again and retry",
+                incident_id=str(incident.id),
+            ) from exc
+
+    def _incident(self, incident_id: UUID) -> Incident:
+        try:
+            incident = self.repository.get(incident_id)
+        except AggregateNotFoundError:
+            incident = None
+        if not isinstance(incident, Incident):
+            raise UnknownIncident(f"no incident {incident_id}", incident_id=str(incident_id))
+        return incident
+
+    def _incident_index(self) -> IncidentIndex:
+        # built on first use: the mixin has no say in the application's __init__
+        index = self.__dict__.get("_incidents")
+        if index is None:
+            index = self.__dict__.setdefault("_incidents", IncidentIndex(self))
+        index.catch_up()
+        return index
+
+
+class IncidentIndex:
+    """Which incidents exist, whose and how far they are: a read model kept
+    in memory and brought up to date from the notification log before each
+    use (like ``RegistryView``), so every replica answers from the shared
+    store and it can be rebuilt from zero."""
+
+    TOPIC = get_topic(Incident) + "."
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.position = 0
+        self.incidents: dict[UUID, dict[str, Any]] = {}  # in order of report
+        self._lock = threading.Lock()
+
+    def catch_up(self) -> None:
+        with self._lock:
+            while True:
+                batch = self.app.recorder.select_notifications(
+                    start=self.position, limit=1000, inclusive_of_start=False
+                )
+                for notification in batch:
+                    if notification.topic.startswith(self.TOPIC):
+                        self._apply(self.app.mapper.to_domain_event(notification))
+                    self.position = notification.id
+                if len(batch) < 1000:
+                    return
+
+    def _apply(self, event: Any) -> None:
+        if isinstance(event, Incident.Reported):
+            self.incidents[event.originator_id] = {
+                "technician_id": event.technician_id,
+                "municipality": event.municipality,
+                "resolved": False,
+                "closed": False,
+                "at_the_top": False,
+            }
+        elif isinstance(event, Incident.SolutionImplemented):
+            self.incidents[event.originator_id]["resolved"] = True
+        elif isinstance(event, Incident.Documented):
+            self.incidents[event.originator_id]["closed"] = True
+        elif isinstance(event, Incident.Escalated) and event.next_deadline is None:
+            self.incidents[event.originator_id]["at_the_top"] = True
+
+    def escalatable(self) -> list[UUID]:
+        """Without a solution and below the highest level; whether the
+        deadline has passed is for the incident itself to judge."""
+        return [i for i, s in self.incidents.items() if not (s["resolved"] or s["at_the_top"])]
+
+    def of_technician(self, technician_id: str) -> list[UUID]:
+        return [i for i, s in self.incidents.items() if s["technician_id"] == technician_id]
+
+    def still_open(self, municipality: str | None) -> list[UUID]:
+        return [
+            i
+            for i, s in self.incidents.items()
+            if not s["closed"] and municipality in (None, s["municipality"])
+        ]
+
+
+def incident_view(i: Incident) -> dict[str, Any]:
+    return {
+        "incident_id": str(i.id),
+        "municipality": i.municipality,
+        "technician_id": i.technician_id,
+        "coordinator_id": i.coordinator_id,
+        "contract_id": i.contract_id,
+        "reporter_id": i.reporter_id,
+        "reporter_role": i.reporter_role,
+        "difficulty_type": i.difficulty_type,
+        "description": i.description,
+        "reported_at": i.reported_at,
+        "resolution_days": i.resolution_days,
+        "deadline": i.deadline,
+        "steps": [dict(s) for s in i.steps],
+        "next_step": i.next_step,
+        "resolved": i.resolved,
+        "closed": i.closed,
+        "escalation_level": i.escalation_level,
+        "escalations": [dict(e) for e in i.escalations],
+        "redistributions": [dict(r) for r in i.redistributions],
+        "version": i.version,
+    }

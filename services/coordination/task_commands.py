@@ -24,14 +24,15 @@ class UnknownTask(NotFound):
 
 
 class TaskCommands:
-    """Needs ``repository``, ``save``, ``recorder``, ``mapper`` and
-    ``coordination_of`` of the application."""
+    """Needs ``repository``, ``save``, ``recorder``, ``mapper``,
+    ``coordination_of`` and ``plan_of`` of the application."""
 
     repository: Any
     save: Any
     recorder: Any
     mapper: Any
     coordination_of: Any
+    plan_of: Any
 
     def now(self) -> datetime:
         """The clock; tests and replays may replace it."""
@@ -48,9 +49,11 @@ class TaskCommands:
         priority: str = "normal",
         case_id: str | None = None,
     ) -> dict[str, Any]:
+        coordination = self.coordination_of(technician_id)
+        plan = self.plan_of(UUID(coordination["contract_id"])) if coordination else None
         task = TaskSheet.delegate(
             actor,
-            self.coordination_of(technician_id),
+            coordination,
             technician_id=str(technician_id),
             task_type=task_type,
             instructions=instructions,
@@ -58,6 +61,7 @@ class TaskCommands:
             now=self.now(),
             priority=priority,
             case_id=case_id,
+            plan_delegable=plan["delegable_tasks"] if plan else None,
         )
         self._save_task(task)
         return self.task_view(task)
@@ -95,6 +99,20 @@ class TaskCommands:
             task_id, lambda t, c: t.reassign(actor, c, str(to_technician_id), receiving, reason)
         )
 
+    def open_tasks_moved(
+        self, actor: Actor, from_technician_id: str, to_technician_id: UUID, reason: str
+    ) -> list[TaskSheet]:
+        """The technician's open tasks moved to another (not saved: the
+        caller saves them with the fact that moves them, in one transaction)."""
+        receiving = self.coordination_of(to_technician_id)
+        moved = []
+        for task_id in self._task_index().of(from_technician_id):
+            task = self._task(UUID(task_id))
+            if task.status in OPEN:
+                task.move_to(actor, str(to_technician_id), receiving, reason)
+                moved.append(task)
+        return moved
+
     # -- queries ---------------------------------------------------------------
     def get_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
         task = self._task(task_id)
@@ -120,6 +138,7 @@ class TaskCommands:
             "coordinator_id": t.coordinator_id,
             "technician_id": t.technician_id,
             "task_type": t.task_type,
+            "autonomy": t.autonomy,
             "case_id": t.case_id,
             "instructions": t.instructions,
             "due_at": t.due_at,

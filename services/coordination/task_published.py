@@ -24,6 +24,7 @@ def task_publication(event: Any) -> Any:
                     "coordinator_id": event.coordinator_id,
                     "technician_id": event.technician_id,
                     "task_type": event.task_type,
+                    "autonomy": event.autonomy,
                     "case_id": event.case_id,
                     "due_at": event.due_at,
                     "priority": event.priority,

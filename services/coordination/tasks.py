@@ -51,6 +51,10 @@ class NoActiveCoordination(RuleViolation):
     code = "no_active_coordination"
 
 
+class NotDelegableInPlan(RuleViolation):
+    code = "not_delegable_in_plan"
+
+
 # -- guards ----------------------------------------------------------------
 def check_delegable(task_type: str) -> None:
     """R2 before R3: naming an exclusive act is a competence question, not a typo."""
@@ -66,6 +70,21 @@ def check_delegable(task_type: str) -> None:
             f"unknown task type {task_type!r}; delegable (R3): {', '.join(DELEGABLE_TASKS)}",
             field="task_type",
         )
+
+
+def autonomy_in_plan(task_type: str, delegable: dict[str, str] | None) -> str:
+    """R3 as the coordination plan narrows it (3.2 C): the task type must be
+    on the plan's delegable list; the plan also says with how much autonomy.
+    Without a plan yet, every R3 type is delegable under supervision."""
+    if delegable is None:
+        return "supervised"
+    if task_type not in delegable:
+        raise NotDelegableInPlan(
+            "R3",
+            f"{task_type} is not on the delegable task list of the coordination plan",
+            task_type=task_type,
+        )
+    return delegable[task_type]
 
 
 def check_coordinates(
@@ -105,6 +124,7 @@ class TaskSheet(AuditedAggregate):
         coordinator_id: str
         technician_id: str
         task_type: str
+        autonomy: str
         case_id: str | None
         instructions: str
         due_at: str
@@ -158,12 +178,14 @@ class TaskSheet(AuditedAggregate):
         coordinator_id: str,
         technician_id: str,
         task_type: str,
+        autonomy: str,
         case_id: str | None,
         instructions: str,
         due_at: str,
         priority: str,
         **_meta: str,
     ) -> None:
+        self.autonomy = autonomy
         self.municipality, self.contract_id = municipality, contract_id
         self.coordinator_id, self.technician_id = coordinator_id, technician_id
         self.task_type, self.case_id, self.instructions = task_type, case_id, instructions
@@ -186,10 +208,12 @@ class TaskSheet(AuditedAggregate):
         now: datetime,
         priority: str = "normal",
         case_id: str | None = None,
+        plan_delegable: dict[str, str] | None = None,
     ) -> TaskSheet:
         check_delegable(task_type)
         check_coordinates(actor, technician_id, coordination)
         assert coordination is not None
+        autonomy = autonomy_in_plan(task_type, plan_delegable)
         if parse_moment(due_at, "due_at") <= now:
             raise InvalidTask(f"the task is due in the past ({due_at})", field="due_at")
         if priority not in PRIORITIES:
@@ -204,6 +228,7 @@ class TaskSheet(AuditedAggregate):
             coordinator_id=actor.id,
             technician_id=technician_id,
             task_type=task_type,
+            autonomy=autonomy,
             case_id=case_id,
             instructions=instructions.strip(),
             due_at=due_at,
@@ -269,9 +294,26 @@ class TaskSheet(AuditedAggregate):
         """``current``: the assignee's coordination now; ``coordination``:
         the receiving technician's, which must be with the same coordinator."""
         self._check_coordinator(actor, current)
-        self._check_status("reassign", OPEN)
         check_coordinates(actor, to_technician_id, coordination)
-        assert coordination is not None
+        self.move_to(actor, to_technician_id, coordination, reason)
+
+    def move_to(
+        self,
+        actor: Actor,
+        to_technician_id: str,
+        coordination: dict[str, Any] | None,
+        reason: str,
+    ) -> None:
+        """Moves the task as the consequence of a redistribution already
+        authorised elsewhere (an incident's burnout redistribution, 4.6 case
+        4); the receiving technician must still be under coordination (R1)."""
+        self._check_status("reassign", OPEN)
+        if coordination is None:
+            raise NoActiveCoordination(
+                "R1",
+                f"technician {to_technician_id} has no active coordination contract: no tasks",
+                technician_id=to_technician_id,
+            )
         if to_technician_id == self.technician_id:
             raise InvalidTask("the task is already theirs", field="technician_id")
         self.trigger_event(

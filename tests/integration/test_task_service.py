@@ -123,3 +123,19 @@ def test_a_cancelled_task_cannot_be_completed(county):
     error = refused(rpc.complete_task, county["tech_actor"], key | {"result": "gata"})
     assert error.exc_type == "TaskStateConflict" and "cancelled" in str(error)
     assert rpc.get_task(county["tech_actor"], key["task_id"])["status"] == "cancelled"
+
+
+def test_the_coordination_plan_narrows_what_is_delegated_and_with_what_autonomy(county):
+    rpc = county["rpc"]
+    contract = activate(county)
+    rpc.draw_up_plan(
+        county["expert_actor"],
+        {
+            "contract_id": contract["contract_id"],
+            "delegable_tasks": {"home_visit": "guided", "observation": "supervised"},
+        },
+    )
+    sheet = rpc.delegate_task(county["expert_actor"], task(county))
+    assert sheet["autonomy"] == "guided"
+    error = refused(rpc.delegate_task, county["expert_actor"], task(county, task_type="mediation"))
+    assert error.exc_type == "NotDelegableInPlan" and "R3" in str(error)

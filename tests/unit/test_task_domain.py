@@ -143,3 +143,10 @@ def test_every_task_event_is_published_by_its_contract_without_free_text():
         body = json.loads(cloudevent.serialize(cloudevent.build(origin, publication)))
         contracts.check_published(body)
         assert "Vizită" not in json.dumps(body) and "autobuz" not in json.dumps(body)
+
+
+def test_the_plan_narrows_what_is_delegated_and_says_with_what_autonomy():
+    assert home_visit().autonomy == "supervised"  # no plan yet
+    assert home_visit(plan_delegable={"home_visit": "guided"}).autonomy == "guided"
+    with pytest.raises(RuleViolation, match="R3: home_visit is not on the delegable task list"):
+        home_visit(plan_delegable={"observation": "autonomous"})

@@ -4,7 +4,6 @@ aggregates in ``contracting.py``)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -15,6 +14,7 @@ from eventsourcing.persistence import IntegrityError
 from events.actor import Actor
 from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
+from events.views import FollowedView, topics
 from services.coordination.contracting import (
     ContractStateConflict,
     CoordinationContract,
@@ -273,33 +273,26 @@ class ContractCommands:
         )
 
 
-class InForceView:
+class InForceView(FollowedView):
     """Read model: the contract in force per technician (from the index
-    aggregates' ``InForce`` events), rebuilt from the log at start."""
+    aggregates' ``InForce`` events)."""
 
-    TOPIC = f"{TechnicianCoordination.__module__}:TechnicianCoordination.InForce"
+    TOPICS = topics(TechnicianCoordination, "InForce")
 
     def __init__(self, app: Any) -> None:
-        self.app, self.position = app, 0
+        super().__init__(app)
         self.in_force: dict[str, str] = {}
-        self._lock = threading.Lock()
 
     def caught_up(self) -> dict[str, str]:
-        with self._lock:
-            while True:
-                batch = self.app.recorder.select_notifications(
-                    start=self.position, limit=1000, topics=[self.TOPIC], inclusive_of_start=False
-                )
-                for notification in batch:
-                    event = self.app.mapper.to_domain_event(notification)
-                    index_id = str(event.originator_id)
-                    if event.contract_id is None:
-                        self.in_force.pop(index_id, None)
-                    else:
-                        self.in_force[index_id] = event.contract_id
-                    self.position = notification.id
-                if len(batch) < 1000:
-                    return dict(self.in_force)
+        self.catch_up()
+        return dict(self.in_force)
+
+    def apply(self, event: Any) -> None:
+        index_id = str(event.originator_id)
+        if event.contract_id is None:
+            self.in_force.pop(index_id, None)
+        else:
+            self.in_force[index_id] = event.contract_id
 
 
 def check_may_run_jobs(actor: Actor) -> None:

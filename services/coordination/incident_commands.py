@@ -10,7 +10,6 @@ application's clock, except for ``escalate_overdue_incidents``, which takes
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
@@ -18,10 +17,10 @@ from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
-from eventsourcing.utils import get_topic
 
 from events.actor import Actor
 from events.refusals import records_refusals
+from events.views import FollowedView, topics
 from services.coordination.incidents import (
     DEFAULT_RESOLUTION_DAYS,
     Incident,
@@ -244,34 +243,17 @@ class IncidentCommands:
         return index
 
 
-class IncidentIndex:
-    """Which incidents exist, whose and how far they are: a read model kept
-    in memory and brought up to date from the notification log before each
-    use (like ``RegistryView``), so every replica answers from the shared
-    store and it can be rebuilt from zero."""
+class IncidentIndex(FollowedView):
+    """Which incidents exist, whose and how far they are (an
+    ``events.views.FollowedView``)."""
 
-    TOPIC = get_topic(Incident) + "."
+    TOPICS = topics(Incident, "Reported", "SolutionImplemented", "Documented", "Escalated")
 
     def __init__(self, app: Any) -> None:
-        self.app = app
-        self.position = 0
+        super().__init__(app)
         self.incidents: dict[UUID, dict[str, Any]] = {}  # in order of report
-        self._lock = threading.Lock()
 
-    def catch_up(self) -> None:
-        with self._lock:
-            while True:
-                batch = self.app.recorder.select_notifications(
-                    start=self.position, limit=1000, inclusive_of_start=False
-                )
-                for notification in batch:
-                    if notification.topic.startswith(self.TOPIC):
-                        self._apply(self.app.mapper.to_domain_event(notification))
-                    self.position = notification.id
-                if len(batch) < 1000:
-                    return
-
-    def _apply(self, event: Any) -> None:
+    def apply(self, event: Any) -> None:
         if isinstance(event, Incident.Reported):
             self.incidents[event.originator_id] = {
                 "technician_id": event.technician_id,

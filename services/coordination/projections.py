@@ -1,38 +1,28 @@
 """Registry read model: municipalities and staff for listing queries.
 
-Kept in memory and brought up to date from the notification log before each
-query, so every replica answers from the shared store and the model can be
-rebuilt from zero at any time (DESIGN §5)."""
+An ``events.views.FollowedView``: in memory, brought up to date from the
+notification log before each query."""
 
 from __future__ import annotations
 
-import threading
 from typing import Any
 
+from events.views import FollowedView, topics
 from services.coordination.domain import Municipality, StaffMember
 
 
-class RegistryView:
+class RegistryView(FollowedView):
+    TOPICS = [
+        *topics(Municipality, "Registered"),
+        *topics(StaffMember, "Registered", "Licensed", "Transferred", "Departed"),
+    ]
+
     def __init__(self, app: Any) -> None:
-        self.app = app
-        self.position = 0
+        super().__init__(app)
         self.municipalities: dict[str, dict[str, Any]] = {}
         self.staff: dict[str, dict[str, Any]] = {}
-        self._lock = threading.Lock()
 
-    def catch_up(self) -> None:
-        with self._lock:
-            while True:
-                batch = self.app.recorder.select_notifications(
-                    start=self.position, limit=1000, inclusive_of_start=False
-                )
-                for notification in batch:
-                    self._apply(self.app.mapper.to_domain_event(notification))
-                    self.position = notification.id
-                if len(batch) < 1000:
-                    return
-
-    def _apply(self, event: Any) -> None:
+    def apply(self, event: Any) -> None:
         if isinstance(event, Municipality.Registered):
             self.municipalities[event.siruta] = {
                 "siruta": event.siruta,

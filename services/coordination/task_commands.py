@@ -5,7 +5,6 @@ contract stops delegation at once (R1)."""
 
 from __future__ import annotations
 
-import threading
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -16,6 +15,7 @@ from eventsourcing.persistence import IntegrityError
 from events.actor import Actor
 from events.errors import NotFound
 from events.refusals import records_refusals
+from events.views import FollowedView, topics
 from services.coordination.tasks import OPEN, TaskSheet, TaskStateConflict
 
 
@@ -183,40 +183,22 @@ class TaskCommands:
         return self._tasks_by_technician
 
 
-class TaskIndex:
-    """Read model: task ids by technician, followed from the notification log
-    (rebuilt from zero at start, like every read model)."""
+class TaskIndex(FollowedView):
+    """Read model: task ids by technician."""
+
+    TOPICS = topics(TaskSheet, "Delegated", "Reassigned")
 
     def __init__(self, app: Any) -> None:
-        self.app, self.position = app, 0
+        super().__init__(app)
         self.by_technician: dict[str, list[str]] = {}
-        self._lock = threading.Lock()
 
     def of(self, technician_id: str) -> list[str]:
         return list(self.by_technician.get(technician_id, []))
 
-    def catch_up(self) -> None:
-        with self._lock:
-            while True:
-                batch = self.app.recorder.select_notifications(
-                    start=self.position,
-                    limit=1000,
-                    topics=_TOPICS,
-                    inclusive_of_start=False,
-                )
-                for notification in batch:
-                    self._apply(self.app.mapper.to_domain_event(notification))
-                    self.position = notification.id
-                if len(batch) < 1000:
-                    return
-
-    def _apply(self, event: Any) -> None:
+    def apply(self, event: Any) -> None:
         task_id = str(event.originator_id)
         if isinstance(event, TaskSheet.Delegated):
             self.by_technician.setdefault(event.technician_id, []).append(task_id)
         elif isinstance(event, TaskSheet.Reassigned):
             self.by_technician[event.from_technician_id].remove(task_id)
             self.by_technician.setdefault(event.to_technician_id, []).append(task_id)
-
-
-_TOPICS = [f"{TaskSheet.__module__}:TaskSheet.{name}" for name in ("Delegated", "Reassigned")]

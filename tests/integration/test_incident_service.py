@@ -11,12 +11,11 @@ import pytest
 from nameko.exceptions import RemoteError
 
 from events.contracts import check_published
-from events.verify import open_recorder
 from tests.support.county import activate, draft
 from tests.support.outside import OutsideSubscriber
+from tests.support.published import REFUSAL, stored_count, stored_since
 from tests.support.registry import ADMIN, TECHNICIAN
 
-REFUSAL = "events.refusals:Refusal.Recorded"
 SYSTEM = {"id": "scheduler", "role": "system"}
 STEPS = [
     ("identify_incident", {"difficulty_type": "emotional_strain", "problem": "epuizare"}),
@@ -49,18 +48,6 @@ def refused(call, *args):
     with pytest.raises(RemoteError) as error:
         call(*args)
     return error.value
-
-
-def stored_count(store_url):
-    return open_recorder("coordination", store_url).max_notification_id() or 0
-
-
-def stored_since(store_url, position):
-    recorder = open_recorder("coordination", store_url)
-    return [
-        n.topic
-        for n in recorder.select_notifications(start=position, limit=100, inclusive_of_start=False)
-    ]
 
 
 def report(county, actor=None, **overrides):

@@ -11,9 +11,9 @@ from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.contracts import check_published
-from events.verify import open_recorder
 from services.coordination.service import CoordinationService
 from tests.support.outside import OutsideSubscriber
+from tests.support.published import REFUSAL, stored_count, stored_since
 from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
 from tests.support.services import nameko_config
 
@@ -30,19 +30,6 @@ def service(store_url, amqp_uri, monkeypatch):
         yield rpc.coordination, outside, config
     container.stop()
     outside.close()
-
-
-def stored_count(store_url):
-    return open_recorder("coordination", store_url).max_notification_id() or 0
-
-
-def stored_since(store_url, position):
-    """Topics of what was stored after ``position``."""
-    recorder = open_recorder("coordination", store_url)
-    return [
-        n.topic
-        for n in recorder.select_notifications(start=position, limit=100, inclusive_of_start=False)
-    ]
 
 
 def test_a_registered_staff_member_arrives_at_an_outside_subscriber(service, store_url):
@@ -145,7 +132,7 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(
     assert refused.value.exc_type == code
     assert says in str(refused.value)
     # nothing changed; a refusal by role or rule is itself on record (DESIGN §3)
-    recorded = ["events.refusals:Refusal.Recorded"] if code == "RegistryAccessDenied" else []
+    recorded = [REFUSAL] if code == "RegistryAccessDenied" else []
     assert stored_since(store_url, before) == recorded
 
 

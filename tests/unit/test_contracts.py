@@ -8,13 +8,14 @@ from uuid import uuid4
 
 import pytest
 
-from events import cloudevent, contracts
+from events import contracts
 from events.actor import ROLES, Actor, AuditedAggregate
 from events.catalogue import render
 from events.errors import InvalidCommand
 from events.refusals import Refusal
 from services.coordination import contracting, domain
 from services.coordination.published import publication_of
+from tests.support.published import as_published
 from tests.support.registry import TECHNICIAN
 
 ADMIN = Actor("admin", "county_admin")
@@ -113,25 +114,8 @@ def test_every_stored_event_class_is_exercised_here():
 
 
 def test_every_published_event_matches_its_schema():
-    published = 0
-    for position, event in enumerate(sample_events(), start=1):
-        publication = publication_of(event)
-        if publication is None:
-            continue
-        origin = cloudevent.Origin(
-            "coordination",
-            position,
-            event.originator_id,
-            event.originator_version,
-            event.timestamp,
-            event.actor_id,
-            event.actor_role,
-            "c",
-        )
-        body = cloudevent.serialize(cloudevent.build(origin, publication))
-        contracts.check_published(json.loads(body))
-        published += 1
-    assert published == 18
+    bodies = [as_published(e, p) for p, e in enumerate(sample_events(), start=1)]
+    assert len([b for b in bodies if b is not None]) == 18
 
 
 def test_staff_events_on_the_bus_carry_no_names_or_contact_data():

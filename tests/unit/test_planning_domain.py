@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from events import cloudevent, contracts
+from events import contracts
 from events.actor import Actor
 from services.coordination import planning
 from services.coordination.competence import DELEGABLE_TASKS, EXCLUSIVE_ACTS
@@ -33,7 +33,7 @@ from services.coordination.planning import (
     month_compliance,
     months_of,
 )
-from services.coordination.published import publication_of
+from tests.support.published import as_published
 
 COORDINATOR_ID = "11111111-1111-1111-1111-111111111111"
 TECHNICIAN_ID = "22222222-2222-2222-2222-222222222222"
@@ -368,20 +368,7 @@ def story_events():
 
 
 def published(event, position):
-    publication = publication_of(event)
-    if publication is None:
-        return None
-    origin = cloudevent.Origin(
-        "coordination",
-        position,
-        event.originator_id,
-        event.originator_version,
-        event.timestamp,
-        event.actor_id,
-        event.actor_role,
-        "c",
-    )
-    return json.loads(cloudevent.serialize(cloudevent.build(origin, publication)))
+    return as_published(event, position)
 
 
 def test_every_plan_and_journal_event_maps_to_a_publication_matching_its_schema():

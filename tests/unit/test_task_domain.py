@@ -5,11 +5,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from events import cloudevent, contracts
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
-from services.coordination.task_published import task_publication
 from services.coordination.tasks import InvalidTask, TaskSheet, TaskStateConflict
+from tests.support.published import as_published
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 DUE = (NOW + timedelta(days=2)).isoformat()
@@ -129,19 +128,7 @@ def test_every_task_event_is_published_by_its_contract_without_free_text():
         "Cancelled",
     }
     for position, event in enumerate(events, start=1):
-        publication = task_publication(event)
-        origin = cloudevent.Origin(
-            "coordination",
-            position,
-            event.originator_id,
-            event.originator_version,
-            event.timestamp,
-            event.actor_id,
-            event.actor_role,
-            "c",
-        )
-        body = json.loads(cloudevent.serialize(cloudevent.build(origin, publication)))
-        contracts.check_published(body)
+        body = as_published(event, position)
         assert "Vizită" not in json.dumps(body) and "autobuz" not in json.dumps(body)
 
 

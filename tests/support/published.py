@@ -1,0 +1,47 @@
+"""What stored events look like on the bus, for contract tests and store
+checks shared by the stories."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from events import cloudevent, contracts
+from events.verify import open_recorder
+from services.coordination.published import publication_of
+
+REFUSAL = "events.refusals:Refusal.Recorded"
+
+
+def as_published(event: Any, position: int = 1) -> dict[str, Any] | None:
+    """The CloudEvent JSON an outside consumer gets for a stored domain event
+    (None for internal ones), checked against its contract."""
+    publication = publication_of(event)
+    if publication is None:
+        return None
+    origin = cloudevent.Origin(
+        "coordination",
+        position,
+        event.originator_id,
+        event.originator_version,
+        event.timestamp,
+        event.actor_id,
+        event.actor_role,
+        "c",
+    )
+    body = json.loads(cloudevent.serialize(cloudevent.build(origin, publication)))
+    contracts.check_published(body)
+    return body
+
+
+def stored_count(store_url: str) -> int:
+    return open_recorder("coordination", store_url).max_notification_id() or 0
+
+
+def stored_since(store_url: str, position: int) -> list[str]:
+    """Topics of what the coordination store took after ``position``."""
+    recorder = open_recorder("coordination", store_url)
+    return [
+        n.topic
+        for n in recorder.select_notifications(start=position, limit=100, inclusive_of_start=False)
+    ]

@@ -4,6 +4,22 @@ list) and the task sheets."""
 
 from __future__ import annotations
 
+from events.errors import RuleViolation
+
+
+class NoActiveCoordination(RuleViolation):
+    """R1: no active coordination contract, no action under it."""
+
+    code = "no_active_coordination"
+
+
+class ExclusiveActNotDelegable(RuleViolation):
+    """R2: an exclusive act of the social worker named where a delegable
+    task was expected."""
+
+    code = "exclusive_act_not_delegable"
+
+
 # R3: delegable to a technician, always under the coordinator's validation.
 DELEGABLE_TASKS: dict[str, str] = {
     "home_visit": "vizită la domiciliu",

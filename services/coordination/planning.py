@@ -28,7 +28,13 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
-from services.coordination.competence import AUTONOMY_LEVELS, DELEGABLE_TASKS, EXCLUSIVE_ACTS
+from services.coordination.competence import (
+    AUTONOMY_LEVELS,
+    DELEGABLE_TASKS,
+    EXCLUSIVE_ACTS,
+    ExclusiveActNotDelegable,
+    NoActiveCoordination,
+)
 
 # -- vocabulary of the plan ----------------------------------------------------
 SECTIONS = ("meetings", "channels", "reporting", "priorities", "objectives", "delegable_tasks")
@@ -145,19 +151,12 @@ class JournalReadDenied(Forbidden):
     code = "journal_read_denied"
 
 
-class NoActiveCoordination(RuleViolation):
-    code = "no_active_coordination"
-
-    def __init__(self, contract_id: str, why: str) -> None:
-        super().__init__(
-            "R1",
-            f"contract {contract_id} {why}; plan and journal are kept under an active contract",
-            contract_id=contract_id,
-        )
-
-
-class ExclusiveActNotDelegable(RuleViolation):
-    code = "exclusive_act_not_delegable"
+def inactive_contract(contract_id: str, why: str) -> NoActiveCoordination:
+    return NoActiveCoordination(
+        "R1",
+        f"contract {contract_id} {why}; plan and journal are kept under an active contract",
+        contract_id=contract_id,
+    )
 
 
 class ReportingRuleViolated(RuleViolation):
@@ -245,12 +244,12 @@ def check_is_coordinator(
 def check_contract_active(terms: ContractTerms) -> None:
     """R1: a draft, suspended or ended contract is no coordination."""
     if terms.status != "active":
-        raise NoActiveCoordination(terms.contract_id, f"is {terms.status}")
+        raise inactive_contract(terms.contract_id, f"is {terms.status}")
 
 
 def check_not_expired(terms: ContractTerms, today: date) -> None:
     if terms.ends_on is not None and today > terms.ends_on:
-        raise NoActiveCoordination(terms.contract_id, f"ended on {terms.ends_on.isoformat()}")
+        raise inactive_contract(terms.contract_id, f"ended on {terms.ends_on.isoformat()}")
 
 
 def check_may_read_journal(actor: Actor, terms: ContractTerms) -> None:

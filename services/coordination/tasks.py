@@ -16,7 +16,12 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
-from services.coordination.competence import DELEGABLE_TASKS, EXCLUSIVE_ACTS
+from services.coordination.competence import (
+    DELEGABLE_TASKS,
+    EXCLUSIVE_ACTS,
+    ExclusiveActNotDelegable,
+    NoActiveCoordination,
+)
 
 PRIORITIES = ("low", "normal", "high", "urgent")
 OBSTACLES = (
@@ -41,14 +46,6 @@ class TaskAccessDenied(Forbidden):
 
 class TaskStateConflict(Conflict):
     code = "task_state_conflict"
-
-
-class ExclusiveActNotDelegable(RuleViolation):
-    code = "exclusive_act_not_delegable"
-
-
-class NoActiveCoordination(RuleViolation):
-    code = "no_active_coordination"
 
 
 class NotDelegableInPlan(RuleViolation):

@@ -11,7 +11,7 @@ application's clock, except for ``escalate_overdue_incidents``, which takes
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -44,6 +44,7 @@ class IncidentCommands:
     get_staff: Any
     coordination_of: Any
     open_tasks_moved: Any
+    tasks_moved_back: Any
 
     # -- the report form -------------------------------------------------------
     @records_refusals
@@ -163,10 +164,33 @@ class IncidentCommands:
             datetime.now(UTC).date(),
         )
         moved = self.open_tasks_moved(
-            actor, incident.technician_id, to_technician_id, f"incident {incident.id}: {reason}"
+            actor, incident.technician_id, to_technician_id, f"{_marker(incident)}: {reason}"
         )
         self._save_incident(incident, *moved)
         return incident_view(incident) | {"tasks_moved": [str(t.id) for t in moved]}
+
+    @records_refusals
+    def return_redistributed_tasks(
+        self, actor: Actor, today: date | None = None
+    ) -> list[dict[str, Any]]:
+        """Job (timer, or the county): when a redistribution's ``until`` has
+        passed, the tasks still open go back to the technician, recorded on
+        the incident and on each task in one transaction."""
+        check_may_run_escalation(actor)  # the same jobs people: system, county admin
+        today = today or datetime.now(UTC).date()
+        returned = []
+        for incident_id in self._incident_index().with_redistribution():
+            incident = self._incident(incident_id)
+            due = incident.redistribution_due_back(today)
+            if due is None:
+                continue
+            back = self.tasks_moved_back(
+                actor, due["to_technician_id"], incident.technician_id, _marker(incident)
+            )
+            incident.record_tasks_returned(actor, [str(t.id) for t in back])
+            self._save_incident(incident, *back)
+            returned.append(incident_view(incident) | {"tasks_returned": [str(t.id) for t in back]})
+        return returned
 
     # -- queries -------------------------------------------------------------------
     def get_incident(self, actor: Actor, incident_id: UUID) -> dict[str, Any]:
@@ -243,11 +267,18 @@ class IncidentCommands:
         return index
 
 
+def _marker(incident: Incident) -> str:
+    """How a task moved by an incident's redistribution says so."""
+    return f"incident {incident.id}"
+
+
 class IncidentIndex(FollowedView):
     """Which incidents exist, whose and how far they are (an
     ``events.views.FollowedView``)."""
 
-    TOPICS = topics(Incident, "Reported", "SolutionImplemented", "Documented", "Escalated")
+    TOPICS = topics(
+        Incident, "Reported", "SolutionImplemented", "Documented", "Escalated", "TasksRedistributed"
+    )
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
@@ -264,6 +295,8 @@ class IncidentIndex(FollowedView):
             }
         elif isinstance(event, Incident.SolutionImplemented):
             self.incidents[event.originator_id]["resolved"] = True
+        elif isinstance(event, Incident.TasksRedistributed):
+            self.incidents[event.originator_id]["redistributed"] = True
         elif isinstance(event, Incident.Documented):
             self.incidents[event.originator_id]["closed"] = True
         elif isinstance(event, Incident.Escalated) and event.next_deadline is None:
@@ -273,6 +306,9 @@ class IncidentIndex(FollowedView):
         """Without a solution and below the highest level; whether the
         deadline has passed is for the incident itself to judge."""
         return [i for i, s in self.incidents.items() if not (s["resolved"] or s["at_the_top"])]
+
+    def with_redistribution(self) -> list[UUID]:
+        return [i for i, s in self.incidents.items() if s.get("redistributed")]
 
     def of_technician(self, technician_id: str) -> list[UUID]:
         return [i for i, s in self.incidents.items() if s["technician_id"] == technician_id]

@@ -26,6 +26,7 @@ CONTRACTS: dict[type, tuple[str, tuple[str, ...]]] = {
     Incident.SolutionImplemented: ("IncidentSolutionImplemented", ()),
     Incident.Monitored: ("IncidentMonitored", ("outcome",)),
     Incident.Documented: ("IncidentDocumented", ()),
+    Incident.TasksReturned: ("TasksReturned", ("from_technician_id", "task_ids")),
     Incident.Escalated: (
         "IncidentEscalated",
         ("level", "trigger", "missed_deadline", "next_deadline"),

@@ -4,8 +4,12 @@ application call → plain data."""
 
 from __future__ import annotations
 
+from datetime import date
 from uuid import UUID
 
+from nameko.timer import timer
+
+from events.actor import SYSTEM, Actor
 from events.nameko import rpc
 from services.coordination.incidents import DEFAULT_RESOLUTION_DAYS
 from services.coordination.rpc_base import CoordinationRpc
@@ -85,6 +89,20 @@ class IncidentRpc(CoordinationRpc):
         in the command replaces the clock."""
         c = self._command("escalate_overdue_incidents", command)
         return self.app.escalate_overdue_incidents(self._actor(actor), c.get("now"))
+
+    @rpc
+    def return_redistributed_tasks(self, actor: dict, command: dict) -> list[dict]:
+        c = self._command("return_redistributed_tasks", command)
+        today = date.fromisoformat(c["today"]) if c.get("today") else None
+        return self.app.return_redistributed_tasks(self._actor(actor), today)
+
+    @timer(interval=600)
+    def incident_jobs(self) -> None:
+        """Deadlines are facts to record on time (4.4.3): escalations and the
+        end of temporary redistributions, every ten minutes."""
+        system = Actor("coordination.timer", SYSTEM, None, self.correlation_id)
+        self.app.escalate_overdue_incidents(system)
+        self.app.return_redistributed_tasks(system)
 
     @rpc
     def redistribute_incident_tasks(self, actor: dict, command: dict) -> dict:

@@ -412,6 +412,16 @@ class Incident(AuditedAggregate):
                 }
             )
 
+    class TasksReturned(Fact):
+        """The redistribution ended (``until`` passed): the tasks still open
+        went back from the colleague to the technician."""
+
+        from_technician_id: str
+        task_ids: list[str]
+
+        def apply(self, incident: Incident) -> None:
+            incident.redistributions[-1]["returned"] = True
+
     def __init__(
         self,
         municipality: str,
@@ -716,6 +726,27 @@ class Incident(AuditedAggregate):
                 field="until",
             )
         return end
+
+    def redistribution_due_back(self, today: date) -> dict[str, Any] | None:
+        """The redistribution whose time is over and whose tasks are still
+        with the colleague, if any."""
+        if not self.redistributions:
+            return None
+        last = self.redistributions[-1]
+        if last.get("returned") or date.fromisoformat(last["until"]) >= today:
+            return None
+        return last
+
+    def record_tasks_returned(self, actor: Actor, task_ids: list[str]) -> None:
+        last = self.redistributions[-1]
+        self.trigger_event(
+            self.TasksReturned,
+            from_technician_id=last["to_technician_id"],
+            task_ids=task_ids,
+            municipality=self.municipality,
+            technician_id=self.technician_id,
+            **actor.event_fields(),
+        )
 
     def _check_none_in_force(self, today: date) -> None:
         for earlier in self.redistributions:

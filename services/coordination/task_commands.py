@@ -113,6 +113,24 @@ class TaskCommands:
                 moved.append(task)
         return moved
 
+    def tasks_moved_back(
+        self, actor: Actor, holder_id: str, owner_id: str, because: str
+    ) -> list[TaskSheet]:
+        """The open tasks that were moved from ``owner_id`` to ``holder_id``
+        for ``because`` (a redistribution), moved back (not saved)."""
+        owner = self.coordination_of(UUID(owner_id))
+        back = []
+        for task_id in self._task_index().of(holder_id):
+            task = self._task(UUID(task_id))
+            if (
+                task.status in OPEN
+                and task.moved_from == owner_id
+                and (task.moved_because.startswith(because))
+            ):
+                task.move_to(actor, owner_id, owner, f"{because}: redistribution over")
+                back.append(task)
+        return back
+
     # -- queries ---------------------------------------------------------------
     def get_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
         task = self._task(task_id)

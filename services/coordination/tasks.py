@@ -167,6 +167,7 @@ class TaskSheet(AuditedAggregate):
         def apply(self, task: TaskSheet) -> None:
             task.technician_id, task.contract_id = self.to_technician_id, self.contract_id
             task.status = "delegated"
+            task.moved_from, task.moved_because = self.from_technician_id, self.reason
 
     def __init__(
         self,
@@ -191,6 +192,8 @@ class TaskSheet(AuditedAggregate):
         self.result: str | None = None
         self.report_ref: str | None = None
         self.obstacle: str | None = None
+        self.moved_from: str | None = None
+        self.moved_because = ""
 
     @classmethod
     def delegate(

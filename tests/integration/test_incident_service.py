@@ -207,7 +207,9 @@ def test_burnout_tasks_go_for_a_while_to_a_technician_of_the_same_coordinator(co
         county["child_only_actor"],
     )
     outside = OutsideSubscriber(
-        county["amqp_uri"], "ro.coordonare.coordination.TasksRedistributed.v1"
+        county["amqp_uri"],
+        "ro.coordonare.coordination.TasksRedistributed.v1",
+        "ro.coordonare.coordination.TasksReturned.v1",
     )
     try:
         incident = report(county)
@@ -257,6 +259,18 @@ def test_burnout_tasks_go_for_a_while_to_a_technician_of_the_same_coordinator(co
             "coordinator_id": county["expert"]["staff_id"],
             "until": until,
         }
+
+        # the redistribution is temporary: once ``until`` has passed, back
+        assert rpc.return_redistributed_tasks(ADMIN, {"today": until}) == []
+        after = (date.fromisoformat(until) + timedelta(days=1)).isoformat()
+        (back,) = rpc.return_redistributed_tasks(ADMIN, {"today": after})
+        assert back["tasks_returned"] == [open_task["task_id"]]
+        task_now = rpc.get_task(county["expert_actor"], open_task["task_id"])
+        assert task_now["technician_id"] == county["tech"]["staff_id"]
+        assert rpc.return_redistributed_tasks(ADMIN, {"today": after}) == []
+        returned = outside.receive(2)[1]
+        check_published(returned)
+        assert returned["data"]["task_ids"] == [open_task["task_id"]]
     finally:
         outside.close()
 

@@ -134,7 +134,10 @@ class CoordinationApplication(
         self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
     ) -> dict[str, Any]:
         def depart(staff: StaffMember) -> list[Any]:
+            """Coordination ends with the employment, on either side."""
             staff.record_departure(actor, reason, note)
+            if staff.role == "social_worker":
+                return self.end_coordinations_by(actor, str(staff_id))
             return self.end_coordination_of(actor, str(staff_id), "employment_ended")
 
         return self._update_staff(staff_id, depart)

@@ -195,6 +195,18 @@ class ContractCommands:
         index.put_in_force(actor, None)
         return [contract, index]
 
+    def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Any]:
+        """The aggregates to save with a coordinator's departure: every
+        contract in force with them ends (``coordinator_departed``); the
+        SPAS heads then draft new ones, and the history stays readable."""
+        ended: list[Any] = []
+        for contract_id in self._contracts_in_force().values():
+            contract = self._contract(UUID(contract_id))
+            if contract.coordinator_id == coordinator_id:
+                contract.close(actor, "coordinator_departed")
+                ended += [contract, *self._out_of_force(actor, contract)]
+        return ended
+
     def _out_of_force(self, actor: Actor, contract: CoordinationContract) -> list[Any]:
         index = self._existing_index(contract.technician_id)
         if index is not None and index.in_force == str(contract.id):

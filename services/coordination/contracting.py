@@ -55,6 +55,7 @@ TERMINATION_REASONS = (
     "expired",
     "by_agreement",
     "employment_ended",
+    "coordinator_departed",
 )
 
 _NS = uuid5(NAMESPACE_URL, "https://coordonare.ro/coordination/contracts")

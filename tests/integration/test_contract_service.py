@@ -168,3 +168,12 @@ def test_an_expired_contract_is_ended_as_a_fact_once(county):
     assert rpc.expire_contracts(ADMIN, {"today": "2026-07-02"}) == []
     technician_job = refused(rpc.expire_contracts, county["tech_actor"], {})
     assert technician_job.exc_type == "Forbidden"
+
+
+def test_a_coordinator_who_leaves_ends_the_coordination_they_held(county):
+    rpc, tech = county["rpc"], county["tech"]
+    contract = activate(county)
+    rpc.record_departure(ADMIN, {"staff_id": county["expert"]["staff_id"], "reason": "retired"})
+    ended = rpc.get_contract(ADMIN, contract["contract_id"])
+    assert (ended["status"], ended["termination_reason"]) == ("terminated", "coordinator_departed")
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None

@@ -170,10 +170,9 @@ def test_a_technician_cannot_run_the_escalation_and_the_attempt_is_on_record(cou
     error = refused(county["rpc"].escalate_overdue_incidents, county["tech_actor"], {})
     assert error.exc_type == "IncidentAccessDenied"
     assert stored_since(store_url, before) == [REFUSAL]
-    bad_time = {"now": "2026-05-01 09:00"}
-    assert refused(county["rpc"].escalate_overdue_incidents, SYSTEM, bad_time).exc_type == (
-        "InvalidIncident"
-    )
+    bad_time = {"now": "2026-05-01 09:00"}  # no "T", no offset: refused by the contract
+    malformed = refused(county["rpc"].escalate_overdue_incidents, SYSTEM, bad_time)
+    assert malformed.exc_type == "InvalidCommand" and "now" in str(malformed)
 
 
 def test_the_coordinator_escalates_by_hand_one_level_at_a_time(county):

@@ -4,7 +4,7 @@ aggregates in ``contracting.py``)."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -15,6 +15,7 @@ from events.actor import Actor
 from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
 from events.views import FollowedView, topics
+from services.coordination.calendar import local_today
 from services.coordination.contracting import (
     ContractStateConflict,
     CoordinationContract,
@@ -142,7 +143,7 @@ class ContractCommands:
         """Ends, with reason ``expired``, every contract in force whose period
         is over; run daily by the service's timer. Returns the ended ids."""
         check_may_run_jobs(actor)
-        today = today or datetime.now(UTC).date()
+        today = today or local_today()
         ended = []
         for contract_id in self._contracts_in_force().values():
             contract = self._contract(UUID(contract_id))
@@ -173,7 +174,7 @@ class ContractCommands:
         if index is None or index.in_force is None:
             return None
         contract = self._contract(UUID(index.in_force))
-        if not contract.is_active_on(datetime.now(UTC).date()):
+        if not contract.is_active_on(local_today()):
             return None
         return {
             "technician_id": contract.technician_id,

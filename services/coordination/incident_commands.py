@@ -21,6 +21,7 @@ from eventsourcing.persistence import IntegrityError
 from events.actor import Actor
 from events.refusals import records_refusals
 from events.views import FollowedView, topics
+from services.coordination.calendar import local_today
 from services.coordination.incidents import (
     DEFAULT_RESOLUTION_DAYS,
     Incident,
@@ -161,7 +162,7 @@ class IncidentCommands:
             self.coordination_of(to_technician_id),
             until,
             reason,
-            datetime.now(UTC).date(),
+            local_today(),
         )
         moved = self.open_tasks_moved(
             actor, incident.technician_id, to_technician_id, f"{_marker(incident)}: {reason}"
@@ -177,7 +178,7 @@ class IncidentCommands:
         passed, the tasks still open go back to the technician, recorded on
         the incident and on each task in one transaction."""
         check_may_run_escalation(actor)  # the same jobs people: system, county admin
-        today = today or datetime.now(UTC).date()
+        today = today or local_today()
         returned = []
         for incident_id in self._incident_index().with_redistribution():
             incident = self._incident(incident_id)

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 from uuid import UUID
-from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from events.actor import Actor
 from events.refusals import records_refusals
+from services.coordination.calendar import local_today
 from services.coordination.planning import (
     ContractTerms,
     CoordinationJournal,
@@ -35,14 +35,6 @@ from services.coordination.planning import (
     months_of,
     plan_id,
 )
-
-# Meetings happen on Romanian calendar days: at 00:30 in Cluj, UTC is still on
-# the day before, and today's meeting would look like a future one.
-LOCAL_TIME = ZoneInfo("Europe/Bucharest")
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 class PlanJournalCommands:

@@ -12,9 +12,10 @@ Selected by ``PERSISTENCE_MODULE=events.store:ChainedFactory`` (``store_env``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, TypeVar
+from uuid import UUID
 
-from eventsourcing.application import Application, ProcessingEvent
+from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
 from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
@@ -24,6 +25,10 @@ from sqlalchemy import Column, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
+from events.views import FollowedView
+
+T = TypeVar("T")
+V = TypeVar("V", bound=FollowedView)
 
 
 class ChainedStoredEventRecord(StoredEventRecord):
@@ -145,6 +150,20 @@ def store_env(store_url: str) -> dict[str, str]:
     }
 
 
+class ApplicationPart:
+    """Base of an application's capability mixins: the part of
+    ``EventSourcedApplication`` they call, declared for readers and type
+    checkers (annotations only, so the application's methods are the ones
+    found)."""
+
+    repository: Any
+    save: Callable[..., Any]
+    save_or: Callable[..., None]
+    find: Callable[..., Any]
+    get_as: Callable[..., Any]
+    view: Callable[..., Any]
+
+
 class EventSourcedApplication(Application):
     """Base of every service's application: hash-chained store with tracking,
     and a hook that tells the outbox relay the moment something was stored."""
@@ -172,6 +191,40 @@ class EventSourcedApplication(Application):
         processing = ProcessingEvent(tracking=tracking)
         processing.collect_events(*aggregates)
         self._notify(self._record(processing))
+
+    # -- what every command needs: load by kind, save or say "conflict" ---------
+    def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
+        """The aggregate, if it exists and is of that kind."""
+        try:
+            found = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, kind) else None
+
+    def get_as(self, aggregate_id: UUID, kind: type[T], missing: Exception) -> T:
+        """The aggregate, or ``missing`` raised (a specific NotFound)."""
+        found = self.find(aggregate_id, kind)
+        if found is None:
+            raise missing
+        return found
+
+    def save_or(self, conflict: Exception, *aggregates: Any) -> None:
+        """Saves; a concurrent write of the same aggregate version (or a
+        duplicate of a deterministic id) is raised as ``conflict``, the
+        domain's own words for it, instead of a storage error."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError as exc:
+            raise conflict from exc
+
+    def view(self, kind: type[V]) -> V:
+        """The application's read model of that kind, built on first use and
+        brought up to date from the log."""
+        views = self.__dict__.setdefault("_views", {})
+        if kind not in views:
+            views[kind] = kind(self)
+        views[kind].catch_up()
+        return views[kind]
 
     def has_processed(self, tracking: Tracking) -> bool:
         return self.chained_recorder.has_tracking_id(

@@ -7,9 +7,6 @@ from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
-
 from events.actor import Actor
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
@@ -43,10 +40,6 @@ class CoordinationApplication(
 ):
     name = "coordination"
 
-    def __init__(self, store_url: str) -> None:
-        super().__init__(store_url)
-        self.registry = RegistryView(self)
-
     # -- commands ------------------------------------------------------------
     @records_refusals
     def register_municipality(
@@ -57,12 +50,13 @@ class CoordinationApplication(
             raise MunicipalityAlreadyRegistered(
                 f"municipality with SIRUTA {siruta} is already registered", siruta=siruta
             )
-        try:
-            self.save(municipality)
-        except IntegrityError as exc:  # registered by a concurrent request
-            raise MunicipalityAlreadyRegistered(
+        # a concurrent registration collides on the deterministic id
+        self.save_or(
+            MunicipalityAlreadyRegistered(
                 f"municipality with SIRUTA {siruta} is already registered", siruta=siruta
-            ) from exc
+            ),
+            municipality,
+        )
         return municipality_view(municipality)
 
     @records_refusals
@@ -78,13 +72,14 @@ class CoordinationApplication(
         if staff.rnasr_code is not None:
             self._check_rnasr_code_free(staff.rnasr_code)
             claim = RnasrCodeClaim.claim(actor, staff)
-        try:
-            self.save(staff, claim)
-        except IntegrityError as exc:
-            raise StaffAlreadyRegistered(
+        self.save_or(
+            StaffAlreadyRegistered(
                 f"{staff.email} or RNASR code {staff.rnasr_code} was registered concurrently",
                 staff_id=str(staff.id),
-            ) from exc
+            ),
+            staff,
+            claim,
+        )
         return staff_view(staff)
 
     @records_refusals
@@ -144,17 +139,12 @@ class CoordinationApplication(
 
     # -- queries -------------------------------------------------------------
     def get_municipality(self, siruta: str) -> dict[str, Any]:
-        try:
-            municipality = self.repository.get(municipality_id(siruta))
-        except AggregateNotFoundError:
-            raise UnknownMunicipality(
-                f"no municipality with SIRUTA {siruta}", siruta=siruta
-            ) from None
-        return municipality_view(municipality)
+        missing = UnknownMunicipality(f"no municipality with SIRUTA {siruta}", siruta=siruta)
+        return municipality_view(self.get_as(municipality_id(siruta), Municipality, missing))
 
     def list_municipalities(self) -> list[dict[str, Any]]:
-        self.registry.catch_up()
-        return sorted(self.registry.municipalities.values(), key=lambda m: m["name"])
+        registry = self.view(RegistryView)
+        return sorted(registry.municipalities.values(), key=lambda m: m["name"])
 
     def get_staff(self, staff_id: UUID) -> dict[str, Any]:
         return staff_view(self._staff(staff_id))
@@ -165,11 +155,11 @@ class CoordinationApplication(
     def list_staff(
         self, municipality: str | None = None, role: str | None = None, active: bool = True
     ) -> list[dict[str, Any]]:
-        self.registry.catch_up()
+        registry = self.view(RegistryView)
         return sorted(
             (
                 s
-                for s in self.registry.staff.values()
+                for s in registry.staff.values()
                 if (municipality is None or s["municipality"] == municipality)
                 and (role is None or s["role"] == role)
                 and s["active"] == active
@@ -185,23 +175,19 @@ class CoordinationApplication(
         transaction (an ended contract, an RNASR claim)."""
         staff = self._staff(id_)
         others = change(staff) or []
-        try:
-            self.save(staff, *others)
-        except IntegrityError as exc:  # another command changed them meanwhile
-            raise ChangedConcurrently(
+        self.save_or(
+            ChangedConcurrently(
                 f"staff member {id_} was changed by another command; read again and retry",
                 staff_id=str(id_),
-            ) from exc
+            ),
+            staff,
+            *others,
+        )
         return staff_view(staff)
 
     def _staff(self, id_: UUID) -> StaffMember:
-        try:
-            staff = self.repository.get(id_)
-        except AggregateNotFoundError:
-            raise UnknownStaff(f"no staff member {id_}", staff_id=str(id_)) from None
-        if not isinstance(staff, StaffMember):
-            raise UnknownStaff(f"no staff member {id_}", staff_id=str(id_))
-        return staff
+        missing = UnknownStaff(f"no staff member {id_}", staff_id=str(id_))
+        return self.get_as(id_, StaffMember, missing)
 
     def _check_rnasr_code_free(self, code: str) -> None:
         if self._exists(rnasr_claim_id(code)):

@@ -8,12 +8,10 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
-
 from events.actor import Actor
 from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
+from events.store import ApplicationPart
 from events.views import FollowedView, topics
 from services.coordination.calendar import local_today
 from services.coordination.contracting import (
@@ -32,11 +30,9 @@ class ContractReadDenied(Forbidden):
     code = "contract_read_denied"
 
 
-class ContractCommands:
-    """Needs ``repository``, ``save`` and ``get_staff`` of the application."""
+class ContractCommands(ApplicationPart):
+    """Also needs ``get_staff`` (registry)."""
 
-    repository: Any
-    save: Any
     get_staff: Any
 
     @records_refusals
@@ -145,7 +141,7 @@ class ContractCommands:
         check_may_run_jobs(actor)
         today = today or local_today()
         ended = []
-        for contract_id in self._contracts_in_force().values():
+        for contract_id in self.view(InForceView).in_force.copy().values():
             contract = self._contract(UUID(contract_id))
             if contract.ends_on is not None and date.fromisoformat(contract.ends_on) < today:
                 contract.close(actor, "expired")
@@ -201,7 +197,7 @@ class ContractCommands:
         contract in force with them ends (``coordinator_departed``); the
         SPAS heads then draft new ones, and the history stays readable."""
         ended: list[Any] = []
-        for contract_id in self._contracts_in_force().values():
+        for contract_id in self.view(InForceView).in_force.copy().values():
             contract = self._contract(UUID(contract_id))
             if contract.coordinator_id == coordinator_id:
                 contract.close(actor, "coordinator_departed")
@@ -250,35 +246,21 @@ class ContractCommands:
         return contract_view(contract)
 
     def _save(self, *aggregates: Any) -> None:
-        try:
-            self.save(*aggregates)
-        except IntegrityError as exc:
-            raise ContractStateConflict(
+        self.save_or(
+            ContractStateConflict(
                 "the contract changed meanwhile (a concurrent command); read it again and retry"
-            ) from exc
+            ),
+            *aggregates,
+        )
 
     def _contract(self, contract_id: UUID) -> CoordinationContract:
-        try:
-            contract = self.repository.get(contract_id)
-        except AggregateNotFoundError:
-            contract = None
-        if not isinstance(contract, CoordinationContract):
-            raise UnknownContract(
-                f"no coordination contract {contract_id}", contract_id=str(contract_id)
-            )
-        return contract
-
-    def _contracts_in_force(self) -> dict[str, str]:
-        """The contracts in force (by technician index), followed from the log."""
-        if not hasattr(self, "_in_force_view"):
-            self._in_force_view = InForceView(self)
-        return self._in_force_view.caught_up()
+        missing = UnknownContract(
+            f"no coordination contract {contract_id}", contract_id=str(contract_id)
+        )
+        return self.get_as(contract_id, CoordinationContract, missing)
 
     def _existing_index(self, technician_id: str) -> TechnicianCoordination | None:
-        try:
-            return self.repository.get(coordination_index_id(technician_id))
-        except AggregateNotFoundError:
-            return None
+        return self.find(coordination_index_id(technician_id), TechnicianCoordination)
 
     def _index(self, actor: Actor, technician_id: str) -> TechnicianCoordination:
         return self._existing_index(technician_id) or TechnicianCoordination.open(
@@ -295,10 +277,6 @@ class InForceView(FollowedView):
     def __init__(self, app: Any) -> None:
         super().__init__(app)
         self.in_force: dict[str, str] = {}
-
-    def caught_up(self) -> dict[str, str]:
-        self.catch_up()
-        return dict(self.in_force)
 
     def apply(self, event: Any) -> None:
         index_id = str(event.originator_id)

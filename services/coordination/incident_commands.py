@@ -15,11 +15,11 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from events.actor import Actor
 from events.refusals import records_refusals
+from events.store import ApplicationPart
 from events.views import FollowedView, topics
 from services.coordination.calendar import local_today
 from services.coordination.incidents import (
@@ -34,14 +34,10 @@ from services.coordination.incidents import (
 )
 
 
-class IncidentCommands:
-    """Needs ``repository``, ``save``, ``recorder``, ``mapper``,
-    ``get_staff`` and ``coordination_of`` of the application."""
+class IncidentCommands(ApplicationPart):
+    """Also needs ``get_staff`` (registry), ``coordination_of`` (contracts),
+    ``open_tasks_moved`` and ``tasks_moved_back`` (task sheets)."""
 
-    repository: Any
-    save: Any
-    recorder: Any
-    mapper: Any
     get_staff: Any
     coordination_of: Any
     open_tasks_moved: Any
@@ -128,7 +124,7 @@ class IncidentCommands:
         check_may_run_escalation(actor)
         moment = parse_moment(now) if now is not None else datetime.now(UTC)
         escalated = []
-        for incident_id in self._incident_index().escalatable():
+        for incident_id in self.view(IncidentIndex).escalatable():
             incident = self._incident(incident_id)
             if not incident.escalate_if_overdue(actor, moment):
                 continue
@@ -180,7 +176,7 @@ class IncidentCommands:
         check_may_run_escalation(actor)  # the same jobs people: system, county admin
         today = today or local_today()
         returned = []
-        for incident_id in self._incident_index().with_redistribution():
+        for incident_id in self.view(IncidentIndex).with_redistribution():
             incident = self._incident(incident_id)
             due = incident.redistribution_due_back(today)
             if due is None:
@@ -208,7 +204,7 @@ class IncidentCommands:
             technician["municipality"],
             (self._coordinator_of(technician["staff_id"]),),
         )
-        ids = self._incident_index().of_technician(technician["staff_id"])
+        ids = self.view(IncidentIndex).of_technician(technician["staff_id"])
         return [incident_view(self._incident(i)) for i in ids]
 
     def open_incidents(self, actor: Actor, municipality: str | None = None) -> list[dict[str, Any]]:
@@ -222,7 +218,7 @@ class IncidentCommands:
                 f"not a {actor.role}",
                 role=actor.role,
             )
-        ids = self._incident_index().still_open(municipality)
+        ids = self.view(IncidentIndex).still_open(municipality)
         return [incident_view(self._incident(i)) for i in ids]
 
     # -- helpers -------------------------------------------------------------------
@@ -241,31 +237,19 @@ class IncidentCommands:
         return coordination["coordinator_id"] if coordination else None
 
     def _save_incident(self, incident: Incident, *others: Any) -> None:
-        try:
-            self.save(incident, *others)
-        except IntegrityError as exc:
-            raise IncidentChangedConcurrently(
+        self.save_or(
+            IncidentChangedConcurrently(
                 f"incident {incident.id} changed meanwhile (a concurrent command); "
                 "read it again and retry",
                 incident_id=str(incident.id),
-            ) from exc
+            ),
+            incident,
+            *others,
+        )
 
     def _incident(self, incident_id: UUID) -> Incident:
-        try:
-            incident = self.repository.get(incident_id)
-        except AggregateNotFoundError:
-            incident = None
-        if not isinstance(incident, Incident):
-            raise UnknownIncident(f"no incident {incident_id}", incident_id=str(incident_id))
-        return incident
-
-    def _incident_index(self) -> IncidentIndex:
-        # built on first use: the mixin has no say in the application's __init__
-        index = self.__dict__.get("_incidents")
-        if index is None:
-            index = self.__dict__.setdefault("_incidents", IncidentIndex(self))
-        index.catch_up()
-        return index
+        missing = UnknownIncident(f"no incident {incident_id}", incident_id=str(incident_id))
+        return self.get_as(incident_id, Incident, missing)
 
 
 def _marker(incident: Incident) -> str:

@@ -11,11 +11,9 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
-
 from events.actor import Actor
 from events.refusals import records_refusals
+from events.store import ApplicationPart
 from services.coordination.calendar import local_today
 from services.coordination.planning import (
     ContractTerms,
@@ -37,11 +35,9 @@ from services.coordination.planning import (
 )
 
 
-class PlanJournalCommands:
-    """Needs ``repository``, ``save`` and ``get_contract`` of the application."""
+class PlanJournalCommands(ApplicationPart):
+    """Also needs ``get_contract`` (contracts)."""
 
-    repository: Any
-    save: Any
     get_contract: Any
 
     # -- plan (instrument C) ----------------------------------------------------
@@ -52,12 +48,9 @@ class PlanJournalCommands:
         plan = CoordinationPlan.draw_up(
             actor, self._terms(actor, contract_id), local_today(), **sections
         )
-        if self._find(plan.id, CoordinationPlan) is not None:
+        if self.find(plan.id, CoordinationPlan) is not None:
             raise _already_drawn_up(contract_id)
-        try:
-            self.save(plan)
-        except IntegrityError as exc:  # drawn up by a concurrent request
-            raise _already_drawn_up(contract_id) from exc
+        self.save_or(_already_drawn_up(contract_id), plan)  # or by a concurrent request
         return plan_view(plan)
 
     @records_refusals
@@ -71,12 +64,12 @@ class PlanJournalCommands:
         terms = self._terms(actor, contract_id)
         plan = self._plan(contract_id)
         plan.revise(actor, terms, local_today(), changes, based_on_version)
-        try:
-            self.save(plan)
-        except IntegrityError as exc:
-            raise PlanChangedMeanwhile(
+        self.save_or(
+            PlanChangedMeanwhile(
                 f"the plan of contract {contract_id} was revised meanwhile; read it again"
-            ) from exc
+            ),
+            plan,
+        )
         return plan_view(plan)
 
     # -- journal (instrument D.3) -------------------------------------------------
@@ -155,7 +148,7 @@ class PlanJournalCommands:
     def plan_of(self, contract_id: UUID) -> dict[str, Any] | None:
         """For the other capabilities of this service (task sheets): the plan
         in force for a contract, or None."""
-        plan = self._find(plan_id(contract_id), CoordinationPlan)
+        plan = self.find(plan_id(contract_id), CoordinationPlan)
         return None if plan is None else plan_view(plan)
 
     def journal_entries(self, actor: Actor, contract_id: UUID, month: str) -> list[dict[str, Any]]:
@@ -192,7 +185,7 @@ class PlanJournalCommands:
         return ContractTerms.of(self.get_contract(actor, contract_id))
 
     def _plan(self, contract_id: UUID) -> CoordinationPlan:
-        plan = self._find(plan_id(contract_id), CoordinationPlan)
+        plan = self.find(plan_id(contract_id), CoordinationPlan)
         if plan is None:
             raise PlanNotFound(
                 f"contract {contract_id} has no coordination plan yet",
@@ -201,24 +194,17 @@ class PlanJournalCommands:
         return plan
 
     def _journal(self, contract_id: UUID, month: str) -> CoordinationJournal | None:
-        return self._find(journal_id(contract_id, month), CoordinationJournal)
-
-    def _find(self, id_: UUID, kind: type[Any]) -> Any:
-        try:
-            found = self.repository.get(id_)
-        except AggregateNotFoundError:
-            return None
-        return found if isinstance(found, kind) else None
+        return self.find(journal_id(contract_id, month), CoordinationJournal)
 
     def _save_journal(self, journal: CoordinationJournal) -> None:
-        try:
-            self.save(journal)
-        except IntegrityError as exc:  # another entry of the same month, at the same time
-            raise JournalChangedMeanwhile(
+        self.save_or(  # another entry of the same month, at the same time
+            JournalChangedMeanwhile(
                 f"the {journal.month} journal of contract {journal.contract_id} changed "
                 "meanwhile; send the entry again",
                 month=journal.month,
-            ) from exc
+            ),
+            journal,
+        )
 
 
 def _already_drawn_up(contract_id: UUID) -> PlanAlreadyDrawnUp:

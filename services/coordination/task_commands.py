@@ -9,12 +9,10 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-from eventsourcing.persistence import IntegrityError
-
 from events.actor import Actor
 from events.errors import NotFound
 from events.refusals import records_refusals
+from events.store import ApplicationPart
 from events.views import FollowedView, topics
 from services.coordination.tasks import OPEN, TaskSheet, TaskStateConflict
 
@@ -23,14 +21,9 @@ class UnknownTask(NotFound):
     code = "task_not_found"
 
 
-class TaskCommands:
-    """Needs ``repository``, ``save``, ``recorder``, ``mapper``,
-    ``coordination_of`` and ``plan_of`` of the application."""
+class TaskCommands(ApplicationPart):
+    """Also needs ``coordination_of`` (contracts) and ``plan_of`` (plan)."""
 
-    repository: Any
-    save: Any
-    recorder: Any
-    mapper: Any
     coordination_of: Any
     plan_of: Any
 
@@ -106,7 +99,7 @@ class TaskCommands:
         caller saves them with the fact that moves them, in one transaction)."""
         receiving = self.coordination_of(to_technician_id)
         moved = []
-        for task_id in self._task_index().of(from_technician_id):
+        for task_id in self.view(TaskIndex).of(from_technician_id):
             task = self._task(UUID(task_id))
             if task.status in OPEN:
                 task.move_to(actor, str(to_technician_id), receiving, reason)
@@ -120,7 +113,7 @@ class TaskCommands:
         for ``because`` (a redistribution), moved back (not saved)."""
         owner = self.coordination_of(UUID(owner_id))
         back = []
-        for task_id in self._task_index().of(holder_id):
+        for task_id in self.view(TaskIndex).of(holder_id):
             task = self._task(UUID(task_id))
             if (
                 task.status in OPEN
@@ -142,7 +135,7 @@ class TaskCommands:
     ) -> list[dict[str, Any]]:
         """The technician's task sheets, newest first; ``overdue`` is derived
         from the due time."""
-        tasks = [self._task(UUID(t)) for t in self._task_index().of(str(technician_id))]
+        tasks = [self._task(UUID(t)) for t in self.view(TaskIndex).of(str(technician_id))]
         for task in tasks:
             task.check_may_read(actor)
         views = [self.task_view(t) for t in tasks if not open_only or t.status in OPEN]
@@ -177,28 +170,17 @@ class TaskCommands:
         return self.task_view(task)
 
     def _save_task(self, task: TaskSheet) -> None:
-        try:
-            self.save(task)
-        except IntegrityError as exc:
-            raise TaskStateConflict(
+        self.save_or(
+            TaskStateConflict(
                 f"task {task.id} changed meanwhile (a concurrent command); read it again",
                 task_id=str(task.id),
-            ) from exc
+            ),
+            task,
+        )
 
     def _task(self, task_id: UUID) -> TaskSheet:
-        try:
-            task = self.repository.get(task_id)
-        except AggregateNotFoundError:
-            task = None
-        if not isinstance(task, TaskSheet):
-            raise UnknownTask(f"no task sheet {task_id}", task_id=str(task_id))
-        return task
-
-    def _task_index(self) -> TaskIndex:
-        if not hasattr(self, "_tasks_by_technician"):
-            self._tasks_by_technician = TaskIndex(self)
-        self._tasks_by_technician.catch_up()
-        return self._tasks_by_technician
+        missing = UnknownTask(f"no task sheet {task_id}", task_id=str(task_id))
+        return self.get_as(task_id, TaskSheet, missing)
 
 
 class TaskIndex(FollowedView):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 from uuid import NAMESPACE_URL, uuid5
 
-from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import Tracking
 
@@ -40,10 +39,7 @@ class TallyApplication(EventSourcedApplication):
         self.save_processed(tracking, tally)
 
     def tally(self) -> Tally | None:
-        try:
-            return self.repository.get(TALLY_ID)
-        except AggregateNotFoundError:
-            return None
+        return self.find(TALLY_ID, Tally)
 
 
 class TallyService:

@@ -9,11 +9,11 @@ from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
+from events.clock import local_today
 from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.views import FollowedView, topics
-from services.coordination.calendar import local_today
 from services.coordination.contracting import (
     ContractStateConflict,
     CoordinationContract,

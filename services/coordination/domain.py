@@ -15,25 +15,8 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import ROLES, SYSTEM, Actor, AuditedAggregate
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
+from events.vocabulary import CATEGORIES
 
-# The ten categories of the DGASPC page plus the three the design adds.
-# Social workers declare domains of experience in the same vocabulary, so
-# rule R5 (experience covers the technician's categories) is a set inclusion.
-CATEGORIES = (
-    "poverty",
-    "unemployment",
-    "low_education",
-    "disability_chronic_illness",
-    "terminal_illness",
-    "pregnancy",
-    "old_age",
-    "child_under_16",
-    "single_parent_family",
-    "social_exclusion_risk",
-    "domestic_violence",
-    "abuse_neglect",
-    "school_dropout_risk",
-)
 # Why someone leaves the county's staff (a move between two SPAS of the
 # county is a transfer, and a technician entered in RNASR is licensed: both
 # stay in the registry).

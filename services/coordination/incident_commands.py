@@ -18,10 +18,10 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError
 
 from events.actor import Actor
+from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.views import FollowedView, topics
-from services.coordination.calendar import local_today
 from services.coordination.incidents import (
     DEFAULT_RESOLUTION_DAYS,
     Incident,

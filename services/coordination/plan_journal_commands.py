@@ -12,9 +12,9 @@ from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
+from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from services.coordination.calendar import local_today
 from services.coordination.planning import (
     ContractTerms,
     CoordinationJournal,

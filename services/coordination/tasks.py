@@ -15,6 +15,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
+from events.clock import parse_moment
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
 from services.coordination.competence import (
     DELEGABLE_TASKS,
@@ -101,16 +102,6 @@ def check_coordinates(
             "coordinator delegates to them",
             technician_id=technician_id,
         )
-
-
-def parse_moment(value: str, field: str) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        raise InvalidTask(f"{field} must be an ISO date-time, got {value!r}", field=field) from None
-    if moment.tzinfo is None:
-        raise InvalidTask(f"{field} must carry its time zone (e.g. +02:00)", field=field)
-    return moment
 
 
 # -- aggregate -------------------------------------------------------------
@@ -214,7 +205,7 @@ class TaskSheet(AuditedAggregate):
         check_coordinates(actor, technician_id, coordination)
         assert coordination is not None
         autonomy = autonomy_in_plan(task_type, plan_delegable)
-        if parse_moment(due_at, "due_at") <= now:
+        if parse_moment(due_at, "due_at", InvalidTask) <= now:
             raise InvalidTask(f"the task is due in the past ({due_at})", field="due_at")
         if priority not in PRIORITIES:
             raise InvalidTask(f"priority is one of {', '.join(PRIORITIES)}", field="priority")

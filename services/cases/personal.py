@@ -1,0 +1,299 @@
+"""Beneficiaries' personal data, crypto-shredded (DESIGN §5 "Personal data").
+
+Events are immutable and hash-chained, so a person's name, CNP, address,
+contact and observations are never written to them in clear: they are sealed
+with a data key of that beneficiary's own, and the token goes into the event.
+The keys live in a table outside the event store (``beneficiary_keys``), each
+wrapped with a master key from the environment (envelope encryption), so a
+copy of the database alone opens nothing.
+
+Erasing a person deletes their key: the events, their chain and every count
+stay as written, and each personal field reads as ``ERASED`` from then on.
+The erased row is kept as a tombstone (no key, ``erased_at`` set), so the
+person can never be given a new key and their old tokens never open again.
+
+Keys are not cached: an erasure must take effect at once on every replica.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import os
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from sqlalchemy import (
+    Column,
+    DateTime,
+    LargeBinary,
+    MetaData,
+    Table,
+    Text,
+    create_engine,
+    inspect,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DBAPIError
+
+from events import errors
+
+ERASED = "[erased]"  # what an erased personal field reads as, everywhere
+
+TOKEN_PREFIX = "pd1:"
+# Bound into every ciphertext as associated data, with the beneficiary id: a
+# token or a wrapped key copied to another person's row does not open.
+_TOKEN_AAD = b"coordonare/personal-data/v1:"
+_WRAP_AAD = b"coordonare/beneficiary-key/v1:"
+# First byte of a wrapped key names the master-key scheme, so the master key
+# can be rotated later by re-wrapping rows without touching any event.
+_WRAP_V1 = b"\x01"
+_NONCE_BYTES = 12  # the GCM standard nonce; random per encryption
+_KEY_BYTES = 32  # AES-256
+_TAG_BYTES = 16  # GCM authentication tag, at the end of every ciphertext
+
+_HOW_TO_MAKE_A_KEY = (
+    'python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
+)
+
+_metadata = MetaData()
+beneficiary_keys = Table(
+    "beneficiary_keys",
+    _metadata,
+    Column("beneficiary_id", Text, primary_key=True),
+    # NULL once erased: the row stays as a tombstone
+    Column("wrapped_key", LargeBinary, nullable=True),
+    Column("created_at", DateTime(timezone=True), nullable=False),
+    Column("erased_at", DateTime(timezone=True), nullable=True),
+)
+
+
+class PersonalDataErased(errors.Conflict):
+    """New personal data for a beneficiary whose key was deleted."""
+
+    code = "personal_data_erased"
+
+
+class PersonalDataVault:
+    """Per-beneficiary data keys (AES-256-GCM) in a key table outside the event
+    store, each wrapped (envelope encryption) with a master key that comes from
+    the environment."""
+
+    def __init__(self, url: str, master_key: bytes) -> None:
+        if len(master_key) != _KEY_BYTES:
+            raise ValueError(f"the master key must be {_KEY_BYTES} bytes, not {len(master_key)}")
+        self._master = AESGCM(master_key)
+        backend = make_url(url).get_backend_name()
+        if backend not in ("postgresql", "sqlite"):
+            raise ValueError(f"unsupported key store {backend!r}: use postgresql:// or sqlite:///")
+        self._insert = postgresql.insert if backend == "postgresql" else sqlite.insert
+        # Small pool: key look-ups are one short query each. SQLite keeps the
+        # dialect's own pool (an in-memory database cannot take these sizes).
+        small = {"pool_size": 2, "max_overflow": 3}
+        pool: dict[str, Any] = small if backend == "postgresql" else {}
+        self._engine = create_engine(url, pool_pre_ping=True, **pool)
+        try:
+            _metadata.create_all(self._engine, checkfirst=True)
+        except DBAPIError:
+            # Replicas starting together may both try to create the table;
+            # the loser's error is harmless once the table is there.
+            if not inspect(self._engine).has_table(beneficiary_keys.name):
+                raise
+
+    @classmethod
+    def from_env(cls, store_url: str) -> PersonalDataVault:
+        """``CASES_KEYS_URL`` (default: the service's own database, in a table
+        of its own) and ``CASES_MASTER_KEY`` (urlsafe base64 of 32 bytes)."""
+        encoded = os.environ.get("CASES_MASTER_KEY", "").strip()
+        if not encoded:
+            raise RuntimeError(
+                "CASES_MASTER_KEY is not set: the cases service needs a master key "
+                "(urlsafe base64 of 32 random bytes) to protect beneficiaries' personal "
+                f"data; make one with: {_HOW_TO_MAKE_A_KEY}"
+            )
+        try:
+            master_key = base64.b64decode(encoded, altchars=b"-_", validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise RuntimeError(
+                f"CASES_MASTER_KEY is not urlsafe base64; make one with: {_HOW_TO_MAKE_A_KEY}"
+            ) from exc
+        if len(master_key) != _KEY_BYTES:
+            raise RuntimeError(
+                f"CASES_MASTER_KEY must decode to {_KEY_BYTES} bytes, not {len(master_key)}; "
+                f"make one with: {_HOW_TO_MAKE_A_KEY}"
+            )
+        return cls(os.environ.get("CASES_KEYS_URL") or store_url, master_key)
+
+    # -- sealing and opening ---------------------------------------------------
+    def seal(self, beneficiary_id: UUID, data: dict[str, Any]) -> str:
+        """An opaque ASCII token of ``data`` that only this beneficiary's key
+        opens; creates the key on first use."""
+        bid = _id(beneficiary_id)
+        key = AESGCM(self._key_for_sealing(bid))
+        nonce = os.urandom(_NONCE_BYTES)
+        plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
+        sealed = nonce + key.encrypt(nonce, plain, _TOKEN_AAD + bid.encode())
+        return TOKEN_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
+
+    def open(self, beneficiary_id: UUID, token: str | None) -> dict[str, Any] | None:
+        """The sealed data; ``None`` if there is no token or the beneficiary
+        was erased. A token that is not this beneficiary's, or was altered,
+        raises ``ValueError``."""
+        return self.open_many(beneficiary_id, [token])[0]
+
+    def open_many(
+        self, beneficiary_id: UUID, tokens: Sequence[str | None]
+    ) -> list[dict[str, Any] | None]:
+        """``open`` for many tokens of one beneficiary, with one key look-up."""
+        if all(t is None for t in tokens):
+            return [None] * len(tokens)
+        bid = _id(beneficiary_id)
+        found, wrapped = self._read_key(bid)
+        if not found:
+            raise ValueError("no personal-data key for this beneficiary: the token is not theirs")
+        if wrapped is None:  # erased
+            return [None] * len(tokens)
+        key = AESGCM(self._unwrap(bid, wrapped))
+        return [None if t is None else _decrypt(key, bid, t) for t in tokens]
+
+    # -- erasure ---------------------------------------------------------------
+    def erase(self, beneficiary_id: UUID) -> bool:
+        """Deletes the beneficiary's key: True if one was deleted now, False if
+        it was already erased or never existed (a tombstone is left anyway)."""
+        bid = _id(beneficiary_id)
+        now = datetime.now(UTC)
+        with self._engine.begin() as conn:
+            # Tombstone first: if a concurrent seal is creating the key, this
+            # waits for it and conflicts, and the UPDATE below (a new statement)
+            # sees the committed key and deletes it. The other order could
+            # miss a key created between the two statements.
+            inserted = conn.execute(
+                self._insert(beneficiary_keys)
+                .values(beneficiary_id=bid, wrapped_key=None, created_at=now, erased_at=now)
+                .on_conflict_do_nothing(index_elements=["beneficiary_id"])
+            ).rowcount
+            if inserted:
+                return False
+            deleted = conn.execute(
+                update(beneficiary_keys)
+                .where(
+                    beneficiary_keys.c.beneficiary_id == bid,
+                    beneficiary_keys.c.wrapped_key.is_not(None),
+                )
+                .values(wrapped_key=None, erased_at=now)
+            ).rowcount
+        return deleted == 1
+
+    def known(self, beneficiary_id: UUID) -> bool:
+        """Whether personal data was ever sealed for the person (or erased)."""
+        return self._read_key(_id(beneficiary_id))[0]
+
+    def is_erased(self, beneficiary_id: UUID) -> bool:
+        found, wrapped = self._read_key(_id(beneficiary_id))
+        return found and wrapped is None
+
+    def close(self) -> None:
+        self._engine.dispose()
+
+    # -- keys ------------------------------------------------------------------
+    def _key_for_sealing(self, bid: str) -> bytes:
+        with self._engine.begin() as conn:
+            found, wrapped = _select_key(conn, bid)
+            if not found:
+                # Two replicas may create a key for the same person at once:
+                # the first insert wins, and both use what was stored.
+                conn.execute(
+                    self._insert(beneficiary_keys)
+                    .values(
+                        beneficiary_id=bid,
+                        wrapped_key=self._wrap(bid, AESGCM.generate_key(bit_length=256)),
+                        created_at=datetime.now(UTC),
+                    )
+                    .on_conflict_do_nothing(index_elements=["beneficiary_id"])
+                )
+                found, wrapped = _select_key(conn, bid)
+        if wrapped is None:
+            raise PersonalDataErased(
+                "the beneficiary's personal data was erased; no new personal data "
+                "can be recorded for them",
+                beneficiary_id=bid,
+            )
+        return self._unwrap(bid, wrapped)
+
+    def _read_key(self, bid: str) -> tuple[bool, bytes | None]:
+        with self._engine.connect() as conn:
+            return _select_key(conn, bid)
+
+    def _wrap(self, bid: str, key: bytes) -> bytes:
+        nonce = os.urandom(_NONCE_BYTES)
+        return _WRAP_V1 + nonce + self._master.encrypt(nonce, key, _WRAP_AAD + bid.encode())
+
+    def _unwrap(self, bid: str, wrapped: bytes) -> bytes:
+        if not wrapped.startswith(_WRAP_V1):
+            raise ValueError("unknown wrapping of the beneficiary's key")
+        nonce, sealed = wrapped[1 : 1 + _NONCE_BYTES], wrapped[1 + _NONCE_BYTES :]
+        try:
+            return self._master.decrypt(nonce, sealed, _WRAP_AAD + bid.encode())
+        except InvalidTag as exc:
+            raise ValueError(
+                "the beneficiary's key does not open with this master key "
+                "(wrong CASES_MASTER_KEY, or the key row was altered)"
+            ) from exc
+
+
+def redact(data: dict[str, Any] | None, fields: Iterable[str]) -> dict[str, Any]:
+    """The named fields of opened personal data, each ``ERASED`` when the data
+    is gone, so read models show ``{"full_name": "[erased]", …}``."""
+    if data is None:
+        return {f: ERASED for f in fields}
+    return {f: data.get(f) for f in fields}
+
+
+def text_of(opened: dict[str, Any] | str | None) -> Any:
+    """The ``text`` of an opened free-text field, as erased or absent as the
+    field itself."""
+    return opened if opened is None or opened == ERASED else opened["text"]
+
+
+def _id(beneficiary_id: UUID | str) -> str:
+    # One canonical text per person, whatever form the caller holds: the id
+    # is the key row's name and part of every ciphertext's associated data.
+    return str(beneficiary_id if isinstance(beneficiary_id, UUID) else UUID(beneficiary_id))
+
+
+def _select_key(conn: Connection, bid: str) -> tuple[bool, bytes | None]:
+    """(row exists, wrapped key or None if erased)."""
+    row = conn.execute(
+        select(beneficiary_keys.c.wrapped_key).where(beneficiary_keys.c.beneficiary_id == bid)
+    ).first()
+    if row is None:
+        return False, None
+    return True, None if row[0] is None else bytes(row[0])
+
+
+def _decrypt(key: AESGCM, bid: str, token: str) -> dict[str, Any]:
+    if not token.startswith(TOKEN_PREFIX):
+        raise ValueError("not a personal-data token")
+    try:
+        sealed = base64.b64decode(token[len(TOKEN_PREFIX) :], altchars=b"-_", validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise ValueError("personal-data token is not valid base64") from exc
+    if len(sealed) < _NONCE_BYTES + _TAG_BYTES:
+        raise ValueError("personal-data token is truncated")
+    nonce, ciphertext = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
+    try:
+        plain = key.decrypt(nonce, ciphertext, _TOKEN_AAD + bid.encode())
+    except InvalidTag as exc:
+        raise ValueError(
+            "personal-data token does not open: altered, or sealed for another beneficiary"
+        ) from exc
+    data: dict[str, Any] = json.loads(plain)
+    return data

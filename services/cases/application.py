@@ -1,0 +1,189 @@
+"""The cases application: load, change, save; queries return plain data.
+The rules live on the aggregates; this module resolves who the actor is
+(``Team``, from the coordination service's events), seals personal data
+before it reaches an event, and records every read of it (R9)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import Tracking
+
+from events.actor import Actor
+from events.clock import local_today
+from events.refusals import Refusal, records_refusals
+from events.store import EventSourcedApplication
+from services.cases.audit import (
+    ERASURE_BASES,
+    BeneficiaryErasure,
+    PersonalDataRead,
+    ReadLog,
+    erasure_id,
+)
+from services.cases.case_commands import CaseCommands
+from services.cases.competence import (
+    CaseAccessDenied,
+    CaseNotVisible,
+    CaseRow,
+    ChangedConcurrently,
+    InvalidCaseCommand,
+    StageConflict,
+    UnknownBeneficiary,
+    UnknownCase,
+    check_visible,
+    relation,
+    sees_personal_data,
+)
+from services.cases.document_commands import DocumentCommands
+from services.cases.domain import Case, check_choice
+from services.cases.following import TeamView, upstream_change, upstream_id
+from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
+from services.cases.projections import CaseIndex
+from services.cases.risk_commands import RiskCommands
+from services.cases.team import Team
+
+
+class CasesApplication(CaseCommands, DocumentCommands, RiskCommands, EventSourcedApplication):
+    name = "cases"
+
+    def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
+        super().__init__(store_url)
+        self.vault = vault or PersonalDataVault.from_env(store_url)
+
+    def close(self) -> None:
+        self.vault.close()
+        super().close()
+
+    def now(self) -> datetime:
+        """The clock; tests and replays may replace it."""
+        return datetime.now(UTC)
+
+    # -- who is asking --------------------------------------------------------
+    def team(self, actor: Actor) -> Team:
+        return self.view(TeamView).team(actor, local_today())
+
+    def visible_case(self, actor: Actor, case_id: UUID, command: str) -> tuple[Team, Case, str]:
+        """The case and the actor's relation to it. Outside their scope the
+        actor is told exactly what they would be told of a case that does not
+        exist (R9), and the attempt is recorded."""
+        team = self.team(actor)
+        missing = UnknownCase(f"no case {case_id} that you may see", case_id=str(case_id))
+        case = self.find(case_id, Case)
+        if case is None:
+            raise missing
+        try:
+            return team, case, check_visible(team, case)
+        except CaseNotVisible as hidden:
+            self.save(Refusal.record(actor, command, hidden, str(case_id)))
+            raise missing from None
+
+    def case_ids_in_scope(self, team: Team, coordinator_only: bool = False) -> set[str]:
+        """The cases the actor may see (R9); with ``coordinator_only``, those
+        they are the social worker of."""
+        return {
+            row["case_id"]
+            for row in self.view(CaseIndex).cases.values()
+            if (found := relation(team, CaseRow.of(row))) is not None
+            and (not coordinator_only or found == "coordinator")
+        }
+
+    # -- personal data ----------------------------------------------------------
+    def seal(self, beneficiary_id: str, data: dict[str, Any] | None) -> str | None:
+        if data is None:
+            return None
+        return self.vault.seal(UUID(beneficiary_id), data)
+
+    def unseal(
+        self,
+        actor: Actor,
+        relation: str,
+        kind: str,
+        subject_id: str,
+        beneficiary_id: str,
+        case_id: str | None,
+        tokens: dict[str, str | None],
+    ) -> dict[str, Any]:
+        """The sealed fields opened for someone who works with the person (or
+        audits), the read recorded first; ``ERASED`` once the person's key is
+        gone; None for everyone else (R9)."""
+        if not sees_personal_data(relation):
+            return dict.fromkeys(tokens)
+        self.save(
+            PersonalDataRead.record(actor, relation, kind, subject_id, beneficiary_id, case_id)
+        )
+        opened = self.vault.open_many(UUID(beneficiary_id), list(tokens.values()))
+        return {  # a token that opens to nothing: the person's key was erased
+            name: (ERASED if value is None and token is not None else value)
+            for (name, token), value in zip(tokens.items(), opened, strict=True)
+        }
+
+    @records_refusals
+    def erase_personal_data(
+        self, actor: Actor, beneficiary_id: UUID, legal_basis: str, reference: str
+    ) -> dict[str, Any]:
+        """Crypto-shredding, where the law allows it: the county (the data
+        controller) deletes the person's key. Events, counts, stages and the
+        hash chain stay; every personal field reads as erased."""
+        if actor.role != "county_admin":
+            raise CaseAccessDenied(
+                "personal data is erased by the county, as data controller", role=actor.role
+            )
+        check_choice(legal_basis, ERASURE_BASES, "legal_basis")
+        cases = self.view(CaseIndex).select(beneficiary_id=str(beneficiary_id))
+        open_ = [c["case_id"] for c in cases if c["stage"] not in ("closed", "archived")]
+        if open_:
+            raise StageConflict(
+                "the person's cases are still open; close and archive them before erasure",
+                cases=open_,
+            )
+        if not cases and not self.vault.known(beneficiary_id):
+            raise UnknownBeneficiary(
+                f"no beneficiary {beneficiary_id}", beneficiary_id=str(beneficiary_id)
+            )
+        recorded = self.find(erasure_id(str(beneficiary_id)), BeneficiaryErasure)
+        if recorded is not None and self.vault.is_erased(beneficiary_id):
+            raise PersonalDataErased(
+                f"beneficiary {beneficiary_id}'s personal data was erased already",
+                beneficiary_id=str(beneficiary_id),
+            )
+        if recorded is None:  # recorded first: an erasure is never without its record
+            erasure = BeneficiaryErasure.record(actor, str(beneficiary_id), legal_basis, reference)
+            self.save_or(
+                ChangedConcurrently("the person is being erased by another command"), erasure
+            )
+        self.vault.erase(beneficiary_id)
+        return {
+            "beneficiary_id": str(beneficiary_id),
+            "erased": True,
+            "cases": [c["case_id"] for c in cases],
+        }
+
+    def personal_data_reads(
+        self, actor: Actor, case_id: UUID | None = None, beneficiary_id: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        if actor.role not in ("auditor", "county_admin"):
+            raise CaseAccessDenied("the read log is the auditor's", role=actor.role)
+        if case_id is None and beneficiary_id is None:
+            raise InvalidCaseCommand("name a case or a beneficiary", field="case_id")
+        return self.view(ReadLog).of(
+            str(case_id) if case_id else None, str(beneficiary_id) if beneficiary_id else None
+        )
+
+    # -- in from the coordination service ----------------------------------------
+    def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
+        """One upstream event: the fact kept and the position, together."""
+        data = event.get_data()
+        actor = Actor(
+            event.get_extension("actor") or "coordination",
+            event.get_extension("actorrole") or "system",
+            None,
+            event.get_extension("correlationid") or "",
+        )
+        found = self.repository.get(upstream_id(name, data)) if self._known(name, data) else None
+        changed = upstream_change(name, data, event.get_extension("municipality"), found, actor)
+        self.save_processed(tracking, *([changed] if changed is not None else []))
+
+    def _known(self, name: str, data: dict[str, Any]) -> bool:
+        return bool(self.recorder.select_events(upstream_id(name, data), limit=1))

@@ -1,0 +1,118 @@
+"""R9 on record: every read of personal data, and every erasure of a
+person's data (crypto-shredding), is a stored fact an auditor can list."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate
+
+from events.actor import Actor, AuditedAggregate
+from events.views import FollowedView, topics
+
+ERASURE_BASES = (
+    "retention_period_ended",  # the archive's legal retention period ran out
+    "data_subject_request",  # GDPR art. 17, where no legal duty keeps the record
+    "court_order",
+    "recorded_in_error",
+)
+
+
+class PersonalDataRead(AuditedAggregate):
+    class Recorded(Aggregate.Created, AuditedAggregate.Event):
+        subject_kind: str  # case, document, urgent_risk, benefit_check
+        subject_id: str
+        case_id: str | None
+        beneficiary_id: str
+        relation: str
+
+    def __init__(self, subject_kind: str, subject_id: str, **_: Any) -> None:
+        self.subject_kind, self.subject_id = subject_kind, subject_id
+
+    @classmethod
+    def record(
+        cls,
+        actor: Actor,
+        relation: str,
+        subject_kind: str,
+        subject_id: str,
+        beneficiary_id: str,
+        case_id: str | None,
+    ) -> PersonalDataRead:
+        return cls._create(
+            cls.Recorded,
+            id=uuid.uuid4(),
+            subject_kind=subject_kind,
+            subject_id=subject_id,
+            case_id=case_id,
+            beneficiary_id=beneficiary_id,
+            relation=relation,
+            **actor.event_fields(),
+        )
+
+
+def erasure_id(beneficiary_id: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"https://coordonare.ro/cases/erasure/{beneficiary_id}")
+
+
+class BeneficiaryErasure(AuditedAggregate):
+    """One per person: deterministic id, so erasing twice collides."""
+
+    class Erased(Aggregate.Created, AuditedAggregate.Event):
+        beneficiary_id: str
+        legal_basis: str
+        reference: str
+
+    def __init__(self, beneficiary_id: str, legal_basis: str, reference: str, **_: Any) -> None:
+        self.beneficiary_id, self.legal_basis, self.reference = (
+            beneficiary_id,
+            legal_basis,
+            reference,
+        )
+
+    @classmethod
+    def record(
+        cls, actor: Actor, beneficiary_id: str, legal_basis: str, reference: str
+    ) -> BeneficiaryErasure:
+        return cls._create(
+            cls.Erased,
+            id=erasure_id(beneficiary_id),
+            beneficiary_id=beneficiary_id,
+            legal_basis=legal_basis,
+            reference=reference,
+            **actor.event_fields(),
+        )
+
+
+class ReadLog(FollowedView):
+    """Who read which person's data, by case and by beneficiary."""
+
+    TOPICS = topics(PersonalDataRead, "Recorded")
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.reads: list[dict[str, Any]] = []
+
+    def apply(self, event: Any) -> None:
+        self.reads.append(
+            {
+                "at": event.timestamp.isoformat(),
+                "actor_id": event.actor_id,
+                "actor_role": event.actor_role,
+                "relation": event.relation,
+                "subject_kind": event.subject_kind,
+                "subject_id": event.subject_id,
+                "case_id": event.case_id,
+                "beneficiary_id": event.beneficiary_id,
+            }
+        )
+
+    def of(self, case_id: str | None = None, beneficiary_id: str | None = None) -> list[dict]:
+        return [
+            r
+            for r in self.reads
+            if (case_id is None or r["case_id"] == case_id)
+            and (beneficiary_id is None or r["beneficiary_id"] == beneficiary_id)
+        ]

@@ -1,0 +1,250 @@
+"""Administrative benefit checks at the SPAS (guide 2.2, situations A and B;
+rule R4).
+
+Situation A: the technician checks the documents, income and household
+against the legal criteria and decides eligibility and amount alone — an
+administrative decision, not a professional one. Situation B: the field
+check found discrepancies between what was declared and what was seen; the
+verification sheet then needs the social worker's co-signature, and the
+decision is theirs.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from eventsourcing.domain import Aggregate
+
+from events.actor import AuditedAggregate
+from events.errors import Conflict
+from services.cases.competence import (
+    CaseAccessDenied,
+    ExclusiveActOfSocialWorker,
+    InvalidCaseCommand,
+    check_under_coordination,
+)
+from services.cases.domain import check_choice
+from services.cases.team import Team
+
+BENEFITS = (
+    "heating_aid",
+    "minimum_inclusion_income",
+    "family_support",
+    "emergency_aid",
+    "child_allowance",
+    "disability_allowance",
+    "other",
+)
+DOCUMENTS = (
+    "identity_document",
+    "income_proof",
+    "household_composition",
+    "residence_proof",
+    "property_declaration",
+    "medical_documents",
+    "other",
+)
+DISCREPANCIES = (
+    "undeclared_income",
+    "living_conditions",
+    "unsupervised_children",
+    "household_differs",
+    "residence_differs",
+    "other",
+)
+OUTCOMES = ("eligible", "ineligible")
+COSIGN_MEASURES = (
+    "parental_support",
+    "counselling",
+    "dgaspc_notification",
+    "open_case",
+    "none",
+)
+
+
+class BenefitCheckConflict(Conflict):
+    code = "benefit_check_conflict"
+
+
+def check_codes(values: list[str], allowed: tuple[str, ...], field: str) -> list[str]:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise InvalidCaseCommand(f"unknown {field}: {', '.join(unknown)}", field=field)
+    return sorted(set(values), key=allowed.index)
+
+
+def check_amount(outcome: str, amount: float | None) -> float | None:
+    if outcome == "eligible" and (amount is None or amount <= 0):
+        raise InvalidCaseCommand("an eligible applicant gets an amount (lei)", field="amount")
+    if outcome != "eligible" and amount not in (None, 0):
+        raise InvalidCaseCommand("an ineligible applicant gets no amount", field="amount")
+    return amount if outcome == "eligible" else None
+
+
+class BenefitCheck(AuditedAggregate):
+    class Recorded(Aggregate.Created, AuditedAggregate.Event):
+        municipality: str
+        technician_id: str
+        coordinator_id: str
+        beneficiary_id: str
+        case_id: str | None
+        benefit: str
+        applicant: str  # sealed: identity, household, income
+        documents_checked: list[str]
+        discrepancies: list[str]
+        outcome: str
+        amount: float | None
+
+    class CoSigned(AuditedAggregate.Event):
+        social_worker_id: str
+        rnasr_code: str
+        decision: str
+        amount: float | None
+        measures: list[str]
+        rationale: str  # sealed
+
+        def apply(self, check: BenefitCheck) -> None:
+            check.status = "decided"
+            check.outcome, check.amount = self.decision, self.amount
+            check.cosigned_by, check.measures = self.social_worker_id, list(self.measures)
+
+    def __init__(
+        self,
+        municipality: str,
+        technician_id: str,
+        coordinator_id: str,
+        beneficiary_id: str,
+        case_id: str | None,
+        benefit: str,
+        applicant: str,
+        documents_checked: list[str],
+        discrepancies: list[str],
+        outcome: str,
+        amount: float | None,
+        **_meta: str,
+    ) -> None:
+        self.municipality, self.technician_id = municipality, technician_id
+        self.coordinator_id, self.beneficiary_id, self.case_id = (
+            coordinator_id,
+            beneficiary_id,
+            case_id,
+        )
+        self.benefit, self.applicant = benefit, applicant
+        self.documents_checked, self.discrepancies = list(documents_checked), list(discrepancies)
+        self.proposed_outcome = outcome
+        self.outcome: str | None = None if discrepancies else outcome
+        self.amount: float | None = None if discrepancies else amount
+        self.status = "awaiting_cosignature" if discrepancies else "decided"
+        self.cosigned_by: str | None = None
+        self.measures: list[str] = []
+
+    @property
+    def situation(self) -> str:
+        return "B" if self.discrepancies else "A"
+
+    @classmethod
+    def record(
+        cls,
+        team: Team,
+        *,
+        beneficiary_id: str,
+        case_id: str | None,
+        benefit: str,
+        applicant: str,
+        documents_checked: list[str],
+        discrepancies: list[str],
+        outcome: str,
+        amount: float | None,
+    ) -> BenefitCheck:
+        """R4: the technician's own administrative check, under coordination
+        (R1), in their own municipality."""
+        if team.role != "technician":
+            raise CaseAccessDenied(
+                "benefit checks are recorded by the SPAS technician", role=team.role
+            )
+        check_under_coordination(team)
+        assert team.coordination is not None
+        check_choice(benefit, BENEFITS, "benefit")
+        check_choice(outcome, OUTCOMES, "outcome")
+        documents = check_codes(documents_checked, DOCUMENTS, "documents_checked")
+        if not documents:
+            raise InvalidCaseCommand("say which documents were checked", field="documents_checked")
+        return cls._create(
+            cls.Recorded,
+            id=uuid.uuid4(),
+            municipality=team.coordination.municipality,
+            technician_id=team.id,
+            coordinator_id=team.coordination.coordinator_id,
+            beneficiary_id=beneficiary_id,
+            case_id=case_id,
+            benefit=benefit,
+            applicant=applicant,
+            documents_checked=documents,
+            discrepancies=check_codes(discrepancies, DISCREPANCIES, "discrepancies"),
+            outcome=outcome,
+            amount=check_amount(outcome, amount),
+            **team.actor.event_fields(),
+        )
+
+    def cosign(
+        self,
+        team: Team,
+        decision: str,
+        amount: float | None,
+        measures: list[str],
+        rationale: str,
+    ) -> None:
+        """Situation B: the social worker assumes the verification sheet and
+        decides, after a social diagnosis of the family (R4 with R2)."""
+        self.check_may_read(team)
+        if team.role != "social_worker" or not team.coordinates([self.technician_id]):
+            if team.id == self.technician_id:
+                raise ExclusiveActOfSocialWorker(
+                    "R4",
+                    "with discrepancies found in the field, the decision is the coordinating "
+                    "social worker's; the technician cannot co-sign their own check",
+                    check_id=str(self.id),
+                )
+            raise CaseAccessDenied(
+                "the technician's coordinator co-signs the check", check_id=str(self.id)
+            )
+        if not self.discrepancies:
+            raise BenefitCheckConflict(
+                "situation A: without discrepancies the check is the technician's own decision "
+                "and needs no co-signature",
+                check_id=str(self.id),
+            )
+        if self.status == "decided":
+            raise BenefitCheckConflict(
+                f"the check was co-signed already by {self.cosigned_by}", check_id=str(self.id)
+            )
+        check_choice(decision, OUTCOMES, "decision")
+        if not team.rnasr_code:
+            raise CaseAccessDenied(
+                "a co-signature carries the RNASR code of a registered social worker",
+                check_id=str(self.id),
+            )
+        self.trigger_event(
+            self.CoSigned,
+            social_worker_id=team.id,
+            rnasr_code=team.rnasr_code,
+            decision=decision,
+            amount=check_amount(decision, amount),
+            measures=check_codes(measures, COSIGN_MEASURES, "measures"),
+            rationale=rationale,
+            **team.actor.event_fields(),
+        )
+
+    def check_may_read(self, team: Team) -> None:
+        """Hidden (R9) from anyone outside the technician, their coordinator,
+        their SPAS head, the county and the auditor."""
+        from services.cases.competence import CaseNotVisible
+
+        allowed = (
+            team.id in (self.technician_id, self.coordinator_id)
+            or (team.role == "social_worker" and team.coordinates([self.technician_id]))
+            or (team.role == "spas_head" and team.municipality == self.municipality)
+            or team.role in ("county_admin", "auditor", "system")
+        )
+        if not allowed:
+            raise CaseNotVisible(f"benefit check {self.id} is outside your scope")

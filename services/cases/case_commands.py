@@ -1,0 +1,316 @@
+"""Commands and queries of the case record (mixin of CasesApplication): the
+path of DESIGN §4, each step the domain's to allow (``domain.Case``)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from events.actor import Actor
+from events.clock import local_today
+from events.refusals import records_refusals
+from services.cases.competence import (
+    ChangedConcurrently,
+    InvalidCaseCommand,
+    check_text,
+    check_under_coordination,
+)
+from services.cases.domain import ACTIVE, Case
+from services.cases.part import CasesPart
+from services.cases.personal import ERASED, redact, text_of
+from services.cases.projections import CaseIndex, WorkIndex
+from services.cases.team import Team
+
+PERSONAL_FIELDS = ("full_name", "cnp", "birth_date", "address", "phone", "email", "household")
+
+
+class CaseCommands(CasesPart):
+    @records_refusals
+    def refer_case(
+        self,
+        actor: Actor,
+        municipality: str,
+        beneficiary: dict[str, Any],
+        categories: list[str],
+        referral_source: str,
+        referral_note: str,
+        technicians: list[str],
+    ) -> dict[str, Any]:
+        team = self.team(actor)
+        beneficiary_id = str(uuid.uuid4())
+        kind = beneficiary.pop("kind")
+        case = Case.refer(
+            team,
+            municipality=municipality,
+            beneficiary_id=beneficiary_id,
+            beneficiary_kind=kind,
+            personal=self.seal(beneficiary_id, beneficiary),
+            categories=categories,
+            referral_source=referral_source,
+            referral_note=self.seal(
+                beneficiary_id, {"text": check_text(referral_note, "referral_note")}
+            ),
+            technicians=technicians,
+        )
+        self._save_case(case)
+        return self._summary(case)
+
+    @records_refusals
+    def record_initial_evaluation(self, actor: Actor, case_id: UUID, findings: str) -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "record_initial_evaluation",
+            lambda t, c, s: c.record_initial_evaluation(t, s(findings, "findings")),
+        )
+
+    @records_refusals
+    def open_case(self, actor: Actor, case_id: UUID, rationale: str) -> dict:
+        return self._step(
+            actor, case_id, "open_case", lambda t, c, s: c.open(t, s(rationale, "rationale"))
+        )
+
+    @records_refusals
+    def record_social_diagnosis(
+        self, actor: Actor, case_id: UUID, diagnosis: str, needs: list[str], risk_level: str
+    ) -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "record_social_diagnosis",
+            lambda t, c, s: c.diagnose(t, s(diagnosis, "diagnosis"), needs, risk_level),
+        )
+
+    @records_refusals
+    def write_intervention_plan(
+        self, actor: Actor, case_id: UUID, objectives: list[dict[str, Any]], note: str = ""
+    ) -> dict:
+        """Drawing up (version 1) and revising (the next versions) the PII."""
+
+        def plan(team: Team, case: Case, _: Any) -> None:
+            sealed = self.seal(case.beneficiary_id, {"objectives": objectives, "note": note})
+            case.version_plan(team, sealed, objectives)
+
+        return self._step(actor, case_id, "write_intervention_plan", plan)
+
+    @records_refusals
+    def start_intervention(self, actor: Actor, case_id: UUID, note: str = "") -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "start_intervention",
+            lambda t, c, s: c.start_intervention(t, s(note, "note", optional=True)),
+        )
+
+    @records_refusals
+    def start_monitoring(self, actor: Actor, case_id: UUID, note: str = "") -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "start_monitoring",
+            lambda t, c, s: c.start_monitoring(t, s(note, "note", optional=True)),
+        )
+
+    @records_refusals
+    def record_decision(self, actor: Actor, case_id: UUID, decision: str, rationale: str) -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "record_decision",
+            lambda t, c, s: c.record_decision(t, decision, s(rationale, "rationale")),
+        )
+
+    @records_refusals
+    def close_case(
+        self,
+        actor: Actor,
+        case_id: UUID,
+        outcome: str,
+        rationale: str,
+        destination: str | None = None,
+        final_report_id: str | None = None,
+        follow_up_months: tuple[int, int] | None = None,
+    ) -> dict:
+        if final_report_id is not None:
+            self._check_final_report(case_id, final_report_id)
+        return self._step(
+            actor,
+            case_id,
+            "close_case",
+            lambda t, c, s: c.close(
+                t,
+                outcome=outcome,
+                rationale=s(rationale, "rationale"),
+                today=local_today(),
+                destination=destination,
+                final_report_id=final_report_id,
+                follow_up_months=follow_up_months,
+            ),
+        )
+
+    @records_refusals
+    def begin_follow_up(self, actor: Actor, case_id: UUID, note: str = "") -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "begin_follow_up",
+            lambda t, c, s: c.begin_follow_up(t, s(note, "note", optional=True)),
+        )
+
+    @records_refusals
+    def archive_case(self, actor: Actor, case_id: UUID, note: str = "") -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "archive_case",
+            lambda t, c, s: c.archive(t, s(note, "note", optional=True)),
+        )
+
+    @records_refusals
+    def assign_technician(self, actor: Actor, case_id: UUID, technician_id: UUID) -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "assign_technician",
+            lambda t, c, _: c.assign_technician(t, str(technician_id)),
+        )
+
+    @records_refusals
+    def release_technician(self, actor: Actor, case_id: UUID, technician_id: UUID) -> dict:
+        return self._step(
+            actor,
+            case_id,
+            "release_technician",
+            lambda t, c, _: c.release_technician(t, str(technician_id)),
+        )
+
+    # -- queries -----------------------------------------------------------------
+    def get_case(self, actor: Actor, case_id: UUID) -> dict[str, Any]:
+        """The case; its personal data and plan only for those who work with
+        the person or audit (R9), and each such read recorded."""
+        _, case, relation = self.visible_case(actor, case_id, "get_case")
+        opened = self.unseal(
+            actor,
+            relation,
+            "case",
+            str(case.id),
+            case.beneficiary_id,
+            str(case.id),
+            {
+                "personal": case.personal,
+                "referral_note": case.referral_note,
+                "plan": case.plans[-1] if case.plans else None,
+            },
+        )
+        view = self._summary(case)
+        personal = opened["personal"]
+        if personal is not None:  # None: not theirs to see
+            view["beneficiary"] = redact(None if personal == ERASED else personal, PERSONAL_FIELDS)
+            view["referral_note"] = text_of(opened["referral_note"])
+            plan = opened["plan"]
+            view["plan"] = (
+                None
+                if plan is None
+                else {"version": case.plan_version}
+                | ({"objectives": ERASED, "note": ERASED} if plan == ERASED else plan)
+            )
+        return view
+
+    def list_cases(
+        self,
+        actor: Actor,
+        municipality: str | None = None,
+        technician_id: str | None = None,
+        stage: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """Cases by municipality, technician and stage, within the actor's
+        scope; ids, stages and categories only."""
+        team = self.team(actor)
+        check_under_coordination(team)
+        in_scope = self.case_ids_in_scope(team)
+        found = [
+            c
+            for c in self.view(CaseIndex).select(municipality, technician_id, stage)
+            if c["case_id"] in in_scope
+        ]
+        return sorted(found, key=lambda c: c["referred_at"])
+
+    def case_timeline(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
+        self.visible_case(actor, case_id, "case_timeline")
+        return list(self.view(CaseIndex).timelines.get(str(case_id), []))
+
+    def visits_of_case(self, actor: Actor, case_id: UUID, period: str) -> dict[str, Any]:
+        """The visits-per-month objective of the coordination plan (R7),
+        counted from the visit reports."""
+        team, case, _ = self.visible_case(actor, case_id, "visits_of_case")
+        target = team.terms_for(case.technicians).visits_per_month
+        done = self.view(WorkIndex).visits(str(case_id), period)
+        return {
+            "case_id": str(case_id),
+            "period": period,
+            "visits": done,
+            "target": target,
+            "met": done >= target,
+        }
+
+    # -- helpers -----------------------------------------------------------------
+    def _step(self, actor: Actor, case_id: UUID, command: str, change: Callable) -> dict:
+        team, case, _ = self.visible_case(actor, case_id, command)
+
+        def seal(text: str, field: str, optional: bool = False) -> str | None:
+            if optional and not text.strip():
+                return None
+            return self.seal(case.beneficiary_id, {"text": check_text(text, field)})
+
+        change(team, case, seal)
+        self._save_case(case)
+        return self._summary(case)
+
+    def _check_final_report(self, case_id: UUID, document_id: str) -> None:
+        """Closure rests on the technician's final report as validated."""
+        from services.cases.documents import CaseDocument
+
+        document = self.find(UUID(document_id), CaseDocument)
+        if (
+            document is None
+            or document.case_id != str(case_id)
+            or document.kind != "final_report"
+            or document.status != "validated"
+        ):
+            raise InvalidCaseCommand(
+                f"{document_id} is not a validated final report of case {case_id}",
+                field="final_report_id",
+            )
+
+    def _save_case(self, case: Case) -> None:
+        self.save_or(
+            ChangedConcurrently(
+                f"case {case.id} was changed by another command; read it again",
+                case_id=str(case.id),
+            ),
+            case,
+        )
+
+    def _summary(self, case: Case) -> dict[str, Any]:
+        return {
+            "case_id": str(case.id),
+            "municipality": case.municipality,
+            "beneficiary_id": case.beneficiary_id,
+            "beneficiary_kind": case.beneficiary_kind,
+            "categories": list(case.categories),
+            "referral_source": case.referral_source,
+            "technicians": list(case.technicians),
+            "social_worker_id": case.social_worker_id,
+            "stage": case.stage,
+            "history": list(case.history),
+            "active": case.stage in ACTIVE,
+            "plan_version": case.plan_version,
+            "decisions": list(case.decisions),
+            "outcome": case.outcome,
+            "follow_up": (
+                {"from": case.follow_up[0], "until": case.follow_up[1]} if case.follow_up else None
+            ),
+            "version": case.version,
+        }

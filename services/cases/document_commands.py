@@ -1,0 +1,239 @@
+"""Commands and queries of the technician's documents and the coordinator's
+validation (mixin of CasesApplication): the validation queue, overdue work
+(R7) and every version of a document."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from events.actor import Actor
+from events.clock import LOCAL_TIME
+from events.errors import NotFound
+from events.refusals import records_refusals
+from services.cases.competence import check_text, check_under_coordination
+from services.cases.documents import CaseDocument, DocumentStateConflict, month_end
+from services.cases.domain import ACTIVE, Case
+from services.cases.part import CasesPart
+from services.cases.personal import text_of
+from services.cases.projections import CaseIndex, WorkIndex
+from services.cases.team import Team
+
+
+class UnknownDocument(NotFound):
+    code = "document_not_found"
+
+
+class DocumentCommands(CasesPart):
+    @records_refusals
+    def draft_document(
+        self,
+        actor: Actor,
+        case_id: UUID,
+        kind: str,
+        content: dict[str, Any],
+        beneficiary_signature: str = "none",
+        occurred_at: str | None = None,
+        period: str | None = None,
+    ) -> dict[str, Any]:
+        team, case, _ = self.visible_case(actor, case_id, "draft_document")
+        document = CaseDocument.draft(
+            team,
+            case,
+            kind=kind,
+            content=self._sealed_content(case, content),
+            beneficiary_signature=beneficiary_signature,
+            occurred_at=occurred_at,
+            period=period,
+            now=self.now(),
+        )
+        self._save_document(document)
+        return self.document_summary(document)
+
+    @records_refusals
+    def revise_document(
+        self,
+        actor: Actor,
+        document_id: UUID,
+        content: dict[str, Any],
+        beneficiary_signature: str = "none",
+    ) -> dict[str, Any]:
+        return self._act(
+            actor,
+            document_id,
+            "revise_document",
+            lambda d, t, c: d.revise(t, c, self._sealed_content(c, content), beneficiary_signature),
+        )
+
+    @records_refusals
+    def submit_document(self, actor: Actor, document_id: UUID) -> dict[str, Any]:
+        return self._act(
+            actor, document_id, "submit_document", lambda d, t, c: d.submit(t, c, self.now())
+        )
+
+    @records_refusals
+    def return_document(self, actor: Actor, document_id: UUID, comments: str) -> dict[str, Any]:
+        def return_(d: CaseDocument, t: Team, c: Case) -> None:
+            sealed = self.seal(c.beneficiary_id, {"text": check_text(comments, "comments")})
+            d.return_for_changes(t, c, sealed)
+
+        return self._act(actor, document_id, "return_document", return_)
+
+    @records_refusals
+    def validate_document(
+        self, actor: Actor, document_id: UUID, completions: str | None = None
+    ) -> dict[str, Any]:
+        def validate(d: CaseDocument, t: Team, c: Case) -> None:
+            sealed = None
+            if completions and completions.strip():
+                sealed = self.seal(
+                    c.beneficiary_id, {"text": check_text(completions, "completions")}
+                )
+            d.validate(t, c, sealed)
+
+        return self._act(actor, document_id, "validate_document", validate)
+
+    # -- queries -------------------------------------------------------------------
+    def get_document(self, actor: Actor, document_id: UUID) -> dict[str, Any]:
+        """The document with every version, the coordinator's comments and
+        completions (R9: for those who work on the case, read recorded)."""
+        document, _, case, relation_ = self._visible_document(actor, document_id, "get_document")
+        tokens: dict[str, str | None] = {
+            f"v{n}": token for n, token in enumerate(document.versions, start=1)
+        }
+        tokens |= {f"return{n}": t for n, t in enumerate(document.returns, start=1)}
+        tokens["completions"] = document.completions
+        opened = self.unseal(
+            actor,
+            relation_,
+            "document",
+            str(document.id),
+            case.beneficiary_id,
+            str(case.id),
+            tokens,
+        )
+        view = self.document_summary(document)
+        if relation_ in ("technician", "coordinator", "auditor"):
+            view["versions"] = [
+                {"version": n, "content": opened[f"v{n}"]}
+                for n in range(1, len(document.versions) + 1)
+            ]
+            view["returns"] = [
+                text_of(opened[f"return{n}"]) for n in range(1, len(document.returns) + 1)
+            ]
+            view["completions"] = text_of(opened["completions"])
+        return view
+
+    def documents_of_case(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
+        self.visible_case(actor, case_id, "documents_of_case")
+        return self.view(WorkIndex).of_case(str(case_id))
+
+    def validation_queue(self, actor: Actor) -> list[dict[str, Any]]:
+        """What waits for this coordinator's validation, oldest first."""
+        team = self.team(actor)
+        mine = self.case_ids_in_scope(team, coordinator_only=True)
+        queue = [
+            d
+            for d in self.view(WorkIndex).documents.values()
+            if d["status"] == "submitted" and d["case_id"] in mine
+        ]
+        return sorted(queue, key=lambda d: d["submitted_at"])
+
+    def overdue_documents(self, actor: Actor) -> list[dict[str, Any]]:
+        """R7 within the actor's scope: drafts past their deadline (the
+        observation sheet within 24 h of the visit), and months without the
+        progress report of an active case."""
+        team = self.team(actor)
+        check_under_coordination(team)
+        now = self.now()
+        in_scope = self.case_ids_in_scope(team)
+        work = self.view(WorkIndex)
+        overdue = [d | {"reason": "deadline_passed"} for d in work.overdue(in_scope, now)]
+        for case in self.view(CaseIndex).cases.values():
+            if case["case_id"] not in in_scope or case["stage"] not in ACTIVE:
+                continue
+            reported = work.progress_periods(case["case_id"])
+            for period in _months(case["opened_at"], now):
+                if period not in reported:
+                    overdue.append(
+                        {
+                            "case_id": case["case_id"],
+                            "municipality": case["municipality"],
+                            "kind": "progress_report",
+                            "period": period,
+                            "due_at": month_end(period).isoformat(),
+                            "reason": "missing",
+                        }
+                    )
+        return sorted(overdue, key=lambda d: d["due_at"])
+
+    def document_summary(self, d: CaseDocument) -> dict[str, Any]:
+        return {
+            "document_id": str(d.id),
+            "case_id": d.case_id,
+            "municipality": d.municipality,
+            "kind": d.kind,
+            "author_id": d.author_id,
+            "status": d.status,
+            "current_version": len(d.versions),
+            "validated_version": d.validated_version,
+            "beneficiary_signature": d.beneficiary_signature,
+            "occurred_at": d.occurred_at,
+            "period": d.period,
+            "due_at": d.due_at,
+            "late": d.late,
+            "overdue": d.is_overdue(self.now()),
+            "version": d.version,
+        }
+
+    # -- helpers -------------------------------------------------------------------
+    def _sealed_content(self, case: Case, content: dict[str, Any]) -> str:
+        check_text(content.get("text", ""), "content.text")
+        return self.seal(case.beneficiary_id, content)
+
+    def _visible_document(
+        self, actor: Actor, document_id: UUID, command: str
+    ) -> tuple[CaseDocument, Team, Case, str]:
+        missing = UnknownDocument(
+            f"no document {document_id} that you may see", document_id=str(document_id)
+        )
+        document = self.find(document_id, CaseDocument)
+        if document is None:
+            raise missing
+        try:
+            team, case, relation_ = self.visible_case(actor, UUID(document.case_id), command)
+        except NotFound:
+            raise missing from None
+        return document, team, case, relation_
+
+    def _act(self, actor: Actor, document_id: UUID, command: str, change: Callable) -> dict:
+        document, team, case, _ = self._visible_document(actor, document_id, command)
+        change(document, team, case)
+        self._save_document(document)
+        return self.document_summary(document)
+
+    def _save_document(self, document: CaseDocument) -> None:
+        self.save_or(
+            DocumentStateConflict(
+                f"document {document.id} changed meanwhile (a concurrent command); read it again",
+                document_id=str(document.id),
+            ),
+            document,
+        )
+
+
+def _months(opened_at: str | None, now: datetime) -> list[str]:
+    """The complete months since the case was opened (each owes a progress
+    report by its end), county time."""
+    if opened_at is None:
+        return []
+    start = datetime.fromisoformat(opened_at).astimezone(LOCAL_TIME)
+    year, month = start.year, start.month
+    current = now.astimezone(LOCAL_TIME)
+    months = []
+    while (year, month) < (current.year, current.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months

@@ -1,0 +1,228 @@
+"""Read models of the cases service (``events.views.FollowedView``: in
+memory, caught up from the log before each read, rebuildable from zero).
+
+- ``CaseIndex``: cases by municipality, technician, stage and beneficiary,
+  and each case's timeline;
+- ``WorkIndex``: documents (the coordinator's validation queue, what is
+  overdue, visits counted per month) and urgent risks.
+
+They hold ids, codes, stages and times — never the sealed personal data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from events.clock import LOCAL_TIME
+from events.views import FollowedView, topics
+from services.cases.benefits import BenefitCheck
+from services.cases.documents import CaseDocument
+from services.cases.domain import Case
+from services.cases.risks import UrgentRisk
+
+
+def _name(event: Any) -> str:
+    return type(event).__name__
+
+
+class CaseIndex(FollowedView):
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.cases: dict[str, dict[str, Any]] = {}
+        self.timelines: dict[str, list[dict[str, Any]]] = {}
+        self._case_of: dict[str, str] = {}  # document, risk or check -> its case
+
+    def apply(self, event: Any) -> None:
+        entry = {
+            "at": event.timestamp.isoformat(),
+            "event": _name(event),
+            "actor_id": getattr(event, "actor_id", None),
+            "actor_role": getattr(event, "actor_role", None),
+        }
+        if isinstance(event, Case.Event):
+            key = str(event.originator_id)
+            self._apply_case(key, event)
+            self.timelines.setdefault(key, []).append(entry | {"subject": key})
+        elif isinstance(event, (CaseDocument.Event, UrgentRisk.Event, BenefitCheck.Event)):
+            case_id = getattr(event, "case_id", None) or self._case_of.get(str(event.originator_id))
+            if case_id is None:
+                return
+            self._case_of[str(event.originator_id)] = case_id
+            detail = {"kind": event.kind} if isinstance(event, CaseDocument.Drafted) else {}
+            self.timelines.setdefault(case_id, []).append(
+                entry | {"subject": str(event.originator_id)} | detail
+            )
+
+    def _apply_case(self, key: str, event: Any) -> None:
+        if isinstance(event, Case.Referred):
+            self.cases[key] = {
+                "case_id": key,
+                "municipality": event.municipality,
+                "beneficiary_id": event.beneficiary_id,
+                "beneficiary_kind": event.beneficiary_kind,
+                "categories": list(event.categories),
+                "referral_source": event.referral_source,
+                "technicians": list(event.technicians),
+                "social_worker_id": event.social_worker_id,
+                "stage": "referred",
+                "referred_at": event.timestamp.isoformat(),
+                "opened_at": None,
+                "closed_at": None,
+                "plan_version": 0,
+                "follow_up": None,
+            }
+            return
+        case = self.cases[key]
+        if isinstance(event, Case.StageChanged):
+            case["stage"] = event.stage
+            if event.stage == "opened":
+                case["opened_at"] = event.timestamp.isoformat()
+            if isinstance(event, Case.Closed):
+                case["closed_at"] = event.timestamp.isoformat()
+                case["outcome"] = event.outcome
+                if event.follow_up_from:
+                    case["follow_up"] = {
+                        "from": event.follow_up_from,
+                        "until": event.follow_up_until,
+                    }
+        elif isinstance(event, Case.PlanVersioned):
+            case["plan_version"] = event.version
+            if case["stage"] == "assessment":
+                case["stage"] = "intervention_plan"
+        elif isinstance(event, Case.TechnicianAssigned):
+            case["technicians"].append(event.technician_id)
+        elif isinstance(event, Case.TechnicianReleased):
+            case["technicians"].remove(event.technician_id)
+
+    def select(
+        self,
+        municipality: str | None = None,
+        technician_id: str | None = None,
+        stage: str | None = None,
+        beneficiary_id: str | None = None,
+    ) -> list[dict[str, Any]]:
+        return [
+            c
+            for c in self.cases.values()
+            if (municipality is None or c["municipality"] == municipality)
+            and (technician_id is None or technician_id in c["technicians"])
+            and (stage is None or c["stage"] == stage)
+            and (beneficiary_id is None or c["beneficiary_id"] == beneficiary_id)
+        ]
+
+
+class WorkIndex(FollowedView):
+    """Documents and urgent risks, by case."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.documents: dict[str, dict[str, Any]] = {}
+        self.risks: dict[str, dict[str, Any]] = {}
+
+    def apply(self, event: Any) -> None:
+        key = str(event.originator_id)
+        if isinstance(event, CaseDocument.Drafted):
+            self.documents[key] = {
+                "document_id": key,
+                "case_id": event.case_id,
+                "municipality": event.municipality,
+                "kind": event.kind,
+                "author_id": event.author_id,
+                "occurred_at": event.occurred_at,
+                "period": event.period,
+                "due_at": event.due_at,
+                "status": "drafted",
+                "version": 1,
+                "late": False,
+                "submitted_at": None,
+            }
+        elif isinstance(event, CaseDocument.Event):
+            doc = self.documents[key]
+            if isinstance(event, CaseDocument.Revised):
+                doc["status"], doc["version"] = "drafted", doc["version"] + 1
+            elif isinstance(event, CaseDocument.Submitted):
+                doc["status"], doc["late"] = "submitted", doc["late"] or event.late
+                doc["submitted_at"] = doc["submitted_at"] or event.timestamp.isoformat()
+            elif isinstance(event, CaseDocument.Returned):
+                doc["status"] = "returned"
+            elif isinstance(event, CaseDocument.Validated):
+                doc["status"] = "validated"
+        elif isinstance(event, UrgentRisk.Reported):
+            self.risks[key] = {
+                "risk_id": key,
+                "case_id": event.case_id,
+                "municipality": event.municipality,
+                "category": event.category,
+                "reported_at": event.timestamp.isoformat(),
+                "acknowledged_at": None,
+                "late": event.late,
+                "status": "reported",
+            }
+        elif isinstance(event, UrgentRisk.Acknowledged):
+            self.risks[key]["status"] = "acknowledged"
+            self.risks[key]["acknowledged_at"] = event.timestamp.isoformat()
+        elif isinstance(event, UrgentRisk.Assessed):
+            self.risks[key]["status"] = "assessed"
+
+    def of_case(self, case_id: str) -> list[dict[str, Any]]:
+        return [d for d in self.documents.values() if d["case_id"] == case_id]
+
+    def overdue(self, case_ids: set[str], now: datetime) -> list[dict[str, Any]]:
+        """Drafts past their R7 deadline (the observation sheet's 24 h)."""
+        return [
+            d
+            for d in self.documents.values()
+            if d["case_id"] in case_ids
+            and d["status"] in ("drafted", "returned")
+            and d["due_at"] is not None
+            and now > datetime.fromisoformat(d["due_at"])
+        ]
+
+    def visits(self, case_id: str, period: str) -> int:
+        """Field visits of a month, from the visit reports submitted."""
+        return sum(
+            1
+            for d in self.documents.values()
+            if d["case_id"] == case_id
+            and d["kind"] == "visit_report"
+            and d["status"] in ("submitted", "validated", "returned")
+            and datetime.fromisoformat(d["occurred_at"]).astimezone(LOCAL_TIME).strftime("%Y-%m")
+            == period
+        )
+
+    def progress_periods(self, case_id: str) -> set[str]:
+        return {
+            d["period"]
+            for d in self.documents.values()
+            if d["case_id"] == case_id
+            and d["kind"] == "progress_report"
+            and d["status"] in ("submitted", "validated")
+        }
+
+
+WorkIndex.TOPICS = [
+    *topics(CaseDocument, "Drafted", "Revised", "Submitted", "Returned", "Validated"),
+    *topics(UrgentRisk, "Reported", "Acknowledged", "Assessed"),
+]
+CaseIndex.TOPICS = [
+    *topics(
+        Case,
+        "Referred",
+        "InitialEvaluationRecorded",
+        "Opened",
+        "Diagnosed",
+        "PlanVersioned",
+        "InterventionStarted",
+        "MonitoringStarted",
+        "DecisionRecorded",
+        "TechnicianAssigned",
+        "TechnicianReleased",
+        "Closed",
+        "FollowUpBegun",
+        "Archived",
+    ),
+    *WorkIndex.TOPICS,
+    *topics(UrgentRisk, "InstitutionNotified"),
+    *topics(BenefitCheck, "Recorded", "CoSigned"),
+]

@@ -1,0 +1,223 @@
+"""What the cases service publishes: each stored event mapped to its
+contract in ``contracts/events/cases/``. Ids, codes, categories and times
+only (DESIGN §5 Minimise): sealed personal data, free text and even the
+tokens stay in the store. Reads of personal data and the mirror of the
+coordination service's facts are internal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events import refusals
+from events.cloudevent import Publication
+from events.refusals import Refusal
+from services.cases.audit import BeneficiaryErasure, PersonalDataRead
+from services.cases.benefits import BenefitCheck
+from services.cases.documents import CaseDocument
+from services.cases.domain import Case
+from services.cases.following import ContractRecord, StaffRecord
+from services.cases.risks import UrgentRisk
+
+INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event)
+
+# The steps of the case path, by stored event, as published.
+STEPS = {
+    Case.InitialEvaluationRecorded: "CaseInitialEvaluationRecorded",
+    Case.Opened: "CaseOpened",
+    Case.InterventionStarted: "CaseInterventionStarted",
+    Case.MonitoringStarted: "CaseMonitoringStarted",
+    Case.FollowUpBegun: "CaseFollowUpBegun",
+    Case.Archived: "CaseArchived",
+}
+DOCUMENT_STEPS = {
+    CaseDocument.Revised: "DocumentRevised",
+    CaseDocument.Returned: "DocumentReturned",
+}
+
+
+def publication_of(event: Any) -> Publication | None:
+    if isinstance(event, INTERNAL):
+        return None
+    if isinstance(event, Refusal.Recorded):
+        return refusals.publication(event)
+    for mapping in (_case, _document, _risk, _other):
+        publication = mapping(event)
+        if publication is not None:
+            return publication
+    raise LookupError(f"no published contract for stored event {type(event).__qualname__}")
+
+
+def _case(event: Any) -> Publication | None:
+    if not isinstance(event, Case.Event):
+        return None
+    case = {"case_id": str(event.originator_id)}
+    if type(event) in STEPS:
+        return Publication(STEPS[type(event)], case | {"stage": event.stage})
+    match event:
+        case Case.Referred():
+            return Publication(
+                "CaseReferred",
+                case
+                | {
+                    "beneficiary_id": event.beneficiary_id,
+                    "beneficiary_kind": event.beneficiary_kind,
+                    "categories": event.categories,
+                    "referral_source": event.referral_source,
+                    "technicians": event.technicians,
+                    "social_worker_id": event.social_worker_id,
+                },
+                municipality=event.municipality,
+            )
+        case Case.Diagnosed():
+            return Publication(
+                "SocialDiagnosisRecorded",
+                case | {"stage": event.stage, "needs": event.needs, "risk_level": event.risk_level},
+            )
+        case Case.PlanVersioned():
+            return Publication(
+                "InterventionPlanVersioned",
+                case
+                | {
+                    "version": event.version,
+                    "objectives": event.objectives,
+                    "next_deadline": event.next_deadline,
+                    "responsible": event.responsible,
+                },
+            )
+        case Case.DecisionRecorded():
+            return Publication("CaseDecisionRecorded", case | {"decision": event.decision})
+        case Case.TechnicianAssigned():
+            return Publication(
+                "CaseTechnicianAssigned", case | {"technician_id": event.technician_id}
+            )
+        case Case.TechnicianReleased():
+            return Publication(
+                "CaseTechnicianReleased", case | {"technician_id": event.technician_id}
+            )
+        case Case.Closed():
+            return Publication(
+                "CaseClosed",
+                case
+                | {
+                    "stage": event.stage,
+                    "outcome": event.outcome,
+                    "final_report_id": event.final_report_id,
+                    "follow_up_from": event.follow_up_from,
+                    "follow_up_until": event.follow_up_until,
+                },
+            )
+    return None
+
+
+def _document(event: Any) -> Publication | None:
+    if not isinstance(event, CaseDocument.Event):
+        return None
+    document = {"document_id": str(event.originator_id)}
+    if type(event) in DOCUMENT_STEPS:
+        return Publication(DOCUMENT_STEPS[type(event)], document | {"version": event.version})
+    match event:
+        case CaseDocument.Drafted():
+            return Publication(
+                "DocumentDrafted",
+                document
+                | {
+                    "case_id": event.case_id,
+                    "kind": event.kind,
+                    "author_id": event.author_id,
+                    "occurred_at": event.occurred_at,
+                    "period": event.period,
+                    "due_at": event.due_at,
+                },
+                municipality=event.municipality,
+            )
+        case CaseDocument.Submitted():
+            return Publication(
+                "DocumentSubmitted", document | {"version": event.version, "late": event.late}
+            )
+        case CaseDocument.Validated():
+            return Publication(
+                "DocumentValidated",
+                document
+                | {"version": event.version, "with_completions": event.completions is not None},
+            )
+    return None
+
+
+def _risk(event: Any) -> Publication | None:
+    if not isinstance(event, UrgentRisk.Event):
+        return None
+    risk = {"risk_id": str(event.originator_id)}
+    match event:
+        case UrgentRisk.Reported():
+            return Publication(
+                "UrgentRiskReported",
+                risk
+                | {
+                    "case_id": event.case_id,
+                    "category": event.category,
+                    "called_112": event.called_112,
+                    "emergency_call_missing": event.category == "danger_to_life"
+                    and not event.called_112,
+                    "observed_at": event.observed_at,
+                    "deadline_hours": event.deadline_hours,
+                    "late": event.late,
+                    "reporter_id": event.reporter_id,
+                    "coordinator_id": event.coordinator_id,
+                },
+                municipality=event.municipality,
+            )
+        case UrgentRisk.Acknowledged():
+            return Publication("UrgentRiskAcknowledged", risk)
+        case UrgentRisk.Assessed():
+            return Publication(
+                "UrgentRiskAssessed", risk | {"level": event.level, "measures": event.measures}
+            )
+        case UrgentRisk.InstitutionNotified():
+            return Publication(
+                "InstitutionNotified",
+                risk
+                | {
+                    "institution": event.institution,
+                    "social_worker_id": event.social_worker_id,
+                    "rnasr_code": event.rnasr_code,
+                },
+            )
+    return None
+
+
+def _other(event: Any) -> Publication | None:
+    match event:
+        case BenefitCheck.Recorded():
+            return Publication(
+                "BenefitCheckRecorded",
+                {
+                    "check_id": str(event.originator_id),
+                    "technician_id": event.technician_id,
+                    "coordinator_id": event.coordinator_id,
+                    "case_id": event.case_id,
+                    "benefit": event.benefit,
+                    "situation": "B" if event.discrepancies else "A",
+                    "discrepancies": event.discrepancies,
+                    "outcome": None if event.discrepancies else event.outcome,
+                    "amount": None if event.discrepancies else event.amount,
+                },
+                municipality=event.municipality,
+            )
+        case BenefitCheck.CoSigned():
+            return Publication(
+                "BenefitCheckCoSigned",
+                {
+                    "check_id": str(event.originator_id),
+                    "social_worker_id": event.social_worker_id,
+                    "rnasr_code": event.rnasr_code,
+                    "decision": event.decision,
+                    "amount": event.amount,
+                    "measures": event.measures,
+                },
+            )
+        case BeneficiaryErasure.Erased():
+            return Publication(
+                "PersonalDataErased",
+                {"beneficiary_id": event.beneficiary_id, "legal_basis": event.legal_basis},
+            )
+    return None

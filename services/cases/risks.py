@@ -1,0 +1,264 @@
+"""Urgent-risk reports (case 2 of 4.6 and the operational checklist): the
+technician notes objective observations, calls 112 first where a life is in
+danger, and reports to the coordinator at once — suspected abuse within 2 h
+(R7). The coordinator acknowledges, assesses the risk, decides the measures
+and alone issues the official notification to DGASPC or the police, under
+their RNASR code (R2).
+
+A report is never refused for being late or for a missing 112 call: the
+coordinator must know all the same. Both are recorded as facts.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from events.actor import AuditedAggregate
+from events.clock import parse_moment
+from events.errors import Conflict
+from services.cases.competence import (
+    CaseAccessDenied,
+    InvalidCaseCommand,
+    StageConflict,
+    check_field_work,
+    check_social_worker_act,
+)
+from services.cases.domain import Case, check_choice
+from services.cases.team import Team
+
+CATEGORIES = (
+    "abuse",
+    "neglect",
+    "domestic_violence",
+    "exploitation",
+    "trafficking",
+    "danger_to_life",
+    "self_harm",
+    "other",
+)
+# Suspicions the coordinator must hear of within the plan's abuse deadline
+# (R7: 2 hours by default); any other urgency: at once, with the same bound.
+SUSPECTED_ABUSE = ("abuse", "neglect", "domestic_violence", "exploitation", "trafficking")
+LEVELS = ("low", "medium", "high", "imminent")
+MEASURES = (
+    "official_notification",
+    "emergency_placement_request",
+    "protection_order_support",
+    "medical_referral",
+    "safety_plan",
+    "increased_monitoring",
+    "counselling",
+    "no_further_action",
+)
+INSTITUTIONS = ("dgaspc", "police", "prosecutor", "school_inspectorate", "health_authority")
+
+
+class RiskStateConflict(Conflict):
+    code = "urgent_risk_state_conflict"
+
+
+class RiskAlreadyAcknowledged(RiskStateConflict):
+    code = "urgent_risk_already_acknowledged"
+
+
+class UrgentRisk(AuditedAggregate):
+    class Reported(Aggregate.Created, AuditedAggregate.Event):
+        case_id: str
+        municipality: str
+        beneficiary_id: str
+        category: str
+        observations: str  # sealed: objective observations about the person
+        called_112: bool
+        observed_at: str
+        deadline_hours: int
+        late: bool
+        reporter_id: str
+        coordinator_id: str
+
+    class Acknowledged(AuditedAggregate.Event):
+        def apply(self, risk: UrgentRisk) -> None:
+            risk.status = "acknowledged"
+            risk.acknowledged_by, risk.acknowledged_at = self.actor_id, self.timestamp
+
+    class Assessed(AuditedAggregate.Event):
+        level: str
+        assessment: str  # sealed
+        measures: list[str]
+
+        def apply(self, risk: UrgentRisk) -> None:
+            risk.status, risk.level, risk.measures = "assessed", self.level, list(self.measures)
+
+    class InstitutionNotified(AuditedAggregate.Event):
+        institution: str
+        social_worker_id: str
+        rnasr_code: str
+        reference: str
+        summary: str  # sealed
+
+        def apply(self, risk: UrgentRisk) -> None:
+            risk.notified.append(self.institution)
+
+    def __init__(
+        self,
+        case_id: str,
+        municipality: str,
+        beneficiary_id: str,
+        category: str,
+        observations: str,
+        called_112: bool,
+        observed_at: str,
+        deadline_hours: int,
+        late: bool,
+        reporter_id: str,
+        coordinator_id: str,
+        **_meta: str,
+    ) -> None:
+        self.case_id, self.municipality, self.beneficiary_id = case_id, municipality, beneficiary_id
+        self.category, self.observations, self.called_112 = category, observations, called_112
+        self.observed_at, self.deadline_hours, self.late = observed_at, deadline_hours, late
+        self.reporter_id, self.coordinator_id = reporter_id, coordinator_id
+        self.status = "reported"
+        self.acknowledged_by: str | None = None
+        self.acknowledged_at: datetime | None = None
+        self.level: str | None = None
+        self.measures: list[str] = []
+        self.notified: list[str] = []
+
+    @classmethod
+    def report(
+        cls,
+        team: Team,
+        case: Case,
+        *,
+        category: str,
+        observations: str,
+        called_112: bool,
+        observed_at: str,
+        now: datetime,
+    ) -> UrgentRisk:
+        check_field_work(team, case, "report an urgent risk", coordinator_too=True)
+        if case.stage == "archived":
+            raise StageConflict(
+                "the case is archived; refer the person again", case_id=str(case.id)
+            )
+        check_choice(category, CATEGORIES, "category")
+        moment = parse_moment(observed_at, "observed_at", InvalidCaseCommand)
+        if moment > now + timedelta(minutes=5):
+            raise InvalidCaseCommand("observed_at is in the future", field="observed_at")
+        hours = team.terms_for(case.technicians).suspected_abuse_hours
+        return cls._create(
+            cls.Reported,
+            id=uuid.uuid4(),
+            case_id=str(case.id),
+            municipality=case.municipality,
+            beneficiary_id=case.beneficiary_id,
+            category=category,
+            observations=observations,
+            called_112=called_112,
+            observed_at=observed_at,
+            deadline_hours=hours,
+            late=now - moment > timedelta(hours=hours),
+            reporter_id=team.id,
+            coordinator_id=case.social_worker_id,
+            **team.actor.event_fields(),
+        )
+
+    @property
+    def emergency_call_missing(self) -> bool:
+        """R7: where a life is in danger, 112 comes first."""
+        return self.category == "danger_to_life" and not self.called_112
+
+    # -- the coordinator -------------------------------------------------------
+    def acknowledge(self, team: Team, case: Case) -> None:
+        check_social_worker_act(team, case, "acknowledge_urgent_risk")
+        if self.status != "reported":
+            raise RiskAlreadyAcknowledged(
+                f"urgent risk {self.id} was acknowledged already, by {self.acknowledged_by}",
+                risk_id=str(self.id),
+            )
+        self.trigger_event(self.Acknowledged, **team.actor.event_fields())
+
+    def assess(
+        self, team: Team, case: Case, level: str, assessment: str, measures: list[str]
+    ) -> None:
+        check_social_worker_act(team, case, "risk_assessment")
+        self._check_acknowledged("assess")
+        if self.status == "assessed":
+            raise RiskStateConflict("the risk was assessed already", risk_id=str(self.id))
+        check_choice(level, LEVELS, "level")
+        unknown = sorted(set(measures) - set(MEASURES))
+        if unknown or not measures:
+            raise InvalidCaseCommand(
+                f"measures are some of {', '.join(MEASURES)}", field="measures", unknown=unknown
+            )
+        self.trigger_event(
+            self.Assessed,
+            level=level,
+            assessment=assessment,
+            measures=sorted(set(measures), key=MEASURES.index),
+            **team.actor.event_fields(),
+        )
+
+    def notify_institution(
+        self,
+        team: Team,
+        case: Case,
+        institution: str,
+        reference: str,
+        summary: str,
+    ) -> None:
+        """R2: the official notification carries the social worker's RNASR
+        code, as the registry knows it — never one the caller supplies."""
+        check_social_worker_act(team, case, "official_notification")
+        if not team.rnasr_code:
+            raise CaseAccessDenied(
+                "an official notification carries the RNASR code of a registered social worker",
+                risk_id=str(self.id),
+            )
+        self._check_acknowledged("notify an institution about")
+        check_choice(institution, INSTITUTIONS, "institution")
+        if institution in self.notified:
+            raise RiskStateConflict(
+                f"{institution} was notified of this risk already", risk_id=str(self.id)
+            )
+        self.trigger_event(
+            self.InstitutionNotified,
+            institution=institution,
+            social_worker_id=team.id,
+            rnasr_code=team.rnasr_code,
+            reference=reference.strip(),
+            summary=summary,
+            **team.actor.event_fields(),
+        )
+
+    def _check_acknowledged(self, action: str) -> None:
+        if self.status == "reported":
+            raise RiskStateConflict(
+                f"acknowledge the risk before you {action} it", risk_id=str(self.id)
+            )
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "risk_id": str(self.id),
+            "case_id": self.case_id,
+            "municipality": self.municipality,
+            "category": self.category,
+            "called_112": self.called_112,
+            "emergency_call_missing": self.emergency_call_missing,
+            "observed_at": self.observed_at,
+            "reported_at": self.created_on.isoformat(),
+            "deadline_hours": self.deadline_hours,
+            "late": self.late,
+            "reporter_id": self.reporter_id,
+            "coordinator_id": self.coordinator_id,
+            "status": self.status,
+            "acknowledged_by": self.acknowledged_by,
+            "acknowledged_at": self.acknowledged_at.isoformat() if self.acknowledged_at else None,
+            "level": self.level,
+            "measures": list(self.measures),
+            "notified": list(self.notified),
+        }

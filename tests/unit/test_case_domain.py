@@ -1,0 +1,208 @@
+"""The case rules as the guide tells them, on the pure domain: the path of
+DESIGN §4, R1, R2, R4, R7 and R8. Sealed fields are stand-in tokens here."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from events.actor import Actor
+from services.cases.benefits import BenefitCheck, BenefitCheckConflict
+from services.cases.competence import (
+    CaseNotVisible,
+    ExclusiveActOfSocialWorker,
+    NoActiveCoordination,
+    NobodySignsForTheBeneficiary,
+    StageConflict,
+    check_visible,
+)
+from services.cases.documents import CaseDocument, DocumentAlreadyValidated
+from services.cases.domain import Case, add_months
+from services.cases.risks import RiskAlreadyAcknowledged, UrgentRisk
+from services.cases.team import Coordination, Team, Terms
+
+NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+SW_ID, TECH_ID = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
+COORDINATION = Coordination(TECH_ID, SW_ID, "c-1", "54975", Terms(observation_sheet_hours=12))
+TECH = Team(Actor(TECH_ID, "technician", "54975"), "technician", "54975", None, COORDINATION)
+SW = Team(
+    Actor(SW_ID, "social_worker"), "social_worker", None, "AS100", None, {TECH_ID: COORDINATION}
+)
+UNCOORDINATED = Team(Actor(TECH_ID, "technician", "54975"), "technician", "54975")
+OTHER_TECH = Team(
+    Actor("t-2", "technician", "55259"),
+    "technician",
+    "55259",
+    None,
+    Coordination("t-2", SW_ID, "c-2", "55259"),
+)
+
+
+def referred(**overrides) -> Case:
+    terms = dict(
+        municipality="54975",
+        beneficiary_id="b-1",
+        beneficiary_kind="family",
+        personal="pd1:sealed",
+        categories=["school_dropout_risk"],
+        referral_source="school",
+        referral_note="pd1:note",
+        technicians=[],
+    )
+    return Case.refer(TECH, **(terms | overrides))
+
+
+def opened() -> Case:
+    case = referred()
+    case.record_initial_evaluation(TECH, "pd1:findings")
+    case.open(SW, "pd1:why")
+    return case
+
+
+def in_intervention() -> Case:
+    case = opened()
+    case.diagnose(SW, "pd1:diagnosis", ["school_support"], "medium")
+    objective = {"responsible": "technician", "deadline": "2027-03-31"}
+    case.version_plan(SW, "pd1:plan", [objective])
+    case.start_intervention(SW, None)
+    return case
+
+
+def test_the_technician_refers_for_their_coordinator_and_the_path_runs_in_order():
+    case = in_intervention()
+    assert case.technicians == [TECH_ID] and case.social_worker_id == SW_ID
+    assert case.history == [
+        "referred",
+        "initial_evaluation",
+        "opened",
+        "assessment",
+        "intervention_plan",
+        "intervention",
+    ]
+    case.version_plan(SW, "pd1:plan-2", [{"responsible": "family", "deadline": "2027-01-31"}])
+    assert (case.plan_version, case.stage) == (2, "intervention")
+
+
+def test_skipping_a_stage_is_refused():
+    case = referred()
+    with pytest.raises(StageConflict, match="referred cannot move to opened"):
+        case.open(SW, "pd1:why")
+    case.record_initial_evaluation(TECH, "pd1:findings")
+    with pytest.raises(StageConflict, match="drawn up after the social diagnosis"):
+        case.version_plan(SW, "pd1:plan", [{"responsible": "technician", "deadline": "2027-01-01"}])
+
+
+def test_r2_the_technician_collects_but_never_decides():
+    case = opened()
+    with pytest.raises(ExclusiveActOfSocialWorker, match="R2: social_diagnosis"):
+        case.diagnose(TECH, "pd1:d", ["x"], "low")
+    with pytest.raises(ExclusiveActOfSocialWorker, match="R2: close_case"):
+        case.close(TECH, outcome="plan_achieved", rationale="pd1:r", today=date(2026, 11, 23))
+
+
+def test_r1_no_contract_no_case_and_no_case_of_another_municipality():
+    case = opened()
+    with pytest.raises(NoActiveCoordination, match="R1"):
+        check_visible(UNCOORDINATED, case)
+    with pytest.raises(CaseNotVisible):
+        check_visible(OTHER_TECH, case)
+    with pytest.raises(NoActiveCoordination, match="R1"):
+        referred(technicians=["someone-not-coordinated"])
+
+
+def test_r8_closure_schedules_the_follow_up_which_comes_before_archiving():
+    case = in_intervention()
+    case.start_monitoring(SW, None)
+    case.close(SW, outcome="plan_achieved", rationale="pd1:r", today=date(2026, 8, 31))
+    assert case.follow_up == ("2026-11-30", "2027-02-28")
+    with pytest.raises(StageConflict, match="R8: the follow-up"):
+        case.archive(SW, None)
+    case.begin_follow_up(SW, None)
+    case.archive(SW, None)
+    assert case.stage == "archived"
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+
+
+def test_the_follow_up_window_lies_within_3_to_6_months():
+    case = in_intervention()
+    with pytest.raises(Exception, match="R8: follow-up lies 3–6 months"):
+        case.close(
+            SW,
+            outcome="plan_achieved",
+            rationale="pd1:r",
+            today=date(2026, 11, 23),
+            follow_up_months=(1, 2),
+        )
+
+
+def test_r7_the_observation_sheet_is_due_within_the_plans_hours_of_the_visit():
+    case = opened()
+    visit = (NOW - timedelta(hours=13)).isoformat()
+    sheet = CaseDocument.draft(
+        TECH,
+        case,
+        kind="observation_sheet",
+        content="pd1:c",
+        beneficiary_signature="none",
+        occurred_at=visit,
+        period=None,
+        now=NOW,
+    )
+    assert sheet.is_overdue(NOW)  # the plan set 12 hours
+    sheet.submit(TECH, case, NOW)
+    assert sheet.late and not sheet.is_overdue(NOW)
+    sheet.validate(SW, case, None)
+    with pytest.raises(DocumentAlreadyValidated):
+        sheet.validate(SW, case, None)
+
+
+def test_nobody_signs_for_the_beneficiary():
+    with pytest.raises(NobodySignsForTheBeneficiary, match="R2: nobody signs"):
+        CaseDocument.draft(
+            TECH,
+            opened(),
+            kind="phone_note",
+            content="pd1:c",
+            beneficiary_signature="on_behalf",
+            occurred_at=NOW.isoformat(),
+            period=None,
+            now=NOW,
+        )
+
+
+def test_a_late_abuse_report_is_taken_and_marked_late_and_112_is_checked():
+    case = opened()
+    risk = UrgentRisk.report(
+        TECH,
+        case,
+        category="danger_to_life",
+        observations="pd1:o",
+        called_112=False,
+        observed_at=(NOW - timedelta(hours=3)).isoformat(),
+        now=NOW,
+    )
+    assert risk.late and risk.emergency_call_missing
+    risk.acknowledge(SW, case)
+    with pytest.raises(RiskAlreadyAcknowledged):
+        risk.acknowledge(SW, case)
+
+
+def test_r4_the_technician_decides_situation_a_and_situation_b_waits_for_the_coordinator():
+    common = dict(
+        beneficiary_id="b-2",
+        case_id=None,
+        benefit="heating_aid",
+        applicant="pd1:a",
+        documents_checked=["identity_document", "income_proof"],
+        outcome="eligible",
+        amount=250.0,
+    )
+    a = BenefitCheck.record(TECH, discrepancies=[], **common)
+    assert (a.situation, a.status, a.outcome) == ("A", "decided", "eligible")
+    with pytest.raises(BenefitCheckConflict, match="situation A"):
+        a.cosign(SW, "eligible", 250.0, [], "pd1:r")
+    b = BenefitCheck.record(TECH, discrepancies=["undeclared_income"], **common)
+    assert (b.situation, b.status, b.outcome) == ("B", "awaiting_cosignature", None)
+    with pytest.raises(ExclusiveActOfSocialWorker, match="R4"):
+        b.cosign(TECH, "eligible", 250.0, [], "pd1:r")
+    b.cosign(SW, "ineligible", None, ["counselling"], "pd1:r")
+    assert (b.status, b.outcome, b.cosigned_by) == ("decided", "ineligible", SW_ID)

@@ -5,7 +5,9 @@ import pytest
 from nameko.containers import ServiceContainer
 from nameko.standalone.rpc import ClusterRpcProxy
 
+from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
+from tests.support.casework import build_casework, new_master_key
 from tests.support.county import build_county
 from tests.support.services import nameko_config
 
@@ -28,3 +30,26 @@ def county(store_url, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
     with ClusterRpcProxy(config) as rpc:
         yield build_county(rpc.coordination, amqp_uri)
     container.stop()
+
+
+@pytest.fixture
+def casework(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+    """The coordination and cases services running in-process, each on its own
+    database, the county of ``county`` registered, the technician under an
+    active contract with the expert, and the cases service told so by the
+    coordination service's events (see tests/support/casework.py)."""
+    monkeypatch.setenv("COORDINATION_STORE_URL", make_store())
+    cases_store = make_store()
+    monkeypatch.setenv("CASES_STORE_URL", cases_store)
+    monkeypatch.setenv("CASES_MASTER_KEY", new_master_key())
+    monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
+    containers = [
+        ServiceContainer(service, nameko_config(amqp_uri))
+        for service in (CasesService, CoordinationService)
+    ]
+    for container in containers:  # cases first: its subscription queue exists before events
+        container.start()
+    with ClusterRpcProxy(nameko_config(amqp_uri)) as rpc:
+        yield build_casework(rpc, amqp_uri) | {"cases_store": cases_store}
+    for container in containers:
+        container.stop()

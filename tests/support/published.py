@@ -34,13 +34,13 @@ def as_published(event: Any, position: int = 1) -> dict[str, Any] | None:
     return body
 
 
-def stored_count(store_url: str) -> int:
-    return open_recorder("coordination", store_url).max_notification_id() or 0
+def stored_count(store_url: str, service: str = "coordination") -> int:
+    return open_recorder(service, store_url).max_notification_id() or 0
 
 
-def stored_since(store_url: str, position: int) -> list[str]:
-    """Topics of what the coordination store took after ``position``."""
-    recorder = open_recorder("coordination", store_url)
+def stored_since(store_url: str, position: int, service: str = "coordination") -> list[str]:
+    """Topics of what a service's store took after ``position``."""
+    recorder = open_recorder(service, store_url)
     return [
         n.topic
         for n in recorder.select_notifications(start=position, limit=100, inclusive_of_start=False)

@@ -1,0 +1,156 @@
+"""A county to tell case stories in, through RPC to both services: the
+county of ``county.py`` (Cluj-Napoca, its SPAS head, a technician, an expert
+social worker and a child-protection one), a technician of another
+municipality (Turda), each technician under an active contract, and the cases
+service caught up with the coordination service's events."""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from nameko.exceptions import RemoteError
+
+from tests.support.county import activate, build_county, draft
+from tests.support.registry import ADMIN
+
+TURDA = {"siruta": "55259", "name": "Turda", "county": "Cluj"}
+
+
+def new_master_key() -> str:
+    return base64.urlsafe_b64encode(os.urandom(32)).decode()
+
+
+def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
+    county = build_county(rpc.coordination, amqp_uri)
+    contract = activate(county)
+    rpc.coordination.register_municipality(ADMIN, TURDA)
+    other = rpc.coordination.register_staff(
+        ADMIN,
+        {
+            "email": "maria@primaria-turda.ro",
+            "full_name": "Maria Turcu",
+            "role": "technician",
+            "municipality": "55259",
+            "beneficiary_categories": ["disability_chronic_illness"],
+        },
+    )
+    turda_head = rpc.coordination.register_staff(
+        ADMIN,
+        {
+            "email": "sef@primaria-turda.ro",
+            "full_name": "Șef SPAS Turda",
+            "role": "spas_head",
+            "municipality": "55259",
+        },
+    )
+    head_turda = {"id": turda_head["staff_id"], "role": "spas_head", "municipality": "55259"}
+    activate(
+        county | {"head": head_turda},
+        contract=draft(
+            county | {"head": head_turda}, county["expert"], technician_id=other["staff_id"]
+        ),
+    )
+    casework = county | {
+        "rpc": rpc,
+        "cases": rpc.cases,
+        "contract": contract,
+        "other_tech": other,
+        "other_tech_actor": {
+            "id": other["staff_id"],
+            "role": "technician",
+            "municipality": "55259",
+        },
+    }
+    wait_for_coordination(casework, casework["tech_actor"])
+    wait_for_coordination(casework, casework["other_tech_actor"])
+    return casework
+
+
+def wait_for_coordination(casework: dict[str, Any], technician: dict, timeout: float = 20) -> None:
+    """The cases service learns of contracts from events: wait until it
+    lets the technician act (R1)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            casework["cases"].list_cases(technician)
+            return
+        except RemoteError as error:
+            if error.exc_type != "NoActiveCoordination" or time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def wait_until_refused(call: Any, *args: Any, timeout: float = 20) -> RemoteError:
+    """Calls until the cases service has learnt what makes it refuse."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            call(*args)
+        except RemoteError as error:
+            return error
+        assert time.monotonic() < deadline, "still allowed"
+        time.sleep(0.1)
+
+
+def ago(**delta: float) -> str:
+    return (datetime.now(UTC) - timedelta(**delta)).isoformat()
+
+
+def referral(casework: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+    command = {
+        "municipality": "54975",
+        "beneficiary": {
+            "kind": "family",
+            "full_name": "Familia Popescu",
+            "cnp": "1900101123456",
+            "address": "Str. Florilor 3, Cluj-Napoca",
+            "phone": "0740000000",
+        },
+        "categories": ["school_dropout_risk", "poverty"],
+        "referral_source": "school",
+        "referral_note": "Dirigintele semnalează absențe repetate ale copilului.",
+    }
+    return command | overrides
+
+
+def open_case(casework: dict[str, Any]) -> dict[str, Any]:
+    """A case referred by the technician, evaluated and opened."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = cases.refer_case(tech, referral(casework))
+    key = {"case_id": case["case_id"]}
+    cases.record_initial_evaluation(tech, key | {"findings": "Copilul lipsește de 3 săptămâni."})
+    return cases.open_case(sw, key | {"rationale": "Risc de abandon școlar confirmat."})
+
+
+def plan(casework: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+    """Diagnosis and intervention plan by the coordinator, intervention started."""
+    cases, sw = casework["cases"], casework["expert_actor"]
+    key = {"case_id": case["case_id"]}
+    cases.record_social_diagnosis(
+        sw,
+        key
+        | {
+            "diagnosis": "Dificultăți materiale și lipsa supravegherii.",
+            "needs": ["school_support", "parental_counselling"],
+            "risk_level": "medium",
+        },
+    )
+    cases.write_intervention_plan(
+        sw,
+        key
+        | {
+            "objectives": [
+                {
+                    "objective": "Reintegrarea școlară",
+                    "indicator": "prezență ≥ 90%",
+                    "responsible": "technician",
+                    "deadline": "2027-03-31",
+                }
+            ]
+        },
+    )
+    return cases.start_intervention(sw, key)

@@ -39,7 +39,27 @@ class Service:
 
 SERVICES = [
     Service("coordination", "services.coordination.service:CoordinationService", 8101),
+    Service("cases", "services.cases.service:CasesService", 8102),
 ]
+# `make run` keeps a master key for beneficiaries' personal data here, outside
+# the virtual environment (deleting it would make every person's data
+# unreadable); production sets CASES_MASTER_KEY from its secret store.
+LOCAL_STATE = ROOT / ".coordonare"
+
+
+def local_master_key() -> str:
+    configured = os.environ.get("CASES_MASTER_KEY")
+    if configured:
+        return configured
+    path = LOCAL_STATE / "cases-master.key"
+    if not path.exists():
+        import base64
+
+        LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
+        path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
+        path.chmod(0o600)
+        print(f"cases: a local master key for personal data was made in {path}")
+    return path.read_text().strip()
 
 
 def create_stores() -> None:
@@ -69,8 +89,10 @@ def create_stores() -> None:
 def run() -> int:
     nameko = str(Path(sys.executable).with_name("nameko"))
     processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    master_key = local_master_key()
     for service in SERVICES:
         env = os.environ | {
+            "CASES_MASTER_KEY": master_key,
             "STORE_URL": service.store_url,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
         }

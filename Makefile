@@ -36,6 +36,7 @@ lint: $(VENV)/.installed
 bench: setup
 	$(BIN)/python tests/bench/bench_event_log.py
 	$(BIN)/python tests/bench/bench_coordination.py
+	$(BIN)/python tests/bench/bench_cases.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md

@@ -42,7 +42,9 @@ ECHO_CALLS_PER_CLIENT = 100
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def start(entry: str, amqp_uri: str, store_url: str, cleanup: ExitStack) -> None:
+def start(entry: str, amqp_uri: str, store_url: str, cleanup: ExitStack, **extra_env: str) -> None:
+    """``entry`` as its own `nameko run` process, stopped by ``cleanup``;
+    ``extra_env`` adds to (or overrides) the environment given to it."""
     env = os.environ | {
         "AMQP_URI": amqp_uri,
         "STORE_URL": store_url,
@@ -50,6 +52,7 @@ def start(entry: str, amqp_uri: str, store_url: str, cleanup: ExitStack) -> None
         "LOG_LEVEL": "ERROR",
         "MAX_WORKERS": str(CLIENTS),
     }
+    env |= extra_env
     nameko = str(Path(sys.executable).with_name("nameko"))
     process = subprocess.Popen(
         [nameko, "run", "--config", "deploy/nameko.yaml", entry],
@@ -76,8 +79,8 @@ def wait_for(rpc: Any, call: str, *args: Any) -> Any:
             time.sleep(0.2)
 
 
-def county(amqp_uri: str) -> tuple[dict, list[dict]]:
-    """One coordinator with an active contract for each of CLIENTS technicians."""
+def county(amqp_uri: str, count: int = CLIENTS) -> tuple[dict, list[dict]]:
+    """One coordinator with an active contract for each of ``count`` technicians."""
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
         c = rpc.coordination
         wait_for(c, "register_municipality", ADMIN, CLUJ)
@@ -98,7 +101,7 @@ def county(amqp_uri: str) -> tuple[dict, list[dict]]:
         )
         coordinator = {"id": sw["staff_id"], "role": "social_worker"}
         technicians = []
-        for i in range(CLIENTS):
+        for i in range(count):
             tech = c.register_staff(
                 ADMIN,
                 {

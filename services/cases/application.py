@@ -89,6 +89,17 @@ class CasesApplication(CaseCommands, DocumentCommands, RiskCommands, EventSource
             and (not coordinator_only or found == "coordinator")
         }
 
+    def save_changed(self, aggregate: Any) -> None:
+        """Saves; a concurrent command that changed the same aggregate first
+        is a conflict to read again and retry, never a lost update."""
+        self.save_or(
+            ChangedConcurrently(
+                f"{aggregate.id} was changed by another command meanwhile; read it again",
+                id=str(aggregate.id),
+            ),
+            aggregate,
+        )
+
     # -- personal data ----------------------------------------------------------
     def seal(self, beneficiary_id: str, data: dict[str, Any] | None) -> str | None:
         if data is None:

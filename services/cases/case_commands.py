@@ -12,7 +12,6 @@ from events.actor import Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from services.cases.competence import (
-    ChangedConcurrently,
     InvalidCaseCommand,
     check_text,
     check_under_coordination,
@@ -54,7 +53,7 @@ class CaseCommands(CasesPart):
             ),
             technicians=technicians,
         )
-        self._save_case(case)
+        self.save_changed(case)
         return self._summary(case)
 
     @records_refusals
@@ -265,7 +264,7 @@ class CaseCommands(CasesPart):
             return self.seal(case.beneficiary_id, {"text": check_text(text, field)})
 
         change(team, case, seal)
-        self._save_case(case)
+        self.save_changed(case)
         return self._summary(case)
 
     def _check_final_report(self, case_id: UUID, document_id: str) -> None:
@@ -283,15 +282,6 @@ class CaseCommands(CasesPart):
                 f"{document_id} is not a validated final report of case {case_id}",
                 field="final_report_id",
             )
-
-    def _save_case(self, case: Case) -> None:
-        self.save_or(
-            ChangedConcurrently(
-                f"case {case.id} was changed by another command; read it again",
-                case_id=str(case.id),
-            ),
-            case,
-        )
 
     def _summary(self, case: Case) -> dict[str, Any]:
         return {

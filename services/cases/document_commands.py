@@ -14,7 +14,7 @@ from events.clock import LOCAL_TIME
 from events.errors import NotFound
 from events.refusals import records_refusals
 from services.cases.competence import check_text, check_under_coordination
-from services.cases.documents import CaseDocument, DocumentStateConflict, month_end
+from services.cases.documents import CaseDocument, month_end
 from services.cases.domain import ACTIVE, Case
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
@@ -49,7 +49,7 @@ class DocumentCommands(CasesPart):
             period=period,
             now=self.now(),
         )
-        self._save_document(document)
+        self.save_changed(document)
         return self.document_summary(document)
 
     @records_refusals
@@ -211,17 +211,8 @@ class DocumentCommands(CasesPart):
     def _act(self, actor: Actor, document_id: UUID, command: str, change: Callable) -> dict:
         document, team, case, _ = self._visible_document(actor, document_id, command)
         change(document, team, case)
-        self._save_document(document)
+        self.save_changed(document)
         return self.document_summary(document)
-
-    def _save_document(self, document: CaseDocument) -> None:
-        self.save_or(
-            DocumentStateConflict(
-                f"document {document.id} changed meanwhile (a concurrent command); read it again",
-                document_id=str(document.id),
-            ),
-            document,
-        )
 
 
 def _months(opened_at: str | None, now: datetime) -> list[str]:

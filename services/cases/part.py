@@ -19,3 +19,4 @@ class CasesPart(ApplicationPart):
     seal: Callable[..., Any]
     unseal: Callable[..., dict[str, Any]]
     now: Callable[[], datetime]
+    save_changed: Callable[[Any], None]

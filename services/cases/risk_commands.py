@@ -12,7 +12,7 @@ from events.actor import Actor
 from events.errors import NotFound
 from events.refusals import Refusal, records_refusals
 from services.cases.benefits import BenefitCheck
-from services.cases.competence import CaseNotVisible, ChangedConcurrently, check_text
+from services.cases.competence import CaseNotVisible, check_text
 from services.cases.domain import Case
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
@@ -53,7 +53,7 @@ class RiskCommands(CasesPart):
             observed_at=observed_at,
             now=self.now(),
         )
-        self._save(risk)
+        self.save_changed(risk)
         return risk.summary()
 
     @records_refusals
@@ -137,7 +137,7 @@ class RiskCommands(CasesPart):
             outcome=outcome,
             amount=amount,
         )
-        self._save(check)
+        self.save_changed(check)
         return benefit_summary(check)
 
     @records_refusals
@@ -153,7 +153,7 @@ class RiskCommands(CasesPart):
         check, team = self._visible_check(actor, check_id, "cosign_benefit_check")
         sealed = self.seal(check.beneficiary_id, {"text": check_text(rationale, "rationale")})
         check.cosign(team, decision, amount, measures or [], sealed)
-        self._save(check)
+        self.save_changed(check)
         return benefit_summary(check)
 
     def get_benefit_check(self, actor: Actor, check_id: UUID) -> dict[str, Any]:
@@ -193,7 +193,7 @@ class RiskCommands(CasesPart):
     def _on_risk(self, actor: Actor, risk_id: UUID, command: str, change: Callable) -> dict:
         risk, team, case, _ = self._visible_risk(actor, risk_id, command)
         change(risk, team, case)
-        self._save(risk)
+        self.save_changed(risk)
         return risk.summary()
 
     def _visible_check(
@@ -212,14 +212,6 @@ class RiskCommands(CasesPart):
             self.save(Refusal.record(actor, command, hidden, str(check_id)))
             raise missing from None
         return check, team
-
-    def _save(self, aggregate: Any) -> None:
-        self.save_or(
-            ChangedConcurrently(
-                f"{aggregate.id} changed meanwhile (a concurrent command); read it again"
-            ),
-            aggregate,
-        )
 
 
 def benefit_summary(c: BenefitCheck) -> dict[str, Any]:

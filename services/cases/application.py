@@ -11,7 +11,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from events.actor import Actor
+from events.actor import Actor, AuditedAggregate
 from events.clock import local_today
 from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
@@ -192,9 +192,6 @@ class CasesApplication(CaseCommands, DocumentCommands, RiskCommands, EventSource
             None,
             event.get_extension("correlationid") or "",
         )
-        found = self.repository.get(upstream_id(name, data)) if self._known(name, data) else None
+        found = self.find(upstream_id(data), AuditedAggregate)
         changed = upstream_change(name, data, event.get_extension("municipality"), found, actor)
         self.save_processed(tracking, *([changed] if changed is not None else []))
-
-    def _known(self, name: str, data: dict[str, Any]) -> bool:
-        return bool(self.recorder.select_events(upstream_id(name, data), limit=1))

@@ -19,6 +19,7 @@ from events.actor import AuditedAggregate
 from events.errors import Conflict
 from services.cases.competence import (
     CaseAccessDenied,
+    CaseNotVisible,
     ExclusiveActOfSocialWorker,
     InvalidCaseCommand,
     check_under_coordination,
@@ -235,16 +236,24 @@ class BenefitCheck(AuditedAggregate):
             **team.actor.event_fields(),
         )
 
-    def check_may_read(self, team: Team) -> None:
-        """Hidden (R9) from anyone outside the technician, their coordinator,
-        their SPAS head, the county and the auditor."""
-        from services.cases.competence import CaseNotVisible
+    def relation(self, team: Team) -> str | None:
+        """As ``competence.relation`` for a case: the technician and their
+        coordinator work with the applicant; the SPAS head, the county and the
+        auditor look on; anyone else is outside its scope (R9)."""
+        if team.id == self.technician_id:
+            return "technician"
+        if team.id == self.coordinator_id or (
+            team.role == "social_worker" and team.coordinates([self.technician_id])
+        ):
+            return "coordinator"
+        if team.role == "spas_head" and team.municipality == self.municipality:
+            return "spas_head"
+        if team.role in ("county_admin", "auditor", "system"):
+            return team.role
+        return None
 
-        allowed = (
-            team.id in (self.technician_id, self.coordinator_id)
-            or (team.role == "social_worker" and team.coordinates([self.technician_id]))
-            or (team.role == "spas_head" and team.municipality == self.municipality)
-            or team.role in ("county_admin", "auditor", "system")
-        )
-        if not allowed:
+    def check_may_read(self, team: Team) -> str:
+        found = self.relation(team)
+        if found is None:
             raise CaseNotVisible(f"benefit check {self.id} is outside your scope")
+        return found

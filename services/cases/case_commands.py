@@ -16,6 +16,7 @@ from services.cases.competence import (
     check_text,
     check_under_coordination,
 )
+from services.cases.documents import CaseDocument
 from services.cases.domain import ACTIVE, Case
 from services.cases.part import CasesPart
 from services.cases.personal import ERASED, redact, text_of
@@ -269,8 +270,6 @@ class CaseCommands(CasesPart):
 
     def _check_final_report(self, case_id: UUID, document_id: str) -> None:
         """Closure rests on the technician's final report as validated."""
-        from services.cases.documents import CaseDocument
-
         document = self.find(UUID(document_id), CaseDocument)
         if (
             document is None

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
-from typing import Any
 
 from eventsourcing.domain import Aggregate
 
@@ -302,6 +301,3 @@ class CaseDocument(AuditedAggregate):
                 status=self.status,
                 document_id=str(self.id),
             )
-
-    def version_record(self, number: int) -> dict[str, Any]:
-        return {"version": number, "content": self.versions[number - 1]}

@@ -17,7 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
 from events.views import FollowedView, topics
-from services.cases.team import DEFAULT_TERMS, Coordination, Team, Terms
+from services.cases.team import DEFAULT_TERMS, Coordination, Team
 
 FOLLOWED = [
     "StaffRegistered",
@@ -149,7 +149,7 @@ def upstream_change(
     return found
 
 
-def upstream_id(name: str, data: dict[str, Any]) -> UUID:
+def upstream_id(data: dict[str, Any]) -> UUID:
     return UUID(data["staff_id"] if "staff_id" in data else data["contract_id"])
 
 
@@ -210,7 +210,7 @@ class TeamView(FollowedView):
             c["coordinator_id"],
             contract_id,
             c["municipality"],
-            replace(DEFAULT_TERMS, **c["terms"]) if c["terms"] else Terms(),
+            replace(DEFAULT_TERMS, **c["terms"]),
         )
 
     def team(self, actor: Actor, today: date) -> Team:

@@ -16,7 +16,7 @@ from services.cases.benefits import BenefitCheck
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.following import ContractRecord, StaffRecord
-from services.cases.risks import UrgentRisk
+from services.cases.risks import UrgentRisk, emergency_call_missing
 
 INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event)
 
@@ -156,8 +156,9 @@ def _risk(event: Any) -> Publication | None:
                     "case_id": event.case_id,
                     "category": event.category,
                     "called_112": event.called_112,
-                    "emergency_call_missing": event.category == "danger_to_life"
-                    and not event.called_112,
+                    "emergency_call_missing": emergency_call_missing(
+                        event.category, event.called_112
+                    ),
                     "observed_at": event.observed_at,
                     "deadline_hours": event.deadline_hours,
                     "late": event.late,

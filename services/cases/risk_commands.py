@@ -159,13 +159,9 @@ class RiskCommands(CasesPart):
     def get_benefit_check(self, actor: Actor, check_id: UUID) -> dict[str, Any]:
         check, team = self._visible_check(actor, check_id, "get_benefit_check")
         view = benefit_summary(check)
-        works_on_it = team.id in (check.technician_id, check.coordinator_id) or (
-            team.role == "social_worker" and team.coordinates([check.technician_id])
-        )
-        rel = "auditor" if team.role == "auditor" else ("coordinator" if works_on_it else "other")
         opened = self.unseal(
             actor,
-            rel,
+            check.relation(team),
             "benefit_check",
             str(check.id),
             check.beneficiary_id,

@@ -57,6 +57,11 @@ MEASURES = (
 INSTITUTIONS = ("dgaspc", "police", "prosecutor", "school_inspectorate", "health_authority")
 
 
+def emergency_call_missing(category: str, called_112: bool) -> bool:
+    """R7: where a life is in danger, 112 comes first."""
+    return category == "danger_to_life" and not called_112
+
+
 class RiskStateConflict(Conflict):
     code = "urgent_risk_state_conflict"
 
@@ -169,8 +174,7 @@ class UrgentRisk(AuditedAggregate):
 
     @property
     def emergency_call_missing(self) -> bool:
-        """R7: where a life is in danger, 112 comes first."""
-        return self.category == "danger_to_life" and not self.called_112
+        return emergency_call_missing(self.category, self.called_112)
 
     # -- the coordinator -------------------------------------------------------
     def acknowledge(self, team: Team, case: Case) -> None:

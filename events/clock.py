@@ -7,6 +7,7 @@ not yet in force."""
 
 from __future__ import annotations
 
+from calendar import monthrange
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -29,3 +30,11 @@ def parse_moment(value: str, field: str, error: type[InvalidCommand] = InvalidCo
     if moment.tzinfo is None:
         raise error(f"{field} must carry its time zone (e.g. +02:00)", field=field)
     return moment
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day so many months on, or the month's last day when it is
+    shorter (31 January + 1 month = 28 February)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, monthrange(year, month)[1]))

@@ -9,12 +9,11 @@ from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Tracking
-
-from events.actor import Actor, AuditedAggregate
-from events.clock import local_today
+from events.actor import Actor
+from events.following import FollowsCoordination
 from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
+from events.team import Team
 from services.cases.audit import (
     ERASURE_BASES,
     BeneficiaryErasure,
@@ -38,14 +37,14 @@ from services.cases.competence import (
 )
 from services.cases.document_commands import DocumentCommands
 from services.cases.domain import Case, check_choice
-from services.cases.following import TeamView, upstream_change, upstream_id
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex
 from services.cases.risk_commands import RiskCommands
-from services.cases.team import Team
 
 
-class CasesApplication(CaseCommands, DocumentCommands, RiskCommands, EventSourcedApplication):
+class CasesApplication(
+    CaseCommands, DocumentCommands, RiskCommands, FollowsCoordination, EventSourcedApplication
+):
     name = "cases"
 
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
@@ -61,9 +60,6 @@ class CasesApplication(CaseCommands, DocumentCommands, RiskCommands, EventSource
         return datetime.now(UTC)
 
     # -- who is asking --------------------------------------------------------
-    def team(self, actor: Actor) -> Team:
-        return self.view(TeamView).team(actor, local_today())
-
     def visible_case(self, actor: Actor, case_id: UUID, command: str) -> tuple[Team, Case, str]:
         """The case and the actor's relation to it. Outside their scope the
         actor is told exactly what they would be told of a case that does not
@@ -181,17 +177,3 @@ class CasesApplication(CaseCommands, DocumentCommands, RiskCommands, EventSource
         return self.view(ReadLog).of(
             str(case_id) if case_id else None, str(beneficiary_id) if beneficiary_id else None
         )
-
-    # -- in from the coordination service ----------------------------------------
-    def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
-        """One upstream event: the fact kept and the position, together."""
-        data = event.get_data()
-        actor = Actor(
-            event.get_extension("actor") or "coordination",
-            event.get_extension("actorrole") or "system",
-            None,
-            event.get_extension("correlationid") or "",
-        )
-        found = self.find(upstream_id(data), AuditedAggregate)
-        changed = upstream_change(name, data, event.get_extension("municipality"), found, actor)
-        self.save_processed(tracking, *([changed] if changed is not None else []))

@@ -17,6 +17,7 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import AuditedAggregate
 from events.errors import Conflict
+from events.team import Team
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
@@ -25,7 +26,6 @@ from services.cases.competence import (
     check_under_coordination,
 )
 from services.cases.domain import check_choice
-from services.cases.team import Team
 
 BENEFITS = (
     "heating_aid",

@@ -11,6 +11,7 @@ from uuid import UUID
 from events.actor import Actor
 from events.clock import local_today
 from events.refusals import records_refusals
+from events.team import Team
 from services.cases.competence import (
     InvalidCaseCommand,
     check_text,
@@ -21,7 +22,6 @@ from services.cases.domain import ACTIVE, Case
 from services.cases.part import CasesPart
 from services.cases.personal import ERASED, redact, text_of
 from services.cases.projections import CaseIndex, WorkIndex
-from services.cases.team import Team
 
 PERSONAL_FIELDS = ("full_name", "cnp", "birth_date", "address", "phone", "email", "household")
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
-from services.cases.team import Team
+from events.team import Team
 
 
 # -- errors ------------------------------------------------------------------

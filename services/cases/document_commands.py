@@ -13,13 +13,13 @@ from events.actor import Actor
 from events.clock import LOCAL_TIME
 from events.errors import NotFound
 from events.refusals import records_refusals
+from events.team import Team
 from services.cases.competence import check_text, check_under_coordination
 from services.cases.documents import CaseDocument, month_end
 from services.cases.domain import ACTIVE, Case
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
 from services.cases.projections import CaseIndex, WorkIndex
-from services.cases.team import Team
 
 
 class UnknownDocument(NotFound):

@@ -19,6 +19,7 @@ from eventsourcing.domain import Aggregate
 from events.actor import AuditedAggregate
 from events.clock import LOCAL_TIME, parse_moment
 from events.errors import Conflict
+from events.team import Team
 from services.cases.competence import (
     CaseAccessDenied,
     InvalidCaseCommand,
@@ -28,7 +29,6 @@ from services.cases.competence import (
     check_social_worker_act,
 )
 from services.cases.domain import ACTIVE, STAGES, Case
-from services.cases.team import Team
 
 # Field work goes on until closure, and again during the follow-up.
 FIELD_STAGES = tuple(s for s in STAGES if s not in ("closed", "archived"))

@@ -19,7 +19,9 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from events.actor import AuditedAggregate
+from events.clock import add_months
 from events.errors import RuleViolation
+from events.team import Team
 from events.vocabulary import CATEGORIES
 from services.cases.competence import (
     CaseAccessDenied,
@@ -30,7 +32,6 @@ from services.cases.competence import (
     check_social_worker_act,
     check_under_coordination,
 )
-from services.cases.team import Team
 
 STAGES = (
     "referred",
@@ -83,17 +84,6 @@ CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
 RISK_LEVELS = ("low", "medium", "high")
 # whose task an objective of the intervention plan is
 RESPONSIBLE = ("social_worker", "technician", "beneficiary", "family", "institution")
-
-
-def add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
 
 
 def check_categories(values: list[str]) -> list[str]:

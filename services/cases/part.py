@@ -9,7 +9,7 @@ from typing import Any
 
 from events.actor import Actor
 from events.store import ApplicationPart
-from services.cases.team import Team
+from events.team import Team
 
 
 class CasesPart(ApplicationPart):

@@ -10,12 +10,12 @@ from typing import Any
 
 from events import refusals
 from events.cloudevent import Publication
+from events.following import ContractRecord, StaffRecord
 from events.refusals import Refusal
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
-from services.cases.following import ContractRecord, StaffRecord
 from services.cases.risks import UrgentRisk, emergency_call_missing
 
 INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event)

@@ -11,6 +11,7 @@ from uuid import UUID
 from events.actor import Actor
 from events.errors import NotFound
 from events.refusals import Refusal, records_refusals
+from events.team import Team
 from services.cases.benefits import BenefitCheck
 from services.cases.competence import CaseNotVisible, check_text
 from services.cases.domain import Case
@@ -18,7 +19,6 @@ from services.cases.part import CasesPart
 from services.cases.personal import text_of
 from services.cases.projections import WorkIndex
 from services.cases.risks import UrgentRisk
-from services.cases.team import Team
 
 
 class UnknownRisk(NotFound):

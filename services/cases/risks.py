@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate
 from events.actor import AuditedAggregate
 from events.clock import parse_moment
 from events.errors import Conflict
+from events.team import Team
 from services.cases.competence import (
     CaseAccessDenied,
     InvalidCaseCommand,
@@ -28,7 +29,6 @@ from services.cases.competence import (
     check_social_worker_act,
 )
 from services.cases.domain import Case, check_choice
-from services.cases.team import Team
 
 CATEGORIES = (
     "abuse",

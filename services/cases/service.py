@@ -10,10 +10,10 @@ from typing import Any
 from eventsourcing.persistence import Tracking
 
 from events.adapter import RpcAdapter
+from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from events.subscribe import subscribe
 from services.cases.application import CasesApplication
-from services.cases.following import FOLLOWED
 from services.cases.published import publication_of
 
 

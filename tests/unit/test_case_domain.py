@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from events.actor import Actor
+from events.clock import add_months
+from events.team import Coordination, Team, Terms
 from services.cases.benefits import BenefitCheck, BenefitCheckConflict
 from services.cases.competence import (
     CaseNotVisible,
@@ -16,9 +18,8 @@ from services.cases.competence import (
     check_visible,
 )
 from services.cases.documents import CaseDocument, DocumentAlreadyValidated
-from services.cases.domain import Case, add_months
+from services.cases.domain import Case
 from services.cases.risks import RiskAlreadyAcknowledged, UrgentRisk
-from services.cases.team import Coordination, Team, Terms
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
 SW_ID, TECH_ID = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"

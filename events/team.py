@@ -1,8 +1,10 @@
-"""Who works with whom, as the cases service knows it from the coordination
-service's events (``following.py``): the actor's registry entry, their own
-coordination (a technician's), the technicians they coordinate (a social
-worker's) and the deadlines of the coordination plan (R7). Plain values, so
-the case rules stay pure."""
+"""Who works with whom, as a service that follows the coordination service's
+events knows it (``events/following.py``): the actor's registry entry, their
+own coordination (a technician's), the technicians they coordinate (a social
+worker's) and the terms of the coordination plan (R7 deadlines, how often the
+technician is evaluated). Plain values, so the rules that use them stay pure.
+The cases and evaluations services share it: both check R1 against the same
+published facts, so they must read them the same way."""
 
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ from events.actor import Actor
 
 @dataclass(frozen=True)
 class Terms:
-    """R7 deadlines and objectives of a coordination plan; the guide's
-    defaults until a plan sets its own (a plan may only tighten them)."""
+    """R7 deadlines and objectives of a coordination plan, and how often the
+    technician is evaluated; the guide's defaults until a plan sets its own
+    (a plan may only tighten the R7 ones)."""
 
     observation_sheet_hours: int = 24
     suspected_abuse_hours: int = 2
     follow_up_from_months: int = 3
     follow_up_until_months: int = 6
     visits_per_month: int = 4
+    evaluation_every_months: int = 3  # periodic evaluation, quarterly (3.3)
 
 
 DEFAULT_TERMS = Terms()
@@ -35,6 +39,7 @@ class Coordination:
     contract_id: str
     municipality: str
     terms: Terms = DEFAULT_TERMS
+    starts_on: str | None = None  # the contract's first day
 
 
 @dataclass(frozen=True)

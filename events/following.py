@@ -1,9 +1,10 @@
-"""What the cases service keeps of the coordination service's events: staff
-(role, municipality, RNASR code, still employed) and contracts (who
-coordinates whom, when, and the plan's R7 terms). Each upstream event is
-stored here as a fact of this service's own, with its position, in one
-transaction (exactly-once effect, DESIGN §5), and ``TeamView`` turns them
-into the ``Team`` that every case rule is checked against (R1).
+"""What a service keeps of the coordination service's events: staff (role,
+municipality, RNASR code, still employed) and contracts (who coordinates
+whom, when, and the plan's terms). Each upstream event is stored as a fact of
+the following service's own, with its position, in one transaction
+(exactly-once effect, DESIGN §5), and ``TeamView`` turns them into the
+``Team`` that every rule is checked against (R1). ``FollowsCoordination`` is
+the application side: the cases and evaluations services mix it in.
 """
 
 from __future__ import annotations
@@ -14,10 +15,13 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import Tracking
+from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
+from events.clock import local_today
+from events.team import DEFAULT_TERMS, Coordination, Team
 from events.views import FollowedView, topics
-from services.cases.team import DEFAULT_TERMS, Coordination, Team
 
 FOLLOWED = [
     "StaffRegistered",
@@ -91,6 +95,7 @@ def plan_terms(data: dict[str, Any]) -> dict[str, int]:
             "suspected_abuse_hours",
             "follow_up_from_months",
             "follow_up_until_months",
+            "evaluation_every_months",
         )
         if key in reporting
     }
@@ -153,12 +158,25 @@ def upstream_id(data: dict[str, Any]) -> UUID:
     return UUID(data["staff_id"] if "staff_id" in data else data["contract_id"])
 
 
+# The records were first written by the cases service from a module of its
+# own; stores written then keep those topics, so they still resolve and are
+# still read.
+LEGACY_MODULE = "services.cases.following"
+for _record in (StaffRecord, ContractRecord):
+    register_topic(f"{LEGACY_MODULE}:{_record.__qualname__}", _record)
+
+
+def _topics(record: type, *names: str) -> list[str]:
+    legacy = [f"{LEGACY_MODULE}:{record.__qualname__}.{n}" for n in names]
+    return [*topics(record, *names), *legacy]
+
+
 class TeamView(FollowedView):
     """Staff and contracts, in memory, for the ``Team`` of each command."""
 
     TOPICS = [
-        *topics(StaffRecord, "Noted", "Changed"),
-        *topics(ContractRecord, "Noted", "Changed"),
+        *_topics(StaffRecord, "Noted", "Changed"),
+        *_topics(ContractRecord, "Noted", "Changed"),
     ]
 
     def __init__(self, app: Any) -> None:
@@ -211,7 +229,16 @@ class TeamView(FollowedView):
             contract_id,
             c["municipality"],
             replace(DEFAULT_TERMS, **c["terms"]),
+            c["starts_on"],
         )
+
+    def coordination_of(self, technician_id: str, today: date) -> Coordination | None:
+        """The technician's contract in force today, whoever coordinates."""
+        in_force = (self.coordination(c, today) for c in self.of_technician.get(technician_id, []))
+        return next(filter(None, in_force), None)
+
+    def staff_member(self, staff_id: str) -> dict[str, Any] | None:
+        return self.staff.get(staff_id)
 
     def team(self, actor: Actor, today: date) -> Team:
         """The registry wins over the caller's claims: a role or municipality
@@ -222,15 +249,7 @@ class TeamView(FollowedView):
                 return Team(actor, actor.role, actor.municipality)
             return Team(actor, "unknown", None)
         role = staff["role"] if staff["role"] == actor.role else "unknown"
-        own = None
-        if role == "technician":
-            own = next(
-                filter(
-                    None,
-                    (self.coordination(c, today) for c in self.of_technician.get(actor.id, [])),
-                ),
-                None,
-            )
+        own = self.coordination_of(actor.id, today) if role == "technician" else None
         coordinated: dict[str, Coordination] = {}
         if role == "social_worker":
             for contract_id in self.of_coordinator.get(actor.id, []):
@@ -238,3 +257,24 @@ class TeamView(FollowedView):
                 if found is not None:
                     coordinated[found.technician_id] = found
         return Team(actor, role, staff["municipality"], staff["rnasr_code"], own, coordinated)
+
+
+class FollowsCoordination:
+    """Application mixin: who is asking (``team``) and one upstream event in
+    (``follow_coordination``). The host is an ``EventSourcedApplication``."""
+
+    def team(self, actor: Actor) -> Team:
+        return self.view(TeamView).team(actor, local_today())  # type: ignore[attr-defined]
+
+    def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
+        """One upstream event: the fact kept and the position, together."""
+        data = event.get_data()
+        actor = Actor(
+            event.get_extension("actor") or "coordination",
+            event.get_extension("actorrole") or "system",
+            None,
+            event.get_extension("correlationid") or "",
+        )
+        found = self.find(upstream_id(data), AuditedAggregate)  # type: ignore[attr-defined]
+        changed = upstream_change(name, data, event.get_extension("municipality"), found, actor)
+        self.save_processed(tracking, *([changed] if changed is not None else []))  # type: ignore[attr-defined]

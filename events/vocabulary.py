@@ -20,3 +20,23 @@ CATEGORIES = (
     "abuse_neglect",
     "school_dropout_risk",
 )
+
+# R3: what may be delegated to a technician, always under the coordinator's
+# validation. The coordination service delegates from it; the evaluations
+# service concludes which of these a technician may do with autonomy.
+DELEGABLE_TASKS: dict[str, str] = {
+    "home_visit": "vizită la domiciliu",
+    "monitoring_visit": "vizită de monitorizare",
+    "observation": "observare",
+    "collect_data": "colectare de date și documente",
+    "accompany_beneficiary": "însoțirea beneficiarului",
+    "mediation": "mediere cu școala, spitalul, alte instituții",
+    "information_campaign": "campanie de informare",
+    "logistics": "activități logistice",
+    "draft_visit_report": "redactarea raportului de vizită",
+    "draft_observation_sheet": "redactarea fișei de observație",
+    "draft_phone_note": "redactarea notei telefonice",
+    "draft_progress_report": "redactarea raportului de progres",
+    "draft_final_report": "redactarea raportului final",
+    "benefit_check": "verificarea administrativă a eligibilității pentru beneficii (R4)",
+}

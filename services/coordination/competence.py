@@ -1,6 +1,6 @@
 """What may be delegated to a technician (R3) and what never may (R2).
 Guide 2.2 and DESIGN §3; shared by the coordination plan (its delegable task
-list) and the task sheets."""
+list), the task sheets; R3 itself is in ``events.vocabulary``."""
 
 from __future__ import annotations
 
@@ -19,24 +19,6 @@ class ExclusiveActNotDelegable(RuleViolation):
 
     code = "exclusive_act_not_delegable"
 
-
-# R3: delegable to a technician, always under the coordinator's validation.
-DELEGABLE_TASKS: dict[str, str] = {
-    "home_visit": "vizită la domiciliu",
-    "monitoring_visit": "vizită de monitorizare",
-    "observation": "observare",
-    "collect_data": "colectare de date și documente",
-    "accompany_beneficiary": "însoțirea beneficiarului",
-    "mediation": "mediere cu școala, spitalul, alte instituții",
-    "information_campaign": "campanie de informare",
-    "logistics": "activități logistice",
-    "draft_visit_report": "redactarea raportului de vizită",
-    "draft_observation_sheet": "redactarea fișei de observație",
-    "draft_phone_note": "redactarea notei telefonice",
-    "draft_progress_report": "redactarea raportului de progres",
-    "draft_final_report": "redactarea raportului final",
-    "benefit_check": "verificarea administrativă a eligibilității pentru beneficii (R4)",
-}
 
 # R2: exclusive acts of the social worker, never delegable.
 EXCLUSIVE_ACTS: dict[str, str] = {

@@ -28,9 +28,9 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
+from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.competence import (
     AUTONOMY_LEVELS,
-    DELEGABLE_TASKS,
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
     NoActiveCoordination,
@@ -71,6 +71,10 @@ OBJECTIVE_TARGET_MAX = 1000
 # rule), and the follow-up window after closure.
 R7_MAX_HOURS = {"observation_sheet_hours": 24, "suspected_abuse_hours": 2}
 FOLLOW_UP_WINDOW = (3, 6)  # months after closure
+# Periodic evaluations of the technician (3.2 B): quarterly unless the plan
+# says otherwise; at least once a year, at most monthly.
+EVALUATION_EVERY_MONTHS = 3
+EVALUATION_PERIOD = (1, 12)  # months
 # R7 procedures no plan changes: they are written into every version so that
 # each version reads complete on its own.
 FIXED_PROCEDURES = {
@@ -82,6 +86,7 @@ EDITABLE_REPORTING = (
     "follow_up_from_months",
     "follow_up_until_months",
     "reports_via",
+    "evaluation_every_months",
 )
 
 # -- vocabulary of the journal -------------------------------------------------
@@ -302,8 +307,8 @@ def _keys(item: Any, required: set[str], optional: set[str], field: str) -> dict
 # -- plan sections -------------------------------------------------------------
 def default_plan() -> dict[str, Any]:
     """Version 1 when the coordinator states nothing else: the guide's weekly
-    15–20 minute meeting, R7 deadlines, 4 field visits a month per active
-    case, every R3 task delegable under supervision."""
+    15–20 minute meeting, R7 deadlines, quarterly evaluations, 4 field visits
+    a month per active case, every R3 task delegable under supervision."""
     return {
         "meetings": [
             {
@@ -327,6 +332,7 @@ def default_plan() -> dict[str, Any]:
             "follow_up_from_months": FOLLOW_UP_WINDOW[0],
             "follow_up_until_months": FOLLOW_UP_WINDOW[1],
             "reports_via": "internal_platform",
+            "evaluation_every_months": EVALUATION_EVERY_MONTHS,
             **FIXED_PROCEDURES,
         },
         "priorities": list(PRIORITY_SITUATIONS),
@@ -372,7 +378,8 @@ def check_channels(channels: Any) -> list[str]:
 def check_reporting(changes: Any, current: Mapping[str, Any]) -> dict[str, Any]:
     """R7: deadlines may be tightened, never loosened; the immediate-danger
     procedure (112 first, then the coordinator) and the monthly progress
-    report are not the plan's to change. Keys not given keep their value."""
+    report are not the plan's to change. The period of the technician's
+    evaluations (3.2 B) is set here too. Keys not given keep their value."""
     if not isinstance(changes, Mapping):
         raise InvalidPlan("reporting is an object of deadlines", field="reporting")
     fixed = sorted(set(changes) & set(FIXED_PROCEDURES))
@@ -388,7 +395,14 @@ def check_reporting(changes: Any, current: Mapping[str, Any]) -> dict[str, Any]:
         _deadline_within(reporting[key], limit, key)
     _follow_up_within(reporting["follow_up_from_months"], reporting["follow_up_until_months"])
     _one_of(reporting["reports_via"], PLAN_CHANNELS, "reporting.reports_via", InvalidPlan)
+    check_evaluation_period(reporting["evaluation_every_months"])
     return reporting
+
+
+def check_evaluation_period(months: Any) -> int:
+    """3.2 B: the technician is evaluated periodically, every so many months
+    as the plan sets (quarterly by default)."""
+    return _count(months, *EVALUATION_PERIOD, "reporting.evaluation_every_months", InvalidPlan)
 
 
 def _deadline_within(hours: Any, limit: int, key: str) -> None:
@@ -520,6 +534,16 @@ class CoordinationPlan(AuditedAggregate):
         number: int
         changed: list[str]
         content: dict[str, Any]
+
+        # v2 added reporting.evaluation_every_months. Versions stored before
+        # it read with the default they were kept under (quarterly), so every
+        # version stays complete for readers, revisions and re-publication.
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            reporting = state["content"]["reporting"]
+            reporting.setdefault("evaluation_every_months", EVALUATION_EVERY_MONTHS)
 
         def apply(self, plan: CoordinationPlan) -> None:
             plan.content = copy.deepcopy(self.content)

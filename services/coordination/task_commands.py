@@ -1,20 +1,43 @@
 """Application commands and queries of the task sheets (mixin of
 CoordinationApplication). Who coordinates whom comes from the contracts
 (``coordination_of``), checked on every command, so an ended or suspended
-contract stops delegation at once (R1)."""
+contract stops delegation at once (R1). The autonomy of a delegated task
+comes from the plan (``plan_of``) and from what the contract's latest
+evaluation concluded (``EvaluatedAutonomy``, followed from the evaluations
+service's events)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
 
-from events.actor import Actor
+from eventsourcing.persistence import Tracking
+
+from events import contracts
+from events.actor import SYSTEM, Actor
 from events.errors import NotFound
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.views import FollowedView, topics
-from services.coordination.tasks import OPEN, TaskSheet, TaskStateConflict
+from events.vocabulary import DELEGABLE_TASKS
+from services.coordination.tasks import (
+    OPEN,
+    ConclusionNotApplicable,
+    EvaluatedAutonomy,
+    TaskSheet,
+    TaskStateConflict,
+    autonomy_for,
+    check_may_read_delegation,
+    evaluated_autonomy_id,
+)
+
+log = logging.getLogger(__name__)
+
+# The one evaluations event coordination follows (its contract:
+# contracts/events/evaluations/AutonomyConcluded.v1.schema.json).
+AUTONOMY_CONCLUDED = "ro.coordonare.evaluations.AutonomyConcluded.v1"
 
 
 class UnknownTask(NotFound):
@@ -22,10 +45,14 @@ class UnknownTask(NotFound):
 
 
 class TaskCommands(ApplicationPart):
-    """Also needs ``coordination_of`` (contracts) and ``plan_of`` (plan)."""
+    """Also needs ``coordination_of`` and ``get_contract`` (contracts),
+    ``plan_of`` (plan) and ``get_staff`` (registry)."""
 
     coordination_of: Any
+    get_contract: Any
     plan_of: Any
+    get_staff: Any
+    save_processed: Any
 
     def now(self) -> datetime:
         """The clock; tests and replays may replace it."""
@@ -55,6 +82,7 @@ class TaskCommands(ApplicationPart):
             priority=priority,
             case_id=case_id,
             plan_delegable=plan["delegable_tasks"] if plan else None,
+            evaluated_autonomous=self._evaluated_autonomous(coordination),
         )
         self._save_task(task)
         return self.task_view(task)
@@ -124,7 +152,74 @@ class TaskCommands(ApplicationPart):
                 back.append(task)
         return back
 
+    # -- in from the evaluations service -------------------------------------------
+    def follow_autonomy_concluded(self, event: Any, tracking: Tracking) -> None:
+        """An evaluation's conclusion kept as the contract's EvaluatedAutonomy,
+        stored with the upstream position in one transaction (a redelivery has
+        no second effect). A conclusion that fits no contract of ours is not
+        kept: only its position is recorded, so the subscription moves on."""
+        actor = Actor(
+            event.get_extension("actor") or "evaluations",
+            event.get_extension("actorrole") or SYSTEM,
+            None,
+            event.get_extension("correlationid") or "",
+        )
+        try:
+            evaluated = self._autonomy_concluded(actor, event.get_type(), event.get_data())
+        except ConclusionNotApplicable as ignored:
+            log.warning("autonomy conclusion %s not kept: %s", event.get_id(), ignored)
+            self.save_processed(tracking)
+            return
+        self.save_processed(tracking, evaluated)
+
+    def _autonomy_concluded(self, actor: Actor, event_type: str, data: Any) -> EvaluatedAutonomy:
+        check_upstream_contract(event_type, data)
+        try:
+            contract = self.get_contract(Actor("coordination", SYSTEM), UUID(data["contract_id"]))
+        except NotFound:
+            raise ConclusionNotApplicable(
+                f"no coordination contract {data['contract_id']}", field="contract_id"
+            ) from None
+        evaluated = self.find(
+            evaluated_autonomy_id(contract["contract_id"]), EvaluatedAutonomy
+        ) or EvaluatedAutonomy.open(actor, contract)
+        evaluated.conclude(actor, contract, data)
+        return evaluated
+
     # -- queries ---------------------------------------------------------------
+    def delegable_tasks(self, actor: Actor, technician_id: UUID) -> dict[str, Any]:
+        """What the coordinator may delegate to the technician today and with
+        what autonomy, each with its source (plan, evaluation or default).
+        Without an active contract nothing is delegable (R1)."""
+        technician = self.get_staff(technician_id)
+        coordination = self.coordination_of(technician_id)
+        coordinator_id = coordination["coordinator_id"] if coordination else None
+        check_may_read_delegation(
+            actor, str(technician_id), technician["municipality"], coordinator_id
+        )
+        view: dict[str, Any] = {
+            "technician_id": str(technician_id),
+            "contract_id": None,
+            "coordinator_id": coordinator_id,
+            "plan_version": None,
+            "evaluation_id": None,
+            "concluded_on": None,
+            "tasks": [],
+        }
+        if coordination is None:
+            return view
+        plan = self.plan_of(UUID(coordination["contract_id"]))
+        planned = plan["delegable_tasks"] if plan else None
+        evaluated = self._evaluated(coordination)
+        autonomous = evaluated.autonomous_tasks if evaluated else None
+        return view | {
+            "contract_id": coordination["contract_id"],
+            "plan_version": plan["version"] if plan else None,
+            "evaluation_id": evaluated.evaluation_id if evaluated else None,
+            "concluded_on": evaluated.concluded_on if evaluated else None,
+            "tasks": [delegable_view(t, planned, autonomous) for t in planned or DELEGABLE_TASKS],
+        }
+
     def get_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
         task = self._task(task_id)
         task.check_may_read(actor)
@@ -163,6 +258,15 @@ class TaskCommands(ApplicationPart):
         }
 
     # -- helpers ---------------------------------------------------------------
+    def _evaluated(self, coordination: dict[str, Any]) -> EvaluatedAutonomy | None:
+        return self.find(evaluated_autonomy_id(coordination["contract_id"]), EvaluatedAutonomy)
+
+    def _evaluated_autonomous(self, coordination: dict[str, Any] | None) -> list[str] | None:
+        """The tasks the contract's latest evaluation concluded autonomous, or
+        None when no evaluation has concluded (or there is no contract)."""
+        evaluated = self._evaluated(coordination) if coordination else None
+        return None if evaluated is None else evaluated.autonomous_tasks
+
     def _act(self, task_id: UUID, change: Any) -> dict[str, Any]:
         task = self._task(task_id)
         change(task, self.coordination_of(UUID(task.technician_id)))
@@ -181,6 +285,31 @@ class TaskCommands(ApplicationPart):
     def _task(self, task_id: UUID) -> TaskSheet:
         missing = UnknownTask(f"no task sheet {task_id}", task_id=str(task_id))
         return self.get_as(task_id, TaskSheet, missing)
+
+
+def delegable_view(
+    task_type: str, planned: dict[str, str] | None, autonomous: list[str] | None
+) -> dict[str, Any]:
+    """``planned``: the plan's own level, so that a plan's ``autonomous``
+    lowered for want of an evaluation shows as such."""
+    autonomy = autonomy_for(task_type, planned, autonomous)
+    return {
+        "task_type": task_type,
+        "autonomy": autonomy.level,
+        "source": autonomy.source,
+        "planned": planned[task_type] if planned else None,
+    }
+
+
+def check_upstream_contract(event_type: str, data: Any) -> None:
+    """Only the version we know, and only data that keeps its contract: a
+    conclusion we cannot read is not one to act on."""
+    if event_type != AUTONOMY_CONCLUDED:
+        raise ConclusionNotApplicable(f"{event_type} is not {AUTONOMY_CONCLUDED}")
+    schema = contracts.validator(contracts.event_schema_path(event_type))
+    problems = [e.message for e in schema.iter_errors(data)]
+    if problems:
+        raise ConclusionNotApplicable(f"{event_type} breaks its contract: {'; '.join(problems)}")
 
 
 class TaskIndex(FollowedView):

@@ -1,16 +1,21 @@
 """Published contracts of the task sheets: ids, types, codes and times —
-never the instructions or the result text, which stay in the store."""
+never the instructions or the result text, which stay in the store. The
+evaluated autonomy is the evaluations service's fact, kept here: it is not
+published again (its effect shows in each TaskDelegated's autonomy)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from events.cloudevent import Publication
-from services.coordination.tasks import TaskSheet
+from services.coordination.tasks import EvaluatedAutonomy, TaskSheet
 
 
 def task_publication(event: Any) -> Any:
-    """A Publication, or NotImplemented for events that are not task sheets."""
+    """A Publication, None for internal events, or NotImplemented for events
+    that are not the task sheets'."""
+    if isinstance(event, EvaluatedAutonomy.Event):
+        return None
     if not isinstance(event, TaskSheet.Event):
         return NotImplemented
     task = {"task_id": str(event.originator_id)}

@@ -1,10 +1,15 @@
-"""RPC entrypoints of the task sheets (mixin of CoordinationService)."""
+"""RPC entrypoints of the task sheets (mixin of CoordinationService), and
+the subscription to the evaluations service's conclusions on autonomy."""
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
+from eventsourcing.persistence import Tracking
+
 from events.nameko import rpc
+from events.subscribe import subscribe
 from services.coordination.rpc_base import CoordinationRpc
 
 
@@ -69,3 +74,16 @@ class TaskRpc(CoordinationRpc):
         return self.app.tasks_of_technician(
             self._actor(actor), self._uuid(technician_id, "technician_id"), bool(open_only)
         )
+
+    @rpc
+    def delegable_tasks(self, actor: dict, technician_id: str) -> dict:
+        """The task types delegable to the technician today, each with its
+        effective autonomy and where it comes from (plan, evaluation, default)."""
+        return self.app.delegable_tasks(
+            self._actor(actor), self._uuid(technician_id, "technician_id")
+        )
+
+    # -- in from the evaluations service (3.2 B) ---------------------------------
+    @subscribe("evaluations", ["AutonomyConcluded"])
+    def on_evaluations(self, event: Any, tracking: Tracking) -> None:
+        self.app.follow_autonomy_concluded(event, tracking)

@@ -3,22 +3,26 @@ technician carries out and reports back.
 
 Pure domain. Rules: R1 (no active coordination, no task — for the
 coordinator delegating and for the technician acting), R2 (exclusive acts of
-the social worker are never delegated), R3 (only the delegable set).
+the social worker are never delegated), R3 (only the delegable set), and the
+autonomy a task is delegated with: the plan's, raised or capped by what the
+technician's evaluation concluded (3.2 B; ``autonomy_for``).
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
+from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import parse_moment
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
+from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.competence import (
-    DELEGABLE_TASKS,
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
     NoActiveCoordination,
@@ -53,6 +57,13 @@ class NotDelegableInPlan(RuleViolation):
     code = "not_delegable_in_plan"
 
 
+class ConclusionNotApplicable(InvalidCommand):
+    """An evaluation's conclusion that does not fit a contract of ours: it is
+    not kept (the subscription records only its position)."""
+
+    code = "autonomy_conclusion_not_applicable"
+
+
 # -- guards ----------------------------------------------------------------
 def check_delegable(task_type: str) -> None:
     """R2 before R3: naming an exclusive act is a competence question, not a typo."""
@@ -83,6 +94,58 @@ def autonomy_in_plan(task_type: str, delegable: dict[str, str] | None) -> str:
             task_type=task_type,
         )
     return delegable[task_type]
+
+
+class Autonomy(NamedTuple):
+    """The autonomy a task is delegated with, and where it comes from:
+    ``plan``, ``evaluation`` or ``default`` (no plan yet)."""
+
+    level: str
+    source: str
+
+
+def autonomy_for(
+    task_type: str,
+    plan_delegable: Mapping[str, str] | None,
+    evaluated_autonomous: Collection[str] | None,
+) -> Autonomy:
+    """The effective autonomy of a delegated task (3.2 B: the evaluation is
+    the basis of the delegated tasks and their limits).
+
+    Whether the task is delegable at all is the plan's (R3, ``autonomy_in_plan``,
+    refused otherwise). Then: a task the contract's latest evaluation concluded
+    the technician does with autonomy is ``autonomous``; any other gets the
+    plan's level (``supervised`` without a plan), except that the plan's
+    ``autonomous`` without an evaluation that concluded it is lowered to
+    ``guided``: autonomy needs an evaluation behind it.
+    ``evaluated_autonomous`` is None when no evaluation has concluded yet; an
+    empty list is an evaluation that withdrew all autonomy."""
+    planned = autonomy_in_plan(task_type, plan_delegable)
+    if evaluated_autonomous is not None and task_type in evaluated_autonomous:
+        return Autonomy("autonomous", "evaluation")
+    source = "default" if plan_delegable is None else "plan"
+    if planned == "autonomous":
+        return Autonomy("guided", source)
+    return Autonomy(planned, source)
+
+
+def check_may_read_delegation(
+    actor: Actor, technician_id: str, municipality: str | None, coordinator_id: str | None
+) -> None:
+    """What may be delegated to a technician and how: the technician, their
+    coordinator, their SPAS head, the county and auditors."""
+    allowed = (
+        actor.role in ("county_admin", "auditor", "system")
+        or (actor.role == "spas_head" and actor.municipality == municipality)
+        or (actor.role == "technician" and actor.id == technician_id)
+        or (actor.role == "social_worker" and actor.id == coordinator_id)
+    )
+    if not allowed:
+        raise TaskAccessDenied(
+            f"what is delegable to technician {technician_id} is read by the technician, "
+            "their coordinator, their SPAS head, the county and auditors",
+            technician_id=technician_id,
+        )
 
 
 def check_coordinates(
@@ -200,11 +263,12 @@ class TaskSheet(AuditedAggregate):
         priority: str = "normal",
         case_id: str | None = None,
         plan_delegable: dict[str, str] | None = None,
+        evaluated_autonomous: Collection[str] | None = None,
     ) -> TaskSheet:
         check_delegable(task_type)
         check_coordinates(actor, technician_id, coordination)
         assert coordination is not None
-        autonomy = autonomy_in_plan(task_type, plan_delegable)
+        autonomy = autonomy_for(task_type, plan_delegable, evaluated_autonomous).level
         if parse_moment(due_at, "due_at", InvalidTask) <= now:
             raise InvalidTask(f"the task is due in the past ({due_at})", field="due_at")
         if priority not in PRIORITIES:
@@ -359,3 +423,99 @@ class TaskSheet(AuditedAggregate):
                 status=self.status,
                 task_id=str(self.id),
             )
+
+
+# -- autonomy concluded by an evaluation (3.2 B) ---------------------------
+_NS = uuid5(NAMESPACE_URL, "https://coordonare.ro/coordination/tasks")
+
+
+def evaluated_autonomy_id(contract_id: UUID | str) -> UUID:
+    """One per contract: each later conclusion replaces the earlier one, and a
+    new contract (another coordinator) starts without any."""
+    return uuid5(_NS, f"evaluated-autonomy:{contract_id}")
+
+
+def check_conclusion_fits(contract: Mapping[str, Any], conclusion: Mapping[str, Any]) -> None:
+    """An evaluation concludes about the contract's technician and is the
+    contract's coordinator's; only R3 task types can be done with autonomy
+    (never an exclusive act, R2)."""
+    for party in ("technician_id", "coordinator_id"):
+        if conclusion[party] != contract[party]:
+            raise ConclusionNotApplicable(
+                f"evaluation {conclusion['evaluation_id']} names {party} {conclusion[party]}; "
+                f"contract {contract['contract_id']} has {contract[party]}",
+                field=party,
+            )
+    foreign = [t for t in conclusion["autonomous_tasks"] if t not in DELEGABLE_TASKS]
+    if foreign:
+        raise ConclusionNotApplicable(
+            f"{', '.join(foreign)}: not delegable task types (R2, R3)", field="autonomous_tasks"
+        )
+
+
+class EvaluatedAutonomy(AuditedAggregate):
+    """What the latest evaluation under a contract concluded the technician
+    does with autonomy: the evaluations service's conclusion, kept as a fact
+    of coordination's own so that delegation never asks another service."""
+
+    class Opened(Aggregate.Created, AuditedAggregate.Event):
+        contract_id: str
+        municipality: str
+        technician_id: str
+        coordinator_id: str
+
+    class Concluded(AuditedAggregate.Event):
+        evaluation_id: str
+        kind: str
+        autonomous_tasks: list[str]
+        support_domains: list[str]
+        concluded_on: str
+
+        def apply(self, evaluated: EvaluatedAutonomy) -> None:
+            evaluated.evaluation_id, evaluated.kind = self.evaluation_id, self.kind
+            evaluated.autonomous_tasks = list(self.autonomous_tasks)
+            evaluated.support_domains = list(self.support_domains)
+            evaluated.concluded_on = self.concluded_on
+
+    def __init__(
+        self,
+        contract_id: str,
+        municipality: str,
+        technician_id: str,
+        coordinator_id: str,
+        **_meta: str,
+    ) -> None:
+        self.contract_id, self.municipality = contract_id, municipality
+        self.technician_id, self.coordinator_id = technician_id, coordinator_id
+        self.evaluation_id = self.kind = self.concluded_on = ""
+        self.autonomous_tasks: list[str] = []
+        self.support_domains: list[str] = []
+
+    @classmethod
+    def open(cls, actor: Actor, contract: Mapping[str, Any]) -> EvaluatedAutonomy:
+        return cls._create(
+            cls.Opened,
+            id=evaluated_autonomy_id(contract["contract_id"]),
+            contract_id=contract["contract_id"],
+            municipality=contract["municipality"],
+            technician_id=contract["technician_id"],
+            coordinator_id=contract["coordinator_id"],
+            **actor.event_fields(),
+        )
+
+    def conclude(
+        self, actor: Actor, contract: Mapping[str, Any], conclusion: Mapping[str, Any]
+    ) -> None:
+        """The newer conclusion replaces the list (in the order the
+        evaluations service published them); an empty list withdraws all
+        autonomy."""
+        check_conclusion_fits(contract, conclusion)
+        self.trigger_event(
+            self.Concluded,
+            evaluation_id=conclusion["evaluation_id"],
+            kind=conclusion["kind"],
+            autonomous_tasks=[t for t in DELEGABLE_TASKS if t in conclusion["autonomous_tasks"]],
+            support_domains=list(conclusion["support_domains"]),
+            concluded_on=conclusion["concluded_on"],
+            **actor.event_fields(),
+        )

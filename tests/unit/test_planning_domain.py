@@ -6,11 +6,13 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from eventsourcing.application import Application
 
 from events import contracts
 from events.actor import Actor
+from events.vocabulary import DELEGABLE_TASKS
 from services.coordination import planning
-from services.coordination.competence import DELEGABLE_TASKS, EXCLUSIVE_ACTS
+from services.coordination.competence import EXCLUSIVE_ACTS
 from services.coordination.planning import (
     ContractTerms,
     CoordinationJournal,
@@ -85,6 +87,7 @@ def test_the_coordinator_draws_up_a_plan_from_the_guide_and_r7():
         "follow_up_from_months": 3,
         "follow_up_until_months": 6,
         "reports_via": "internal_platform",
+        "evaluation_every_months": 3,  # quarterly (3.2 B)
         "immediate_danger": "call_112_then_coordinator",
         "progress_report": "monthly_per_active_case",
     }
@@ -161,6 +164,45 @@ def test_unknown_tasks_and_autonomy_levels_are_invalid():
 def test_r7_deadlines_are_tightened_never_loosened(reporting, says):
     with pytest.raises(ReportingRuleViolated, match=f"R7: .*{says}"):
         CoordinationPlan.draw_up(COORDINATOR, TERMS, TODAY, reporting=reporting)
+
+
+def test_the_plan_sets_how_often_the_technician_is_evaluated():
+    plan = CoordinationPlan.draw_up(
+        COORDINATOR, TERMS, TODAY, reporting={"evaluation_every_months": 6}
+    )
+    assert plan.content["reporting"]["evaluation_every_months"] == 6
+    plan.revise(COORDINATOR, TERMS, TODAY, {"reporting": {"evaluation_every_months": 1}})
+    assert plan.content["reporting"]["evaluation_every_months"] == 1
+    assert plan.content["reporting"]["observation_sheet_hours"] == 24  # kept, key by key
+    assert plan.history[-1]["changed"] == ["reporting"]
+
+
+@pytest.mark.parametrize("months", [0, 13, -3, "3", 2.5, True, None])
+def test_an_evaluation_period_outside_1_to_12_months_is_invalid(months):
+    with pytest.raises(InvalidPlan, match="from 1 to 12") as refused:
+        CoordinationPlan.draw_up(
+            COORDINATOR, TERMS, TODAY, reporting={"evaluation_every_months": months}
+        )
+    assert refused.value.details["field"] == "reporting.evaluation_every_months"
+    plan = CoordinationPlan.draw_up(COORDINATOR, TERMS, TODAY)
+    with pytest.raises(InvalidPlan, match="evaluation_every_months"):
+        plan.revise(COORDINATOR, TERMS, TODAY, {"reporting": {"evaluation_every_months": months}})
+    assert plan.number == 1
+
+
+def test_a_version_stored_before_the_evaluation_period_reads_quarterly():
+    """Versions are complete: one stored before the key existed is read (and
+    re-published) with the default it was kept under."""
+    mapper = Application().mapper
+    event = CoordinationPlan.draw_up(COORDINATOR, TERMS, TODAY).collect_events()[-1]
+    stored = mapper.to_stored_event(event)
+    state = mapper.transcoder.decode(stored.state)
+    assert state.pop("class_version") == 2
+    del state["content"]["reporting"]["evaluation_every_months"]
+    old = replace(stored, state=mapper.transcoder.encode(state))
+    read = mapper.to_domain_event(old)
+    assert read.content["reporting"]["evaluation_every_months"] == 3
+    contracts.check_published(published(read, 1))
 
 
 def test_immediate_danger_always_comes_first():
@@ -414,3 +456,14 @@ def test_the_contracts_speak_the_domain_vocabulary():
         plan["reporting"]["properties"]["immediate_danger"]["const"]
         == (planning.FIXED_PROCEDURES["immediate_danger"])
     )
+    period = plan["reporting"]["properties"]["evaluation_every_months"]
+    assert (period["minimum"], period["maximum"]) == planning.EVALUATION_PERIOD
+    assert set(plan["reporting"]["required"]) == set(planning.default_plan()["reporting"])
+    for command, path in (
+        ("draw_up_plan", ("properties", "reporting")),
+        ("revise_plan", ("properties", "changes", "properties", "reporting")),
+    ):
+        reporting = schema(f"commands/coordination/{command}.schema.json")
+        for key in path:
+            reporting = reporting[key]
+        assert set(reporting["properties"]) == set(planning.EDITABLE_REPORTING)

@@ -7,7 +7,18 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
-from services.coordination.tasks import InvalidTask, TaskSheet, TaskStateConflict
+from services.coordination.tasks import (
+    ConclusionNotApplicable,
+    EvaluatedAutonomy,
+    InvalidTask,
+    NotDelegableInPlan,
+    TaskAccessDenied,
+    TaskSheet,
+    TaskStateConflict,
+    autonomy_for,
+    check_may_read_delegation,
+    evaluated_autonomy_id,
+)
 from tests.support.published import as_published
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -137,3 +148,118 @@ def test_the_plan_narrows_what_is_delegated_and_says_with_what_autonomy():
     assert home_visit(plan_delegable={"home_visit": "guided"}).autonomy == "guided"
     with pytest.raises(RuleViolation, match="R3: home_visit is not on the delegable task list"):
         home_visit(plan_delegable={"observation": "autonomous"})
+
+
+# -- autonomy: the plan's, raised or capped by the evaluation (3.2 B) --------------
+@pytest.mark.parametrize(
+    ("plan", "evaluated", "expected"),
+    [
+        (None, None, ("supervised", "default")),
+        (None, [], ("supervised", "default")),
+        (None, ["home_visit"], ("autonomous", "evaluation")),
+        ({"home_visit": "supervised"}, None, ("supervised", "plan")),
+        ({"home_visit": "guided"}, ["observation"], ("guided", "plan")),
+        ({"home_visit": "supervised"}, ["home_visit"], ("autonomous", "evaluation")),
+        ({"home_visit": "autonomous"}, ["home_visit"], ("autonomous", "evaluation")),
+        # autonomy needs an evaluation behind it
+        ({"home_visit": "autonomous"}, None, ("guided", "plan")),
+        ({"home_visit": "autonomous"}, [], ("guided", "plan")),
+        ({"home_visit": "autonomous"}, ["observation"], ("guided", "plan")),
+    ],
+)
+def test_the_evaluation_is_the_basis_of_a_delegated_tasks_autonomy(plan, evaluated, expected):
+    autonomy = autonomy_for("home_visit", plan, evaluated)
+    assert autonomy == expected
+    assert (autonomy.level, autonomy.source) == expected
+
+
+def test_an_evaluation_never_makes_delegable_what_the_plan_leaves_out():
+    with pytest.raises(NotDelegableInPlan, match="R3: home_visit is not on the delegable"):
+        autonomy_for("home_visit", {"observation": "guided"}, ["home_visit"])
+
+
+def test_a_task_is_delegated_with_the_effective_autonomy():
+    assert home_visit(evaluated_autonomous=["home_visit"]).autonomy == "autonomous"
+    planned = {"home_visit": "autonomous"}
+    assert home_visit(plan_delegable=planned).autonomy == "guided"
+    assert home_visit(plan_delegable=planned, evaluated_autonomous=["home_visit"]).autonomy == (
+        "autonomous"
+    )
+
+
+CONTRACT = COORDINATION | {"status": "active"}
+EVALUATOR = Actor(COORDINATOR.id, "social_worker", None, "corr-1")
+
+
+def conclusion(**overrides):
+    return {
+        "evaluation_id": "66666666-6666-6666-6666-666666666666",
+        "kind": "initial",
+        "technician_id": TECH_ID,
+        "coordinator_id": COORDINATOR.id,
+        "contract_id": COORDINATION["contract_id"],
+        "autonomous_tasks": ["observation", "home_visit"],
+        "support_domains": ["legislation"],
+        "concluded_on": "2026-11-20",
+    } | overrides
+
+
+def test_each_newer_conclusion_replaces_the_list_one_per_contract():
+    evaluated = EvaluatedAutonomy.open(EVALUATOR, CONTRACT)
+    assert evaluated.id == evaluated_autonomy_id(COORDINATION["contract_id"])
+    evaluated.conclude(EVALUATOR, CONTRACT, conclusion())
+    assert evaluated.autonomous_tasks == ["home_visit", "observation"]  # in the order of R3
+    later = conclusion(
+        evaluation_id="77777777-7777-7777-7777-777777777777",
+        kind="periodic",
+        autonomous_tasks=[],
+        concluded_on="2027-02-20",
+    )
+    evaluated.conclude(EVALUATOR, CONTRACT, later)
+    assert (evaluated.evaluation_id, evaluated.kind, evaluated.autonomous_tasks) == (
+        later["evaluation_id"],
+        "periodic",
+        [],
+    )
+    events = evaluated.collect_events()
+    assert [type(e).__name__ for e in events] == ["Opened", "Concluded", "Concluded"]
+    assert all(e.actor_id == COORDINATOR.id for e in events)
+    assert [as_published(e, n) for n, e in enumerate(events, start=1)] == [None] * 3
+
+
+@pytest.mark.parametrize(
+    ("overrides", "says"),
+    [
+        ({"technician_id": "88888888-8888-8888-8888-888888888888"}, "names technician_id"),
+        ({"coordinator_id": "99999999-9999-9999-9999-999999999999"}, "names coordinator_id"),
+        ({"autonomous_tasks": ["home_visit", "social_diagnosis"]}, "social_diagnosis: not"),
+    ],
+)
+def test_a_conclusion_for_other_parties_or_acts_is_not_kept(overrides, says):
+    evaluated = EvaluatedAutonomy.open(EVALUATOR, CONTRACT)
+    with pytest.raises(ConclusionNotApplicable, match=says):
+        evaluated.conclude(EVALUATOR, CONTRACT, conclusion(**overrides))
+    assert evaluated.evaluation_id == "" and len(evaluated.collect_events()) == 1
+
+
+def test_what_is_delegable_is_read_by_the_parties_the_spas_the_county_and_auditors():
+    def read(actor, coordinator_id=COORDINATOR.id):
+        check_may_read_delegation(actor, TECH_ID, "54975", coordinator_id)
+
+    for actor in (
+        TECH,
+        COORDINATOR,
+        Actor("head", "spas_head", "54975"),
+        Actor("county", "county_admin"),
+        Actor("audit", "auditor"),
+    ):
+        read(actor)
+    for actor in (
+        Actor("other-sw", "social_worker"),
+        Actor("other-tech", "technician", "54975"),
+        Actor("head", "spas_head", "55259"),
+    ):
+        with pytest.raises(TaskAccessDenied, match="read by the technician, their coordinator"):
+            read(actor)
+    with pytest.raises(TaskAccessDenied):
+        read(COORDINATOR, coordinator_id=None)  # no longer (or not yet) their coordinator

@@ -7,8 +7,10 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
+from services.evaluations.service import EvaluationsService
 from tests.support.casework import build_casework, new_master_key
 from tests.support.county import build_county
+from tests.support.evaluating import build_evaluating
 from tests.support.services import nameko_config
 
 
@@ -51,5 +53,27 @@ def casework(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
         container.start()
     with ClusterRpcProxy(nameko_config(amqp_uri)) as rpc:
         yield build_casework(rpc, amqp_uri) | {"cases_store": cases_store}
+    for container in containers:
+        container.stop()
+
+
+@pytest.fixture
+def evaluating(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+    """The coordination and evaluations services running in-process, each on
+    its own database, the county of ``county`` registered and a contract
+    between the technician and the expert drafted, not yet signed (see
+    tests/support/evaluating.py)."""
+    monkeypatch.setenv("COORDINATION_STORE_URL", make_store())
+    evaluations_store = make_store()
+    monkeypatch.setenv("EVALUATIONS_STORE_URL", evaluations_store)
+    monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
+    containers = [
+        ServiceContainer(service, nameko_config(amqp_uri))
+        for service in (EvaluationsService, CoordinationService)
+    ]
+    for container in containers:  # each subscription queue exists before the events it wants
+        container.start()
+    with ClusterRpcProxy(nameko_config(amqp_uri)) as rpc:
+        yield build_evaluating(rpc, amqp_uri) | {"evaluations_store": evaluations_store}
     for container in containers:
         container.stop()

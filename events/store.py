@@ -33,6 +33,11 @@ V = TypeVar("V", bound=FollowedView)
 
 class ChainedStoredEventRecord(StoredEventRecord):
     __abstract__ = True
+    # The library copies the unique (originator_id, originator_version) index
+    # from the base class's *own* ``__table_args__``; restated here, or a
+    # subclass silently loses it and with it optimistic concurrency: two
+    # writers could both append version N of one aggregate.
+    __table_args__ = StoredEventRecord.__table_args__
     chain_hash = Column(LargeBinary(), nullable=True)
 
 
@@ -42,6 +47,17 @@ class ChainedDatastore(SQLAlchemyDatastore):
 
 class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
     """Application recorder with tracking and a hash chain."""
+
+    def create_table(self) -> None:
+        """Also adds the unique aggregate index to a table created before it
+        was declared (``create`` with ``checkfirst`` leaves tables as found)."""
+        super().create_table()
+        table = self.events_record_cls.__table__
+        with self.datastore.engine.begin() as conn:  # type: ignore[union-attr]
+            conn.exec_driver_sql(
+                f"CREATE UNIQUE INDEX IF NOT EXISTS {table.name}_aggregate_idx "
+                f"ON {table.name} (originator_id, originator_version)"
+            )
 
     def _insert_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any

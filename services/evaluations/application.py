@@ -12,13 +12,16 @@ from uuid import UUID
 from events.actor import Actor
 from events.clock import local_today
 from events.following import FollowsCoordination, TeamView
-from events.refusals import records_refusals
+from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
 from events.team import Coordination, Team
 from services.evaluations import grid
+from services.evaluations.audit import ReadLog, recorded_read
 from services.evaluations.competence import (
     ChangedConcurrently,
+    EvaluationAccessDenied,
     EvaluationOutOfOrder,
+    RecordNotVisible,
     UnknownEvaluation,
     UnknownTechnician,
     check_evaluator,
@@ -125,31 +128,54 @@ class EvaluationsApplication(
         return self.evaluation_view(evaluation, self._relation(team, evaluation))
 
     def _party_to(self, actor: Actor, evaluation_id: UUID) -> tuple[Team, Evaluation]:
-        """Someone who is neither party is told the evaluation does not exist
-        for them, as anyone outside its scope is."""
         team = self.team(actor)
-        evaluation = self._visible(team, evaluation_id, full=True)
-        return team, evaluation
+        return team, self._visible(team, evaluation_id, "change_evaluation")
 
-    def _visible(self, team: Team, evaluation_id: UUID, full: bool) -> Evaluation:
+    def _visible(self, team: Team, evaluation_id: UUID, command: str) -> Evaluation:
         missing = UnknownEvaluation(
             f"no evaluation {evaluation_id} that you may see", evaluation_id=str(evaluation_id)
         )
         evaluation = self.get_as(evaluation_id, Evaluation, missing)
-        check_reads(team, vars(evaluation), missing, full)
+        self.scoped(team, vars(evaluation), full=True, command=command, missing=missing)
         return evaluation
+
+    # -- scope, on record (R9) ----------------------------------------------------------
+    def scoped(
+        self, team: Team, record: dict[str, Any], *, full: bool, command: str, missing: Exception
+    ) -> str:
+        """The asker's relation to a technician's record. Outside their scope
+        they are told what they would be told of a record that does not
+        exist, and the attempt is stored."""
+        try:
+            return check_reads(team, record, full)
+        except RecordNotVisible as hidden:
+            self.save(Refusal.record(team.actor, command, hidden, record["technician_id"]))
+            raise missing from None
+
+    def note_read(
+        self, team: Team, relation: str, kind: str, subject_id: str, technician_id: str | None
+    ) -> None:
+        read = recorded_read(team.actor, relation, kind, subject_id, technician_id)
+        if read is not None:
+            self.save(read)
 
     @staticmethod
     def _relation(team: Team, evaluation: Evaluation) -> str:
-        if team.id == evaluation.coordinator_id:
-            return "coordinator"
-        return "technician" if team.id == evaluation.technician_id else team.role
+        return check_reads(team, vars(evaluation), full=True)
+
+    def record_reads(self, actor: Actor, technician_id: UUID | None = None) -> list[dict]:
+        """Who outside the coordination read which record (the auditor's)."""
+        if self.team(actor).role not in ("auditor", "county_admin"):
+            raise EvaluationAccessDenied("the read log is the auditor's and the county's")
+        return self.view(ReadLog).of(str(technician_id) if technician_id else None)
 
     # -- reading an evaluation ----------------------------------------------------------
     def evaluation(self, actor: Actor, evaluation_id: UUID) -> dict[str, Any]:
         team = self.team(actor)
-        evaluation = self._visible(team, evaluation_id, full=True)
-        return self.evaluation_view(evaluation, self._relation(team, evaluation))
+        evaluation = self._visible(team, evaluation_id, "get_evaluation")
+        relation = self._relation(team, evaluation)
+        self.note_read(team, relation, "evaluation", str(evaluation.id), evaluation.technician_id)
+        return self.evaluation_view(evaluation, relation)
 
     @staticmethod
     def evaluation_view(e: Evaluation, relation: str) -> dict[str, Any]:

@@ -44,6 +44,13 @@ class EvaluationAccessDenied(Forbidden):
     code = "evaluation_access_denied"
 
 
+class RecordNotVisible(Forbidden):
+    """Stored as a refusal; the caller is told the record does not exist,
+    so that an error never reveals what exists outside one's scope."""
+
+    code = "evaluation_record_not_visible"
+
+
 class ContractNotSigned(RuleViolation):
     """R1 as 3.2 B says it of the evaluation: the sheet "se aplică … după
     semnarea contractului de coordonare"."""
@@ -150,10 +157,13 @@ def reader_relation(team: Team, record: dict[str, Any]) -> str | None:
     return None
 
 
-def check_reads(team: Team, record: dict[str, Any], missing: Exception, full: bool) -> str:
+def check_reads(team: Team, record: dict[str, Any], full: bool) -> str:
     """``full``: the sheet itself (the parties and the auditor); otherwise
     the summaries the employer and the county also read."""
     relation = reader_relation(team, record)
     if relation is None or (full and relation in ("employer", "county_admin")):
-        raise missing
+        raise RecordNotVisible(
+            f"technician {record['technician_id']}'s record is outside your scope",
+            technician_id=record["technician_id"],
+        )
     return relation

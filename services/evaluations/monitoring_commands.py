@@ -17,7 +17,6 @@ from services.evaluations.competence import (
     ChangedConcurrently,
     DuplicateSubmission,
     UnknownEvaluation,
-    check_reads,
 )
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
@@ -27,6 +26,8 @@ class EvaluationsPart(ApplicationPart):
     team: Callable[[Actor], Team]
     today: Callable[[], date]
     evaluator: Callable[[Actor, UUID], tuple[Team, Coordination]]
+    scoped: Callable[..., str]  # the asker's relation to a record, or refused on record
+    note_read: Callable[..., None]
 
 
 class MonitoringCommands(EvaluationsPart):
@@ -88,7 +89,7 @@ class MonitoringCommands(EvaluationsPart):
 
     def _on_report(self, actor: Actor, report_id: UUID, change: Any) -> dict[str, Any]:
         team = self.team(actor)
-        report = self._record_of(team, report_id, ProgressReport, "progress report")
+        report = self._record_of(team, report_id, ProgressReport, "progress report", "report")
         change(report, team)
         self.save_or(ChangedConcurrently("the report changed meanwhile; retry"), report)
         return _report_view(report)
@@ -108,7 +109,9 @@ class MonitoringCommands(EvaluationsPart):
         self, actor: Actor, session_id: UUID, comment: str
     ) -> dict[str, Any]:
         team = self.team(actor)
-        session = self._record_of(team, session_id, FeedbackSession, "feedback session")
+        session = self._record_of(
+            team, session_id, FeedbackSession, "feedback session", "comment_feedback_session"
+        )
         session.comment(team, comment)
         self.save_or(DuplicateSubmission("commented on already"), session)
         return {"session_id": str(session.id), "technician_comment": session.technician_comment}
@@ -167,11 +170,11 @@ class MonitoringCommands(EvaluationsPart):
         return {"process_evaluation_id": str(recorded.id), "party": recorded.party}
 
     # -- common -----------------------------------------------------------------------------
-    def _record_of(self, team: Team, record_id: UUID, kind: type, what: str) -> Any:
+    def _record_of(self, team: Team, record_id: UUID, kind: type, what: str, command: str) -> Any:
         """A record of a party's: anyone else is told it does not exist."""
         missing = UnknownEvaluation(f"no {what} {record_id} that you may see", id=str(record_id))
         found = self.get_as(record_id, kind, missing)
-        check_reads(team, vars(found), missing, full=True)
+        self.scoped(team, vars(found), full=True, command=command, missing=missing)
         return found
 
 

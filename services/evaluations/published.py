@@ -2,7 +2,8 @@
 contract in ``contracts/events/evaluations/``. Ids, kinds, dates, levels of
 the scales and task types (DESIGN §5 Minimise): the sheets' text, the
 grid's comments and the report's content stay in the store. The evaluation
-file and the mirror of the coordination service's facts are internal."""
+file, the log of reads and the mirror of the coordination service's facts
+are internal."""
 
 from __future__ import annotations
 
@@ -12,12 +13,13 @@ from events import refusals
 from events.cloudevent import Publication
 from events.following import ContractRecord, StaffRecord
 from events.refusals import Refusal
+from services.evaluations.audit import RecordRead
 from services.evaluations.domain import Evaluation, EvaluationFile
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
 from services.evaluations.report import EmployerReport
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
 
-INTERNAL = (EvaluationFile.Event, StaffRecord.Event, ContractRecord.Event)
+INTERNAL = (EvaluationFile.Event, RecordRead.Event, StaffRecord.Event, ContractRecord.Event)
 
 # Writing an evaluation, step by step, as published: which part was written.
 PARTS = {

@@ -24,7 +24,6 @@ from services.evaluations.competence import (
     UnknownEvaluation,
     UnknownTechnician,
     check_evaluator,
-    check_reads,
 )
 from services.evaluations.domain import EvaluationFile, file_id
 from services.evaluations.monitoring_commands import EvaluationsPart
@@ -49,7 +48,9 @@ class Reading(EvaluationsPart):
     technician_record: Callable[[str], dict[str, Any]]
     coordination_of: Callable[[str], Any]
 
-    def _readable_record(self, team: Team, technician_id: str) -> dict[str, Any]:
+    def _readable_record(self, team: Team, technician_id: str, command: str) -> dict[str, Any]:
+        """The summaries the employer and the county read too; every read by
+        someone other than the two parties is recorded."""
         missing = UnknownTechnician(
             f"no evaluation record for technician {technician_id} that you may see",
             technician_id=technician_id,
@@ -57,13 +58,14 @@ class Reading(EvaluationsPart):
         record = self.records().of(technician_id)
         if record is None:
             raise missing
-        check_reads(team, record, missing, full=False)
+        relation = self.scoped(team, record, full=False, command=command, missing=missing)
+        self.note_read(team, relation, command, technician_id, technician_id)
         return record
 
     # -- a technician's record ----------------------------------------------------
     def record_of_technician(self, actor: Actor, technician_id: UUID) -> dict[str, Any]:
         team = self.team(actor)
-        record = self._readable_record(team, str(technician_id))
+        record = self._readable_record(team, str(technician_id), "technician_record")
         evaluations = sorted(record["evaluations"].values(), key=lambda e: e["evaluated_on"])
         return {
             "technician_id": record["technician_id"],
@@ -95,7 +97,7 @@ class Reading(EvaluationsPart):
     ) -> dict[str, Any]:
         """Per-domain progress between two completed evaluations (the last
         two unless named): observed levels, and self-assessed ones."""
-        record = self._readable_record(self.team(actor), str(technician_id))
+        record = self._readable_record(self.team(actor), str(technician_id), "compare_evaluations")
         done = sorted(
             (e for e in record["evaluations"].values() if e["completed_on"]),
             key=lambda e: e["evaluated_on"],
@@ -181,6 +183,8 @@ class Reading(EvaluationsPart):
                 if p["coordinator_id"] == wanted
             ]
         feedback.sort(key=lambda f: f["given_at"])
+        own = "coordinator" if wanted == team.id else team.role
+        self.note_read(team, own, "coordinator_record", wanted, None)
 
         def average(rows: list[dict[str, Any]], key: str) -> float | None:
             values = [r["scores"][key] for r in rows]
@@ -207,7 +211,7 @@ class Reading(EvaluationsPart):
         check_span(since, until)
         team = self.team(actor)
         if technician_id is not None:
-            records = [self._readable_record(team, str(technician_id))]
+            records = [self._readable_record(team, str(technician_id), "employer_report")]
         elif team.role == "spas_head":
             if municipality not in (None, team.municipality):
                 raise EvaluationAccessDenied(
@@ -224,6 +228,8 @@ class Reading(EvaluationsPart):
             records = self.records().in_municipality(municipality)
         else:
             raise EvaluationAccessDenied("the report is for the employer and the coordinators")
+        if technician_id is None and team.role != "social_worker":
+            self.note_read(team, team.role, "employer_report", municipality or "county", None)
         return employer_report(records, since, until) | {"municipality": municipality}
 
     @records_refusals
@@ -254,5 +260,8 @@ class Reading(EvaluationsPart):
         team = self.team(actor)
         missing = UnknownEvaluation(f"no report {report_id} that you may see", id=str(report_id))
         report = self.get_as(report_id, EmployerReport, missing)
-        check_reads(team, report.content, missing, full=False)
+        relation = self.scoped(
+            team, report.content, full=False, command="issued_report", missing=missing
+        )
+        self.note_read(team, relation, "issued_report", str(report.id), report.technician_id)
         return {"report_id": str(report.id), "content": report.content}

@@ -141,8 +141,8 @@ class EmployerReport(AuditedAggregate):
         until: str | None
         content: dict[str, Any]
 
-    def __init__(self, content: dict[str, Any], **_: Any) -> None:
-        self.content = content
+    def __init__(self, technician_id: str, content: dict[str, Any], **_: Any) -> None:
+        self.technician_id, self.content = technician_id, content
 
     @classmethod
     def issue(

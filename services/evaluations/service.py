@@ -218,5 +218,12 @@ class EvaluationsService(ObservedService, RpcAdapter):
     def issued_report(self, actor: dict, report_id: str) -> dict:
         return self.app.issued_report(self._actor(actor), self._uuid(report_id, "report_id"))
 
+    @rpc
+    def record_reads(self, actor: dict, technician_id: str | None = None) -> list[dict]:
+        return self.app.record_reads(
+            self._actor(actor),
+            self._uuid(technician_id, "technician_id") if technician_id else None,
+        )
+
     def _evaluation_id(self, c: dict) -> Any:
         return self._uuid(c["evaluation_id"], "evaluation_id")

@@ -18,6 +18,8 @@ from tests.support.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count
 
+AUDITOR = {"id": "auditor-1", "role": "auditor"}
+
 
 def refused(call, *args):
     with pytest.raises(RemoteError) as error:
@@ -113,6 +115,11 @@ def test_two_evaluations_a_quarter_apart_give_progress_and_the_employer_report(e
 
     issued = evaluations.issue_employer_report(sw, {"technician_id": technician_id})
     assert evaluations.issued_report(evaluating["head"], issued["report_id"]) == issued
+    reads = evaluations.record_reads(AUDITOR, technician_id)
+    assert [r["subject_kind"] for r in reads] == ["issued_report"]  # the employer's, not sw's
+    assert reads[0]["relation"] == "employer"
+    evaluations.get_evaluation(AUDITOR, second["evaluation_id"])
+    assert len(evaluations.record_reads(AUDITOR)) == 3  # the SPAS report, the sheet too
 
     [due] = evaluations.evaluations_due(sw)
     assert (due["next"], due["due_on"], due["every_months"]) == ("periodic", "2026-12-01", 3)
@@ -281,12 +288,6 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(evaluating):
             key | {"section": "general", "content": {"position": "x"}},
             "InvalidSheet",
         ),
-        (
-            evaluations.get_evaluation,
-            evaluating["child_only_actor"],
-            opened["evaluation_id"],
-            "UnknownEvaluation",
-        ),
     ]
     for call, actor, command, expected in cases:
         assert refused(call, actor, command).exc_type == expected, expected
@@ -298,8 +299,13 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(evaluating):
         {"technician_id": technician_id, "kind": "initial"},
     )
     assert error.exc_type == "NotYourTechnician"
+    # someone else's sheet reads as one that does not exist; the attempt is kept
+    hidden = refused(
+        evaluations.get_evaluation, evaluating["child_only_actor"], opened["evaluation_id"]
+    )
+    assert hidden.exc_type == "UnknownEvaluation"
     not_a_technician = {"technician_id": str(uuid4()), "kind": "initial"}
     assert refused(evaluations.open_evaluation, sw, not_a_technician).exc_type == (
         "ContractNotSigned"
     )
-    assert written_since(store, before) == [REFUSAL, REFUSAL]
+    assert written_since(store, before) == [REFUSAL, REFUSAL, REFUSAL]

@@ -26,7 +26,7 @@ from services.evaluations.twoway import CoordinationFeedback
 from tests.support.evaluation_forms import CONCLUSIONS, RESULTS, SHEET, grid_rows
 
 SW_ID, TECH_ID = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
-COORDINATION = Coordination(TECH_ID, SW_ID, "c-1", "54975")
+COORDINATION = Coordination(TECH_ID, SW_ID, "33333333-3333-3333-3333-333333333333", "54975")
 TECH = Team(Actor(TECH_ID, "technician", "54975"), "technician", "54975", None, COORDINATION)
 SW = Team(
     Actor(SW_ID, "social_worker"), "social_worker", None, "AS100", None, {TECH_ID: COORDINATION}

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from events import refusals
 from events.cloudevent import Publication
 from events.following import ContractRecord, StaffRecord
-from events.refusals import Refusal
+from events.mapping import publication_mapper
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
 from services.cases.documents import CaseDocument
@@ -33,18 +32,6 @@ DOCUMENT_STEPS = {
     CaseDocument.Revised: "DocumentRevised",
     CaseDocument.Returned: "DocumentReturned",
 }
-
-
-def publication_of(event: Any) -> Publication | None:
-    if isinstance(event, INTERNAL):
-        return None
-    if isinstance(event, Refusal.Recorded):
-        return refusals.publication(event)
-    for mapping in (_case, _document, _risk, _other):
-        publication = mapping(event)
-        if publication is not None:
-            return publication
-    raise LookupError(f"no published contract for stored event {type(event).__qualname__}")
 
 
 def _case(event: Any) -> Publication | None:
@@ -222,3 +209,6 @@ def _other(event: Any) -> Publication | None:
                 {"beneficiary_id": event.beneficiary_id, "legal_basis": event.legal_basis},
             )
     return None
+
+
+publication_of = publication_mapper(INTERNAL, _case, _document, _risk, _other)

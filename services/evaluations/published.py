@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from events import refusals
 from events.cloudevent import Publication
 from events.following import ContractRecord, StaffRecord
-from events.refusals import Refusal
+from events.mapping import publication_mapper
 from services.evaluations.audit import RecordRead
 from services.evaluations.domain import Evaluation, EvaluationFile
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
@@ -33,18 +32,6 @@ REPORT_STEPS = {
     ProgressReport.Returned: "ProgressReportReturned",
     ProgressReport.Validated: "ProgressReportValidated",
 }
-
-
-def publication_of(event: Any) -> Publication | None:
-    if isinstance(event, INTERNAL):
-        return None
-    if isinstance(event, Refusal.Recorded):
-        return refusals.publication(event)
-    for mapping in (_evaluation, _monitoring, _two_way):
-        publication = mapping(event)
-        if publication is not None:
-            return publication
-    raise LookupError(f"no published contract for stored event {type(event).__qualname__}")
 
 
 def _parties(event: Any) -> dict[str, str]:
@@ -167,3 +154,6 @@ def _two_way(event: Any) -> Publication | None:
                 municipality=event.municipality,
             )
     return None
+
+
+publication_of = publication_mapper(INTERNAL, _evaluation, _monitoring, _two_way)

@@ -4,6 +4,7 @@ checks shared by the stories."""
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from events import cloudevent, contracts
@@ -13,14 +14,19 @@ from services.coordination.published import publication_of
 REFUSAL = "events.refusals:Refusal.Recorded"
 
 
-def as_published(event: Any, position: int = 1) -> dict[str, Any] | None:
+def as_published(
+    event: Any,
+    position: int = 1,
+    service: str = "coordination",
+    mapping: Callable[[Any], Any] = publication_of,
+) -> dict[str, Any] | None:
     """The CloudEvent JSON an outside consumer gets for a stored domain event
-    (None for internal ones), checked against its contract."""
-    publication = publication_of(event)
+    of a service (None for internal ones), checked against its contract."""
+    publication = mapping(event)
     if publication is None:
         return None
     origin = cloudevent.Origin(
-        "coordination",
+        service,
         position,
         event.originator_id,
         event.originator_version,

@@ -37,6 +37,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_event_log.py
 	$(BIN)/python tests/bench/bench_coordination.py
 	$(BIN)/python tests/bench/bench_cases.py
+	$(BIN)/python tests/bench/bench_evaluations.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md

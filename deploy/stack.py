@@ -40,6 +40,7 @@ class Service:
 SERVICES = [
     Service("coordination", "services.coordination.service:CoordinationService", 8101),
     Service("cases", "services.cases.service:CasesService", 8102),
+    Service("evaluations", "services.evaluations.service:EvaluationsService", 8103),
 ]
 # `make run` keeps a master key for beneficiaries' personal data here, outside
 # the virtual environment (deleting it would make every person's data

@@ -176,6 +176,8 @@ def check_entries(entries: Any, field: str) -> dict[str, dict[str, Any]]:
         unknown = sorted(set(row) - {"level", "strengths", "to_develop", "support", "note"})
         if unknown:
             raise InvalidGridEntry(f"{at} has no {', '.join(unknown)}", field=at)
+        if "level" not in row:
+            raise InvalidGridEntry(f"{at} has no level (1–4)", field=f"{at}.level")
         rows[domain] = {
             "level": check_level(row.get("level"), f"{at}.level"),
             "strengths": text(row.get("strengths"), f"{at}.strengths"),

@@ -35,7 +35,7 @@ from tests.bench.bench_coordination import (
     CLIENTS,
     concurrently,
     county,
-    echo,
+    echo_baseline,
     percentiles,
     start,
     wait_for,
@@ -212,10 +212,7 @@ def main() -> None:
             "(technicians of one coordinator), cycles of draft → submit → validate",
             flush=True,
         )
-        section("baseline: nameko RPC doing nothing")
-        timings, seconds = concurrently(echo, *[(amqp_uri,)] * CLIENTS)
-        show("echo calls", len(timings["echo"]) / seconds, "calls/s")
-        percentiles("echo", timings["echo"])
+        echo_baseline(amqp_uri)
 
         coordinator, technicians, case_ids = casework(amqp_uri)
         reporter, reporter_case = technicians.pop(), case_ids.pop()

@@ -32,8 +32,7 @@ from typing import Any
 from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from services.coordination.contracting import OBLIGATIONS
-from tests.bench.support import new_database, new_vhost, section, show
+from tests.bench.support import new_database, new_vhost, section, show, technician_under_contract
 from tests.support.registry import ADMIN, CLUJ
 
 CLIENTS = 20
@@ -102,33 +101,7 @@ def county(amqp_uri: str, count: int = CLIENTS) -> tuple[dict, list[dict]]:
         coordinator = {"id": sw["staff_id"], "role": "social_worker"}
         technicians = []
         for i in range(count):
-            tech = c.register_staff(
-                ADMIN,
-                {
-                    "email": f"t{i}@x.ro",
-                    "full_name": f"T{i}",
-                    "role": "technician",
-                    "municipality": "54975",
-                    "beneficiary_categories": ["poverty"],
-                },
-            )
-            contract = c.draft_contract(
-                head_actor,
-                {
-                    "technician_id": tech["staff_id"],
-                    "coordinator_id": sw["staff_id"],
-                    "legal_form": "service_contract",
-                    "obligations": {p: list(o) for p, o in OBLIGATIONS.items()},
-                    "hours_per_month": 40,
-                    "starts_on": "2026-01-01",
-                },
-            )
-            key = {"contract_id": contract["contract_id"]}
-            c.sign_contract(head_actor, key)
-            c.sign_contract(coordinator, key)
-            technicians.append(
-                {"id": tech["staff_id"], "role": "technician", "municipality": "54975"}
-            )
+            technicians.append(technician_under_contract(c, head_actor, coordinator, f"t{i}"))
     return coordinator, technicians
 
 
@@ -185,6 +158,15 @@ def percentiles(label: str, samples: list[float]) -> None:
     show(f"{label} p99", p99, "ms")
 
 
+def echo_baseline(amqp_uri: str) -> None:
+    """The same clients calling an RPC that does nothing: the floor every
+    figure of a benchmark stands on."""
+    section("baseline: nameko RPC doing nothing")
+    timings, seconds = concurrently(echo, *[(amqp_uri,)] * CLIENTS)
+    show("echo calls", len(timings["echo"]) / seconds, "calls/s")
+    percentiles("echo", timings["echo"])
+
+
 def main() -> None:
     # while the services start, calls bounce (UnknownService) and py-amqp
     # warns about each; that is noise here
@@ -199,10 +181,7 @@ def main() -> None:
             f"{CLIENTS * CYCLES_PER_CLIENT} cycles of delegate → accept → complete",
             flush=True,
         )
-        section("baseline: nameko RPC doing nothing")
-        timings, seconds = concurrently(echo, *[(amqp_uri,)] * CLIENTS)
-        show("echo calls", len(timings["echo"]) / seconds, "calls/s")
-        percentiles("echo", timings["echo"])
+        echo_baseline(amqp_uri)
         coordinator, technicians = county(amqp_uri)
         section("task cycles through RPC (coordination service, PostgreSQL)")
         timings, seconds = concurrently(cycles, *[(amqp_uri, coordinator, t) for t in technicians])

@@ -71,3 +71,37 @@ def new_vhost(cleanup: ExitStack) -> str:
     cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
     _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
     return f"{AMQP_BASE}/{vhost}"
+
+
+def technician_under_contract(
+    coordination: Any, head: dict, coordinator: dict, name: str, starts_on: str = "2026-01-01"
+) -> dict:
+    """A technician of Cluj registered, and a contract with ``coordinator``
+    drafted and signed by both; the technician's actor dict."""
+    from services.coordination.contracting import OBLIGATIONS
+
+    tech = coordination.register_staff(
+        {"id": "admin-1", "role": "county_admin"},
+        {
+            "email": f"{name}@x.ro",
+            "full_name": name.upper(),
+            "role": "technician",
+            "municipality": "54975",
+            "beneficiary_categories": ["poverty"],
+        },
+    )
+    contract = coordination.draft_contract(
+        head,
+        {
+            "technician_id": tech["staff_id"],
+            "coordinator_id": coordinator["id"],
+            "legal_form": "service_contract",
+            "obligations": {p: list(o) for p, o in OBLIGATIONS.items()},
+            "hours_per_month": 40,
+            "starts_on": starts_on,
+        },
+    )
+    key = {"contract_id": contract["contract_id"]}
+    coordination.sign_contract(head, key)
+    coordination.sign_contract(coordinator, key)
+    return {"id": tech["staff_id"], "role": "technician", "municipality": "54975"}

@@ -4,30 +4,20 @@ two-way evaluation of the coordination (3.3 §3c, §5). A mixin of
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
 from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
 from events.refusals import records_refusals
-from events.store import ApplicationPart
-from events.team import Coordination, Team
+from events.team import Team
 from services.evaluations.competence import (
     ChangedConcurrently,
     DuplicateSubmission,
     UnknownEvaluation,
 )
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
+from services.evaluations.part import EvaluationsPart
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
-
-
-class EvaluationsPart(ApplicationPart):
-    team: Callable[[Actor], Team]
-    today: Callable[[], date]
-    evaluator: Callable[[Actor, UUID], tuple[Team, Coordination]]
-    scoped: Callable[..., str]  # the asker's relation to a record, or refused on record
-    note_read: Callable[..., None]
 
 
 class MonitoringCommands(EvaluationsPart):

@@ -26,7 +26,7 @@ from services.evaluations.competence import (
     check_evaluator,
 )
 from services.evaluations.domain import EvaluationFile, file_id
-from services.evaluations.monitoring_commands import EvaluationsPart
+from services.evaluations.part import EvaluationsPart
 from services.evaluations.projections import TechnicianRecords
 from services.evaluations.report import EmployerReport, employer_report
 from services.evaluations.twoway import FEEDBACK_QUESTIONS, PROCESS_CRITERIA

@@ -23,7 +23,6 @@ from services.evaluations.competence import (
     EvaluationOutOfOrder,
     RecordNotVisible,
     UnknownEvaluation,
-    UnknownTechnician,
     check_evaluator,
     check_reads,
 )
@@ -56,15 +55,6 @@ class EvaluationsApplication(
 
     def records(self) -> TechnicianRecords:
         return self.view(TechnicianRecords)
-
-    def technician_record(self, technician_id: str) -> dict[str, Any]:
-        record = self.records().of(technician_id)
-        if record is None:
-            raise UnknownTechnician(
-                f"no evaluation record for technician {technician_id}",
-                technician_id=technician_id,
-            )
-        return record
 
     # -- the evaluation (annex 1, annex 2, 3.3) ---------------------------------------
     @records_refusals

@@ -41,7 +41,6 @@ CHECKLIST_CRITERIA: dict[str, str] = {
 RESULTS = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
 OBSERVED = ("during", "after")
 FEEDBACK_CHANNELS = ("in_person", "phone", "video")
-PERIOD_KINDS = ("month", "quarter")
 
 
 def check_period(period: Any) -> str:

@@ -57,17 +57,6 @@ class TechnicianRecords(FollowedView):
             if municipality is None or t["municipality"] == municipality
         ]
 
-    def of_coordinator(self, coordinator_id: str) -> list[dict[str, Any]]:
-        """Technicians this social worker has coordinated and written about."""
-        return [
-            t
-            for t in self.technicians.values()
-            if coordinator_id
-            in {e["coordinator_id"] for e in t["evaluations"].values()}
-            | {c["coordinator_id"] for c in t["checklists"]}
-            | {t["coordinator_id"]}
-        ]
-
     # -- one event at a time ---------------------------------------------------
     def apply(self, event: Any) -> None:
         subject = str(event.originator_id)

@@ -45,7 +45,6 @@ def check_span(since: str | None, until: str | None) -> None:
 
 class Reading(EvaluationsPart):
     records: Callable[[], TechnicianRecords]
-    technician_record: Callable[[str], dict[str, Any]]
     coordination_of: Callable[[str], Any]
 
     def _readable_record(self, team: Team, technician_id: str, command: str) -> dict[str, Any]:

@@ -175,5 +175,6 @@ class CasesApplication(
         if case_id is None and beneficiary_id is None:
             raise InvalidCaseCommand("name a case or a beneficiary", field="case_id")
         return self.view(ReadLog).of(
-            str(case_id) if case_id else None, str(beneficiary_id) if beneficiary_id else None
+            case_id=str(case_id) if case_id else None,
+            beneficiary_id=str(beneficiary_id) if beneficiary_id else None,
         )

@@ -9,8 +9,9 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from events import reads
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView, topics
+from events.views import topics
 
 ERASURE_BASES = (
     "retention_period_ended",  # the archive's legal retention period ran out
@@ -86,33 +87,8 @@ class BeneficiaryErasure(AuditedAggregate):
         )
 
 
-class ReadLog(FollowedView):
+class ReadLog(reads.ReadLog):
     """Who read which person's data, by case and by beneficiary."""
 
     TOPICS = topics(PersonalDataRead, "Recorded")
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.reads: list[dict[str, Any]] = []
-
-    def apply(self, event: Any) -> None:
-        self.reads.append(
-            {
-                "at": event.timestamp.isoformat(),
-                "actor_id": event.actor_id,
-                "actor_role": event.actor_role,
-                "relation": event.relation,
-                "subject_kind": event.subject_kind,
-                "subject_id": event.subject_id,
-                "case_id": event.case_id,
-                "beneficiary_id": event.beneficiary_id,
-            }
-        )
-
-    def of(self, case_id: str | None = None, beneficiary_id: str | None = None) -> list[dict]:
-        return [
-            r
-            for r in self.reads
-            if (case_id is None or r["case_id"] == case_id)
-            and (beneficiary_id is None or r["beneficiary_id"] == beneficiary_id)
-        ]
+    KEYS = ("case_id", "beneficiary_id")

@@ -157,7 +157,7 @@ class EvaluationsApplication(
         """Who outside the coordination read which record (the auditor's)."""
         if self.team(actor).role not in ("auditor", "county_admin"):
             raise EvaluationAccessDenied("the read log is the auditor's and the county's")
-        return self.view(ReadLog).of(str(technician_id) if technician_id else None)
+        return self.view(ReadLog).of(technician_id=str(technician_id) if technician_id else None)
 
     # -- reading an evaluation ----------------------------------------------------------
     def evaluation(self, actor: Actor, evaluation_id: UUID) -> dict[str, Any]:

@@ -11,8 +11,9 @@ from typing import Any
 
 from eventsourcing.domain import Aggregate
 
+from events import reads
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView, topics
+from events.views import topics
 
 PARTIES = ("technician", "coordinator")
 
@@ -56,25 +57,6 @@ def recorded_read(
     return RecordRead.record(actor, relation, kind, subject_id, technician_id)
 
 
-class ReadLog(FollowedView):
+class ReadLog(reads.ReadLog):
     TOPICS = topics(RecordRead, "Recorded")
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.reads: list[dict[str, Any]] = []
-
-    def apply(self, event: Any) -> None:
-        self.reads.append(
-            {
-                "at": event.timestamp.isoformat(),
-                "actor_id": event.actor_id,
-                "actor_role": event.actor_role,
-                "relation": event.relation,
-                "subject_kind": event.subject_kind,
-                "subject_id": event.subject_id,
-                "technician_id": event.technician_id,
-            }
-        )
-
-    def of(self, technician_id: str | None) -> list[dict[str, Any]]:
-        return [r for r in self.reads if technician_id in (None, r["technician_id"])]
+    KEYS = ("technician_id",)

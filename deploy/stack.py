@@ -41,6 +41,7 @@ SERVICES = [
     Service("coordination", "services.coordination.service:CoordinationService", 8101),
     Service("cases", "services.cases.service:CasesService", 8102),
     Service("evaluations", "services.evaluations.service:EvaluationsService", 8103),
+    Service("notifications", "services.notifications.service:NotificationsService", 8104),
 ]
 # `make run` keeps a master key for beneficiaries' personal data here, outside
 # the virtual environment (deleting it would make every person's data
@@ -48,18 +49,19 @@ SERVICES = [
 LOCAL_STATE = ROOT / ".coordonare"
 
 
-def local_master_key() -> str:
-    configured = os.environ.get("CASES_MASTER_KEY")
+def local_key(variable: str, file_name: str, what: str) -> str:
+    """The configured key, or one made once for ``make run`` and kept."""
+    configured = os.environ.get(variable)
     if configured:
         return configured
-    path = LOCAL_STATE / "cases-master.key"
+    path = LOCAL_STATE / file_name
     if not path.exists():
         import base64
 
         LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
         path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
         path.chmod(0o600)
-        print(f"cases: a local master key for personal data was made in {path}")
+        print(f"{what} was made in {path}")
     return path.read_text().strip()
 
 
@@ -90,10 +92,18 @@ def create_stores() -> None:
 def run() -> int:
     nameko = str(Path(sys.executable).with_name("nameko"))
     processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
-    master_key = local_master_key()
+    master_key = local_key(
+        "CASES_MASTER_KEY", "cases-master.key", "cases: a local master key for personal data"
+    )
+    webhook_key = local_key(
+        "NOTIFICATIONS_WEBHOOK_KEY",
+        "notifications-webhook.key",
+        "notifications: a local key for signing webhooks",
+    )
     for service in SERVICES:
         env = os.environ | {
             "CASES_MASTER_KEY": master_key,
+            "NOTIFICATIONS_WEBHOOK_KEY": webhook_key,
             "STORE_URL": service.store_url,
             "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
         }

@@ -8,10 +8,13 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from services.evaluations.service import EvaluationsService
+from services.notifications.service import NotificationsService
 from tests.support.casework import build_casework, new_master_key
 from tests.support.county import build_county
 from tests.support.evaluating import build_evaluating
+from tests.support.notifying import build_notifying
 from tests.support.services import nameko_config
+from tests.support.smtp import Mailbox
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -75,5 +78,45 @@ def evaluating(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
         container.start()
     with ClusterRpcProxy(nameko_config(amqp_uri)) as rpc:
         yield build_evaluating(rpc, amqp_uri) | {"evaluations_store": evaluations_store}
+    for container in containers:
+        container.stop()
+
+
+@pytest.fixture
+def mailbox() -> Iterator[Mailbox]:
+    """A real SMTP server on loopback that keeps what it receives."""
+    with Mailbox() as box:
+        yield box
+
+
+@pytest.fixture
+def notifying(make_store, amqp_uri, monkeypatch, mailbox, tmp_path) -> Iterator[dict[str, Any]]:
+    """The coordination, cases and notifications services in-process, each on
+    its own database; the notifications service's clock in a file the story
+    moves forward; mail to ``mailbox`` (see tests/support/notifying.py). The
+    notifications container is returned too, so a story can stop it and
+    start another on the same store."""
+    monkeypatch.setenv("COORDINATION_STORE_URL", make_store())
+    monkeypatch.setenv("CASES_STORE_URL", make_store())
+    store = make_store()
+    monkeypatch.setenv("NOTIFICATIONS_STORE_URL", store)
+    monkeypatch.setenv("CASES_MASTER_KEY", new_master_key())
+    monkeypatch.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
+    clock_file = tmp_path / "clock-offset"
+    monkeypatch.setenv("NOTIFICATIONS_CLOCK_OFFSET_FILE", str(clock_file))
+    monkeypatch.setenv("WEBHOOK_TIMEOUT", "0.5")
+    monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
+    for name, value in mailbox.env().items():
+        monkeypatch.setenv(name, value)
+    config = nameko_config(amqp_uri)
+    containers = [
+        ServiceContainer(service, config)
+        for service in (NotificationsService, CasesService, CoordinationService)
+    ]
+    for container in containers:  # subscribers first: their queues exist before events
+        container.start()
+    with ClusterRpcProxy(config) as rpc:
+        world = build_notifying(rpc, amqp_uri, mailbox, clock_file)
+        yield world | {"notifications_store": store, "containers": containers, "config": config}
     for container in containers:
         container.stop()

@@ -39,6 +39,18 @@ class OutsideSubscriber:
             self.messages.append(message)
         return self.events
 
+    def republish(self, event: dict[str, Any]) -> None:
+        """Sends a received event again, as a broker redelivering it would."""
+        producer = kombu.Producer(self.connection.channel())
+        producer.publish(
+            json.dumps(event),
+            exchange=kombu.Exchange("coordonare.events", "topic", durable=True),
+            routing_key=event["type"],
+            content_type="application/cloudevents+json",
+            content_encoding="utf-8",
+            delivery_mode=2,
+        )
+
     def nothing_more(self, wait: float = 1.0) -> bool:
         time.sleep(wait)
         return self.bound.get(no_ack=False) is None

@@ -1,0 +1,223 @@
+"""The notifications application. It owns nothing of the domain: it follows
+the other services' events (through the foundation's exactly-once
+subscription) and owns the deliveries. Each upstream event's effect (an
+alert raised, the notifications it makes, a reminder scheduled) is stored
+with the event's position in one transaction; the timers (``tick``) then
+escalate, deliver, retry and remind, each step an event of its own."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError, Tracking
+
+from events.actor import SYSTEM, Actor, AuditedAggregate
+from events.following import upstream_change, upstream_id
+from events.refusals import records_refusals
+from events.store import EventSourcedApplication
+from services.notifications.clock import Clock
+from services.notifications.delivery import Deliveries
+from services.notifications.domain import (
+    ESCALATION,
+    Alert,
+    AlertAlreadyAcknowledged,
+    Notification,
+    UnknownAlert,
+    alert_id,
+)
+from services.notifications.people import People
+from services.notifications.projections import Timers
+from services.notifications.reminders import Reminders
+
+DEFAULT_SLA_MINUTES = 120  # 2.1 §2: suspected abuse reported within 2 hours
+
+
+def sla_from_env() -> dict[str, int]:
+    """``NOTIFICATIONS_SLA_MINUTES``: a JSON object of minutes by risk
+    category, with ``"default"`` for the rest."""
+    configured = json.loads(os.environ.get("NOTIFICATIONS_SLA_MINUTES", "{}"))
+    return {"default": DEFAULT_SLA_MINUTES} | {k: int(v) for k, v in configured.items()}
+
+
+class NotificationsApplication(Reminders, Deliveries, People, EventSourcedApplication):
+    name = "notifications"
+    actor = Actor("notifications", SYSTEM)
+
+    def __init__(self, store_url: str) -> None:
+        super().__init__(store_url)
+        self.clock = Clock.from_env()
+        self.sla = sla_from_env()
+        key = os.environ.get("NOTIFICATIONS_WEBHOOK_KEY", "")
+        self.webhook_key = base64.urlsafe_b64decode(key) if key else b""
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    # -- in from the cases service ------------------------------------------------
+    def follow_cases(self, name: str, event: Any, tracking: Tracking) -> None:
+        data, now = event.get_data(), self.now()
+        changed: list[Any] = []
+        if name == "UrgentRiskReported":
+            changed += self._raise_alert(data, event.get_extension("municipality"), now)
+        elif name == "UrgentRiskAcknowledged":
+            changed += self._acknowledged_in_cases(data, event, now)
+        changed += self.plan_reminders("cases", name, event, now)
+        self.save_processed(tracking, *changed)
+
+    def _raise_alert(self, risk: dict[str, Any], municipality: str | None, now: datetime) -> list:
+        if self.find(alert_id(risk["risk_id"]), Alert) is not None:
+            return []
+        sla = self.sla.get(risk["category"], self.sla["default"])
+        alert = Alert.raise_for(self.actor, risk, municipality, sla, now)
+        fields = {
+            "case_id": alert.case_id,
+            "category": alert.category,
+            "observed_at": risk["observed_at"],
+            "due_at": alert.due_at,
+        }
+        payload = self._alert_payload(alert, "urgent_risk_alert")
+        told = self.tell(
+            alert.coordinator_id, "urgent_risk_alert", str(alert.id), "alert", fields, payload, now
+        )
+        return [alert, *told]
+
+    def _acknowledged_in_cases(self, data: dict[str, Any], event: Any, now: datetime) -> list:
+        alert = self.find(alert_id(data["risk_id"]), Alert)
+        if alert is None or alert.acknowledged_at is not None:
+            return []
+        who = Actor(
+            event.get_extension("actor") or alert.coordinator_id,
+            event.get_extension("actorrole") or "social_worker",
+            None,
+            event.get_extension("correlationid") or "",
+        )
+        alert.acknowledge(who, "cases", now)
+        return [alert]
+
+    @staticmethod
+    def _alert_payload(alert: Alert, kind: str) -> dict[str, Any]:
+        return {
+            "kind": kind,
+            "alert_id": str(alert.id),
+            "risk_id": alert.risk_id,
+            "case_id": alert.case_id,
+            "category": alert.category,
+            "municipality": alert.municipality,
+            "raised_at": alert.raised_at,
+        }
+
+    # -- in from the coordination service ---------------------------------------------
+    def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
+        """Who is who (the registry, for escalation) and what to remind."""
+        data, now = event.get_data(), self.now()
+        changed: list[Any] = []
+        if "staff_id" in data or name.startswith("Contract") or name == "CoordinationPlanVersioned":
+            actor = Actor(event.get_extension("actor") or "coordination", SYSTEM)
+            found = self.find(upstream_id(data), AuditedAggregate)
+            fact = upstream_change(name, data, event.get_extension("municipality"), found, actor)
+            changed += [fact] if fact is not None else []
+        changed += self.plan_reminders("coordination", name, event, now)
+        self.save_processed(tracking, *changed)
+
+    # -- acknowledging ----------------------------------------------------------------------
+    @records_refusals
+    def acknowledge_alert(self, actor: Actor, alert: UUID) -> dict[str, Any]:
+        found = self.get_as(alert, Alert, UnknownAlert(f"no alert {alert}", alert_id=str(alert)))
+        found.acknowledge(actor, "inbox", self.now())
+        self.save_or(AlertAlreadyAcknowledged("acknowledged just now by someone else"), found)
+        return self.alert_view(found)
+
+    @staticmethod
+    def alert_view(alert: Alert) -> dict[str, Any]:
+        return {
+            "alert_id": str(alert.id),
+            "risk_id": alert.risk_id,
+            "case_id": alert.case_id,
+            "category": alert.category,
+            "status": alert.status,
+            "raised_at": alert.raised_at,
+            "due_at": alert.due_at,
+            "acknowledged_at": alert.acknowledged_at,
+            "recipients": alert.recipients,
+        }
+
+    # -- the timers ----------------------------------------------------------------------------
+    def tick(self) -> dict[str, int]:
+        """Escalate what fell due, deliver and retry, remind: every replica
+        may run it; what two replicas both try, one of them stores."""
+        now = self.now()
+        return {
+            "escalated": self._escalate_due(now),
+            "reminded": self.fire_reminders(now),
+            "attempted": self.deliver_due(now),
+        }
+
+    def _escalate_due(self, now: datetime) -> int:
+        done = 0
+        for due in self.view(Timers).alerts_due(now):
+            alert = self.find(UUID(due), Alert)
+            if alert is None or not alert.is_due(now) or alert.level >= len(ESCALATION):
+                continue
+            role = ESCALATION[alert.level]
+            recipients = self.people_with_role(role, alert.municipality)
+            alert.escalate(self.actor, recipients, now)
+            fields = {
+                "case_id": alert.case_id,
+                "category": alert.category,
+                "raised_at": alert.raised_at,
+                "sla_minutes": alert.sla_minutes,
+            }
+            payload = self._alert_payload(alert, "urgent_risk_escalation") | {"level": alert.level}
+            told = [
+                n
+                for person in recipients
+                for n in self.tell(
+                    person,
+                    "urgent_risk_escalation",
+                    str(alert.id),
+                    f"escalation-{alert.level}",
+                    fields,
+                    payload,
+                    now,
+                    with_webhooks=False,
+                )
+            ]
+            told += self.notify_webhooks(
+                "urgent_risk_escalation",
+                alert.municipality,
+                str(alert.id),
+                f"escalation-{alert.level}",
+                fields,
+                payload,
+                now,
+            )
+            try:
+                self.save(alert, *told)
+            except IntegrityError:
+                continue  # another replica escalated it
+            done += 1
+        return done
+
+    def tell(
+        self,
+        person: str,
+        kind: str,
+        source: str,
+        purpose: str,
+        fields: dict[str, Any],
+        payload: dict[str, Any],
+        now: datetime,
+        with_webhooks: bool = True,
+    ) -> list[Notification]:
+        """The person's notification (inbox, and e-mail if they have an
+        address), and the webhooks' that want this kind."""
+        told = [self.notify_person(person, kind, source, purpose, fields, payload, now)]
+        if with_webhooks:
+            municipality = payload.get("municipality")
+            told += self.notify_webhooks(kind, municipality, source, purpose, fields, payload, now)
+        return [n for n in told if self.find(n.id, Notification) is None]

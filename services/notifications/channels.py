@@ -1,0 +1,314 @@
+"""Outbound channels beyond the in-app inbox: e-mail over SMTP and signed
+webhooks to other county systems. Pure I/O: no nameko, no database. Each
+``send`` either returns (delivered) or raises :class:`DeliveryError`, which
+says whether trying again later could help; the caller records the outcome and
+schedules the retry with :func:`backoff`, so one failing channel never holds
+up another.
+
+Both adapters use stdlib sockets underneath (smtplib, requests/urllib3), so
+they cooperate with eventlet once it has monkey-patched the process.
+
+Webhook signatures
+------------------
+A webhook is an HTTP POST whose body is the notification's JSON payload
+(UTF-8, keys sorted, no whitespace: ``{"case_id":"…","kind":"…"}``), with::
+
+    Content-Type: application/json
+    X-Coordonare-Delivery: <delivery id; the same on every retry of one delivery>
+    X-Coordonare-Timestamp: <Unix time in whole seconds, when this attempt was sent>
+    X-Coordonare-Signature: sha256=<hex HMAC-SHA256>
+
+The HMAC key is the secret shared with the receiving system (UTF-8), and the
+signed bytes are the timestamp in decimal, one ``.``, then the body exactly as
+received: ``HMAC-SHA256(secret, b"1718000000." + body)``. A receiver should
+recompute it over the raw body (before any JSON parsing), compare in constant
+time, refuse timestamps more than 5 minutes away from its clock (a replayed
+request), and de-duplicate on ``X-Coordonare-Delivery`` (a retry after a lost
+answer sends the same delivery again). Any 2xx answer counts as delivered;
+5xx, 408, 429 and no answer within the timeout are retried later; any other
+answer is final. Redirects are not followed. The payload carries ids, kind,
+category and a link to the gateway, never a person's name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import smtplib
+import ssl
+import time
+from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import formatdate
+from typing import Any
+
+import requests
+
+# With backoff()'s defaults the 7 waits between 8 attempts add up to about an
+# hour (30 s, 1 min, 2, 4, 8, 16, 32 min); after the 8th failure the delivery
+# is recorded as failed for good.
+MAX_ATTEMPTS = 8
+
+
+class DeliveryError(Exception):
+    """A delivery that did not happen. ``reason`` is short and goes into the
+    audit record as it is; ``retryable`` is False when trying again cannot help
+    (a refused address, a missing endpoint) until someone changes something."""
+
+    def __init__(self, reason: str, *, retryable: bool) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retryable = retryable
+
+
+@dataclass(frozen=True)
+class Message:
+    subject: str
+    text: str  # plain text, sent as it is (Romanian first, English second)
+    link: str  # to the gateway; the receiver logs in to see more
+    payload: dict[str, Any]  # the webhook's JSON: ids, kind, category, link; never names
+
+
+def backoff(attempt: int, base_seconds: float = 30.0, cap_seconds: float = 3600.0) -> float:
+    """Seconds to wait after failed attempt number ``attempt`` (from 1) before
+    the next: base, 2 × base, 4 × base, …, at most ``cap_seconds``. No jitter,
+    on purpose: the retry time is recorded in the event log and must come out
+    the same on every replica; deliveries do not fail in lockstep anyway, as
+    each notification's first attempt is at its own moment."""
+    if attempt < 1:
+        raise ValueError(f"attempt counts from 1, not {attempt}")
+    # the exponent is bounded so that a very large attempt cannot overflow
+    return min(cap_seconds, base_seconds * 2.0 ** min(attempt - 1, 60))
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    return float(raw) if raw else default
+
+
+class SmtpChannel:
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 25,
+        sender: str = "coordonare@localhost",
+        user: str | None = None,
+        password: str | None = None,
+        starttls: bool = False,
+        timeout: float = 10.0,
+    ) -> None:
+        self.host, self.port, self.sender = host, port, sender
+        self.user, self.password, self.starttls = user, password, starttls
+        self.timeout = timeout
+        # Message-IDs and our EHLO name use the sender's domain: smtplib would
+        # otherwise ask DNS for this host's FQDN on every connection.
+        self.domain = sender.rpartition("@")[2] or "localhost"
+
+    @classmethod
+    def from_env(cls) -> SmtpChannel:
+        env = os.environ
+        return cls(
+            host=env.get("SMTP_HOST") or "127.0.0.1",
+            port=int(env.get("SMTP_PORT") or 25),
+            sender=env.get("SMTP_FROM") or "coordonare@localhost",
+            user=env.get("SMTP_USER") or None,
+            password=env.get("SMTP_PASSWORD") or None,
+            starttls=env.get("SMTP_STARTTLS", "0").strip() == "1",
+            timeout=_env_float("SMTP_TIMEOUT", 10.0),
+        )
+
+    def message_id(self, message_id: str) -> str:
+        """The Message-ID header for our id: the same id gives the same
+        header, so a receiver can drop a copy that a retry sent again."""
+        if message_id.startswith("<") and message_id.endswith(">"):
+            return message_id
+        return f"<{message_id}@{self.domain}>"
+
+    def compose(self, to_address: str, message: Message, message_id: str) -> EmailMessage:
+        """The mail as it will be sent; DeliveryError (final) if it cannot be."""
+        try:
+            # the parser raises ValueError, HeaderParseError or IndexError
+            to = Address(addr_spec=to_address.strip())
+            if not to.username or not to.domain:
+                raise ValueError("no local part or no domain")
+        except (ValueError, IndexError, HeaderParseError) as error:
+            raise DeliveryError(
+                f"smtp: malformed address {to_address!r}", retryable=False
+            ) from error
+        mail = EmailMessage()
+        try:
+            mail["From"] = self.sender
+            mail["To"] = to
+            mail["Subject"] = message.subject  # non-ASCII is RFC 2047-encoded as UTF-8
+            mail["Date"] = formatdate(localtime=False)
+            mail["Message-ID"] = self.message_id(message_id)
+            mail["X-Coordonare-Link"] = message.link
+            mail.set_content(message.text, charset="utf-8")
+        except ValueError as error:  # a line break in a header value, say
+            raise DeliveryError(f"smtp: malformed message: {error}", retryable=False) from error
+        return mail
+
+    def send(self, to_address: str, message: Message, message_id: str) -> None:
+        mail = self.compose(to_address, message, message_id)
+        try:
+            with smtplib.SMTP(
+                self.host, self.port, local_hostname=self.domain, timeout=self.timeout
+            ) as smtp:
+                if self.starttls:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.user:
+                    smtp.login(self.user, self.password or "")
+                smtp.send_message(mail, from_addr=self.sender, to_addrs=[to_address.strip()])
+        except DeliveryError:
+            raise
+        except Exception as error:
+            raise self._failure(error) from error
+
+    def _failure(self, error: Exception) -> DeliveryError:
+        # SMTP reply codes: 4xx is "try again later", 5xx is "no" (RFC 5321).
+        # The order matters: most smtplib errors are also OSErrors.
+        if isinstance(error, smtplib.SMTPRecipientsRefused):
+            code, text = next(iter(error.recipients.values()), (0, b""))
+            return DeliveryError(
+                f"smtp: recipient refused ({code} {_text(text)})".strip(),
+                retryable=400 <= code < 500,
+            )
+        if isinstance(error, smtplib.SMTPResponseException):
+            return DeliveryError(
+                f"smtp: {error.smtp_code} {_text(error.smtp_error)}".strip(),
+                retryable=400 <= error.smtp_code < 500,
+            )
+        if isinstance(error, smtplib.SMTPNotSupportedError):
+            # STARTTLS or SMTPUTF8 asked of a server without them: configuration
+            return DeliveryError(f"smtp: not supported: {error}", retryable=False)
+        if isinstance(error, ssl.SSLCertVerificationError):
+            return DeliveryError("smtp: TLS certificate not trusted", retryable=False)
+        if isinstance(error, ConnectionRefusedError):
+            return DeliveryError("smtp: connection refused", retryable=True)
+        if isinstance(error, TimeoutError):
+            return DeliveryError(f"smtp: no answer within {self.timeout} s", retryable=True)
+        if isinstance(error, smtplib.SMTPServerDisconnected):
+            return DeliveryError("smtp: server closed the connection", retryable=True)
+        if isinstance(error, OSError):
+            return DeliveryError(f"smtp: {error.strerror or error}", retryable=True)
+        # anything else is a bug of ours or a surprise: retrying is bounded anyway
+        return DeliveryError(f"smtp: {type(error).__name__}: {error}", retryable=True)
+
+
+def _text(value: bytes | str) -> str:
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+    return " ".join(text.split())[:200]
+
+
+def sign(secret: str, timestamp: int | str, body: bytes) -> str:
+    """The X-Coordonare-Signature value for a body sent at ``timestamp``."""
+    signed = str(timestamp).encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
+
+
+def verify(
+    secret: str,
+    timestamp: int | str,
+    body: bytes,
+    signature: str,
+    tolerance_seconds: float = 300,
+    now: float | None = None,
+) -> bool:
+    """What a receiver checks: the signature over this very body, and a
+    timestamp close to its clock (an old request replayed is refused)."""
+    try:
+        sent_at = int(str(timestamp).strip())
+    except ValueError:
+        return False
+    if abs((time.time() if now is None else now) - sent_at) > tolerance_seconds:
+        return False
+    return hmac.compare_digest(sign(secret, sent_at, body).encode(), signature.strip().encode())
+
+
+def encode_payload(payload: dict[str, Any]) -> bytes:
+    """The body as sent and signed: the same payload gives the same bytes."""
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+class WebhookChannel:
+    def __init__(self, timeout: float = 5.0) -> None:
+        self.timeout = timeout
+
+    @classmethod
+    def from_env(cls) -> WebhookChannel:
+        return cls(timeout=_env_float("WEBHOOK_TIMEOUT", 5.0))
+
+    def send(self, url: str, secret: str, message: Message, delivery_id: str) -> None:
+        if not secret:
+            # an unsigned request could be forged by anyone: refuse to send one
+            raise DeliveryError("webhook: no secret configured", retryable=False)
+        body = encode_payload(message.payload)
+        timestamp = int(time.time())
+        headers = {
+            "Content-Type": "application/json",
+            "X-Coordonare-Delivery": delivery_id,
+            "X-Coordonare-Timestamp": str(timestamp),
+            "X-Coordonare-Signature": sign(secret, timestamp, body),
+        }
+        try:
+            # stream=True: the answer's body is never read, so an endpoint
+            # cannot keep us busy sending one. The timeout bounds the connect
+            # and each wait for bytes of the answer's head.
+            with requests.post(
+                url,
+                data=body,
+                headers=headers,
+                timeout=(self.timeout, self.timeout),
+                allow_redirects=False,
+                stream=True,
+            ) as response:
+                status = response.status_code
+        except requests.exceptions.ConnectTimeout as error:
+            raise DeliveryError(
+                f"webhook: no connection within {self.timeout} s", retryable=True
+            ) from error
+        except requests.exceptions.Timeout as error:
+            raise DeliveryError(
+                f"webhook: no answer within {self.timeout} s", retryable=True
+            ) from error
+        except requests.exceptions.SSLError as error:
+            # a certificate problem needs someone to fix it, not another try
+            raise DeliveryError("webhook: TLS error", retryable=False) from error
+        except requests.exceptions.ConnectionError as error:
+            reason = "connection refused" if _refused(error) else "connection failed"
+            raise DeliveryError(f"webhook: {reason}", retryable=True) from error
+        except (
+            requests.exceptions.InvalidURL,
+            requests.exceptions.MissingSchema,
+            requests.exceptions.InvalidSchema,
+        ) as error:
+            raise DeliveryError(f"webhook: bad URL {url!r}", retryable=False) from error
+        except ValueError as error:  # an invalid header value, say: the same every time
+            raise DeliveryError(f"webhook: cannot send: {error}", retryable=False) from error
+        except requests.exceptions.RequestException as error:
+            raise DeliveryError(f"webhook: {type(error).__name__}", retryable=True) from error
+        if 200 <= status < 300:
+            return
+        raise DeliveryError(
+            f"webhook: HTTP {status}", retryable=status >= 500 or status in (408, 429)
+        )
+
+
+def _refused(error: BaseException) -> bool:
+    """requests wraps urllib3's error, which wraps the socket's: look inside."""
+    seen: set[int] = set()
+    stack: list[Any] = [error]
+    while stack:
+        current = stack.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ConnectionRefusedError):
+            return True
+        stack.extend([current.__cause__, current.__context__, getattr(current, "reason", None)])
+        stack.extend(current.args)
+    return False

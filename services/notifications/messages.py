@@ -1,0 +1,149 @@
+"""What each notification says, in Romanian and in English (the recipient's
+language first). Only ids, categories, dates and a link to the gateway:
+never a beneficiary's name (DESIGN §5), which this service never has."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from events.errors import InvalidCommand
+
+LANGUAGES = ("ro", "en")
+
+RISK_CATEGORIES = {
+    "abuse": ("suspiciune de abuz", "suspected abuse"),
+    "neglect": ("neglijare", "neglect"),
+    "domestic_violence": ("violență domestică", "domestic violence"),
+    "exploitation": ("exploatare", "exploitation"),
+    "trafficking": ("trafic de persoane", "trafficking"),
+    "danger_to_life": ("pericol pentru viață", "danger to life"),
+    "self_harm": ("risc de autovătămare", "self-harm"),
+    "other": ("risc urgent", "urgent risk"),
+}
+
+# kind -> (subject, text) per language, formatted with the notification's fields
+TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
+    "urgent_risk_alert": {
+        "ro": (
+            "URGENT: {category_ro}, cazul {case_id}",
+            "Tehnicianul a raportat o situație de {category_ro} în cazul {case_id}, observată "
+            "la {observed_at}. Confirmați primirea până la {due_at}; fără confirmare, alerta "
+            "se escaladează la șeful SPAS și apoi la DGASPC.",
+        ),
+        "en": (
+            "URGENT: {category_en}, case {case_id}",
+            "The technician reported {category_en} in case {case_id}, observed at "
+            "{observed_at}. Acknowledge by {due_at}; unacknowledged, the alert goes to the SPAS "
+            "head and then to the county.",
+        ),
+    },
+    "urgent_risk_escalation": {
+        "ro": (
+            "ESCALADARE: {category_ro} neconfirmat, cazul {case_id}",
+            "Alerta de {category_ro} din cazul {case_id}, trimisă la {raised_at}, nu a fost "
+            "confirmată de asistentul social coordonator în termen ({sla_minutes} minute). "
+            "Vă rugăm să interveniți și să confirmați primirea.",
+        ),
+        "en": (
+            "ESCALATION: {category_en} unacknowledged, case {case_id}",
+            "The {category_en} alert of case {case_id}, sent at {raised_at}, was not "
+            "acknowledged by the coordinating social worker within {sla_minutes} minutes. Please "
+            "step in and acknowledge it.",
+        ),
+    },
+    "observation_sheet_due": {
+        "ro": (
+            "Fișa de observație pentru cazul {case_id} este scadentă la {due_at}",
+            "Vizita din {occurred_at} în cazul {case_id} cere fișa de observație în cel mult "
+            "24 de ore (R7), până la {due_at}.",
+        ),
+        "en": (
+            "Observation sheet for case {case_id} due at {due_at}",
+            "The visit of {occurred_at} in case {case_id} needs its observation sheet within "
+            "24 hours (R7), by {due_at}.",
+        ),
+    },
+    "progress_report_missing": {
+        "ro": (
+            "Lipsește raportul lunar de progres pentru cazul {case_id} ({period})",
+            "Pentru cazul activ {case_id} nu a fost depus raportul standardizat de progres al "
+            "lunii {period} (R7).",
+        ),
+        "en": (
+            "Monthly progress report missing for case {case_id} ({period})",
+            "Active case {case_id} has no standardized progress report for {period} (R7).",
+        ),
+    },
+    "coordination_hours_low": {
+        "ro": (
+            "Ore de coordonare sub 40 în {month}: {hours} ore",
+            "Jurnalul de coordonare al contractului {contract_id} consemnează {hours} ore în "
+            "{month}, sub minimul de 40 de ore pe lună (R6).",
+        ),
+        "en": (
+            "Coordination hours below 40 in {month}: {hours} h",
+            "The coordination journal of contract {contract_id} records {hours} hours in "
+            "{month}, below the minimum of 40 hours a month (R6).",
+        ),
+    },
+    "follow_up_due": {
+        "ro": (
+            "Monitorizarea post-închidere a cazului {case_id} începe la {from_date}",
+            "Cazul {case_id} a fost închis; vizitele de monitorizare sunt programate între "
+            "{from_date} și {until_date} (R8).",
+        ),
+        "en": (
+            "Follow-up of case {case_id} is due from {from_date}",
+            "Case {case_id} was closed; the follow-up visits fall between {from_date} and "
+            "{until_date} (R8).",
+        ),
+    },
+    "contract_ending": {
+        "ro": (
+            "Contractul de coordonare {contract_id} se încheie la {ends_on}",
+            "Contractul de coordonare {contract_id} se încheie la {ends_on}. Fără un contract "
+            "activ, tehnicianul nu mai poate acționa (R1).",
+        ),
+        "en": (
+            "Coordination contract {contract_id} ends on {ends_on}",
+            "Coordination contract {contract_id} ends on {ends_on}. Without an active contract "
+            "the technician can no longer act (R1).",
+        ),
+    },
+    "task_overdue": {
+        "ro": (
+            "Sarcină depășită: {task_type}, scadentă la {due_at}",
+            "Sarcina {task_id} ({task_type}) era scadentă la {due_at} și nu a fost finalizată.",
+        ),
+        "en": (
+            "Task overdue: {task_type}, due at {due_at}",
+            "Task {task_id} ({task_type}) was due at {due_at} and is not completed.",
+        ),
+    },
+}
+KINDS = tuple(TEMPLATES)
+
+
+def check_language(language: Any) -> str:
+    if language not in LANGUAGES:
+        raise InvalidCommand(f"language is {' or '.join(LANGUAGES)}", field="language")
+    return str(language)
+
+
+def gateway_link(path: str) -> str:
+    base = os.environ.get("GATEWAY_URL", "http://127.0.0.1:8000").rstrip("/")
+    return f"{base}/{path.lstrip('/')}"
+
+
+def render(kind: str, language: str, fields: dict[str, Any]) -> tuple[str, str]:
+    """Subject and text: the recipient's language first, the other after."""
+    values = dict(fields)
+    if "category" in values:
+        values["category_ro"], values["category_en"] = RISK_CATEGORIES.get(
+            values["category"], RISK_CATEGORIES["other"]
+        )
+    first, second = (language, "en" if language == "ro" else "ro")
+    subject = TEMPLATES[kind][first][0].format(**values)
+    text = "\n\n".join(TEMPLATES[kind][lang][1].format(**values) for lang in (first, second))
+    return subject, f"{text}\n\n{values.get('link', '')}".rstrip()

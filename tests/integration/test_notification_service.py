@@ -1,0 +1,242 @@
+"""Urgent-risk alerts on the real broker, database and an SMTP server, as
+issue 6 tells it (guide 2.1 §2, 4.4.3): an abuse report nobody acknowledges
+escalates exactly once to the SPAS head, then to the county; acknowledged in
+time, it does not; a service killed inside the SLA window still escalates on
+time; the same event twice is one alert; a mail server that is down gets the
+mail once it is back; a webhook that fails or hangs delays nothing else."""
+
+from datetime import UTC, datetime, time, timedelta
+
+import pytest
+from nameko.containers import ServiceContainer
+from nameko.exceptions import RemoteError
+
+from events.contracts import check_published
+from services.notifications.service import NotificationsService
+from tests.support.notifying import (
+    advance,
+    alert_of,
+    eventually,
+    inbox_kinds,
+    report_abuse,
+)
+from tests.support.outside import OutsideSubscriber
+from tests.support.webhook_sink import WebhookSink
+
+SLA = 120  # minutes: suspected abuse, the guide's two hours
+
+
+def refused(call, *args):
+    with pytest.raises(RemoteError) as error:
+        call(*args)
+    return error.value
+
+
+def escalations(world, risk):
+    return [e["to_role"] for e in alert_of(world, risk).get("escalations", [])]
+
+
+def test_an_unacknowledged_abuse_report_escalates_once_to_the_head_then_the_county(notifying):
+    world, mailbox = notifying, notifying["mailbox"]
+    outside = OutsideSubscriber(world["amqp_uri"], "ro.coordonare.notifications.#")
+    try:
+        risk = report_abuse(world)
+        alert = eventually(lambda: alert_of(world, risk))
+        assert alert["status"] == "raised"
+        sw = world["expert_actor"]
+        assert eventually(lambda: inbox_kinds(world, sw)) == ["urgent_risk_alert"]
+        [mail] = mailbox.wait_for(1)
+        assert mail.to == [world["emails"][world["expert"]["staff_id"]]]
+        assert mail.subject.startswith("URGENT: suspiciune de abuz")
+        assert risk["case_id"] in mail.text and "Familia Popescu" not in mail.text
+
+        advance(world, minutes=SLA - 5)
+        assert escalations(world, risk) == []  # not yet due
+        advance(world, minutes=10)
+        eventually(lambda: escalations(world, risk) == ["spas_head"])
+        assert "urgent_risk_escalation" in eventually(lambda: inbox_kinds(world, world["head"]))
+        mailbox.wait_for(2)
+        advance(world, minutes=SLA + 1)
+        eventually(lambda: escalations(world, risk) == ["spas_head", "county_admin"])
+        advance(world, minutes=10 * SLA)
+        notifications = world["notifications"]
+        notifications.run_timers(world["county_admin"])
+        assert escalations(world, risk) == ["spas_head", "county_admin"]  # exactly once each
+        assert len(mailbox.wait_for(3)) == 3
+        assert sorted(m.to[0] for m in mailbox.received) == sorted(world["emails"].values())
+
+        # the legal proof: raised, two escalations, every delivery, on the bus
+        events = outside.receive(3 + 3 * 4)  # alert course + created/inbox/attempt/mail x3
+        for event in events:
+            check_published(event)
+        kinds = [e["type"].split(".")[3] for e in events]
+        assert kinds.count("AlertEscalated") == 2 and kinds.count("AlertRaised") == 1
+    finally:
+        outside.close()
+
+
+def test_acknowledged_in_time_nothing_escalates(notifying):
+    world = notifying
+    risk = report_abuse(world)
+    eventually(lambda: alert_of(world, risk))
+    world["cases"].acknowledge_urgent_risk(world["expert_actor"], {"risk_id": risk["risk_id"]})
+    acknowledged = eventually(
+        lambda: alert_of(world, risk)["status"] == "acknowledged" and alert_of(world, risk)
+    )
+    assert acknowledged["acknowledged_by"] == world["expert"]["staff_id"]
+    advance(world, minutes=3 * SLA)
+    world["notifications"].run_timers(world["county_admin"])
+    assert escalations(world, risk) == []
+    assert inbox_kinds(world, world["head"]) == []
+
+
+def test_killed_and_restarted_inside_the_window_it_still_escalates_on_time(notifying):
+    world = notifying
+    risk = report_abuse(world)
+    eventually(lambda: alert_of(world, risk))
+    containers = world["containers"]
+    containers[0].kill()  # the notifications service dies inside the SLA window
+    advance(world, minutes=SLA + 1)
+    again = ServiceContainer(NotificationsService, world["config"])
+    containers[0] = again
+    again.start()
+    eventually(lambda: escalations(world, risk) == ["spas_head"])
+    world["notifications"].run_timers(world["county_admin"])
+    assert escalations(world, risk) == ["spas_head"]
+
+
+def test_the_same_event_delivered_twice_is_one_alert(notifying):
+    world = notifying
+    outside = OutsideSubscriber(world["amqp_uri"], "ro.coordonare.cases.UrgentRiskReported.*")
+    try:
+        risk = report_abuse(world)
+        [reported] = outside.receive(1)
+        eventually(lambda: alert_of(world, risk))
+        outside.republish(reported)
+        outside.republish(reported)
+        world["notifications"].run_timers(world["county_admin"])
+        alerts = [a for a in world["notifications"].alerts(world["county_admin"])]
+        assert [a["risk_id"] for a in alerts] == [risk["risk_id"]]
+        assert inbox_kinds(world, world["expert_actor"]) == ["urgent_risk_alert"]
+    finally:
+        outside.close()
+
+
+def test_with_the_mail_server_down_the_mail_is_retried_and_delivered_once(notifying):
+    world, mailbox = notifying, notifying["mailbox"]
+    mailbox.stop()
+    report_abuse(world)
+    sw = world["expert_actor"]
+    [note] = eventually(lambda: world["notifications"].inbox(sw))
+    failed = eventually(
+        lambda: [
+            d
+            for d in world["notifications"].deliveries(sw, note["notification_id"])
+            if d["event"] == "DeliveryFailed"
+        ]
+    )
+    assert failed[0]["retry_at"] and "smtp" in failed[0]["reason"]
+    mailbox.start()
+    advance(world, minutes=5)
+    [mail] = mailbox.wait_for(1, timeout=20)
+    assert mail.message_id == f"<{note['notification_id']}@coordonare>"
+    advance(world, minutes=60)  # well past every retry, still inside the SLA
+    world["notifications"].run_timers(world["county_admin"])
+    assert len(mailbox.received) == 1
+
+
+def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(notifying):
+    world, mailbox = notifying, notifying["mailbox"]
+    notifications, admin = world["notifications"], world["county_admin"]
+    with WebhookSink("pending", status=500) as failing, WebhookSink("pending") as hanging:
+        hanging.hang()
+        for sink in (failing, hanging):
+            registered = notifications.register_webhook(
+                admin, {"name": "dispecerat", "url": sink.url, "kinds": ["urgent_risk_alert"]}
+            )
+            sink.secret = registered["secret"]
+        report_abuse(world)
+        mailbox.wait_for(1)  # the coordinator's mail is not held up by the webhooks
+        failing.wait_for(1)
+        hanging.wait_for(1)
+        alert = eventually(lambda: notifications.alerts(admin))[0]
+
+        def webhook_failures():
+            record = notifications.alert_record(admin, alert["alert_id"])
+            hooks = [n for n in record["notifications"] if n["recipient_role"] == "webhook"]
+            failures = [
+                [d for d in n["deliveries"] if d["event"] == "DeliveryFailed"] for n in hooks
+            ]
+            return len(hooks) == 2 and all(failures) and [f[0] for f in failures]
+
+        reasons = sorted(d["reason"] for d in eventually(webhook_failures))
+        assert any("500" in r for r in reasons) and any("no answer" in r for r in reasons)
+        assert failing.received[0].verified and hanging.received[0].verified
+        assert "Familia Popescu" not in str(failing.received[0].json)
+
+
+def test_bad_acknowledgements_get_specific_errors(notifying):
+    world = notifying
+    notifications = world["notifications"]
+    risk = report_abuse(world)
+    alert = eventually(lambda: alert_of(world, risk))
+    unknown = {"alert_id": "00000000-0000-0000-0000-000000000000"}
+    assert refused(notifications.acknowledge_alert, world["expert_actor"], unknown).exc_type == (
+        "UnknownAlert"
+    )
+    key = {"alert_id": alert["alert_id"]}
+    assert refused(notifications.acknowledge_alert, world["head"], key).exc_type == "NotAlerted"
+    notifications.acknowledge_alert(world["expert_actor"], key)
+    assert refused(notifications.acknowledge_alert, world["expert_actor"], key).exc_type == (
+        "AlertAlreadyAcknowledged"
+    )
+
+
+def test_a_38_hour_month_produces_the_coordination_hours_reminder(notifying):
+    world = notifying
+    today = datetime.now(UTC).date()
+    for day in range(5):  # 5 × 7 h 36 min = 38 hours this month
+        world["rpc"].coordination.record_journal_entry(
+            world["expert_actor"],
+            {
+                "contract_id": world["contract"]["contract_id"],
+                "occurred_on": today.replace(day=1 + day).isoformat()
+                if today.day > 5
+                else today.isoformat(),
+                "minutes": 456,
+                "channel": "in_person",
+                "kind": "meeting",
+            },
+        )
+    month = today.strftime("%Y-%m")
+    sw, head = world["expert_actor"], world["head"]
+
+    def hours_pending():
+        return [
+            r
+            for r in world["notifications"].upcoming_reminders(sw)
+            if r["kind"] == "coordination_hours_low" and r["fields"]["hours"] == "38"
+        ]
+
+    assert eventually(hours_pending)[0]["period"] == month  # the journal has been read
+    next_month = (today.replace(day=28) + timedelta(days=4)).replace(day=1)
+    advance(
+        world,
+        seconds=(datetime.combine(next_month, time(12), UTC) - datetime.now(UTC)).total_seconds(),
+    )
+    # the expert coordinates the Turda technician too, whose month had no entry (0 hours)
+    reminders = eventually(
+        lambda: [
+            n
+            for n in world["notifications"].inbox(sw)
+            if n["kind"] == "coordination_hours_low"
+            and world["contract"]["contract_id"] in n["text"]
+        ]
+    )
+    assert len(reminders) == 1
+    reminder = reminders
+    assert f"sub 40 în {month}: 38 ore" in reminder[0]["subject"]
+    assert "(R6)" in reminder[0]["text"]
+    assert "coordination_hours_low" in eventually(lambda: inbox_kinds(world, head))
+    mails = world["mailbox"].wait_for(2, timeout=20)
+    assert {m.to[0] for m in mails} >= {world["emails"][world["expert"]["staff_id"]]}

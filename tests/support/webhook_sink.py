@@ -1,0 +1,121 @@
+"""A county system's webhook endpoint on loopback (stdlib http.server): it
+records every POST, checks its signature with the shared secret through
+``channels.verify`` as an outside receiver would, and answers as the test
+says: a status (200, 500, 404, …) or not at all ("hangs").
+
+Under eventlet's monkey patching the server's threads are green threads; it
+serves while the test waits cooperatively (socket I/O, time.sleep).
+
+    with WebhookSink(secret="s3cret") as sink:
+        sink.answer(500)  # or sink.hang(); 200 to start with
+        WebhookChannel(timeout=0.5).send(sink.url, "s3cret", message, "d-1")
+        [hook] = sink.wait_for(1)
+        assert hook.verified and hook.json["kind"] == "…"
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from services.notifications.channels import verify
+
+# How long a hanging answer waits at most, if the sink is never stopped.
+HANG_SECONDS = 60.0
+
+
+@dataclass(frozen=True)
+class ReceivedHook:
+    path: str
+    headers: dict[str, str]  # names as sent
+    body: bytes  # as received, byte for byte
+    verified: bool  # signature and timestamp good for the sink's secret
+
+    @property
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a hanging handler never holds up server_close
+    sink: WebhookSink
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: _Server
+    protocol_version = "HTTP/1.1"
+
+    def do_POST(self) -> None:
+        sink = self.server.sink
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        hook = ReceivedHook(
+            path=self.path,
+            headers=dict(self.headers.items()),
+            body=body,
+            verified=verify(
+                sink.secret,
+                self.headers.get("X-Coordonare-Timestamp", ""),
+                body,
+                self.headers.get("X-Coordonare-Signature", ""),
+            ),
+        )
+        sink.received.append(hook)  # recorded before answering: a hang is seen too
+        status = sink.status
+        if status is None:
+            sink.released.wait(HANG_SECONDS)
+            self.close_connection = True
+            return  # no answer at all
+        self.send_response(status)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass  # quiet test output
+
+
+class WebhookSink:
+    def __init__(self, secret: str, status: int = 200) -> None:
+        self.secret = secret
+        self.status: int | None = status  # None: hang
+        self.received: list[ReceivedHook] = []
+        self.released = threading.Event()  # set on stop: hanging handlers return
+        self._server = _Server(("127.0.0.1", 0), _Handler)
+        self._server.sink = self
+        self.port = self._server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}/hooks/coordonare"
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
+        self._thread.start()
+
+    def answer(self, status: int) -> None:
+        """Answer each later POST with this status and an empty body."""
+        self.status = status
+
+    def hang(self) -> None:
+        """Take each later POST and never answer it (until stop)."""
+        self.status = None
+
+    def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedHook]:
+        deadline = time.monotonic() + timeout
+        while len(self.received) < count:
+            if time.monotonic() > deadline:
+                raise AssertionError(f"received {len(self.received)} of {count} webhooks")
+            time.sleep(0.02)
+        return list(self.received)
+
+    def stop(self) -> None:
+        self.released.set()
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(timeout=5)
+
+    def __enter__(self) -> WebhookSink:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.stop()

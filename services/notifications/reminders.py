@@ -57,20 +57,58 @@ like the months of the journal and of the progress reports):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import date, datetime, time, timedelta
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
+from uuid import UUID
 
-from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from events.actor import Actor, AuditedAggregate
+from events.actor import Actor
 from events.clock import LOCAL_TIME
 from events.following import TeamView
 from events.store import ApplicationPart
-from events.views import FollowedView, topics
 from services.notifications.domain import Notification
+from services.notifications.reminder_rules import (
+    ACTIVE_STAGES,
+    CONTRACT_ENDING,
+    FOLLOW_UP,
+    HOURS,
+    OBSERVATION,
+    OBSERVATION_SHEET_HOURS,
+    PROGRESS,
+    TASK,
+    author_key,
+    case_key,
+    case_record_id,
+    contract_ending_at,
+    contract_ending_verdict,
+    contract_key,
+    covers,
+    document_record_id,
+    first_day,
+    follow_up_verdict,
+    hours_text,
+    hours_verdict,
+    moment,
+    month_end,
+    month_of,
+    next_month,
+    observation_times,
+    on_day,
+    progress_check_at,
+    progress_verdict,
+    reminder_id,
+    shown,
+    task_key,
+)
+from services.notifications.reminder_state import (
+    FollowedCase,
+    FollowedDocument,
+    PendingReminders,
+    Reminder,
+    _unique,
+)
 
 CASES_EVENTS = [
     "CaseReferred",
@@ -95,454 +133,6 @@ COORDINATION_EVENTS = [
     "TaskCompleted",
     "TaskCancelled",
 ]
-
-OBSERVATION_SHEET_HOURS = 24  # R7, unless the coordination plan tightens it
-SAME_VISIT = timedelta(hours=12)  # a sheet this close to a visit is that visit's sheet
-MIN_MONTH_MINUTES = 40 * 60  # R6: at least 40 coordination hours a month
-CONTRACT_ENDING_NOTICE = timedelta(days=30)
-PROGRESS_CHECK_DAY = 5  # the progress report of a month is looked for on the 5th of the next
-DAY_HOUR = time(9, 0)  # reminders about a day go out at 09:00, county time
-ACTIVE_STAGES = ("intervention", "monitoring")
-
-OBSERVATION = "observation_sheet_due"
-PROGRESS = "progress_report_missing"
-HOURS = "coordination_hours_low"
-FOLLOW_UP = "follow_up_due"
-CONTRACT_ENDING = "contract_ending"
-TASK = "task_overdue"
-
-
-# -- ids and time ---------------------------------------------------------------------
-def reminder_id(kind: str, subject_key: str, period: str) -> UUID:
-    """One reminder per kind, subject and period: a redelivered or repeated
-    upstream fact finds it already there."""
-    return uuid5(NAMESPACE_URL, f"/coordonare/notifications/reminder/{kind}/{subject_key}/{period}")
-
-
-def case_record_id(case_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/coordonare/notifications/case/{case_id}")
-
-
-def document_record_id(document_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/coordonare/notifications/document/{document_id}")
-
-
-def case_key(case_id: str) -> str:
-    return f"case/{case_id}"
-
-
-def author_key(case_id: str, author_id: str) -> str:
-    return f"case/{case_id}/author/{author_id}"
-
-
-def contract_key(contract_id: str) -> str:
-    return f"contract/{contract_id}"
-
-
-def task_key(task_id: str) -> str:
-    return f"task/{task_id}"
-
-
-def moment(value: datetime) -> str:
-    return value.isoformat()
-
-
-def shown(value: datetime | str) -> str:
-    """A moment as a person reads it: county time, to the minute."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.astimezone(LOCAL_TIME).strftime("%Y-%m-%d %H:%M")
-
-
-def month_of(at: datetime) -> str:
-    """The county's month of a moment, ``YYYY-MM``."""
-    local = at.astimezone(LOCAL_TIME)
-    return f"{local.year:04d}-{local.month:02d}"
-
-
-def next_month(month: str) -> str:
-    year, number = (int(p) for p in month.split("-"))
-    year, number = (year + 1, 1) if number == 12 else (year, number + 1)
-    return f"{year:04d}-{number:02d}"
-
-
-def first_day(month: str) -> date:
-    year, number = (int(p) for p in month.split("-"))
-    return date(year, number, 1)
-
-
-def on_day(day: date, at: time = DAY_HOUR) -> datetime:
-    return datetime.combine(day, at, tzinfo=LOCAL_TIME)
-
-
-def month_end(month: str) -> datetime:
-    """The first moment after the month, county time."""
-    return on_day(first_day(next_month(month)), time(0, 0))
-
-
-def progress_check_at(period: str) -> datetime:
-    return on_day(first_day(next_month(period)).replace(day=PROGRESS_CHECK_DAY))
-
-
-def observation_times(occurred_at: datetime, hours: int) -> tuple[datetime, datetime]:
-    """(remind at, due at) of a visit's observation sheet: due ``hours``
-    after the visit, reminded at five sixths of that (20 h of 24 h)."""
-    due = occurred_at + timedelta(hours=hours)
-    return due - timedelta(hours=hours) / 6, due
-
-
-def contract_ending_at(ends_on: date, now: datetime) -> datetime | None:
-    """When to remind of a contract's end: 30 days before it (at once when
-    less remains); None when it has already ended."""
-    if ends_on < now.astimezone(LOCAL_TIME).date():
-        return None
-    return on_day(ends_on - CONTRACT_ENDING_NOTICE)
-
-
-def covers(sheet_occurred_at: str | None, visit_occurred_at: str) -> bool:
-    """Whether an observation sheet is the one of that visit."""
-    if sheet_occurred_at is None:
-        return True
-    distance = datetime.fromisoformat(sheet_occurred_at) - datetime.fromisoformat(visit_occurred_at)
-    return abs(distance) <= SAME_VISIT
-
-
-def hours_text(minutes: int) -> str:
-    hours = minutes / 60
-    return f"{hours:.0f}" if minutes % 60 == 0 else f"{hours:.2f}".rstrip("0")
-
-
-# -- what is still wanted when a reminder falls due (None: send it) -----------------
-def progress_verdict(stage: str | None, reported: Iterable[str], period: str) -> str | None:
-    if stage not in ACTIVE_STAGES:
-        return "case_not_active"
-    if period in reported:
-        return "reported"
-    return None
-
-
-def hours_verdict(minutes: int, contract_status: str | None) -> str | None:
-    if contract_status == "terminated":
-        return "contract_terminated"
-    if minutes >= MIN_MONTH_MINUTES:
-        return "compliant"
-    if contract_status == "suspended":
-        return "contract_suspended"
-    return None
-
-
-def follow_up_verdict(stage: str | None) -> str | None:
-    return None if stage in (None, "closed") else f"case_{stage}"
-
-
-def contract_ending_verdict(
-    contract_status: str | None, ends_on: str | None, period: str
-) -> str | None:
-    if contract_status == "terminated":
-        return "contract_terminated"
-    if ends_on is not None and ends_on != period:
-        return "ends_on_changed"
-    return None
-
-
-# -- the aggregates -----------------------------------------------------------------------
-class Reminder(AuditedAggregate):
-    """``fields``: what the kind's template says; ``payload``: ids, codes and
-    dates for the notification (never a name)."""
-
-    class Scheduled(Aggregate.Created, AuditedAggregate.Event):
-        kind: str
-        subject_key: str
-        period: str
-        due_at: str
-        recipients: list[str]
-        fields: dict[str, Any]
-        payload: dict[str, Any]
-
-    class Rescheduled(AuditedAggregate.Event):
-        due_at: str
-        recipients: list[str]
-        fields: dict[str, Any]
-        payload: dict[str, Any]
-
-        def apply(self, reminder: Reminder) -> None:
-            reminder.due_at, reminder.recipients = self.due_at, list(self.recipients)
-            reminder.fields, reminder.payload = dict(self.fields), dict(self.payload)
-            reminder.status, reminder.cancelled_because = "pending", None
-
-    class Cancelled(AuditedAggregate.Event):
-        reason: str
-        at: str
-
-        def apply(self, reminder: Reminder) -> None:
-            reminder.status, reminder.cancelled_because = "cancelled", self.reason
-
-    class Sent(AuditedAggregate.Event):
-        at: str
-        recipients: list[str]  # who was told, in the end
-
-        def apply(self, reminder: Reminder) -> None:
-            reminder.status, reminder.sent_at = "sent", self.at
-            reminder.sent_to = list(self.recipients)
-
-    def __init__(
-        self,
-        kind: str,
-        subject_key: str,
-        period: str,
-        due_at: str,
-        recipients: list[str],
-        fields: dict[str, Any],
-        payload: dict[str, Any],
-        **_: Any,
-    ) -> None:
-        self.kind, self.subject_key, self.period = kind, subject_key, period
-        self.due_at, self.recipients = due_at, list(recipients)
-        self.fields, self.payload = dict(fields), dict(payload)
-        self.status = "pending"
-        self.cancelled_because: str | None = None
-        self.sent_at: str | None = None
-        self.sent_to: list[str] = []
-
-    @classmethod
-    def schedule(
-        cls,
-        actor: Actor,
-        kind: str,
-        subject_key: str,
-        period: str,
-        due_at: datetime,
-        recipients: list[str],
-        fields: dict[str, Any],
-        payload: dict[str, Any],
-    ) -> Reminder:
-        return cls._create(
-            cls.Scheduled,
-            id=reminder_id(kind, subject_key, period),
-            kind=kind,
-            subject_key=subject_key,
-            period=period,
-            due_at=moment(due_at),
-            recipients=_unique(recipients),
-            fields=fields,
-            payload={"kind": kind, **payload},
-            **actor.event_fields(),
-        )
-
-    @property
-    def pending(self) -> bool:
-        return self.status == "pending"
-
-    def is_due(self, now: datetime) -> bool:
-        return self.pending and datetime.fromisoformat(self.due_at) <= now
-
-    def reschedule(
-        self,
-        actor: Actor,
-        *,
-        due_at: datetime | None = None,
-        recipients: list[str] | None = None,
-        fields: dict[str, Any] | None = None,
-        payload: dict[str, Any] | None = None,
-    ) -> bool:
-        """Changes what is not sent yet (a cancelled one is pending again);
-        False when sent already or when nothing changes."""
-        if self.status == "sent":
-            return False
-        new = {
-            "due_at": moment(due_at) if due_at is not None else self.due_at,
-            "recipients": _unique(recipients) if recipients is not None else self.recipients,
-            "fields": self.fields | (fields or {}),
-            "payload": self.payload | (payload or {}),
-        }
-        old = {k: getattr(self, k) for k in new}
-        if new == old and self.pending:
-            return False
-        self.trigger_event(self.Rescheduled, **new, **actor.event_fields())
-        return True
-
-    def cancel(self, actor: Actor, reason: str, now: datetime) -> bool:
-        if not self.pending:
-            return False
-        self.trigger_event(self.Cancelled, reason=reason, at=moment(now), **actor.event_fields())
-        return True
-
-    def mark_sent(self, actor: Actor, recipients: list[str], now: datetime) -> None:
-        self.trigger_event(
-            self.Sent, at=moment(now), recipients=_unique(recipients), **actor.event_fields()
-        )
-
-
-class FollowedCase(AuditedAggregate):
-    """A case as the reminders need it: stage, team, the months a progress
-    report was submitted for, and the observation sheets each author
-    submitted (their observation moments)."""
-
-    class Noted(Aggregate.Created, AuditedAggregate.Event):
-        case_id: str
-        municipality: str | None
-        technicians: list[str]
-        social_worker_id: str | None
-        stage: str
-
-    class Changed(AuditedAggregate.Event):
-        changes: dict[str, Any]
-
-        def apply(self, case: FollowedCase) -> None:
-            for key, value in self.changes.items():
-                setattr(case, key, value)
-
-    def __init__(
-        self,
-        case_id: str,
-        municipality: str | None,
-        technicians: list[str],
-        social_worker_id: str | None,
-        stage: str,
-        **_: Any,
-    ) -> None:
-        self.case_id, self.municipality = case_id, municipality
-        self.technicians, self.social_worker_id = list(technicians), social_worker_id
-        self.stage = stage
-        self.reported: list[str] = []
-        self.sheets: dict[str, list[str | None]] = {}
-
-    @classmethod
-    def note(
-        cls,
-        actor: Actor,
-        case_id: str,
-        municipality: str | None,
-        technicians: list[str] | None = None,
-        social_worker_id: str | None = None,
-        stage: str = "unknown",
-    ) -> FollowedCase:
-        return cls._create(
-            cls.Noted,
-            id=case_record_id(case_id),
-            case_id=case_id,
-            municipality=municipality,
-            technicians=list(technicians or []),
-            social_worker_id=social_worker_id,
-            stage=stage,
-            **actor.event_fields(),
-        )
-
-    def change(self, actor: Actor, **changes: Any) -> None:
-        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
-        if changes:
-            self.trigger_event(self.Changed, changes=changes, **actor.event_fields())
-
-    @property
-    def team(self) -> list[str]:
-        return _unique([*self.technicians, self.social_worker_id])
-
-    def sheet_submitted(self, actor: Actor, author_id: str, occurred_at: str | None) -> None:
-        sheets = {k: list(v) for k, v in self.sheets.items()}
-        sheets.setdefault(author_id, []).append(occurred_at)
-        self.change(actor, sheets=sheets)
-
-    def has_sheet(self, author_id: str, visit_occurred_at: str) -> bool:
-        return any(covers(s, visit_occurred_at) for s in self.sheets.get(author_id, []))
-
-
-class FollowedDocument(AuditedAggregate):
-    """An observation sheet or a progress report: what its later
-    ``DocumentSubmitted`` (which names only the document) is about."""
-
-    class Noted(Aggregate.Created, AuditedAggregate.Event):
-        document_id: str
-        case_id: str
-        kind: str
-        author_id: str
-        occurred_at: str | None
-        period: str | None
-
-    class Submitted(AuditedAggregate.Event):
-        version: int
-
-        def apply(self, document: FollowedDocument) -> None:
-            document.submitted = True
-
-    def __init__(
-        self,
-        document_id: str,
-        case_id: str,
-        kind: str,
-        author_id: str,
-        occurred_at: str | None,
-        period: str | None,
-        **_: Any,
-    ) -> None:
-        self.document_id, self.case_id, self.kind = document_id, case_id, kind
-        self.author_id, self.occurred_at, self.period = author_id, occurred_at, period
-        self.submitted = False
-
-
-# Stored, never published: ``published.py`` lists them as internal.
-INTERNAL_EVENTS = (Reminder.Event, FollowedCase.Event, FollowedDocument.Event)
-
-
-def _unique(ids: Iterable[str | None]) -> list[str]:
-    return list(dict.fromkeys(i for i in ids if i))
-
-
-# -- the view of pending reminders: the durable timers ----------------------------------
-class PendingReminders(FollowedView):
-    TOPICS = topics(Reminder, "Scheduled", "Rescheduled", "Cancelled", "Sent")
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.due_at: dict[str, str] = {}  # pending reminder id -> due at
-        self.subject_of: dict[str, tuple[str, str]] = {}  # reminder id -> (subject, kind)
-        self.of_subject: dict[str, dict[str, str]] = {}  # subject -> pending id -> kind
-        self.upcoming: dict[str, dict[str, Any]] = {}  # pending id -> what, when, for whom
-
-    def apply(self, event: Any) -> None:
-        rid = str(event.originator_id)
-        if isinstance(event, Reminder.Scheduled):
-            self.subject_of[rid] = (event.subject_key, event.kind)
-            self._pending(rid, event.due_at)
-            self.upcoming[rid] = {"reminder_id": rid, "kind": event.kind, "period": event.period}
-        elif isinstance(event, Reminder.Rescheduled):
-            self._pending(rid, event.due_at)
-        else:  # Cancelled, Sent
-            self.due_at.pop(rid, None)
-            self.upcoming.pop(rid, None)
-            subject, _ = self.subject_of[rid]
-            self.of_subject.get(subject, {}).pop(rid, None)
-        if rid in self.upcoming and hasattr(event, "recipients"):
-            self.upcoming[rid].update(
-                due_at=event.due_at, recipients=event.recipients, fields=event.fields
-            )
-
-    def for_recipient(self, person: str) -> list[dict[str, Any]]:
-        """What is coming due for someone, the soonest first."""
-        found = [r for r in self.upcoming.values() if person in r["recipients"]]
-        return sorted(found, key=lambda r: r["due_at"])
-
-    def _pending(self, rid: str, due_at: str) -> None:
-        subject, kind = self.subject_of[rid]
-        self.due_at[rid] = due_at
-        self.of_subject.setdefault(subject, {})[rid] = kind
-
-    def due(self, now: datetime) -> list[str]:
-        """Pending reminders whose time has come, the earliest first."""
-        found = [(datetime.fromisoformat(at), rid) for rid, at in self.due_at.items()]
-        return [rid for at, rid in sorted(found) if at <= now]
-
-    def pending(self, subject_key: str, kind: str | None = None, nested: bool = False) -> list[str]:
-        """Pending reminders of a subject (``nested``: and of the subjects
-        under it, e.g. a case's authors), of one kind or all."""
-        subjects = [subject_key]
-        if nested:
-            subjects += [s for s in self.of_subject if s.startswith(subject_key + "/")]
-        return sorted(
-            rid
-            for subject in subjects
-            for rid, k in self.of_subject.get(subject, {}).items()
-            if kind is None or k == kind
-        )
 
 
 # -- the application part -----------------------------------------------------------------

@@ -22,20 +22,13 @@ from services.notifications.domain import Notification
 from services.notifications.messages import render
 from services.notifications.people import People
 from services.notifications.projections import Inboxes, Timers, Webhooks
-from services.notifications.reminders import (
-    CASES_EVENTS,
+from services.notifications.reminder_rules import (
     CONTRACT_ENDING,
-    COORDINATION_EVENTS,
     FOLLOW_UP,
     HOURS,
-    INTERNAL_EVENTS,
     OBSERVATION,
     PROGRESS,
     TASK,
-    FollowedCase,
-    PendingReminders,
-    Reminder,
-    Reminders,
     case_record_id,
     contract_ending_at,
     covers,
@@ -48,6 +41,17 @@ from services.notifications.reminders import (
     progress_check_at,
     progress_verdict,
     reminder_id,
+)
+from services.notifications.reminder_state import (
+    INTERNAL_EVENTS,
+    FollowedCase,
+    PendingReminders,
+    Reminder,
+)
+from services.notifications.reminders import (
+    CASES_EVENTS,
+    COORDINATION_EVENTS,
+    Reminders,
 )
 
 SYSTEM_ACTOR = Actor("notifications", SYSTEM)

@@ -1,0 +1,320 @@
+"""What the reminders keep (``reminders.py`` tells the rules): the
+``Reminder`` aggregate, the facts followed from the cases service, and the
+view of pending reminders, which is the service's durable timers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from eventsourcing.domain import Aggregate
+
+from events.actor import Actor, AuditedAggregate
+from events.views import FollowedView, topics
+from services.notifications.reminder_rules import (
+    case_record_id,
+    covers,
+    moment,
+    reminder_id,
+)
+
+
+# -- the aggregates -----------------------------------------------------------------------
+class Reminder(AuditedAggregate):
+    """``fields``: what the kind's template says; ``payload``: ids, codes and
+    dates for the notification (never a name)."""
+
+    class Scheduled(Aggregate.Created, AuditedAggregate.Event):
+        kind: str
+        subject_key: str
+        period: str
+        due_at: str
+        recipients: list[str]
+        fields: dict[str, Any]
+        payload: dict[str, Any]
+
+    class Rescheduled(AuditedAggregate.Event):
+        due_at: str
+        recipients: list[str]
+        fields: dict[str, Any]
+        payload: dict[str, Any]
+
+        def apply(self, reminder: Reminder) -> None:
+            reminder.due_at, reminder.recipients = self.due_at, list(self.recipients)
+            reminder.fields, reminder.payload = dict(self.fields), dict(self.payload)
+            reminder.status, reminder.cancelled_because = "pending", None
+
+    class Cancelled(AuditedAggregate.Event):
+        reason: str
+        at: str
+
+        def apply(self, reminder: Reminder) -> None:
+            reminder.status, reminder.cancelled_because = "cancelled", self.reason
+
+    class Sent(AuditedAggregate.Event):
+        at: str
+        recipients: list[str]  # who was told, in the end
+
+        def apply(self, reminder: Reminder) -> None:
+            reminder.status, reminder.sent_at = "sent", self.at
+            reminder.sent_to = list(self.recipients)
+
+    def __init__(
+        self,
+        kind: str,
+        subject_key: str,
+        period: str,
+        due_at: str,
+        recipients: list[str],
+        fields: dict[str, Any],
+        payload: dict[str, Any],
+        **_: Any,
+    ) -> None:
+        self.kind, self.subject_key, self.period = kind, subject_key, period
+        self.due_at, self.recipients = due_at, list(recipients)
+        self.fields, self.payload = dict(fields), dict(payload)
+        self.status = "pending"
+        self.cancelled_because: str | None = None
+        self.sent_at: str | None = None
+        self.sent_to: list[str] = []
+
+    @classmethod
+    def schedule(
+        cls,
+        actor: Actor,
+        kind: str,
+        subject_key: str,
+        period: str,
+        due_at: datetime,
+        recipients: list[str],
+        fields: dict[str, Any],
+        payload: dict[str, Any],
+    ) -> Reminder:
+        return cls._create(
+            cls.Scheduled,
+            id=reminder_id(kind, subject_key, period),
+            kind=kind,
+            subject_key=subject_key,
+            period=period,
+            due_at=moment(due_at),
+            recipients=_unique(recipients),
+            fields=fields,
+            payload={"kind": kind, **payload},
+            **actor.event_fields(),
+        )
+
+    @property
+    def pending(self) -> bool:
+        return self.status == "pending"
+
+    def is_due(self, now: datetime) -> bool:
+        return self.pending and datetime.fromisoformat(self.due_at) <= now
+
+    def reschedule(
+        self,
+        actor: Actor,
+        *,
+        due_at: datetime | None = None,
+        recipients: list[str] | None = None,
+        fields: dict[str, Any] | None = None,
+        payload: dict[str, Any] | None = None,
+    ) -> bool:
+        """Changes what is not sent yet (a cancelled one is pending again);
+        False when sent already or when nothing changes."""
+        if self.status == "sent":
+            return False
+        new = {
+            "due_at": moment(due_at) if due_at is not None else self.due_at,
+            "recipients": _unique(recipients) if recipients is not None else self.recipients,
+            "fields": self.fields | (fields or {}),
+            "payload": self.payload | (payload or {}),
+        }
+        old = {k: getattr(self, k) for k in new}
+        if new == old and self.pending:
+            return False
+        self.trigger_event(self.Rescheduled, **new, **actor.event_fields())
+        return True
+
+    def cancel(self, actor: Actor, reason: str, now: datetime) -> bool:
+        if not self.pending:
+            return False
+        self.trigger_event(self.Cancelled, reason=reason, at=moment(now), **actor.event_fields())
+        return True
+
+    def mark_sent(self, actor: Actor, recipients: list[str], now: datetime) -> None:
+        self.trigger_event(
+            self.Sent, at=moment(now), recipients=_unique(recipients), **actor.event_fields()
+        )
+
+
+class FollowedCase(AuditedAggregate):
+    """A case as the reminders need it: stage, team, the months a progress
+    report was submitted for, and the observation sheets each author
+    submitted (their observation moments)."""
+
+    class Noted(Aggregate.Created, AuditedAggregate.Event):
+        case_id: str
+        municipality: str | None
+        technicians: list[str]
+        social_worker_id: str | None
+        stage: str
+
+    class Changed(AuditedAggregate.Event):
+        changes: dict[str, Any]
+
+        def apply(self, case: FollowedCase) -> None:
+            for key, value in self.changes.items():
+                setattr(case, key, value)
+
+    def __init__(
+        self,
+        case_id: str,
+        municipality: str | None,
+        technicians: list[str],
+        social_worker_id: str | None,
+        stage: str,
+        **_: Any,
+    ) -> None:
+        self.case_id, self.municipality = case_id, municipality
+        self.technicians, self.social_worker_id = list(technicians), social_worker_id
+        self.stage = stage
+        self.reported: list[str] = []
+        self.sheets: dict[str, list[str | None]] = {}
+
+    @classmethod
+    def note(
+        cls,
+        actor: Actor,
+        case_id: str,
+        municipality: str | None,
+        technicians: list[str] | None = None,
+        social_worker_id: str | None = None,
+        stage: str = "unknown",
+    ) -> FollowedCase:
+        return cls._create(
+            cls.Noted,
+            id=case_record_id(case_id),
+            case_id=case_id,
+            municipality=municipality,
+            technicians=list(technicians or []),
+            social_worker_id=social_worker_id,
+            stage=stage,
+            **actor.event_fields(),
+        )
+
+    def change(self, actor: Actor, **changes: Any) -> None:
+        changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
+        if changes:
+            self.trigger_event(self.Changed, changes=changes, **actor.event_fields())
+
+    @property
+    def team(self) -> list[str]:
+        return _unique([*self.technicians, self.social_worker_id])
+
+    def sheet_submitted(self, actor: Actor, author_id: str, occurred_at: str | None) -> None:
+        sheets = {k: list(v) for k, v in self.sheets.items()}
+        sheets.setdefault(author_id, []).append(occurred_at)
+        self.change(actor, sheets=sheets)
+
+    def has_sheet(self, author_id: str, visit_occurred_at: str) -> bool:
+        return any(covers(s, visit_occurred_at) for s in self.sheets.get(author_id, []))
+
+
+class FollowedDocument(AuditedAggregate):
+    """An observation sheet or a progress report: what its later
+    ``DocumentSubmitted`` (which names only the document) is about."""
+
+    class Noted(Aggregate.Created, AuditedAggregate.Event):
+        document_id: str
+        case_id: str
+        kind: str
+        author_id: str
+        occurred_at: str | None
+        period: str | None
+
+    class Submitted(AuditedAggregate.Event):
+        version: int
+
+        def apply(self, document: FollowedDocument) -> None:
+            document.submitted = True
+
+    def __init__(
+        self,
+        document_id: str,
+        case_id: str,
+        kind: str,
+        author_id: str,
+        occurred_at: str | None,
+        period: str | None,
+        **_: Any,
+    ) -> None:
+        self.document_id, self.case_id, self.kind = document_id, case_id, kind
+        self.author_id, self.occurred_at, self.period = author_id, occurred_at, period
+        self.submitted = False
+
+
+# Stored, never published: ``published.py`` lists them as internal.
+INTERNAL_EVENTS = (Reminder.Event, FollowedCase.Event, FollowedDocument.Event)
+
+
+def _unique(ids: Iterable[str | None]) -> list[str]:
+    return list(dict.fromkeys(i for i in ids if i))
+
+
+# -- the view of pending reminders: the durable timers ----------------------------------
+class PendingReminders(FollowedView):
+    TOPICS = topics(Reminder, "Scheduled", "Rescheduled", "Cancelled", "Sent")
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.due_at: dict[str, str] = {}  # pending reminder id -> due at
+        self.subject_of: dict[str, tuple[str, str]] = {}  # reminder id -> (subject, kind)
+        self.of_subject: dict[str, dict[str, str]] = {}  # subject -> pending id -> kind
+        self.upcoming: dict[str, dict[str, Any]] = {}  # pending id -> what, when, for whom
+
+    def apply(self, event: Any) -> None:
+        rid = str(event.originator_id)
+        if isinstance(event, Reminder.Scheduled):
+            self.subject_of[rid] = (event.subject_key, event.kind)
+            self._pending(rid, event.due_at)
+            self.upcoming[rid] = {"reminder_id": rid, "kind": event.kind, "period": event.period}
+        elif isinstance(event, Reminder.Rescheduled):
+            self._pending(rid, event.due_at)
+        else:  # Cancelled, Sent
+            self.due_at.pop(rid, None)
+            self.upcoming.pop(rid, None)
+            subject, _ = self.subject_of[rid]
+            self.of_subject.get(subject, {}).pop(rid, None)
+        if rid in self.upcoming and hasattr(event, "recipients"):
+            self.upcoming[rid].update(
+                due_at=event.due_at, recipients=event.recipients, fields=event.fields
+            )
+
+    def for_recipient(self, person: str) -> list[dict[str, Any]]:
+        """What is coming due for someone, the soonest first."""
+        found = [r for r in self.upcoming.values() if person in r["recipients"]]
+        return sorted(found, key=lambda r: r["due_at"])
+
+    def _pending(self, rid: str, due_at: str) -> None:
+        subject, kind = self.subject_of[rid]
+        self.due_at[rid] = due_at
+        self.of_subject.setdefault(subject, {})[rid] = kind
+
+    def due(self, now: datetime) -> list[str]:
+        """Pending reminders whose time has come, the earliest first."""
+        found = [(datetime.fromisoformat(at), rid) for rid, at in self.due_at.items()]
+        return [rid for at, rid in sorted(found) if at <= now]
+
+    def pending(self, subject_key: str, kind: str | None = None, nested: bool = False) -> list[str]:
+        """Pending reminders of a subject (``nested``: and of the subjects
+        under it, e.g. a case's authors), of one kind or all."""
+        subjects = [subject_key]
+        if nested:
+            subjects += [s for s in self.of_subject if s.startswith(subject_key + "/")]
+        return sorted(
+            rid
+            for subject in subjects
+            for rid, k in self.of_subject.get(subject, {}).items()
+            if kind is None or k == kind
+        )

@@ -17,7 +17,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from events.actor import SYSTEM, Actor, AuditedAggregate
-from events.following import upstream_change, upstream_id
+from events.following import FOLLOWED, upstream_change, upstream_id
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.notifications.clock import Clock
@@ -116,7 +116,7 @@ class NotificationsApplication(Reminders, Deliveries, People, EventSourcedApplic
         """Who is who (the registry, for escalation) and what to remind."""
         data, now = event.get_data(), self.now()
         changed: list[Any] = []
-        if "staff_id" in data or name.startswith("Contract") or name == "CoordinationPlanVersioned":
+        if name in FOLLOWED:
             actor = Actor(event.get_extension("actor") or "coordination", SYSTEM)
             found = self.find(upstream_id(data), AuditedAggregate)
             fact = upstream_change(name, data, event.get_extension("municipality"), found, actor)

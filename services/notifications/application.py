@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -128,7 +129,8 @@ class NotificationsApplication(Reminders, Deliveries, People, EventSourcedApplic
     @records_refusals
     def acknowledge_alert(self, actor: Actor, alert: UUID) -> dict[str, Any]:
         found = self.get_as(alert, Alert, UnknownAlert(f"no alert {alert}", alert_id=str(alert)))
-        found.acknowledge(actor, "inbox", self.now())
+        as_registered = replace(actor, role=self.who(actor).role)  # the registry's role, on record
+        found.acknowledge(as_registered, "inbox", self.now())
         self.save_or(AlertAlreadyAcknowledged("acknowledged just now by someone else"), found)
         return self.alert_view(found)
 

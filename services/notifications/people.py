@@ -12,10 +12,12 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from events.actor import Actor
+from events.clock import local_today
 from events.errors import Forbidden
 from events.following import TeamView
 from events.refusals import records_refusals
 from events.store import ApplicationPart
+from events.team import Team
 from services.notifications.domain import (
     Contact,
     InvalidNotificationCommand,
@@ -42,7 +44,11 @@ class People(ApplicationPart):
     webhook_key: bytes
     now: Callable[[], datetime]
 
-    # -- who holds a role ----------------------------------------------------------
+    # -- who is asking, and who holds a role ---------------------------------------
+    def who(self, actor: Actor) -> Team:
+        """The registry wins over the caller's claims, as in every service."""
+        return self.view(TeamView).team(actor, local_today())
+
     def people_with_role(self, role: str, municipality: str | None) -> list[str]:
         """Active staff of that role: a SPAS head of the municipality, or
         anyone of the county's staff."""
@@ -128,7 +134,7 @@ class People(ApplicationPart):
         self, actor: Actor, staff_id: UUID, email: str | None, language: str = "ro"
     ) -> dict[str, Any]:
         """A person sets their own; the county's staff set anyone's."""
-        if actor.id != str(staff_id) and actor.role not in ("county_admin", "system"):
+        if actor.id != str(staff_id) and self.who(actor).role not in ("county_admin", "system"):
             raise NotificationAccessDenied("you set your own contact; the county sets others'")
         if email is not None and not EMAIL.match(email):
             raise InvalidNotificationCommand(f"{email!r} is not an e-mail address", field="email")
@@ -161,7 +167,7 @@ class People(ApplicationPart):
     ) -> dict[str, Any]:
         """The county registers another system; the secret its deliveries
         are signed with is shown this once."""
-        if actor.role != "county_admin":
+        if self.who(actor).role != "county_admin":
             raise NotificationAccessDenied("the county's staff register webhooks")
         if not self.webhook_key:
             raise InvalidNotificationCommand(
@@ -205,14 +211,14 @@ class People(ApplicationPart):
     def alerts(self, actor: Actor, open_only: bool = False) -> list[dict[str, Any]]:
         """The alerts someone may follow: those sent to them; all of the
         municipality for its SPAS head; all for the county and auditors."""
-        view = self.view(Inboxes)
+        view, team = self.view(Inboxes), self.who(actor)
         mine = {e["alert_id"] for e in view.of_recipient.get(actor.id, []) if e["alert_id"]}
         found = [
             a
             for a in view.alerts.values()
             if a["alert_id"] in mine
-            or actor.role in ("county_admin", "auditor")
-            or (actor.role == "spas_head" and a["municipality"] == actor.municipality)
+            or team.role in ("county_admin", "auditor")
+            or (team.role == "spas_head" and a["municipality"] == team.municipality)
         ]
         return [a for a in found if not (open_only and a["status"] == "acknowledged")]
 
@@ -222,9 +228,10 @@ class People(ApplicationPart):
         view = self.view(Inboxes)
         found = view.alerts.get(str(alert))
         notes = view.of_alert.get(str(alert), [])
+        team = self.who(actor)
         allowed = found is not None and (
-            actor.role in ("county_admin", "auditor")
-            or (actor.role == "spas_head" and found["municipality"] == actor.municipality)
+            team.role in ("county_admin", "auditor")
+            or (team.role == "spas_head" and found["municipality"] == team.municipality)
             or any(n["recipient_id"] == actor.id for n in notes)
         )
         if not allowed:
@@ -240,7 +247,10 @@ class People(ApplicationPart):
         failure, for its recipient, the county and auditors."""
         missing = UnknownNotification(f"no notification {notification} for you")
         found = self.get_as(notification, Notification, missing)
-        if actor.id != found.recipient_id and actor.role not in ("county_admin", "auditor"):
+        if actor.id != found.recipient_id and self.who(actor).role not in (
+            "county_admin",
+            "auditor",
+        ):
             raise missing
         return self._history(found.id)
 

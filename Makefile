@@ -38,6 +38,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_coordination.py
 	$(BIN)/python tests/bench/bench_cases.py
 	$(BIN)/python tests/bench/bench_evaluations.py
+	$(BIN)/python tests/bench/bench_notifications.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md

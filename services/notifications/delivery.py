@@ -42,7 +42,8 @@ class Deliveries(ApplicationPart):
             self.__dict__["_channels"] = (SmtpChannel.from_env(), WebhookChannel.from_env())
         return self.__dict__["_channels"]
 
-    def deliver_due(self, now: datetime) -> int:
+    def deliver_due(self, now: datetime | None = None) -> int:
+        now = now or self.now()
         due = self.view(Timers).notifications_due(now, LEASE.total_seconds())
         pool = eventlet.GreenPool(PARALLEL_DELIVERIES)
         attempts = [0]

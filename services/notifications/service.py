@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import eventlet
 from eventsourcing.persistence import Tracking
 from nameko.timer import timer
 
@@ -34,7 +35,15 @@ class NotificationsService(ObservedService, RpcAdapter):
     correlation_id: str = CallContext()
 
     # -- in from the other services ----------------------------------------------
-    @subscribe("cases", ["UrgentRiskReported", "UrgentRiskAcknowledged", *CASES_EVENTS])
+    @subscribe("cases", ["UrgentRiskReported", "UrgentRiskAcknowledged"])
+    def on_urgent_risks(self, event: Any, tracking: Tracking) -> None:
+        """A queue of their own, so that an urgent risk never waits behind
+        the routine documents the reminders follow; its mail goes out at
+        once rather than at the next tick."""
+        self.app.follow_cases(_event_name(event), event, tracking)
+        eventlet.spawn_n(self.app.deliver_due)
+
+    @subscribe("cases", CASES_EVENTS)
     def on_cases(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_cases(_event_name(event), event, tracking)
 

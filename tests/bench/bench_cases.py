@@ -19,14 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import json
 import logging
 import os
 import time
 from contextlib import ExitStack, suppress
-from typing import Any
 
-import kombu
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -40,9 +37,8 @@ from tests.bench.bench_coordination import (
     start,
     wait_for,
 )
-from tests.bench.support import new_database, new_vhost, section, show
+from tests.bench.support import Arrivals, new_database, new_vhost, section, show
 from tests.support.casework import ago, new_master_key, referral, wait_for_coordination
-from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN
 
 RISK_REPORTED = "ro.coordonare.cases.UrgentRiskReported.v1"
@@ -50,52 +46,6 @@ RISK_INTERVAL = 0.2  # seconds between the starts of two reports
 RISKS_UNDER_LOAD = 75  # the load runs for as long as these take (~15 s)
 RISKS_IDLE = 40
 RAMP_UP = 1.0  # seconds the load runs before the first report under it
-
-
-# -- the outside subscriber ----------------------------------------------------
-class Arrivals:
-    """The outside subscriber of ``tests/support/outside.py`` (its queue and
-    bindings), consumed by push rather than polled so that each event is
-    stamped the moment it arrives: risk_id -> perf_counter()."""
-
-    def __init__(self, amqp_uri: str, cleanup: ExitStack) -> None:
-        self.outside = OutsideSubscriber(amqp_uri, RISK_REPORTED)
-        cleanup.callback(self.outside.close)
-        self.arrived: dict[str, float] = {}
-        self.consumer = kombu.Consumer(
-            self.outside.bound.channel, [self.outside.queue], on_message=self._arrive
-        )
-        self.consumer.consume()
-        self.stopping = False
-        self.thread = eventlet.spawn(self._drain)
-        cleanup.callback(self._stop)
-
-    def _arrive(self, message: kombu.Message) -> None:
-        stamp = time.perf_counter()
-        self.arrived[json.loads(message.body)["data"]["risk_id"]] = stamp
-        message.ack()
-
-    def _drain(self) -> None:
-        while not self.stopping:
-            try:
-                self.outside.connection.drain_events(timeout=0.5)
-            except TimeoutError:  # socket.timeout, since 3.10
-                continue
-
-    def _stop(self) -> None:
-        self.stopping = True
-        self.thread.wait()
-        self.consumer.cancel()
-
-    def latencies(self, reported: dict[str, Any], timeout: float = 30) -> list[float]:
-        """Seconds from each report's start to its event's arrival."""
-        deadline = time.monotonic() + timeout
-        while not reported.keys() <= self.arrived.keys() and time.monotonic() < deadline:
-            eventlet.sleep(0.05)
-        missing = len(reported.keys() - self.arrived.keys())
-        if missing:
-            print(f"  ({missing} of {len(reported)} events never arrived)", flush=True)
-        return [self.arrived[r] - t for r, (t, _) in reported.items() if r in self.arrived]
 
 
 # -- set-up: a case for each technician -----------------------------------------
@@ -206,7 +156,7 @@ def main() -> None:
             coordination_store,
             cleanup,
         )
-        arrivals = Arrivals(amqp_uri, cleanup)
+        arrivals = Arrivals(amqp_uri, cleanup, RISK_REPORTED, lambda data: data["risk_id"])
         print(
             f"Coordonare cases benchmark: {os.cpu_count()} cores, {CLIENTS} clients "
             "(technicians of one coordinator), cycles of draft → submit → validate",

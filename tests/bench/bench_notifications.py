@@ -46,7 +46,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import json
 import logging
 import os
 import time
@@ -56,7 +55,6 @@ from contextlib import ExitStack, suppress
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import kombu
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
@@ -64,9 +62,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from services.notifications.domain import alert_id, notification_id
 from tests.bench.bench_cases import casework
 from tests.bench.bench_coordination import CLIENTS, echo_baseline, percentiles, start, wait_for
-from tests.bench.support import new_database, new_vhost, rate, section, show
+from tests.bench.support import Arrivals, new_database, new_vhost, rate, section, show
 from tests.support.casework import ago, new_master_key
-from tests.support.outside import OutsideSubscriber
 from tests.support.published import stored_count
 from tests.support.registry import ADMIN
 from tests.support.smtp import Mailbox
@@ -123,40 +120,6 @@ class InboxWatch:
     def _stop(self) -> None:
         self.stopping = True
         self.thread.wait()
-
-
-class BusWatch:
-    """An outside subscriber to NotificationCreated (``tests/support/outside.py``'s
-    queue and bindings), consumed by push so each event is stamped on arrival."""
-
-    def __init__(self, amqp_uri: str, cleanup: ExitStack) -> None:
-        self.outside = OutsideSubscriber(amqp_uri, NOTIFICATION_CREATED)
-        cleanup.callback(self.outside.close)
-        self.arrived: dict[str, float] = {}
-        self.consumer = kombu.Consumer(
-            self.outside.bound.channel, [self.outside.queue], on_message=self._arrive
-        )
-        self.consumer.consume()
-        self.stopping = False
-        self.thread = eventlet.spawn(self._drain)
-        cleanup.callback(self._stop)
-
-    def _arrive(self, message: kombu.Message) -> None:
-        stamp = time.perf_counter()
-        self.arrived.setdefault(json.loads(message.body)["data"]["notification_id"], stamp)
-        message.ack()
-
-    def _drain(self) -> None:
-        while not self.stopping:
-            try:
-                self.outside.connection.drain_events(timeout=0.5)
-            except TimeoutError:  # socket.timeout, since 3.10
-                continue
-
-    def _stop(self) -> None:
-        self.stopping = True
-        self.thread.wait()
-        self.consumer.cancel()
 
 
 # -- the reports ---------------------------------------------------------------------
@@ -378,7 +341,9 @@ def main() -> None:
             "case_id": case_ids.pop(),
             "mail": mail,
             "inbox": InboxWatch(amqp_uri, coordinator, cleanup),
-            "bus": BusWatch(amqp_uri, cleanup),
+            "bus": Arrivals(
+                amqp_uri, cleanup, NOTIFICATION_CREATED, lambda data: data["notification_id"]
+            ),
         }
         warm_up = report_risks(amqp_uri, world["reporter"], world["case_id"], 1)  # not counted
         latencies(warm_up, coordinator, mail.arrived, "mailbox")

@@ -3,6 +3,7 @@ their own that an ExitStack removes, even on error."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -12,7 +13,11 @@ from contextlib import ExitStack
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+import eventlet
+import kombu
 import psycopg2
+
+from tests.support.outside import OutsideSubscriber
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
@@ -105,3 +110,51 @@ def technician_under_contract(
     coordination.sign_contract(head, key)
     coordination.sign_contract(coordinator, key)
     return {"id": tech["staff_id"], "role": "technician", "municipality": "54975"}
+
+
+class Arrivals:
+    """The outside subscriber of ``tests/support/outside.py`` (its queue and
+    bindings), consumed by push rather than polled so that each event is
+    stamped the moment it first arrives: key(data) -> perf_counter()."""
+
+    def __init__(
+        self, amqp_uri: str, cleanup: ExitStack, routing_key: str, key: Callable[[dict], str]
+    ) -> None:
+        self.key = key
+        self.outside = OutsideSubscriber(amqp_uri, routing_key)
+        cleanup.callback(self.outside.close)
+        self.arrived: dict[str, float] = {}
+        self.consumer = kombu.Consumer(
+            self.outside.bound.channel, [self.outside.queue], on_message=self._arrive
+        )
+        self.consumer.consume()
+        self.stopping = False
+        self.thread = eventlet.spawn(self._drain)
+        cleanup.callback(self._stop)
+
+    def _arrive(self, message: kombu.Message) -> None:
+        stamp = time.perf_counter()
+        self.arrived.setdefault(self.key(json.loads(message.body)["data"]), stamp)
+        message.ack()
+
+    def _drain(self) -> None:
+        while not self.stopping:
+            try:
+                self.outside.connection.drain_events(timeout=0.5)
+            except TimeoutError:  # socket.timeout, since 3.10
+                continue
+
+    def _stop(self) -> None:
+        self.stopping = True
+        self.thread.wait()
+        self.consumer.cancel()
+
+    def latencies(self, reported: dict[str, Any], timeout: float = 30) -> list[float]:
+        """Seconds from each report's start to its event's arrival."""
+        deadline = time.monotonic() + timeout
+        while not reported.keys() <= self.arrived.keys() and time.monotonic() < deadline:
+            eventlet.sleep(0.05)
+        missing = len(reported.keys() - self.arrived.keys())
+        if missing:
+            print(f"  ({missing} of {len(reported)} events never arrived)", flush=True)
+        return [self.arrived[r] - t for r, (t, _) in reported.items() if r in self.arrived]

@@ -268,6 +268,14 @@ class FollowsCoordination:
 
     def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
         """One upstream event: the fact kept and the position, together."""
+        fact = self.coordination_fact(name, event)
+        self.save_processed(tracking, *([fact] if fact is not None else []))  # type: ignore[attr-defined]
+
+    def coordination_fact(self, name: str, event: Any) -> Any | None:
+        """The fact an upstream event creates or changes (unsaved), for a
+        host that stores it together with effects of its own."""
+        if name not in FOLLOWED:
+            return None
         data = event.get_data()
         actor = Actor(
             event.get_extension("actor") or "coordination",
@@ -276,5 +284,4 @@ class FollowsCoordination:
             event.get_extension("correlationid") or "",
         )
         found = self.find(upstream_id(data), AuditedAggregate)  # type: ignore[attr-defined]
-        changed = upstream_change(name, data, event.get_extension("municipality"), found, actor)
-        self.save_processed(tracking, *([changed] if changed is not None else []))  # type: ignore[attr-defined]
+        return upstream_change(name, data, event.get_extension("municipality"), found, actor)

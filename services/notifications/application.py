@@ -17,8 +17,8 @@ from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError, Tracking
 
-from events.actor import SYSTEM, Actor, AuditedAggregate
-from events.following import FOLLOWED, upstream_change, upstream_id
+from events.actor import SYSTEM, Actor
+from events.following import FollowsCoordination
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.notifications.clock import Clock
@@ -45,7 +45,9 @@ def sla_from_env() -> dict[str, int]:
     return {"default": DEFAULT_SLA_MINUTES} | {k: int(v) for k, v in configured.items()}
 
 
-class NotificationsApplication(Reminders, Deliveries, People, EventSourcedApplication):
+class NotificationsApplication(
+    Reminders, Deliveries, People, FollowsCoordination, EventSourcedApplication
+):
     name = "notifications"
     actor = Actor("notifications", SYSTEM)
 
@@ -115,21 +117,15 @@ class NotificationsApplication(Reminders, Deliveries, People, EventSourcedApplic
     # -- in from the coordination service ---------------------------------------------
     def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
         """Who is who (the registry, for escalation) and what to remind."""
-        data, now = event.get_data(), self.now()
-        changed: list[Any] = []
-        if name in FOLLOWED:
-            actor = Actor(event.get_extension("actor") or "coordination", SYSTEM)
-            found = self.find(upstream_id(data), AuditedAggregate)
-            fact = upstream_change(name, data, event.get_extension("municipality"), found, actor)
-            changed += [fact] if fact is not None else []
-        changed += self.plan_reminders("coordination", name, event, now)
-        self.save_processed(tracking, *changed)
+        fact = self.coordination_fact(name, event)
+        reminders = self.plan_reminders("coordination", name, event, self.now())
+        self.save_processed(tracking, *([fact] if fact is not None else []), *reminders)
 
     # -- acknowledging ----------------------------------------------------------------------
     @records_refusals
     def acknowledge_alert(self, actor: Actor, alert: UUID) -> dict[str, Any]:
         found = self.get_as(alert, Alert, UnknownAlert(f"no alert {alert}", alert_id=str(alert)))
-        as_registered = replace(actor, role=self.who(actor).role)  # the registry's role, on record
+        as_registered = replace(actor, role=self.team(actor).role)  # the registry's role, on record
         found.acknowledge(as_registered, "inbox", self.now())
         self.save_or(AlertAlreadyAcknowledged("acknowledged just now by someone else"), found)
         return self.alert_view(found)

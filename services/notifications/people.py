@@ -12,7 +12,6 @@ from typing import Any
 from uuid import UUID, uuid4
 
 from events.actor import Actor
-from events.clock import local_today
 from events.errors import Forbidden
 from events.following import TeamView
 from events.refusals import records_refusals
@@ -43,12 +42,9 @@ class People(ApplicationPart):
     actor: Actor
     webhook_key: bytes
     now: Callable[[], datetime]
+    team: Callable[[Actor], Team]  # who is asking: the registry wins over claims
 
-    # -- who is asking, and who holds a role ---------------------------------------
-    def who(self, actor: Actor) -> Team:
-        """The registry wins over the caller's claims, as in every service."""
-        return self.view(TeamView).team(actor, local_today())
-
+    # -- who holds a role ----------------------------------------------------------
     def people_with_role(self, role: str, municipality: str | None) -> list[str]:
         """Active staff of that role: a SPAS head of the municipality, or
         anyone of the county's staff."""
@@ -134,7 +130,7 @@ class People(ApplicationPart):
         self, actor: Actor, staff_id: UUID, email: str | None, language: str = "ro"
     ) -> dict[str, Any]:
         """A person sets their own; the county's staff set anyone's."""
-        if actor.id != str(staff_id) and self.who(actor).role not in ("county_admin", "system"):
+        if actor.id != str(staff_id) and self.team(actor).role not in ("county_admin", "system"):
             raise NotificationAccessDenied("you set your own contact; the county sets others'")
         if email is not None and not EMAIL.match(email):
             raise InvalidNotificationCommand(f"{email!r} is not an e-mail address", field="email")
@@ -167,7 +163,7 @@ class People(ApplicationPart):
     ) -> dict[str, Any]:
         """The county registers another system; the secret its deliveries
         are signed with is shown this once."""
-        if self.who(actor).role != "county_admin":
+        if self.team(actor).role != "county_admin":
             raise NotificationAccessDenied("the county's staff register webhooks")
         if not self.webhook_key:
             raise InvalidNotificationCommand(
@@ -211,7 +207,7 @@ class People(ApplicationPart):
     def alerts(self, actor: Actor, open_only: bool = False) -> list[dict[str, Any]]:
         """The alerts someone may follow: those sent to them; all of the
         municipality for its SPAS head; all for the county and auditors."""
-        view, team = self.view(Inboxes), self.who(actor)
+        view, team = self.view(Inboxes), self.team(actor)
         mine = {e["alert_id"] for e in view.of_recipient.get(actor.id, []) if e["alert_id"]}
         found = [
             a
@@ -228,7 +224,7 @@ class People(ApplicationPart):
         view = self.view(Inboxes)
         found = view.alerts.get(str(alert))
         notes = view.of_alert.get(str(alert), [])
-        team = self.who(actor)
+        team = self.team(actor)
         allowed = found is not None and (
             team.role in ("county_admin", "auditor")
             or (team.role == "spas_head" and found["municipality"] == team.municipality)
@@ -247,7 +243,7 @@ class People(ApplicationPart):
         failure, for its recipient, the county and auditors."""
         missing = UnknownNotification(f"no notification {notification} for you")
         found = self.get_as(notification, Notification, missing)
-        if actor.id != found.recipient_id and self.who(actor).role not in (
+        if actor.id != found.recipient_id and self.team(actor).role not in (
             "county_admin",
             "auditor",
         ):

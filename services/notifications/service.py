@@ -113,6 +113,6 @@ class NotificationsService(ObservedService, RpcAdapter):
     @rpc
     def run_timers(self, actor: dict) -> dict[str, int]:
         """What the timer does every second, on demand (operators, tests)."""
-        if self.app.who(self._actor(actor)).role not in ("county_admin", SYSTEM):
+        if self.app.team(self._actor(actor)).role not in ("county_admin", SYSTEM):
             raise Forbidden("the county's staff run the timers by hand")
         return self.app.tick()

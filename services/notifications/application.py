@@ -24,7 +24,6 @@ from events.store import EventSourcedApplication
 from services.notifications.clock import Clock
 from services.notifications.delivery import Deliveries
 from services.notifications.domain import (
-    ESCALATION,
     Alert,
     AlertAlreadyAcknowledged,
     Notification,
@@ -159,9 +158,9 @@ class NotificationsApplication(
         done = 0
         for due in self.view(Timers).alerts_due(now):
             alert = self.find(UUID(due), Alert)
-            if alert is None or not alert.is_due(now) or alert.level >= len(ESCALATION):
+            role = alert.escalation_due(now) if alert is not None else None
+            if role is None:
                 continue
-            role = ESCALATION[alert.level]
             recipients = self.people_with_role(role, alert.municipality)
             alert.escalate(self.actor, recipients, now)
             fields = {

@@ -25,7 +25,7 @@ from services.notifications.channels import (
     WebhookChannel,
     backoff,
 )
-from services.notifications.domain import LEASE, Notification, Webhook, webhook_secret
+from services.notifications.domain import Notification, Webhook, webhook_secret
 from services.notifications.projections import Timers
 
 PARALLEL_DELIVERIES = 20
@@ -44,7 +44,7 @@ class Deliveries(ApplicationPart):
 
     def deliver_due(self, now: datetime | None = None) -> int:
         now = now or self.now()
-        due = self.view(Timers).notifications_due(now, LEASE.total_seconds())
+        due = self.view(Timers).notifications_due(now)
         pool = eventlet.GreenPool(PARALLEL_DELIVERIES)
         attempts = [0]
 

@@ -63,6 +63,11 @@ def moment(value: datetime) -> str:
     return value.isoformat()
 
 
+def lease_ends(attempted_at: str) -> str:
+    """When an attempt with no outcome is tried again."""
+    return moment(datetime.fromisoformat(attempted_at) + LEASE)
+
+
 class Alert(AuditedAggregate):
     class Raised(Aggregate.Created, AuditedAggregate.Event):
         risk_id: str
@@ -145,10 +150,16 @@ class Alert(AuditedAggregate):
     def is_due(self, now: datetime) -> bool:
         return self.due_at is not None and datetime.fromisoformat(self.due_at) <= now
 
-    def escalate(self, actor: Actor, recipient_ids: list[str], now: datetime) -> str | None:
-        """The next step of 4.4.3 if the SLA ran out unacknowledged; returns
-        the role told, or None when nothing was due."""
+    def escalation_due(self, now: datetime) -> str | None:
+        """The role 4.4.3 tells next, if the SLA ran out unacknowledged."""
         if not self.is_due(now) or self.level >= len(ESCALATION):
+            return None
+        return ESCALATION[self.level]
+
+    def escalate(self, actor: Actor, recipient_ids: list[str], now: datetime) -> str | None:
+        """The next step of 4.4.3 if it is due; returns the role told, or
+        None when nothing was due."""
+        if self.escalation_due(now) is None:
             return None
         level = self.level + 1
         last = level == len(ESCALATION)
@@ -225,8 +236,7 @@ class Notification(AuditedAggregate):
 
         def apply(self, notification: Notification) -> None:
             state = notification.channels[self.channel]
-            lease_ends = datetime.fromisoformat(self.at) + LEASE
-            state.update(status="in_flight", attempts=self.attempt, next_at=moment(lease_ends))
+            state.update(status="in_flight", attempts=self.attempt, next_at=lease_ends(self.at))
 
     class Delivered(AuditedAggregate.Event):
         channel: str

@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from events.views import FollowedView, topics
-from services.notifications.domain import Alert, Notification, Webhook
+from services.notifications.domain import Alert, Notification, Webhook, lease_ends
 
 
 class Timers(FollowedView):
@@ -43,7 +43,7 @@ class Timers(FollowedView):
         elif isinstance(event, Notification.Delivered):
             self.channels.pop((subject, event.channel), None)
         elif isinstance(event, Notification.DeliveryAttempted):
-            self.channels[(subject, event.channel)] = "lease:" + event.at
+            self.channels[(subject, event.channel)] = lease_ends(event.at)
         elif isinstance(event, Notification.DeliveryFailed):
             self._set(self.channels, (subject, event.channel), event.retry_at)
 
@@ -57,18 +57,12 @@ class Timers(FollowedView):
     def alerts_due(self, now: datetime) -> list[str]:
         return sorted(a for a, at in self.alerts.items() if datetime.fromisoformat(at) <= now)
 
-    def notifications_due(self, now: datetime, lease_seconds: float) -> list[str]:
-        """Notifications with a channel to try now; an attempt whose outcome
-        never came is tried again once its lease has run out."""
-        due = set()
-        for (notification, _), at in self.channels.items():
-            if at.startswith("lease:"):
-                started = datetime.fromisoformat(at.removeprefix("lease:"))
-                if (now - started).total_seconds() >= lease_seconds:
-                    due.add(notification)
-            elif datetime.fromisoformat(at) <= now:
-                due.add(notification)
-        return sorted(due)
+    def notifications_due(self, now: datetime) -> list[str]:
+        """Notifications with a channel to try now (an attempt whose outcome
+        never came is due again when its lease ends)."""
+        return sorted(
+            {n for (n, _), at in self.channels.items() if datetime.fromisoformat(at) <= now}
+        )
 
 
 class Inboxes(FollowedView):

@@ -237,8 +237,10 @@ class TeamView(FollowedView):
         in_force = (self.coordination(c, today) for c in self.of_technician.get(technician_id, []))
         return next(filter(None, in_force), None)
 
-    def staff_member(self, staff_id: str) -> dict[str, Any] | None:
-        return self.staff.get(staff_id)
+    def in_force(self, today: date, municipality: str | None = None) -> list[Coordination]:
+        """Every contract in force today (of one municipality's technicians)."""
+        found = (self.coordination(c, today) for c in list(self.contracts))
+        return [c for c in found if c is not None and municipality in (None, c.municipality)]
 
     def team(self, actor: Actor, today: date) -> Team:
         """The registry wins over the caller's claims: a role or municipality

@@ -100,7 +100,7 @@ class EvaluationsApplication(
 
     @records_refusals
     def sign_evaluation(self, actor: Actor, evaluation_id: UUID) -> dict[str, Any]:
-        team, evaluation = self._party_to(actor, evaluation_id)
+        team, evaluation, relation = self._party_to(actor, evaluation_id)
         changed: list[Any] = [evaluation]
         if evaluation.sign(team, self.today()):
             evaluation_file = self.get_as(
@@ -109,25 +109,27 @@ class EvaluationsApplication(
             evaluation_file.completed_one(actor, evaluation)
             changed.append(evaluation_file)
         self.save_or(ChangedConcurrently("the evaluation changed meanwhile; retry"), *changed)
-        return self.evaluation_view(evaluation, self._relation(team, evaluation))
+        return self.evaluation_view(evaluation, relation)
 
     def _change(self, actor: Actor, evaluation_id: UUID, change: Any) -> dict[str, Any]:
-        team, evaluation = self._party_to(actor, evaluation_id)
+        team, evaluation, relation = self._party_to(actor, evaluation_id)
         change(evaluation, team)
         self.save_or(ChangedConcurrently("the evaluation changed meanwhile; retry"), evaluation)
-        return self.evaluation_view(evaluation, self._relation(team, evaluation))
+        return self.evaluation_view(evaluation, relation)
 
-    def _party_to(self, actor: Actor, evaluation_id: UUID) -> tuple[Team, Evaluation]:
+    def _party_to(self, actor: Actor, evaluation_id: UUID) -> tuple[Team, Evaluation, str]:
         team = self.team(actor)
-        return team, self._visible(team, evaluation_id, "change_evaluation")
+        return team, *self._visible(team, evaluation_id, "change_evaluation")
 
-    def _visible(self, team: Team, evaluation_id: UUID, command: str) -> Evaluation:
+    def _visible(self, team: Team, evaluation_id: UUID, command: str) -> tuple[Evaluation, str]:
+        """The evaluation and the asker's relation to it."""
         missing = UnknownEvaluation(
             f"no evaluation {evaluation_id} that you may see", evaluation_id=str(evaluation_id)
         )
         evaluation = self.get_as(evaluation_id, Evaluation, missing)
-        self.scoped(team, vars(evaluation), full=True, command=command, missing=missing)
-        return evaluation
+        return evaluation, self.scoped(
+            team, vars(evaluation), full=True, command=command, missing=missing
+        )
 
     # -- scope, on record (R9) ----------------------------------------------------------
     def scoped(
@@ -149,10 +151,6 @@ class EvaluationsApplication(
         if read is not None:
             self.save(read)
 
-    @staticmethod
-    def _relation(team: Team, evaluation: Evaluation) -> str:
-        return check_reads(team, vars(evaluation), full=True)
-
     def record_reads(self, actor: Actor, technician_id: UUID | None = None) -> list[dict]:
         """Who outside the coordination read which record (the auditor's)."""
         if self.team(actor).role not in ("auditor", "county_admin"):
@@ -162,8 +160,7 @@ class EvaluationsApplication(
     # -- reading an evaluation ----------------------------------------------------------
     def evaluation(self, actor: Actor, evaluation_id: UUID) -> dict[str, Any]:
         team = self.team(actor)
-        evaluation = self._visible(team, evaluation_id, "get_evaluation")
-        relation = self._relation(team, evaluation)
+        evaluation, relation = self._visible(team, evaluation_id, "get_evaluation")
         self.note_read(team, relation, "evaluation", str(evaluation.id), evaluation.technician_id)
         return self.evaluation_view(evaluation, relation)
 

@@ -126,17 +126,11 @@ class Reading(EvaluationsPart):
     def evaluations_due(self, actor: Actor) -> list[dict[str, Any]]:
         team = self.team(actor)
         today = self.today()
-        teams = self.view(TeamView)
         if team.role == "social_worker":
             coordinations = list(team.coordinated.values())
         elif team.role in ("spas_head", "county_admin", "auditor"):
-            everyone = (teams.coordination(c, today) for c in list(teams.contracts))
-            coordinations = [
-                c
-                for c in everyone
-                if c is not None
-                and (team.role != "spas_head" or c.municipality == team.municipality)
-            ]
+            own = team.municipality if team.role == "spas_head" else None
+            coordinations = self.view(TeamView).in_force(today, own)
         else:
             raise EvaluationAccessDenied("the evaluations due are the coordinators' and employers'")
         due = []

@@ -42,6 +42,8 @@ bench: setup
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md
+	$(BIN)/python -m events.error_codes > contracts/errors.json
+	$(BIN)/python -m gateway.openapi > contracts/openapi.json
 
 verify: $(VENV)/.installed
 	$(BIN)/coordonare-verify --service $(SERVICE) --store $(STORE)

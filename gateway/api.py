@@ -1,0 +1,291 @@
+"""The HTTP API: one request → authenticate → scope → one service call →
+JSON, or a problem (RFC 9457). Every answer carries ``X-Correlation-Id``,
+which also travels with the RPC call into the services' logs and events.
+
+Independent of nameko: ``gateway/service.py`` gives it the RPC calls.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import logging
+import re
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from gateway import metrics
+from gateway.auth import Principal, TokenVerifier
+from gateway.idempotency import IdempotencyStore, check_key, fingerprint
+from gateway.inputs import command_of, query_args, read_body
+from gateway.issuer import LocalIssuer
+from gateway.paging import page, read_page_args
+from gateway.problems import (
+    MEDIA_TYPE,
+    Problem,
+    ServiceError,
+    from_service,
+    hidden,
+    internal,
+)
+from gateway.route import RESOURCE_PARAMS, Route
+from gateway.scope import Relations, check_municipality, check_role, narrow_to_municipality
+
+log = logging.getLogger(__name__)
+CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+
+
+class Outcome(Protocol):
+    """A service call under way (nameko's RpcReply)."""
+
+    def result(self) -> Any: ...
+
+
+class Rpc(Protocol):
+    def call(
+        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
+    ) -> Outcome: ...
+
+
+class Timeout(Exception):
+    """The service gave no answer in time; whether a command acted is not
+    known yet."""
+
+
+@dataclass
+class Settings:
+    max_body_bytes: int = 64 * 1024
+    rpc_timeout_seconds: float = 30.0
+
+
+LocalHandler = Callable[["Gateway", Principal, dict[str, Any]], Any]
+
+
+class Gateway:
+    def __init__(
+        self,
+        routes: list[Route],
+        verifier: TokenVerifier,
+        *,
+        issuer: LocalIssuer | None,
+        idempotency: IdempotencyStore,
+        settings: Settings,
+        local: dict[str, LocalHandler],
+        wait: Callable[[Outcome, float], Any],
+        later: Callable[[Callable[[], None]], None],
+    ) -> None:
+        self.routes, self.verifier = routes, verifier
+        self.rpc: Rpc | None = None  # the worker's, see ``bound``
+        self.issuer, self.idempotency, self.settings = issuer, idempotency, settings
+        self.local, self.wait, self.later = local, wait, later
+        self.relations = Relations()
+        self.urls = Map(
+            [Rule(r.werkzeug_rule, methods=[r.method], endpoint=r) for r in routes],
+            strict_slashes=False,
+        )
+
+    def bound(self, rpc: Rpc) -> Gateway:
+        """This gateway calling through one worker's RPC proxies."""
+        worker = copy.copy(self)
+        worker.rpc = rpc
+        return worker
+
+    # -- the request ------------------------------------------------------------
+    def handle(self, request: Request, correlation: dict[str, Any]) -> Response:
+        started = time.perf_counter()
+        given = request.headers.get("X-Correlation-Id", "")
+        cid = given if CORRELATION.match(given) else str(uuid.uuid4())
+        correlation["correlation_id"] = cid  # onward with every RPC call
+        template = "unmatched"
+        try:
+            route, path = self._match(request)
+            template = route.path
+            response = self._serve(route, path, request, cid)
+        except Problem as problem:
+            response = self._problem(problem, cid, request.path)
+        except Exception:
+            log.exception("%s %s failed", request.method, request.path)
+            response = self._problem(internal(), cid, request.path)
+        response.headers["X-Correlation-Id"] = cid
+        response.headers["Cache-Control"] = "no-store"
+        metrics.observe(request.method, template, response.status_code, started)
+        return response
+
+    def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
+        try:
+            return self.urls.bind_to_environ(request.environ).match()
+        except MethodNotAllowed as exc:
+            problem = Problem(
+                405,
+                "method_not_allowed",
+                "Method not allowed",
+                f"{request.method} is not served on {request.path}",
+            )
+            problem.headers["Allow"] = ", ".join(sorted(exc.valid_methods or []))
+            raise problem from None
+        except NotFound:
+            raise Problem(
+                404, "no_such_route", "Not found", f"nothing is served on {request.path}"
+            ) from None
+
+    def _serve(self, route: Route, path: dict[str, str], request: Request, cid: str) -> Response:
+        if route.public:
+            return self._public(route, path, request)
+        who = self.verifier.principal(request.headers.get("Authorization"))
+        check_role(route, who)
+        if route.is_command:
+            body = read_body(request, self.settings.max_body_bytes)
+            values = command_of(route, request, body, path)
+            check_municipality(route, who, path, values)
+            self.relations.check(who, path, self.ask)
+            return self._command(route, path, who, values, request, body, cid)
+        args = request.args.to_dict()
+        values = query_args(route, args, path)
+        limit_offset = read_page_args(args) if route.paged else None
+        check_municipality(route, who, path, values)
+        narrow_to_municipality(route, who, values)
+        self.relations.check(who, path, self.ask)
+        result = self._forward(route, path, who, values)
+        if limit_offset is None:
+            return self._json(200, result)
+        body, headers = page(list(result), *limit_offset, request.path, args)
+        response = self._json(200, body)
+        response.headers.update(headers)
+        return response
+
+    def _public(self, route: Route, path: dict[str, str], request: Request) -> Response:
+        handler = self.local[route.operation_id]
+        if route.is_command:
+            body = read_body(request, self.settings.max_body_bytes)
+            return self._json(200, handler(self, None, command_of(route, request, body, path)))
+        return self._json(200, handler(self, None, query_args(route, request.args.to_dict(), path)))
+
+    def _command(
+        self,
+        route: Route,
+        path: dict,
+        who: Principal,
+        values: dict,
+        request: Request,
+        body: bytes,
+        cid: str,
+    ) -> Response:
+        key = request.headers.get("Idempotency-Key")
+        if key is None:
+            return self._json(
+                201 if route.created else 200, self._forward(route, path, who, values)
+            )
+        check_key(key)
+        stored = self.idempotency.claim(who.id, key, fingerprint("POST", request.path, body))
+        if stored is not None:
+            replay = Response(stored.body, status=stored.status, mimetype=_media(stored.status))
+            replay.headers["Idempotency-Replayed"] = "true"
+            return replay
+        try:
+            response = self._json(
+                201 if route.created else 200,
+                self._forward(route, path, who, values, remember=(who.id, key)),
+            )
+        except Problem as problem:
+            if problem.status >= 500:
+                if problem.code != "upstream_timeout":  # outcome unknown: keep the key
+                    self.idempotency.release(who.id, key)
+            else:
+                answer = json.dumps(problem.body(cid, request.path), ensure_ascii=False)
+                self.idempotency.answer(who.id, key, problem.status, answer)
+            raise
+        except Exception:
+            self.idempotency.release(who.id, key)
+            raise
+        self.idempotency.answer(who.id, key, response.status_code, response.get_data(True))
+        return response
+
+    # -- the service call ---------------------------------------------------------------
+    def _forward(
+        self,
+        route: Route,
+        path: dict[str, str],
+        who: Principal,
+        values: dict[str, Any],
+        remember: tuple[str, str] | None = None,
+    ) -> Any:
+        local = self.local.get(route.operation_id)
+        if local is not None:
+            return local(self, who, values)
+        assert self.rpc is not None
+        outcome = self.rpc.call(
+            route.service, route.operation, who.actor(), values, command=route.is_command
+        )
+        try:
+            return self.wait(outcome, self.settings.rpc_timeout_seconds)
+        except ServiceError as error:
+            raise self._mapped(route, path, error) from None
+        except Timeout:
+            if remember is not None:
+                self.later(lambda: self._complete_late(route, path, outcome, remember))
+            raise Problem(
+                504,
+                "upstream_timeout",
+                "The service did not answer in time",
+                f"{route.service} gave no answer within {self.settings.rpc_timeout_seconds} s; "
+                "a command may still take effect: retry with the same Idempotency-Key",
+            ) from None
+
+    def _complete_late(
+        self, route: Route, path: dict, outcome: Outcome, remember: tuple[str, str]
+    ) -> None:
+        """The answer that came after the client gave up, kept for its retry."""
+        try:
+            status, body = (201 if route.created else 200), json.dumps(outcome.result())
+        except ServiceError as error:
+            problem = self._mapped(route, path, error)
+            status, body = problem.status, json.dumps(problem.body("", route.path))
+        except Exception:
+            self.idempotency.release(*remember)
+            return
+        self.idempotency.answer(*remember, status, body)
+
+    def _mapped(self, route: Route, path: dict[str, str], error: ServiceError) -> Problem:
+        problem = from_service(error)
+        named = [p for p in route.path_params if p in RESOURCE_PARAMS]
+        if named and _is_hidden(problem, {route.argument(p) for p in named}):
+            return hidden(RESOURCE_PARAMS[named[-1]])
+        return problem
+
+    def ask(self, service: str, operation: str, actor: dict, kwargs: dict) -> Any:
+        """A read of the gateway's own (scope checks, reports)."""
+        assert self.rpc is not None
+        outcome = self.rpc.call(service, operation, actor, kwargs, command=False)
+        return self.wait(outcome, self.settings.rpc_timeout_seconds)
+
+    # -- answers ------------------------------------------------------------------------
+    @staticmethod
+    def _json(status: int, body: Any) -> Response:
+        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+        return Response(text, status=status, mimetype="application/json")
+
+    @staticmethod
+    def _problem(problem: Problem, cid: str, instance: str) -> Response:
+        text = json.dumps(problem.body(cid, instance), ensure_ascii=False)
+        response = Response(text, status=problem.status, mimetype=MEDIA_TYPE)
+        response.headers.update(problem.headers)
+        return response
+
+
+def _is_hidden(problem: Problem, path_fields: set[str]) -> bool:
+    """A refusal for scope, an unknown id, or a malformed id in the path: all
+    read alike from outside."""
+    if problem.kind in ("not_found", "forbidden"):
+        return True
+    return problem.status == 422 and problem.extensions.get("field") in path_fields
+
+
+def _media(status: int) -> str:
+    return "application/json" if status < 400 else MEDIA_TYPE

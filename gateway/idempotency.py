@@ -1,0 +1,126 @@
+"""Idempotency keys on POST (``Idempotency-Key`` header): a retried request
+with the same key never acts twice; it gets the first answer again.
+
+Keys are per person and kept ``GATEWAY_IDEMPOTENCY_HOURS`` (24 by default)
+in the gateway's own database (``GATEWAY_STORE_URL``: PostgreSQL, or SQLite
+for an embedded run), so every gateway replica sees them and a restart
+forgets none. A key is claimed before the command is forwarded; the answer
+is stored when it comes. A key whose command's outcome is not yet known
+(still running, or the service did not answer in time) is ``409``: trying
+again later gets the answer once it is known.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from gateway.problems import Problem
+
+KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the IETF draft expects
+
+metadata = sa.MetaData()
+requests = sa.Table(
+    "idempotent_requests",
+    metadata,
+    sa.Column("principal", sa.String(200), primary_key=True),
+    sa.Column("key", sa.String(255), primary_key=True),
+    sa.Column("fingerprint", sa.String(64), nullable=False),
+    sa.Column("status", sa.Integer, nullable=True),  # null: outcome not yet known
+    sa.Column("body", sa.Text, nullable=True),
+    sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: str
+
+
+def fingerprint(method: str, path: str, body: bytes) -> str:
+    """The same request: same method, path and JSON content (key order and
+    spacing aside)."""
+    try:
+        canonical = json.dumps(json.loads(body or b"null"), sort_keys=True, separators=(",", ":"))
+    except ValueError:
+        canonical = body.decode("latin-1")
+    return hashlib.sha256(f"{method} {path}\n{canonical}".encode()).hexdigest()
+
+
+def check_key(key: str) -> str:
+    if not KEY.match(key):
+        raise Problem(
+            400, "invalid_idempotency_key", "Bad request",
+            "Idempotency-Key must be 1 to 255 visible ASCII characters",
+        )
+    return key
+
+
+class IdempotencyStore:
+    def __init__(self, url: str, keep_hours: float = 24) -> None:
+        pooled = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **pooled)
+        self.keep = timedelta(hours=keep_hours)
+        self._insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert
+        metadata.create_all(self.engine)
+
+    def claim(self, principal: str, key: str, print_: str) -> Answer | None:
+        """None: the key is now this request's to act on. Otherwise the stored
+        answer of the first request with this key."""
+        now = datetime.now(UTC)
+        insert = self._insert(requests).values(
+            principal=principal, key=key, fingerprint=print_, created_at=now
+        )
+        with self.engine.begin() as db:
+            if db.execute(insert.on_conflict_do_nothing()).rowcount == 1:
+                return None
+            row = db.execute(
+                sa.select(requests).where(requests.c.principal == principal, requests.c.key == key)
+            ).one()
+        if row.fingerprint != print_:
+            raise Problem(
+                422, "idempotency_key_reused", "Idempotency key reused",
+                "this Idempotency-Key was used for a different request; use a new key",
+            )
+        if row.status is None:
+            problem = Problem(
+                409, "request_in_progress", "Request in progress",
+                "the first request with this Idempotency-Key has no known outcome yet; "
+                "try again shortly",
+            )
+            problem.headers["Retry-After"] = "2"
+            raise problem
+        return Answer(row.status, row.body)
+
+    def answer(self, principal: str, key: str, status: int, body: str) -> None:
+        with self.engine.begin() as db:
+            db.execute(
+                sa.update(requests)
+                .where(requests.c.principal == principal, requests.c.key == key)
+                .values(status=status, body=body)
+            )
+
+    def release(self, principal: str, key: str) -> None:
+        """The command certainly did not act (the gateway failed before or the
+        service refused with an internal error): a retry may act."""
+        with self.engine.begin() as db:
+            db.execute(
+                sa.delete(requests).where(requests.c.principal == principal, requests.c.key == key)
+            )
+
+    def forget_old(self) -> int:
+        with self.engine.begin() as db:
+            deleted = db.execute(
+                sa.delete(requests).where(requests.c.created_at < datetime.now(UTC) - self.keep)
+            )
+        return deleted.rowcount
+
+    def close(self) -> None:
+        self.engine.dispose()

@@ -1,0 +1,57 @@
+"""The gateway's own operations (``gateway/routes/own.py``): logging in,
+the issuer's keys, the API's description, who am I, the county report."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from gateway.auth import Principal
+from gateway.problems import Problem
+from gateway.reports import county_report
+
+OPENAPI = Path(__file__).resolve().parents[1] / "contracts" / "openapi.json"
+
+
+def _no_local_issuer() -> Problem:
+    return Problem(
+        404, "no_local_issuer", "Not found",
+        "this gateway has no local issuer: log in with the county's identity provider",
+    )
+
+
+def token(gateway: Any, who: Principal | None, body: dict[str, Any]) -> dict[str, Any]:
+    if gateway.issuer is None:
+        raise _no_local_issuer()
+    return gateway.issuer.token(body.get("username"), body.get("password"))
+
+
+def jwks(gateway: Any, who: Principal | None, args: dict[str, Any]) -> dict[str, Any]:
+    if gateway.issuer is None:
+        raise _no_local_issuer()
+    return gateway.issuer.jwks()
+
+
+@cache
+def _description() -> dict[str, Any]:
+    return json.loads(OPENAPI.read_text())
+
+
+def openapi(gateway: Any, who: Principal | None, args: dict[str, Any]) -> dict[str, Any]:
+    return _description()
+
+
+def me(gateway: Any, who: Principal, args: dict[str, Any]) -> dict[str, Any]:
+    return who.actor()
+
+
+def local_handlers() -> dict[str, Any]:
+    return {
+        "gateway.token": token,
+        "gateway.jwks": jwks,
+        "gateway.openapi": openapi,
+        "gateway.me": me,
+        "gateway.county_report": county_report,
+    }

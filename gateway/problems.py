@@ -1,0 +1,125 @@
+"""Every error the gateway answers is an RFC 9457 problem (``application/
+problem+json``) with a stable ``code``.
+
+Errors of the services come over nameko RPC by the path of their class; the
+one mapping table from those paths to codes and statuses is
+``contracts/errors.json`` (generated from the services' error hierarchy by
+``make catalogue``). Errors of the gateway itself (authentication, body,
+paging, idempotency) are ``Problem``s raised here.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache, partial
+from pathlib import Path
+from typing import Any
+
+from nameko import exceptions as nameko_exceptions
+from nameko.exceptions import RemoteError
+
+ERRORS_TABLE = Path(__file__).resolve().parents[1] / "contracts" / "errors.json"
+PROBLEM_TYPE = "https://coordonare.ro/problems/"
+MEDIA_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """An answer other than success, as the client will read it."""
+
+    def __init__(
+        self, status: int, code: str, title: str, detail: str = "", **extensions: Any
+    ) -> None:
+        super().__init__(detail or title)
+        self.status, self.code, self.title, self.detail = status, code, title, detail
+        self.extensions = extensions
+        self.headers: dict[str, str] = {}
+        self.kind: str | None = None  # of a service's error: not_found, forbidden...
+
+    def body(self, correlation_id: str, instance: str) -> dict[str, Any]:
+        body = {
+            "type": PROBLEM_TYPE + self.code,
+            "title": self.title,
+            "status": self.status,
+            "code": self.code,
+            "detail": self.detail or self.title,
+            "instance": instance,
+            "correlation_id": correlation_id,
+        }
+        return body | {k: v for k, v in self.extensions.items() if k not in body}
+
+
+class ServiceError(RemoteError):
+    """A service's domain error as it arrived: the class's path, its message
+    and its details (the field, the rule...). Still a nameko ``RemoteError``
+    of the same ``exc_type``, for any other caller in the process."""
+
+    def __init__(self, path: str, message: str = "", details: Any = None) -> None:
+        super().__init__(path.rsplit(".", 1)[-1], message)
+        self.path, self.message = path, message
+        self.details = details if isinstance(details, dict) else {}
+
+
+@cache
+def error_table() -> dict[str, dict[str, Any]]:
+    return json.loads(ERRORS_TABLE.read_text())["errors"]
+
+
+def register_service_errors() -> None:
+    """Make nameko hand the gateway each catalogued error with its details,
+    instead of a bare ``RemoteError`` that keeps only the message."""
+    for path in error_table():
+        nameko_exceptions.registry[path] = partial(ServiceError, path)
+
+
+def unregister_service_errors() -> None:
+    for path in error_table():
+        nameko_exceptions.registry.pop(path, None)
+
+
+def from_service(error: ServiceError) -> Problem:
+    entry = error_table()[error.path]
+    details = {k: v for k, v in error.details.items() if v is not None}
+    problem = Problem(entry["status"], entry["code"], entry["title"], error.message, **details)
+    problem.kind = entry["kind"]
+    return problem
+
+
+def hidden(resource: str) -> Problem:
+    """What an unknown id and an id outside the caller's scope both get, word
+    for word, so that the answer never tells whether the resource exists."""
+    return Problem(
+        404, "not_found", "Not found", f"There is no such {resource} that you can see."
+    )
+
+
+def forbidden_role(role: str) -> Problem:
+    return Problem(
+        403, "role_not_allowed", "Not allowed for your role",
+        f"a {role} may not do this", role=role,
+    )
+
+
+def outside_municipality(field: str) -> Problem:
+    return Problem(
+        403, "outside_your_municipality", "Outside your municipality",
+        f"{field} names another municipality than yours", field=field,
+    )
+
+
+def unauthorized(detail: str, code: str = "unauthenticated") -> Problem:
+    problem = Problem(401, code, "Authentication required", detail)
+    error = "" if code == "unauthenticated" else ', error="invalid_token"'
+    problem.headers["WWW-Authenticate"] = f'Bearer realm="coordonare"{error}'
+    return problem
+
+
+def bad_request(code: str, detail: str, **extensions: Any) -> Problem:
+    return Problem(400, code, "Bad request", detail, **extensions)
+
+
+def unavailable(detail: str) -> Problem:
+    return Problem(503, "service_unavailable", "Service unavailable", detail)
+
+
+def internal() -> Problem:
+    return Problem(500, "internal_error", "Internal error", "the request failed; it is logged")

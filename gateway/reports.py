@@ -1,0 +1,41 @@
+"""The county's consolidated report (guide 3.2, instrument G): the cases and
+coordination services each count their part per municipality, in their own
+store and under their own scope rules; the gateway puts the two side by
+side, with the municipality's name. Aggregates only: no person is named."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from gateway.auth import Principal
+
+
+def county_report(gateway: Any, who: Principal, args: dict[str, Any]) -> dict[str, Any]:
+    month, actor = args["month"], who.actor()
+    # both services count at once
+    cases = gateway.rpc.call("cases", "county_figures", actor, {"month": month}, command=False)
+    coordination = gateway.rpc.call(
+        "coordination", "county_figures", actor, {"month": month}, command=False
+    )
+    names = {
+        m["siruta"]: m["name"]
+        for m in gateway.ask("coordination", "list_municipalities", actor, {})
+    }
+    per_service = {
+        "cases": gateway.wait(cases, gateway.settings.rpc_timeout_seconds)["municipalities"],
+        "coordination": gateway.wait(coordination, gateway.settings.rpc_timeout_seconds)[
+            "municipalities"
+        ],
+    }
+    sirutas = sorted(set(per_service["cases"]) | set(per_service["coordination"]))
+    return {
+        "month": month,
+        "municipalities": [
+            {
+                "siruta": siruta,
+                "name": names.get(siruta, ""),
+                **{part: figures.get(siruta) for part, figures in per_service.items()},
+            }
+            for siruta in sirutas
+        ],
+    }

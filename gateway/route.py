@@ -1,0 +1,172 @@
+"""One operation of the HTTP API: which service operation it forwards to, who
+may call it, and how the request becomes the service's arguments.
+
+The route tables (``gateway/routes/``) are the single source of the API: the
+dispatcher serves them and ``gateway.openapi`` writes the OpenAPI document
+from them, so the document cannot drift from what is served.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+TECHNICIAN = "technician"
+SOCIAL_WORKER = "social_worker"
+SPAS_HEAD = "spas_head"
+COUNTY_ADMIN = "county_admin"
+AUDITOR = "auditor"
+
+EVERYONE = frozenset({TECHNICIAN, SOCIAL_WORKER, SPAS_HEAD, COUNTY_ADMIN, AUDITOR})
+# roles bound to one municipality (their token carries its SIRUTA code)
+MUNICIPAL = frozenset({TECHNICIAN, SPAS_HEAD})
+COUNTY = frozenset({COUNTY_ADMIN, AUDITOR})
+READERS = EVERYONE
+
+# Path parameters naming a resource the caller must be in scope of: a service
+# that refuses such a resource for scope is answered exactly like an unknown
+# id, so that the answer never tells whether it exists.
+RESOURCE_PARAMS = {
+    "siruta": "municipality",
+    "staff_id": "staff member",
+    "technician_id": "technician",
+    "coordinator_id": "coordinator",
+    "contract_id": "contract",
+    "task_id": "task",
+    "incident_id": "incident",
+    "entry_id": "journal entry",
+    "case_id": "case",
+    "document_id": "document",
+    "risk_id": "urgent risk",
+    "check_id": "benefit check",
+    "beneficiary_id": "beneficiary",
+    "evaluation_id": "evaluation",
+    "report_id": "report",
+    "session_id": "feedback session",
+    "feedback_id": "feedback",
+    "alert_id": "alert",
+    "notification_id": "notification",
+}
+
+ParamType = Literal["string", "boolean", "integer", "date", "month", "uuid"]
+
+
+@dataclass(frozen=True)
+class Param:
+    """A query-string parameter of a query, passed on as a keyword argument."""
+
+    name: str
+    type: ParamType = "string"
+    description: str = ""
+    required: bool = False
+    arg: str | None = None  # the service's argument name, when it differs
+
+    @property
+    def argument(self) -> str:
+        return self.arg or self.name
+
+
+@dataclass(frozen=True)
+class Route:
+    method: Literal["GET", "POST"]
+    path: str  # OpenAPI style: /cases/{case_id}/documents
+    service: str
+    operation: str  # the service's RPC method
+    roles: frozenset[str]
+    summary: str
+    tag: str
+    params: tuple[Param, ...] = ()  # queries: the query string
+    paged: bool = False  # queries answering a list: paginated envelope
+    created: bool = False  # commands creating a resource: 201
+    # path parameters renamed for the service (path name -> argument/field name)
+    renames: tuple[tuple[str, str], ...] = ()
+    description: str = ""
+    # a fixed keyword argument or command field this route always adds
+    fixed: tuple[tuple[str, object], ...] = field(default=())
+    public: bool = False  # answered without a token (logging in, the API's description)
+    # JSON Schemas of the gateway's own operations (a service's command has its
+    # schema in contracts/commands/)
+    body: dict | None = field(default=None, hash=False, compare=False)
+    returns: dict | None = field(default=None, hash=False, compare=False)
+
+    @property
+    def is_command(self) -> bool:
+        return self.method == "POST"
+
+    @property
+    def path_params(self) -> list[str]:
+        return re.findall(r"{(\w+)}", self.path)
+
+    def argument(self, path_param: str) -> str:
+        return dict(self.renames).get(path_param, path_param)
+
+    @property
+    def operation_id(self) -> str:
+        return f"{self.service}.{self.operation}" + (
+            "" if not self.fixed else "." + ".".join(f"{k}" for k, _ in self.fixed)
+        )
+
+    @property
+    def werkzeug_rule(self) -> str:
+        return re.sub(r"{(\w+)}", r"<\1>", self.path)
+
+
+def command(
+    path: str,
+    service: str,
+    operation: str,
+    roles: frozenset[str],
+    summary: str,
+    *,
+    tag: str,
+    created: bool = False,
+    renames: tuple[tuple[str, str], ...] = (),
+    description: str = "",
+) -> Route:
+    """A POST whose JSON body is the service command (its schema is
+    ``contracts/commands/<service>/<operation>.schema.json``); path
+    parameters fill the command's fields of the same name."""
+    return Route(
+        "POST",
+        path,
+        service,
+        operation,
+        roles,
+        summary,
+        tag,
+        created=created,
+        renames=renames,
+        description=description,
+    )
+
+
+def query(
+    path: str,
+    service: str,
+    operation: str,
+    roles: frozenset[str],
+    summary: str,
+    *,
+    tag: str,
+    params: tuple[Param, ...] = (),
+    paged: bool = False,
+    renames: tuple[tuple[str, str], ...] = (),
+    description: str = "",
+    fixed: tuple[tuple[str, object], ...] = (),
+) -> Route:
+    """A GET: path and query parameters become the query's keyword arguments."""
+    return Route(
+        "GET",
+        path,
+        service,
+        operation,
+        roles,
+        summary,
+        tag,
+        params=params,
+        paged=paged,
+        renames=renames,
+        description=description,
+        fixed=fixed,
+    )

@@ -1,0 +1,14 @@
+"""The route tables of the HTTP API, one module per service (``ROUTES``);
+``ROUTES`` here is the whole API, served by ``gateway.api`` and described by
+``gateway.openapi``."""
+
+from gateway.route import Route
+from gateway.routes import cases, coordination, evaluations, notifications, own
+
+ROUTES: list[Route] = [
+    *own.ROUTES,
+    *coordination.ROUTES,
+    *cases.ROUTES,
+    *evaluations.ROUTES,
+    *notifications.ROUTES,
+]

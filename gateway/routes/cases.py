@@ -1,0 +1,175 @@
+"""Cases, documents and validations, urgent risks, benefit checks (guide
+2.3, 3.2 E G, 4.6). The cases service checks every rule again (R1, R2, R7,
+R9); the roles here are the gateway's first line."""
+
+from gateway.route import (
+    COUNTY,
+    COUNTY_ADMIN,
+    EVERYONE,
+    SOCIAL_WORKER,
+    SPAS_HEAD,
+    TECHNICIAN,
+    Param,
+    command,
+    query,
+)
+
+FIELD = frozenset({TECHNICIAN, SOCIAL_WORKER})
+CASEWORK = frozenset({TECHNICIAN, SOCIAL_WORKER, SPAS_HEAD})
+WORKER = frozenset({SOCIAL_WORKER})
+T = "cases"
+D = "documents"
+R = "urgent risks"
+B = "benefit checks"
+
+ROUTES = [
+    # -- the case path (2.3) ------------------------------------------------------
+    command("/cases", "cases", "refer_case", CASEWORK, "Refer a case", tag=T, created=True),
+    query(
+        "/cases",
+        "cases",
+        "list_cases",
+        EVERYONE,
+        "Cases in your scope",
+        tag=T,
+        paged=True,
+        params=(
+            Param("municipality", "string", "SIRUTA code"),
+            Param("technician_id", "uuid", "cases the technician is assigned to"),
+            Param("stage", "string", "stage of the case path"),
+        ),
+    ),
+    query("/cases/{case_id}", "cases", "get_case", EVERYONE, "A case", tag=T),
+    query(
+        "/cases/{case_id}/timeline", "cases", "case_timeline", EVERYONE, "Its history", tag=T,
+        paged=True,
+    ),
+    query(
+        "/cases/{case_id}/visits",
+        "cases",
+        "visits_of_case",
+        EVERYONE,
+        "Visits in a month against the plan's objective (R7)",
+        tag=T,
+        params=(Param("period", "month", "YYYY-MM", required=True),),
+    ),
+    command(
+        "/cases/{case_id}/initial-evaluation", "cases", "record_initial_evaluation", WORKER,
+        "Record the initial evaluation", tag=T,
+    ),
+    command("/cases/{case_id}/open", "cases", "open_case", WORKER, "Open the case", tag=T),
+    command(
+        "/cases/{case_id}/social-diagnosis", "cases", "record_social_diagnosis", WORKER,
+        "Record the social diagnosis (R2)", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/intervention-plan", "cases", "write_intervention_plan", WORKER,
+        "Write or revise the intervention plan (R2)", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/intervention", "cases", "start_intervention", WORKER,
+        "Start the intervention", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/monitoring", "cases", "start_monitoring", WORKER,
+        "Start monitoring", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/decisions", "cases", "record_decision", WORKER,
+        "Record a professional decision (R2)", tag=T,
+    ),
+    command("/cases/{case_id}/close", "cases", "close_case", WORKER, "Close the case", tag=T),
+    command(
+        "/cases/{case_id}/follow-up", "cases", "begin_follow_up", WORKER,
+        "Begin the follow-up after closing", tag=T,
+    ),
+    command("/cases/{case_id}/archive", "cases", "archive_case", WORKER, "Archive", tag=T),
+    command(
+        "/cases/{case_id}/technicians", "cases", "assign_technician",
+        frozenset({SOCIAL_WORKER, SPAS_HEAD}), "Assign a technician", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/technicians/{technician_id}/release", "cases", "release_technician",
+        frozenset({SOCIAL_WORKER, SPAS_HEAD}), "Release a technician from the case", tag=T,
+    ),
+    # -- documents and validation (3.2 E, R2) --------------------------------------------
+    command(
+        "/cases/{case_id}/documents", "cases", "draft_document", FIELD,
+        "Draft a document (field report, visit, …)", tag=D, created=True,
+    ),
+    query(
+        "/cases/{case_id}/documents", "cases", "documents_of_case", EVERYONE,
+        "The case's documents", tag=D, paged=True,
+    ),
+    query("/documents/{document_id}", "cases", "get_document", EVERYONE, "A document", tag=D),
+    command(
+        "/documents/{document_id}/revise", "cases", "revise_document", FIELD,
+        "Revise a draft or returned document", tag=D,
+    ),
+    command(
+        "/documents/{document_id}/submit", "cases", "submit_document", FIELD,
+        "Submit it for validation", tag=D,
+    ),
+    command(
+        "/documents/{document_id}/return", "cases", "return_document", WORKER,
+        "Return it with comments", tag=D,
+    ),
+    command(
+        "/documents/{document_id}/validate", "cases", "validate_document", WORKER,
+        "Validate it (R2)", tag=D,
+    ),
+    query(
+        "/validation-queue", "cases", "validation_queue", frozenset({SOCIAL_WORKER, SPAS_HEAD})
+        | COUNTY, "Documents awaiting your validation", tag=D, paged=True,
+    ),
+    query(
+        "/documents/overdue", "cases", "overdue_documents", EVERYONE,
+        "Documents past their deadline", tag=D, paged=True,
+    ),
+    # -- urgent risks (4.6 case 2, R7) ---------------------------------------------------
+    command(
+        "/cases/{case_id}/urgent-risks", "cases", "report_urgent_risk", FIELD,
+        "Report an urgent risk", tag=R, created=True,
+    ),
+    query(
+        "/urgent-risks", "cases", "urgent_risks", EVERYONE, "Urgent risks in your scope",
+        tag=R, paged=True,
+        params=(Param("open_only", "boolean", "only those not yet closed"),),
+    ),
+    query("/urgent-risks/{risk_id}", "cases", "get_urgent_risk", EVERYONE, "An urgent risk",
+          tag=R),
+    command(
+        "/urgent-risks/{risk_id}/acknowledge", "cases", "acknowledge_urgent_risk", WORKER,
+        "Acknowledge it (the coordinator)", tag=R,
+    ),
+    command(
+        "/urgent-risks/{risk_id}/assessment", "cases", "assess_urgent_risk", WORKER,
+        "Assess it (R2)", tag=R,
+    ),
+    command(
+        "/urgent-risks/{risk_id}/notifications", "cases", "notify_institution", WORKER,
+        "Notify an institution officially (R2)", tag=R,
+    ),
+    # -- administrative benefit checks (4.6 case 3) ------------------------------------
+    command(
+        "/benefit-checks", "cases", "record_benefit_check", FIELD,
+        "Record a benefit check", tag=B, created=True,
+    ),
+    query("/benefit-checks/{check_id}", "cases", "get_benefit_check", EVERYONE,
+          "A benefit check", tag=B),
+    command(
+        "/benefit-checks/{check_id}/cosign", "cases", "cosign_benefit_check", WORKER,
+        "Co-sign it (the coordinator decides)", tag=B,
+    ),
+    # -- personal data (DESIGN §5) -------------------------------------------------------
+    command(
+        "/beneficiaries/{beneficiary_id}/erasure", "cases", "erase_personal_data",
+        frozenset({COUNTY_ADMIN}), "Erase a beneficiary's personal data (crypto-shredding)",
+        tag="personal data",
+    ),
+    query(
+        "/personal-data-reads", "cases", "personal_data_reads", COUNTY | {SPAS_HEAD},
+        "Who read personal data", tag="personal data", paged=True,
+        params=(Param("case_id", "uuid"), Param("beneficiary_id", "uuid")),
+    ),
+]

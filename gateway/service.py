@@ -1,0 +1,164 @@
+"""The gateway as a nameko service: one HTTP entrypoint hands every request
+to ``gateway.api.Gateway``, which calls the services over nameko RPC (the
+correlation id travels in the call's context).
+
+Configuration, from the environment only:
+``GATEWAY_JWKS_URL`` (production: the identity provider's keys) or
+``GATEWAY_USERS_FILE`` (the local issuer of ``make run``);
+``GATEWAY_JWT_ISSUER``, ``GATEWAY_JWT_AUDIENCE``, ``GATEWAY_ROLE_CLAIM``,
+``GATEWAY_MUNICIPALITY_CLAIM``; ``GATEWAY_STORE_URL`` (idempotency keys);
+``GATEWAY_MAX_BODY_BYTES``, ``GATEWAY_RPC_TIMEOUT``, ``GATEWAY_IDEMPOTENCY_HOURS``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import Any
+
+import eventlet
+from nameko.extensions import DependencyProvider
+from nameko.rpc import RpcProxy
+from nameko.web.handlers import http
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from werkzeug.wrappers import Request, Response
+
+from events.nameko import make_psycopg_green
+from gateway.api import Gateway, Outcome, Settings, Timeout
+from gateway.auth import TokenSettings, TokenVerifier
+from gateway.idempotency import IdempotencyStore
+from gateway.issuer import LocalIssuer
+from gateway.own import local_handlers
+from gateway.problems import Problem, register_service_errors
+from gateway.routes import ROUTES
+
+SERVICES = ("coordination", "cases", "evaluations", "notifications")
+METHODS = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
+
+
+class NamekoRpc:
+    """The services' RPC proxies of one worker, as ``gateway.api.Rpc``."""
+
+    def __init__(self, proxies: dict[str, Any]) -> None:
+        self.proxies = proxies
+
+    def call(
+        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
+    ) -> Outcome:
+        method = getattr(self.proxies[service], operation)
+        if command:
+            return method.call_async(actor, payload)
+        return method.call_async(actor, **payload)
+
+
+def wait(outcome: Outcome, seconds: float) -> Any:
+    try:
+        with eventlet.Timeout(seconds):
+            return outcome.result()
+    except eventlet.Timeout:
+        raise Timeout from None
+
+
+class GatewayProvider(DependencyProvider):
+    """Builds the gateway once per container (keys, users, idempotency
+    store) and gives each worker one bound to that worker's RPC proxies."""
+
+    def setup(self) -> None:
+        make_psycopg_green()
+        register_service_errors()
+        tokens = TokenSettings.from_env()
+        self.issuer = LocalIssuer.from_env(tokens)
+        jwks_url = os.environ.get("GATEWAY_JWKS_URL")
+        if jwks_url:
+            self.verifier = TokenVerifier.with_jwks(tokens, jwks_url)
+        elif self.issuer is not None:
+            self.verifier = TokenVerifier(tokens, self.issuer.key_for)
+        else:
+            raise RuntimeError(
+                "the gateway verifies no tokens: set GATEWAY_JWKS_URL (the identity "
+                "provider's keys) or GATEWAY_USERS_FILE (the local issuer)"
+            )
+        store_url = os.environ.get("GATEWAY_STORE_URL") or os.environ.get("STORE_URL")
+        if not store_url:
+            raise RuntimeError("set GATEWAY_STORE_URL: the gateway keeps idempotency keys there")
+        self.idempotency = IdempotencyStore(
+            store_url, float(os.environ.get("GATEWAY_IDEMPOTENCY_HOURS", "24"))
+        )
+        self.settings = Settings(
+            max_body_bytes=int(os.environ.get("GATEWAY_MAX_BODY_BYTES", str(64 * 1024))),
+            rpc_timeout_seconds=float(os.environ.get("GATEWAY_RPC_TIMEOUT", "30")),
+        )
+        self.gateway = Gateway(
+            ROUTES,
+            self.verifier,
+            issuer=self.issuer,
+            idempotency=self.idempotency,
+            settings=self.settings,
+            local=local_handlers(),
+            wait=wait,
+            later=lambda job: self.container.spawn_managed_thread(job),
+        )
+
+    def start(self) -> None:
+        self.container.spawn_managed_thread(self._forget_old_keys)
+
+    def _forget_old_keys(self) -> None:
+        while True:
+            self.idempotency.forget_old()
+            eventlet.sleep(3600)
+
+    def stop(self) -> None:
+        self.idempotency.close()
+
+    def get_dependency(self, worker_ctx: Any) -> Any:
+        return lambda proxies: self.gateway.bound(NamekoRpc(proxies))
+
+
+class Context(DependencyProvider):
+    """The worker's context data, where the correlation id is put for the
+    RPC calls to carry."""
+
+    def get_dependency(self, worker_ctx: Any) -> dict[str, Any]:
+        return worker_ctx.context_data
+
+
+class GatewayService:
+    name = "gateway"
+
+    gateway = GatewayProvider()
+    context = Context()
+    coordination = RpcProxy("coordination")
+    cases = RpcProxy("cases")
+    evaluations = RpcProxy("evaluations")
+    notifications = RpcProxy("notifications")
+
+    @http(METHODS, "/")
+    @http(METHODS, "/<path:path>")
+    def api(self, request: Request, path: str = "") -> Response:
+        proxies = {s: getattr(self, s) for s in SERVICES}
+        return self.gateway(proxies).handle(request, self.context)
+
+    @http("GET", "/metrics")
+    def metrics(self, request: Request) -> Response:
+        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+
+    @http("GET", "/live")
+    def live(self, request: Request) -> Response:
+        return Response('{"status": "ok"}', mimetype="application/json")
+
+    @http("GET", "/health")
+    def health(self, request: Request) -> Response:
+        """Ready when the idempotency store answers and the coordination
+        service answers over the broker."""
+        try:
+            self.gateway({s: getattr(self, s) for s in SERVICES}).ask(
+                "coordination", "list_municipalities", _PROBE, {}
+            )
+        except Exception as exc:
+            body = {"status": "unavailable", "reason": exc.__class__.__name__}
+            return Response(json.dumps(body), status=503, mimetype="application/json")
+        return Response('{"status": "ok"}', mimetype="application/json")
+
+
+_PROBE = {"id": "gateway", "role": "system", "municipality": None}
+__all__ = ["GatewayService", "Problem"]

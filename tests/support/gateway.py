@@ -1,0 +1,103 @@
+"""The whole county behind the HTTP gateway, as ``make run`` gives it: the
+four services and the gateway in-process on databases and a vhost of their
+own, the demo county seeded (deploy/demo.py), its users logging in to the
+gateway's local issuer. One per test module: seeding takes a few seconds."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+from nameko.containers import ServiceContainer
+from nameko.standalone.rpc import ClusterRpcProxy
+
+from deploy.demo import proxy_rpc, seed, wait_for_services
+from gateway.problems import unregister_service_errors
+from gateway.service import GatewayService
+from services.cases.service import CasesService
+from services.coordination.service import CoordinationService
+from services.evaluations.service import EvaluationsService
+from services.notifications.service import NotificationsService
+from tests.bench.support import new_database
+from tests.support.casework import new_master_key
+from tests.support.services import free_port, nameko_config
+
+# subscribers first: their queues exist before the events they want
+SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)
+
+
+@dataclass
+class County:
+    url: str
+    seeded: dict[str, Any]
+    rpc: Any
+    tokens: dict[str, str] = field(default_factory=dict)
+
+    def token(self, username: str) -> str:
+        if username not in self.tokens:
+            answer = requests.post(
+                f"{self.url}/auth/token",
+                json={"username": username, "password": f"demo-{username}"},
+                timeout=10,
+            )
+            assert answer.status_code == 200, answer.text
+            self.tokens[username] = answer.json()["access_token"]
+        return self.tokens[username]
+
+    def as_(self, username: str) -> requests.Session:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {self.token(username)}"
+        return session
+
+    def user(self, username: str) -> dict[str, Any]:
+        return next(u for u in self.seeded["users"] if u["username"] == username)
+
+
+@contextmanager
+def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Iterator[County]:
+    with ExitStack() as cleanup, pytest.MonkeyPatch.context() as env:
+        for service in ("coordination", "cases", "evaluations", "notifications", "gateway"):
+            env.setenv(f"{service.upper()}_STORE_URL", new_database(cleanup))
+        env.setenv("CASES_MASTER_KEY", new_master_key())
+        env.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
+        env.setenv("RELAY_POLL_SECONDS", "0.2")
+        users_file = tmp / "users.json"
+        containers = [ServiceContainer(s, nameko_config(amqp_uri)) for s in SERVICES]
+        for container in containers:
+            container.start()
+            cleanup.callback(container.stop)
+        with ClusterRpcProxy(nameko_config(amqp_uri), timeout=30) as proxy:
+            rpc = proxy_rpc(proxy)
+            wait_for_services(rpc)
+            seeded = seed(rpc, users_file)
+            env.setenv("GATEWAY_USERS_FILE", str(users_file))
+            for name, value in gateway_env.items():
+                env.setenv(name, value)
+            port = free_port()
+            gateway = ServiceContainer(
+                GatewayService, nameko_config(amqp_uri, port) | {"max_workers": 60}
+            )
+            gateway.start()
+            cleanup.callback(unregister_service_errors)
+            cleanup.callback(gateway.stop)
+            url = f"http://127.0.0.1:{port}"
+            wait_healthy(url)
+            yield County(url, seeded, rpc)
+
+
+def wait_healthy(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            if requests.get(f"{url}/health", timeout=5).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        assert time.monotonic() < deadline, "the gateway did not become healthy"
+        time.sleep(0.2)

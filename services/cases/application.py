@@ -10,10 +10,11 @@ from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
-from events.following import FollowsCoordination
+from events.clock import LOCAL_TIME
+from events.following import FollowsCoordination, TeamView
 from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
-from events.team import Team
+from events.team import DEFAULT_TERMS, Team
 from services.cases.audit import (
     ERASURE_BASES,
     BeneficiaryErasure,
@@ -37,8 +38,9 @@ from services.cases.competence import (
 )
 from services.cases.document_commands import DocumentCommands
 from services.cases.domain import Case, check_choice
+from services.cases.figures import check_month, county_figures, municipalities_in_scope
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
-from services.cases.projections import CaseIndex
+from services.cases.projections import CaseIndex, WorkIndex
 from services.cases.risk_commands import RiskCommands
 
 
@@ -177,4 +179,46 @@ class CasesApplication(
         return self.view(ReadLog).of(
             case_id=str(case_id) if case_id else None,
             beneficiary_id=str(beneficiary_id) if beneficiary_id else None,
+        )
+
+    # -- the county's report (instrument G) ----------------------------------------
+    def county_figures(
+        self, actor: Actor, month: str, municipality: str | None = None
+    ) -> dict[str, Any]:
+        """The cases side of the county's consolidated report: aggregates per
+        municipality, nothing about a person, so the county and the SPAS
+        heads may read them (R9). What each figure means: ``figures.py``."""
+        team = self.team(actor)
+        now = self.now()
+        today = now.astimezone(LOCAL_TIME).date()
+        cases = list(self.view(CaseIndex).cases.values())
+        work, coordination = self.view(WorkIndex), self.view(TeamView)
+        known = {c["municipality"] for c in cases} | {
+            m["municipality"]
+            for m in (*coordination.staff.values(), *coordination.contracts.values())
+            if m["municipality"]
+        }
+        wanted = municipalities_in_scope(team.role, team.municipality, municipality, known)
+        span = check_month(month, today)
+        day = span.reference_day(today)
+
+        def target_of(technicians: list[str]) -> int:
+            """The visits objective of the plan of the case's first
+            coordinated technician, as ``Team.terms_for`` reads it."""
+            for technician_id in technicians:
+                found = coordination.coordination_of(technician_id, day)
+                if found is not None:
+                    return found.terms.visits_per_month
+            return DEFAULT_TERMS.visits_per_month
+
+        in_scope = {c["case_id"] for c in cases if c["municipality"] in wanted}
+        return county_figures(
+            span,
+            wanted,
+            cases,
+            work.documents.values(),
+            self.overdue_work(in_scope, now),
+            work.risks.values(),
+            work.visits_in(span.name),
+            target_of,
         )

@@ -147,14 +147,18 @@ class DocumentCommands(CasesPart):
         progress report of an active case."""
         team = self.team(actor)
         check_under_coordination(team)
-        now = self.now()
-        in_scope = self.case_ids_in_scope(team)
+        return self.overdue_work(self.case_ids_in_scope(team), self.now())
+
+    def overdue_work(self, case_ids: set[str], now: datetime) -> list[dict[str, Any]]:
+        """R7 over the given cases, oldest deadline first; shared by the
+        actor's list and the county's figures, so both count alike."""
         work = self.view(WorkIndex)
-        overdue = [d | {"reason": "deadline_passed"} for d in work.overdue(in_scope, now)]
+        overdue = [d | {"reason": "deadline_passed"} for d in work.overdue(case_ids, now)]
+        handed_in = work.progress_periods()
         for case in self.view(CaseIndex).cases.values():
-            if case["case_id"] not in in_scope or case["stage"] not in ACTIVE:
+            if case["case_id"] not in case_ids or case["stage"] not in ACTIVE:
                 continue
-            reported = work.progress_periods(case["case_id"])
+            reported = handed_in.get(case["case_id"], set())
             for period in _months(case["opened_at"], now):
                 if period not in reported:
                     overdue.append(

@@ -182,23 +182,37 @@ class WorkIndex(FollowedView):
     def visits(self, case_id: str, period: str) -> int:
         """Field visits of a month, from the visit reports submitted."""
         return sum(
-            1
-            for d in self.documents.values()
-            if d["case_id"] == case_id
-            and d["kind"] == "visit_report"
-            and d["status"] in ("submitted", "validated", "returned")
-            and datetime.fromisoformat(d["occurred_at"]).astimezone(LOCAL_TIME).strftime("%Y-%m")
-            == period
+            1 for d in self.documents.values() if d["case_id"] == case_id and is_visit_in(d, period)
         )
 
-    def progress_periods(self, case_id: str) -> set[str]:
-        return {
-            d["period"]
-            for d in self.documents.values()
-            if d["case_id"] == case_id
-            and d["kind"] == "progress_report"
-            and d["status"] in ("submitted", "validated")
-        }
+    def visits_in(self, period: str) -> dict[str, int]:
+        """Field visits of a month by case, in one pass (the county's
+        figures count every case at once)."""
+        counted: dict[str, int] = {}
+        for d in self.documents.values():
+            if is_visit_in(d, period):
+                counted[d["case_id"]] = counted.get(d["case_id"], 0) + 1
+        return counted
+
+    def progress_periods(self) -> dict[str, set[str]]:
+        """The months each case's progress report was handed in for, in one
+        pass over the documents (R7 is checked for every case at once)."""
+        periods: dict[str, set[str]] = {}
+        for d in self.documents.values():
+            if d["kind"] == "progress_report" and d["status"] in ("submitted", "validated"):
+                periods.setdefault(d["case_id"], set()).add(d["period"])
+        return periods
+
+
+def is_visit_in(document: dict[str, Any], period: str) -> bool:
+    """A field visit of the month ``YYYY-MM`` (county time): a visit report
+    the coordinator has received (submitted, validated or returned)."""
+    return (
+        document["kind"] == "visit_report"
+        and document["status"] in ("submitted", "validated", "returned")
+        and datetime.fromisoformat(document["occurred_at"]).astimezone(LOCAL_TIME).strftime("%Y-%m")
+        == period
+    )
 
 
 WorkIndex.TOPICS = [

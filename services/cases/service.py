@@ -322,6 +322,13 @@ class CasesService(ObservedService, RpcAdapter):
         return self.app.urgent_risks(self._actor(actor), bool(open_only))
 
     @rpc
+    def county_figures(self, actor: dict, month: str, municipality: str | None = None) -> dict:
+        """Aggregates per municipality for the county's report (instrument G)."""
+        return self.app.county_figures(
+            self._actor(actor), month, None if municipality is None else str(municipality)
+        )
+
+    @rpc
     def get_benefit_check(self, actor: dict, check_id: str) -> dict:
         return self.app.get_benefit_check(self._actor(actor), self._uuid(check_id, "check_id"))
 

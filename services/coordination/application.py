@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
+from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.coordination.contract_commands import ContractCommands
@@ -25,9 +26,16 @@ from services.coordination.domain import (
     rnasr_claim_id,
     staff_id,
 )
+from services.coordination.figures import (
+    check_month,
+    county_figures,
+    in_force_during,
+    municipalities_in_scope,
+    terms_of,
+)
 from services.coordination.incident_commands import IncidentCommands
 from services.coordination.plan_journal_commands import PlanJournalCommands
-from services.coordination.projections import RegistryView
+from services.coordination.projections import ContractIndex, RegistryView
 from services.coordination.task_commands import TaskCommands
 
 
@@ -165,6 +173,29 @@ class CoordinationApplication(
                 and s["active"] == active
             ),
             key=lambda s: s["full_name"],
+        )
+
+    # -- the county's report (instrument G) -----------------------------------
+    def county_figures(
+        self, actor: Actor, month: str, municipality: str | None = None
+    ) -> dict[str, Any]:
+        """The coordination side of the county's consolidated report: R6
+        hours and R1 coverage per municipality, counts only, so the SPAS
+        head and the county read them as they read hours and compliance.
+        What each figure means: ``figures.py``."""
+        registry = self.view(RegistryView)
+        contracts = list(self.view(ContractIndex).contracts.values())
+        known = set(registry.municipalities) | {c["municipality"] for c in contracts}
+        wanted = municipalities_in_scope(actor, municipality, known)
+        today = local_today()
+        month = check_month(month, today)
+        compliances = [  # one small journal aggregate per contract and month
+            self._compliance(terms_of(c), month, today) | {"municipality": c["municipality"]}
+            for c in contracts
+            if c["municipality"] in wanted and in_force_during(c, month)
+        ]
+        return county_figures(
+            month, wanted, compliances, list(registry.staff.values()), contracts, today
         )
 
     # -- helpers -------------------------------------------------------------

@@ -170,6 +170,14 @@ def parse_date(value: str, field: str) -> date:
         ) from None
 
 
+def active_on(status: str, starts_on: str, ends_on: str | None, day: date) -> bool:
+    """R1: coordination exists on ``day`` (active, begun, not expired); the
+    contract and the read models that count contracts ask the same."""
+    if status != "active" or date.fromisoformat(starts_on) > day:
+        return False
+    return ends_on is None or day <= date.fromisoformat(ends_on)
+
+
 def contract_id() -> UUID:
     return uuid.uuid4()
 
@@ -445,10 +453,7 @@ class CoordinationContract(AuditedAggregate):
             )
 
     def is_active_on(self, day: date) -> bool:
-        """R1: coordination exists on ``day`` (active, begun, not expired)."""
-        if self.status != "active" or date.fromisoformat(self.starts_on) > day:
-            return False
-        return self.ends_on is None or day <= date.fromisoformat(self.ends_on)
+        return active_on(self.status, self.starts_on, self.ends_on, day)
 
 
 class TechnicianCoordination(AuditedAggregate):

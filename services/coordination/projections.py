@@ -1,13 +1,19 @@
-"""Registry read model: municipalities and staff for listing queries.
+"""Read models for listing and counting queries:
 
-An ``events.views.FollowedView``: in memory, brought up to date from the
+- ``RegistryView``: municipalities and staff;
+- ``ContractIndex``: every contract once signed, for figures over all of
+  them (the county's report).
+
+Each an ``events.views.FollowedView``: in memory, brought up to date from the
 notification log before each query."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from events.clock import LOCAL_TIME
 from events.views import FollowedView, topics
+from services.coordination.contracting import CoordinationContract
 from services.coordination.domain import Municipality, StaffMember
 
 
@@ -43,3 +49,48 @@ class RegistryView(FollowedView):
             self.staff[str(event.originator_id)]["municipality"] = event.municipality
         elif isinstance(event, StaffMember.Departed):
             self.staff[str(event.originator_id)]["active"] = False
+
+
+class ContractIndex(FollowedView):
+    """Contracts from their activation: parties, hours, period, status, and
+    the county day they ended (an ended contract still counts for the months
+    it was in force). Drafts never signed are not coordination and are not
+    here."""
+
+    TOPICS = topics(
+        CoordinationContract, "Activated", "Amended", "Suspended", "Resumed", "Terminated"
+    )
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.contracts: dict[str, dict[str, Any]] = {}
+
+    def apply(self, event: Any) -> None:
+        key = str(event.originator_id)
+        if isinstance(event, CoordinationContract.Activated):
+            self.contracts[key] = {
+                "contract_id": key,
+                "municipality": event.municipality,
+                "technician_id": event.technician_id,
+                "coordinator_id": event.coordinator_id,
+                "hours_per_month": event.hours_per_month,
+                "starts_on": event.starts_on,
+                "ends_on": event.ends_on,
+                "status": "active",
+                "ended_on": None,
+            }
+            return
+        contract = self.contracts.get(key)
+        if contract is None:
+            return
+        if isinstance(event, CoordinationContract.Amended):
+            contract.update(
+                {k: v for k, v in event.changes.items() if k in ("hours_per_month", "ends_on")}
+            )
+        elif isinstance(event, CoordinationContract.Suspended):
+            contract["status"] = "suspended"
+        elif isinstance(event, CoordinationContract.Resumed):
+            contract["status"] = "active"
+        elif isinstance(event, CoordinationContract.Terminated):
+            contract["status"] = "terminated"
+            contract["ended_on"] = event.timestamp.astimezone(LOCAL_TIME).date().isoformat()

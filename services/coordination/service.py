@@ -179,3 +179,11 @@ class CoordinationService(ObservedService, PlanJournalRpc, TaskRpc, IncidentRpc,
     ) -> list[dict]:
         self._actor(actor)
         return self.app.list_staff(municipality=municipality, role=role)
+
+    # -- the county's report (instrument G) ---------------------------------
+    @rpc
+    def county_figures(self, actor: dict, month: str, municipality: str | None = None) -> dict:
+        """R6 hours and R1 coverage per municipality, for the county's report."""
+        return self.app.county_figures(
+            self._actor(actor), month, None if municipality is None else str(municipality)
+        )

@@ -43,6 +43,9 @@ SERVICES = [
     Service("evaluations", "services.evaluations.service:EvaluationsService", 8103),
     Service("notifications", "services.notifications.service:NotificationsService", 8104),
 ]
+# The HTTP API; its store keeps idempotency keys. Started once the services
+# answer and the demo county is seeded (its users log in to it).
+GATEWAY = Service("gateway", "gateway.service:GatewayService", 8000)
 # `make run` keeps a master key for beneficiaries' personal data here, outside
 # the virtual environment (deleting it would make every person's data
 # unreadable); production sets CASES_MASTER_KEY from its secret store.
@@ -72,7 +75,7 @@ def create_stores() -> None:
     admin = psycopg2.connect(PG_ADMIN_URL)
     admin.autocommit = True
     with admin.cursor() as cur:
-        for service in SERVICES:
+        for service in [*SERVICES, GATEWAY]:
             url = urlsplit(service.store_url)
             if url.scheme.startswith("sqlite"):
                 continue
@@ -89,29 +92,53 @@ def create_stores() -> None:
     admin.close()
 
 
-def run() -> int:
+def start(service: Service, env: dict[str, str]) -> subprocess.Popen[bytes]:
     nameko = str(Path(sys.executable).with_name("nameko"))
+    env = os.environ | env | {
+        "STORE_URL": service.store_url,
+        "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
+    }
+    command = [nameko, "run", "--config", "deploy/nameko.yaml", service.entry]
+    return subprocess.Popen(command, cwd=ROOT, env=env)
+
+
+def seed_demo(users_file: Path) -> bool:
+    """The demo county (deploy/demo.py): its users are the local issuer's."""
+    if os.environ.get("DEMO", "1") == "0":
+        return users_file.exists()
+    done = subprocess.run([sys.executable, str(ROOT / "deploy" / "demo.py"), str(users_file)])
+    return done.returncode == 0
+
+
+def run() -> int:
     processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
-    master_key = local_key(
-        "CASES_MASTER_KEY", "cases-master.key", "cases: a local master key for personal data"
-    )
-    webhook_key = local_key(
-        "NOTIFICATIONS_WEBHOOK_KEY",
-        "notifications-webhook.key",
-        "notifications: a local key for signing webhooks",
-    )
+    keys = {
+        "CASES_MASTER_KEY": local_key(
+            "CASES_MASTER_KEY", "cases-master.key", "cases: a local master key for personal data"
+        ),
+        "NOTIFICATIONS_WEBHOOK_KEY": local_key(
+            "NOTIFICATIONS_WEBHOOK_KEY",
+            "notifications-webhook.key",
+            "notifications: a local key for signing webhooks",
+        ),
+    }
     for service in SERVICES:
-        env = os.environ | {
-            "CASES_MASTER_KEY": master_key,
-            "NOTIFICATIONS_WEBHOOK_KEY": webhook_key,
-            "STORE_URL": service.store_url,
-            "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
-        }
-        command = [nameko, "run", "--config", "deploy/nameko.yaml", service.entry]
-        processes.append((service, subprocess.Popen(command, cwd=ROOT, env=env)))
+        processes.append((service, start(service, keys)))
+    users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))
+    if not seed_demo(users_file):
+        print("the demo county could not be seeded; stopping")
+        return stop_all(processes, stopping=False)
+    gateway_env = {"MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128")}
+    if not os.environ.get("GATEWAY_JWKS_URL"):
+        gateway_env["GATEWAY_USERS_FILE"] = str(users_file)
+    processes.append((GATEWAY, start(GATEWAY, gateway_env)))
     amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
-    print("\nCoordonare is starting:")
-    for service, process in processes:
+    print("\nCoordonare is running:")
+    print(
+        f"  gateway       http://127.0.0.1:{GATEWAY.port}/   (API: /openapi.json; "
+        "README, 'Trying it', logs you in)"
+    )
+    for service, process in processes[:-1]:
         print(
             f"  {service.name:<14} pid {process.pid}  RPC over {amqp}  "
             f"http://127.0.0.1:{service.port}/health  /metrics"
@@ -119,9 +146,6 @@ def run() -> int:
     print(
         f"  events        exchange {os.environ.get('EVENTS_EXCHANGE', 'coordonare.events')}"
         " (topic; see docs/events.md)"
-    )
-    print(
-        "  gateway       not built yet (issue 7): call the services over RPC, e.g. `nameko shell`"
     )
     print("Press Ctrl-C to stop.\n", flush=True)
 
@@ -135,6 +159,10 @@ def run() -> int:
     signal.signal(signal.SIGTERM, stop)
     while not stopping and all(p.poll() is None for _, p in processes):
         time.sleep(0.2)
+    return stop_all(processes, stopping)
+
+
+def stop_all(processes: list[tuple[Service, subprocess.Popen[bytes]]], stopping: bool) -> int:
     for service, process in processes:
         if process.poll() is None:
             process.send_signal(signal.SIGTERM)  # nameko stops gracefully

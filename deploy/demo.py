@@ -1,0 +1,730 @@
+"""The demo county that ``make run`` seeds, so that a newcomer can log in to
+the gateway and follow the README's walkthrough.
+
+The county is Cluj, coordinated by its DGASPC, with three SPAS:
+
+- Cluj-Napoca (SIRUTA 54975): head ``sef.cluj``; technician
+  ``tehnician.cluj`` (school drop-out, poverty, children), coordinated by
+  ``asistent.cluj``, and ``tehnician2.cluj`` (old age, disability),
+  coordinated by ``asistent.dizabilitati``;
+- Florești (57706): head ``sef.floresti``; technician ``tehnician.floresti``
+  (old age, disability), coordinated by ``asistent.dizabilitati`` too, across
+  municipalities;
+- Gilău (57887): head ``sef.gilau``; technician ``tehnician.gilau``,
+  deliberately WITHOUT a coordination contract, so that the county sees an R1
+  problem and the technician sees what R1 refuses.
+
+The county admin is ``judet``, the auditor ``auditor``. Every technician
+under contract has a signed contract in force today, a coordination plan with
+a visits-per-month objective and a few cases at different stages of the path.
+For the walkthrough, ``tehnician.cluj`` works on the case of the Popescu
+family (in intervention), where they may report an urgent risk, and has
+submitted a visit report that waits in ``asistent.cluj``'s validation queue;
+the coordinator has written a journal entry and delegated a monitoring visit.
+
+Every login's password is public: ``demo-<username>``. The logins go to a
+JSON users file (mode 0600) that the gateway's local issuer reads.
+
+Seeding is idempotent: the registry is completed where something is missing
+(staff are found by e-mail), and a technician's story (contract, plan, cases,
+documents, journal, task) is told only while they have no contract at all.
+A second run changes nothing and rewrites the users file only where it no
+longer matches (an existing hash of the demo password is kept).
+
+    python deploy/demo.py [USERS_FILE]   # default: .coordonare/users.json
+
+It talks to the services over nameko RPC (``AMQP_URI``) and uses only their
+command contracts (``contracts/``), like any other client.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+# rpc(service, method, actor, kwargs) calls ``service.method(actor, **kwargs)``
+# and returns its result; a command's payload goes as ``{"command": payload}``
+# (every command entrypoint's second parameter is ``command``).
+Rpc = Callable[[str, str, dict, dict], Any]
+
+ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_USERS_FILE = ROOT / ".coordonare" / "users.json"
+# The county's calendar (events.clock): contracts and journal entries are
+# dated in Romanian days.
+LOCAL_TIME = ZoneInfo("Europe/Bucharest")
+# Seeding is a system job (DESIGN §1: never a role of a person).
+SEEDER: dict[str, Any] = {"id": "deploy.demo", "role": "system", "municipality": None}
+COUNTY = "Cluj"
+MUNICIPALITIES = {"54975": "Cluj-Napoca", "57706": "Florești", "57887": "Gilău"}
+# Every obligation the guide requires of each party (draft_contract's contract).
+OBLIGATIONS = {
+    "institution": ["legal_framework", "resources", "administrative_support"],
+    "coordinator": [
+        "set_objectives",
+        "monitor_activity",
+        "feedback_and_guidance",
+        "evaluate_results",
+    ],
+    "technician": ["follow_guidance", "report_activity", "attend_training", "ethical_standards"],
+}
+WAIT_SECONDS = 60.0
+
+
+# -- who ------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Person:
+    username: str
+    full_name: str
+    email: str
+    role: str
+    municipality: str | None = None
+    rnasr_code: str | None = None
+    experience_domains: tuple[str, ...] = ()
+    beneficiary_categories: tuple[str, ...] = ()
+
+    @property
+    def password(self) -> str:
+        return f"demo-{self.username}"
+
+    def registration(self) -> dict[str, Any]:
+        """The register_staff command."""
+        command: dict[str, Any] = {
+            "email": self.email,
+            "full_name": self.full_name,
+            "role": self.role,
+        }
+        optional = {
+            "municipality": self.municipality,
+            "rnasr_code": self.rnasr_code,
+            "experience_domains": list(self.experience_domains),
+            "beneficiary_categories": list(self.beneficiary_categories),
+        }
+        return command | {key: value for key, value in optional.items() if value}
+
+
+PEOPLE = (
+    Person("judet", "Ioana Mureșan", "ioana.muresan@dgaspc-cj.ro", "county_admin"),
+    Person("auditor", "Radu Costea", "radu.costea@audit-cj.ro", "auditor"),
+    Person(
+        "asistent.cluj",
+        "Ana Pop",
+        "ana.pop@dgaspc-cj.ro",
+        "social_worker",
+        rnasr_code="AS-CJ-0101",
+        experience_domains=(
+            "poverty",
+            "child_under_16",
+            "single_parent_family",
+            "social_exclusion_risk",
+            "domestic_violence",
+            "abuse_neglect",
+            "school_dropout_risk",
+        ),
+    ),
+    Person(
+        "asistent.dizabilitati",
+        "Mihai Rusu",
+        "mihai.rusu@dgaspc-cj.ro",
+        "social_worker",
+        rnasr_code="AS-CJ-0102",
+        experience_domains=("poverty", "disability_chronic_illness", "terminal_illness", "old_age"),
+    ),
+    Person(
+        "sef.cluj", "Elena Dragomir", "elena.dragomir@primariaclujnapoca.ro", "spas_head", "54975"
+    ),
+    Person(
+        "tehnician.cluj",
+        "Ion Rus",
+        "ion.rus@primariaclujnapoca.ro",
+        "technician",
+        "54975",
+        beneficiary_categories=("poverty", "child_under_16", "school_dropout_risk"),
+    ),
+    Person(
+        "tehnician2.cluj",
+        "Sorina Bota",
+        "sorina.bota@primariaclujnapoca.ro",
+        "technician",
+        "54975",
+        beneficiary_categories=("disability_chronic_illness", "old_age"),
+    ),
+    Person(
+        "sef.floresti", "Vasile Câmpean", "vasile.campean@primariafloresti.ro", "spas_head", "57706"
+    ),
+    Person(
+        "tehnician.floresti",
+        "Maria Cristea",
+        "maria.cristea@primariafloresti.ro",
+        "technician",
+        "57706",
+        beneficiary_categories=("disability_chronic_illness", "old_age"),
+    ),
+    Person("sef.gilau", "Dorin Suciu", "dorin.suciu@primariagilau.ro", "spas_head", "57887"),
+    Person(
+        "tehnician.gilau",
+        "Andrei Moldovan",
+        "andrei.moldovan@primariagilau.ro",
+        "technician",
+        "57887",
+        beneficiary_categories=("poverty", "single_parent_family"),
+    ),
+)
+BY_USERNAME = {p.username: p for p in PEOPLE}
+HEAD_OF = {p.municipality: p.username for p in PEOPLE if p.role == "spas_head"}
+
+
+# -- what happened ------------------------------------------------------------
+# How far along the path (DESIGN §4) the demo takes a case.
+STAGES = ("referred", "initial_evaluation", "opened", "assessment", "intervention")
+
+
+@dataclass(frozen=True)
+class DemoCase:
+    """A case and how far along the path it has come."""
+
+    beneficiary: dict[str, Any]
+    categories: tuple[str, ...]
+    source: str
+    note: str
+    stage: str  # one of STAGES
+    referred_by: str = "technician"  # or "coordinator", who then assigns the technician
+    visit_report: str | None = None  # drafted and submitted by the technician
+
+    def reaches(self, stage: str) -> bool:
+        return STAGES.index(self.stage) >= STAGES.index(stage)
+
+
+@dataclass(frozen=True)
+class Meeting:
+    """A journal entry (D.3) of today, about the story's first case."""
+
+    minutes: int
+    channel: str
+    decision: str
+    recommendation: str
+    follow_up: str  # the technician's, due in a week
+
+
+@dataclass(frozen=True)
+class Story:
+    """A technician under contract with their coordinator, and their work."""
+
+    technician: str
+    coordinator: str
+    visits_per_month: int
+    cases: tuple[DemoCase, ...]
+    meeting: Meeting | None = None
+    delegated_visit: str | None = None  # instructions of a monitoring visit of the first case
+
+
+POPESCU = DemoCase(
+    beneficiary={
+        "kind": "family",
+        "full_name": "Familia Popescu",
+        "cnp": "1850312120011",
+        "address": "Str. Florilor 3, Cluj-Napoca",
+        "phone": "0740000001",
+    },
+    categories=("poverty", "school_dropout_risk"),
+    source="school",
+    note="Dirigintele semnalează absențe repetate ale copilului cel mare.",
+    stage="intervention",
+    visit_report=(
+        "Vizită la domiciliu: locuință modestă, încălzită cu lemne. Copilul a fost acasă "
+        "în timpul orelor; mama spune că nu are ghete de iarnă."
+    ),
+)
+STORIES = (
+    Story(
+        "tehnician.cluj",
+        "asistent.cluj",
+        visits_per_month=4,
+        cases=(
+            POPESCU,
+            DemoCase(
+                beneficiary={"kind": "person", "full_name": "Maria Ionescu"},
+                categories=("child_under_16", "single_parent_family"),
+                source="family_doctor",
+                note="Medicul de familie semnalează o mamă singură cu trei copii mici.",
+                stage="initial_evaluation",
+            ),
+            DemoCase(
+                beneficiary={"kind": "family", "full_name": "Familia Lazăr"},
+                categories=("poverty", "social_exclusion_risk"),
+                source="neighbours",
+                note="Asociația de proprietari semnalează datorii la întreținere de un an.",
+                stage="opened",
+                referred_by="coordinator",
+            ),
+        ),
+        meeting=Meeting(
+            90,
+            "in_person",
+            decision="Vizită de monitorizare săptămânală la familia Popescu.",
+            recommendation="Fișa de observație în 24 de ore de la fiecare vizită.",
+            follow_up="Contactează dirigintele pentru situația absențelor.",
+        ),
+        delegated_visit="Verifică dacă copilul merge la școală și dacă familia are ghete.",
+    ),
+    Story(
+        "tehnician2.cluj",
+        "asistent.dizabilitati",
+        visits_per_month=2,
+        cases=(
+            DemoCase(
+                beneficiary={"kind": "person", "full_name": "Gheorghe Vaida"},
+                categories=("old_age", "disability_chronic_illness"),
+                source="hospital",
+                note="Externat după un AVC; locuiește singur la etajul 4.",
+                stage="referred",
+            ),
+        ),
+    ),
+    Story(
+        "tehnician.floresti",
+        "asistent.dizabilitati",
+        visits_per_month=3,
+        cases=(
+            DemoCase(
+                beneficiary={"kind": "person", "full_name": "Ana Moldovan"},
+                categories=("disability_chronic_illness",),
+                source="self",
+                note="Solicită sprijin pentru îngrijirea la domiciliu.",
+                stage="assessment",
+            ),
+        ),
+        meeting=Meeting(
+            45,
+            "phone",
+            decision="Evaluarea nevoilor de îngrijire la domiciliu, împreună cu medicul.",
+            recommendation="Notează ce poate face singură doamna Moldovan și ce nu.",
+            follow_up="Obține scrisoarea medicală de la medicul de familie.",
+        ),
+    ),
+)
+# tehnician.gilau has no story: no contract (R1).
+
+
+# -- seeding ----------------------------------------------------------------------
+def seed(rpc: Rpc, users_file: Path) -> dict[str, Any]:
+    """Seeds what is missing of the demo county and writes the users file;
+    returns what a summary needs (``users`` without their hashes)."""
+    ids = ensure_registry(rpc)
+    told = [story.technician for story in STORIES if tell(rpc, story, ids)]
+    users = write_users(users_file, ids)
+    return {
+        "seeded": told,
+        "users_file": str(users_file),
+        "users": [{k: v for k, v in u.items() if k != "password_hash"} for u in users],
+        "walkthrough": walkthrough(rpc, ids),
+    }
+
+
+def ensure_registry(rpc: Rpc) -> dict[str, str]:
+    """The municipalities and staff, registered where missing; the staff
+    ids by username."""
+    known = {m["siruta"] for m in query(rpc, "coordination", "list_municipalities", SEEDER)}
+    for siruta, name in MUNICIPALITIES.items():
+        if siruta not in known:
+            command(
+                rpc,
+                "coordination",
+                "register_municipality",
+                SEEDER,
+                {"siruta": siruta, "name": name, "county": COUNTY},
+            )
+    staff = registered_staff(rpc)
+    ids = {}
+    for person in PEOPLE:
+        if person.email not in staff:
+            registered = command(
+                rpc, "coordination", "register_staff", SEEDER, person.registration()
+            )
+            staff[person.email] = registered["staff_id"]
+        ids[person.username] = staff[person.email]
+    return ids
+
+
+def registered_staff(rpc: Rpc) -> dict[str, str]:
+    """The staff ids of the demo people already registered, by e-mail (the
+    list shows names; the e-mail, which identifies a person, is read one by one)."""
+    names = {p.full_name for p in PEOPLE}
+    found = {}
+    for row in query(rpc, "coordination", "list_staff", SEEDER):
+        if row["full_name"] in names:
+            staff = query(rpc, "coordination", "get_staff", SEEDER, staff_id=row["staff_id"])
+            found[staff["email"]] = staff["staff_id"]
+    return found
+
+
+def tell(rpc: Rpc, story: Story, ids: dict[str, str]) -> bool:
+    """The technician's story, unless they already have a contract."""
+    technician_id = ids[story.technician]
+    if query(rpc, "coordination", "contracts_of_technician", SEEDER, technician_id=technician_id):
+        return False
+    contract_id = sign_contract(rpc, story, ids)
+    draw_up_plan(rpc, story, ids, contract_id)
+    wait_until_coordinated(rpc, actor(story.technician, ids))
+    case_ids = [open_demo_case(rpc, story, ids, case) for case in story.cases]
+    if story.meeting:
+        record_meeting(rpc, story.meeting, actor(story.coordinator, ids), contract_id, case_ids[0])
+    if story.delegated_visit:
+        delegate_visit(rpc, story, ids, case_ids[0])
+    return True
+
+
+def sign_contract(rpc: Rpc, story: Story, ids: dict[str, str]) -> str:
+    """Drafted and signed by the technician's SPAS head, signed by the
+    coordinator: in force from the first of this month to the end of next year."""
+    head = actor(HEAD_OF[BY_USERNAME[story.technician].municipality], ids)
+    today = local_today()
+    terms = {
+        "technician_id": ids[story.technician],
+        "coordinator_id": ids[story.coordinator],
+        "legal_form": "cooperation_agreement",
+        "obligations": OBLIGATIONS,
+        "hours_per_month": 40,
+        "starts_on": today.replace(day=1).isoformat(),
+        "ends_on": date(today.year + 1, 12, 31).isoformat(),
+    }
+    contract_id = command(rpc, "coordination", "draft_contract", head, terms)["contract_id"]
+    for signer in (head, actor(story.coordinator, ids)):
+        command(rpc, "coordination", "sign_contract", signer, {"contract_id": contract_id})
+    return contract_id
+
+
+def draw_up_plan(rpc: Rpc, story: Story, ids: dict[str, str], contract_id: str) -> None:
+    """Weekly status reviews, a monthly feedback session, the field visits
+    a month per active case and a monthly progress report (R7)."""
+    plan = {
+        "contract_id": contract_id,
+        "meetings": [
+            calendar_entry("status_review", "weekly", 20, "monday"),
+            calendar_entry("feedback_session", "monthly", 60, None),
+        ],
+        "objectives": [
+            objective("field_visits_per_active_case", story.visits_per_month),
+            objective("progress_reports_per_active_case", 1),
+        ],
+    }
+    command(rpc, "coordination", "draw_up_plan", actor(story.coordinator, ids), plan)
+
+
+def open_demo_case(rpc: Rpc, story: Story, ids: dict[str, str], case: DemoCase) -> str:
+    """Refers the case and moves it along the path up to ``case.stage``: the
+    field work is the technician's, every decision the coordinator's (R2)."""
+    technician, coordinator = actor(story.technician, ids), actor(story.coordinator, ids)
+    referrer = technician if case.referred_by == "technician" else coordinator
+    referral = {
+        "municipality": technician["municipality"],
+        "beneficiary": case.beneficiary,
+        "categories": list(case.categories),
+        "referral_source": case.source,
+        "referral_note": case.note,
+    }
+    case_id = command(rpc, "cases", "refer_case", referrer, referral)["case_id"]
+    key = {"case_id": case_id}
+    if case.reaches("initial_evaluation"):
+        findings = "Situația semnalată se confirmă la prima discuție."
+        command(rpc, "cases", "record_initial_evaluation", referrer, key | {"findings": findings})
+    if case.reaches("opened"):
+        rationale = "Nevoi de sprijin confirmate."
+        command(rpc, "cases", "open_case", coordinator, key | {"rationale": rationale})
+        if referrer is coordinator:
+            assign = key | {"technician_id": technician["id"]}
+            command(rpc, "cases", "assign_technician", coordinator, assign)
+    if case.reaches("assessment"):
+        diagnosis = {
+            "diagnosis": "Venituri insuficiente și sprijin familial redus.",
+            "needs": ["income_support", "counselling"],
+            "risk_level": "medium",
+        }
+        command(rpc, "cases", "record_social_diagnosis", coordinator, key | diagnosis)
+    if case.reaches("intervention"):
+        plan = {"objectives": school_plan()}
+        command(rpc, "cases", "write_intervention_plan", coordinator, key | plan)
+        command(rpc, "cases", "start_intervention", coordinator, key)
+    if case.visit_report:
+        submit_visit_report(rpc, technician, case_id, case.visit_report)
+    return case_id
+
+
+def submit_visit_report(rpc: Rpc, technician: dict[str, Any], case_id: str, text: str) -> None:
+    """A field report the technician submitted for their coordinator's validation."""
+    draft = {
+        "case_id": case_id,
+        "kind": "visit_report",
+        "content": {"text": text},
+        "occurred_at": moment(hours=-2),
+        "beneficiary_signature": "self",
+    }
+    document_id = command(rpc, "cases", "draft_document", technician, draft)["document_id"]
+    command(rpc, "cases", "submit_document", technician, {"document_id": document_id})
+
+
+def record_meeting(
+    rpc: Rpc, meeting: Meeting, coordinator: dict[str, Any], contract_id: str, case_id: str
+) -> None:
+    today = local_today()
+    entry = {
+        "contract_id": contract_id,
+        "occurred_on": today.isoformat(),
+        "minutes": meeting.minutes,
+        "channel": meeting.channel,
+        "kind": "meeting",
+        "case_ids": [case_id],
+        "decisions": [meeting.decision],
+        "recommendations": [meeting.recommendation],
+        "follow_ups": [
+            {
+                "action": meeting.follow_up,
+                "owner": "technician",
+                "due_on": (today + timedelta(days=7)).isoformat(),
+            }
+        ],
+    }
+    command(rpc, "coordination", "record_journal_entry", coordinator, entry)
+
+
+def delegate_visit(rpc: Rpc, story: Story, ids: dict[str, str], case_id: str) -> None:
+    """A task sheet (D.1): a monitoring visit in three days."""
+    due = (datetime.now(LOCAL_TIME) + timedelta(days=3)).replace(
+        hour=12, minute=0, second=0, microsecond=0
+    )
+    task = {
+        "technician_id": ids[story.technician],
+        "task_type": "monitoring_visit",
+        "instructions": story.delegated_visit,
+        "due_at": due.isoformat(),
+        "priority": "high",
+        "case_id": case_id,
+    }
+    command(rpc, "coordination", "delegate_task", actor(story.coordinator, ids), task)
+
+
+def walkthrough(rpc: Rpc, ids: dict[str, str]) -> dict[str, Any]:
+    """Where the README's walkthrough starts, found as a user finds it: the
+    technician's cases in intervention, the coordinator's validation queue."""
+    cases = query(rpc, "cases", "list_cases", actor("tehnician.cluj", ids), stage="intervention")
+    queue = query(rpc, "cases", "validation_queue", actor("asistent.cluj", ids))
+    return {
+        "case_id": cases[0]["case_id"] if cases else None,
+        "document_id": queue[0]["document_id"] if queue else None,
+    }
+
+
+# -- helpers -------------------------------------------------------------------------
+def command(rpc: Rpc, service: str, method: str, who: dict[str, Any], payload: dict) -> Any:
+    return rpc(service, method, who, {"command": payload})
+
+
+def query(rpc: Rpc, service: str, method: str, who: dict[str, Any], **kwargs: Any) -> Any:
+    return rpc(service, method, who, kwargs)
+
+
+def actor(username: str, ids: dict[str, str]) -> dict[str, Any]:
+    person = BY_USERNAME[username]
+    return {"id": ids[username], "role": person.role, "municipality": person.municipality}
+
+
+def calendar_entry(
+    purpose: str, frequency: str, minutes: int, weekday: str | None
+) -> dict[str, Any]:
+    return {
+        "purpose": purpose,
+        "frequency": frequency,
+        "minutes": minutes,
+        "channel": "in_person",
+        "weekday": weekday,
+    }
+
+
+def objective(indicator: str, target: int) -> dict[str, Any]:
+    return {"indicator": indicator, "target": target, "period": "month"}
+
+
+def school_plan() -> list[dict[str, Any]]:
+    """The objectives of the intervention plan (PII) of the Popescu family,
+    the demo's case in intervention."""
+    deadline = (local_today() + timedelta(days=90)).isoformat()
+    return [
+        {
+            "objective": "Reintegrarea școlară a copilului",
+            "indicator": "prezență la școală de cel puțin 90%",
+            "responsible": "technician",
+            "deadline": deadline,
+        },
+        {
+            "objective": "Ajutor social și sprijin material",
+            "indicator": "dosar depus și aprobat",
+            "responsible": "social_worker",
+            "deadline": deadline,
+        },
+    ]
+
+
+def local_today() -> date:
+    return datetime.now(LOCAL_TIME).date()
+
+
+def moment(**delta: float) -> str:
+    """Now plus ``delta`` (negative: ago), county time, with its offset."""
+    return (datetime.now(LOCAL_TIME) + timedelta(**delta)).isoformat()
+
+
+def wait_until_coordinated(rpc: Rpc, technician: dict[str, Any]) -> None:
+    """The cases service learns of the contract from the coordination
+    service's events: wait until it lets the technician in (R1)."""
+    deadline = time.monotonic() + WAIT_SECONDS
+    while True:
+        try:
+            query(rpc, "cases", "list_cases", technician)
+            return
+        except Exception:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
+
+
+# -- the users file ----------------------------------------------------------------
+def write_users(path: Path, ids: dict[str, str]) -> list[dict[str, Any]]:
+    """Every demo login, hashed with argon2; an existing hash that still
+    verifies the demo password is kept, so a second run writes nothing."""
+    hasher = PasswordHasher()
+    previous = {u["username"]: u.get("password_hash", "") for u in read_users(path)}
+    users = [
+        {
+            "username": p.username,
+            "password_hash": kept_hash(hasher, previous.get(p.username, ""), p.password),
+            "sub": ids[p.username],
+            "role": p.role,
+            "municipality": p.municipality,
+            "name": p.full_name,
+        }
+        for p in PEOPLE
+    ]
+    text = json.dumps({"users": users}, ensure_ascii=False, indent=2) + "\n"
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        write_private(path, text)
+    path.chmod(0o600)
+    return users
+
+
+def read_users(path: Path) -> list[dict[str, Any]]:
+    try:
+        users = json.loads(path.read_text(encoding="utf-8"))["users"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    return [u for u in users if isinstance(u, dict) and "username" in u]
+
+
+def kept_hash(hasher: PasswordHasher, existing: str, password: str) -> str:
+    try:
+        if hasher.verify(existing, password) and not hasher.check_needs_rehash(existing):
+            return existing
+    except (VerificationError, InvalidHashError):
+        pass
+    return hasher.hash(password)
+
+
+def write_private(path: Path, text: str) -> None:
+    """Only the owner reads the file (0600) or enters its directory (0700);
+    the file is replaced whole, never seen half written."""
+    if not path.parent.exists():
+        path.parent.mkdir(mode=0o700, parents=True)
+        path.parent.chmod(0o700)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(temporary, path)
+
+
+# -- running it on its own ---------------------------------------------------------
+# A cheap query per service: an answer, even a refusal, means it is listening.
+PROBES = (
+    ("coordination", "list_municipalities"),
+    ("cases", "list_cases"),
+    ("evaluations", "evaluations_due"),
+    ("notifications", "upcoming_reminders"),
+)
+
+
+def proxy_rpc(proxy: Any) -> Rpc:
+    """The ``Rpc`` of a nameko ``ClusterRpcProxy`` (or ``ServiceRpcProxy``s by name)."""
+
+    def rpc(service: str, method: str, who: dict, kwargs: dict) -> Any:
+        return getattr(getattr(proxy, service), method)(who, **kwargs)
+
+    return rpc
+
+
+def wait_for_services(rpc: Rpc, timeout: float = WAIT_SECONDS) -> None:
+    """Until each of the four services answers over nameko RPC (``nameko run``
+    takes a few seconds to start, and its event subscriptions with it)."""
+    from nameko.exceptions import RemoteError
+
+    deadline = time.monotonic() + timeout
+    for service, method in PROBES:
+        while True:
+            try:
+                rpc(service, method, SEEDER, {})
+                break
+            except RemoteError:  # it answered, if only to refuse
+                break
+            except Exception:  # not listening yet (UnknownService, timeout, broker)
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(1)
+
+
+def summary(result: dict[str, Any]) -> str:
+    lines = [
+        "Demo county (Cluj): "
+        + (f"seeded {', '.join(result['seeded'])}" if result["seeded"] else "already there"),
+        f"Logins in {result['users_file']} (password: demo-<username>):",
+    ]
+    for user in result["users"]:
+        where = MUNICIPALITIES.get(user["municipality"] or "", "county")
+        lines.append(f"  {user['username']:<22} {user['role']:<14} {where}")
+    walk = result["walkthrough"]
+    lines.append(f"Walkthrough: case {walk['case_id']}, visit report {walk['document_id']}")
+    return "\n".join(lines)
+
+
+def seed_cluster(amqp_uri: str, users_file: Path) -> dict[str, Any]:
+    """Waits for the services on the broker at ``amqp_uri``, then seeds."""
+    from nameko.standalone.rpc import ClusterRpcProxy
+
+    # A call to a service not listening yet closes its channel with a
+    # confirmation in flight, which py-amqp reports as a warning each time.
+    logging.getLogger("amqp").setLevel(logging.ERROR)
+    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as proxy:
+        rpc = proxy_rpc(proxy)
+        wait_for_services(rpc)
+        return seed(rpc, users_file)
+
+
+def main() -> int:
+    users_file = Path(
+        sys.argv[1] if len(sys.argv) > 1 else os.environ.get("USERS_FILE", DEFAULT_USERS_FILE)
+    )
+    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    print(summary(seed_cluster(amqp_uri, users_file)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -39,6 +39,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_cases.py
 	$(BIN)/python tests/bench/bench_evaluations.py
 	$(BIN)/python tests/bench/bench_notifications.py
+	$(BIN)/python tests/bench/bench_gateway.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md

@@ -24,7 +24,7 @@ from werkzeug.wrappers import Request, Response
 from gateway import metrics
 from gateway.auth import Principal, TokenVerifier
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
-from gateway.inputs import command_of, query_args, read_body
+from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
 from gateway.paging import page, read_page_args
 from gateway.problems import (
@@ -65,7 +65,7 @@ class Settings:
     rpc_timeout_seconds: float = 30.0
 
 
-LocalHandler = Callable[["Gateway", Principal, dict[str, Any]], Any]
+LocalHandler = Callable[["Gateway", Route, Principal | None, dict[str, Any]], Any]
 
 
 class Gateway:
@@ -89,6 +89,7 @@ class Gateway:
         self.urls = Map(
             [Rule(r.werkzeug_rule, methods=[r.method], endpoint=r) for r in routes],
             strict_slashes=False,
+            merge_slashes=False,
         )
 
     def bound(self, rpc: Rpc) -> Gateway:
@@ -164,8 +165,11 @@ class Gateway:
         handler = self.local[route.operation_id]
         if route.is_command:
             body = read_body(request, self.settings.max_body_bytes)
-            return self._json(200, handler(self, None, command_of(route, request, body, path)))
-        return self._json(200, handler(self, None, query_args(route, request.args.to_dict(), path)))
+            command = check_own_body(route, command_of(route, request, body, path))
+            return self._json(200, handler(self, route, None, command))
+        return self._json(
+            200, handler(self, route, None, query_args(route, request.args.to_dict(), path))
+        )
 
     def _command(
         self,
@@ -218,11 +222,22 @@ class Gateway:
     ) -> Any:
         local = self.local.get(route.operation_id)
         if local is not None:
-            return local(self, who, values)
+            return local(self, route, who, values)
         assert self.rpc is not None
         outcome = self.rpc.call(
             route.service, route.operation, who.actor(), values, command=route.is_command
         )
+        return self.answer(route, outcome, path, remember)
+
+    def answer(
+        self,
+        route: Route,
+        outcome: Outcome,
+        path: dict[str, str] | None = None,
+        remember: tuple[str, str] | None = None,
+    ) -> Any:
+        """The service's answer to ``route``, or its refusal as a problem."""
+        path = path or {}
         try:
             return self.wait(outcome, self.settings.rpc_timeout_seconds)
         except ServiceError as error:

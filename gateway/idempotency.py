@@ -57,7 +57,9 @@ def fingerprint(method: str, path: str, body: bytes) -> str:
 def check_key(key: str) -> str:
     if not KEY.match(key):
         raise Problem(
-            400, "invalid_idempotency_key", "Bad request",
+            400,
+            "invalid_idempotency_key",
+            "Bad request",
             "Idempotency-Key must be 1 to 255 visible ASCII characters",
         )
     return key
@@ -86,12 +88,16 @@ class IdempotencyStore:
             ).one()
         if row.fingerprint != print_:
             raise Problem(
-                422, "idempotency_key_reused", "Idempotency key reused",
+                422,
+                "idempotency_key_reused",
+                "Idempotency key reused",
                 "this Idempotency-Key was used for a different request; use a new key",
             )
         if row.status is None:
             problem = Problem(
-                409, "request_in_progress", "Request in progress",
+                409,
+                "request_in_progress",
+                "Request in progress",
                 "the first request with this Idempotency-Key has no known outcome yet; "
                 "try again shortly",
             )

@@ -8,9 +8,11 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
+from functools import cache
 from typing import Any
 from uuid import UUID
 
+from jsonschema import Draft202012Validator
 from werkzeug.wrappers import Request
 
 from gateway.problems import Problem, bad_request
@@ -31,7 +33,9 @@ def read_body(request: Request, max_bytes: int) -> bytes:
 
 def too_large(max_bytes: int) -> Problem:
     return Problem(
-        413, "payload_too_large", "Payload too large",
+        413,
+        "payload_too_large",
+        "Payload too large",
         f"the body is larger than the {max_bytes} bytes a request may carry",
         max_bytes=max_bytes,
     )
@@ -43,7 +47,9 @@ def command_of(route: Route, request: Request, body: bytes, path: dict[str, str]
         media = request.mimetype
         if media != "application/json" and not media.endswith("+json"):
             raise Problem(
-                415, "unsupported_media_type", "Unsupported media type",
+                415,
+                "unsupported_media_type",
+                "Unsupported media type",
                 "send the body as application/json",
             )
         try:
@@ -53,18 +59,35 @@ def command_of(route: Route, request: Request, body: bytes, path: dict[str, str]
     else:
         command = {}
     if not isinstance(command, dict):
-        raise Problem(
-            422, "invalid_command", "Invalid command", "the body must be a JSON object"
-        )
+        raise Problem(422, "invalid_command", "Invalid command", "the body must be a JSON object")
     for name, value in path.items():
         field = route.argument(name)
         if field in command and command[field] != value:
             raise Problem(
-                422, "conflicting_field", "Invalid command",
-                f"{field} in the body differs from the one in the path", field=field,
+                422,
+                "conflicting_field",
+                "Invalid command",
+                f"{field} in the body differs from the one in the path",
+                field=field,
             )
         command[field] = value
     return command | dict(route.fixed)
+
+
+@cache
+def _validator(route: Route) -> Draft202012Validator:
+    assert route.body is not None
+    return Draft202012Validator(route.body)
+
+
+def check_own_body(route: Route, command: dict[str, Any]) -> dict[str, Any]:
+    """The body of one of the gateway's own operations, against its schema
+    (a service checks its commands itself, against contracts/commands/)."""
+    error = next(iter(_validator(route).iter_errors(command)), None)
+    if error is not None:
+        field = ".".join(str(p) for p in error.path) or None
+        raise Problem(422, "invalid_command", "Invalid command", error.message, field=field)
+    return command
 
 
 def query_args(route: Route, args: dict[str, str], path: dict[str, str]) -> dict[str, Any]:
@@ -75,7 +98,8 @@ def query_args(route: Route, args: dict[str, str], path: dict[str, str]) -> dict
     unknown = sorted(set(args) - allowed)
     if unknown:
         raise bad_request(
-            "unknown_parameter", f"unknown query parameter: {', '.join(unknown)}",
+            "unknown_parameter",
+            f"unknown query parameter: {', '.join(unknown)}",
             field=unknown[0],
         )
     kwargs: dict[str, Any] = {route.argument(k): v for k, v in path.items()}
@@ -84,7 +108,8 @@ def query_args(route: Route, args: dict[str, str], path: dict[str, str]) -> dict
             kwargs[param.argument] = _typed(param, args[param.name])
         elif param.required:
             raise bad_request(
-                "missing_parameter", f"the query parameter {param.name} is required",
+                "missing_parameter",
+                f"the query parameter {param.name} is required",
                 field=param.name,
             )
     return kwargs | dict(route.fixed)
@@ -118,4 +143,3 @@ def _typed(param: Param, raw: str) -> Any:
 
 def _fail() -> Any:
     raise ValueError
-

@@ -49,8 +49,12 @@ def load_users(path: Path) -> dict[str, User]:
     users = json.loads(path.read_text())["users"]
     return {
         u["username"]: User(
-            u["username"], u["password_hash"], u["sub"], u["role"],
-            u.get("municipality"), u.get("name", ""),
+            u["username"],
+            u["password_hash"],
+            u["sub"],
+            u["role"],
+            u.get("municipality"),
+            u.get("name", ""),
         )
         for u in users
     }

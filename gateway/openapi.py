@@ -14,6 +14,7 @@ from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT
 from gateway.route import RESOURCE_PARAMS, Param, Route
 from gateway.routes import ROUTES
 
+OPENAPI_FILE = CONTRACTS_DIR / "openapi.json"
 PROBLEM = {
     "type": "object",
     "description": "RFC 9457 problem details; `code` is stable (contracts/errors.json).",
@@ -57,11 +58,11 @@ HEADERS = {
 
 
 def _problem_responses(route: Route) -> dict[str, Any]:
-    codes = ["400", "401", "403", "404", "503", "504"]
+    codes = ["400", "401", "403", "404", "422", "503", "504"]
     if route.is_command:
-        codes += ["409", "413", "415", "422"]
+        codes += ["409", "413", "415"]
     if route.public:
-        codes = ["400", "401", "404", "413", "415"] if route.is_command else ["404"]
+        codes = ["400", "401", "404", "413", "415", "422"] if route.is_command else ["404"]
     return {
         code: {
             "description": ERRORS[code],

@@ -11,24 +11,29 @@ from typing import Any
 from gateway.auth import Principal
 from gateway.problems import Problem
 from gateway.reports import county_report
+from gateway.route import Route
 
-OPENAPI = Path(__file__).resolve().parents[1] / "contracts" / "openapi.json"
+OPENAPI = Path(__file__).resolve().parents[1] / "contracts" / "openapi.json"  # see gateway.openapi
 
 
 def _no_local_issuer() -> Problem:
     return Problem(
-        404, "no_local_issuer", "Not found",
+        404,
+        "no_local_issuer",
+        "Not found",
         "this gateway has no local issuer: log in with the county's identity provider",
     )
 
 
-def token(gateway: Any, who: Principal | None, body: dict[str, Any]) -> dict[str, Any]:
+def token(
+    gateway: Any, route: Route, who: Principal | None, body: dict[str, Any]
+) -> dict[str, Any]:
     if gateway.issuer is None:
         raise _no_local_issuer()
     return gateway.issuer.token(body.get("username"), body.get("password"))
 
 
-def jwks(gateway: Any, who: Principal | None, args: dict[str, Any]) -> dict[str, Any]:
+def jwks(gateway: Any, route: Route, who: Principal | None, args: dict[str, Any]) -> dict[str, Any]:
     if gateway.issuer is None:
         raise _no_local_issuer()
     return gateway.issuer.jwks()
@@ -39,11 +44,13 @@ def _description() -> dict[str, Any]:
     return json.loads(OPENAPI.read_text())
 
 
-def openapi(gateway: Any, who: Principal | None, args: dict[str, Any]) -> dict[str, Any]:
+def openapi(
+    gateway: Any, route: Route, who: Principal | None, args: dict[str, Any]
+) -> dict[str, Any]:
     return _description()
 
 
-def me(gateway: Any, who: Principal, args: dict[str, Any]) -> dict[str, Any]:
+def me(gateway: Any, route: Route, who: Principal, args: dict[str, Any]) -> dict[str, Any]:
     return who.actor()
 
 

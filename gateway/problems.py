@@ -87,22 +87,26 @@ def from_service(error: ServiceError) -> Problem:
 def hidden(resource: str) -> Problem:
     """What an unknown id and an id outside the caller's scope both get, word
     for word, so that the answer never tells whether the resource exists."""
-    return Problem(
-        404, "not_found", "Not found", f"There is no such {resource} that you can see."
-    )
+    return Problem(404, "not_found", "Not found", f"There is no such {resource} that you can see.")
 
 
 def forbidden_role(role: str) -> Problem:
     return Problem(
-        403, "role_not_allowed", "Not allowed for your role",
-        f"a {role} may not do this", role=role,
+        403,
+        "role_not_allowed",
+        "Not allowed for your role",
+        f"a {role} may not do this",
+        role=role,
     )
 
 
 def outside_municipality(field: str) -> Problem:
     return Problem(
-        403, "outside_your_municipality", "Outside your municipality",
-        f"{field} names another municipality than yours", field=field,
+        403,
+        "outside_your_municipality",
+        "Outside your municipality",
+        f"{field} names another municipality than yours",
+        field=field,
     )
 
 

@@ -8,24 +8,24 @@ from __future__ import annotations
 from typing import Any
 
 from gateway.auth import Principal
+from gateway.route import Route
 
 
-def county_report(gateway: Any, who: Principal, args: dict[str, Any]) -> dict[str, Any]:
+def county_report(
+    gateway: Any, route: Route, who: Principal, args: dict[str, Any]
+) -> dict[str, Any]:
     month, actor = args["month"], who.actor()
+    asked = {"month": month, "municipality": args.get("municipality")}
     # both services count at once
-    cases = gateway.rpc.call("cases", "county_figures", actor, {"month": month}, command=False)
-    coordination = gateway.rpc.call(
-        "coordination", "county_figures", actor, {"month": month}, command=False
-    )
+    cases = gateway.rpc.call("cases", "county_figures", actor, asked, command=False)
+    coordination = gateway.rpc.call("coordination", "county_figures", actor, asked, command=False)
     names = {
         m["siruta"]: m["name"]
         for m in gateway.ask("coordination", "list_municipalities", actor, {})
     }
     per_service = {
-        "cases": gateway.wait(cases, gateway.settings.rpc_timeout_seconds)["municipalities"],
-        "coordination": gateway.wait(coordination, gateway.settings.rpc_timeout_seconds)[
-            "municipalities"
-        ],
+        part: gateway.answer(route, outcome)["municipalities"]
+        for part, outcome in (("cases", cases), ("coordination", coordination))
     }
     sirutas = sorted(set(per_service["cases"]) | set(per_service["coordination"]))
     return {

@@ -123,6 +123,7 @@ def command(
     created: bool = False,
     renames: tuple[tuple[str, str], ...] = (),
     description: str = "",
+    returns: dict | None = None,
 ) -> Route:
     """A POST whose JSON body is the service command (its schema is
     ``contracts/commands/<service>/<operation>.schema.json``); path
@@ -138,7 +139,12 @@ def command(
         created=created,
         renames=renames,
         description=description,
+        returns=returns,
     )
+
+
+# what the county's jobs answer: one entry per contract, incident... acted on
+ACTED_ON = {"type": "array", "items": {"type": "object"}}
 
 
 def query(

@@ -19,7 +19,6 @@ from typing import Any
 import eventlet
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
-from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Request, Response
 
@@ -31,6 +30,7 @@ from gateway.issuer import LocalIssuer
 from gateway.own import local_handlers
 from gateway.problems import Problem, register_service_errors
 from gateway.routes import ROUTES
+from gateway.web import http
 
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
 METHODS = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
@@ -132,8 +132,7 @@ class GatewayService:
     evaluations = RpcProxy("evaluations")
     notifications = RpcProxy("notifications")
 
-    @http(METHODS, "/")
-    @http(METHODS, "/<path:path>")
+    @http(METHODS, "/<any:path>")
     def api(self, request: Request, path: str = "") -> Response:
         proxies = {s: getattr(self, s) for s in SERVICES}
         return self.gateway(proxies).handle(request, self.context)

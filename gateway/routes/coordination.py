@@ -5,6 +5,7 @@
 gateway's first line."""
 
 from gateway.route import (
+    ACTED_ON,
     AUDITOR,
     COUNTY_ADMIN,
     EVERYONE,
@@ -126,6 +127,7 @@ ROUTES = [
     command(
         "/contracts/expire", S, "expire_contracts", COUNTY_ONLY,
         "End every contract whose period is over (county job)", tag="contracts",
+        returns=ACTED_ON,
     ),
     query(
         "/technicians/{technician_id}/contracts", S, "contracts_of_technician", EVERYONE,
@@ -299,10 +301,11 @@ ROUTES = [
     command(
         "/incidents/escalate-overdue", S, "escalate_overdue_incidents", COUNTY_ONLY,
         "Escalate every incident past its deadline (county job, 4.4.3)", tag="incidents",
+        returns=ACTED_ON,
     ),
     command(
         "/incidents/return-redistributed-tasks", S, "return_redistributed_tasks", COUNTY_ONLY,
         "Give back the tasks of every redistribution whose time is over (county job)",
-        tag="incidents",
+        tag="incidents", returns=ACTED_ON,
     ),
 ]

@@ -272,7 +272,7 @@ def test_the_county_report_aggregates_per_municipality(county: County) -> None:
     assert {"54975", "57706", "57887"} <= set(rows)
     assert rows["54975"]["name"] == "Cluj-Napoca"
     without_contract = sum(
-        row["coordination"]["technicians_without_contract"] for row in rows.values()
+        row["coordination"]["technicians"]["without_active_contract"] for row in rows.values()
     )
     assert without_contract == 1  # the demo's technician left without a contract (R1)
     assert rows["54975"]["cases"]["active_cases"]["total"] >= 1
@@ -287,3 +287,9 @@ def test_the_county_report_aggregates_per_municipality(county: County) -> None:
         "role_not_allowed",
     )
     problem(county.as_("judet").get(f"{county.url}/reports/county"), 400, "missing_parameter")
+    future = county.as_("judet").get(f"{county.url}/reports/county", params={"month": "2099-01"})
+    assert problem(future, 422, future.json()["code"])["field"] == "month"
+    one = county.as_("auditor").get(
+        f"{county.url}/reports/county", params={"month": month, "municipality": "57887"}
+    )
+    assert [row["siruta"] for row in one.json()["municipalities"]] == ["57887"]

@@ -53,10 +53,8 @@ def _kind(cls: type[CoordonareError]) -> type[CoordonareError]:
 
 
 def _title(cls: type[CoordonareError]) -> str:
-    """The class's own docstring's first line, else its code in words."""
-    own = cls.__dict__.get("__doc__")
-    if own:
-        return own.strip().split("\n")[0]
+    """A short summary of the problem type (RFC 9457 ``title``): its code in
+    words; the message of each error says what exactly failed."""
     return cls.code.replace("_", " ").capitalize()
 
 

@@ -5,9 +5,14 @@ pagination, correlation ids and the county's consolidated report."""
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
+import subprocess
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 import requests
@@ -293,3 +298,25 @@ def test_the_county_report_aggregates_per_municipality(county: County) -> None:
         f"{county.url}/reports/county", params={"month": month, "municipality": "57887"}
     )
     assert [row["siruta"] for row in one.json()["municipalities"]] == ["57887"]
+
+
+def test_the_readme_walkthrough_works_verbatim(county: County) -> None:
+    """The curl commands of the README, run as a newcomer would paste them."""
+    if not shutil.which("jq") or not shutil.which("curl"):
+        pytest.skip("the README's walkthrough needs curl and jq")
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    block = readme.split("<!-- walkthrough:")[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", block],
+        env=os.environ | {"G": county.url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = [json.loads(line) for line in done.stdout.splitlines()]
+    submitted, alert, acknowledged, queue, validated = lines
+    assert submitted["status"] == "submitted" and alert["category"] == "neglect"
+    assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_at"]
+    assert submitted["document_id"] in queue
+    assert validated == {"document_id": submitted["document_id"], "status": "validated"}

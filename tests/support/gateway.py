@@ -91,11 +91,11 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
             yield County(url, seeded, rpc)
 
 
-def wait_healthy(url: str, seconds: float = 30) -> None:
+def wait_healthy(url: str, seconds: float = 30, path: str = "/health") -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
-            if requests.get(f"{url}/health", timeout=5).status_code == 200:
+            if requests.get(f"{url}{path}", timeout=5).status_code == 200:
                 return
         except requests.ConnectionError:
             pass

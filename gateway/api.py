@@ -140,19 +140,17 @@ class Gateway:
         if route.public:
             return self._public(route, path, request)
         who = self.verifier.principal(request.headers.get("Authorization"))
-        check_role(route, who)
+        self._authorize(route, who, path)
         if route.is_command:
             body = read_body(request, self.settings.max_body_bytes)
             values = command_of(route, request, body, path)
-            check_municipality(route, who, path, values)
-            self.relations.check(who, path, self.ask)
+            self._authorize(route, who, path, values)
             return self._command(route, path, who, values, request, body, cid)
         args = request.args.to_dict()
         values = query_args(route, args, path)
         limit_offset = read_page_args(args) if route.paged else None
-        check_municipality(route, who, path, values)
+        self._authorize(route, who, path, values)
         narrow_to_municipality(route, who, values)
-        self.relations.check(who, path, self.ask)
         result = self._forward(route, path, who, values)
         if limit_offset is None:
             return self._json(200, result)
@@ -160,6 +158,32 @@ class Gateway:
         response = self._json(200, body)
         response.headers.update(headers)
         return response
+
+    def _authorize(
+        self, route: Route, who: Principal, path: dict[str, str], values: dict | None = None
+    ) -> None:
+        """The role first (``values`` not yet read), then municipality and
+        relation. A refusal here never reaches the service, which would have
+        stored it as ``CommandRefused``: it is logged and counted instead."""
+        try:
+            if values is None:
+                check_role(route, who)
+            else:
+                check_municipality(route, who, path, values)
+                self.relations.check(who, path, self.ask)
+        except Problem as refusal:
+            log.warning(
+                "refused by the gateway: %s",
+                refusal.detail,
+                extra={
+                    "actor_id": who.id,
+                    "actor_role": who.role,
+                    "operation": route.operation_id,
+                    "code": refusal.code,
+                },
+            )
+            metrics.refusals.labels(route.operation_id, refusal.code).inc()
+            raise
 
     def _public(self, route: Route, path: dict[str, str], request: Request) -> Response:
         handler = self.local[route.operation_id]

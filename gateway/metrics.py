@@ -10,6 +10,11 @@ from prometheus_client import Counter, Histogram
 requests = Counter(
     "coordonare_gateway_requests_total", "HTTP requests", ["method", "route", "status"]
 )
+refusals = Counter(
+    "coordonare_gateway_refusals_total",
+    "Requests the gateway refused for role, municipality or relation (the service never saw them)",
+    ["operation", "code"],
+)
 seconds = Histogram(
     "coordonare_gateway_request_seconds",
     "HTTP request latency",

@@ -76,17 +76,7 @@ def in_force_during(contract: Mapping[str, Any], month: str) -> bool:
 def terms_of(contract: Mapping[str, Any]) -> ContractTerms:
     """The contract as ``month_compliance`` reads it, ending when it
     ended, so a month it covered only in part is flagged ``partial``."""
-    end = last_day_in_force(contract)
-    return ContractTerms(
-        contract_id=contract["contract_id"],
-        municipality=contract["municipality"],
-        technician_id=contract["technician_id"],
-        coordinator_id=contract["coordinator_id"],
-        status=contract["status"],
-        hours_per_month=contract["hours_per_month"],
-        starts_on=date.fromisoformat(contract["starts_on"]),
-        ends_on=date.fromisoformat(end) if end else None,
-    )
+    return ContractTerms.of({**contract, "ends_on": last_day_in_force(contract)})
 
 
 # -- each section, for one municipality -------------------------------------------

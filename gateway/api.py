@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from nameko.exceptions import UnknownService
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -34,6 +35,7 @@ from gateway.problems import (
     from_service,
     hidden,
     internal,
+    unavailable,
 )
 from gateway.route import RESOURCE_PARAMS, Route
 from gateway.scope import Relations, check_municipality, check_role, narrow_to_municipality
@@ -247,11 +249,19 @@ class Gateway:
         local = self.local.get(route.operation_id)
         if local is not None:
             return local(self, route, who, values)
-        assert self.rpc is not None
-        outcome = self.rpc.call(
+        outcome = self.call(
             route.service, route.operation, who.actor(), values, command=route.is_command
         )
         return self.answer(route, outcome, path, remember)
+
+    def call(
+        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
+    ) -> Outcome:
+        assert self.rpc is not None
+        try:
+            return self.rpc.call(service, operation, actor, payload, command=command)
+        except UnknownService:  # no replica listening: nothing was sent
+            raise unavailable(f"the {service} service is not running; try again later") from None
 
     def answer(
         self,
@@ -300,8 +310,7 @@ class Gateway:
 
     def ask(self, service: str, operation: str, actor: dict, kwargs: dict) -> Any:
         """A read of the gateway's own (scope checks, reports)."""
-        assert self.rpc is not None
-        outcome = self.rpc.call(service, operation, actor, kwargs, command=False)
+        outcome = self.call(service, operation, actor, kwargs, command=False)
         return self.wait(outcome, self.settings.rpc_timeout_seconds)
 
     # -- answers ------------------------------------------------------------------------

@@ -17,8 +17,8 @@ def county_report(
     month, actor = args["month"], who.actor()
     asked = {"month": month, "municipality": args.get("municipality")}
     # both services count at once
-    cases = gateway.rpc.call("cases", "county_figures", actor, asked, command=False)
-    coordination = gateway.rpc.call("coordination", "county_figures", actor, asked, command=False)
+    cases = gateway.call("cases", "county_figures", actor, asked, command=False)
+    coordination = gateway.call("coordination", "county_figures", actor, asked, command=False)
     names = {
         m["siruta"]: m["name"]
         for m in gateway.ask("coordination", "list_municipalities", actor, {})

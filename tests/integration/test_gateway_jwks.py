@@ -98,3 +98,13 @@ def test_no_local_login_where_the_identity_provider_logs_people_in(gateway: str)
         f"{gateway}/auth/token", json={"username": "a", "password": "b"}, timeout=10
     )
     assert login.status_code == 404 and login.json()["code"] == "no_local_issuer"
+
+
+def test_a_service_that_is_not_running_is_a_503_not_a_hang(gateway: str) -> None:
+    """No service runs behind this gateway: the broker says so at once."""
+    head = token(siruta="57706", realm_access={"roles": ["spas_head"]})
+    answer = requests.get(
+        f"{gateway}/cases", headers={"Authorization": f"Bearer {head}"}, timeout=30
+    )
+    assert answer.status_code == 503 and answer.json()["code"] == "service_unavailable"
+    assert "cases" in answer.json()["detail"]

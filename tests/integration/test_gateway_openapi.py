@@ -14,6 +14,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis import checks
+from schemathesis.config import SchemathesisConfig
 
 from gateway.openapi import OPENAPI_FILE
 from tests.support.gateway import County, county_behind_gateway
@@ -35,7 +36,15 @@ def county(amqp_uri, tmp_path_factory) -> Iterator[County]:
         yield county
 
 
-schema = schemathesis.openapi.from_dict(json.loads(OPENAPI_FILE.read_text()))
+# An invalid request is rightly refused with any of these; 413 is a body over
+# the gateway's limit, which the generator's long strings sometimes make.
+REFUSALS = ["400", "401", "403", "404", "405", "409", "413", "415", "422"]
+schema = schemathesis.openapi.from_dict(
+    json.loads(OPENAPI_FILE.read_text()),
+    config=SchemathesisConfig.from_dict(
+        {"checks": {"negative_data_rejection": {"expected-statuses": REFUSALS}}}
+    ),
+)
 
 
 SETTINGS = settings(

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from gateway.auth import Principal
+from gateway.openapi import OPENAPI_FILE
 from gateway.problems import Problem
 from gateway.reports import county_report
 from gateway.route import Route
-
-OPENAPI = Path(__file__).resolve().parents[1] / "contracts" / "openapi.json"  # see gateway.openapi
 
 
 def _no_local_issuer() -> Problem:
@@ -41,7 +39,7 @@ def jwks(gateway: Any, route: Route, who: Principal | None, args: dict[str, Any]
 
 @cache
 def _description() -> dict[str, Any]:
-    return json.loads(OPENAPI.read_text())
+    return json.loads(OPENAPI_FILE.read_text())
 
 
 def openapi(

@@ -7,13 +7,16 @@ not yet in force."""
 
 from __future__ import annotations
 
+import re
 from calendar import monthrange
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from events.errors import InvalidCommand
 
 LOCAL_TIME = ZoneInfo("Europe/Bucharest")
+_MONTH = re.compile(r"\d{4}-\d{2}")
 
 
 def local_today() -> date:
@@ -30,6 +33,28 @@ def parse_moment(value: str, field: str, error: type[InvalidCommand] = InvalidCo
     if moment.tzinfo is None:
         raise error(f"{field} must carry its time zone (e.g. +02:00)", field=field)
     return moment
+
+
+def parse_month(
+    value: Any, field: str = "month", error: type[InvalidCommand] = InvalidCommand
+) -> date:
+    """``YYYY-MM`` -> the month's first day."""
+    try:
+        if not isinstance(value, str) or not _MONTH.fullmatch(value):
+            raise ValueError(value)
+        return date(int(value[:4]), int(value[5:]), 1)
+    except ValueError:
+        raise error(f"a month is YYYY-MM, not {value!r}", field=field) from None
+
+
+def begun_month(
+    value: Any, today: date, field: str = "month", error: type[InvalidCommand] = InvalidCommand
+) -> date:
+    """A month up to the current one: a month not begun has no figures."""
+    first = parse_month(value, field, error)
+    if first > today:
+        raise error(f"month {value} has not begun; it has no figures yet", field=field)
+    return first
 
 
 def add_months(day: date, months: int) -> date:

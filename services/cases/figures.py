@@ -13,14 +13,14 @@ models (``projections.py``).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
 from typing import Any
 
-from events.clock import LOCAL_TIME
+from events import figures
+from events.clock import LOCAL_TIME, begun_month
 from events.vocabulary import CATEGORIES
 from services.cases.competence import CaseAccessDenied, InvalidCaseCommand
 from services.cases.documents import FIELD_STAGES
@@ -28,10 +28,6 @@ from services.cases.documents import FIELD_STAGES
 # "Active" for the report: every case not closed or archived (a follow-up
 # is work again, as for field documents).
 REPORTED_STAGES = FIELD_STAGES
-# Who reads the figures of every municipality, and who those of their own.
-COUNTY_READERS = ("county_admin", "auditor")
-SPAS_READER = "spas_head"
-_MONTH = re.compile(r"[1-9]\d{3}-(0[1-9]|1[0-2])")  # years 1000-9999
 
 
 @dataclass(frozen=True)
@@ -55,13 +51,8 @@ class Month:
 def check_month(month: Any, today: date) -> Month:
     """``YYYY-MM``, not after the current month (a month not begun has no
     figures)."""
-    if not isinstance(month, str) or not _MONTH.fullmatch(month):
-        raise InvalidCaseCommand(f"month is YYYY-MM, not {month!r}", field="month")
-    year, number = int(month[:4]), int(month[5:])
-    if (year, number) > (today.year, today.month):
-        raise InvalidCaseCommand(
-            f"month {month} has not begun; it has no figures yet", field="month"
-        )
+    first = begun_month(month, today, error=InvalidCaseCommand)
+    year, number = first.year, first.month
     start = datetime(year, number, 1, tzinfo=LOCAL_TIME)
     following = (year + 1, 1) if number == 12 else (year, number + 1)
     return Month(month, start, datetime(*following, 1, tzinfo=LOCAL_TIME))
@@ -70,19 +61,9 @@ def check_month(month: Any, today: date) -> Month:
 def municipalities_in_scope(
     role: str, own: str | None, asked: str | None, known: Iterable[str]
 ) -> list[str]:
-    """The county and auditors read every municipality; a SPAS head their
-    own only; nobody else reads the report."""
-    if role in COUNTY_READERS:
-        return [asked] if asked is not None else sorted(set(known))
-    if role == SPAS_READER and own is not None and asked in (None, own):
-        return [own]
-    if role == SPAS_READER:
-        raise CaseAccessDenied(
-            "a SPAS head reads the figures of their own municipality", municipality=asked
-        )
-    raise CaseAccessDenied(
-        "the county's figures are read by the county, auditors and SPAS heads", role=role
-    )
+    """The report's one scope rule (``events.figures``), refused as the
+    cases service refuses a read."""
+    return figures.municipalities_in_scope(role, own, asked, known, CaseAccessDenied)
 
 
 # -- each section, for one municipality's rows --------------------------------

@@ -16,7 +16,9 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
+from events import figures
 from events.actor import Actor
+from events.clock import begun_month
 from services.coordination.contract_commands import ContractReadDenied
 from services.coordination.contracting import active_on
 from services.coordination.planning import (
@@ -27,31 +29,18 @@ from services.coordination.planning import (
     parse_month,
 )
 
-COUNTY_READERS = ("county_admin", "auditor")
-SPAS_READER = "spas_head"
-
 
 def check_month(month: Any, today: date) -> str:
     """``YYYY-MM``, not after the current month (a month not begun has no
     figures)."""
-    first = parse_month(month)
-    if first > today:
-        raise InvalidMonth(f"month {month} has not begun; it has no figures yet", field="month")
-    return month_of(first)
+    return month_of(begun_month(month, today, error=InvalidMonth))
 
 
 def municipalities_in_scope(actor: Actor, asked: str | None, known: Iterable[str]) -> list[str]:
-    """The county and auditors read every municipality; a SPAS head their
-    own, as for its contracts (``check_may_read``); nobody else."""
-    if actor.role in COUNTY_READERS:
-        return [asked] if asked is not None else sorted(set(known))
-    if actor.role == SPAS_READER and actor.municipality and asked in (None, actor.municipality):
-        return [actor.municipality]
-    raise ContractReadDenied(
-        "the coordination figures of a municipality are read by the county, auditors and "
-        "its SPAS head",
-        role=actor.role,
-        municipality=asked,
+    """The report's one scope rule (``events.figures``), refused as a
+    contract read is (``check_may_read``)."""
+    return figures.municipalities_in_scope(
+        actor.role, actor.municipality, asked, known, ContractReadDenied
     )
 
 

@@ -26,6 +26,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate
 
+from events import clock
 from events.actor import Actor, AuditedAggregate
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
 from events.vocabulary import DELEGABLE_TASKS
@@ -738,13 +739,7 @@ def check_follow_ups(items: Iterable[Any], day: date) -> list[dict[str, Any]]:
 # -- months --------------------------------------------------------------------
 def parse_month(value: Any) -> date:
     """``YYYY-MM`` -> its first day."""
-    try:
-        year, month = str(value).split("-")
-        if len(year) != 4 or len(month) != 2:
-            raise ValueError(value)
-        return date(int(year), int(month), 1)
-    except ValueError:
-        raise InvalidMonth(f"a month is YYYY-MM, not {value!r}", field="month") from None
+    return clock.parse_month(value, error=InvalidMonth)
 
 
 def month_of(day: date) -> str:

@@ -61,6 +61,17 @@ class Timeout(Exception):
     known yet."""
 
 
+@dataclass(frozen=True)
+class Claim:
+    """An idempotency key a request holds, and what its answer names (the
+    correlation id, the instance) should the answer come late."""
+
+    principal: str
+    key: str
+    cid: str
+    instance: str
+
+
 @dataclass
 class Settings:
     max_body_bytes: int = 64 * 1024
@@ -209,33 +220,38 @@ class Gateway:
     ) -> Response:
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            return self._json(
-                201 if route.created else 200, self._forward(route, path, who, values)
-            )
+            return self._json(route.status, self._forward(route, path, who, values))
         check_key(key)
         stored = self.idempotency.claim(who.id, key, fingerprint("POST", request.path, body))
         if stored is not None:
             replay = Response(stored.body, status=stored.status, mimetype=_media(stored.status))
             replay.headers["Idempotency-Replayed"] = "true"
             return replay
+        claim = Claim(who.id, key, cid, request.path)
         try:
-            response = self._json(
-                201 if route.created else 200,
-                self._forward(route, path, who, values, remember=(who.id, key)),
-            )
+            response = self._json(route.status, self._forward(route, path, who, values, claim))
         except Problem as problem:
-            if problem.status >= 500:
-                if problem.code != "upstream_timeout":  # outcome unknown: keep the key
-                    self.idempotency.release(who.id, key)
-            else:
-                answer = json.dumps(problem.body(cid, request.path), ensure_ascii=False)
-                self.idempotency.answer(who.id, key, problem.status, answer)
+            if problem.code != "upstream_timeout":  # else the late answer settles it
+                refused = problem.status < 500  # a 5xx acted on nothing
+                self._settle(
+                    claim, self._problem(problem, cid, claim.instance) if refused else None
+                )
             raise
         except Exception:
-            self.idempotency.release(who.id, key)
+            self._settle(claim, None)
             raise
-        self.idempotency.answer(who.id, key, response.status_code, response.get_data(True))
+        self._settle(claim, response)
         return response
+
+    def _settle(self, claim: Claim, answer: Response | None) -> None:
+        """Keep the answer for the key's retries, or (None: nothing acted)
+        free the key for a retry to act."""
+        if answer is None:
+            self.idempotency.release(claim.principal, claim.key)
+        else:
+            self.idempotency.answer(
+                claim.principal, claim.key, answer.status_code, answer.get_data(as_text=True)
+            )
 
     # -- the service call ---------------------------------------------------------------
     def _forward(
@@ -244,7 +260,7 @@ class Gateway:
         path: dict[str, str],
         who: Principal,
         values: dict[str, Any],
-        remember: tuple[str, str] | None = None,
+        claim: Claim | None = None,
     ) -> Any:
         local = self.local.get(route.operation_id)
         if local is not None:
@@ -252,7 +268,7 @@ class Gateway:
         outcome = self.call(
             route.service, route.operation, who.actor(), values, command=route.is_command
         )
-        return self.answer(route, outcome, path, remember)
+        return self.answer(route, outcome, path, claim)
 
     def call(
         self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
@@ -268,7 +284,7 @@ class Gateway:
         route: Route,
         outcome: Outcome,
         path: dict[str, str] | None = None,
-        remember: tuple[str, str] | None = None,
+        claim: Claim | None = None,
     ) -> Any:
         """The service's answer to ``route``, or its refusal as a problem."""
         path = path or {}
@@ -277,8 +293,8 @@ class Gateway:
         except ServiceError as error:
             raise self._mapped(route, path, error) from None
         except Timeout:
-            if remember is not None:
-                self.later(lambda: self._complete_late(route, path, outcome, remember))
+            if claim is not None:
+                self.later(lambda: self._complete_late(route, path, outcome, claim))
             raise Problem(
                 504,
                 "upstream_timeout",
@@ -288,18 +304,17 @@ class Gateway:
             ) from None
 
     def _complete_late(
-        self, route: Route, path: dict, outcome: Outcome, remember: tuple[str, str]
+        self, route: Route, path: dict[str, str], outcome: Outcome, claim: Claim
     ) -> None:
         """The answer that came after the client gave up, kept for its retry."""
+        answer: Response | None
         try:
-            status, body = (201 if route.created else 200), json.dumps(outcome.result())
+            answer = self._json(route.status, outcome.result())
         except ServiceError as error:
-            problem = self._mapped(route, path, error)
-            status, body = problem.status, json.dumps(problem.body("", route.path))
+            answer = self._problem(self._mapped(route, path, error), claim.cid, claim.instance)
         except Exception:
-            self.idempotency.release(*remember)
-            return
-        self.idempotency.answer(*remember, status, body)
+            answer = None
+        self._settle(claim, answer)
 
     def _mapped(self, route: Route, path: dict[str, str], error: ServiceError) -> Problem:
         problem = from_service(error)

@@ -19,7 +19,7 @@ from gateway.problems import Problem, bad_request
 from gateway.route import Param, Route
 
 PAGE_ARGS = ("limit", "cursor")
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 def read_body(request: Request, max_bytes: int) -> bytes:
@@ -124,7 +124,7 @@ def _typed(param: Param, raw: str) -> Any:
         if param.type == "date":
             return date.fromisoformat(raw).isoformat() if len(raw) == 10 else _fail()
         if param.type == "month":
-            return raw if MONTH.match(raw) else _fail()
+            return raw if MONTH.fullmatch(raw) else _fail()
         if param.type == "uuid":
             return str(UUID(raw))
     except (KeyError, ValueError):

@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 from events.contracts import CONTRACTS_DIR
+from gateway.inputs import MONTH
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT
 from gateway.route import RESOURCE_PARAMS, Param, Route
 from gateway.routes import ROUTES
@@ -34,7 +35,7 @@ TYPES: dict[str, dict[str, Any]] = {
     "boolean": {"type": "boolean"},
     "integer": {"type": "integer"},
     "date": {"type": "string", "format": "date"},
-    "month": {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"},
+    "month": {"type": "string", "pattern": f"^{MONTH.pattern}$"},
     "uuid": {"type": "string", "format": "uuid"},
 }
 ERRORS = {
@@ -139,9 +140,8 @@ def _success(route: Route) -> dict[str, Any]:
             "description": 'rel="next" while more remain',
             "schema": {"type": "string"},
         }
-    status = "201" if route.created else "200"
     return {
-        status: {
+        str(route.status): {
             "description": "Done" if route.is_command else "The answer",
             "headers": headers,
             "content": {"application/json": {"schema": schema}},

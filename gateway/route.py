@@ -95,6 +95,11 @@ class Route:
         return self.method == "POST"
 
     @property
+    def status(self) -> int:
+        """Of success: 201 for a command that creates a resource."""
+        return 201 if self.created else 200
+
+    @property
     def path_params(self) -> list[str]:
         return re.findall(r"{(\w+)}", self.path)
 

@@ -104,7 +104,7 @@ class Relations:
         if seen and now - seen[0] < self.ttl:
             return seen[1]
         try:
-            answer = call("coordination", operation, _SYSTEM_READER, kwargs)
+            answer = call("coordination", operation, GATEWAY_READER, kwargs)
         except ServiceError:  # unknown or malformed id: nobody's technician
             answer = None
         if len(self._seen) > 10_000:
@@ -114,4 +114,4 @@ class Relations:
 
 
 # The gateway's own reads of the registry (never a person's role).
-_SYSTEM_READER = {"id": "gateway", "role": "system", "municipality": None}
+GATEWAY_READER = {"id": "gateway", "role": "system", "municipality": None}

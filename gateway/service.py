@@ -28,8 +28,9 @@ from gateway.auth import TokenSettings, TokenVerifier
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer
 from gateway.own import local_handlers
-from gateway.problems import Problem, register_service_errors
+from gateway.problems import register_service_errors
 from gateway.routes import ROUTES
+from gateway.scope import GATEWAY_READER
 from gateway.web import http
 
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
@@ -134,8 +135,11 @@ class GatewayService:
 
     @http(METHODS, "/<any:path>")
     def api(self, request: Request, path: str = "") -> Response:
-        proxies = {s: getattr(self, s) for s in SERVICES}
-        return self.gateway(proxies).handle(request, self.context)
+        return self._bound().handle(request, self.context)
+
+    def _bound(self) -> Gateway:
+        """The gateway, calling through this worker's proxies."""
+        return self.gateway({s: getattr(self, s) for s in SERVICES})
 
     @http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:
@@ -150,14 +154,11 @@ class GatewayService:
         """Ready when the idempotency store answers and the coordination
         service answers over the broker."""
         try:
-            self.gateway({s: getattr(self, s) for s in SERVICES}).ask(
-                "coordination", "list_municipalities", _PROBE, {}
+            self._bound().ask(
+                "coordination", "list_municipalities", GATEWAY_READER, {}
             )
         except Exception as exc:
             body = {"status": "unavailable", "reason": exc.__class__.__name__}
             return Response(json.dumps(body), status=503, mimetype="application/json")
         return Response('{"status": "ok"}', mimetype="application/json")
 
-
-_PROBE = {"id": "gateway", "role": "system", "municipality": None}
-__all__ = ["GatewayService", "Problem"]

@@ -33,11 +33,10 @@ from tests.bench.bench_coordination import (
     concurrently,
     county,
     echo_baseline,
-    percentiles,
     start,
     wait_for,
 )
-from tests.bench.support import Arrivals, new_database, new_vhost, section, show
+from tests.bench.support import Arrivals, new_database, new_vhost, percentiles, section, show
 from tests.support.casework import ago, new_master_key, referral, wait_for_coordination
 from tests.support.registry import ADMIN
 

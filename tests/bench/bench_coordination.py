@@ -21,7 +21,6 @@ make_psycopg_green()
 
 import logging
 import os
-import statistics
 import subprocess
 import time
 from collections import defaultdict
@@ -32,7 +31,14 @@ from typing import Any
 from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.bench.support import new_database, new_vhost, section, show, technician_under_contract
+from tests.bench.support import (
+    new_database,
+    new_vhost,
+    percentiles,
+    section,
+    show,
+    technician_under_contract,
+)
 from tests.support.registry import ADMIN, CLUJ
 
 CLIENTS = 20
@@ -149,13 +155,6 @@ def concurrently(work: Any, *args: Any) -> tuple[dict, float]:
         pool.spawn(work, *arg, timings)
     pool.waitall()
     return timings, time.perf_counter() - started
-
-
-def percentiles(label: str, samples: list[float]) -> None:
-    ms = sorted(s * 1000 for s in samples)
-    p99 = ms[min(len(ms) - 1, int(len(ms) * 0.99))]
-    show(f"{label} p50", statistics.median(ms), "ms")
-    show(f"{label} p99", p99, "ms")
 
 
 def echo_baseline(amqp_uri: str) -> None:

@@ -40,13 +40,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-import base64
 import json
 import logging
 import os
 import shutil
 import socket
-import statistics
 import subprocess
 import tempfile
 import time
@@ -58,7 +56,8 @@ from typing import Any
 from nameko.exceptions import RemoteError
 from nameko.standalone.rpc import ClusterRpcProxy
 
-from tests.bench.support import new_database, new_vhost, section, show
+from tests.bench.support import new_database, new_vhost, percentiles, section, show
+from tests.support.casework import new_master_key
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))  # each measurement
@@ -365,10 +364,6 @@ class Stack:
             print("\n".join(text[-lines:]), file=sys.stderr)
 
 
-def key32() -> str:
-    return base64.urlsafe_b64encode(os.urandom(32)).decode()
-
-
 def seed_county(amqp_uri: str, users_file: Path) -> dict[str, Any]:
     from deploy.demo import proxy_rpc, seed, wait_for_services
 
@@ -503,8 +498,7 @@ class Bench:
         throughput = len(ms) / seconds
         show(label, throughput, unit, f"{len(ms):,} in {seconds:.1f} s")
         if ms:
-            show("p50", statistics.median(ms), "ms")
-            show("p99", ms[min(len(ms) - 1, int(len(ms) * 0.99))], "ms")
+            percentiles("", figures["latencies"])
         show("errors", sum(figures["errors"].values()), "", "non-2xx or failed, warm-up included")
         for error, count in sorted(figures["errors"].items()):
             print(f"    {count:,} × {error}: {figures['examples'][error]}", flush=True)
@@ -557,7 +551,7 @@ def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:
         databases.append(url.rsplit("/", 1)[1])
         return url
 
-    keys = {"CASES_MASTER_KEY": key32(), "NOTIFICATIONS_WEBHOOK_KEY": key32()}
+    keys = {"CASES_MASTER_KEY": new_master_key(), "NOTIFICATIONS_WEBHOOK_KEY": new_master_key()}
     for name, entry in SERVICES.items():
         env = {
             "AMQP_URI": amqp_uri,

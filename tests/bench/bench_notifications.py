@@ -61,8 +61,8 @@ from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.notifications.domain import alert_id, notification_id
 from tests.bench.bench_cases import casework
-from tests.bench.bench_coordination import CLIENTS, echo_baseline, percentiles, start, wait_for
-from tests.bench.support import Arrivals, new_database, new_vhost, rate, section, show
+from tests.bench.bench_coordination import CLIENTS, echo_baseline, start, wait_for
+from tests.bench.support import Arrivals, new_database, new_vhost, percentiles, rate, section, show
 from tests.support.casework import ago, new_master_key
 from tests.support.published import stored_count
 from tests.support.registry import ADMIN

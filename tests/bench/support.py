@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import time
 import uuid
@@ -32,6 +33,13 @@ def show(label: str, value: float, unit: str, note: str = "") -> None:
 
 def section(title: str) -> None:
     print(title, flush=True)
+
+
+def percentiles(label: str, samples: list[float]) -> None:
+    """p50 and p99 of ``samples`` (seconds), in ms."""
+    ms = sorted(s * 1000 for s in samples)
+    show(f"{label} p50".lstrip(), statistics.median(ms), "ms")
+    show(f"{label} p99".lstrip(), ms[min(len(ms) - 1, int(len(ms) * 0.99))], "ms")
 
 
 def rate(count: int, seconds: float) -> float:

@@ -49,10 +49,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+# the county's calendar: contracts and journal entries are dated in Romanian days
+from events.clock import LOCAL_TIME, local_today
 
 # rpc(service, method, actor, kwargs) calls ``service.method(actor, **kwargs)``
 # and returns its result; a command's payload goes as ``{"command": payload}``
@@ -61,9 +63,6 @@ Rpc = Callable[[str, str, dict, dict], Any]
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_USERS_FILE = ROOT / ".coordonare" / "users.json"
-# The county's calendar (events.clock): contracts and journal entries are
-# dated in Romanian days.
-LOCAL_TIME = ZoneInfo("Europe/Bucharest")
 # Seeding is a system job (DESIGN §1: never a role of a person).
 SEEDER: dict[str, Any] = {"id": "deploy.demo", "role": "system", "municipality": None}
 COUNTY = "Cluj"
@@ -573,10 +572,6 @@ def school_plan() -> list[dict[str, Any]]:
             "deadline": deadline,
         },
     ]
-
-
-def local_today() -> date:
-    return datetime.now(LOCAL_TIME).date()
 
 
 def moment(**delta: float) -> str:

@@ -63,6 +63,24 @@ def test_no_account_is_guest_and_each_uri_carries_its_own() -> None:
     assert uri == "amqps://coordonare-cases:p%2Fw@rabbitmq:5671/coordonare"
 
 
+def test_nothing_that_runs_or_tests_the_platform_logs_in_as_guest() -> None:
+    """``make run``, ``make test``, ``make bench`` and the manifests work with
+    the ``guest`` account removed from the broker."""
+    paths = [ROOT / "Makefile", ROOT / "deploy", ROOT / "k8s", ROOT / "tests", ROOT / "events"]
+    paths += [ROOT / "services", ROOT / "gateway"]
+    files = [f for p in paths for f in ([p] if p.is_file() else p.rglob("*")) if f.is_file()]
+    credential = re.compile(r"""guest:|['"]guest['"]""")
+    mine = {Path(__file__).name}  # these test files name guest to show it is absent
+    found = [
+        str(f.relative_to(ROOT))
+        for f in files
+        if f.suffix in {".py", ".sh", ".yaml", ".yml", ""}
+        and f.name not in mine
+        and credential.search(f.read_text(errors="ignore"))
+    ]
+    assert found == []
+
+
 def test_the_k8s_accounts_are_the_ones_make_run_creates() -> None:
     written = (ROOT / "k8s" / "broker-accounts.yaml").read_text()
     assert written == broker.k8s_manifests(), "run `make catalogue`"

@@ -20,6 +20,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import urlsplit
 
 import amqp
 import kombu
@@ -34,8 +35,6 @@ from services.coordination.service import CoordinationService
 from tests.support.casework import build_casework, new_master_key
 from tests.support.services import nameko_config
 
-BASE = "amqp://127.0.0.1:5672"
-
 
 def _rabbitmqctl(*args: str) -> str:
     done = subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True, text=True)
@@ -43,15 +42,17 @@ def _rabbitmqctl(*args: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def uris() -> Iterator[dict[str, str]]:
-    """Every account's AMQP URI on a fresh vhost; the users are prefixed so
-    that they never touch the ``coordonare-…`` accounts of ``make run``."""
+def uris(amqp_uri: str) -> Iterator[dict[str, str]]:
+    """Every account's AMQP URI on a fresh vhost (on the tests' broker); the
+    users are prefixed so that they never touch ``make run``'s accounts."""
+    address = urlsplit(amqp_uri)
+    base = f"{address.scheme}://{address.hostname}:{address.port or 5672}"
     vhost = f"coordonare-test-{uuid.uuid4().hex[:12]}"
     prefix = f"{vhost}-"
     passwords = {name: broker.new_password() for name in broker.ACCOUNT_NAMES}
     made = broker.apply(vhost, passwords, prefix=prefix)
     try:
-        yield {a.name: broker.account_uri(BASE, a.user, passwords[a.name], vhost) for a in made}
+        yield {a.name: broker.account_uri(base, a.user, passwords[a.name], vhost) for a in made}
     finally:
         _rabbitmqctl("delete_vhost", vhost)
         broker.remove(made)

@@ -46,8 +46,9 @@ def pg_port(authority: Authority) -> Iterator[int]:
 
 
 @pytest.fixture(scope="module")
-def broker_tls(authority: Authority) -> Iterator[TlsProxy]:
-    proxy = TlsProxy(authority, 5672)
+def broker_tls(authority: Authority, amqp_uri: str) -> Iterator[TlsProxy]:
+    broker_address = urlsplit(amqp_uri)
+    proxy = TlsProxy(authority, broker_address.port or 5672, broker_address.hostname or "")
     yield proxy
     proxy.close()
 

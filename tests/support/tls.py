@@ -34,7 +34,15 @@ from eventlet.green import socket, ssl
 
 from tests.support.services import free_port
 
-PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+def _pg_bin() -> Path:
+    """The newest PostgreSQL server installed (Debian's layout), whose
+    ``initdb``/``pg_ctl`` are not on PATH."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    return found[-1].parent if found else Path("/usr/lib/postgresql/15/bin")
+
+
+PG_BIN = _pg_bin()
 
 
 def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:

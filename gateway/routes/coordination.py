@@ -7,6 +7,7 @@ gateway's first line."""
 from gateway.route import (
     ACTED_ON,
     AUDITOR,
+    CASE_READERS,
     COUNTY_ADMIN,
     EVERYONE,
     SOCIAL_WORKER,
@@ -203,7 +204,7 @@ ROUTES = [
         "/technicians/{technician_id}/tasks",
         S,
         "tasks_of_technician",
-        EVERYONE,
+        CASE_READERS,
         "The technician's task sheets",
         tag="tasks",
         paged=True,
@@ -213,7 +214,7 @@ ROUTES = [
         "/technicians/{technician_id}/delegable-tasks", S, "delegable_tasks", EVERYONE,
         "What may be delegated to the technician today, with what autonomy (R3)", tag="tasks",
     ),
-    query("/tasks/{task_id}", S, "get_task", EVERYONE, "A task sheet", tag="tasks"),
+    query("/tasks/{task_id}", S, "get_task", CASE_READERS, "A task sheet", tag="tasks"),
     command(
         "/tasks/{task_id}/accept", S, "accept_task", ASSIGNEE, "Accept the task (R1)",
         tag="tasks",

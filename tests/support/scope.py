@@ -41,6 +41,9 @@ class Viewer:
     sees: frozenset[str]
     scoped: frozenset[str]  # path parameters scoped for this role
     home: str = "A1"  # the group whose ids stand for "in scope" in a path
+    # ids the person's commands name although they may not read the record:
+    # the county erases a beneficiary's data as the controller (DESIGN §5)
+    acts_on: frozenset[str] = frozenset()
 
     def scoped_for(self, group: Group) -> frozenset[str]:
         """A group of one's own municipality: its staff and the municipality
@@ -66,7 +69,10 @@ VIEWERS = (
     Viewer("sef.cluj", "spas_head", CLUJ, frozenset({"A1", "A2"}), EVERY_PARAM),
     Viewer("sef.floresti", "spas_head", FLORESTI, frozenset({"B"}), EVERY_PARAM, "B"),
     # the county: the registry and contracts are its to manage, casework never
-    Viewer("judet", "county_admin", None, frozenset(), frozenset(CASEWORK)),
+    Viewer(
+        "judet", "county_admin", None, frozenset(), frozenset(CASEWORK),
+        acts_on=frozenset({"beneficiary_id"}),
+    ),
     Viewer("auditor", "auditor", None, frozenset(GROUPS), frozenset()),
 )
 
@@ -164,3 +170,60 @@ def benefit_check(applicant: str, case_id: str) -> dict[str, Any]:
 def missing_value(param: str) -> str:
     """An id nobody has: a SIRUTA code no municipality has, else a fresh uuid."""
     return "99998" if param == "siruta" else str(uuid.uuid4())
+
+
+# -- a command body that the gateway lets through to the service ----------------------
+SAMPLES = ("2026-11", "54975", "1900101123456", "RNASR-123", "abc", "Text de probă.")
+
+
+def minimal(schema: dict[str, Any], document: dict[str, Any]) -> Any:
+    """The smallest value ``schema`` accepts that this knows how to make:
+    required members only, the first of an enum, the minimum of a number.
+    Good enough for the gateway to forward the command, so that the
+    service's own scope check is what answers an out-of-scope id."""
+    if "$ref" in schema:
+        name = schema["$ref"].rsplit("/", 1)[-1]
+        return minimal(document["components"]["schemas"][name], document)
+    if "const" in schema:
+        return schema["const"]
+    if "enum" in schema:
+        return schema["enum"][0]
+    if "oneOf" in schema:
+        options = [o for o in schema["oneOf"] if o.get("type") != "null"] or schema["oneOf"]
+        return minimal(options[0], document)
+    kind = schema.get("type", "object")
+    if isinstance(kind, list):
+        kind = next(k for k in kind if k != "null")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        return {
+            name: minimal(properties.get(name, {}), document)
+            for name in schema.get("required", [])
+        }
+    if kind == "array":
+        count, item = schema.get("minItems", 0), schema.get("items", {})
+        if "enum" in item:  # distinct, should the items be unique
+            return item["enum"][:count]
+        return [minimal(item, document) for _ in range(count)]
+    if kind in ("integer", "number"):
+        low = schema.get("minimum", schema.get("exclusiveMinimum", 0) + 1)
+        return int(low) if kind == "integer" else float(low)
+    if kind == "boolean":
+        return False
+    return sample_string(schema)
+
+
+def sample_string(schema: dict[str, Any]) -> str:
+    now = datetime.now(UTC)
+    if schema.get("format") == "date-time":
+        return now.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if schema.get("format") == "date":
+        return now.strftime("%Y-%m-%d")
+    if schema.get("format") == "uuid":
+        return str(uuid.uuid4())
+    pattern = schema.get("pattern")
+    if pattern:
+        import re
+
+        return next((s for s in (month(), *SAMPLES) if re.fullmatch(pattern, s)), "x")
+    return "x" * max(schema.get("minLength", 1), 1)

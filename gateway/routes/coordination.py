@@ -238,6 +238,16 @@ ROUTES = [
         "/tasks/{task_id}/reassign", S, "reassign_task", COORDINATOR,
         "Reassign it to another technician you coordinate (R1)", tag="tasks",
     ),
+    query(
+        "/coordination-reads",
+        S,
+        "coordination_reads",
+        frozenset({AUDITOR}),
+        "Who outside a coordination read its task sheets or journal (R9)",
+        tag="tasks",
+        paged=True,
+        params=(Param("technician_id", "uuid", "reads of this technician's coordination"),),
+    ),
     # -- incidents and difficulties (instrument F, 4.5, 4.4.3) -------------------------------
     command(
         "/technicians/{technician_id}/incidents", S, "report_incident", REPORTERS,

@@ -268,3 +268,33 @@ def test_the_county_admin_reads_figures_not_cases(county) -> None:
                 assert value not in report.text
     refused = judet.get(f"{county_.url}/cases")
     assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
+
+
+def test_the_auditors_reads_of_task_sheets_and_the_journal_are_recorded(county) -> None:
+    """They name beneficiaries (instructions, decisions): the coordination
+    service keeps its own read log, the auditor's to list."""
+    county_, groups = county
+    auditor, group = county_.as_("auditor"), groups["A1"]
+    technician = group.one("technician_id")
+
+    def logged(kind: str) -> list[dict[str, Any]]:
+        log = auditor.get(
+            f"{county_.url}/coordination-reads", params={"technician_id": technician, "limit": 200}
+        )
+        return [r for r in items(log) if r["subject_kind"] == kind]
+
+    reads = (
+        ("task", f"/tasks/{group.one('task_id')}", {}),
+        ("tasks", f"/technicians/{technician}/tasks", {}),
+        ("journal", f"/contracts/{group.one('contract_id')}/journal", {"month": month()}),
+    )
+    for kind, path, params in reads:
+        before = len(logged(kind))
+        answer = auditor.get(f"{county_.url}{path}", params=params)
+        assert answer.status_code == 200, (kind, answer.text)
+        after = logged(kind)
+        assert len(after) == before + 1, kind
+        assert after[-1]["actor_role"] == after[-1]["relation"] == "auditor"
+    before = len(logged("task"))
+    own = county_.as_(GROUPS["A1"][0]).get(f"{county_.url}/tasks/{group.one('task_id')}")
+    assert own.status_code == 200 and len(logged("task")) == before  # a party's own: not logged

@@ -30,6 +30,8 @@ REPORTERS = frozenset({TECHNICIAN, SOCIAL_WORKER, SPAS_HEAD})
 # the journal's entries: its two parties and auditors (R9); others see hours only
 JOURNAL_READERS = frozenset({TECHNICIAN, SOCIAL_WORKER, AUDITOR})
 OPEN_INCIDENT_READERS = frozenset({SPAS_HEAD, COUNTY_ADMIN, AUDITOR})
+# what expiring answers: the ids of the contracts it ended
+ENDED = {"type": "array", "items": {"type": "string", "format": "uuid"}}
 
 ROUTES = [
     # -- municipalities (registry) -------------------------------------------------
@@ -128,7 +130,7 @@ ROUTES = [
     command(
         "/contracts/expire", S, "expire_contracts", COUNTY_ONLY,
         "End every contract whose period is over (county job)", tag="contracts",
-        returns=ACTED_ON,
+        returns=ENDED,
     ),
     query(
         "/technicians/{technician_id}/contracts", S, "contracts_of_technician", EVERYONE,

@@ -29,6 +29,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+import requests
 
 from gateway.openapi import OPENAPI_FILE
 from gateway.routes import ROUTES
@@ -66,11 +67,27 @@ def county(amqp_uri, tmp_path_factory) -> Iterator[tuple[County, dict[str, Group
 
 
 def prepared(county: County) -> dict[str, Group]:
-    """An urgent risk (and so an alert) and a benefit check in a case of
-    each municipality, then every group's records as the auditor reads them."""
+    """In each municipality: an urgent risk (and so an alert and the
+    coordinator's notification) and a benefit check in a case, an incident
+    the SPAS head reports and an evaluation the coordinator opens; then
+    every group's records as the auditor reads them."""
     checks: dict[str, str] = {}
+    made: dict[str, dict[str, str]] = {}
     for name in ("A1", "B"):
-        technician = county.as_(GROUPS[name][0])
+        tech_name, coordinator_name, where = GROUPS[name]
+        tech_id = county.user(tech_name)["sub"]
+        head = county.as_("sef.cluj" if where == "54975" else "sef.floresti")
+        coordinator = county.as_(coordinator_name)
+        base = f"{county.url}/technicians/{tech_id}"
+        made[name] = {
+            "incident_id": created(head.post(f"{base}/incidents", json={
+                "difficulty_type": "roles_and_competences",
+                "description": "Dificultate de probă."}), "incident_id"),
+            "evaluation_id": created(
+                coordinator.post(f"{base}/evaluations", json={"kind": "initial"}), "evaluation_id"
+            ),
+        }
+        technician = county.as_(tech_name)
         case_id = items(technician.get(f"{county.url}/cases"))[0]["case_id"]
         risk = technician.post(f"{county.url}/cases/{case_id}/urgent-risks", json=risk_report())
         assert risk.status_code == 201, risk.text
@@ -87,7 +104,18 @@ def prepared(county: County) -> dict[str, Group]:
     for name, check_id in checks.items():
         groups[name].add("check_id", check_id)
         groups[name].names.add(f"Solicitant {name}")
+        for param, value in made[name].items():
+            groups[name].add(param, value)
+        coordinator = county.as_(GROUPS[name][1])
+        for note in items(coordinator.get(f"{county.url}/me/inbox", params={"limit": 200})):
+            if note.get("case_id") in groups[name].ids["case_id"]:
+                groups[name].add("notification_id", note["notification_id"])
     return groups
+
+
+def created(answer: requests.Response, key: str) -> str:
+    assert answer.status_code == 201, answer.text
+    return answer.json()[key]
 
 
 def test_the_matrix_covers_every_route_the_gateway_serves() -> None:
@@ -217,6 +245,7 @@ def test_the_matrix_has_records_of_every_kind_in_both_municipalities(county) -> 
         kinds = set(groups[name].ids)
         assert {"case_id", "risk_id", "check_id", "beneficiary_id", "contract_id"} <= kinds, name
         assert {"alert_id", "entry_id"} <= kinds and groups[name].names, name
+        assert {"incident_id", "evaluation_id", "notification_id"} <= kinds, name
     assert {"document_id", "task_id"} <= set(groups["A1"].ids)
 
 

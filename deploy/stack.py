@@ -194,6 +194,8 @@ def run() -> int:
         f"  gateway       http://127.0.0.1:{GATEWAY.port}/   (API: /openapi.json; "
         "README, 'Trying it', logs you in)"
     )
+    admin = os.environ.get("GATEWAY_ADMIN_ADDRESS", "127.0.0.1:8100")
+    print(f"                http://{admin}/metrics   (the gateway's metrics, not public)")
     for service, process in processes[:-1]:
         print(
             f"  {service.name:<14} pid {process.pid}  "

@@ -7,7 +7,10 @@ Configuration, from the environment only:
 ``GATEWAY_USERS_FILE`` (the local issuer of ``make run``);
 ``GATEWAY_JWT_ISSUER``, ``GATEWAY_JWT_AUDIENCE``, ``GATEWAY_ROLE_CLAIM``,
 ``GATEWAY_MUNICIPALITY_CLAIM``; ``GATEWAY_STORE_URL`` (idempotency keys);
-``GATEWAY_MAX_BODY_BYTES``, ``GATEWAY_RPC_TIMEOUT``, ``GATEWAY_IDEMPOTENCY_HOURS``.
+``GATEWAY_MAX_BODY_BYTES``, ``GATEWAY_RPC_TIMEOUT``, ``GATEWAY_IDEMPOTENCY_HOURS``;
+``GATEWAY_ADMIN_ADDRESS`` (``/metrics``, off the public port); the rate limits
+``GATEWAY_LOGIN_LIMIT``, ``GATEWAY_LOGIN_ADDRESS_LIMIT``, ``GATEWAY_PERSON_LIMIT``,
+``GATEWAY_RATE_LIMIT_STORAGE``, ``GATEWAY_FORWARDED_HOPS`` (``gateway.throttle``).
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Request, Response
 
 from events.nameko import make_psycopg_green
-from gateway.api import Gateway, Outcome, Settings, Timeout
+from gateway.api import SECURITY_HEADERS, Gateway, Outcome, Settings, Timeout
 from gateway.auth import TokenSettings, TokenVerifier
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer
@@ -31,7 +34,8 @@ from gateway.own import local_handlers
 from gateway.problems import register_service_errors
 from gateway.routes import ROUTES
 from gateway.scope import GATEWAY_READER
-from gateway.web import http
+from gateway.throttle import Throttle, ThrottleSettings
+from gateway.web import admin_http, http
 
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
 METHODS = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
@@ -98,6 +102,7 @@ class GatewayProvider(DependencyProvider):
             local=local_handlers(),
             wait=wait,
             later=lambda job: self.container.spawn_managed_thread(job),
+            throttle=Throttle(ThrottleSettings.from_env()),
         )
 
     def start(self) -> None:
@@ -141,13 +146,15 @@ class GatewayService:
         """The gateway, calling through this worker's proxies."""
         return self.gateway({s: getattr(self, s) for s in SERVICES})
 
-    @http("GET", "/metrics")
+    @admin_http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        """On the admin address only; on the public port ``/metrics`` is a
+        path like any unknown one (404)."""
+        return secured(Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST))
 
     @http("GET", "/live")
     def live(self, request: Request) -> Response:
-        return Response('{"status": "ok"}', mimetype="application/json")
+        return secured(Response('{"status": "ok"}', mimetype="application/json"))
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
@@ -159,6 +166,12 @@ class GatewayService:
             )
         except Exception as exc:
             body = {"status": "unavailable", "reason": exc.__class__.__name__}
-            return Response(json.dumps(body), status=503, mimetype="application/json")
-        return Response('{"status": "ok"}', mimetype="application/json")
+            return secured(Response(json.dumps(body), status=503, mimetype="application/json"))
+        return secured(Response('{"status": "ok"}', mimetype="application/json"))
+
+
+def secured(response: Response) -> Response:
+    """The API's security headers on the probes' and metrics' answers too."""
+    response.headers.update(SECURITY_HEADERS)
+    return response
 

@@ -49,7 +49,7 @@ ROUTES = [
     ),
     query(
         "/notifications/{notification_id}/deliveries", S, "deliveries", EVERYONE,
-        "Delivery audit of a notification (its recipient, the county, auditors)", tag=INBOX,
+        "Delivery audit of a notification (its recipient, auditors)", tag=INBOX,
         paged=True,
     ),
     # -- urgent-risk alerts (R7, 4.4.3) ---------------------------------------------------
@@ -58,7 +58,8 @@ ROUTES = [
         S,
         "alerts",
         ALERT_READERS,
-        "Urgent-risk alerts you may follow (yours; your SPAS's; all for the county)",
+        "Urgent-risk alerts you may follow (sent or escalated to you; your SPAS's; all for "
+        "auditors)",
         tag=ALERTS,
         paged=True,
         params=(Param("open_only", "boolean", "only those not yet acknowledged"),),

@@ -32,6 +32,7 @@ from services.cases.competence import (
     StageConflict,
     UnknownBeneficiary,
     UnknownCase,
+    check_reads_cases,
     check_visible,
     relation,
     sees_personal_data,
@@ -76,6 +77,15 @@ class CasesApplication(
         except CaseNotVisible as hidden:
             self.save(Refusal.record(actor, command, hidden, str(case_id)))
             raise missing from None
+
+    def check_reads_cases(self, actor: Actor, team: Team, query: str) -> None:
+        """A list of cases, documents or risks asked for by the county: refused
+        and recorded (R9), as a case outside one's scope is."""
+        try:
+            check_reads_cases(team)
+        except CaseAccessDenied as refused:
+            self.save(Refusal.record(actor, query, refused, None))
+            raise
 
     def case_ids_in_scope(self, team: Team, coordinator_only: bool = False) -> set[str]:
         """The cases the actor may see (R9); with ``coordinator_only``, those
@@ -172,7 +182,9 @@ class CasesApplication(
     def personal_data_reads(
         self, actor: Actor, case_id: UUID | None = None, beneficiary_id: UUID | None = None
     ) -> list[dict[str, Any]]:
-        if actor.role not in ("auditor", "county_admin"):
+        # who read which person's file names cases and people: the auditor's
+        # alone, not the county's, which reads figures (R9)
+        if actor.role != "auditor":
             raise CaseAccessDenied("the read log is the auditor's", role=actor.role)
         if case_id is None and beneficiary_id is None:
             raise InvalidCaseCommand("name a case or a beneficiary", field="case_id")

@@ -205,15 +205,17 @@ class People(ApplicationPart):
         return {"notification_id": str(found.id), "read_at": found.read_at}
 
     def alerts(self, actor: Actor, open_only: bool = False) -> list[dict[str, Any]]:
-        """The alerts someone may follow: those sent to them; all of the
-        municipality for its SPAS head; all for the county and auditors."""
+        """The alerts someone may follow: those sent to them (the county's
+        staff: those escalated to them); all of the municipality for its SPAS
+        head; all for auditors. An alert names a case: never the county's
+        to browse (R9), only to act on once escalated."""
         view, team = self.view(Inboxes), self.team(actor)
         mine = {e["alert_id"] for e in view.of_recipient.get(actor.id, []) if e["alert_id"]}
         found = [
             a
             for a in view.alerts.values()
             if a["alert_id"] in mine
-            or team.role in ("county_admin", "auditor")
+            or team.role == "auditor"
             or (team.role == "spas_head" and a["municipality"] == team.municipality)
         ]
         return [a for a in found if not (open_only and a["status"] == "acknowledged")]
@@ -226,7 +228,7 @@ class People(ApplicationPart):
         notes = view.of_alert.get(str(alert), [])
         team = self.team(actor)
         allowed = found is not None and (
-            team.role in ("county_admin", "auditor")
+            team.role == "auditor"
             or (team.role == "spas_head" and found["municipality"] == team.municipality)
             or any(n["recipient_id"] == actor.id for n in notes)
         )
@@ -240,13 +242,10 @@ class People(ApplicationPart):
 
     def deliveries(self, actor: Actor, notification: UUID) -> list[dict[str, Any]]:
         """The audit of one notification: every attempt, delivery and
-        failure, for its recipient, the county and auditors."""
+        failure, for its recipient and auditors."""
         missing = UnknownNotification(f"no notification {notification} for you")
         found = self.get_as(notification, Notification, missing)
-        if actor.id != found.recipient_id and self.team(actor).role not in (
-            "county_admin",
-            "auditor",
-        ):
+        if actor.id != found.recipient_id and self.team(actor).role != "auditor":
             raise missing
         return self._history(found.id)
 

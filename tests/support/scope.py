@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from tests.support.calendar import local_month
 from tests.support.gateway import County
 
 CLUJ, FLORESTI = "54975", "57706"
@@ -94,7 +95,7 @@ class Group:
 
 
 def month() -> str:
-    return datetime.now(UTC).strftime("%Y-%m")
+    return local_month()  # the county's month, which the report counts
 
 
 def items(answer: Any) -> list[dict[str, Any]]:

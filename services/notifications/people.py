@@ -318,7 +318,7 @@ class People(ApplicationPart):
                 "at": e.timestamp.isoformat(),
                 **{
                     k: getattr(e, k)
-                    for k in ("channel", "attempt", "reason", "retry_at")
+                    for k in ("channel", "attempt", "category", "reason", "retry_at")
                     if hasattr(e, k)
                 },
             }

@@ -90,6 +90,14 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
+def webhook_demo(monkeypatch) -> None:
+    """A demo deployment, as `make run` is: webhooks may go to loopback (and
+    over plain http there), where the tests' webhook sink listens. Ask for it
+    before ``notifying``: the service reads it when it starts."""
+    monkeypatch.setenv("WEBHOOK_DEMO", "1")
+
+
+@pytest.fixture
 def notifying(make_store, amqp_uri, monkeypatch, mailbox, tmp_path) -> Iterator[dict[str, Any]]:
     """The coordination, cases and notifications services in-process, each on
     its own database; the notifications service's clock in a file the story

@@ -122,6 +122,8 @@ def run() -> int:
             "notifications: a local key for signing webhooks",
         ),
     }
+    # a demo: webhooks may go to loopback (a receiver tried on this machine)
+    keys["WEBHOOK_DEMO"] = os.environ.get("WEBHOOK_DEMO", "1")
     for service in SERVICES:
         processes.append((service, start(service, keys)))
     users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))

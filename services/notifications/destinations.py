@@ -40,6 +40,7 @@ Resolver = Callable[[str, int], Sequence[str]]
 # Ranges that ``is_global`` still calls global but that no county system
 # should be reached at: the shared address space of carrier-grade NAT is
 # not global either way, and 6to4 / Teredo embed an IPv4 address of any kind.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")  # the well-known prefix: an IPv4 inside
 _ALSO_REFUSED: tuple[IPNetwork, ...] = (
     ipaddress.ip_network("100.64.0.0/10"),
     ipaddress.ip_network("2002::/16"),
@@ -185,10 +186,13 @@ def system_resolver(host: str, port: int) -> list[str]:
 
 def _embedded_ipv4(ip: IPAddress) -> ipaddress.IPv4Address | None:
     """The IPv4 address an IPv6 one stands for (mapped ``::ffff:a.b.c.d``,
-    or the deprecated compatible ``::a.b.c.d``), judged by IPv4's rules."""
+    NAT64's ``64:ff9b::a.b.c.d``, or the deprecated compatible ``::a.b.c.d``),
+    judged by IPv4's rules."""
     if isinstance(ip, ipaddress.IPv6Address):
         if ip.ipv4_mapped is not None:
             return ip.ipv4_mapped
+        if ip in _NAT64:
+            return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
         if int(ip) >> 32 == 0 and int(ip) > 1:  # ::a.b.c.d, not :: or ::1
             return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
     return None

@@ -104,10 +104,13 @@ class Policy:
         if judged.is_loopback and self.demo:
             return ip
         if not judged.is_global or judged.is_multicast or _also_refused(judged):
+            # The address is not named: it may be what an inside name resolves
+            # to, and the refusal is recorded and published.
             raise DestinationRefused(
-                f"Adresa {judged} este internă, de loopback, link-local, multicast sau "
-                "rezervată: un webhook nu o poate folosi. Folosiți o adresă publică sau "
-                "cereți administratorului să o adauge în WEBHOOK_ALLOWED_NETWORKS.",
+                "URL-ul webhook-ului duce la o adresă internă, de loopback, link-local, "
+                "multicast sau rezervată, pe care un webhook nu o poate folosi. Folosiți o "
+                "adresă publică sau cereți administratorului să adauge rețeaua în "
+                "WEBHOOK_ALLOWED_NETWORKS.",
                 "blocked_address",
             )
         return ip
@@ -156,10 +159,12 @@ class Policy:
                 addresses = list(resolver(hostname, port))
             except OSError as error:
                 raise DestinationRefused(
-                    f"Numele {hostname} nu poate fi rezolvat ({error}).", "unresolved"
+                    f"Numele {hostname} din URL-ul webhook-ului nu poate fi rezolvat.", "unresolved"
                 ) from error
             if not addresses:
-                raise DestinationRefused(f"Numele {hostname} nu are nicio adresă.", "unresolved")
+                raise DestinationRefused(
+                    f"Numele {hostname} din URL-ul webhook-ului nu are nicio adresă.", "unresolved"
+                )
         checked = [self.check_address(a) for a in addresses]
         if parts.scheme == "http" and not (
             self.demo and all((_embedded_ipv4(ip) or ip).is_loopback for ip in checked)

@@ -5,7 +5,7 @@ says whether trying again later could help; the caller records the outcome and
 schedules the retry with :func:`backoff`, so one failing channel never holds
 up another.
 
-Both adapters use stdlib sockets underneath (smtplib, requests/urllib3), so
+Both adapters use stdlib sockets underneath (smtplib, urllib3), so
 they cooperate with eventlet once it has monkey-patched the process.
 
 Webhook signatures
@@ -269,15 +269,18 @@ class WebhookChannel:
         timeout: float = 5.0,
         policy: Policy | None = None,
         resolver: Resolver = system_resolver,
+        ca_file: str | None = None,
     ) -> None:
         self.timeout = timeout
         self.policy = policy or Policy()
         # given in so that tests control every name's addresses (no DNS)
         self.resolver = resolver
+        self.ca_file = ca_file or certifi.where()  # a county's own CA, for internal receivers
 
     @classmethod
     def from_env(cls, resolver: Resolver = system_resolver) -> WebhookChannel:
-        return cls(_env_float("WEBHOOK_TIMEOUT", 5.0), Policy.from_env(), resolver)
+        ca_file = os.environ.get("WEBHOOK_CA_FILE") or None
+        return cls(_env_float("WEBHOOK_TIMEOUT", 5.0), Policy.from_env(), resolver, ca_file)
 
     def send(self, url: str, secret: str, message: Message, delivery_id: str) -> None:
         if not secret:
@@ -301,10 +304,10 @@ class WebhookChannel:
             "Host": where.host_header,
             **signature_headers(secret, delivery_id, body, int(time.time())),
         }
-        # A pool of one connection to the checked address, never to the name:
-        # the name is the Host header and, over https, the TLS server name
-        # the certificate is checked against. urllib3 rather than requests:
-        # it connects where it is told and reads no proxy from the environment.
+        # One connection to the checked address, never to the name: the name
+        # is the Host header and, over https, the TLS server name (SNI) that
+        # the certificate is checked against. urllib3, not requests: it reads
+        # no proxy from the environment.
         if where.scheme == "https":
             pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
                 where.address,
@@ -313,7 +316,7 @@ class WebhookChannel:
                 # the standard library's context (verifying, against the name):
                 # urllib3's own trips over eventlet's green ssl where ssl was
                 # imported before the monkey-patching
-                ssl_context=ssl.create_default_context(cafile=certifi.where()),
+                ssl_context=ssl.create_default_context(cafile=self.ca_file),
                 server_hostname=where.hostname,
             )
         else:

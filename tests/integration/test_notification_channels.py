@@ -6,11 +6,17 @@ webhooks' resolver is the test's) and nothing leaves loopback."""
 import base64
 import ipaddress
 import json
+import ssl
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import eventlet
 import pytest
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.x509.oid import NameOID
 from standardwebhooks import Webhook as StandardWebhook
 from standardwebhooks import WebhookVerificationError
 
@@ -30,6 +36,7 @@ from tests.support.webhook_sink import WebhookSink
 
 # Standard Webhooks secrets: "whsec_" and the base64 of the key's bytes
 SECRET = "whsec_" + base64.b64encode("secret-comun-cu-județul".encode()).decode()
+HOOKS = "dispecerat.dgaspc-cluj.example"  # exists only in the tests' resolvers
 OTHER_SECRET = "whsec_" + base64.b64encode(b"another secret").decode()
 
 MESSAGE = Message(
@@ -280,6 +287,84 @@ def test_an_allowed_network_is_reached_but_plain_http_only_in_a_demo(sink):
     with pytest.raises(DeliveryError) as failure:
         channel.send(sink.url.replace("http://", "https://"), SECRET, MESSAGE, "delivery-15")
     assert failure.value.category == "tls" and not failure.value.retryable
+
+
+@pytest.fixture
+def county_tls(tmp_path) -> tuple[ssl.SSLContext, str]:
+    """A county CA of the test's own and a certificate it signs for the
+    receiver's name (and no other): the sink's TLS context, the CA's file."""
+    ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
+    now = datetime.now(UTC)
+
+    def certificate(subject: str, public_key, issuer: str, ca: bool, names=()):
+        built = (
+            x509.CertificateBuilder()
+            .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
+            .issuer_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, issuer)]))
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(minutes=5))
+            .not_valid_after(now + timedelta(hours=1))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+        )
+        if names:
+            san = x509.SubjectAlternativeName([x509.DNSName(n) for n in names])
+            built = built.add_extension(san, critical=False)
+        if ca:
+            usage = x509.KeyUsage(
+                digital_signature=True, content_commitment=False, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=True,
+                crl_sign=True, encipher_only=False, decipher_only=False,
+            )
+            built = built.add_extension(usage, critical=True)
+            built = built.add_extension(
+                x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False
+            )
+        else:
+            built = built.add_extension(
+                x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+                critical=False,
+            )
+        return built.sign(ca_key, hashes.SHA256())
+
+    ca = certificate("CA DGASPC test", ca_key.public_key(), "CA DGASPC test", True)
+    leaf = certificate(HOOKS, key.public_key(), "CA DGASPC test", False, [HOOKS])
+    pem = serialization.Encoding.PEM
+    (tmp_path / "ca.pem").write_bytes(ca.public_bytes(pem))
+    (tmp_path / "leaf.pem").write_bytes(leaf.public_bytes(pem))
+    (tmp_path / "leaf.key").write_bytes(
+        key.private_bytes(
+            pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(tmp_path / "leaf.pem", tmp_path / "leaf.key")
+    return context, str(tmp_path / "ca.pem")
+
+
+def test_over_https_the_checked_address_is_reached_with_the_name_as_sni_and_host(county_tls):
+    """An internal receiver on an allowed network, with the county's own CA:
+    the connection goes to the address the resolver gave, and the name in
+    the URL is the TLS server name the certificate must match, and the Host."""
+    context, ca_file = county_tls
+    allowed = Policy(allowed=(ipaddress.ip_network("127.0.0.0/8"),))  # not a demo
+    with WebhookSink(SECRET, tls=context) as sink:
+        channel = WebhookChannel(0.5, allowed, lambda h, p: ["127.0.0.1"], ca_file)
+        channel.send(f"https://{HOOKS}:{sink.port}/hooks/coordonare", SECRET, MESSAGE, "d-16")
+        [hook] = sink.wait_for(1)
+        assert hook.verified and hook.headers["Host"] == f"{HOOKS}:{sink.port}"
+
+        # the same address under a name the certificate is not for: refused
+        with pytest.raises(DeliveryError) as failure:
+            channel.send(f"https://altul.example:{sink.port}/h", SECRET, MESSAGE, "d-17")
+        assert failure.value.category == "tls" and not failure.value.retryable
+        # and without the county's CA, the public CAs do not vouch for it
+        public_cas = WebhookChannel(0.5, allowed, lambda h, p: ["127.0.0.1"])
+        with pytest.raises(DeliveryError) as failure:
+            public_cas.send(f"https://{HOOKS}:{sink.port}/h", SECRET, MESSAGE, "d-18")
+        assert failure.value.category == "tls"
+        time.sleep(0.1)
+        assert len(sink.received) == 1
 
 
 def test_a_hanging_webhook_does_not_hold_up_the_mail(mailbox, sink, webhooks):

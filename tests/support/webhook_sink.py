@@ -17,6 +17,7 @@ serves while the test waits cooperatively (socket I/O, time.sleep).
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass
@@ -84,15 +85,22 @@ def _verified(secret: str, body: bytes, headers: dict[str, str]) -> bool:
 
 
 class WebhookSink:
-    def __init__(self, secret: str, status: int = 200) -> None:
+    def __init__(
+        self, secret: str, status: int = 200, tls: ssl.SSLContext | None = None
+    ) -> None:
+        """``tls``: a server context (its certificate and key): the sink then
+        speaks https, and ``url`` says so."""
         self.secret = secret
         self.status: int | None = status  # None: hang
         self.received: list[ReceivedHook] = []
         self.released = threading.Event()  # set on stop: hanging handlers return
         self._server = _Server(("127.0.0.1", 0), _Handler)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.sink = self
         self.port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hooks/coordonare"
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}/hooks/coordonare"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

@@ -157,7 +157,9 @@ class Policy:
         else:
             try:
                 addresses = list(resolver(hostname, port))
-            except OSError as error:
+                for address in addresses:
+                    ipaddress.ip_address(address.split("%", 1)[0])
+            except (OSError, ValueError) as error:  # ValueError: a name IDNA refuses
                 raise DestinationRefused(
                     f"Numele {hostname} din URL-ul webhook-ului nu poate fi rezolvat.", "unresolved"
                 ) from error

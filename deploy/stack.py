@@ -9,6 +9,9 @@ Each service gets its own PostgreSQL database ``coordonare_<service>`` on
 RabbitMQ account on the ``coordonare`` vhost (``events/broker.py``), its
 password made once in ``.coordonare/``; ``AMQP_URI`` set in the environment
 overrides that for every process (a broker this machine cannot administer).
+The cases service gets a second database for its beneficiaries' keys,
+``<its store>_keys`` (or ``CASES_KEYS_URL``), backed up apart from the stores
+(README).
 """
 
 from __future__ import annotations
@@ -117,27 +120,41 @@ def without_password(uri: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{user}{parts.hostname}{port}"))
 
 
+def cases_keys_url() -> str:
+    """Where the cases service keeps beneficiaries' keys: as
+    services/cases/master_keys.py:keys_url_for says (not imported: this
+    script runs before the project is on the path)."""
+    configured = os.environ.get("CASES_KEYS_URL")
+    if configured:
+        return configured
+    cases = next(s for s in SERVICES if s.name == "cases")
+    parts = urlsplit(cases.store_url)
+    return urlunsplit(parts._replace(path=parts.path + "_keys"))
+
+
 def create_stores() -> None:
     import psycopg2
     import psycopg2.errors
 
     admin = psycopg2.connect(PG_ADMIN_URL)
     admin.autocommit = True
+    stores = [(s.name, s.store_url) for s in [*SERVICES, GATEWAY]]
+    stores.append(("cases keys", cases_keys_url()))
     with admin.cursor() as cur:
-        for service in [*SERVICES, GATEWAY]:
-            url = urlsplit(service.store_url)
+        for name, store_url in stores:
+            url = urlsplit(store_url)
             if url.scheme.startswith("sqlite"):
                 continue
             database = url.path.lstrip("/")
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
             if cur.fetchone():
-                print(f"store: {service.name} -> {database} (exists)")
+                print(f"store: {name} -> {database} (exists)")
                 continue
             try:
                 cur.execute(f'CREATE DATABASE "{database}"')
-                print(f"store: {service.name} -> {database} (created)")
+                print(f"store: {name} -> {database} (created)")
             except psycopg2.errors.DuplicateDatabase:  # another `make` got there first
-                print(f"store: {service.name} -> {database} (exists)")
+                print(f"store: {name} -> {database} (exists)")
     admin.close()
 
 
@@ -176,6 +193,8 @@ def run() -> int:
         ),
     }
     uris = broker_uris()
+    # a demo: webhooks may go to loopback (a receiver tried on this machine)
+    keys["WEBHOOK_DEMO"] = os.environ.get("WEBHOOK_DEMO", "1")
     for service in SERVICES:
         processes.append((service, start(service, keys | {"AMQP_URI": uris[service.name]})))
     users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))

@@ -44,8 +44,10 @@ def make_store() -> Iterator[Callable[[], str]]:
     """Creates fresh PostgreSQL databases; drops them after the test."""
     created: list[str] = []
 
-    def make() -> str:
-        name = f"coordonare_test_{uuid.uuid4().hex[:12]}"
+    def make(name: str | None = None) -> str:
+        """A fresh database: a new name, or the one given (a store's key
+        database is ``<store>_keys``, services/cases/master_keys.py)."""
+        name = name or f"coordonare_test_{uuid.uuid4().hex[:12]}"
         _admin(f'CREATE DATABASE "{name}"')
         created.append(name)
         return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{name}"))

@@ -81,5 +81,23 @@ ROUTES = [
         "/webhooks", S, "register_webhook", frozenset({COUNTY_ADMIN}),
         "Register another county system's webhook (its signing secret is shown once)", tag=WEBHOOKS,
         created=True,
+        description=(
+            "https only (http only to loopback in a demo deployment), no credentials in the "
+            "URL, and no internal address (private, loopback, link-local, multicast, reserved) "
+            "unless the deployment allows it; checked again at each delivery."
+        ),
+    ),
+    query(
+        "/webhooks", S, "webhooks", frozenset({COUNTY_ADMIN}),
+        "The county's webhooks, without their secrets", tag=WEBHOOKS, paged=True,
+    ),
+    command(
+        "/webhooks/{webhook_id}/rotate", S, "rotate_webhook_secret", frozenset({COUNTY_ADMIN}),
+        "Give a webhook a new signing secret (shown once; the old one stops signing)",
+        tag=WEBHOOKS,
+    ),
+    command(
+        "/webhooks/{webhook_id}/remove", S, "remove_webhook", frozenset({COUNTY_ADMIN}),
+        "Remove a webhook: nothing more is sent to it", tag=WEBHOOKS,
     ),
 ]

@@ -5,6 +5,7 @@ before it reaches an event, and records every read of it (R9)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,7 @@ from events.team import DEFAULT_TERMS, Team
 from services.cases.audit import (
     ERASURE_BASES,
     BeneficiaryErasure,
+    Erasures,
     PersonalDataRead,
     ReadLog,
     erasure_id,
@@ -53,6 +55,22 @@ class CasesApplication(
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
         super().__init__(store_url)
         self.vault = vault or PersonalDataVault.from_env(store_url)
+        # A key table restored from a backup may hold keys erased since: the
+        # erasures on record are applied again before anything is served.
+        self.reapplied = self.reapply_erasures()
+        if self.reapplied:
+            logging.getLogger(__name__).warning(
+                "erasures re-applied to the key table (restored from a backup?): %d keys deleted",
+                self.reapplied,
+            )
+
+    def reapply_erasures(self) -> int:
+        """Deletes again every erased person's key that is back in the key
+        table (a restore); returns how many were. Erasing is idempotent, so
+        replicas starting together do no harm."""
+        return sum(
+            self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids
+        )
 
     def close(self) -> None:
         self.vault.close()

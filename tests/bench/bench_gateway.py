@@ -562,7 +562,11 @@ def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:
         databases.append(url.rsplit("/", 1)[1])
         return url
 
-    keys = {"CASES_MASTER_KEY": new_master_key(), "NOTIFICATIONS_WEBHOOK_KEY": new_master_key()}
+    keys = {
+        "CASES_MASTER_KEY": new_master_key(),
+        "CASES_KEYS_URL": database(),
+        "NOTIFICATIONS_WEBHOOK_KEY": new_master_key(),
+    }
     for name, entry in SERVICES.items():
         env = {
             "AMQP_URI": amqp_uri,

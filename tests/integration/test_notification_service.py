@@ -168,10 +168,10 @@ def test_with_the_mail_server_down_the_mail_is_retried_and_delivered_once(notify
     assert len(mailbox.received) == 1
 
 
-def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(notifying):
+def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(webhook_demo, notifying):
     world, mailbox = notifying, notifying["mailbox"]
     notifications, admin = world["notifications"], world["county_admin"]
-    with WebhookSink("pending", status=500) as failing, WebhookSink("pending") as hanging:
+    with WebhookSink("whsec_", status=500) as failing, WebhookSink("whsec_") as hanging:
         hanging.hang()
         for sink in (failing, hanging):
             registered = notifications.register_webhook(
@@ -195,6 +195,8 @@ def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(notify
 
         reasons = sorted(d["reason"] for d in eventually(webhook_failures))
         assert any("500" in r for r in reasons) and any("no answer" in r for r in reasons)
+        categories = sorted(d["category"] for d in eventually(webhook_failures))
+        assert categories == ["timeout", "unavailable"]
         assert failing.received[0].verified and hanging.received[0].verified
         assert "Familia Popescu" not in str(failing.received[0].json)
 

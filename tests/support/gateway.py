@@ -74,6 +74,7 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
     with ExitStack() as cleanup, pytest.MonkeyPatch.context() as env:
         for service in ("coordination", "cases", "evaluations", "notifications", "gateway"):
             env.setenv(f"{service.upper()}_STORE_URL", new_database(cleanup))
+        env.setenv("CASES_KEYS_URL", new_database(cleanup))
         env.setenv("CASES_MASTER_KEY", new_master_key())
         env.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
         env.setenv("RELAY_POLL_SECONDS", "0.2")

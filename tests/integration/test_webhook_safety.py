@@ -100,8 +100,9 @@ def _rebound(world: dict[str, Any], names: dict[str, list[str]], outside: Any) -
         report_abuse(world)
 
         def failure() -> dict[str, Any] | None:
-            for alert in notifications.alerts(admin):
-                record = notifications.alert_record(admin, alert["alert_id"])
+            auditor = world["auditor"]  # follows every alert; the county only its own
+            for alert in notifications.alerts(auditor):
+                record = notifications.alert_record(auditor, alert["alert_id"])
                 for note in record["notifications"]:
                     if note["recipient_id"] == registered["webhook_id"]:
                         failed = [d for d in note["deliveries"] if d["event"] == "DeliveryFailed"]

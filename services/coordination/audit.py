@@ -7,13 +7,10 @@ list. Internal: never published (DESIGN §5, minimise)."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 
-from eventsourcing.domain import Aggregate
-
 from events import reads
-from events.actor import Actor, AuditedAggregate
+from events.actor import Actor
 from events.errors import Forbidden
 from events.views import topics
 
@@ -22,29 +19,8 @@ class ReadLogDenied(Forbidden):
     code = "coordination_read_log_denied"
 
 
-class CoordinationRead(AuditedAggregate):
-    class Recorded(Aggregate.Created, AuditedAggregate.Event):
-        subject_kind: str  # task, journal
-        subject_id: str
-        technician_id: str | None
-        relation: str
-
-    def __init__(self, **_: Any) -> None:
-        """Written once; the read log reads its event."""
-
-    @classmethod
-    def record(
-        cls, actor: Actor, relation: str, subject_kind: str, subject_id: str, technician_id: str
-    ) -> CoordinationRead:
-        return cls._create(
-            cls.Recorded,
-            id=uuid.uuid4(),
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            technician_id=technician_id,
-            relation=relation,
-            **actor.event_fields(),
-        )
+class CoordinationRead(reads.TechnicianRead):
+    """Stored as ``services.coordination.audit:CoordinationRead.Recorded``."""
 
 
 def recorded_read(

@@ -9,9 +9,9 @@ import eventlet
 eventlet.monkey_patch()
 
 import os  # noqa: E402
-import subprocess  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
+from contextlib import ExitStack  # noqa: E402
 from datetime import datetime  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
@@ -19,9 +19,9 @@ import psycopg2  # noqa: E402
 import pytest  # noqa: E402
 import time_machine  # noqa: E402
 
-from events import broker  # noqa: E402
 from events.nameko import make_psycopg_green  # noqa: E402
 from tests.support.calendar import QUIET  # noqa: E402
+from tests.support.vhosts import private_vhost  # noqa: E402
 
 make_psycopg_green()
 
@@ -62,28 +62,14 @@ def store_url(make_store: Callable[[], str]) -> str:
     return make_store()
 
 
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True)
-
-
 @pytest.fixture(scope="module")
 def amqp_uri() -> Iterator[str]:
     """A vhost of the test module's own on the real broker, and a user of its
     own allowed everything there and nothing elsewhere, so the tests need no
     ``guest`` (rabbitmqctl takes half a second a call, so one per module
     rather than per test)."""
-    name = f"coordonare-test-{uuid.uuid4().hex[:12]}"
-    base = urlsplit(AMQP_BASE)
-    user, password = base.username, base.password
-    if user is None:
-        user, password = name, uuid.uuid4().hex
-        _rabbitmqctl("add_user", user, password)
-    _rabbitmqctl("add_vhost", name)
-    _rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
-    yield broker.account_uri(AMQP_BASE, user, password or "", name)
-    _rabbitmqctl("delete_vhost", name)
-    if user == name:
-        _rabbitmqctl("delete_user", user)
+    with ExitStack() as cleanup:
+        yield private_vhost(AMQP_BASE, "coordonare-test", cleanup)
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import statistics
-import subprocess
 import time
 import uuid
 from collections.abc import Callable
@@ -19,6 +18,7 @@ import kombu
 import psycopg2
 
 from tests.support.outside import OutsideSubscriber
+from tests.support.vhosts import private_vhost
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://127.0.0.1:5672")
@@ -73,25 +73,10 @@ def new_database(cleanup: ExitStack) -> str:
     return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{name}"))
 
 
-def _rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True)
-
-
 def new_vhost(cleanup: ExitStack) -> str:
     """A fresh vhost and a user of its own (no guest), deleted when ``cleanup``
     closes; returns its AMQP URI (BENCH_AMQP_BASE with credentials: that user)."""
-    vhost = f"coordonare-bench-{uuid.uuid4().hex[:12]}"
-    base = urlsplit(AMQP_BASE)
-    user, password = base.username, base.password
-    if user is None:
-        user, password = vhost, uuid.uuid4().hex
-        _rabbitmqctl("add_user", user, password)
-        cleanup.callback(_rabbitmqctl, "delete_user", user)
-    _rabbitmqctl("add_vhost", vhost)
-    cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
-    netloc = f"{user}:{password}@{base.hostname}:{base.port or 5672}"
-    return urlunsplit((base.scheme, netloc, f"/{vhost}", "", ""))
+    return private_vhost(AMQP_BASE, "coordonare-bench", cleanup)
 
 
 def technician_under_contract(

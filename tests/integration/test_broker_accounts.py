@@ -132,6 +132,7 @@ def test_the_services_run_under_their_own_accounts(
 ) -> None:
     monkeypatch.setenv("COORDINATION_STORE_URL", make_store())
     monkeypatch.setenv("CASES_STORE_URL", make_store())
+    monkeypatch.setenv("CASES_KEYS_URL", make_store())  # the keys' own database
     monkeypatch.setenv("CASES_MASTER_KEY", new_master_key())
     monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
     containers = [

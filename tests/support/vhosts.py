@@ -1,0 +1,33 @@
+"""A private vhost on the real broker, with a user of its own allowed
+everything there and nothing elsewhere (no ``guest``), for a test module or
+a benchmark run; removed when ``cleanup`` closes."""
+
+from __future__ import annotations
+
+import subprocess
+import uuid
+from contextlib import ExitStack
+from urllib.parse import urlsplit
+
+from events import broker
+
+
+def rabbitmqctl(*args: str) -> None:
+    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True)
+
+
+def private_vhost(base_uri: str, prefix: str, cleanup: ExitStack) -> str:
+    """The AMQP URI of a new vhost ``<prefix>-<random>``. With credentials in
+    ``base_uri`` (an account made for the caller) that user is given the
+    vhost; without, a user named after the vhost is made for it."""
+    name = f"{prefix}-{uuid.uuid4().hex[:12]}"
+    base = urlsplit(base_uri)
+    user, password = base.username, base.password
+    if user is None:
+        user, password = name, uuid.uuid4().hex
+        rabbitmqctl("add_user", user, password)
+        cleanup.callback(rabbitmqctl, "delete_user", user)
+    rabbitmqctl("add_vhost", name)
+    cleanup.callback(rabbitmqctl, "delete_vhost", name)
+    rabbitmqctl("set_permissions", "-p", name, user, ".*", ".*", ".*")
+    return broker.account_uri(base_uri, user, password or "", name)

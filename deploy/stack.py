@@ -68,6 +68,30 @@ def local_key(variable: str, file_name: str, what: str) -> str:
     return path.read_text().strip()
 
 
+def identity_keys() -> dict[str, str]:
+    """The keys of the identity model (ADR 12) for ``make run``, made once in
+    ``.coordonare/``: the gateway's and the operator's (``coordonare-act``, the
+    demo seeding), and the services told to trust their JWKS documents.
+    Production configures these variables from its secret store instead."""
+    from events.identity import GATEWAY_ISSUER, OPERATOR_ISSUER, write_key_pair
+
+    LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
+    env = {}
+    for issuer in (GATEWAY_ISSUER, OPERATOR_ISSUER):
+        private, jwks = LOCAL_STATE / f"{issuer}-identity.pem", LOCAL_STATE / f"{issuer}.jwks.json"
+        if not private.exists():
+            print(f"{issuer}: an identity key was made in {private}")
+        write_key_pair(issuer, private, jwks)
+        env[issuer] = f"{issuer}={jwks}"
+    return {
+        "IDENTITY_ISSUERS": os.environ.get("IDENTITY_ISSUERS") or " ".join(env.values()),
+        "GATEWAY_IDENTITY_KEY": os.environ.get("GATEWAY_IDENTITY_KEY")
+        or str(LOCAL_STATE / f"{GATEWAY_ISSUER}-identity.pem"),
+        "COORDONARE_OPERATOR_KEY": os.environ.get("COORDONARE_OPERATOR_KEY")
+        or str(LOCAL_STATE / f"{OPERATOR_ISSUER}-identity.pem"),
+    }
+
+
 def create_stores() -> None:
     import psycopg2
     import psycopg2.errors
@@ -102,11 +126,15 @@ def start(service: Service, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def seed_demo(users_file: Path) -> bool:
-    """The demo county (deploy/demo.py): its users are the local issuer's."""
+def seed_demo(users_file: Path, env: dict[str, str]) -> bool:
+    """The demo county (deploy/demo.py): its users are the local issuer's;
+    it seeds with the operator's key."""
     if os.environ.get("DEMO", "1") == "0":
         return users_file.exists()
-    done = subprocess.run([sys.executable, str(ROOT / "deploy" / "demo.py"), str(users_file)])
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "deploy" / "demo.py"), str(users_file)],
+        env=os.environ | env,
+    )
     return done.returncode == 0
 
 
@@ -121,14 +149,15 @@ def run() -> int:
             "notifications-webhook.key",
             "notifications: a local key for signing webhooks",
         ),
+        **identity_keys(),
     }
     for service in SERVICES:
         processes.append((service, start(service, keys)))
     users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))
-    if not seed_demo(users_file):
+    if not seed_demo(users_file, keys):
         print("the demo county could not be seeded; stopping")
         return stop_all(processes, stopping=False)
-    gateway_env = {"MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128")}
+    gateway_env = keys | {"MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128")}
     if not os.environ.get("GATEWAY_JWKS_URL"):
         gateway_env["GATEWAY_USERS_FILE"] = str(users_file)
     processes.append((GATEWAY, start(GATEWAY, gateway_env)))

@@ -18,8 +18,10 @@ import psycopg2  # noqa: E402
 import pytest  # noqa: E402
 
 from events.nameko import make_psycopg_green  # noqa: E402
+from tests.support.signed import trust_test_keys  # noqa: E402
 
 make_psycopg_green()
+trust_test_keys()  # before any service reads its environment
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_BASE = os.environ.get("TEST_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")

@@ -29,7 +29,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nameko.exceptions import UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.bench.support import (
     new_database,
@@ -40,6 +39,7 @@ from tests.bench.support import (
     technician_under_contract,
 )
 from tests.support.registry import ADMIN, CLUJ
+from tests.support.signed import ClusterRpcProxy
 
 CLIENTS = 20
 CYCLES_PER_CLIENT = 25

@@ -37,7 +37,6 @@ from typing import Any
 
 from eventlet.queue import LightQueue
 from nameko.exceptions import RemoteError, UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.clock import local_today
 from tests.bench.bench_coordination import (
@@ -58,6 +57,7 @@ from tests.bench.support import (
 from tests.support.evaluating import evaluate, retry_while
 from tests.support.evaluation_forms import SHEET, grid_rows
 from tests.support.registry import ADMIN, CLUJ
+from tests.support.signed import ClusterRpcProxy
 
 REPORT_TECHNICIANS = 100
 EVALUATIONS_EACH = 8  # 1 initial + 7 periodic

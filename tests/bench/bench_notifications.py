@@ -57,7 +57,6 @@ from typing import Any
 
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.notifications.domain import alert_id, notification_id
 from tests.bench.bench_cases import casework
@@ -66,6 +65,7 @@ from tests.bench.support import Arrivals, new_database, new_vhost, percentiles, 
 from tests.support.casework import ago, new_master_key
 from tests.support.published import stored_count
 from tests.support.registry import ADMIN
+from tests.support.signed import ClusterRpcProxy
 from tests.support.smtp import Mailbox
 
 REPORTS = 40  # in each phase

@@ -19,6 +19,10 @@ import kombu
 import psycopg2
 
 from tests.support.outside import OutsideSubscriber
+from tests.support.signed import trust_test_keys
+
+# The benchmarks run the services as the tests do: trusting the run's own keys.
+trust_test_keys()
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")

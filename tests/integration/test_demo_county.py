@@ -17,7 +17,6 @@ import pytest
 from argon2 import PasswordHasher
 from nameko.containers import ServiceContainer
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from deploy.demo import PEOPLE, SEEDER, moment, proxy_rpc, seed
 from services.cases.service import CasesService
@@ -27,6 +26,7 @@ from services.notifications.service import NotificationsService
 from tests.support.casework import new_master_key
 from tests.support.published import stored_count
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 
 SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)
 

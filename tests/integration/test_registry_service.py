@@ -8,7 +8,6 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 from nameko.containers import ServiceContainer
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.contracts import check_published
 from services.coordination.service import CoordinationService
@@ -16,6 +15,7 @@ from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count, stored_since
 from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 
 
 @pytest.fixture

@@ -100,9 +100,10 @@ class SigningKey:
         kwargs: Any,
         ttl: int = DEFAULT_TTL_SECONDS,
         operator: str | None = None,
+        issued_at: int | None = None,
     ) -> str:
         """An assertion that ``actor`` makes this one call."""
-        now = int(time.time())
+        now = int(time.time()) if issued_at is None else issued_at
         claims = {
             "iss": self.issuer,
             "sub": str(actor.get("id")),

@@ -64,7 +64,10 @@ class ApplicationProvider(DependencyProvider):
         factory: Callable[[str], EventSourcedApplication],
         publication_of: PublicationOf,
     ) -> None:
-        self.factory, self.publication_of = factory, publication_of
+        from events.trust import keeping_operator_acts
+
+        self.factory = factory
+        self.publication_of = keeping_operator_acts(publication_of)
         self.app: EventSourcedApplication | None = None
         self.relay: OutboxRelay | None = None
 

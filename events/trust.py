@@ -119,6 +119,16 @@ class OperatorAct(AuditedAggregate):
         self.operator, self.issuer, self.method = operator, issuer, method
 
 
+def keeping_operator_acts(publication_of: Any) -> Any:
+    """A service's ``publication_of`` that leaves ``OperatorAct`` in the store:
+    the operator's use is for the auditor, not for the bus."""
+
+    def of(event: Any) -> Any:
+        return None if isinstance(event, OperatorAct.Recorded) else publication_of(event)
+
+    return of
+
+
 # -- verification --------------------------------------------------------------------
 def _keys_of(location: str) -> Any:
     """A JWKS source: a file read once, or a URL fetched (and cached) by PyJWT."""

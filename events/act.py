@@ -5,7 +5,7 @@ on stores an ``OperatorAct`` beside what the call changed.
 
     coordonare-act --as STAFF_ID coordination list_staff            # one call
     coordonare-act --as STAFF_ID cases get_case '"<case id>"'      # JSON arguments
-    coordonare-act --as STAFF_ID                                    # a shell: n.rpc, me
+    coordonare-act --as STAFF_ID                                    # a shell: n.rpc, me, person
     coordonare-act --bootstrap coordination register_staff '{…}'    # the registry's bootstrap
 
 The person's role and municipality are the registry's (asked of the
@@ -71,6 +71,21 @@ def registered_actor(cluster: Any, key: SigningKey, operator: str, staff_id: str
     return {"id": staff["staff_id"], "role": staff["role"], "municipality": staff["municipality"]}
 
 
+def shell(cluster: Any, key: SigningKey, operator: str, me: dict) -> None:
+    """A ``nameko shell``-like session: ``n.rpc`` signs each call for the actor
+    dict it passes (``me``, or another registered person from ``person(id)``)."""
+    banner = (
+        f"coordonare-act: {operator} acting as {me['id']} ({me['role']}); "
+        "n.rpc.<service>.<method>(me, ...); person(staff_id) gives another's actor"
+    )
+    local = {
+        "n": SimpleNamespace(rpc=Signer(key, None, operator).cluster(cluster)),
+        "me": me,
+        "person": lambda staff_id: registered_actor(cluster, key, operator, staff_id),
+    }
+    code.interact(banner, local=local)
+
+
 def main(argv: list[str] | None = None) -> int:
     from nameko.exceptions import RemoteError
     from nameko.standalone.rpc import ClusterRpcProxy
@@ -93,11 +108,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             rpc = Signer(key, me, operator).cluster(cluster)
             if not args.service:
-                banner = (
-                    f"coordonare-act: {operator} acting as {me['id']} ({me['role']}); "
-                    "call n.rpc.<service>.<method>(me, ...)"
-                )
-                code.interact(banner, local={"n": SimpleNamespace(rpc=rpc), "me": me})
+                shell(cluster, key, operator, me)
                 return 0
             values = [json.loads(a) for a in args.arguments]
             result = getattr(getattr(rpc, args.service), args.method)(me, *values)

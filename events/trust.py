@@ -262,15 +262,17 @@ class Trust:
             return Verified(Actor(subject, SYSTEM), issuer, claims["jti"], claims.get("act"))
         if role not in ROLES:
             raise AssertionUntrusted(f"rol necunoscut în aserțiune: {role!r}")
-        actor = Actor(subject, role, claims.get("mun"))
-        entry = app.registered(subject) if hasattr(app, "registered") else None
-        if entry is not None:
-            if not entry["active"]:
-                raise ActorNotRegistered(
-                    f"{subject} nu mai figurează activ în registru", actor_id=subject
-                )
-            # the registry wins over what the assertion claims
-            actor = Actor(subject, entry["role"], entry["municipality"])
+        entry = app.registered(subject) if app is not None else None
+        if entry is None or not entry["active"]:
+            # a person acts only as the registry knows them; the county admin
+            # too, whom the registry's bootstrap registers first
+            raise ActorNotRegistered(
+                f"{subject} nu figurează (activ) în registrul de personal; "
+                "persoana se înregistrează întâi de administratorul județului",
+                actor_id=subject,
+            )
+        # the registry wins over what the assertion claims
+        actor = Actor(subject, entry["role"], entry["municipality"])
         return Verified(actor, issuer, claims["jti"], claims.get("act"))
 
 

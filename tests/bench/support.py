@@ -19,6 +19,7 @@ import kombu
 import psycopg2
 
 from tests.support.outside import OutsideSubscriber
+from tests.support.registry import ADMIN
 from tests.support.signed import trust_test_keys
 
 # The benchmarks run the services as the tests do: trusting the run's own keys.
@@ -98,7 +99,7 @@ def technician_under_contract(
     from services.coordination.contracting import OBLIGATIONS
 
     tech = coordination.register_staff(
-        {"id": "admin-1", "role": "county_admin"},
+        ADMIN,
         {
             "email": f"{name}@x.ro",
             "full_name": name.upper(),

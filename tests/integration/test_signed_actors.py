@@ -14,7 +14,7 @@ from nameko.standalone.rpc import ClusterRpcProxy as UnsignedProxy
 from events.act import main as act
 from events.identity import IDENTITY, SigningKey
 from tests.support.published import REFUSAL, stored_count, stored_since
-from tests.support.registry import CLUJ
+from tests.support.registry import ADMIN, CLUJ
 from tests.support.services import nameko_config
 from tests.support.signed import OPERATOR_KEY, TEST_ISSUER, TEST_KEY
 
@@ -94,6 +94,24 @@ def test_the_actor_argument_must_name_whom_the_assertion_names(county, store_url
     head, tech = county["head"], county["tech_actor"]
     token = TEST_KEY.mint(head, "coordination", "list_staff", [tech], {})
     assert refused(store_url, lambda: call(county, "list_staff", token, tech)) == "ActorMismatch"
+
+
+@pytest.mark.parametrize("role", ["county_admin", "auditor", "technician"])
+def test_a_well_signed_assertion_for_an_id_the_registry_does_not_know_is_refused(
+    county, store_url, role
+):
+    stranger = {"id": "not-in-the-registry", "role": role, "municipality": "54975"}
+    command = lambda: county["rpc"].register_municipality(stranger, FLORESTI)  # noqa: E731
+    query = lambda: county["rpc"].list_staff(stranger)  # noqa: E731
+    assert refused(store_url, command) == "ActorNotRegistered"
+    assert refused(store_url, query) == "ActorNotRegistered"
+
+
+def test_a_departed_person_no_longer_acts(county, store_url):
+    rpc, expert = county["rpc"], county["expert"]
+    rpc.record_departure(ADMIN, {"staff_id": expert["staff_id"], "reason": "retired"})
+    attempt = lambda: rpc.list_staff(county["expert_actor"])  # noqa: E731
+    assert refused(store_url, attempt) == "ActorNotRegistered"
 
 
 def test_the_registry_wins_over_the_role_an_assertion_claims(county, store_url):

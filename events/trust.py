@@ -276,15 +276,10 @@ class Trust:
         return Verified(actor, issuer, claims["jti"], claims.get("act"))
 
 
-def _claimed(args: tuple) -> Actor:
-    """Who the caller's ``actor`` argument says: only for the refusal's record."""
-    said = args[0] if args and isinstance(args[0], dict) else {}
-    municipality = said.get("municipality")
-    return Actor(
-        str(said.get("id", "unknown"))[:100],
-        str(said.get("role", "unknown"))[:40],
-        municipality if isinstance(municipality, str) else None,
-    )
+def _claimed(said: dict[str, Any], correlation_id: str) -> Actor:
+    """Who the caller's ``actor`` argument says (its shape checked): only for
+    the refusal's record."""
+    return Actor(str(said["id"])[:100], said["role"], said.get("municipality"), correlation_id)
 
 
 class CallIdentity:
@@ -298,8 +293,8 @@ class CallIdentity:
         if self.found is None:
             ctx, provider = self.worker_ctx, self.provider
             method = ctx.entrypoint.method_name
-            if ctx.args:  # a malformed actor is a mistake, answered as such, not recorded
-                check_actor(ctx.args[0])
+            said = ctx.args[0] if ctx.args else ctx.kwargs.get("actor")
+            check_actor(said)  # a malformed actor is a mistake, answered as such, not recorded
             try:
                 self.found = provider.trust.verified(
                     ctx.context_data.get(IDENTITY),
@@ -310,7 +305,8 @@ class CallIdentity:
                     provider.app(),
                 )
             except IdentityRefused as error:
-                provider.record(Refusal.record(_claimed(ctx.args), method, error))
+                claimed = _claimed(said, ctx.context_data.get("correlation_id", ""))
+                provider.record(Refusal.record(claimed, method, error))
                 raise
             if self.found.operator:
                 provider.record(self._operator_act(method))

@@ -64,7 +64,7 @@ from tests.bench.bench_coordination import CLIENTS, echo_baseline, start, wait_f
 from tests.bench.support import Arrivals, new_database, new_vhost, percentiles, rate, section, show
 from tests.support.casework import ago, new_master_key
 from tests.support.published import stored_count
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, until_known
 from tests.support.signed import ClusterRpcProxy
 from tests.support.smtp import Mailbox
 
@@ -332,8 +332,10 @@ def main() -> None:
 
         coordinator, technicians, case_ids = casework(amqp_uri)
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
-            rpc.notifications.set_contact(
-                ADMIN, {"staff_id": coordinator["id"], "email": COORDINATOR_EMAIL}
+            until_known(  # the notifications service learns of the admin by events
+                lambda: rpc.notifications.set_contact(
+                    ADMIN, {"staff_id": coordinator["id"], "email": COORDINATOR_EMAIL}
+                )
             )
         world = {
             "coordinator": coordinator,

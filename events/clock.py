@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,21 @@ _MONTH = re.compile(r"\d{4}-\d{2}")
 
 def local_today() -> date:
     return datetime.now(LOCAL_TIME).date()
+
+
+def local_day(moment: datetime) -> date:
+    """The county's calendar day of a moment: at 00:30 in Cluj on 1 January
+    UTC still says 31 December."""
+    return moment.astimezone(LOCAL_TIME).date()
+
+
+def days_after(moment: datetime, days: int) -> datetime:
+    """The same hour on the county's clock so many days on: a deadline in
+    days (an incident's 14) falls at the hour it was set, also across a
+    change to or from summer time, when such a day lasts 23 or 25 hours.
+    (Python adds to an aware time on the wall clock of its zone.) Durations
+    in hours are real hours instead: add them to the moment itself."""
+    return moment.astimezone(LOCAL_TIME) + timedelta(days=days)
 
 
 def parse_moment(value: str, field: str, error: type[InvalidCommand] = InvalidCommand) -> datetime:

@@ -12,12 +12,15 @@ import os  # noqa: E402
 import subprocess  # noqa: E402
 import uuid  # noqa: E402
 from collections.abc import Callable, Iterator  # noqa: E402
+from datetime import datetime  # noqa: E402
 from urllib.parse import urlsplit, urlunsplit  # noqa: E402
 
 import psycopg2  # noqa: E402
 import pytest  # noqa: E402
+import time_machine  # noqa: E402
 
 from events.nameko import make_psycopg_green  # noqa: E402
+from tests.support.calendar import QUIET  # noqa: E402
 from tests.support.signed import trust_test_keys  # noqa: E402
 
 make_psycopg_green()
@@ -68,3 +71,22 @@ def amqp_uri() -> Iterator[str]:
     )
     yield f"{AMQP_BASE}/{vhost}"
     subprocess.run(["rabbitmqctl", "-q", "delete_vhost", vhost], check=True)
+
+
+@pytest.fixture
+def moment() -> datetime:
+    """The moment a story starts at; a story may parametrize it (the
+    calendar sweep does, with ``tests.support.calendar.MOMENTS``)."""
+    return QUIET
+
+
+@pytest.fixture
+def clock(moment: datetime) -> Iterator[time_machine.Traveller]:
+    """The in-process clock of a story, at ``moment`` and ticking: every
+    service container a fixture starts after it, and the story itself, read
+    it (``datetime.now``, ``time.time``); monotonic time, which eventlet and
+    the timeouts use, is left alone. Services in other processes keep the
+    machine's clock, so stories with those must not depend on the date.
+    A story moves time with ``clock.move_to`` or ``clock.shift``."""
+    with time_machine.travel(moment, tick=True) as coordinates:
+        yield coordinates

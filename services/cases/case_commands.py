@@ -9,7 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
-from events.clock import local_today
+from events.clock import local_day
 from events.refusals import records_refusals
 from events.team import Team
 from services.cases.competence import (
@@ -143,7 +143,7 @@ class CaseCommands(CasesPart):
                 t,
                 outcome=outcome,
                 rationale=s(rationale, "rationale"),
-                today=local_today(),
+                today=local_day(self.now()),
                 destination=destination,
                 final_report_id=final_report_id,
                 follow_up_months=follow_up_months,

@@ -171,7 +171,9 @@ class DocumentCommands(CasesPart):
                             "reason": "missing",
                         }
                     )
-        return sorted(overdue, key=lambda d: d["due_at"])
+        # by the moment, not the text: deadlines carry different offsets
+        # (a visit's own, the county's summer or winter time)
+        return sorted(overdue, key=lambda d: datetime.fromisoformat(d["due_at"]))
 
     def document_summary(self, d: CaseDocument) -> dict[str, Any]:
         return {

@@ -37,6 +37,7 @@ from typing import Any
 from eventsourcing.domain import Aggregate
 
 from events.actor import SYSTEM, Actor, AuditedAggregate
+from events.clock import days_after
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
 
 # 4.2.1–4.2.6, in the guide's order.
@@ -476,7 +477,7 @@ class Incident(AuditedAggregate):
             description=check_text(description, "description"),
             reported_at=moment_text(now),
             resolution_days=days,
-            deadline=moment_text(now + timedelta(days=days)),
+            deadline=moment_text(days_after(now, days)),
             **actor.event_fields(),
         )
 
@@ -606,7 +607,7 @@ class Incident(AuditedAggregate):
     ) -> None:
         level = self._next_level(floor)
         higher = ESCALATION_LEVELS.index(level) + 1 < len(ESCALATION_LEVELS)
-        next_deadline = now + timedelta(days=self.resolution_days) if higher else None
+        next_deadline = days_after(now, self.resolution_days) if higher else None
         self._record(
             self.Escalated,
             actor,

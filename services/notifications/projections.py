@@ -114,6 +114,9 @@ class Inboxes(FollowedView):
                 "category": event.category,
                 "municipality": event.municipality,
                 "raised_at": event.raised_at,
+                # when it escalates next unless acknowledged: the countdown
+                # a coordinator's home shows
+                "due_at": event.due_at,
                 "status": "raised",
                 "acknowledged_at": None,
                 "acknowledged_by": None,
@@ -122,11 +125,15 @@ class Inboxes(FollowedView):
         elif isinstance(event, Alert.Escalated):
             alert = self.alerts[subject]
             alert["status"] = f"escalated_to_{event.to_role}"
+            alert["due_at"] = event.next_due_at
             alert["escalations"].append({"to_role": event.to_role, "at": event.at})
         elif isinstance(event, Alert.Acknowledged):
             alert = self.alerts[subject]
             alert.update(
-                status="acknowledged", acknowledged_at=event.at, acknowledged_by=event.by_id
+                status="acknowledged",
+                acknowledged_at=event.at,
+                acknowledged_by=event.by_id,
+                due_at=None,
             )
 
     def inbox(self, recipient_id: str, unread_only: bool) -> list[dict[str, Any]]:

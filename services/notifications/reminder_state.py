@@ -294,7 +294,7 @@ class PendingReminders(FollowedView):
     def for_recipient(self, person: str) -> list[dict[str, Any]]:
         """What is coming due for someone, the soonest first."""
         found = [r for r in self.upcoming.values() if person in r["recipients"]]
-        return sorted(found, key=lambda r: r["due_at"])
+        return sorted(found, key=lambda r: datetime.fromisoformat(r["due_at"]))  # offsets differ
 
     def _pending(self, rid: str, due_at: str) -> None:
         subject, kind = self.subject_of[rid]

@@ -24,7 +24,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def county(store_url, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+def county(clock, store_url, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
     """The coordination service running in-process, and a county registered
     in it (see tests/support/county.py)."""
     monkeypatch.setenv("STORE_URL", store_url)
@@ -38,7 +38,7 @@ def county(store_url, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture
-def casework(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+def casework(clock, make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
     """The coordination and cases services running in-process, each on its own
     database, the county of ``county`` registered, the technician under an
     active contract with the expert, and the cases service told so by the
@@ -61,7 +61,7 @@ def casework(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture
-def evaluating(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+def evaluating(clock, make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
     """The coordination and evaluations services running in-process, each on
     its own database, the county of ``county`` registered and a contract
     between the technician and the expert drafted, not yet signed (see
@@ -90,7 +90,9 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
-def notifying(make_store, amqp_uri, monkeypatch, mailbox, tmp_path) -> Iterator[dict[str, Any]]:
+def notifying(
+    clock, make_store, amqp_uri, monkeypatch, mailbox, tmp_path
+) -> Iterator[dict[str, Any]]:
     """The coordination, cases and notifications services in-process, each on
     its own database; the notifications service's clock in a file the story
     moves forward; mail to ``mailbox`` (see tests/support/notifying.py). The

@@ -14,6 +14,7 @@ from typing import Any
 
 from nameko.exceptions import RemoteError
 
+from tests.support.calendar import months_ahead
 from tests.support.county import activate, build_county, draft
 from tests.support.registry import ADMIN
 
@@ -148,7 +149,7 @@ def plan(casework: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
                     "objective": "Reintegrarea școlară",
                     "indicator": "prezență ≥ 90%",
                     "responsible": "technician",
-                    "deadline": "2027-03-31",
+                    "deadline": months_ahead(4),
                 }
             ]
         },

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from services.coordination.contracting import OBLIGATIONS
+from tests.support.calendar import contract_period
 from tests.support.registry import (
     ADMIN,
     ADMIN_PROFILE,
@@ -76,9 +77,9 @@ def draft(county: dict[str, Any], coordinator: dict[str, Any], **overrides: Any)
         "legal_form": "service_contract",
         "obligations": ALL_OBLIGATIONS,
         "hours_per_month": 40,
-        "starts_on": "2026-01-01",
-        "ends_on": "2027-12-31",
     }
+    # in force whenever the story runs (its clock: tests.support.calendar)
+    terms["starts_on"], terms["ends_on"] = contract_period()
     return county["rpc"].draft_contract(county["head"], terms | overrides)
 
 

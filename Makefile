@@ -45,6 +45,7 @@ catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md
 	$(BIN)/python -m events.error_codes > contracts/errors.json
 	$(BIN)/python -m gateway.openapi > contracts/openapi.json
+	$(BIN)/python -m events.broker > k8s/broker-accounts.yaml
 
 verify: $(VENV)/.installed
 	$(BIN)/coordonare-verify --service $(SERVICE) --store $(STORE)

@@ -729,7 +729,9 @@ def main() -> int:
     users_file = Path(
         sys.argv[1] if len(sys.argv) > 1 else os.environ.get("USERS_FILE", DEFAULT_USERS_FILE)
     )
-    amqp_uri = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
+    amqp_uri = os.environ.get("AMQP_URI")
+    if not amqp_uri:  # deploy/stack.py gives the operator's account
+        sys.exit("demo: set AMQP_URI to an account that may call the services (operator)")
     print(summary(seed_cluster(amqp_uri, users_file)))
     return 0
 

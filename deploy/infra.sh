@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Make sure the local infrastructure that `make run` / `make test` need is up:
-#   - RabbitMQ   ($RABBITMQ_HOST:$RABBITMQ_PORT, guest/guest)
+#   - RabbitMQ   ($RABBITMQ_HOST:$RABBITMQ_PORT; no guest needed: `make run`
+#                makes an account per process and the tests a user per vhost,
+#                both with rabbitmqctl, so run as root on the broker's machine)
 #   - PostgreSQL ($PGHOST:$PGPORT, trust auth for user postgres)
 #
 # Idempotent: anything that already answers is left alone (never stopped or
@@ -142,7 +144,7 @@ ensure_rabbitmq() {
         if ! command -v rabbitmq-server >/dev/null; then
             can_install || die "rabbitmq $addr is not reachable and rabbitmq-server is not installed.
   On Debian/Ubuntu run this script as root (sudo $0) to install it, or install
-  RabbitMQ yourself (guest/guest must work from localhost), start it on port
+  RabbitMQ yourself (rabbitmqctl must work for this user), start it on port
   $RABBITMQ_PORT (or set RABBITMQ_HOST/RABBITMQ_PORT) and run this again."
             log "installing rabbitmq-server"
             apt_install rabbitmq-server

@@ -1,10 +1,17 @@
 """Creates each service's store and runs every service as its own process.
 
     python deploy/stack.py stores   # create missing databases
+    python deploy/stack.py broker   # create the broker accounts (run does it too)
     python deploy/stack.py run      # start all services; Ctrl-C stops them
 
 Each service gets its own PostgreSQL database ``coordonare_<service>`` on
-``PG_ADMIN_URL``'s server (or ``<SERVICE>_STORE_URL`` when set).
+``PG_ADMIN_URL``'s server (or ``<SERVICE>_STORE_URL`` when set), and its own
+RabbitMQ account on the ``coordonare`` vhost (``events/broker.py``), its
+password made once in ``.coordonare/``; ``AMQP_URI`` set in the environment
+overrides that for every process (a broker this machine cannot administer).
+The cases service gets a second database for its beneficiaries' keys,
+``<its store>_keys`` (or ``CASES_KEYS_URL``), backed up apart from the stores
+(README).
 """
 
 from __future__ import annotations
@@ -14,9 +21,12 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from events import broker
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -52,7 +62,9 @@ GATEWAY = Service("gateway", "gateway.service:GatewayService", 8000)
 LOCAL_STATE = ROOT / ".coordonare"
 
 
-def local_key(variable: str, file_name: str, what: str) -> str:
+def local_key(
+    variable: str, file_name: str, what: str, make: Callable[[], str] | None = None
+) -> str:
     """The configured key, or one made once for ``make run`` and kept."""
     configured = os.environ.get(variable)
     if configured:
@@ -62,8 +74,10 @@ def local_key(variable: str, file_name: str, what: str) -> str:
         import base64
 
         LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
-        path.write_text(base64.urlsafe_b64encode(os.urandom(32)).decode())
-        path.chmod(0o600)
+        # created 0600, so the secret is never readable by others, even briefly
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(make() if make else base64.urlsafe_b64encode(os.urandom(32)).decode())
         print(f"{what} was made in {path}")
     return path.read_text().strip()
 
@@ -92,27 +106,79 @@ def identity_keys() -> dict[str, str]:
     }
 
 
+def broker_uris() -> dict[str, str]:
+    """Each account's ``AMQP_URI`` (services, ``gateway``, ``operator``),
+    the accounts created (or their passwords and permissions reset) on the
+    local broker with rabbitmqctl. ``AMQP_URI`` in the environment wins: it is
+    then every process's, and nothing is created."""
+    if os.environ.get("AMQP_URI"):
+        print("broker: AMQP_URI is set; every process uses it, no accounts made")
+        return dict.fromkeys(broker.ACCOUNT_NAMES, os.environ["AMQP_URI"])
+    host = os.environ.get("RABBITMQ_HOST", "127.0.0.1")
+    base = f"amqp://{host}:{os.environ.get('RABBITMQ_PORT', '5672')}"
+    passwords = {
+        name: local_key(
+            f"BROKER_{name.upper()}_PASSWORD",
+            f"broker-{name}.password",
+            f"broker: {name}'s password",
+            broker.new_password,
+        )
+        for name in broker.ACCOUNT_NAMES
+    }
+    exchange = os.environ.get("EVENTS_EXCHANGE", "coordonare.events")
+    try:
+        made = broker.apply(broker.VHOST, passwords, exchange)
+    except (OSError, subprocess.CalledProcessError) as error:
+        sys.exit(
+            f"broker: could not create the accounts with rabbitmqctl ({error}); run as root "
+            "on the broker's machine, or set AMQP_URI to an account made for you"
+        )
+    print(f"broker: accounts {', '.join(a.user for a in made)} on vhost {broker.VHOST}")
+    return {a.name: broker.account_uri(base, a.user, passwords[a.name], broker.VHOST) for a in made}
+
+
+def without_password(uri: str) -> str:
+    parts = urlsplit(uri)
+    user = f"{parts.username}@" if parts.username else ""
+    port = f":{parts.port}" if parts.port else ""
+    return urlunsplit(parts._replace(netloc=f"{user}{parts.hostname}{port}"))
+
+
+def cases_keys_url() -> str:
+    """Where the cases service keeps beneficiaries' keys: as
+    services/cases/master_keys.py:keys_url_for says (not imported: this
+    script runs before the project is on the path)."""
+    configured = os.environ.get("CASES_KEYS_URL")
+    if configured:
+        return configured
+    cases = next(s for s in SERVICES if s.name == "cases")
+    parts = urlsplit(cases.store_url)
+    return urlunsplit(parts._replace(path=parts.path + "_keys"))
+
+
 def create_stores() -> None:
     import psycopg2
     import psycopg2.errors
 
     admin = psycopg2.connect(PG_ADMIN_URL)
     admin.autocommit = True
+    stores = [(s.name, s.store_url) for s in [*SERVICES, GATEWAY]]
+    stores.append(("cases keys", cases_keys_url()))
     with admin.cursor() as cur:
-        for service in [*SERVICES, GATEWAY]:
-            url = urlsplit(service.store_url)
+        for name, store_url in stores:
+            url = urlsplit(store_url)
             if url.scheme.startswith("sqlite"):
                 continue
             database = url.path.lstrip("/")
             cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", (database,))
             if cur.fetchone():
-                print(f"store: {service.name} -> {database} (exists)")
+                print(f"store: {name} -> {database} (exists)")
                 continue
             try:
                 cur.execute(f'CREATE DATABASE "{database}"')
-                print(f"store: {service.name} -> {database} (created)")
+                print(f"store: {name} -> {database} (created)")
             except psycopg2.errors.DuplicateDatabase:  # another `make` got there first
-                print(f"store: {service.name} -> {database} (exists)")
+                print(f"store: {name} -> {database} (exists)")
     admin.close()
 
 
@@ -126,14 +192,14 @@ def start(service: Service, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def seed_demo(users_file: Path, env: dict[str, str]) -> bool:
-    """The demo county (deploy/demo.py): its users are the local issuer's;
-    it seeds with the operator's key."""
+def seed_demo(users_file: Path, amqp_uri: str, identity: dict[str, str]) -> bool:
+    """The demo county (deploy/demo.py), seeded over RPC as the operator (its
+    broker account, its identity key): its users are the local issuer's."""
     if os.environ.get("DEMO", "1") == "0":
         return users_file.exists()
     done = subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "demo.py"), str(users_file)],
-        env=os.environ | env,
+        env=os.environ | identity | {"AMQP_URI": amqp_uri},
     )
     return done.returncode == 0
 
@@ -149,32 +215,44 @@ def run() -> int:
             "notifications-webhook.key",
             "notifications: a local key for signing webhooks",
         ),
-        **identity_keys(),
+        **(identity := identity_keys()),
     }
+    uris = broker_uris()
+    # a demo: webhooks may go to loopback (a receiver tried on this machine)
+    keys["WEBHOOK_DEMO"] = os.environ.get("WEBHOOK_DEMO", "1")
     for service in SERVICES:
-        processes.append((service, start(service, keys)))
+        processes.append((service, start(service, keys | {"AMQP_URI": uris[service.name]})))
     users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))
-    if not seed_demo(users_file, keys):
+    if not seed_demo(users_file, uris["operator"], identity):
         print("the demo county could not be seeded; stopping")
         return stop_all(processes, stopping=False)
-    gateway_env = keys | {"MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128")}
+    gateway_env = identity | {
+        "MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128"),
+        "AMQP_URI": uris["gateway"],
+    }
     if not os.environ.get("GATEWAY_JWKS_URL"):
         gateway_env["GATEWAY_USERS_FILE"] = str(users_file)
     processes.append((GATEWAY, start(GATEWAY, gateway_env)))
-    amqp = os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/")
     print("\nCoordonare is running:")
     print(
         f"  gateway       http://127.0.0.1:{GATEWAY.port}/   (API: /openapi.json; "
         "README, 'Trying it', logs you in)"
     )
+    admin = os.environ.get("GATEWAY_ADMIN_ADDRESS", "127.0.0.1:8100")
+    print(f"                http://{admin}/metrics   (the gateway's metrics, not public)")
     for service, process in processes[:-1]:
         print(
-            f"  {service.name:<14} pid {process.pid}  RPC over {amqp}  "
+            f"  {service.name:<14} pid {process.pid}  "
+            f"RPC over {without_password(uris[service.name])}  "
             f"http://127.0.0.1:{service.port}/health  /metrics"
         )
     print(
         f"  events        exchange {os.environ.get('EVENTS_EXCHANGE', 'coordonare.events')}"
         " (topic; see docs/events.md)"
+    )
+    print(
+        f"  operator      {without_password(uris['operator'])} (nameko shell; password in "
+        f"{LOCAL_STATE / 'broker-operator.password'})"
     )
     print("Press Ctrl-C to stop.\n", flush=True)
 
@@ -211,6 +289,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "stores":
         create_stores()
+    elif command == "broker":
+        broker_uris()
     elif command == "run":
         sys.exit(run())
     else:

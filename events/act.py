@@ -95,10 +95,10 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit("name the method to call after the service")
     key = _key()
     operator = os.environ.get("COORDONARE_OPERATOR") or getpass.getuser()
-    config = {
-        "AMQP_URI": os.environ.get("AMQP_URI", "amqp://guest:guest@127.0.0.1:5672/"),
-        "serializer": "json",
-    }
+    amqp_uri = os.environ.get("AMQP_URI")
+    if not amqp_uri:  # the operator's own broker account (`make run` makes one)
+        raise SystemExit("set AMQP_URI: the broker account the operator calls with")
+    config = {"AMQP_URI": amqp_uri, "serializer": "json"}
     with ClusterRpcProxy(config, timeout=args.timeout) as cluster:
         try:
             me = (

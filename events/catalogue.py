@@ -39,7 +39,8 @@ import json, kombu
 exchange = kombu.Exchange("{DEFAULT_EXCHANGE}", "topic", durable=True)
 queue = kombu.Queue("my-system.staff", exchange,
                     routing_key="ro.coordonare.coordination.#", durable=True)
-with kombu.Connection("amqp://guest:guest@127.0.0.1:5672/") as conn:
+# the account and vhost the county's broker team gave your system
+with kombu.Connection("amqps://my-system:PASSWORD@broker.example.ro:5671/coordonare") as conn:
     def on_message(message):
         event = json.loads(message.body)
         print(event["type"], event["position"], event["data"])

@@ -1,15 +1,47 @@
 """Infrastructure settings, read from the environment only (DESIGN §6).
 
-The broker (``AMQP_URI``) and exchange (``EVENTS_EXCHANGE``) come through
-nameko's config, which ``deploy/nameko.yaml`` fills from the environment, so
-RPC, the relay and subscriptions always share one broker."""
+The broker (``AMQP_URI``), its TLS options (``AMQP_SSL``) and the exchange
+(``EVENTS_EXCHANGE``) come through nameko's config, which
+``deploy/nameko.yaml`` fills from the environment, so RPC, the relay and
+subscriptions always share one broker, reached the same way.
+
+TLS to PostgreSQL needs nothing here: the store URL's query
+(``?sslmode=verify-full&sslrootcert=/path/ca.crt``) goes through SQLAlchemy
+to libpq unchanged, for every engine the services open."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_EXCHANGE = "coordonare.events"
+DEAD_LETTER_EXCHANGE = "coordonare.dead-letter"
+
+
+def amqp_ssl(config: Mapping[str, Any]) -> dict[str, Any] | None:
+    """TLS options for a kombu connection to ``config["AMQP_URI"]``: None for
+    ``amqp://``; for ``amqps://`` the ``AMQP_SSL`` mapping (py-amqp's:
+    ``ca_certs``, ``certfile``, ``keyfile``…) with the broker's name checked
+    against its certificate unless ``server_hostname`` says otherwise
+    (kombu puts the URI's host in for ``None``)."""
+    uri, options = config["AMQP_URI"], config.get("AMQP_SSL")
+    if urlsplit(uri).scheme != "amqps":
+        if options:
+            # kombu would then speak TLS to a plain port, and fail obscurely.
+            raise RuntimeError(
+                "AMQP_SSL is set but AMQP_URI is not amqps://: use amqps://… "
+                "(port 5671) for TLS, or unset AMQP_SSL"
+            )
+        return None
+    if options is not None and not isinstance(options, Mapping):
+        raise RuntimeError(
+            "AMQP_SSL must be a mapping of TLS options, e.g. "
+            "{ca_certs: /etc/coordonare/tls/ca.crt, server_hostname: null}"
+        )
+    return {"server_hostname": None} | dict(options or {})
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from events import logs, metrics
-from events.config import DEFAULT_EXCHANGE, Settings
+from events.config import DEFAULT_EXCHANGE, Settings, amqp_ssl
 from events.errors import CoordonareError
 from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay, PublicationOf
@@ -82,6 +82,7 @@ class ApplicationProvider(DependencyProvider):
             config["AMQP_URI"],
             config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE),
             app_id=f"coordonare.{service}",
+            ssl=amqp_ssl(config),
         )
         self.relay = OutboxRelay(
             service,

@@ -34,9 +34,14 @@ class OutgoingMessage:
 
 class ConfirmedPublisher:
     def __init__(
-        self, amqp_uri: str, exchange: str, confirm_timeout: float = 30.0, app_id: str = ""
+        self,
+        amqp_uri: str,
+        exchange: str,
+        confirm_timeout: float = 30.0,
+        app_id: str = "",
+        ssl: dict[str, object] | None = None,
     ) -> None:
-        self.amqp_uri = amqp_uri
+        self.amqp_uri, self.ssl = amqp_uri, ssl  # ssl: events.config.amqp_ssl
         self.exchange = exchange
         self.confirm_timeout = confirm_timeout
         self.app_id = app_id
@@ -75,7 +80,9 @@ class ConfirmedPublisher:
     def _ensure_channel(self) -> amqp.Channel:
         if self._channel is not None:
             return self._channel
-        connection = kombu.Connection(self.amqp_uri, connect_timeout=5, heartbeat=0)
+        connection = kombu.Connection(
+            self.amqp_uri, connect_timeout=5, heartbeat=0, ssl=self.ssl
+        )
         connection.connect()
         channel = connection.channel()
         kombu.Exchange(self.exchange, "topic", durable=True)(channel).declare()

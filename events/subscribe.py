@@ -29,12 +29,10 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from nameko.extensions import Entrypoint
 
 from events import cloudevent, metrics
-from events.config import DEFAULT_EXCHANGE
+from events.config import DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE, amqp_ssl
 from events.nameko import ApplicationProvider
 
 log = logging.getLogger(__name__)
-
-DEAD_LETTER_EXCHANGE = "coordonare.dead-letter"
 
 
 def routing_keys(source: str, names: Sequence[str]) -> list[str]:
@@ -108,7 +106,10 @@ class Subscription(Entrypoint):
         backoff = 0.2
         while not self._stopping:
             try:
-                with kombu.Connection(self.container.config["AMQP_URI"], heartbeat=0) as conn:
+                config = self.container.config
+                with kombu.Connection(
+                    config["AMQP_URI"], heartbeat=0, ssl=amqp_ssl(config)
+                ) as conn:
                     channel = conn.channel()
                     self.exchange(channel).declare()
                     self.dead_queue(channel).declare()

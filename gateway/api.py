@@ -39,9 +39,17 @@ from gateway.problems import (
 )
 from gateway.route import RESOURCE_PARAMS, Route
 from gateway.scope import Relations, check_municipality, check_role, narrow_to_municipality
+from gateway.throttle import Throttle, ThrottleSettings
 
 log = logging.getLogger(__name__)
 CORRELATION = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
+# on every answer: browsers use HTTPS only for the next year (TLS ends at the
+# ingress in production; over plain http a browser ignores it), and never
+# guess a media type other than the one declared
+SECURITY_HEADERS = {
+    "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
+    "X-Content-Type-Options": "nosniff",
+}
 
 
 class Outcome(Protocol):
@@ -93,12 +101,14 @@ class Gateway:
         local: dict[str, LocalHandler],
         wait: Callable[[Outcome, float], Any],
         later: Callable[[Callable[[], None]], None],
+        throttle: Throttle | None = None,
     ) -> None:
         self.routes, self.verifier = routes, verifier
         self.rpc: Rpc | None = None  # the worker's, see ``bound``
         self.issuer, self.idempotency, self.settings = issuer, idempotency, settings
         self.local, self.wait, self.later = local, wait, later
         self.relations = Relations()
+        self.throttle = throttle or Throttle(ThrottleSettings())
         self.urls = Map(
             [Rule(r.werkzeug_rule, methods=[r.method], endpoint=r) for r in routes],
             strict_slashes=False,
@@ -129,6 +139,7 @@ class Gateway:
             response = self._problem(internal(), cid, request.path)
         response.headers["X-Correlation-Id"] = cid
         response.headers["Cache-Control"] = "no-store"
+        response.headers.update(SECURITY_HEADERS)
         metrics.observe(request.method, template, response.status_code, started)
         return response
 
@@ -153,6 +164,7 @@ class Gateway:
         if route.public:
             return self._public(route, path, request)
         who = self.verifier.principal(request.headers.get("Authorization"))
+        self.throttle.request(who.id)
         self._authorize(route, who, path)
         if route.is_command:
             body = read_body(request, self.settings.max_body_bytes)
@@ -203,6 +215,11 @@ class Gateway:
         if route.is_command:
             body = read_body(request, self.settings.max_body_bytes)
             command = check_own_body(route, command_of(route, request, body, path))
+            if route.operation == "token":
+                address = self.throttle.client_address(
+                    request.remote_addr, request.headers.get("X-Forwarded-For")
+                )
+                self.throttle.sign_in(address, command["username"])
             return self._json(200, handler(self, route, None, command))
         return self._json(
             200, handler(self, route, None, query_args(route, request.args.to_dict(), path))

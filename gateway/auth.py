@@ -11,8 +11,11 @@ technician or a SPAS head, their municipality; it never makes anyone
 
 from __future__ import annotations
 
+import logging
 import os
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,7 +25,21 @@ import jwt
 from gateway.problems import unauthorized
 from gateway.route import EVERYONE, MUNICIPAL
 
+log = logging.getLogger(__name__)
 SIRUTA = re.compile(r"^[1-9][0-9]{3,5}$")
+
+# What a 401 says: fixed texts, never a library's message (which would tell a
+# prober how the token was parsed and checked).
+NO_TOKEN = (
+    "Trimiteți un token: Authorization: Bearer <token>. / "
+    "Send a bearer token: Authorization: Bearer <token>."
+)
+NOT_BEARER = (
+    "Antetul Authorization trebuie să fie: Bearer <token>. / "
+    "The Authorization header must be: Bearer <token>."
+)
+EXPIRED = "Tokenul a expirat; autentificați-vă din nou. / The token has expired; log in again."
+NOT_VALID = "Tokenul nu este valid. / The token is not valid."
 
 
 @dataclass(frozen=True)
@@ -69,15 +86,14 @@ class TokenVerifier:
 
     @classmethod
     def with_jwks(cls, settings: TokenSettings, jwks_url: str) -> TokenVerifier:
-        client = jwt.PyJWKClient(jwks_url, cache_keys=True, lifespan=300, timeout=10)
-        return cls(settings, lambda token: client.get_signing_key_from_jwt(token).key)
+        return cls(settings, ProviderKeys(jwks_url).key_for)
 
     def principal(self, authorization: str | None) -> Principal:
         if not authorization:
-            raise unauthorized("send a bearer token: Authorization: Bearer <token>")
+            raise unauthorized(NO_TOKEN)
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise unauthorized("the Authorization header must be: Bearer <token>", "invalid_token")
+            raise unauthorized(NOT_BEARER, "invalid_token")
         return self._read(self._claims(token.strip()))
 
     def _claims(self, token: str) -> dict[str, Any]:
@@ -93,23 +109,74 @@ class TokenVerifier:
                 options={"require": ["exp", "sub"]},
             )
         except jwt.ExpiredSignatureError:
-            raise unauthorized("the token has expired; log in again", "invalid_token") from None
+            raise unauthorized(EXPIRED, "invalid_token") from None
         except (jwt.PyJWTError, ValueError) as exc:
-            raise unauthorized(f"the token is not valid: {exc}", "invalid_token") from None
+            log.info("token refused: %s", exc)  # for the operator, not the caller
+            raise unauthorized(NOT_VALID, "invalid_token") from None
 
     def _read(self, claims: dict[str, Any]) -> Principal:
         role = _claim(claims, self.settings.role_claim)
         roles = [role] if isinstance(role, str) else list(role or [])
         known = [r for r in roles if r in EVERYONE]
         if len(known) != 1:
-            raise unauthorized("the token must carry exactly one Coordonare role", "invalid_token")
+            raise unauthorized(
+                "Tokenul trebuie să poarte exact un rol Coordonare. / "
+                "The token must carry exactly one Coordonare role.",
+                "invalid_token",
+            )
         municipality = _claim(claims, self.settings.municipality_claim)
         if municipality is not None and not (
             isinstance(municipality, str) and SIRUTA.match(municipality)
         ):
-            raise unauthorized("the token's municipality is not a SIRUTA code", "invalid_token")
+            raise unauthorized(
+                "Localitatea din token nu este un cod SIRUTA. / "
+                "The token's municipality is not a SIRUTA code.",
+                "invalid_token",
+            )
         if known[0] in MUNICIPAL and municipality is None:
             raise unauthorized(
                 f"a {known[0]}'s token must name their municipality", "invalid_token"
             )
         return Principal(str(claims["sub"]), known[0], municipality)
+
+
+class ProviderKeys:
+    """The identity provider's signing keys by key id (``kid``), fetched
+    from its JWKS URL and kept ``lifespan`` seconds. A token naming a key
+    not among them makes one refetch (the provider may have rotated its
+    keys), but at most one a ``min_refetch`` interval: tokens with made-up
+    ``kid``s must not make the gateway hammer the provider. A provider that
+    does not answer is likewise asked again only after that interval."""
+
+    def __init__(
+        self, url: str, *, lifespan: float = 300.0, min_refetch: float = 60.0, timeout: float = 10
+    ) -> None:
+        self.client = jwt.PyJWKClient(url, cache_jwk_set=False, cache_keys=False, timeout=timeout)
+        self.lifespan, self.min_refetch = lifespan, min_refetch
+        self.keys: dict[str, Any] = {}
+        self.fetched_at: float | None = None  # the last attempt, answered or not
+        self.lock = threading.Lock()
+
+    def key_for(self, token: str) -> Any:
+        kid = jwt.get_unverified_header(token).get("kid")
+        with self.lock:  # one fetch at a time; the others wait for its keys
+            age = None if self.fetched_at is None else time.monotonic() - self.fetched_at
+            if age is None or age >= self.lifespan or (
+                kid not in self.keys and age >= self.min_refetch
+            ):
+                self._fetch()
+            keys = self.keys
+        if kid in keys:
+            return keys[kid]
+        if kid is None and len(keys) == 1:  # a provider with a single key may omit kid
+            return next(iter(keys.values()))
+        raise jwt.InvalidKeyError(f"no signing key {kid!r} at the identity provider")
+
+    def _fetch(self) -> None:
+        self.fetched_at = time.monotonic()
+        try:
+            found = self.client.get_signing_keys(refresh=True)
+        except jwt.PyJWKClientError as exc:
+            log.warning("the identity provider's keys could not be fetched: %s", exc)
+            return  # keep the keys we had
+        self.keys = {k.key_id: k.key for k in found}

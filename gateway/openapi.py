@@ -46,6 +46,7 @@ ERRORS = {
     "409": "Conflict: a duplicate, an out-of-order step, a request still in progress",
     "413": "The body is too large",
     "415": "The body is not JSON",
+    "429": "Too many requests: wait the seconds of Retry-After",
     "422": "The command is not valid (its field is named)",
     "503": "A service is unavailable",
     "504": "A service did not answer in time",
@@ -57,17 +58,25 @@ HEADERS = {
     }
 }
 
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before trying again",
+        "required": True,
+        "schema": {"type": "integer", "minimum": 1},
+    }
+}
+
 
 def _problem_responses(route: Route) -> dict[str, Any]:
-    codes = ["400", "401", "403", "404", "422", "503", "504"]
+    codes = ["400", "401", "403", "404", "422", "429", "503", "504"]
     if route.is_command:
         codes += ["409", "413", "415"]
-    if route.public:
-        codes = ["400", "401", "404", "413", "415", "422"] if route.is_command else ["404"]
+    if route.public:  # of the public ones, only signing in is limited
+        codes = ["400", "401", "404", "413", "415", "422", "429"] if route.is_command else ["404"]
     return {
         code: {
             "description": ERRORS[code],
-            "headers": HEADERS,
+            "headers": HEADERS | (RETRY_AFTER if code == "429" else {}),
             "content": {
                 "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
             },

@@ -21,6 +21,7 @@ from nameko.exceptions import RemoteError
 ERRORS_TABLE = Path(__file__).resolve().parents[1] / "contracts" / "errors.json"
 PROBLEM_TYPE = "https://coordonare.ro/problems/"
 MEDIA_TYPE = "application/problem+json"
+PROBLEM_MEMBERS = ("type", "title", "status", "code", "detail", "instance", "correlation_id")
 
 
 class Problem(Exception):
@@ -78,7 +79,11 @@ def unregister_service_errors() -> None:
 
 def from_service(error: ServiceError) -> Problem:
     entry = error_table()[error.path]
-    details = {k: v for k, v in error.details.items() if v is not None}
+    # a detail named like a member of the problem itself (a contract's
+    # "status", say) would collide with it: the problem's own wins
+    details = {
+        k: v for k, v in error.details.items() if v is not None and k not in PROBLEM_MEMBERS
+    }
     problem = Problem(entry["status"], entry["code"], entry["title"], error.message, **details)
     problem.kind = entry["kind"]
     return problem

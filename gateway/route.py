@@ -23,6 +23,11 @@ EVERYONE = frozenset({TECHNICIAN, SOCIAL_WORKER, SPAS_HEAD, COUNTY_ADMIN, AUDITO
 MUNICIPAL = frozenset({TECHNICIAN, SPAS_HEAD})
 COUNTY = frozenset({COUNTY_ADMIN, AUDITOR})
 READERS = EVERYONE
+# who may read casework (cases, documents, risks, benefit checks, task sheets):
+# everyone but the county admin, who reads figures per municipality, never a
+# case, a document or a person (DESIGN §1, instrument G); the services refuse
+# the county admin again
+CASE_READERS = EVERYONE - {COUNTY_ADMIN}
 
 # Path parameters naming a resource the caller must be in scope of: a service
 # that refuses such a resource for scope is answered exactly like an unknown

@@ -8,6 +8,9 @@ Configuration, from the environment only:
 ``GATEWAY_JWT_ISSUER``, ``GATEWAY_JWT_AUDIENCE``, ``GATEWAY_ROLE_CLAIM``,
 ``GATEWAY_MUNICIPALITY_CLAIM``; ``GATEWAY_STORE_URL`` (idempotency keys);
 ``GATEWAY_MAX_BODY_BYTES``, ``GATEWAY_RPC_TIMEOUT``, ``GATEWAY_IDEMPOTENCY_HOURS``;
+``GATEWAY_ADMIN_ADDRESS`` (``/metrics``, off the public port); the rate limits
+``GATEWAY_LOGIN_LIMIT``, ``GATEWAY_LOGIN_ADDRESS_LIMIT``, ``GATEWAY_PERSON_LIMIT``,
+``GATEWAY_RATE_LIMIT_STORAGE``, ``GATEWAY_FORWARDED_HOPS`` (``gateway.throttle``).
 ``GATEWAY_IDENTITY_KEY``: the Ed25519 key (PEM file) that signs the assertion
 each forwarded call carries (ADR 12), whose JWKS the services trust as
 ``gateway``.
@@ -28,7 +31,7 @@ from werkzeug.wrappers import Request, Response
 from events.acting import Signer
 from events.identity import GATEWAY_ISSUER, SigningKey
 from events.nameko import make_psycopg_green
-from gateway.api import Gateway, Outcome, Settings, Timeout
+from gateway.api import SECURITY_HEADERS, Gateway, Outcome, Settings, Timeout
 from gateway.auth import TokenSettings, TokenVerifier
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer
@@ -36,7 +39,8 @@ from gateway.own import local_handlers
 from gateway.problems import register_service_errors
 from gateway.routes import ROUTES
 from gateway.scope import GATEWAY_READER
-from gateway.web import http
+from gateway.throttle import Throttle, ThrottleSettings
+from gateway.web import admin_http, http
 
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
 METHODS = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
@@ -111,6 +115,7 @@ class GatewayProvider(DependencyProvider):
             local=local_handlers(),
             wait=wait,
             later=lambda job: self.container.spawn_managed_thread(job),
+            throttle=Throttle(ThrottleSettings.from_env()),
         )
 
     def start(self) -> None:
@@ -156,13 +161,15 @@ class GatewayService:
         """The gateway, calling through this worker's proxies."""
         return self.gateway({s: getattr(self, s) for s in SERVICES})
 
-    @http("GET", "/metrics")
+    @admin_http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:
-        return Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST)
+        """On the admin address only; on the public port ``/metrics`` is a
+        path like any unknown one (404)."""
+        return secured(Response(generate_latest(), mimetype=CONTENT_TYPE_LATEST))
 
     @http("GET", "/live")
     def live(self, request: Request) -> Response:
-        return Response('{"status": "ok"}', mimetype="application/json")
+        return secured(Response('{"status": "ok"}', mimetype="application/json"))
 
     @http("GET", "/health")
     def health(self, request: Request) -> Response:
@@ -174,6 +181,12 @@ class GatewayService:
             )
         except Exception as exc:
             body = {"status": "unavailable", "reason": exc.__class__.__name__}
-            return Response(json.dumps(body), status=503, mimetype="application/json")
-        return Response('{"status": "ok"}', mimetype="application/json")
+            return secured(Response(json.dumps(body), status=503, mimetype="application/json"))
+        return secured(Response('{"status": "ok"}', mimetype="application/json"))
+
+
+def secured(response: Response) -> Response:
+    """The API's security headers on the probes' and metrics' answers too."""
+    response.headers.update(SECURITY_HEADERS)
+    return response
 

@@ -1,11 +1,13 @@
 """Cases, documents and validations, urgent risks, benefit checks (guide
 2.3, 3.2 E G, 4.6). The cases service checks every rule again (R1, R2, R7,
-R9); the roles here are the gateway's first line."""
+R9); the roles here are the gateway's first line. The county admin reads
+none of it (figures per municipality only: ``GET /reports/county``), save
+the erasure it orders as the data controller."""
 
 from gateway.route import (
-    COUNTY,
+    AUDITOR,
+    CASE_READERS,
     COUNTY_ADMIN,
-    EVERYONE,
     SOCIAL_WORKER,
     SPAS_HEAD,
     TECHNICIAN,
@@ -29,7 +31,7 @@ ROUTES = [
         "/cases",
         "cases",
         "list_cases",
-        EVERYONE,
+        CASE_READERS,
         "Cases in your scope",
         tag=T,
         paged=True,
@@ -39,16 +41,16 @@ ROUTES = [
             Param("stage", "string", "stage of the case path"),
         ),
     ),
-    query("/cases/{case_id}", "cases", "get_case", EVERYONE, "A case", tag=T),
+    query("/cases/{case_id}", "cases", "get_case", CASE_READERS, "A case", tag=T),
     query(
-        "/cases/{case_id}/timeline", "cases", "case_timeline", EVERYONE, "Its history", tag=T,
+        "/cases/{case_id}/timeline", "cases", "case_timeline", CASE_READERS, "Its history", tag=T,
         paged=True,
     ),
     query(
         "/cases/{case_id}/visits",
         "cases",
         "visits_of_case",
-        EVERYONE,
+        CASE_READERS,
         "Visits in a month against the plan's objective (R7)",
         tag=T,
         params=(Param("period", "month", "YYYY-MM", required=True),),
@@ -98,10 +100,10 @@ ROUTES = [
         "Draft a document (field report, visit, …)", tag=D, created=True,
     ),
     query(
-        "/cases/{case_id}/documents", "cases", "documents_of_case", EVERYONE,
+        "/cases/{case_id}/documents", "cases", "documents_of_case", CASE_READERS,
         "The case's documents", tag=D, paged=True,
     ),
-    query("/documents/{document_id}", "cases", "get_document", EVERYONE, "A document", tag=D),
+    query("/documents/{document_id}", "cases", "get_document", CASE_READERS, "A document", tag=D),
     command(
         "/documents/{document_id}/revise", "cases", "revise_document", FIELD,
         "Revise a draft or returned document", tag=D,
@@ -119,11 +121,12 @@ ROUTES = [
         "Validate it (R2)", tag=D,
     ),
     query(
-        "/validation-queue", "cases", "validation_queue", frozenset({SOCIAL_WORKER, SPAS_HEAD})
-        | COUNTY, "Documents awaiting your validation", tag=D, paged=True,
+        "/validation-queue", "cases", "validation_queue",
+        frozenset({SOCIAL_WORKER, SPAS_HEAD, AUDITOR}), "Documents awaiting your validation",
+        tag=D, paged=True,
     ),
     query(
-        "/documents/overdue", "cases", "overdue_documents", EVERYONE,
+        "/documents/overdue", "cases", "overdue_documents", CASE_READERS,
         "Documents past their deadline", tag=D, paged=True,
     ),
     # -- urgent risks (4.6 case 2, R7) ---------------------------------------------------
@@ -132,11 +135,11 @@ ROUTES = [
         "Report an urgent risk", tag=R, created=True,
     ),
     query(
-        "/urgent-risks", "cases", "urgent_risks", EVERYONE, "Urgent risks in your scope",
+        "/urgent-risks", "cases", "urgent_risks", CASE_READERS, "Urgent risks in your scope",
         tag=R, paged=True,
         params=(Param("open_only", "boolean", "only those not yet closed"),),
     ),
-    query("/urgent-risks/{risk_id}", "cases", "get_urgent_risk", EVERYONE, "An urgent risk",
+    query("/urgent-risks/{risk_id}", "cases", "get_urgent_risk", CASE_READERS, "An urgent risk",
           tag=R),
     command(
         "/urgent-risks/{risk_id}/acknowledge", "cases", "acknowledge_urgent_risk", WORKER,
@@ -155,7 +158,7 @@ ROUTES = [
         "/benefit-checks", "cases", "record_benefit_check", FIELD,
         "Record a benefit check", tag=B, created=True,
     ),
-    query("/benefit-checks/{check_id}", "cases", "get_benefit_check", EVERYONE,
+    query("/benefit-checks/{check_id}", "cases", "get_benefit_check", CASE_READERS,
           "A benefit check", tag=B),
     command(
         "/benefit-checks/{check_id}/cosign", "cases", "cosign_benefit_check", WORKER,
@@ -168,8 +171,8 @@ ROUTES = [
         tag="personal data",
     ),
     query(
-        "/personal-data-reads", "cases", "personal_data_reads", COUNTY | {SPAS_HEAD},
-        "Who read personal data", tag="personal data", paged=True,
+        "/personal-data-reads", "cases", "personal_data_reads", frozenset({AUDITOR}),
+        "Who read personal data (the auditor's)", tag="personal data", paged=True,
         params=(Param("case_id", "uuid"), Param("beneficiary_id", "uuid")),
     ),
 ]

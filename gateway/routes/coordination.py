@@ -7,6 +7,7 @@ gateway's first line."""
 from gateway.route import (
     ACTED_ON,
     AUDITOR,
+    CASE_READERS,
     COUNTY_ADMIN,
     EVERYONE,
     SOCIAL_WORKER,
@@ -29,6 +30,8 @@ REPORTERS = frozenset({TECHNICIAN, SOCIAL_WORKER, SPAS_HEAD})
 # the journal's entries: its two parties and auditors (R9); others see hours only
 JOURNAL_READERS = frozenset({TECHNICIAN, SOCIAL_WORKER, AUDITOR})
 OPEN_INCIDENT_READERS = frozenset({SPAS_HEAD, COUNTY_ADMIN, AUDITOR})
+# what expiring answers: the ids of the contracts it ended
+ENDED = {"type": "array", "items": {"type": "string", "format": "uuid"}}
 
 ROUTES = [
     # -- municipalities (registry) -------------------------------------------------
@@ -127,7 +130,7 @@ ROUTES = [
     command(
         "/contracts/expire", S, "expire_contracts", COUNTY_ONLY,
         "End every contract whose period is over (county job)", tag="contracts",
-        returns=ACTED_ON,
+        returns=ENDED,
     ),
     query(
         "/technicians/{technician_id}/contracts", S, "contracts_of_technician", EVERYONE,
@@ -203,7 +206,7 @@ ROUTES = [
         "/technicians/{technician_id}/tasks",
         S,
         "tasks_of_technician",
-        EVERYONE,
+        CASE_READERS,
         "The technician's task sheets",
         tag="tasks",
         paged=True,
@@ -213,7 +216,7 @@ ROUTES = [
         "/technicians/{technician_id}/delegable-tasks", S, "delegable_tasks", EVERYONE,
         "What may be delegated to the technician today, with what autonomy (R3)", tag="tasks",
     ),
-    query("/tasks/{task_id}", S, "get_task", EVERYONE, "A task sheet", tag="tasks"),
+    query("/tasks/{task_id}", S, "get_task", CASE_READERS, "A task sheet", tag="tasks"),
     command(
         "/tasks/{task_id}/accept", S, "accept_task", ASSIGNEE, "Accept the task (R1)",
         tag="tasks",
@@ -236,6 +239,16 @@ ROUTES = [
     command(
         "/tasks/{task_id}/reassign", S, "reassign_task", COORDINATOR,
         "Reassign it to another technician you coordinate (R1)", tag="tasks",
+    ),
+    query(
+        "/coordination-reads",
+        S,
+        "coordination_reads",
+        frozenset({AUDITOR}),
+        "Who outside a coordination read its task sheets or journal (R9)",
+        tag="tasks",
+        paged=True,
+        params=(Param("technician_id", "uuid", "reads of this technician's coordination"),),
     ),
     # -- incidents and difficulties (instrument F, 4.5, 4.4.3) -------------------------------
     command(

@@ -49,7 +49,7 @@ ROUTES = [
     ),
     query(
         "/notifications/{notification_id}/deliveries", S, "deliveries", EVERYONE,
-        "Delivery audit of a notification (its recipient, the county, auditors)", tag=INBOX,
+        "Delivery audit of a notification (its recipient, auditors)", tag=INBOX,
         paged=True,
     ),
     # -- urgent-risk alerts (R7, 4.4.3) ---------------------------------------------------
@@ -58,7 +58,8 @@ ROUTES = [
         S,
         "alerts",
         ALERT_READERS,
-        "Urgent-risk alerts you may follow (yours; your SPAS's; all for the county)",
+        "Urgent-risk alerts you may follow (sent or escalated to you; your SPAS's; all for "
+        "auditors)",
         tag=ALERTS,
         paged=True,
         params=(Param("open_only", "boolean", "only those not yet acknowledged"),),
@@ -80,5 +81,23 @@ ROUTES = [
         "/webhooks", S, "register_webhook", frozenset({COUNTY_ADMIN}),
         "Register another county system's webhook (its signing secret is shown once)", tag=WEBHOOKS,
         created=True,
+        description=(
+            "https only (http only to loopback in a demo deployment), no credentials in the "
+            "URL, and no internal address (private, loopback, link-local, multicast, reserved) "
+            "unless the deployment allows it; checked again at each delivery."
+        ),
+    ),
+    query(
+        "/webhooks", S, "webhooks", frozenset({COUNTY_ADMIN}),
+        "The county's webhooks, without their secrets", tag=WEBHOOKS, paged=True,
+    ),
+    command(
+        "/webhooks/{webhook_id}/rotate", S, "rotate_webhook_secret", frozenset({COUNTY_ADMIN}),
+        "Give a webhook a new signing secret (shown once; the old one stops signing)",
+        tag=WEBHOOKS,
+    ),
+    command(
+        "/webhooks/{webhook_id}/remove", S, "remove_webhook", frozenset({COUNTY_ADMIN}),
+        "Remove a webhook: nothing more is sent to it", tag=WEBHOOKS,
     ),
 ]

@@ -5,6 +5,7 @@ before it reaches an event, and records every read of it (R9)."""
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime
 from typing import Any
 from uuid import UUID
@@ -18,6 +19,7 @@ from events.team import DEFAULT_TERMS, Team
 from services.cases.audit import (
     ERASURE_BASES,
     BeneficiaryErasure,
+    Erasures,
     PersonalDataRead,
     ReadLog,
     erasure_id,
@@ -32,6 +34,7 @@ from services.cases.competence import (
     StageConflict,
     UnknownBeneficiary,
     UnknownCase,
+    check_reads_cases,
     check_visible,
     relation,
     sees_personal_data,
@@ -52,6 +55,22 @@ class CasesApplication(
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
         super().__init__(store_url)
         self.vault = vault or PersonalDataVault.from_env(store_url)
+        # A key table restored from a backup may hold keys erased since: the
+        # erasures on record are applied again before anything is served.
+        self.reapplied = self.reapply_erasures()
+        if self.reapplied:
+            logging.getLogger(__name__).warning(
+                "erasures re-applied to the key table (restored from a backup?): %d keys deleted",
+                self.reapplied,
+            )
+
+    def reapply_erasures(self) -> int:
+        """Deletes again every erased person's key that is back in the key
+        table (a restore); returns how many were. Erasing is idempotent, so
+        replicas starting together do no harm."""
+        return sum(
+            self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids
+        )
 
     def close(self) -> None:
         self.vault.close()
@@ -76,6 +95,15 @@ class CasesApplication(
         except CaseNotVisible as hidden:
             self.save(Refusal.record(actor, command, hidden, str(case_id)))
             raise missing from None
+
+    def check_reads_cases(self, actor: Actor, team: Team, query: str) -> None:
+        """A list of cases, documents or risks asked for by the county: refused
+        and recorded (R9), as a case outside one's scope is."""
+        try:
+            check_reads_cases(team)
+        except CaseAccessDenied as refused:
+            self.save(Refusal.record(actor, query, refused, None))
+            raise
 
     def case_ids_in_scope(self, team: Team, coordinator_only: bool = False) -> set[str]:
         """The cases the actor may see (R9); with ``coordinator_only``, those
@@ -172,7 +200,9 @@ class CasesApplication(
     def personal_data_reads(
         self, actor: Actor, case_id: UUID | None = None, beneficiary_id: UUID | None = None
     ) -> list[dict[str, Any]]:
-        if actor.role not in ("auditor", "county_admin"):
+        # who read which person's file names cases and people: the auditor's
+        # alone, not the county's, which reads figures (R9)
+        if actor.role != "auditor":
             raise CaseAccessDenied("the read log is the auditor's", role=actor.role)
         if case_id is None and beneficiary_id is None:
             raise InvalidCaseCommand("name a case or a beneficiary", field="case_id")

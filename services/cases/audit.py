@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate
 
 from events import reads
 from events.actor import Actor, AuditedAggregate
-from events.views import topics
+from events.views import FollowedView, topics
 
 ERASURE_BASES = (
     "retention_period_ended",  # the archive's legal retention period ran out
@@ -85,6 +85,20 @@ class BeneficiaryErasure(AuditedAggregate):
             reference=reference,
             **actor.event_fields(),
         )
+
+
+class Erasures(FollowedView):
+    """Every person whose data was erased, from the erasures on record: what
+    is re-applied to the key table after a restore (``reapply_erasures``)."""
+
+    TOPICS = topics(BeneficiaryErasure, "Erased")
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.beneficiary_ids: list[str] = []
+
+    def apply(self, event: Any) -> None:
+        self.beneficiary_ids.append(event.beneficiary_id)
 
 
 class ReadLog(reads.ReadLog):

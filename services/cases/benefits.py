@@ -238,8 +238,8 @@ class BenefitCheck(AuditedAggregate):
 
     def relation(self, team: Team) -> str | None:
         """As ``competence.relation`` for a case: the technician and their
-        coordinator work with the applicant; the SPAS head, the county and the
-        auditor look on; anyone else is outside its scope (R9)."""
+        coordinator work with the applicant; the SPAS head and the auditor look
+        on (the county reads figures only); anyone else is outside its scope (R9)."""
         if team.id == self.technician_id:
             return "technician"
         if team.id == self.coordinator_id or (
@@ -248,7 +248,7 @@ class BenefitCheck(AuditedAggregate):
             return "coordinator"
         if team.role == "spas_head" and team.municipality == self.municipality:
             return "spas_head"
-        if team.role in ("county_admin", "auditor", "system"):
+        if team.role in ("auditor", "system"):  # never the county: figures only (R9)
             return team.role
         return None
 

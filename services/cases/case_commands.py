@@ -228,6 +228,7 @@ class CaseCommands(CasesPart):
         """Cases by municipality, technician and stage, within the actor's
         scope; ids, stages and categories only."""
         team = self.team(actor)
+        self.check_reads_cases(actor, team, "list_cases")
         check_under_coordination(team)
         in_scope = self.case_ids_in_scope(team)
         found = [

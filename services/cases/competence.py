@@ -115,9 +115,24 @@ def relation(team: Team, case: CaseLike) -> str | None:
         return None
     if team.role == "spas_head":
         return "spas_head" if team.municipality == case.municipality else None
-    if team.role in ("county_admin", "auditor", "system"):
+    # The county admin is not here: it reads figures per municipality, never
+    # a case (DESIGN §1, instrument G); the auditor reads everything, recorded.
+    if team.role in ("auditor", "system"):
         return team.role
     return None
+
+
+def check_reads_cases(team: Team) -> None:
+    """R9: the county's staff read the consolidated report per municipality
+    (instrument G), never lists of cases, documents or risks; refused by name
+    rather than answered with an empty list that would read as "none"."""
+    if team.role == "county_admin":
+        raise CaseAccessDenied(
+            "R9: the county reads figures per municipality (GET /reports/county), not "
+            "cases, documents or people",
+            rule="R9",
+            role=team.role,
+        )
 
 
 def check_visible(team: Team, case: CaseLike) -> str:

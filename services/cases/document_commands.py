@@ -133,6 +133,7 @@ class DocumentCommands(CasesPart):
     def validation_queue(self, actor: Actor) -> list[dict[str, Any]]:
         """What waits for this coordinator's validation, oldest first."""
         team = self.team(actor)
+        self.check_reads_cases(actor, team, "validation_queue")
         mine = self.case_ids_in_scope(team, coordinator_only=True)
         queue = [
             d
@@ -146,6 +147,7 @@ class DocumentCommands(CasesPart):
         observation sheet within 24 h of the visit), and months without the
         progress report of an active case."""
         team = self.team(actor)
+        self.check_reads_cases(actor, team, "overdue_documents")
         check_under_coordination(team)
         return self.overdue_work(self.case_ids_in_scope(team), self.now())
 

@@ -3,9 +3,13 @@
 Events are immutable and hash-chained, so a person's name, CNP, address,
 contact and observations are never written to them in clear: they are sealed
 with a data key of that beneficiary's own, and the token goes into the event.
-The keys live in a table outside the event store (``beneficiary_keys``), each
+The keys live in a table outside the event store (``beneficiary_keys``), in
+a database of their own by default (the store's name + ``_keys``), each
 wrapped with a master key from the environment (envelope encryption), so a
-copy of the database alone opens nothing.
+copy of the database alone opens nothing. Each row names the master key that
+wraps it (``master_key_id``, a fingerprint), so the master key is rotated by
+re-wrapping rows, a few at a time and resumably, without touching any event
+or re-encrypting any data (``rewrap``; ``services/cases/keys.py``).
 
 Erasing a person deletes their key: the events, their chain and every count
 stay as written, and each personal field reads as ``ERASED`` from then on.
@@ -37,14 +41,17 @@ from sqlalchemy import (
     Text,
     create_engine,
     inspect,
+    or_,
     select,
+    text,
     update,
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from events import errors
+from services.cases.master_keys import HOW_TO_MAKE_A_KEY, decode_key, keys_url_for, master_key_id
 
 ERASED = "[erased]"  # what an erased personal field reads as, everywhere
 
@@ -60,10 +67,6 @@ _NONCE_BYTES = 12  # the GCM standard nonce; random per encryption
 _KEY_BYTES = 32  # AES-256
 _TAG_BYTES = 16  # GCM authentication tag, at the end of every ciphertext
 
-_HOW_TO_MAKE_A_KEY = (
-    'python -c "import base64, os; print(base64.urlsafe_b64encode(os.urandom(32)).decode())"'
-)
-
 _metadata = MetaData()
 beneficiary_keys = Table(
     "beneficiary_keys",
@@ -73,6 +76,9 @@ beneficiary_keys = Table(
     Column("wrapped_key", LargeBinary, nullable=True),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("erased_at", DateTime(timezone=True), nullable=True),
+    # which master key wraps it (master_key_id()); NULL: wrapped before the
+    # column existed, by a master key the vault finds by trying those it has
+    Column("master_key_id", Text, nullable=True),
 )
 
 
@@ -85,12 +91,16 @@ class PersonalDataErased(errors.Conflict):
 class PersonalDataVault:
     """Per-beneficiary data keys (AES-256-GCM) in a key table outside the event
     store, each wrapped (envelope encryption) with a master key that comes from
-    the environment."""
+    the environment. ``previous`` master keys still open the rows they wrap,
+    while a rotation re-wraps them with ``master_key``."""
 
-    def __init__(self, url: str, master_key: bytes) -> None:
-        if len(master_key) != _KEY_BYTES:
-            raise ValueError(f"the master key must be {_KEY_BYTES} bytes, not {len(master_key)}")
+    def __init__(self, url: str, master_key: bytes, previous: Sequence[bytes] = ()) -> None:
+        for key in (master_key, *previous):
+            if len(key) != _KEY_BYTES:
+                raise ValueError(f"a master key must be {_KEY_BYTES} bytes, not {len(key)}")
         self._master = AESGCM(master_key)
+        self.master_key_id = master_key_id(master_key)
+        self._masters = {master_key_id(k): AESGCM(k) for k in (*previous, master_key)}
         backend = make_url(url).get_backend_name()
         if backend not in ("postgresql", "sqlite"):
             raise ValueError(f"unsupported key store {backend!r}: use postgresql:// or sqlite:///")
@@ -102,35 +112,70 @@ class PersonalDataVault:
         self._engine = create_engine(url, pool_pre_ping=True, **pool)
         try:
             _metadata.create_all(self._engine, checkfirst=True)
+        except OperationalError as exc:
+            if "does not exist" not in str(exc):
+                raise
+            raise RuntimeError(
+                f"the key database {make_url(url).database!r} does not exist: "
+                "`make stores` (deploy/stack.py stores) creates it; CASES_KEYS_URL names another"
+            ) from exc
         except DBAPIError:
             # Replicas starting together may both try to create the table;
             # the loser's error is harmless once the table is there.
             if not inspect(self._engine).has_table(beneficiary_keys.name):
                 raise
+        columns = {c["name"] for c in inspect(self._engine).get_columns(beneficiary_keys.name)}
+        if "master_key_id" not in columns:  # a table made before master keys had names
+            try:
+                with self._engine.begin() as conn:
+                    conn.execute(text("ALTER TABLE beneficiary_keys ADD COLUMN master_key_id TEXT"))
+            except DBAPIError:  # another replica added it first
+                pass
 
     @classmethod
     def from_env(cls, store_url: str) -> PersonalDataVault:
-        """``CASES_KEYS_URL`` (default: the service's own database, in a table
-        of its own) and ``CASES_MASTER_KEY`` (urlsafe base64 of 32 bytes)."""
+        """``CASES_KEYS_URL`` (default: ``keys_url_for`` the store, a
+        database of its own), ``CASES_MASTER_KEY`` (urlsafe base64 of 32
+        bytes) and, during a rotation, ``CASES_PREVIOUS_MASTER_KEYS`` (the
+        same, comma-separated)."""
         encoded = os.environ.get("CASES_MASTER_KEY", "").strip()
         if not encoded:
             raise RuntimeError(
                 "CASES_MASTER_KEY is not set: the cases service needs a master key "
                 "(urlsafe base64 of 32 random bytes) to protect beneficiaries' personal "
-                f"data; make one with: {_HOW_TO_MAKE_A_KEY}"
+                f"data; make one with: {HOW_TO_MAKE_A_KEY}"
             )
+        master_key = decode_key("CASES_MASTER_KEY", encoded)
+        previous = [
+            decode_key("CASES_PREVIOUS_MASTER_KEYS", part.strip())
+            for part in os.environ.get("CASES_PREVIOUS_MASTER_KEYS", "").split(",")
+            if part.strip()
+        ]
+        keys_url = os.environ.get("CASES_KEYS_URL") or keys_url_for(store_url)
+        vault = cls(keys_url, master_key, previous)
+        if keys_url != store_url:
+            vault._check_none_left_in(store_url)
+        return vault
+
+    def _check_none_left_in(self, store_url: str) -> None:
+        """Keys left in the store's own database (the old default) would make
+        every person's data seem lost, and erasures would not reach them."""
+        store = create_engine(store_url)
         try:
-            master_key = base64.b64decode(encoded, altchars=b"-_", validate=True)
-        except (binascii.Error, ValueError) as exc:
+            if not inspect(store).has_table(beneficiary_keys.name):
+                return
+            with store.connect() as conn, self._engine.connect() as keys:
+                left = conn.execute(select(beneficiary_keys.c.beneficiary_id).limit(1)).first()
+                ours = keys.execute(select(beneficiary_keys.c.beneficiary_id).limit(1)).first()
+        finally:
+            store.dispose()
+        if left is not None and ours is None:
+            self.close()
             raise RuntimeError(
-                f"CASES_MASTER_KEY is not urlsafe base64; make one with: {_HOW_TO_MAKE_A_KEY}"
-            ) from exc
-        if len(master_key) != _KEY_BYTES:
-            raise RuntimeError(
-                f"CASES_MASTER_KEY must decode to {_KEY_BYTES} bytes, not {len(master_key)}; "
-                f"make one with: {_HOW_TO_MAKE_A_KEY}"
+                "the beneficiaries' keys are still in the cases store's own database "
+                "(table beneficiary_keys) and the key database is empty: move the table "
+                "(README, 'Keys and backups') or set CASES_KEYS_URL to the store's URL"
             )
-        return cls(os.environ.get("CASES_KEYS_URL") or store_url, master_key)
 
     # -- sealing and opening ---------------------------------------------------
     def seal(self, beneficiary_id: UUID, data: dict[str, Any]) -> str:
@@ -156,12 +201,12 @@ class PersonalDataVault:
         if all(t is None for t in tokens):
             return [None] * len(tokens)
         bid = _id(beneficiary_id)
-        found, wrapped = self._read_key(bid)
+        found, wrapped, wrapped_by = self._read_key(bid)
         if not found:
             raise ValueError("no personal-data key for this beneficiary: the token is not theirs")
         if wrapped is None:  # erased
             return [None] * len(tokens)
-        key = AESGCM(self._unwrap(bid, wrapped))
+        key = AESGCM(self._unwrap(bid, wrapped, wrapped_by))
         return [None if t is None else _decrypt(key, bid, t) for t in tokens]
 
     # -- erasure ---------------------------------------------------------------
@@ -188,7 +233,7 @@ class PersonalDataVault:
                     beneficiary_keys.c.beneficiary_id == bid,
                     beneficiary_keys.c.wrapped_key.is_not(None),
                 )
-                .values(wrapped_key=None, erased_at=now)
+                .values(wrapped_key=None, erased_at=now, master_key_id=None)
             ).rowcount
         return deleted == 1
 
@@ -197,16 +242,60 @@ class PersonalDataVault:
         return self._read_key(_id(beneficiary_id))[0]
 
     def is_erased(self, beneficiary_id: UUID) -> bool:
-        found, wrapped = self._read_key(_id(beneficiary_id))
+        found, wrapped, _ = self._read_key(_id(beneficiary_id))
         return found and wrapped is None
 
     def close(self) -> None:
         self._engine.dispose()
 
+    # -- rotating the master key -------------------------------------------
+    def to_rewrap(self) -> int:
+        """Keys not yet wrapped by the current master key (erased ones aside)."""
+        with self._engine.connect() as conn:
+            stale = select(beneficiary_keys.c.beneficiary_id).where(self._stale)
+            return len(conn.execute(stale).all())
+
+    def rewrap(self, limit: int = 100) -> int:
+        """Re-wraps up to ``limit`` keys with the current master key, each in
+        a transaction of its own, so an interruption loses nothing and the
+        next call goes on with the rest. A key is replaced only if its row is
+        still as read: an erasure in between wins. Returns how many were."""
+        with self._engine.connect() as conn:
+            rows = conn.execute(
+                select(
+                    beneficiary_keys.c.beneficiary_id,
+                    beneficiary_keys.c.wrapped_key,
+                    beneficiary_keys.c.master_key_id,
+                )
+                .where(self._stale)
+                .order_by(beneficiary_keys.c.beneficiary_id)
+                .limit(limit)
+            ).all()
+        done = 0
+        for bid, wrapped, wrapped_by in rows:
+            key = self._unwrap(bid, bytes(wrapped), wrapped_by)
+            with self._engine.begin() as conn:
+                done += conn.execute(
+                    update(beneficiary_keys)
+                    .where(
+                        beneficiary_keys.c.beneficiary_id == bid,
+                        beneficiary_keys.c.wrapped_key == wrapped,
+                    )
+                    .values(wrapped_key=self._wrap(bid, key), master_key_id=self.master_key_id)
+                ).rowcount
+        return done
+
+    @property
+    def _stale(self) -> Any:
+        return beneficiary_keys.c.wrapped_key.is_not(None) & or_(
+            beneficiary_keys.c.master_key_id.is_(None),
+            beneficiary_keys.c.master_key_id != self.master_key_id,
+        )
+
     # -- keys ------------------------------------------------------------------
     def _key_for_sealing(self, bid: str) -> bytes:
         with self._engine.begin() as conn:
-            found, wrapped = _select_key(conn, bid)
+            found, wrapped, wrapped_by = _select_key(conn, bid)
             if not found:
                 # Two replicas may create a key for the same person at once:
                 # the first insert wins, and both use what was stored.
@@ -216,19 +305,20 @@ class PersonalDataVault:
                         beneficiary_id=bid,
                         wrapped_key=self._wrap(bid, AESGCM.generate_key(bit_length=256)),
                         created_at=datetime.now(UTC),
+                        master_key_id=self.master_key_id,
                     )
                     .on_conflict_do_nothing(index_elements=["beneficiary_id"])
                 )
-                found, wrapped = _select_key(conn, bid)
+                found, wrapped, wrapped_by = _select_key(conn, bid)
         if wrapped is None:
             raise PersonalDataErased(
                 "the beneficiary's personal data was erased; no new personal data "
                 "can be recorded for them",
                 beneficiary_id=bid,
             )
-        return self._unwrap(bid, wrapped)
+        return self._unwrap(bid, wrapped, wrapped_by)
 
-    def _read_key(self, bid: str) -> tuple[bool, bytes | None]:
+    def _read_key(self, bid: str) -> tuple[bool, bytes | None, str | None]:
         with self._engine.connect() as conn:
             return _select_key(conn, bid)
 
@@ -236,17 +326,26 @@ class PersonalDataVault:
         nonce = os.urandom(_NONCE_BYTES)
         return _WRAP_V1 + nonce + self._master.encrypt(nonce, key, _WRAP_AAD + bid.encode())
 
-    def _unwrap(self, bid: str, wrapped: bytes) -> bytes:
+    def _unwrap(self, bid: str, wrapped: bytes, wrapped_by: str | None) -> bytes:
         if not wrapped.startswith(_WRAP_V1):
             raise ValueError("unknown wrapping of the beneficiary's key")
-        nonce, sealed = wrapped[1 : 1 + _NONCE_BYTES], wrapped[1 + _NONCE_BYTES :]
-        try:
-            return self._master.decrypt(nonce, sealed, _WRAP_AAD + bid.encode())
-        except InvalidTag as exc:
+        if wrapped_by is not None and wrapped_by not in self._masters:
             raise ValueError(
-                "the beneficiary's key does not open with this master key "
-                "(wrong CASES_MASTER_KEY, or the key row was altered)"
-            ) from exc
+                f"the beneficiary's key is wrapped by master key {wrapped_by}, which is neither "
+                "CASES_MASTER_KEY nor one of CASES_PREVIOUS_MASTER_KEYS"
+            )
+        nonce, sealed = wrapped[1 : 1 + _NONCE_BYTES], wrapped[1 + _NONCE_BYTES :]
+        # a row of before master_key_id: whichever master key opens it
+        candidates = [self._masters[wrapped_by]] if wrapped_by else list(self._masters.values())
+        for master in candidates:
+            try:
+                return master.decrypt(nonce, sealed, _WRAP_AAD + bid.encode())
+            except InvalidTag:
+                continue
+        raise ValueError(
+            "the beneficiary's key does not open with this master key "
+            "(wrong CASES_MASTER_KEY, or the key row was altered)"
+        )
 
 
 def redact(data: dict[str, Any] | None, fields: Iterable[str]) -> dict[str, Any]:
@@ -269,14 +368,16 @@ def _id(beneficiary_id: UUID | str) -> str:
     return str(beneficiary_id if isinstance(beneficiary_id, UUID) else UUID(beneficiary_id))
 
 
-def _select_key(conn: Connection, bid: str) -> tuple[bool, bytes | None]:
-    """(row exists, wrapped key or None if erased)."""
+def _select_key(conn: Connection, bid: str) -> tuple[bool, bytes | None, str | None]:
+    """(row exists, wrapped key or None if erased, the master key's id)."""
     row = conn.execute(
-        select(beneficiary_keys.c.wrapped_key).where(beneficiary_keys.c.beneficiary_id == bid)
+        select(beneficiary_keys.c.wrapped_key, beneficiary_keys.c.master_key_id).where(
+            beneficiary_keys.c.beneficiary_id == bid
+        )
     ).first()
     if row is None:
-        return False, None
-    return True, None if row[0] is None else bytes(row[0])
+        return False, None, None
+    return True, None if row[0] is None else bytes(row[0]), row[1]
 
 
 def _decrypt(key: AESGCM, bid: str, token: str) -> dict[str, Any]:

@@ -100,7 +100,9 @@ class RiskCommands(CasesPart):
 
     def urgent_risks(self, actor: Actor, open_only: bool = False) -> list[dict[str, Any]]:
         """The urgent risks of the cases in the actor's scope, newest first."""
-        in_scope = self.case_ids_in_scope(self.team(actor))
+        team = self.team(actor)
+        self.check_reads_cases(actor, team, "urgent_risks")
+        in_scope = self.case_ids_in_scope(team)
         risks = [
             r
             for r in self.view(WorkIndex).risks.values()

@@ -11,6 +11,7 @@ from events.actor import Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
+from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contract_commands import ContractCommands
 from services.coordination.domain import (
     ChangedConcurrently,
@@ -47,6 +48,14 @@ class CoordinationApplication(
     EventSourcedApplication,
 ):
     name = "coordination"
+
+    # -- the auditor's read log (R9) -------------------------------------------
+    def coordination_reads(
+        self, actor: Actor, technician_id: UUID | None = None
+    ) -> list[dict[str, Any]]:
+        """Who outside a coordination read its task sheets or journal."""
+        check_reads_log(actor)
+        return self.view(ReadLog).of(technician_id=str(technician_id) if technician_id else None)
 
     # -- commands ------------------------------------------------------------
     @records_refusals

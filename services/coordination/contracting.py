@@ -334,13 +334,14 @@ class CoordinationContract(AuditedAggregate):
     # -- signatures ------------------------------------------------------
     def sign(self, actor: Actor) -> None:
         """The SPAS head signs for the institution, the coordinator for
-        themselves; when both have, the contract is active."""
+        themselves; when both have, the contract is active. Who is a party
+        is asked first: to anyone else the contract's state is not told."""
+        party = self._party_of(actor)
         if self.status != "draft":
             raise ContractStateConflict(
                 f"contract {self.id} is {self.status}; only a draft is signed",
                 status=self.status,
             )
-        party = self._party_of(actor)
         if party in self.signatures:
             raise AlreadySigned(f"the {party} already signed contract {self.id}", party=party)
         self.trigger_event(self.Signed, party=party, signer_id=actor.id, **actor.event_fields())

@@ -15,6 +15,7 @@ from events.actor import Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
+from services.coordination.audit import note_read
 from services.coordination.planning import (
     ContractTerms,
     CoordinationJournal,
@@ -159,6 +160,10 @@ class PlanJournalCommands(ApplicationPart):
         journal = self._journal(contract_id, month)
         if journal is None:
             return []
+        note_read(
+            self, actor, "journal", f"{contract_id}/{month}", terms.technician_id,
+            terms.coordinator_id,
+        )
         entries = [entry_view(journal, e) for e in journal.entries]
         return sorted(entries, key=lambda e: (e["occurred_on"], e["recorded_at"]))
 

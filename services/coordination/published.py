@@ -10,6 +10,7 @@ from typing import Any
 from events import refusals
 from events.cloudevent import Publication
 from events.refusals import Refusal
+from services.coordination.audit import CoordinationRead
 from services.coordination.contracting import CoordinationContract, TechnicianCoordination
 from services.coordination.domain import Municipality, RnasrCodeClaim, StaffMember
 from services.coordination.incident_published import incident_publication
@@ -132,6 +133,8 @@ def _registry_and_contract(event: Any) -> Publication | None:
             return refusals.publication(event)
         case RnasrCodeClaim.Claimed():
             return None  # uniqueness index; StaffRegistered carries the code
+    if isinstance(event, CoordinationRead.Event):
+        return None  # the auditor's read log stays in the store
     raise LookupError(f"no published contract for stored event {type(event).__qualname__}")
 
 

@@ -180,6 +180,14 @@ class CoordinationService(ObservedService, PlanJournalRpc, TaskRpc, IncidentRpc,
         self._actor(actor)
         return self.app.list_staff(municipality=municipality, role=role)
 
+    @rpc
+    def coordination_reads(self, actor: dict, technician_id: str | None = None) -> list[dict]:
+        """The auditor's: who outside a coordination read its tasks or journal."""
+        return self.app.coordination_reads(
+            self._actor(actor),
+            None if technician_id is None else self._uuid(technician_id, "technician_id"),
+        )
+
     # -- the county's report (instrument G) ---------------------------------
     @rpc
     def county_figures(self, actor: dict, month: str, municipality: str | None = None) -> dict:

@@ -22,6 +22,7 @@ from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.views import FollowedView, topics
 from events.vocabulary import DELEGABLE_TASKS
+from services.coordination.audit import note_read
 from services.coordination.tasks import (
     OPEN,
     ConclusionNotApplicable,
@@ -223,6 +224,7 @@ class TaskCommands(ApplicationPart):
     def get_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
         task = self._task(task_id)
         task.check_may_read(actor)
+        note_read(self, actor, "task", str(task.id), task.technician_id, task.coordinator_id)
         return self.task_view(task)
 
     def tasks_of_technician(
@@ -233,6 +235,8 @@ class TaskCommands(ApplicationPart):
         tasks = [self._task(UUID(t)) for t in self.view(TaskIndex).of(str(technician_id))]
         for task in tasks:
             task.check_may_read(actor)
+        if tasks and all(actor.id != t.coordinator_id for t in tasks):
+            note_read(self, actor, "tasks", str(technician_id), str(technician_id), None)
         views = [self.task_view(t) for t in tasks if not open_only or t.status in OPEN]
         return sorted(views, key=lambda v: v["due_at"])
 

@@ -6,46 +6,15 @@ auditor can list."""
 
 from __future__ import annotations
 
-import uuid
-from typing import Any
-
-from eventsourcing.domain import Aggregate
-
 from events import reads
-from events.actor import Actor, AuditedAggregate
+from events.actor import Actor
 from events.views import topics
 
 PARTIES = ("technician", "coordinator")
 
 
-class RecordRead(AuditedAggregate):
-    class Recorded(Aggregate.Created, AuditedAggregate.Event):
-        subject_kind: str  # evaluation, technician_record, employer_report, …
-        subject_id: str
-        technician_id: str | None
-        relation: str
-
-    def __init__(self, **_: Any) -> None:
-        """Written once; the read log reads its event."""
-
-    @classmethod
-    def record(
-        cls,
-        actor: Actor,
-        relation: str,
-        subject_kind: str,
-        subject_id: str,
-        technician_id: str | None,
-    ) -> RecordRead:
-        return cls._create(
-            cls.Recorded,
-            id=uuid.uuid4(),
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            technician_id=technician_id,
-            relation=relation,
-            **actor.event_fields(),
-        )
+class RecordRead(reads.TechnicianRead):
+    """Stored as ``services.evaluations.audit:RecordRead.Recorded``."""
 
 
 def recorded_read(

@@ -23,6 +23,7 @@ from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.notifications.clock import Clock
 from services.notifications.delivery import Deliveries
+from services.notifications.destinations import Policy, Resolver, system_resolver
 from services.notifications.domain import (
     Alert,
     AlertAlreadyAcknowledged,
@@ -56,6 +57,9 @@ class NotificationsApplication(
         self.sla = sla_from_env()
         key = os.environ.get("NOTIFICATIONS_WEBHOOK_KEY", "")
         self.webhook_key = base64.urlsafe_b64decode(key) if key else b""
+        self.destinations = Policy.from_env()
+        # Tests replace it with one they control: no name is looked up then.
+        self.resolver: Resolver = system_resolver
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -5,48 +5,62 @@ says whether trying again later could help; the caller records the outcome and
 schedules the retry with :func:`backoff`, so one failing channel never holds
 up another.
 
-Both adapters use stdlib sockets underneath (smtplib, requests/urllib3), so
+Both adapters use stdlib sockets underneath (smtplib, urllib3), so
 they cooperate with eventlet once it has monkey-patched the process.
 
 Webhook signatures
 ------------------
 A webhook is an HTTP POST whose body is the notification's JSON payload
-(UTF-8, keys sorted, no whitespace: ``{"case_id":"…","kind":"…"}``), with::
+(UTF-8, keys sorted, no whitespace: ``{"case_id":"…","kind":"…"}``), signed
+as the Standard Webhooks specification says (standardwebhooks.com), so that
+a receiver verifies it with that project's library in its own language::
 
     Content-Type: application/json
-    X-Coordonare-Delivery: <delivery id; the same on every retry of one delivery>
-    X-Coordonare-Timestamp: <Unix time in whole seconds, when this attempt was sent>
-    X-Coordonare-Signature: sha256=<hex HMAC-SHA256>
+    webhook-id: <delivery id; the same on every retry of one delivery>
+    webhook-timestamp: <Unix time in whole seconds, when this attempt was sent>
+    webhook-signature: v1,<base64 HMAC-SHA256>
 
-The HMAC key is the secret shared with the receiving system (UTF-8), and the
-signed bytes are the timestamp in decimal, one ``.``, then the body exactly as
-received: ``HMAC-SHA256(secret, b"1718000000." + body)``. A receiver should
-recompute it over the raw body (before any JSON parsing), compare in constant
-time, refuse timestamps more than 5 minutes away from its clock (a replayed
-request), and de-duplicate on ``X-Coordonare-Delivery`` (a retry after a lost
-answer sends the same delivery again). Any 2xx answer counts as delivered;
-5xx, 408, 429 and no answer within the timeout are retried later; any other
-answer is final. Redirects are not followed. The payload carries ids, kind,
-category and a link to the gateway, never a person's name.
+The secret is the ``whsec_…`` string shown when the webhook is registered or
+its secret rotated; the signed bytes are ``<webhook-id>.<webhook-timestamp>.<body>``.
+A receiver verifies over the raw body (before any JSON parsing), refuses
+timestamps more than 5 minutes away (a replay), and de-duplicates on
+``webhook-id``. Any 2xx answer counts as delivered; 5xx, 408, 429 and no
+answer within the timeout are retried later; any other answer is final.
+Redirects are not followed. The payload carries ids, kind, category and a
+link to the gateway, never a person's name.
+
+Where a webhook may go is ``destinations.py``'s: each delivery resolves the
+name once, checks every address, and connects to the checked one, with the
+URL's name as Host and as TLS server name (SNI, certificate check).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 import smtplib
 import ssl
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from email.errors import HeaderParseError
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate
 from typing import Any
 
-import requests
+import certifi
+import urllib3
+from standardwebhooks import Webhook as StandardWebhook
+from urllib3 import exceptions as http_errors
+
+from services.notifications import outcomes
+from services.notifications.destinations import (
+    DestinationRefused,
+    Policy,
+    Resolver,
+    system_resolver,
+)
 
 # With backoff()'s defaults the 7 waits between 8 attempts add up to about an
 # hour (30 s, 1 min, 2, 4, 8, 16, 32 min); after the 8th failure the delivery
@@ -56,13 +70,15 @@ MAX_ATTEMPTS = 8
 
 class DeliveryError(Exception):
     """A delivery that did not happen. ``reason`` is short and goes into the
-    audit record as it is; ``retryable`` is False when trying again cannot help
-    (a refused address, a missing endpoint) until someone changes something."""
+    store's audit record as it is (never a URL); ``category`` (outcomes.py)
+    is all that is published; ``retryable`` is False when trying again cannot
+    help (a refused address, a missing endpoint) until someone changes something."""
 
-    def __init__(self, reason: str, *, retryable: bool) -> None:
+    def __init__(self, reason: str, *, retryable: bool, category: str = outcomes.ERROR) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retryable = retryable
+        self.category = category
 
 
 @dataclass(frozen=True)
@@ -137,7 +153,9 @@ class SmtpChannel:
                 raise ValueError("no local part or no domain")
         except (ValueError, IndexError, HeaderParseError) as error:
             raise DeliveryError(
-                f"smtp: malformed address {to_address!r}", retryable=False
+                f"smtp: malformed address {to_address!r}",
+                retryable=False,
+                category=outcomes.INVALID,
             ) from error
         mail = EmailMessage()
         try:
@@ -149,7 +167,9 @@ class SmtpChannel:
             mail["X-Coordonare-Link"] = message.link
             mail.set_content(message.text, charset="utf-8")
         except ValueError as error:  # a line break in a header value, say
-            raise DeliveryError(f"smtp: malformed message: {error}", retryable=False) from error
+            raise DeliveryError(
+                f"smtp: malformed message: {error}", retryable=False, category=outcomes.INVALID
+            ) from error
         return mail
 
     def send(self, to_address: str, message: Message, message_id: str) -> None:
@@ -176,27 +196,49 @@ class SmtpChannel:
             return DeliveryError(
                 f"smtp: recipient refused ({code} {_text(text)})".strip(),
                 retryable=400 <= code < 500,
+                category=_smtp_category(code),
             )
         if isinstance(error, smtplib.SMTPResponseException):
             return DeliveryError(
                 f"smtp: {error.smtp_code} {_text(error.smtp_error)}".strip(),
                 retryable=400 <= error.smtp_code < 500,
+                category=_smtp_category(error.smtp_code),
             )
         if isinstance(error, smtplib.SMTPNotSupportedError):
             # STARTTLS or SMTPUTF8 asked of a server without them: configuration
-            return DeliveryError(f"smtp: not supported: {error}", retryable=False)
+            return DeliveryError(
+                f"smtp: not supported: {error}", retryable=False, category=outcomes.INVALID
+            )
         if isinstance(error, ssl.SSLCertVerificationError):
-            return DeliveryError("smtp: TLS certificate not trusted", retryable=False)
+            return DeliveryError(
+                "smtp: TLS certificate not trusted", retryable=False, category=outcomes.TLS
+            )
         if isinstance(error, ConnectionRefusedError):
-            return DeliveryError("smtp: connection refused", retryable=True)
+            return DeliveryError(
+                "smtp: connection refused", retryable=True, category=outcomes.UNREACHABLE
+            )
         if isinstance(error, TimeoutError):
-            return DeliveryError(f"smtp: no answer within {self.timeout} s", retryable=True)
+            return DeliveryError(
+                f"smtp: no answer within {self.timeout} s",
+                retryable=True,
+                category=outcomes.TIMEOUT,
+            )
         if isinstance(error, smtplib.SMTPServerDisconnected):
-            return DeliveryError("smtp: server closed the connection", retryable=True)
+            return DeliveryError(
+                "smtp: server closed the connection",
+                retryable=True,
+                category=outcomes.UNREACHABLE,
+            )
         if isinstance(error, OSError):
-            return DeliveryError(f"smtp: {error.strerror or error}", retryable=True)
+            return DeliveryError(
+                f"smtp: {error.strerror or error}", retryable=True, category=outcomes.UNREACHABLE
+            )
         # anything else is a bug of ours or a surprise: retrying is bounded anyway
         return DeliveryError(f"smtp: {type(error).__name__}: {error}", retryable=True)
+
+
+def _smtp_category(code: int) -> str:
+    return outcomes.UNAVAILABLE if 400 <= code < 500 else outcomes.REJECTED
 
 
 def _text(value: bytes | str) -> str:
@@ -204,102 +246,146 @@ def _text(value: bytes | str) -> str:
     return " ".join(text.split())[:200]
 
 
-def sign(secret: str, timestamp: int | str, body: bytes) -> str:
-    """The X-Coordonare-Signature value for a body sent at ``timestamp``."""
-    signed = str(timestamp).encode("ascii") + b"." + body
-    return "sha256=" + hmac.new(secret.encode("utf-8"), signed, hashlib.sha256).hexdigest()
-
-
-def verify(
-    secret: str,
-    timestamp: int | str,
-    body: bytes,
-    signature: str,
-    tolerance_seconds: float = 300,
-    now: float | None = None,
-) -> bool:
-    """What a receiver checks: the signature over this very body, and a
-    timestamp close to its clock (an old request replayed is refused)."""
-    try:
-        sent_at = int(str(timestamp).strip())
-    except ValueError:
-        return False
-    if abs((time.time() if now is None else now) - sent_at) > tolerance_seconds:
-        return False
-    return hmac.compare_digest(sign(secret, sent_at, body).encode(), signature.strip().encode())
-
-
 def encode_payload(payload: dict[str, Any]) -> bytes:
     """The body as sent and signed: the same payload gives the same bytes."""
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
+def signature_headers(secret: str, delivery_id: str, body: bytes, timestamp: int) -> dict[str, str]:
+    """The Standard Webhooks headers of one attempt (the library signs)."""
+    signature = StandardWebhook(secret).sign(
+        delivery_id, datetime.fromtimestamp(timestamp, UTC), body.decode("utf-8")
+    )
+    return {
+        "webhook-id": delivery_id,
+        "webhook-timestamp": str(timestamp),
+        "webhook-signature": signature,
+    }
+
+
 class WebhookChannel:
-    def __init__(self, timeout: float = 5.0) -> None:
+    def __init__(
+        self,
+        timeout: float = 5.0,
+        policy: Policy | None = None,
+        resolver: Resolver = system_resolver,
+        ca_file: str | None = None,
+    ) -> None:
         self.timeout = timeout
+        self.policy = policy or Policy()
+        # given in so that tests control every name's addresses (no DNS)
+        self.resolver = resolver
+        self.ca_file = ca_file or certifi.where()  # a county's own CA, for internal receivers
 
     @classmethod
-    def from_env(cls) -> WebhookChannel:
-        return cls(timeout=_env_float("WEBHOOK_TIMEOUT", 5.0))
+    def from_env(cls, resolver: Resolver = system_resolver) -> WebhookChannel:
+        ca_file = os.environ.get("WEBHOOK_CA_FILE") or None
+        return cls(_env_float("WEBHOOK_TIMEOUT", 5.0), Policy.from_env(), resolver, ca_file)
 
     def send(self, url: str, secret: str, message: Message, delivery_id: str) -> None:
         if not secret:
             # an unsigned request could be forged by anyone: refuse to send one
-            raise DeliveryError("webhook: no secret configured", retryable=False)
+            raise DeliveryError(
+                "webhook: no secret configured", retryable=False, category=outcomes.INVALID
+            )
+        try:
+            where = self.policy.resolve(url, self.resolver)
+        except DestinationRefused as refused:
+            # a name that does not resolve now may tomorrow; a refused address
+            # or URL needs someone to change the webhook
+            raise DeliveryError(
+                f"webhook: destination refused ({refused.why})",
+                retryable=refused.why == "unresolved",
+                category=outcomes.UNREACHABLE if refused.why == "unresolved" else outcomes.BLOCKED,
+            ) from refused
         body = encode_payload(message.payload)
-        timestamp = int(time.time())
         headers = {
             "Content-Type": "application/json",
-            "X-Coordonare-Delivery": delivery_id,
-            "X-Coordonare-Timestamp": str(timestamp),
-            "X-Coordonare-Signature": sign(secret, timestamp, body),
+            "Host": where.host_header,
+            **signature_headers(secret, delivery_id, body, int(time.time())),
         }
+        # One connection to the checked address, never to the name: the name
+        # is the Host header and, over https, the TLS server name (SNI) that
+        # the certificate is checked against. urllib3, not requests: it reads
+        # no proxy from the environment.
+        if where.scheme == "https":
+            pool: urllib3.HTTPConnectionPool = urllib3.HTTPSConnectionPool(
+                where.address,
+                where.port,
+                maxsize=1,
+                # the standard library's context (verifying, against the name):
+                # urllib3's own trips over eventlet's green ssl where ssl was
+                # imported before the monkey-patching
+                ssl_context=ssl.create_default_context(cafile=self.ca_file),
+                server_hostname=where.hostname,
+            )
+        else:
+            pool = urllib3.HTTPConnectionPool(where.address, where.port, maxsize=1)
         try:
-            # stream=True: the answer's body is never read, so an endpoint
-            # cannot keep us busy sending one. The timeout bounds the connect
-            # and each wait for bytes of the answer's head.
-            with requests.post(
-                url,
-                data=body,
+            # preload_content=False: the answer's body is never read, so an
+            # endpoint cannot keep us busy sending one. The timeout bounds the
+            # connect and each wait for bytes of the answer's head.
+            response = pool.urlopen(
+                "POST",
+                where.target,
+                body=body,
                 headers=headers,
-                timeout=(self.timeout, self.timeout),
-                allow_redirects=False,
-                stream=True,
-            ) as response:
-                status = response.status_code
-        except requests.exceptions.ConnectTimeout as error:
-            raise DeliveryError(
-                f"webhook: no connection within {self.timeout} s", retryable=True
-            ) from error
-        except requests.exceptions.Timeout as error:
-            raise DeliveryError(
-                f"webhook: no answer within {self.timeout} s", retryable=True
-            ) from error
-        except requests.exceptions.SSLError as error:
-            # a certificate problem needs someone to fix it, not another try
-            raise DeliveryError("webhook: TLS error", retryable=False) from error
-        except requests.exceptions.ConnectionError as error:
-            reason = "connection refused" if _refused(error) else "connection failed"
-            raise DeliveryError(f"webhook: {reason}", retryable=True) from error
-        except (
-            requests.exceptions.InvalidURL,
-            requests.exceptions.MissingSchema,
-            requests.exceptions.InvalidSchema,
-        ) as error:
-            raise DeliveryError(f"webhook: bad URL {url!r}", retryable=False) from error
-        except ValueError as error:  # an invalid header value, say: the same every time
-            raise DeliveryError(f"webhook: cannot send: {error}", retryable=False) from error
-        except requests.exceptions.RequestException as error:
-            raise DeliveryError(f"webhook: {type(error).__name__}", retryable=True) from error
+                retries=False,
+                redirect=False,
+                assert_same_host=False,
+                preload_content=False,
+                timeout=urllib3.Timeout(connect=self.timeout, read=self.timeout),
+            )
+            status = response.status
+            response.close()
+        except Exception as error:
+            raise self._failure(error) from error
+        finally:
+            pool.close()
         if 200 <= status < 300:
             return
+        retryable = status >= 500 or status in (408, 429)
         raise DeliveryError(
-            f"webhook: HTTP {status}", retryable=status >= 500 or status in (408, 429)
+            f"webhook: HTTP {status}",
+            retryable=retryable,
+            category=outcomes.UNAVAILABLE if retryable else outcomes.REJECTED,
         )
+
+    def _failure(self, error: Exception) -> DeliveryError:
+        # The order matters: urllib3's NewConnectionError is a ConnectTimeoutError.
+        if isinstance(error, http_errors.NewConnectionError):
+            reason = "connection refused" if _refused(error) else "connection failed"
+            return DeliveryError(
+                f"webhook: {reason}", retryable=True, category=outcomes.UNREACHABLE
+            )
+        if isinstance(error, http_errors.ConnectTimeoutError):
+            return DeliveryError(
+                f"webhook: no connection within {self.timeout} s",
+                retryable=True,
+                category=outcomes.TIMEOUT,
+            )
+        if isinstance(error, http_errors.TimeoutError | TimeoutError):
+            return DeliveryError(
+                f"webhook: no answer within {self.timeout} s",
+                retryable=True,
+                category=outcomes.TIMEOUT,
+            )
+        if isinstance(error, http_errors.SSLError | ssl.SSLError):
+            # a certificate problem needs someone to fix it, not another try
+            return DeliveryError("webhook: TLS error", retryable=False, category=outcomes.TLS)
+        if isinstance(error, http_errors.ProtocolError | OSError):
+            return DeliveryError(
+                "webhook: connection failed", retryable=True, category=outcomes.UNREACHABLE
+            )
+        if isinstance(error, ValueError):  # an invalid header value, say: the same every time
+            return DeliveryError(
+                f"webhook: cannot send: {error}", retryable=False, category=outcomes.INVALID
+            )
+        return DeliveryError(f"webhook: {type(error).__name__}", retryable=True)
 
 
 def _refused(error: BaseException) -> bool:
-    """requests wraps urllib3's error, which wraps the socket's: look inside."""
+    """urllib3 wraps the socket's error: look inside."""
     seen: set[int] = set()
     stack: list[Any] = [error]
     while stack:

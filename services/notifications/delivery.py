@@ -17,6 +17,7 @@ from eventsourcing.persistence import IntegrityError
 
 from events.actor import Actor
 from events.store import ApplicationPart
+from services.notifications import outcomes
 from services.notifications.channels import (
     MAX_ATTEMPTS,
     DeliveryError,
@@ -25,6 +26,7 @@ from services.notifications.channels import (
     WebhookChannel,
     backoff,
 )
+from services.notifications.destinations import Policy, Resolver
 from services.notifications.domain import Notification, Webhook, webhook_secret
 from services.notifications.projections import Timers
 
@@ -34,12 +36,17 @@ PARALLEL_DELIVERIES = 20
 class Deliveries(ApplicationPart):
     actor: Actor
     webhook_key: bytes
+    destinations: Policy
+    resolver: Resolver
     now: Callable[[], datetime]
 
     def channels(self) -> tuple[SmtpChannel, WebhookChannel]:
-        """Built on first use, from the environment."""
+        """Built on first use, from the environment; the webhooks' names are
+        resolved by the application's resolver as it is at each delivery."""
         if "_channels" not in self.__dict__:
-            self.__dict__["_channels"] = (SmtpChannel.from_env(), WebhookChannel.from_env())
+            webhooks = WebhookChannel.from_env(lambda host, port: self.resolver(host, port))
+            webhooks.policy = self.destinations
+            self.__dict__["_channels"] = (SmtpChannel.from_env(), webhooks)
         return self.__dict__["_channels"]
 
     def deliver_due(self, now: datetime | None = None) -> int:
@@ -72,7 +79,7 @@ class Deliveries(ApplicationPart):
         except DeliveryError as failure:
             retry = failure.retryable and attempt < MAX_ATTEMPTS
             retry_at = now + timedelta(seconds=backoff(attempt)) if retry else None
-            notification.failed(self.actor, channel, failure.reason, retry_at)
+            notification.failed(self.actor, channel, failure.reason, retry_at, failure.category)
         else:
             notification.delivered(self.actor, channel, self.now())
         self.save(notification)  # nobody else writes a claimed channel's outcome
@@ -88,8 +95,10 @@ class Deliveries(ApplicationPart):
         elif channel == "webhook":
             webhook = self.find(UUID(target), Webhook)
             if webhook is None or not webhook.active:
-                raise DeliveryError("webhook: removed", retryable=False)
-            secret = webhook_secret(self.webhook_key, webhook.id)
+                raise DeliveryError("webhook: removed", retryable=False, category=outcomes.REMOVED)
+            secret = webhook_secret(self.webhook_key, webhook.id, webhook.generation)
             webhooks.send(webhook.url, secret, message, str(notification.id))
         else:
-            raise DeliveryError(f"{channel}: no such channel", retryable=False)
+            raise DeliveryError(
+                f"{channel}: no such channel", retryable=False, category=outcomes.INVALID
+            )

@@ -12,6 +12,7 @@ no nameko, no database, no I/O; the time is always given.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from datetime import datetime, timedelta
@@ -22,6 +23,7 @@ from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
+from services.notifications.outcomes import category_of_reason
 
 ESCALATION = ("spas_head", "county_admin")  # 4.4.3: the SPAS head first, then the county
 LEASE = timedelta(minutes=5)  # an attempt with no outcome by then is tried again
@@ -47,6 +49,24 @@ class NotAlerted(Forbidden):
 
 class AlertAlreadyAcknowledged(Conflict):
     code = "alert_already_acknowledged"
+
+
+class UnknownWebhook(NotFound):
+    code = "webhook_not_found"
+
+
+class WebhookRemoved(Conflict):
+    """A removed webhook is neither rotated nor removed again."""
+
+    code = "webhook_removed"
+
+
+class WebhookDestinationRefused(Forbidden):
+    """A URL a webhook may not use: not https, credentials in it, or an
+    address that is internal (destinations.py). Recorded as a refusal: a
+    webhook aimed inside the network is worth the county's attention."""
+
+    code = "webhook_destination_refused"
 
 
 def alert_id(risk_id: str) -> UUID:
@@ -249,8 +269,17 @@ class Notification(AuditedAggregate):
     class DeliveryFailed(AuditedAggregate.Event):
         channel: str
         attempt: int
-        reason: str
+        reason: str  # the detail, kept here for the audit; never published
         retry_at: str | None  # None: given up
+        category: str  # outcomes.py: all that is published of the failure
+
+        # v2 added the category; a failure stored before reads with the
+        # category its reason's words tell (outcomes.category_of_reason).
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["category"] = category_of_reason(state["reason"])
 
         def apply(self, notification: Notification) -> None:
             state = notification.channels[self.channel]
@@ -344,13 +373,21 @@ class Notification(AuditedAggregate):
     def delivered(self, actor: Actor, channel: str, now: datetime) -> None:
         self.trigger_event(self.Delivered, channel=channel, at=moment(now), **actor.event_fields())
 
-    def failed(self, actor: Actor, channel: str, reason: str, retry_at: datetime | None) -> None:
+    def failed(
+        self,
+        actor: Actor,
+        channel: str,
+        reason: str,
+        retry_at: datetime | None,
+        category: str,
+    ) -> None:
         self.trigger_event(
             self.DeliveryFailed,
             channel=channel,
             attempt=self.channels[channel]["attempts"],
             reason=reason[:500],
             retry_at=moment(retry_at) if retry_at else None,
+            category=category,
             **actor.event_fields(),
         )
 
@@ -388,13 +425,20 @@ class Webhook(AuditedAggregate):
     """Another county system that wants the alerts: its URL, the kinds it
     wants and the municipality it serves (None: the whole county). The
     secret its deliveries are signed with is derived from the service's
-    webhook key and the webhook's id, never stored (``webhook_secret``)."""
+    webhook key, the webhook's id and its generation (one more at each
+    rotation), never stored (``webhook_secret``)."""
 
     class Registered(Aggregate.Created, AuditedAggregate.Event):
         name: str
         url: str
         kinds: list[str]
         municipality: str | None
+
+    class SecretRotated(AuditedAggregate.Event):
+        generation: int
+
+        def apply(self, webhook: Webhook) -> None:
+            webhook.generation = self.generation
 
     class Removed(AuditedAggregate.Event):
         def apply(self, webhook: Webhook) -> None:
@@ -405,6 +449,26 @@ class Webhook(AuditedAggregate):
     ) -> None:
         self.name, self.url, self.kinds, self.municipality = name, url, kinds, municipality
         self.active = True
+        self.generation = 0
+
+    def check_active(self) -> None:
+        if not self.active:
+            raise WebhookRemoved(
+                f"Webhook-ul {self.id} a fost șters; înregistrați unul nou dacă sistemul "
+                "trebuie să primească din nou notificări.",
+                webhook_id=str(self.id),
+            )
+
+    def rotate(self, actor: Actor) -> None:
+        """A new signing secret; the old one signs nothing from now on."""
+        self.check_active()
+        self.trigger_event(
+            self.SecretRotated, generation=self.generation + 1, **actor.event_fields()
+        )
+
+    def remove(self, actor: Actor) -> None:
+        self.check_active()
+        self.trigger_event(self.Removed, **actor.event_fields())
 
     def wants(self, kind: str, municipality: str | None) -> bool:
         return (
@@ -414,7 +478,11 @@ class Webhook(AuditedAggregate):
         )
 
 
-def webhook_secret(key: bytes, webhook_id: UUID) -> str:
-    """HMAC of the webhook's id under the service's key: given to the county
-    admin once, at registration, and derived again for each delivery."""
-    return hmac.new(key, str(webhook_id).encode(), hashlib.sha256).hexdigest()
+def webhook_secret(key: bytes, webhook_id: UUID, generation: int = 0) -> str:
+    """HMAC of the webhook's id (and generation, after a rotation) under the
+    service's key, as a Standard Webhooks secret (``whsec_`` + base64): given
+    to the county admin once, at registration or rotation, and derived again
+    for each delivery."""
+    signed = str(webhook_id) if generation == 0 else f"{webhook_id}/{generation}"
+    digest = hmac.new(key, signed.encode(), hashlib.sha256).digest()
+    return "whsec_" + base64.b64encode(digest).decode("ascii")

@@ -17,13 +17,16 @@ from events.following import TeamView
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.team import Team
+from services.notifications.destinations import DestinationRefused, Policy, Resolver
 from services.notifications.domain import (
     Contact,
     InvalidNotificationCommand,
     Notification,
     UnknownAlert,
     UnknownNotification,
+    UnknownWebhook,
     Webhook,
+    WebhookDestinationRefused,
     contact_id,
     notification_id,
     webhook_secret,
@@ -41,6 +44,8 @@ class NotificationAccessDenied(Forbidden):
 class People(ApplicationPart):
     actor: Actor
     webhook_key: bytes
+    destinations: Policy  # where webhooks may point (destinations.py)
+    resolver: Resolver  # name -> addresses; the system's, or a test's
     now: Callable[[], datetime]
     team: Callable[[Actor], Team]  # who is asking: the registry wins over claims
 
@@ -162,15 +167,14 @@ class People(ApplicationPart):
         municipality: str | None = None,
     ) -> dict[str, Any]:
         """The county registers another system; the secret its deliveries
-        are signed with is shown this once."""
-        if self.team(actor).role != "county_admin":
-            raise NotificationAccessDenied("the county's staff register webhooks")
+        are signed with is shown this once. The URL's destination is checked
+        now and again at each delivery (destinations.py)."""
+        self.check_webhook_admin(actor)
         if not self.webhook_key:
             raise InvalidNotificationCommand(
                 "NOTIFICATIONS_WEBHOOK_KEY is not configured: webhooks cannot be signed"
             )
-        if not url.startswith(("https://", "http://")):
-            raise InvalidNotificationCommand("the webhook's url is http(s)", field="url")
+        self.check_destination(url)
         unknown = sorted(set(kinds) - set(KINDS))
         if not kinds or unknown:
             raise InvalidNotificationCommand(
@@ -193,6 +197,63 @@ class People(ApplicationPart):
             "kinds": webhook.kinds,
         }
 
+    def check_webhook_admin(self, actor: Actor) -> None:
+        if self.team(actor).role != "county_admin":
+            raise NotificationAccessDenied(
+                "Webhook-urile sunt gestionate de personalul județului (county_admin)."
+            )
+
+    def check_destination(self, url: str) -> None:
+        try:
+            self.destinations.resolve(url, self.resolver)
+        except DestinationRefused as refused:
+            raise WebhookDestinationRefused(refused.message, field="url", why=refused.why) from None
+
+    def webhooks(self, actor: Actor) -> list[dict[str, Any]]:
+        """The webhooks in use (removed ones are gone), without their secrets."""
+        self.check_webhook_admin(actor)
+        found = [self.find(UUID(w), Webhook) for w in self.view(Webhooks).ids]
+        return [
+            {
+                "webhook_id": str(w.id),
+                "name": w.name,
+                "url": w.url,
+                "kinds": w.kinds,
+                "municipality": w.municipality,
+                "secret_generation": w.generation,
+                "registered_at": w.created_on.isoformat(),
+            }
+            for w in found
+            if w is not None
+        ]
+
+    @records_refusals
+    def rotate_webhook_secret(self, actor: Actor, webhook: UUID) -> dict[str, Any]:
+        """A new signing secret, shown this once; the old one signs nothing
+        from now on (a retry of an earlier delivery is signed with the new)."""
+        found = self._webhook(actor, webhook)
+        found.rotate(actor)
+        self.save(found)
+        secret = webhook_secret(self.webhook_key, found.id, found.generation)
+        return {
+            "webhook_id": str(found.id),
+            "secret": secret,
+            "secret_generation": found.generation,
+        }
+
+    @records_refusals
+    def remove_webhook(self, actor: Actor, webhook: UUID) -> dict[str, Any]:
+        """No new notification for it; pending deliveries to it are not sent."""
+        found = self._webhook(actor, webhook)
+        found.remove(actor)
+        self.save(found)
+        return {"webhook_id": str(found.id), "removed": True}
+
+    def _webhook(self, actor: Actor, webhook: UUID) -> Webhook:
+        self.check_webhook_admin(actor)
+        missing = UnknownWebhook(f"Nu există webhook-ul {webhook}.", webhook_id=str(webhook))
+        return self.get_as(webhook, Webhook, missing)
+
     # -- the inbox --------------------------------------------------------------------------
     def inbox(self, actor: Actor, unread_only: bool = False) -> list[dict[str, Any]]:
         return self.view(Inboxes).inbox(actor.id, unread_only)
@@ -205,15 +266,17 @@ class People(ApplicationPart):
         return {"notification_id": str(found.id), "read_at": found.read_at}
 
     def alerts(self, actor: Actor, open_only: bool = False) -> list[dict[str, Any]]:
-        """The alerts someone may follow: those sent to them; all of the
-        municipality for its SPAS head; all for the county and auditors."""
+        """The alerts someone may follow: those sent to them (the county's
+        staff: those escalated to them); all of the municipality for its SPAS
+        head; all for auditors. An alert names a case: never the county's
+        to browse (R9), only to act on once escalated."""
         view, team = self.view(Inboxes), self.team(actor)
         mine = {e["alert_id"] for e in view.of_recipient.get(actor.id, []) if e["alert_id"]}
         found = [
             a
             for a in view.alerts.values()
             if a["alert_id"] in mine
-            or team.role in ("county_admin", "auditor")
+            or team.role == "auditor"
             or (team.role == "spas_head" and a["municipality"] == team.municipality)
         ]
         return [a for a in found if not (open_only and a["status"] == "acknowledged")]
@@ -226,7 +289,7 @@ class People(ApplicationPart):
         notes = view.of_alert.get(str(alert), [])
         team = self.team(actor)
         allowed = found is not None and (
-            team.role in ("county_admin", "auditor")
+            team.role == "auditor"
             or (team.role == "spas_head" and found["municipality"] == team.municipality)
             or any(n["recipient_id"] == actor.id for n in notes)
         )
@@ -240,13 +303,10 @@ class People(ApplicationPart):
 
     def deliveries(self, actor: Actor, notification: UUID) -> list[dict[str, Any]]:
         """The audit of one notification: every attempt, delivery and
-        failure, for its recipient, the county and auditors."""
+        failure, for its recipient and auditors."""
         missing = UnknownNotification(f"no notification {notification} for you")
         found = self.get_as(notification, Notification, missing)
-        if actor.id != found.recipient_id and self.team(actor).role not in (
-            "county_admin",
-            "auditor",
-        ):
+        if actor.id != found.recipient_id and self.team(actor).role != "auditor":
             raise missing
         return self._history(found.id)
 
@@ -257,7 +317,7 @@ class People(ApplicationPart):
                 "at": e.timestamp.isoformat(),
                 **{
                     k: getattr(e, k)
-                    for k in ("channel", "attempt", "reason", "retry_at")
+                    for k in ("channel", "attempt", "category", "reason", "retry_at")
                     if hasattr(e, k)
                 },
             }

@@ -146,7 +146,7 @@ class Inboxes(FollowedView):
 
 
 class Webhooks(FollowedView):
-    TOPICS = topics(Webhook, "Registered", "Removed")
+    TOPICS = topics(Webhook, "Registered", "Removed")  # a rotation changes no id
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

@@ -1,6 +1,7 @@
 """What the notifications service publishes: the alert's course and each
 notification's delivery, mapped to ``contracts/events/notifications/``.
-Ids, kinds, channels and times: never an address, a text or a name.
+Ids, kinds, channels, categories and times: never an address, a URL, an
+HTTP status, a text or a name.
 Contacts, webhooks, reminders' planning and the mirror of the registry are
 internal."""
 
@@ -88,15 +89,18 @@ def _notification(event: Any) -> Publication | None:
                 "NotificationDelivered", notification | {"channel": event.channel, "at": event.at}
             )
         case Notification.DeliveryFailed():
+            # v2: the category only. v1 published the reason, whose words
+            # (an HTTP status, once a URL) told a port scanner what answers.
             return Publication(
                 "NotificationDeliveryFailed",
                 notification
                 | {
                     "channel": event.channel,
                     "attempt": event.attempt,
-                    "reason": event.reason,
+                    "category": event.category,
                     "retry_at": event.retry_at,
                 },
+                version=2,
             )
         case Notification.Read():
             return Publication("NotificationRead", notification | {"at": event.at})

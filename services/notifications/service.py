@@ -80,6 +80,20 @@ class NotificationsService(ObservedService, RpcAdapter):
         )
 
     @rpc
+    def rotate_webhook_secret(self, actor: dict, command: dict) -> dict:
+        c = self._command("rotate_webhook_secret", command)
+        return self.app.rotate_webhook_secret(
+            self._actor(actor), self._uuid(c["webhook_id"], "webhook_id")
+        )
+
+    @rpc
+    def remove_webhook(self, actor: dict, command: dict) -> dict:
+        c = self._command("remove_webhook", command)
+        return self.app.remove_webhook(
+            self._actor(actor), self._uuid(c["webhook_id"], "webhook_id")
+        )
+
+    @rpc
     def mark_read(self, actor: dict, command: dict) -> dict:
         c = self._command("mark_read", command)
         return self.app.mark_read(
@@ -99,6 +113,11 @@ class NotificationsService(ObservedService, RpcAdapter):
     def upcoming_reminders(self, actor: dict) -> list[dict]:
         """The reminders coming due for the caller."""
         return self.app.upcoming_reminders(self._actor(actor).id)
+
+    @rpc
+    def webhooks(self, actor: dict) -> list[dict]:
+        """The county's webhooks, without their secrets."""
+        return self.app.webhooks(self._actor(actor))
 
     @rpc
     def alert_record(self, actor: dict, alert_id: str) -> dict:

@@ -147,6 +147,7 @@ def main() -> None:
             cases_store,
             cleanup,
             CASES_MASTER_KEY=new_master_key(),
+            CASES_KEYS_URL=new_database(cleanup),
             MAX_WORKERS=str(CLIENTS + 1),  # the load's clients and the reporter
         )
         start(

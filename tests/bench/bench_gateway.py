@@ -303,26 +303,37 @@ def rpc_worker(proxy: Any, call: list, idempotent: bool, record: Recorder) -> No
 
 # -- the stack: processes, databases, vhost -----------------------------------------
 def listening_port(pid: int, timeout: float = 60) -> int:
-    """The TCP port process ``pid`` listens on (its web server, started on
-    port 0: a port picked beforehand could be taken meanwhile by any other
-    process of this shared machine, and eventlet's SO_REUSEPORT would then
-    share it silently)."""
+    """The TCP port process ``pid`` serves the API on (its web servers, the
+    public one and the admin one of /metrics, started on port 0: a port
+    picked beforehand could be taken meanwhile by any other process of this
+    shared machine, and eventlet's SO_REUSEPORT would then share it
+    silently). The public one is the one that answers /live."""
     deadline = time.monotonic() + timeout
     while True:
-        sockets = set()
-        for fd in Path(f"/proc/{pid}/fd").iterdir():
+        for port in listening_ports(pid):
             with suppress(OSError):
-                target = os.readlink(fd)
-                if target.startswith("socket:["):
-                    sockets.add(target[8:-1])
-        for table in ("/proc/net/tcp", "/proc/net/tcp6"):
-            for line in Path(table).read_text().splitlines()[1:]:
-                fields = line.split()
-                if fields[3] == "0A" and fields[9] in sockets:  # LISTEN
-                    return int(fields[1].rsplit(":", 1)[1], 16)
+                if call(port, "GET", "/live")[0] == 200:
+                    return port
         if time.monotonic() > deadline:
-            raise RuntimeError(f"process {pid} listens on no TCP port")
+            raise RuntimeError(f"process {pid} serves /live on no TCP port")
         time.sleep(0.2)
+
+
+def listening_ports(pid: int) -> list[int]:
+    """The TCP ports process ``pid`` listens on now."""
+    sockets = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with suppress(OSError):
+            target = os.readlink(fd)
+            if target.startswith("socket:["):
+                sockets.add(target[8:-1])
+    ports = []
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        for line in Path(table).read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in sockets:  # LISTEN
+                ports.append(int(fields[1].rsplit(":", 1)[1], 16))
+    return ports
 
 
 class Stack:
@@ -551,7 +562,11 @@ def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:
         databases.append(url.rsplit("/", 1)[1])
         return url
 
-    keys = {"CASES_MASTER_KEY": new_master_key(), "NOTIFICATIONS_WEBHOOK_KEY": new_master_key()}
+    keys = {
+        "CASES_MASTER_KEY": new_master_key(),
+        "CASES_KEYS_URL": database(),
+        "NOTIFICATIONS_WEBHOOK_KEY": new_master_key(),
+    }
     for name, entry in SERVICES.items():
         env = {
             "AMQP_URI": amqp_uri,
@@ -570,6 +585,11 @@ def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:
             "GATEWAY_USERS_FILE": str(users_file),
             "MAX_WORKERS": GATEWAY_MAX_WORKERS,
             "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+            "GATEWAY_ADMIN_ADDRESS": "127.0.0.1:0",
+            # the benchmark measures the gateway, not its rate limits
+            "GATEWAY_PERSON_LIMIT": "1000000/minute",
+            "GATEWAY_LOGIN_LIMIT": "1000000/minute",
+            "GATEWAY_LOGIN_ADDRESS_LIMIT": "1000000/minute",
         },
     )
     port = listening_port(stack.pids["gateway"])

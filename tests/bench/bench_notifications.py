@@ -311,6 +311,7 @@ def main() -> None:
             stores.urls["cases"],
             cleanup,
             CASES_MASTER_KEY=new_master_key(),
+            CASES_KEYS_URL=new_database(cleanup),
             MAX_WORKERS=workers,
         )
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc, suppress(RemoteError):

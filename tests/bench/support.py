@@ -26,7 +26,7 @@ from tests.support.signed import trust_test_keys
 trust_test_keys()
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://guest:guest@127.0.0.1:5672")
+AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://127.0.0.1:5672")
 
 
 # -- output ------------------------------------------------------------------
@@ -83,12 +83,20 @@ def _rabbitmqctl(*args: str) -> None:
 
 
 def new_vhost(cleanup: ExitStack) -> str:
-    """A fresh vhost for guest, deleted when ``cleanup`` closes; returns its AMQP URI."""
+    """A fresh vhost and a user of its own (no guest), deleted when ``cleanup``
+    closes; returns its AMQP URI (BENCH_AMQP_BASE with credentials: that user)."""
     vhost = f"coordonare-bench-{uuid.uuid4().hex[:12]}"
+    base = urlsplit(AMQP_BASE)
+    user, password = base.username, base.password
+    if user is None:
+        user, password = vhost, uuid.uuid4().hex
+        _rabbitmqctl("add_user", user, password)
+        cleanup.callback(_rabbitmqctl, "delete_user", user)
     _rabbitmqctl("add_vhost", vhost)
     cleanup.callback(_rabbitmqctl, "delete_vhost", vhost)
-    _rabbitmqctl("set_permissions", "-p", vhost, "guest", ".*", ".*", ".*")
-    return f"{AMQP_BASE}/{vhost}"
+    _rabbitmqctl("set_permissions", "-p", vhost, user, ".*", ".*", ".*")
+    netloc = f"{user}:{password}@{base.hostname}:{base.port or 5672}"
+    return urlunsplit((base.scheme, netloc, f"/{vhost}", "", ""))
 
 
 def technician_under_contract(

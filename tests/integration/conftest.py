@@ -3,7 +3,9 @@ from typing import Any
 
 import pytest
 from nameko.containers import ServiceContainer
+from sqlalchemy.engine import make_url
 
+from services.cases.master_keys import keys_url_for
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from services.evaluations.service import EvaluationsService
@@ -46,6 +48,9 @@ def casework(clock, make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any
     monkeypatch.setenv("COORDINATION_STORE_URL", make_store())
     cases_store = make_store()
     monkeypatch.setenv("CASES_STORE_URL", cases_store)
+    # the beneficiaries' keys in their own database, where the service looks
+    # by default (the store's name + "_keys")
+    keys_store = make_store(make_url(keys_url_for(cases_store)).database)
     monkeypatch.setenv("CASES_MASTER_KEY", new_master_key())
     monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")
     containers = [
@@ -55,7 +60,11 @@ def casework(clock, make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any
     for container in containers:  # cases first: its subscription queue exists before events
         container.start()
     with ClusterRpcProxy(nameko_config(amqp_uri)) as rpc:
-        yield build_casework(rpc, amqp_uri) | {"cases_store": cases_store}
+        yield build_casework(rpc, amqp_uri) | {
+            "cases_store": cases_store,
+            "keys_store": keys_store,
+            "containers": containers,
+        }
     for container in containers:
         container.stop()
 
@@ -90,6 +99,14 @@ def mailbox() -> Iterator[Mailbox]:
 
 
 @pytest.fixture
+def webhook_demo(monkeypatch) -> None:
+    """A demo deployment, as `make run` is: webhooks may go to loopback (and
+    over plain http there), where the tests' webhook sink listens. Ask for it
+    before ``notifying``: the service reads it when it starts."""
+    monkeypatch.setenv("WEBHOOK_DEMO", "1")
+
+
+@pytest.fixture
 def notifying(
     clock, make_store, amqp_uri, monkeypatch, mailbox, tmp_path
 ) -> Iterator[dict[str, Any]]:
@@ -100,6 +117,7 @@ def notifying(
     start another on the same store."""
     monkeypatch.setenv("COORDINATION_STORE_URL", make_store())
     monkeypatch.setenv("CASES_STORE_URL", make_store())
+    monkeypatch.setenv("CASES_KEYS_URL", make_store())
     store = make_store()
     monkeypatch.setenv("NOTIFICATIONS_STORE_URL", store)
     monkeypatch.setenv("CASES_MASTER_KEY", new_master_key())

@@ -219,3 +219,25 @@ def test_a_bad_or_future_month_names_the_field(casework):
     for month in ("2026-13", "noiembrie", following):
         error = refused(casework["cases"].county_figures, ADMIN, month)
         assert error.exc_type == "InvalidCaseCommand" and "month" in error.value
+
+
+def test_the_county_reads_the_figures_never_the_cases_behind_them(reported):
+    """DESIGN §1: the county admin gets aggregates per municipality. The
+    cases service itself refuses it every case, document, risk and read log,
+    whoever forwards the call: lists by name (R9), a case as if it did not
+    exist. The auditor reads on."""
+    cases, case_id = reported["cases"], reported["case_ids"][0]
+    for listing in (
+        cases.list_cases,
+        cases.urgent_risks,
+        cases.overdue_documents,
+        cases.validation_queue,
+    ):
+        refusal = refused(listing, ADMIN)
+        assert refusal.exc_type == "CaseAccessDenied" and "R9" in refusal.value
+    unknown = refused(cases.get_case, AUDITOR, "00000000-0000-0000-0000-000000000000")
+    for read in (cases.get_case, cases.case_timeline, cases.documents_of_case):
+        assert refused(read, ADMIN, case_id).exc_type == unknown.exc_type == "UnknownCase"
+    assert refused(cases.personal_data_reads, ADMIN, case_id).exc_type == "CaseAccessDenied"
+    assert cases.get_case(AUDITOR, case_id)["beneficiary"]["full_name"]
+    assert [r["actor_role"] for r in cases.personal_data_reads(AUDITOR, case_id)] == ["auditor"]

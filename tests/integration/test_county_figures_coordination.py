@@ -10,11 +10,11 @@ from datetime import date, timedelta
 import pytest
 from nameko.exceptions import RemoteError
 
-from events.clock import local_today
+from tests.support.calendar import QUIET, local_day
 from tests.support.county import activate, draft
 from tests.support.registry import ADMIN, AUDITOR, TECHNICIAN
 
-TODAY = local_today()
+TODAY = local_day(QUIET)  # the stories' clock (the county fixture runs at QUIET)
 
 
 def month_start(months_back: int) -> date:

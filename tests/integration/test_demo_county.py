@@ -40,6 +40,7 @@ def stack(make_store, amqp_uri, monkeypatch, mailbox) -> Iterator[dict[str, Any]
     for service in ("coordination", "cases", "evaluations", "notifications"):
         stores[service] = make_store()
         monkeypatch.setenv(f"{service.upper()}_STORE_URL", stores[service])
+    monkeypatch.setenv("CASES_KEYS_URL", make_store())
     monkeypatch.setenv("CASES_MASTER_KEY", new_master_key())
     monkeypatch.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
     monkeypatch.setenv("RELAY_POLL_SECONDS", "0.2")

@@ -19,10 +19,11 @@ from events import metrics
 from events.contracts import check_published
 from events.subscribe import tracking_name
 from events.verify import open_recorder
+from tests.support.calendar import QUIET
 from tests.support.county import activate
 from tests.support.published import stored_count, stored_since
 
-DUE = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+DUE = (QUIET + timedelta(days=3)).isoformat()  # the county fixture's clock
 AUTONOMY_CONCLUDED = "ro.coordonare.evaluations.AutonomyConcluded.v1"
 
 

@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from gateway.routes import ROUTES
+from tests.support.calendar import local_month
 from tests.support.gateway import County, county_behind_gateway
 
 
@@ -270,7 +271,7 @@ def test_every_answer_carries_a_correlation_id(county: County) -> None:
 
 
 def test_the_county_report_aggregates_per_municipality(county: County) -> None:
-    month = datetime.now(UTC).strftime("%Y-%m")
+    month = local_month()  # the county's month, which the report counts
     report = county.as_("judet").get(f"{county.url}/reports/county", params={"month": month})
     assert report.status_code == 200, report.text
     rows = {row["siruta"]: row for row in report.json()["municipalities"]}

@@ -11,6 +11,7 @@ import pytest
 from nameko.exceptions import RemoteError
 
 from events.contracts import check_published
+from tests.support.calendar import local_day
 from tests.support.county import activate, draft, outsider
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count, stored_since
@@ -223,7 +224,7 @@ def test_burnout_tasks_go_for_a_while_to_a_technician_of_the_same_coordinator(co
                 "due_at": due,
             },
         )
-        until = (date.today() + timedelta(days=14)).isoformat()
+        until = (local_day() + timedelta(days=14)).isoformat()
         move = {"incident_id": incident["incident_id"], "until": until, "reason": "epuizare"}
 
         before = stored_count(store_url)

@@ -137,7 +137,7 @@ def test_the_same_event_delivered_twice_is_one_alert(notifying):
         # alert, both copies before it have been consumed
         later = report_abuse(world)
         eventually(lambda: alert_of(world, later))
-        alerts = world["notifications"].alerts(world["county_admin"])
+        alerts = world["notifications"].alerts(world["auditor"])
         assert sorted(a["risk_id"] for a in alerts) == sorted([risk["risk_id"], later["risk_id"]])
         kinds = inbox_kinds(world, world["expert_actor"])
         assert kinds == ["urgent_risk_alert", "urgent_risk_alert"]
@@ -168,10 +168,10 @@ def test_with_the_mail_server_down_the_mail_is_retried_and_delivered_once(notify
     assert len(mailbox.received) == 1
 
 
-def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(notifying):
+def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(webhook_demo, notifying):
     world, mailbox = notifying, notifying["mailbox"]
     notifications, admin = world["notifications"], world["county_admin"]
-    with WebhookSink("pending", status=500) as failing, WebhookSink("pending") as hanging:
+    with WebhookSink("whsec_", status=500) as failing, WebhookSink("whsec_") as hanging:
         hanging.hang()
         for sink in (failing, hanging):
             registered = notifications.register_webhook(
@@ -182,10 +182,11 @@ def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(notify
         mailbox.wait_for(1)  # the coordinator's mail is not held up by the webhooks
         failing.wait_for(1)
         hanging.wait_for(1)
-        alert = eventually(lambda: notifications.alerts(admin))[0]
+        auditor = world["auditor"]  # follows every alert; the county, those escalated to it
+        alert = eventually(lambda: notifications.alerts(auditor))[0]
 
         def webhook_failures():
-            record = notifications.alert_record(admin, alert["alert_id"])
+            record = notifications.alert_record(auditor, alert["alert_id"])
             hooks = [n for n in record["notifications"] if n["recipient_role"] == "webhook"]
             failures = [
                 [d for d in n["deliveries"] if d["event"] == "DeliveryFailed"] for n in hooks
@@ -194,6 +195,8 @@ def test_a_failing_or_hanging_webhook_is_recorded_and_delays_nothing_else(notify
 
         reasons = sorted(d["reason"] for d in eventually(webhook_failures))
         assert any("500" in r for r in reasons) and any("no answer" in r for r in reasons)
+        categories = sorted(d["category"] for d in eventually(webhook_failures))
+        assert categories == ["timeout", "unavailable"]
         assert failing.received[0].verified and hanging.received[0].verified
         assert "Familia Popescu" not in str(failing.received[0].json)
 

@@ -10,12 +10,12 @@ import pytest
 from nameko.exceptions import RemoteError
 
 from events.contracts import check_published
-from services.coordination.plan_journal_commands import local_today
+from tests.support.calendar import QUIET, local_day
 from tests.support.county import activate, draft
 from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN
 
-TODAY = local_today()
+TODAY = local_day(QUIET)  # the stories' clock (the county fixture runs at QUIET)
 
 
 def month_start(months_back: int) -> date:

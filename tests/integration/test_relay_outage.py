@@ -18,7 +18,9 @@ from tests.support.registry import ADMIN_ACTOR, TECHNICIAN, register_technicians
 def relay_behind_proxy(store_url, amqp_uri):
     parts = urlsplit(amqp_uri)
     proxy = CuttableProxy(parts.hostname, parts.port or 5672)
-    through_proxy = urlunsplit(parts._replace(netloc=f"guest:guest@127.0.0.1:{proxy.port}"))
+    # the module's own broker user, through the proxy
+    account = f"{parts.username}:{parts.password}"
+    through_proxy = urlunsplit(parts._replace(netloc=f"{account}@127.0.0.1:{proxy.port}"))
     app = CoordinationApplication(store_url)
     publisher = ConfirmedPublisher(through_proxy, "coordonare.events", confirm_timeout=5)
     relay = OutboxRelay("coordination", app, publication_of, publisher, poll_seconds=0.1)

@@ -3,17 +3,18 @@ story goes: a home visit accepted and completed, "write the intervention
 plan" refused (R2), no task without a contract (R1), none after licensing
 (R10), nothing for someone else's technician."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from nameko.exceptions import RemoteError
 
 from events.contracts import check_published
+from tests.support.calendar import QUIET
 from tests.support.county import activate
 from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN
 
-DUE = (datetime.now(UTC) + timedelta(days=3)).isoformat()
+DUE = (QUIET + timedelta(days=3)).isoformat()  # the county fixture's clock
 
 
 def task(county, **overrides):

@@ -32,12 +32,22 @@ from tests.support.signed import ClusterRpcProxy
 SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)
 
 
+# Rate limits no test of a whole county trips by its own pace (the limits
+# themselves are tested in test_gateway_jwks.py); a module may set its own.
+UNLIMITED = {
+    "GATEWAY_PERSON_LIMIT": "100000/minute",
+    "GATEWAY_LOGIN_LIMIT": "100000/minute",
+    "GATEWAY_LOGIN_ADDRESS_LIMIT": "100000/minute",
+}
+
+
 @dataclass
 class County:
     url: str
     seeded: dict[str, Any]
     rpc: Any
     tokens: dict[str, str] = field(default_factory=dict)
+    admin_url: str = ""  # /metrics, off the public port
 
     def token(self, username: str) -> str:
         if username not in self.tokens:
@@ -64,6 +74,7 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
     with ExitStack() as cleanup, pytest.MonkeyPatch.context() as env:
         for service in ("coordination", "cases", "evaluations", "notifications", "gateway"):
             env.setenv(f"{service.upper()}_STORE_URL", new_database(cleanup))
+        env.setenv("CASES_KEYS_URL", new_database(cleanup))
         env.setenv("CASES_MASTER_KEY", new_master_key())
         env.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
         env.setenv("RELAY_POLL_SECONDS", "0.2")
@@ -77,7 +88,9 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
             wait_for_services(rpc)
             seeded = seed(rpc, users_file)
             env.setenv("GATEWAY_USERS_FILE", str(users_file))
-            for name, value in gateway_env.items():
+            admin = f"127.0.0.1:{free_port()}"
+            env.setenv("GATEWAY_ADMIN_ADDRESS", admin)
+            for name, value in (UNLIMITED | gateway_env).items():
                 env.setenv(name, value)
             port = free_port()
             gateway = ServiceContainer(
@@ -88,7 +101,7 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
             cleanup.callback(gateway.stop)
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url)
-            yield County(url, seeded, rpc)
+            yield County(url, seeded, rpc, admin_url=f"http://{admin}")
 
 
 def wait_healthy(url: str, seconds: float = 30, path: str = "/health") -> None:

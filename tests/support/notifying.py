@@ -1,6 +1,7 @@
 """A county to tell notification stories in: the casework of ``casework.py``
 (Cluj, its SPAS head, a technician under contract with the expert), a county
-admin in the registry, everyone's e-mail on file, a real SMTP server on
+admin and an auditor in the registry (the auditor follows every alert; the
+county admin only those escalated to it), everyone's e-mail on file, a real SMTP server on
 loopback, and the notifications service's clock, which the stories move
 forward instead of sleeping."""
 
@@ -22,16 +23,19 @@ COUNTY_ADMIN = {
     "full_name": "Dispecerat DGASPC",
     "role": "county_admin",
 }
+AUDITOR = {"email": "audit@dgaspc-cj.ro", "full_name": "Audit intern", "role": "auditor"}
 
 
 def build_notifying(rpc: Any, amqp_uri: str, mailbox: Mailbox, clock_file: Path) -> dict:
     world = build_casework(rpc, amqp_uri)
     admin = rpc.coordination.register_staff(ADMIN, COUNTY_ADMIN)
+    auditor = rpc.coordination.register_staff(ADMIN, AUDITOR)
     world |= {
         "notifications": rpc.notifications,
         "mailbox": mailbox,
         "clock_file": clock_file,
         "county_admin": {"id": admin["staff_id"], "role": "county_admin"},
+        "auditor": {"id": auditor["staff_id"], "role": "auditor"},
         "head_id": world["head"]["id"],
     }
     emails = {
@@ -78,7 +82,7 @@ def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
 
 
 def alert_of(world: dict[str, Any], risk: dict[str, Any]) -> dict[str, Any]:
-    alerts = world["notifications"].alerts(world["county_admin"])
+    alerts = world["notifications"].alerts(world["auditor"])
     return next((a for a in alerts if a["risk_id"] == risk["risk_id"]), {})
 
 

@@ -1,14 +1,15 @@
 """A county system's webhook endpoint on loopback (stdlib http.server): it
-records every POST, checks its signature with the shared secret through
-``channels.verify`` as an outside receiver would, and answers as the test
-says: a status (200, 500, 404, …) or not at all ("hangs").
+records every POST, checks its signature with the shared secret through the
+Standard Webhooks library, as an outside receiver would (not with any code of
+ours), and answers as the test says: a status (200, 500, 404, …) or not at
+all ("hangs").
 
 Under eventlet's monkey patching the server's threads are green threads; it
 serves while the test waits cooperatively (socket I/O, time.sleep).
 
-    with WebhookSink(secret="s3cret") as sink:
+    with WebhookSink(secret="whsec_…") as sink:
         sink.answer(500)  # or sink.hang(); 200 to start with
-        WebhookChannel(timeout=0.5).send(sink.url, "s3cret", message, "d-1")
+        WebhookChannel(timeout=0.5, policy=DEMO).send(sink.url, "whsec_…", message, "d-1")
         [hook] = sink.wait_for(1)
         assert hook.verified and hook.json["kind"] == "…"
 """
@@ -16,13 +17,14 @@ serves while the test waits cooperatively (socket I/O, time.sleep).
 from __future__ import annotations
 
 import json
+import ssl
 import threading
 import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from services.notifications.channels import verify
+from standardwebhooks import Webhook, WebhookVerificationError
 
 # How long a hanging answer waits at most, if the sink is never stopped.
 HANG_SECONDS = 60.0
@@ -56,12 +58,7 @@ class _Handler(BaseHTTPRequestHandler):
             path=self.path,
             headers=dict(self.headers.items()),
             body=body,
-            verified=verify(
-                sink.secret,
-                self.headers.get("X-Coordonare-Timestamp", ""),
-                body,
-                self.headers.get("X-Coordonare-Signature", ""),
-            ),
+            verified=_verified(sink.secret, body, dict(self.headers.items())),
         )
         sink.received.append(hook)  # recorded before answering: a hang is seen too
         status = sink.status
@@ -77,16 +74,33 @@ class _Handler(BaseHTTPRequestHandler):
         pass  # quiet test output
 
 
+def _verified(secret: str, body: bytes, headers: dict[str, str]) -> bool:
+    try:
+        Webhook(secret).verify(body, headers, json_parse=False)
+    except WebhookVerificationError:
+        return False
+    except Exception:  # not a whsec_ secret (yet): nothing verifies with it
+        return False
+    return True
+
+
 class WebhookSink:
-    def __init__(self, secret: str, status: int = 200) -> None:
+    def __init__(
+        self, secret: str, status: int = 200, tls: ssl.SSLContext | None = None
+    ) -> None:
+        """``tls``: a server context (its certificate and key): the sink then
+        speaks https, and ``url`` says so."""
         self.secret = secret
         self.status: int | None = status  # None: hang
         self.received: list[ReceivedHook] = []
         self.released = threading.Event()  # set on stop: hanging handlers return
         self._server = _Server(("127.0.0.1", 0), _Handler)
+        if tls is not None:
+            self._server.socket = tls.wrap_socket(self._server.socket, server_side=True)
         self._server.sink = self
         self.port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{self.port}/hooks/coordonare"
+        scheme = "https" if tls is not None else "http"
+        self.url = f"{scheme}://127.0.0.1:{self.port}/hooks/coordonare"
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )

@@ -59,7 +59,9 @@ def alert_course() -> list:
         now=NOW,
     )
     note.claim(SYSTEM, "email", NOW)
-    note.failed(SYSTEM, "email", "smtp: connection refused", NOW + timedelta(seconds=30))
+    note.failed(
+        SYSTEM, "email", "smtp: connection refused", NOW + timedelta(seconds=30), "unreachable"
+    )
     note.claim(SYSTEM, "email", NOW)
     note.delivered(SYSTEM, "email", NOW)
     note.mark_read(Actor(risk["coordinator_id"], "social_worker"), NOW)
@@ -72,7 +74,8 @@ def test_an_alerts_whole_course_is_published_as_its_contracts_say():
         as_published(e, n, "notifications", publication_of) for n, e in enumerate(alert_course(), 1)
     ]
     names = {b["type"].split(".")[3] for b in bodies}
-    on_file = {p.name.removesuffix(".v1.schema.json") for p in EVENTS.glob("*.v1.schema.json")}
+    # every version of a type keeps its schema (the streams replay old ones)
+    on_file = {p.name.split(".")[0] for p in EVENTS.glob("*.schema.json")}
     assert names == on_file
     published = json.dumps(bodies, ensure_ascii=False)
     assert "ana.pop@dgaspc-cj.ro" not in published and "Tehnicianul" not in published

@@ -44,7 +44,7 @@ def build_notifying(rpc: Any, amqp_uri: str, mailbox: Mailbox, clock_file: Path)
         admin["staff_id"]: "dispecerat@dgaspc-cj.ro",
     }
     # the last registered: once the notifications service knows them, it knows ADMIN
-    until_known(lambda: rpc.notifications.upcoming_reminders(world["county_admin"]))
+    until_known(lambda: rpc.notifications.upcoming_reminders(world["auditor"]))
     for staff_id, email in emails.items():
         rpc.notifications.set_contact(ADMIN, {"staff_id": staff_id, "email": email})
     world["emails"] = emails

@@ -371,7 +371,8 @@ def registered_staff(rpc: Rpc) -> dict[str, str]:
 def tell(rpc: Rpc, story: Story, ids: dict[str, str]) -> bool:
     """The technician's story, unless they already have a contract."""
     technician_id = ids[story.technician]
-    if query(rpc, "coordination", "contracts_of_technician", SEEDER, technician_id=technician_id):
+    county = actor("judet", ids)  # the seeder's system identity is for the registry only
+    if query(rpc, "coordination", "contracts_of_technician", county, technician_id=technician_id):
         return False
     contract_id = sign_contract(rpc, story, ids)
     draw_up_plan(rpc, story, ids, contract_id)
@@ -699,6 +700,18 @@ def summary(result: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def operator_signer() -> Any:
+    """The operator's key signs each call of the seeding (ADR 12): as the
+    registry's bootstrap (``SEEDER``), then as the demo people it registered."""
+    from events.acting import Signer
+    from events.identity import OPERATOR_ISSUER, SigningKey
+
+    key_file = os.environ.get("COORDONARE_OPERATOR_KEY") or str(
+        Path(__file__).resolve().parents[1] / ".coordonare" / "operator-identity.pem"
+    )
+    return Signer(SigningKey.from_file(OPERATOR_ISSUER, key_file), operator="deploy.demo")
+
+
 def seed_cluster(amqp_uri: str, users_file: Path) -> dict[str, Any]:
     """Waits for the services on the broker at ``amqp_uri``, then seeds."""
     from nameko.standalone.rpc import ClusterRpcProxy
@@ -707,7 +720,7 @@ def seed_cluster(amqp_uri: str, users_file: Path) -> dict[str, Any]:
     # confirmation in flight, which py-amqp reports as a warning each time.
     logging.getLogger("amqp").setLevel(logging.ERROR)
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as proxy:
-        rpc = proxy_rpc(proxy)
+        rpc = proxy_rpc(operator_signer().cluster(proxy))
         wait_for_services(rpc)
         return seed(rpc, users_file)
 

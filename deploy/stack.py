@@ -82,6 +82,30 @@ def local_key(
     return path.read_text().strip()
 
 
+def identity_keys() -> dict[str, str]:
+    """The keys of the identity model (ADR 12) for ``make run``, made once in
+    ``.coordonare/``: the gateway's and the operator's (``coordonare-act``, the
+    demo seeding), and the services told to trust their JWKS documents.
+    Production configures these variables from its secret store instead."""
+    from events.identity import GATEWAY_ISSUER, OPERATOR_ISSUER, write_key_pair
+
+    LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
+    env = {}
+    for issuer in (GATEWAY_ISSUER, OPERATOR_ISSUER):
+        private, jwks = LOCAL_STATE / f"{issuer}-identity.pem", LOCAL_STATE / f"{issuer}.jwks.json"
+        if not private.exists():
+            print(f"{issuer}: an identity key was made in {private}")
+        write_key_pair(issuer, private, jwks)
+        env[issuer] = f"{issuer}={jwks}"
+    return {
+        "IDENTITY_ISSUERS": os.environ.get("IDENTITY_ISSUERS") or " ".join(env.values()),
+        "GATEWAY_IDENTITY_KEY": os.environ.get("GATEWAY_IDENTITY_KEY")
+        or str(LOCAL_STATE / f"{GATEWAY_ISSUER}-identity.pem"),
+        "COORDONARE_OPERATOR_KEY": os.environ.get("COORDONARE_OPERATOR_KEY")
+        or str(LOCAL_STATE / f"{OPERATOR_ISSUER}-identity.pem"),
+    }
+
+
 def broker_uris() -> dict[str, str]:
     """Each account's ``AMQP_URI`` (services, ``gateway``, ``operator``),
     the accounts created (or their passwords and permissions reset) on the
@@ -168,14 +192,14 @@ def start(service: Service, env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
 
-def seed_demo(users_file: Path, amqp_uri: str) -> bool:
-    """The demo county (deploy/demo.py), seeded over RPC as the operator: its
-    users are the local issuer's."""
+def seed_demo(users_file: Path, amqp_uri: str, identity: dict[str, str]) -> bool:
+    """The demo county (deploy/demo.py), seeded over RPC as the operator (its
+    broker account, its identity key): its users are the local issuer's."""
     if os.environ.get("DEMO", "1") == "0":
         return users_file.exists()
     done = subprocess.run(
         [sys.executable, str(ROOT / "deploy" / "demo.py"), str(users_file)],
-        env=os.environ | {"AMQP_URI": amqp_uri},
+        env=os.environ | identity | {"AMQP_URI": amqp_uri},
     )
     return done.returncode == 0
 
@@ -191,6 +215,7 @@ def run() -> int:
             "notifications-webhook.key",
             "notifications: a local key for signing webhooks",
         ),
+        **(identity := identity_keys()),
     }
     uris = broker_uris()
     # a demo: webhooks may go to loopback (a receiver tried on this machine)
@@ -198,10 +223,10 @@ def run() -> int:
     for service in SERVICES:
         processes.append((service, start(service, keys | {"AMQP_URI": uris[service.name]})))
     users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))
-    if not seed_demo(users_file, uris["operator"]):
+    if not seed_demo(users_file, uris["operator"], identity):
         print("the demo county could not be seeded; stopping")
         return stop_all(processes, stopping=False)
-    gateway_env = {
+    gateway_env = identity | {
         "MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128"),
         "AMQP_URI": uris["gateway"],
     }

@@ -110,8 +110,9 @@ def accounts(events_exchange: str = DEFAULT_EXCHANGE, prefix: str = "coordonare-
 
 
 def new_password() -> str:
-    """URL-safe, so it goes into an ``amqp://`` URI unquoted."""
-    return secrets.token_urlsafe(24)
+    """Hexadecimal: it goes into an ``amqp://`` URI unquoted, and never starts
+    with ``-``, which rabbitmqctl would read as an option."""
+    return secrets.token_hex(24)
 
 
 def account_uri(base: str, user: str, password: str, vhost: str = VHOST) -> str:

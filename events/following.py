@@ -268,6 +268,11 @@ class FollowsCoordination:
     def team(self, actor: Actor) -> Team:
         return self.view(TeamView).team(actor, local_today())  # type: ignore[attr-defined]
 
+    def registered(self, staff_id: str) -> dict[str, Any] | None:
+        """The registry's entry for a caller (role, municipality, active), as
+        this service follows it; None for an id it never heard of."""
+        return self.view(TeamView).staff.get(staff_id)  # type: ignore[attr-defined]
+
     def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
         """One upstream event: the fact kept and the position, together."""
         fact = self.coordination_fact(name, event)

@@ -3,6 +3,7 @@ relay) and the per-call context (metrics, correlation id, actor)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import time
@@ -28,7 +29,20 @@ log = logging.getLogger(__name__)
 
 # RPC entrypoint whose domain errors are expected outcomes: logged as a
 # warning without traceback, still returned to the caller as the error.
-rpc = partial(Rpc.decorator, expected_exceptions=(CoordonareError,))
+_rpc = partial(Rpc.decorator, expected_exceptions=(CoordonareError,))
+
+
+def rpc(method: Callable[..., Any]) -> Callable[..., Any]:
+    """An RPC entrypoint that runs only for a verified caller (ADR 12): the
+    service's ``identity`` (``events.trust``) checks the call's assertion
+    before the method sees its arguments."""
+
+    @functools.wraps(method)
+    def entrypoint(self: Any, *args: Any, **kwargs: Any) -> Any:
+        self.identity.require()
+        return method(self, *args, **kwargs)
+
+    return _rpc(entrypoint)
 
 
 def make_psycopg_green() -> None:
@@ -50,7 +64,10 @@ class ApplicationProvider(DependencyProvider):
         factory: Callable[[str], EventSourcedApplication],
         publication_of: PublicationOf,
     ) -> None:
-        self.factory, self.publication_of = factory, publication_of
+        from events.trust import keeping_operator_acts
+
+        self.factory = factory
+        self.publication_of = keeping_operator_acts(publication_of)
         self.app: EventSourcedApplication | None = None
         self.relay: OutboxRelay | None = None
 

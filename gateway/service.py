@@ -11,6 +11,9 @@ Configuration, from the environment only:
 ``GATEWAY_ADMIN_ADDRESS`` (``/metrics``, off the public port); the rate limits
 ``GATEWAY_LOGIN_LIMIT``, ``GATEWAY_LOGIN_ADDRESS_LIMIT``, ``GATEWAY_PERSON_LIMIT``,
 ``GATEWAY_RATE_LIMIT_STORAGE``, ``GATEWAY_FORWARDED_HOPS`` (``gateway.throttle``).
+``GATEWAY_IDENTITY_KEY``: the Ed25519 key (PEM file) that signs the assertion
+each forwarded call carries (ADR 12), whose JWKS the services trust as
+``gateway``.
 """
 
 from __future__ import annotations
@@ -25,6 +28,8 @@ from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Request, Response
 
+from events.acting import Signer
+from events.identity import GATEWAY_ISSUER, SigningKey
 from events.nameko import make_psycopg_green
 from gateway.api import SECURITY_HEADERS, Gateway, Outcome, Settings, Timeout
 from gateway.auth import TokenSettings, TokenVerifier
@@ -89,6 +94,14 @@ class GatewayProvider(DependencyProvider):
         self.idempotency = IdempotencyStore(
             store_url, float(os.environ.get("GATEWAY_IDEMPOTENCY_HOURS", "24"))
         )
+        key_file = os.environ.get("GATEWAY_IDENTITY_KEY")
+        if not key_file:
+            raise RuntimeError(
+                "set GATEWAY_IDENTITY_KEY: the services believe only calls the gateway signs"
+            )
+        # each forwarded call carries an assertion for the person whose token
+        # was verified (``who.actor()``), minted for that call alone
+        self.signer = Signer(SigningKey.from_file(GATEWAY_ISSUER, key_file))
         self.settings = Settings(
             max_body_bytes=int(os.environ.get("GATEWAY_MAX_BODY_BYTES", str(64 * 1024))),
             rpc_timeout_seconds=float(os.environ.get("GATEWAY_RPC_TIMEOUT", "30")),
@@ -117,7 +130,9 @@ class GatewayProvider(DependencyProvider):
         self.idempotency.close()
 
     def get_dependency(self, worker_ctx: Any) -> Any:
-        return lambda proxies: self.gateway.bound(NamekoRpc(proxies))
+        return lambda proxies: self.gateway.bound(
+            NamekoRpc({name: self.signer.service(proxy) for name, proxy in proxies.items()})
+        )
 
 
 class Context(DependencyProvider):

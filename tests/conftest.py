@@ -21,9 +21,11 @@ import time_machine  # noqa: E402
 
 from events.nameko import make_psycopg_green  # noqa: E402
 from tests.support.calendar import QUIET  # noqa: E402
+from tests.support.signed import trust_test_keys  # noqa: E402
 from tests.support.vhosts import private_vhost  # noqa: E402
 
 make_psycopg_green()
+trust_test_keys()  # before any service reads its environment
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 # The broker's address; with credentials in it (TEST_AMQP_BASE=amqp://user:pw@host:port),

@@ -163,6 +163,10 @@ class CoordinationApplication(
         registry = self.view(RegistryView)
         return sorted(registry.municipalities.values(), key=lambda m: m["name"])
 
+    def registered(self, staff_id: str) -> dict[str, Any] | None:
+        """The registry's entry for a caller (``events.trust``: the registry wins)."""
+        return self.view(RegistryView).staff.get(staff_id)
+
     def get_staff(self, staff_id: UUID) -> dict[str, Any]:
         return staff_view(self._staff(staff_id))
 

@@ -26,7 +26,6 @@ from contextlib import ExitStack, suppress
 
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.bench.bench_coordination import (
     CLIENTS,
@@ -39,6 +38,7 @@ from tests.bench.bench_coordination import (
 from tests.bench.support import Arrivals, new_database, new_vhost, percentiles, section, show
 from tests.support.casework import ago, new_master_key, referral, wait_for_coordination
 from tests.support.registry import ADMIN
+from tests.support.signed import ClusterRpcProxy
 
 RISK_REPORTED = "ro.coordonare.cases.UrgentRiskReported.v1"
 RISK_INTERVAL = 0.2  # seconds between the starts of two reports

@@ -29,7 +29,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nameko.exceptions import UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.bench.support import (
     new_database,
@@ -39,7 +38,8 @@ from tests.bench.support import (
     show,
     technician_under_contract,
 )
-from tests.support.registry import ADMIN, CLUJ
+from tests.support.registry import ADMIN, CLUJ, bootstrap
+from tests.support.signed import ClusterRpcProxy
 
 CLIENTS = 20
 CYCLES_PER_CLIENT = 25
@@ -88,7 +88,8 @@ def county(amqp_uri: str, count: int = CLIENTS) -> tuple[dict, list[dict]]:
     """One coordinator with an active contract for each of ``count`` technicians."""
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
         c = rpc.coordination
-        wait_for(c, "register_municipality", ADMIN, CLUJ)
+        bootstrap(amqp_uri)  # the county admin, as the registry's bootstrap (ADR 12)
+        c.register_municipality(ADMIN, CLUJ)
         head = c.register_staff(
             ADMIN,
             {"email": "sef@x.ro", "full_name": "Șef", "role": "spas_head", "municipality": "54975"},

@@ -37,7 +37,6 @@ from typing import Any
 
 from eventlet.queue import LightQueue
 from nameko.exceptions import RemoteError, UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.clock import local_today
 from tests.bench.bench_coordination import (
@@ -46,7 +45,6 @@ from tests.bench.bench_coordination import (
     echo_baseline,
     percentiles,
     start,
-    wait_for,
 )
 from tests.bench.support import (
     new_database,
@@ -57,7 +55,8 @@ from tests.bench.support import (
 )
 from tests.support.evaluating import evaluate, retry_while
 from tests.support.evaluation_forms import SHEET, grid_rows
-from tests.support.registry import ADMIN, CLUJ
+from tests.support.registry import ADMIN, CLUJ, bootstrap
+from tests.support.signed import ClusterRpcProxy
 
 REPORT_TECHNICIANS = 100
 EVALUATIONS_EACH = 8  # 1 initial + 7 periodic
@@ -94,7 +93,8 @@ def register_county(amqp_uri: str) -> dict:
     """Cluj-Napoca and its SPAS head; the head's actor."""
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
         c = rpc.coordination
-        wait_for(c, "register_municipality", ADMIN, CLUJ)
+        bootstrap(amqp_uri)  # the county admin, as the registry's bootstrap (ADR 12)
+        c.register_municipality(ADMIN, CLUJ)
         head = c.register_staff(
             ADMIN,
             {"email": "sef@x.ro", "full_name": "Șef", "role": "spas_head", "municipality": "54975"},

@@ -54,10 +54,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from tests.bench.support import new_database, new_vhost, percentiles, section, show
 from tests.support.casework import new_master_key
+from tests.support.signed import ClusterRpcProxy
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))  # each measurement

@@ -57,7 +57,6 @@ from typing import Any
 
 from eventlet.event import Event
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from services.notifications.domain import alert_id, notification_id
 from tests.bench.bench_cases import casework
@@ -65,7 +64,8 @@ from tests.bench.bench_coordination import CLIENTS, echo_baseline, start, wait_f
 from tests.bench.support import Arrivals, new_database, new_vhost, percentiles, rate, section, show
 from tests.support.casework import ago, new_master_key
 from tests.support.published import stored_count
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, until_known
+from tests.support.signed import ClusterRpcProxy
 from tests.support.smtp import Mailbox
 
 REPORTS = 40  # in each phase
@@ -333,8 +333,10 @@ def main() -> None:
 
         coordinator, technicians, case_ids = casework(amqp_uri)
         with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
-            rpc.notifications.set_contact(
-                ADMIN, {"staff_id": coordinator["id"], "email": COORDINATOR_EMAIL}
+            until_known(  # the notifications service learns of the admin by events
+                lambda: rpc.notifications.set_contact(
+                    ADMIN, {"staff_id": coordinator["id"], "email": COORDINATOR_EMAIL}
+                )
             )
         world = {
             "coordinator": coordinator,

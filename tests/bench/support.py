@@ -18,7 +18,12 @@ import kombu
 import psycopg2
 
 from tests.support.outside import OutsideSubscriber
+from tests.support.registry import ADMIN
+from tests.support.signed import trust_test_keys
 from tests.support.vhosts import private_vhost
+
+# The benchmarks run the services as the tests do: trusting the run's own keys.
+trust_test_keys()
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 AMQP_BASE = os.environ.get("BENCH_AMQP_BASE", "amqp://127.0.0.1:5672")
@@ -87,7 +92,7 @@ def technician_under_contract(
     from services.coordination.contracting import OBLIGATIONS
 
     tech = coordination.register_staff(
-        {"id": "admin-1", "role": "county_admin"},
+        ADMIN,
         {
             "email": f"{name}@x.ro",
             "full_name": name.upper(),

@@ -3,7 +3,6 @@ from typing import Any
 
 import pytest
 from nameko.containers import ServiceContainer
-from nameko.standalone.rpc import ClusterRpcProxy
 from sqlalchemy.engine import make_url
 
 from services.cases.master_keys import keys_url_for
@@ -16,6 +15,7 @@ from tests.support.county import build_county
 from tests.support.evaluating import build_evaluating
 from tests.support.notifying import build_notifying
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 from tests.support.smtp import Mailbox
 
 

@@ -26,7 +26,6 @@ import amqp
 import kombu
 import pytest
 from nameko.containers import ServiceContainer
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events import broker
 from events.publisher import ConfirmedPublisher, OutgoingMessage
@@ -34,6 +33,7 @@ from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from tests.support.casework import build_casework, new_master_key
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 
 
 def _rabbitmqctl(*args: str) -> str:

@@ -6,7 +6,7 @@ import pytest
 from nameko.exceptions import RemoteError
 
 from events.contracts import check_published
-from tests.support.county import activate, draft
+from tests.support.county import activate, draft, outsider
 from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN
 
@@ -135,7 +135,7 @@ def test_a_replaced_coordinator_hands_over_and_the_history_stays_readable(county
     assert [c["contract_id"] for c in history] == [first["contract_id"], second["contract_id"]]
     assert history[0]["termination_reason"] == "coordinator_replaced"
     assert history[1]["replaces"] == first["contract_id"]
-    stranger = {"id": "someone", "role": "technician", "municipality": "55259"}
+    stranger = outsider(county, "technician", "cineva@primaria-dej.ro")
     assert refused(rpc.contracts_of_technician, stranger, tech["staff_id"]).exc_type == (
         "ContractReadDenied"
     )

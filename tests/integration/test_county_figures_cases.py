@@ -19,9 +19,8 @@ from events.clock import LOCAL_TIME
 from services.cases.domain import Case
 from services.cases.risks import UrgentRisk
 from tests.support.casework import ago, open_case, plan, referral
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, AUDITOR
 
-AUDITOR = {"id": "aud-1", "role": "auditor"}
 ACKNOWLEDGED_AFTER = 47  # minutes
 VISITS_PER_MONTH = 2
 

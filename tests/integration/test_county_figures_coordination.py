@@ -12,7 +12,7 @@ from nameko.exceptions import RemoteError
 
 from tests.support.calendar import QUIET, local_day
 from tests.support.county import activate, draft
-from tests.support.registry import ADMIN, TECHNICIAN
+from tests.support.registry import ADMIN, AUDITOR, TECHNICIAN
 
 TODAY = local_day(QUIET)  # the stories' clock (the county fixture runs at QUIET)
 
@@ -26,7 +26,6 @@ def month_start(months_back: int) -> date:
 STARTS_ON, LAST_MONTH = month_start(3), month_start(1)
 TERM = {"starts_on": STARTS_ON.isoformat(), "ends_on": (TODAY + timedelta(days=365)).isoformat()}
 MONTH = LAST_MONTH.isoformat()[:7]
-AUDITOR = {"id": "aud-1", "role": "auditor"}
 TURDA = {"siruta": "55259", "name": "Turda", "county": "Cluj"}
 
 

@@ -17,16 +17,17 @@ import pytest
 from argon2 import PasswordHasher
 from nameko.containers import ServiceContainer
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
+from nameko.standalone.rpc import ClusterRpcProxy as UnsignedProxy
 
-from deploy.demo import PEOPLE, SEEDER, moment, proxy_rpc, seed
+from deploy.demo import PEOPLE, SEEDER, moment, operator_signer, proxy_rpc, seed
+from events.verify import open_recorder
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from services.evaluations.service import EvaluationsService
 from services.notifications.service import NotificationsService
 from tests.support.casework import new_master_key
-from tests.support.published import stored_count
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 
 SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)
 
@@ -49,10 +50,26 @@ def stack(make_store, amqp_uri, monkeypatch, mailbox) -> Iterator[dict[str, Any]
     containers = [ServiceContainer(service, config) for service in SERVICES]
     for container in containers:
         container.start()
-    with ClusterRpcProxy(config, timeout=30) as proxy:
-        yield {"proxy": proxy, "rpc": proxy_rpc(proxy), "stores": stores}
+    # the seeding signs with the operator's key, as `make run` does (ADR 12);
+    # the story's own checks sign with the tests' key
+    with ClusterRpcProxy(config, timeout=30) as proxy, UnsignedProxy(config, timeout=30) as raw:
+        rpc = proxy_rpc(operator_signer().cluster(raw))
+        yield {"proxy": proxy, "rpc": rpc, "stores": stores}
     for container in containers:
         container.stop()
+
+
+OPERATOR_ACT = "events.trust:OperatorAct.Recorded"
+
+
+def stored_facts(url: str, service: str) -> int:
+    """What a store holds, but the operator's calls on record (each seeding
+    leaves its own: who looked, and when)."""
+    recorder, count, start = open_recorder(service, url), 0, 1
+    while page := recorder.select_notifications(start=start, limit=500):
+        count += sum(n.topic != OPERATOR_ACT for n in page)
+        start = page[-1].id + 1
+    return count
 
 
 def settled(stores: dict[str, str]) -> dict[str, int]:
@@ -62,7 +79,7 @@ def settled(stores: dict[str, str]) -> dict[str, int]:
     counts: dict[str, int] = {}
     while True:
         now = {
-            service: stored_count(url, service)
+            service: stored_facts(url, service)
             for service, url in stores.items()
             if service != "notifications"
         }
@@ -81,6 +98,10 @@ def test_the_demo_county_is_seeded_once_and_its_walkthrough_works(stack, tmp_pat
     before = settled(stack["stores"])
     written = users_file.read_bytes()
 
+    acts = open_recorder("coordination", stack["stores"]["coordination"]).select_notifications(
+        start=1, limit=10_000
+    )
+    assert any(n.topic == OPERATOR_ACT for n in acts)  # the operator's use, on record
     second = seed(rpc, users_file)
     assert second["seeded"] == []
     assert second["walkthrough"] == first["walkthrough"]

@@ -17,8 +17,7 @@ from tests.support.evaluating import evaluate, retry_while, sign_contract, writt
 from tests.support.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count
-
-AUDITOR = {"id": "auditor-1", "role": "auditor"}
+from tests.support.registry import AUDITOR
 
 
 def refused(call, *args):

@@ -12,10 +12,10 @@ from nameko.exceptions import RemoteError
 
 from events.contracts import check_published
 from tests.support.calendar import local_day
-from tests.support.county import activate, draft
+from tests.support.county import activate, draft, outsider
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count, stored_since
-from tests.support.registry import ADMIN, TECHNICIAN
+from tests.support.registry import ADMIN, AUDITOR, TECHNICIAN
 
 SYSTEM = {"id": "scheduler", "role": "system"}
 STEPS = [
@@ -289,8 +289,8 @@ def test_reporting_for_someone_elses_technician_is_refused_and_recorded(
     activate(county)
     actors = {
         "child_only_actor": county["child_only_actor"],
-        "stranger_head": {"id": "head-dej", "role": "spas_head", "municipality": "55259"},
-        "auditor": {"id": "aud-1", "role": "auditor"},
+        "stranger_head": outsider(county, "spas_head", "sef@primaria-dej.ro"),
+        "auditor": AUDITOR,
     }
     before = stored_count(store_url)
     error = refused(report, county, actors[who])
@@ -306,7 +306,7 @@ def test_only_the_coordinator_leads_and_the_attempts_are_recorded(county, store_
         error = refused(step, county, incident, 0, intruder)
         assert error.exc_type == "IncidentAccessDenied" and "led by the coordinator" in str(error)
     assert stored_since(store_url, before) == [REFUSAL, REFUSAL]
-    stranger = {"id": "someone", "role": "technician", "municipality": "55259"}
+    stranger = outsider(county, "technician", "cineva@primaria-dej.ro")
     assert refused(county["rpc"].get_incident, stranger, incident["incident_id"]).exc_type == (
         "IncidentReadDenied"
     )

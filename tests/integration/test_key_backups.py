@@ -11,6 +11,7 @@ from nameko.containers import ServiceContainer
 
 from services.cases import keys
 from services.cases.service import CasesService
+from tests.support.registry import ADMIN
 from tests.support.services import nameko_config
 
 ELENA = {"kind": "person", "full_name": "Elena Marin", "cnp": "2900101123456"}
@@ -41,7 +42,7 @@ def wrapped_key_of(keys_store: str, beneficiary_id: str) -> bytes | None:
 
 def test_an_older_copy_of_the_key_table_never_brings_an_erased_person_back(casework):
     cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
-    admin, keys_store = {"id": "admin-1", "role": "county_admin"}, casework["keys_store"]
+    admin, keys_store = ADMIN, casework["keys_store"]
     case = cases.refer_case(
         tech,
         {

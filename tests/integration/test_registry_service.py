@@ -8,14 +8,14 @@ import pytest
 from cloudevents.core.formats.json import JSONFormat
 from nameko.containers import ServiceContainer
 from nameko.exceptions import RemoteError
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.contracts import check_published
 from services.coordination.service import CoordinationService
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count, stored_since
-from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
+from tests.support.registry import ADMIN, CLUJ, TECHNICIAN, bootstrap
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 
 
 @pytest.fixture
@@ -26,6 +26,9 @@ def service(store_url, amqp_uri, monkeypatch):
     outside = OutsideSubscriber(amqp_uri)
     container = ServiceContainer(CoordinationService, config)
     container.start()
+    bootstrap(amqp_uri)  # the county admin, registered with the operator's key (ADR 12)
+    outside.receive(1)
+    outside.messages.clear()  # the stories start from a registry that has its admin
     with ClusterRpcProxy(config, context_data={"correlation_id": "req-42"}) as rpc:
         yield rpc.coordination, outside, config
     container.stop()
@@ -49,7 +52,7 @@ def test_a_registered_staff_member_arrives_at_an_outside_subscriber(service, sto
     assert staff["subject"] == tech["staff_id"] == staff["data"]["staff_id"]
     assert (staff["municipality"], staff["actor"], staff["actorrole"]) == (
         "54975",
-        "admin-1",
+        ADMIN["id"],
         "county_admin",
     )
     assert staff["correlationid"] == "req-42"
@@ -111,11 +114,11 @@ def test_a_registered_staff_member_arrives_at_an_outside_subscriber(service, sto
             "at least one beneficiary category",
         ),
         (
-            {"id": "t", "role": "technician"},
+            {"id": "t", "role": "county_admin"},  # an id the registry does not know
             "register_municipality",
             CLUJ | {"siruta": "55259"},
-            "RegistryAccessDenied",
-            "only a county admin",
+            "ActorNotRegistered",
+            "nu figurează",
         ),
         ({"id": "t"}, "register_municipality", CLUJ, "InvalidCommand", "'role' is a required"),
         (ADMIN, "register_staff", "not an object", "InvalidCommand", "is not of type 'object'"),
@@ -132,13 +135,17 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(
     assert refused.value.exc_type == code
     assert says in str(refused.value)
     # nothing changed; a refusal by role or rule is itself on record (DESIGN §3)
-    recorded = [REFUSAL] if code == "RegistryAccessDenied" else []
+    recorded = [REFUSAL] if code in ("RegistryAccessDenied", "ActorNotRegistered") else []
     assert stored_since(store_url, before) == recorded
 
 
 def test_a_refused_attempt_is_recorded_and_published_as_an_audit_event(service, store_url):
     coordination, outside, _ = service
-    technician = {"id": "tech-9", "role": "technician", "municipality": "54975"}
+    coordination.register_municipality(ADMIN, CLUJ)
+    registered = coordination.register_staff(ADMIN, TECHNICIAN)
+    outside.receive(2)
+    outside.messages.clear()
+    technician = {"id": registered["staff_id"], "role": "technician", "municipality": "54975"}
     with pytest.raises(RemoteError) as refused:
         coordination.register_staff(technician, TECHNICIAN | {"email": "friend@x.ro"})
     assert refused.value.exc_type == "RegistryAccessDenied"
@@ -146,7 +153,7 @@ def test_a_refused_attempt_is_recorded_and_published_as_an_audit_event(service, 
     check_published(event)
     assert event["type"] == "ro.coordonare.coordination.CommandRefused.v1"
     assert (event["actor"], event["actorrole"], event["municipality"]) == (
-        "tech-9",
+        registered["staff_id"],
         "technician",
         "54975",
     )
@@ -208,7 +215,9 @@ def test_metrics_and_health_are_served_over_http(service):
     outside.receive(1)
     base = f"http://{config['WEB_SERVER_ADDRESS']}"
     health = json.loads(urllib.request.urlopen(f"{base}/health").read())
-    assert health == {"status": "ok", "stored": 1}
+    # the bootstrap (the operator's two calls on record, the county admin) and
+    # the municipality; the refused duplicate stored nothing
+    assert health == {"status": "ok", "stored": 4}
     metrics = urllib.request.urlopen(f"{base}/metrics").read().decode()
     for line in (
         'coordonare_commands_total{command="register_municipality",outcome="ok",'

@@ -16,15 +16,15 @@ import psycopg2
 import pytest
 import sqlalchemy as sa
 from nameko.containers import ServiceContainer
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from events import broker
 from events.config import amqp_ssl
 from events.publisher import ConfirmedPublisher, OutgoingMessage
 from services.coordination.service import CoordinationService
 from tests.support.outside import OutsideSubscriber
-from tests.support.registry import ADMIN, CLUJ
+from tests.support.registry import CLUJ, HARNESS
 from tests.support.services import nameko_config
+from tests.support.signed import ClusterRpcProxy
 from tests.support.tls import Authority, TlsProxy, private_postgres
 
 
@@ -96,8 +96,10 @@ def test_the_coordination_service_runs_over_tls_to_broker_and_database(
     try:
         handshakes = broker_tls.handshakes
         with ClusterRpcProxy(config, timeout=30) as rpc:
-            rpc.coordination.register_municipality(ADMIN, CLUJ)
-            assert rpc.coordination.get_municipality(ADMIN, CLUJ["siruta"])["name"] == CLUJ["name"]
+            # the harness's own system identity: this story is about the wire, not who acts
+            rpc.coordination.register_municipality(HARNESS, CLUJ)
+            found = rpc.coordination.get_municipality(HARNESS, CLUJ["siruta"])
+            assert found["name"] == CLUJ["name"]
         # the relay's only way to the bus is the TLS listener
         [published] = outside.receive(1)
         assert published["type"] == "ro.coordonare.coordination.MunicipalityRegistered.v1"

@@ -11,6 +11,7 @@ from events.contracts import check_published
 from events.verify import verify_store
 from tests.support.casework import ago, open_case
 from tests.support.outside import OutsideSubscriber
+from tests.support.registry import ADMIN, AUDITOR
 
 
 def refused(call, *args):
@@ -167,7 +168,7 @@ def test_situation_b_discrepancies_wait_for_the_coordinators_cosignature(casewor
 
 def test_erasing_a_person_leaves_events_counts_and_chain_intact(casework):
     cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
-    admin = {"id": "admin-1", "role": "county_admin"}
+    admin = ADMIN
     case = cases.refer_case(
         tech,
         {
@@ -200,5 +201,5 @@ def test_erasing_a_person_leaves_events_counts_and_chain_intact(casework):
     again = refused(cases.erase_personal_data, admin, erase)
     assert again.exc_type == "PersonalDataErased"
     assert verify_store("cases", casework["cases_store"]).intact
-    reads = cases.personal_data_reads({"id": "aud-1", "role": "auditor"}, case["case_id"])
+    reads = cases.personal_data_reads(AUDITOR, case["case_id"])
     assert {r["actor_id"] for r in reads} == {casework["expert"]["staff_id"]}

@@ -10,12 +10,20 @@ from typing import Any
 
 from services.coordination.contracting import OBLIGATIONS
 from tests.support.calendar import contract_period
-from tests.support.registry import ADMIN, CLUJ, TECHNICIAN
+from tests.support.registry import (
+    ADMIN,
+    ADMIN_PROFILE,
+    AUDITOR_PROFILE,
+    CLUJ,
+    TECHNICIAN,
+    bootstrap,
+)
 
 ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
 
 
 def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
+    bootstrap(amqp_uri, ADMIN_PROFILE, AUDITOR_PROFILE)  # the county's admin and auditor
     rpc.register_municipality(ADMIN, CLUJ)
     head = rpc.register_staff(
         ADMIN,
@@ -86,3 +94,21 @@ def activate(
     rpc = county["rpc"]
     rpc.sign_contract(county["head"], {"contract_id": contract["contract_id"]})
     return rpc.sign_contract(coordinator_actor, {"contract_id": contract["contract_id"]})
+
+
+def outsider(county: dict[str, Any], role: str, email: str) -> dict[str, Any]:
+    """Someone registered in another municipality (55259), for the stories
+    about people outside a scope: their actor dict."""
+    from contextlib import suppress
+
+    from nameko.exceptions import RemoteError
+
+    rpc = county["rpc"]
+    with suppress(RemoteError):  # registered by an earlier outsider
+        rpc.register_municipality(ADMIN, {"siruta": "55259", "name": "Dej", "county": "Cluj"})
+    profile = {"email": email, "full_name": email.split("@")[0], "role": role}
+    profile["municipality"] = "55259"
+    if role == "technician":
+        profile["beneficiary_categories"] = ["poverty"]
+    staff = rpc.register_staff(ADMIN, profile)
+    return {"id": staff["staff_id"], "role": role, "municipality": "55259"}

@@ -15,7 +15,6 @@ from typing import Any
 import pytest
 import requests
 from nameko.containers import ServiceContainer
-from nameko.standalone.rpc import ClusterRpcProxy
 
 from deploy.demo import proxy_rpc, seed, wait_for_services
 from gateway.problems import unregister_service_errors
@@ -27,6 +26,7 @@ from services.notifications.service import NotificationsService
 from tests.bench.support import new_database
 from tests.support.casework import new_master_key
 from tests.support.services import free_port, nameko_config
+from tests.support.signed import ClusterRpcProxy
 
 # subscribers first: their queues exist before the events they want
 SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)

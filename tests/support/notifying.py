@@ -15,7 +15,7 @@ from typing import Any
 
 from services.notifications.clock import move_forward
 from tests.support.casework import ago, build_casework, open_case
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, until_known
 from tests.support.smtp import Mailbox
 
 COUNTY_ADMIN = {
@@ -43,6 +43,8 @@ def build_notifying(rpc: Any, amqp_uri: str, mailbox: Mailbox, clock_file: Path)
         world["head"]["id"]: "sef.spas@primaria-cluj.ro",
         admin["staff_id"]: "dispecerat@dgaspc-cj.ro",
     }
+    # the last registered: once the notifications service knows them, it knows ADMIN
+    until_known(lambda: rpc.notifications.upcoming_reminders(world["auditor"]))
     for staff_id, email in emails.items():
         rpc.notifications.set_contact(ADMIN, {"staff_id": staff_id, "email": email})
     world["emails"] = emails

@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from nameko.exceptions import UnknownService
-from nameko.standalone.rpc import ClusterRpcProxy
+
+from tests.support.signed import ClusterRpcProxy
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,6 +14,12 @@ correlation_id: ContextVar[str] = ContextVar("correlation_id", default="")
 
 
 class CorrelationFilter(logging.Filter):
+    """Adds the correlation id; and drops the traceback nameko attaches to
+    an expected error (a refusal by rule, role or identity): that is an
+    outcome, stored as ``CommandRefused``, not a fault to debug."""
+
     def filter(self, record: logging.LogRecord) -> bool:
         record.correlation_id = correlation_id.get()
+        if record.name == "nameko.containers" and str(record.msg).startswith("(expected)"):
+            record.exc_info, record.exc_text = None, None
         return True

@@ -9,7 +9,6 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from functools import partial
 from typing import Any
 
 from nameko.extensions import DependencyProvider
@@ -28,8 +27,10 @@ from events.store import EventSourcedApplication
 log = logging.getLogger(__name__)
 
 # RPC entrypoint whose domain errors are expected outcomes: logged as a
-# warning without traceback, still returned to the caller as the error.
-_rpc = partial(Rpc.decorator, expected_exceptions=(CoordonareError,))
+# warning without traceback (events.logs), still returned to the caller as the
+# error. (Called with the keyword first: nameko drops keywords given together
+# with the function.)
+_rpc = Rpc.decorator(expected_exceptions=(CoordonareError,))
 
 
 def rpc(method: Callable[..., Any]) -> Callable[..., Any]:

@@ -55,6 +55,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 # the county's calendar: contracts and journal entries are dated in Romanian days
 from events.clock import LOCAL_TIME, local_today
+from events.config import client_config
 
 # rpc(service, method, actor, kwargs) calls ``service.method(actor, **kwargs)``
 # and returns its result; a command's payload goes as ``{"command": payload}``
@@ -719,7 +720,7 @@ def seed_cluster(amqp_uri: str, users_file: Path) -> dict[str, Any]:
     # A call to a service not listening yet closes its channel with a
     # confirmation in flight, which py-amqp reports as a warning each time.
     logging.getLogger("amqp").setLevel(logging.ERROR)
-    with ClusterRpcProxy({"AMQP_URI": amqp_uri}, timeout=30) as proxy:
+    with ClusterRpcProxy(client_config(amqp_uri), timeout=30) as proxy:
         rpc = proxy_rpc(operator_signer().cluster(proxy))
         wait_for_services(rpc)
         return seed(rpc, users_file)

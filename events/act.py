@@ -31,6 +31,7 @@ from typing import Any
 
 from events.acting import Signer
 from events.actor import SYSTEM
+from events.config import client_config
 from events.identity import OPERATOR_ISSUER, SigningKey
 
 BOOTSTRAP_ACTOR = {"id": OPERATOR_ISSUER, "role": SYSTEM, "municipality": None}
@@ -98,8 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     amqp_uri = os.environ.get("AMQP_URI")
     if not amqp_uri:  # the operator's own broker account (`make run` makes one)
         raise SystemExit("set AMQP_URI: the broker account the operator calls with")
-    config = {"AMQP_URI": amqp_uri, "serializer": "json"}
-    with ClusterRpcProxy(config, timeout=args.timeout) as cluster:
+    with ClusterRpcProxy(client_config(amqp_uri), timeout=args.timeout) as cluster:
         try:
             me = (
                 BOOTSTRAP_ACTOR

@@ -44,6 +44,20 @@ def amqp_ssl(config: Mapping[str, Any]) -> dict[str, Any] | None:
     return {"server_hostname": None} | dict(options or {})
 
 
+def client_config(amqp_uri: str) -> dict[str, Any]:
+    """The nameko config of a command-line client (the demo seeding,
+    ``coordonare-act``): the broker account given, and ``AMQP_SSL`` from the
+    environment as the services read it (YAML, e.g. ``{ca_certs: …}``)."""
+    import yaml
+
+    config: dict[str, Any] = {"AMQP_URI": amqp_uri, "serializer": "json"}
+    options = yaml.safe_load(os.environ.get("AMQP_SSL") or "null")
+    if options:
+        config["AMQP_SSL"] = options
+    amqp_ssl(config)  # the same checks as the services' own connections
+    return config
+
+
 @dataclass(frozen=True)
 class Settings:
     store_url: str

@@ -5,6 +5,7 @@ a benchmark run; removed when ``cleanup`` closes."""
 from __future__ import annotations
 
 import subprocess
+import time
 import uuid
 from contextlib import ExitStack
 from urllib.parse import urlsplit
@@ -12,8 +13,16 @@ from urllib.parse import urlsplit
 from events import broker
 
 
-def rabbitmqctl(*args: str) -> None:
-    subprocess.run(["rabbitmqctl", "-q", *args], check=True, capture_output=True)
+def rabbitmqctl(*args: str, attempts: int = 3) -> None:
+    """``rabbitmqctl`` (its own Erlang node each call), tried again when it
+    fails: on a loaded machine its call to the broker's node can time out."""
+    for attempt in range(1, attempts + 1):
+        done = subprocess.run(["rabbitmqctl", "-q", *args], capture_output=True, text=True)
+        if done.returncode == 0:
+            return
+        if attempt == attempts:
+            raise RuntimeError(f"rabbitmqctl {' '.join(args)}: {done.stderr.strip()}")
+        time.sleep(attempt)
 
 
 def private_vhost(base_uri: str, prefix: str, cleanup: ExitStack) -> str:

@@ -114,6 +114,7 @@ class Gateway:
             strict_slashes=False,
             merge_slashes=False,
         )
+        self.by_operation = {r.operation_id: r for r in routes}
 
     def bound(self, rpc: Rpc) -> Gateway:
         """This gateway calling through one worker's RPC proxies."""
@@ -259,6 +260,52 @@ class Gateway:
             raise
         self._settle(claim, response)
         return response
+
+    # -- the web app's calls -------------------------------------------------------------
+    def perform(
+        self,
+        operation_id: str,
+        who: Principal,
+        path: dict[str, str],
+        values: dict[str, Any],
+        *,
+        key: str | None = None,
+    ) -> Any:
+        """One operation on ``who``'s behalf through the API's own checks (role,
+        municipality, relation; the services check again): the web app's pages
+        reach the services only through here, so one place decides scope. A
+        command posted with ``key`` (its form's id) acts once however often the
+        form is sent; a repeat gets the first outcome."""
+        route = self.by_operation[operation_id]
+        self._authorize(route, who, path)
+        args = values | {route.argument(k): v for k, v in path.items()} | dict(route.fixed)
+        self._authorize(route, who, path, args)
+        if not route.is_command:
+            narrow_to_municipality(route, who, args)
+            return self._forward(route, path, who, args)
+        if key is None:
+            return self._forward(route, path, who, args)
+        body = json.dumps(args, sort_keys=True, default=str).encode()
+        stored = self.idempotency.claim(who.id, f"web:{key}", fingerprint("POST", route.path, body))
+        if stored is not None:
+            answer = json.loads(stored.body)
+            if stored.status >= 400:
+                raise Problem.from_body(answer)
+            return answer
+        claim = Claim(who.id, f"web:{key}", "", route.path)
+        try:
+            result = self._forward(route, path, who, args, claim)
+        except Problem as problem:
+            if problem.code != "upstream_timeout":
+                self._settle(
+                    claim, self._problem(problem, "", route.path) if problem.status < 500 else None
+                )
+            raise
+        except Exception:
+            self._settle(claim, None)
+            raise
+        self._settle(claim, self._json(route.status, result))
+        return result
 
     def _settle(self, claim: Claim, answer: Response | None) -> None:
         """Keep the answer for the key's retries, or (None: nothing acted)

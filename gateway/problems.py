@@ -36,6 +36,13 @@ class Problem(Exception):
         self.headers: dict[str, str] = {}
         self.kind: str | None = None  # of a service's error: not_found, forbidden...
 
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Problem:
+        """A problem again from its stored body (an idempotent replay)."""
+        extensions = {k: v for k, v in body.items() if k not in PROBLEM_MEMBERS}
+        detail = body.get("detail", "")
+        return cls(body["status"], body["code"], body["title"], detail, **extensions)
+
     def body(self, correlation_id: str, instance: str) -> dict[str, Any]:
         body = {
             "type": PROBLEM_TYPE + self.code,
@@ -95,13 +102,16 @@ def hidden(resource: str) -> Problem:
     return Problem(404, "not_found", "Not found", f"There is no such {resource} that you can see.")
 
 
-def forbidden_role(role: str) -> Problem:
+def forbidden_role(role: str, rule: str | None = None) -> Problem:
+    """``rule``: the guide's rule that reserves the operation to other roles."""
+    named = {} if rule is None else {"rule": rule}
     return Problem(
         403,
         "role_not_allowed",
         "Not allowed for your role",
-        f"a {role} may not do this",
+        f"{rule}: a {role} may not do this" if rule else f"a {role} may not do this",
         role=role,
+        **named,
     )
 
 

@@ -90,6 +90,9 @@ class Route:
     # a fixed keyword argument or command field this route always adds
     fixed: tuple[tuple[str, object], ...] = field(default=())
     public: bool = False  # answered without a token (logging in, the API's description)
+    # the guide's rule that reserves this operation to its roles (R2: an
+    # exclusive act of the social worker), named in the refusal of any other role
+    rule: str | None = None
     # JSON Schemas of the gateway's own operations (a service's command has its
     # schema in contracts/commands/)
     body: dict | None = field(default=None, hash=False, compare=False)
@@ -134,6 +137,7 @@ def command(
     renames: tuple[tuple[str, str], ...] = (),
     description: str = "",
     returns: dict | None = None,
+    rule: str | None = None,
 ) -> Route:
     """A POST whose JSON body is the service command (its schema is
     ``contracts/commands/<service>/<operation>.schema.json``); path
@@ -150,6 +154,7 @@ def command(
         renames=renames,
         description=description,
         returns=returns,
+        rule=rule,
     )
 
 

@@ -33,6 +33,7 @@ from events.identity import GATEWAY_ISSUER, SigningKey
 from events.nameko import make_psycopg_green
 from gateway.api import SECURITY_HEADERS, Gateway, Outcome, Settings, Timeout
 from gateway.auth import TokenSettings, TokenVerifier
+from gateway.http import admin_http, http
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer
 from gateway.own import local_handlers
@@ -40,7 +41,9 @@ from gateway.problems import register_service_errors
 from gateway.routes import ROUTES
 from gateway.scope import GATEWAY_READER
 from gateway.throttle import Throttle, ThrottleSettings
-from gateway.web import admin_http, http
+from gateway.web.app import WebApp, WebSettings
+from gateway.web.pages import PAGES
+from gateway.web.sessions import SessionStore
 
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
 METHODS = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
@@ -117,6 +120,9 @@ class GatewayProvider(DependencyProvider):
             later=lambda job: self.container.spawn_managed_thread(job),
             throttle=Throttle(ThrottleSettings.from_env()),
         )
+        # the web app: the pages for people, on the API's origin (gateway/web/)
+        self.sessions = SessionStore(store_url)
+        self.web = WebApp(PAGES, self.sessions, WebSettings.from_env())
 
     def start(self) -> None:
         self.container.spawn_managed_thread(self._forget_old_keys)
@@ -124,13 +130,18 @@ class GatewayProvider(DependencyProvider):
     def _forget_old_keys(self) -> None:
         while True:
             self.idempotency.forget_old()
+            self.sessions.forget_old()
             eventlet.sleep(3600)
 
     def stop(self) -> None:
         self.idempotency.close()
+        self.sessions.dispose()
 
     def get_dependency(self, worker_ctx: Any) -> Any:
-        return lambda proxies: self.gateway.bound(
+        return self
+
+    def bound(self, proxies: dict[str, Any]) -> Gateway:
+        return self.gateway.bound(
             NamekoRpc({name: self.signer.service(proxy) for name, proxy in proxies.items()})
         )
 
@@ -155,11 +166,14 @@ class GatewayService:
 
     @http(METHODS, "/<any:path>")
     def api(self, request: Request, path: str = "") -> Response:
-        return self._bound().handle(request, self.context)
+        """A page of the web app, else the API."""
+        bound = self._bound()
+        page = self.gateway.web.handle(request, bound)
+        return page if page is not None else bound.handle(request, self.context)
 
     def _bound(self) -> Gateway:
         """The gateway, calling through this worker's proxies."""
-        return self.gateway({s: getattr(self, s) for s in SERVICES})
+        return self.gateway.bound({s: getattr(self, s) for s in SERVICES})
 
     @admin_http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:

@@ -57,35 +57,41 @@ ROUTES = [
     ),
     command(
         "/cases/{case_id}/initial-evaluation", "cases", "record_initial_evaluation", WORKER,
-        "Record the initial evaluation", tag=T,
+        "Record the initial evaluation", tag=T, rule="R2",
     ),
-    command("/cases/{case_id}/open", "cases", "open_case", WORKER, "Open the case", tag=T),
+    command(
+        "/cases/{case_id}/open", "cases", "open_case", WORKER, "Open the case", tag=T, rule="R2"
+    ),
     command(
         "/cases/{case_id}/social-diagnosis", "cases", "record_social_diagnosis", WORKER,
-        "Record the social diagnosis (R2)", tag=T,
+        "Record the social diagnosis (R2)", tag=T, rule="R2",
     ),
     command(
         "/cases/{case_id}/intervention-plan", "cases", "write_intervention_plan", WORKER,
-        "Write or revise the intervention plan (R2)", tag=T,
+        "Write or revise the intervention plan (R2)", tag=T, rule="R2",
     ),
     command(
         "/cases/{case_id}/intervention", "cases", "start_intervention", WORKER,
-        "Start the intervention", tag=T,
+        "Start the intervention", tag=T, rule="R2",
     ),
     command(
         "/cases/{case_id}/monitoring", "cases", "start_monitoring", WORKER,
-        "Start monitoring", tag=T,
+        "Start monitoring", tag=T, rule="R2",
     ),
     command(
         "/cases/{case_id}/decisions", "cases", "record_decision", WORKER,
-        "Record a professional decision (R2)", tag=T,
+        "Record a professional decision (R2)", tag=T, rule="R2",
     ),
-    command("/cases/{case_id}/close", "cases", "close_case", WORKER, "Close the case", tag=T),
+    command(
+        "/cases/{case_id}/close", "cases", "close_case", WORKER, "Close the case", tag=T, rule="R2"
+    ),
     command(
         "/cases/{case_id}/follow-up", "cases", "begin_follow_up", WORKER,
-        "Begin the follow-up after closing", tag=T,
+        "Begin the follow-up after closing", tag=T, rule="R8",
     ),
-    command("/cases/{case_id}/archive", "cases", "archive_case", WORKER, "Archive", tag=T),
+    command(
+        "/cases/{case_id}/archive", "cases", "archive_case", WORKER, "Archive", tag=T, rule="R8"
+    ),
     command(
         "/cases/{case_id}/technicians", "cases", "assign_technician",
         frozenset({SOCIAL_WORKER, SPAS_HEAD}), "Assign a technician", tag=T,
@@ -114,11 +120,11 @@ ROUTES = [
     ),
     command(
         "/documents/{document_id}/return", "cases", "return_document", WORKER,
-        "Return it with comments", tag=D,
+        "Return it with comments", tag=D, rule="R3",
     ),
     command(
         "/documents/{document_id}/validate", "cases", "validate_document", WORKER,
-        "Validate it (R2)", tag=D,
+        "Validate it (R2)", tag=D, rule="R3",
     ),
     query(
         "/validation-queue", "cases", "validation_queue",
@@ -143,15 +149,15 @@ ROUTES = [
           tag=R),
     command(
         "/urgent-risks/{risk_id}/acknowledge", "cases", "acknowledge_urgent_risk", WORKER,
-        "Acknowledge it (the coordinator)", tag=R,
+        "Acknowledge it (the coordinator)", tag=R, rule="R7",
     ),
     command(
         "/urgent-risks/{risk_id}/assessment", "cases", "assess_urgent_risk", WORKER,
-        "Assess it (R2)", tag=R,
+        "Assess it (R2)", tag=R, rule="R2",
     ),
     command(
         "/urgent-risks/{risk_id}/notifications", "cases", "notify_institution", WORKER,
-        "Notify an institution officially (R2)", tag=R,
+        "Notify an institution officially (R2)", tag=R, rule="R2",
     ),
     # -- administrative benefit checks (4.6 case 3) ------------------------------------
     command(
@@ -162,7 +168,7 @@ ROUTES = [
           "A benefit check", tag=B),
     command(
         "/benefit-checks/{check_id}/cosign", "cases", "cosign_benefit_check", WORKER,
-        "Co-sign it (the coordinator decides)", tag=B,
+        "Co-sign it (the coordinator decides)", tag=B, rule="R4",
     ),
     # -- personal data (DESIGN §5) -------------------------------------------------------
     command(

@@ -1,0 +1,6 @@
+"""The web app's pages, one module per part; ``PAGES`` is every table."""
+
+from gateway.web.page import PageTable
+from gateway.web.pages import signin
+
+PAGES: list[PageTable] = [signin.pages]

@@ -1,0 +1,83 @@
+"""A refusal as a person reads it: in Romanian (or English), naming the
+guide's rule when a rule refused, and saying what to do instead.
+
+The services and the gateway refuse with problems (``gateway.problems``):
+a stable ``code``, and for a competence rule its ``rule`` (R1–R10). This
+module turns them into the page's words; the rule texts are the guide's
+(DESIGN §3).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from gateway.problems import Problem
+from gateway.web.words import ACTS
+
+# What each rule says, as the refusal starts: "R2 — doar asistentul social…"
+RULES = {
+    "R1": "fără contract de coordonare activ, tehnicianul nu poate acționa",
+    "R2": "doar asistentul social coordonator {act}",
+    "R3": "ce redactează tehnicianul validează asistentul social coordonator",
+    "R4": "o verificare cu neconcordanțe (situația B) o decide asistentul social",
+    "R5": "experiența coordonatorului trebuie să acopere categoriile tehnicianului",
+    "R6": "cel puțin 40 de ore de coordonare pe lună pentru fiecare contract",
+    "R7": "termenele ghidului trebuie respectate",
+    "R8": "închiderea cere raportul final validat și o perioadă de monitorizare",
+    "R9": "ce observă tehnicianul ajunge doar la coordonatorul său",
+    "R10": "coordonarea se încheie sau se predă cu tot istoricul",
+}
+# ... and what to do instead
+ADVICE = {
+    "R1": "Cereți șefului SPAS un contract de coordonare activ.",
+    "R2": "Redactați și trimiteți documentele; coordonatorul decide.",
+    "R3": "Trimiteți documentul coordonatorului pentru validare.",
+    "R4": "Înregistrați verificarea; coordonatorul o contrasemnează.",
+    "R5": "Alegeți un coordonator cu experiență în aceste categorii.",
+    "R6": "Înregistrați în jurnal activitățile de coordonare ale lunii.",
+    "R7": "Acționați acum; întârzierea rămâne consemnată.",
+    "R8": "Validați mai întâi raportul final al tehnicianului.",
+    "R9": "Lucrați doar cu cazurile în care sunteți implicat.",
+    "R10": "Cereți șefului SPAS predarea coordonării.",
+}
+DEFAULT_ACT = "face acest act"
+
+# The gateway's and services' codes that are no rule of the guide.
+BY_CODE = {
+    "role_not_allowed": "Rolul dumneavoastră nu permite acest act.",
+    "outside_your_municipality": "Este în afara localității dumneavoastră.",
+    "not_found": "Nu există sau nu îl puteți vedea.",
+    "invalid_command": "Datele nu sunt valide.",
+    "invalid_case_command": "Datele nu sunt valide.",
+    "case_stage_conflict": "Cazul nu este în etapa potrivită pentru acest pas.",
+    "document_state_conflict": "Documentul nu este în starea potrivită pentru acest pas.",
+    "document_already_validated": "Documentul a fost deja validat.",
+    "urgent_risk_already_acknowledged": "Riscul a fost deja confirmat.",
+    "changed_concurrently": "Altcineva a modificat între timp; reîncărcați pagina.",
+    "conflict": "Starea nu permite acest pas.",
+    "service_unavailable": "Serviciul nu răspunde acum; încercați din nou în câteva minute.",
+    "upstream_timeout": "Serviciul nu a răspuns la timp; verificați înainte de a trimite din nou.",
+    "request_in_progress": "Formularul este încă în lucru; așteptați câteva secunde.",
+    "too_many_requests": "Prea multe cereri; așteptați puțin.",
+}
+GENERIC = "Cererea nu a putut fi îndeplinită."
+
+
+@dataclass(frozen=True)
+class Refusal:
+    message: str
+    advice: str = ""
+    field: str | None = None  # the form field it is about, when one
+    rule: str | None = None
+
+
+def explain(problem: Problem, operation_id: str, _: Callable[[str], str]) -> Refusal:
+    rule = problem.extensions.get("rule")
+    field = problem.extensions.get("field")
+    field = field if isinstance(field, str) else None
+    if isinstance(rule, str) and rule in RULES:
+        act = ACTS.get(operation_id.split(".")[-1] if operation_id else "", DEFAULT_ACT)
+        said = _(RULES[rule]).format(act=_(act))
+        return Refusal(f"{rule} — {said}", _(ADVICE[rule]), field, rule)
+    return Refusal(_(BY_CODE.get(problem.code, GENERIC)), "", field, None)

@@ -1,0 +1,39 @@
+"""The domain's names as the pages show them, in Romanian (the English
+catalogue translates them). The names themselves are defined once, in the
+domain (``events.vocabulary``, the services' modules); only their labels
+live here."""
+
+from __future__ import annotations
+
+from events.vocabulary import DELEGABLE_TASKS
+
+ROLES = {
+    "technician": "tehnician în asistență socială",
+    "social_worker": "asistent social coordonator",
+    "spas_head": "șef SPAS",
+    "county_admin": "administrator județean",
+    "auditor": "auditor",
+}
+
+# The acts a refusal names: "R2 — doar asistentul social coordonator <act>".
+ACTS = {
+    "record_initial_evaluation": "face evaluarea inițială",
+    "open_case": "deschide cazul",
+    "record_social_diagnosis": "stabilește diagnosticul social",
+    "write_intervention_plan": "scrie planul de intervenție",
+    "start_intervention": "începe intervenția",
+    "start_monitoring": "începe monitorizarea",
+    "record_decision": "ia decizii profesionale",
+    "close_case": "închide cazul",
+    "begin_follow_up": "deschide perioada de monitorizare după închidere",
+    "archive_case": "arhivează cazul",
+    "return_document": "returnează documentul",
+    "validate_document": "validează documentul",
+    "acknowledge_urgent_risk": "confirmă riscul urgent",
+    "assess_urgent_risk": "evaluează riscul urgent",
+    "notify_institution": "sesizează oficial o instituție",
+    "cosign_benefit_check": "contrasemnează verificarea",
+    "delegate_task": "deleagă sarcini",
+}
+
+TASK_TYPES = DELEGABLE_TASKS

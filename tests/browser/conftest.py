@@ -1,5 +1,7 @@
 """Browser stories run against the demo county behind the gateway, one per
-test module, in Debian's Chromium (``tests.support.browser``)."""
+test module (in a process of its own: ``tests.support.web_county``), in
+Debian's Chromium (``tests.support.browser``). This pytest process is not
+patched by eventlet (``COORDONARE_BROWSER_TESTS=1``, ``tests/conftest.py``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS, PHONE
-from tests.support.gateway import County, county_behind_gateway
+from tests.support.web_county import WebCounty, web_county
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -22,18 +24,16 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="module")
-def web(amqp_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
+def web(amqp_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebCounty]:
     """The demo county and its gateway, serving the web app."""
-    with county_behind_gateway(amqp_uri, tmp_path_factory.mktemp("web")) as county:
+    with web_county(amqp_uri, tmp_path_factory.mktemp("web")) as county:
         yield county
 
 
 @pytest.fixture(scope="session")
-def playwright() -> Playwright:
-    """Started and never stopped: under eventlet (which the in-process
-    services need) ``stop`` waits forever for the driver process; it ends by
-    itself when the test process does, as its pipe closes."""
-    return sync_playwright().start()
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as driver:
+        yield driver
 
 
 @pytest.fixture(scope="session")

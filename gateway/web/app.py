@@ -36,6 +36,14 @@ from gateway.web.page import Page, PageRule, PageTable, url_map
 from gateway.web.sessions import SessionStore
 
 log = logging.getLogger(__name__)
+
+
+def N_(text: str) -> str:
+    """A text the error page translates (``_(message)``): marked for the
+    catalogue here, translated there."""
+    return text
+
+
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 # front-end packages, installed from the npm registry (package.json) by `make setup`
@@ -93,7 +101,7 @@ class WebApp:
         except NotFound:
             return None
         except MethodNotAllowed:
-            response = self._error(request, 405, "Metoda nu este permisă aici.")
+            response = self._error(request, 405, N_("Metoda nu este permisă aici."))
             return self._secured(request, response, "unmatched page", started)
         page_rule: PageRule = rule.endpoint
         response = self._serve(page_rule, args, request, gateway)
@@ -117,7 +125,9 @@ class WebApp:
             return self._static(request, args["name"])
         page = Page(request, args, self._language(request), gateway, self.sessions, self)
         if request.method == "POST" and not self._same_origin(request):
-            return self._error(request, 403, "Formularul nu a fost trimis din această aplicație.")
+            return self._error(
+                request, 403, N_("Formularul nu a fost trimis din această aplicație.")
+            )
         if not rule.public:
             refused = self._sign_in_first(page)
             if refused is not None:
@@ -126,8 +136,10 @@ class WebApp:
                 return self._error(
                     request,
                     403,
-                    "Formularul a expirat. Reîncărcați pagina și trimiteți-l din nou; "
-                    "nu s-a schimbat nimic.",
+                    N_(
+                        "Formularul a expirat. Reîncărcați pagina și trimiteți-l din nou; "
+                        "nu s-a schimbat nimic."
+                    ),
                 )
         try:
             response = rule.handler(page)
@@ -135,7 +147,7 @@ class WebApp:
             response = self._problem(page, problem)
         except Exception:
             log.exception("page %s failed", request.path)
-            response = self._error(request, 500, "A apărut o eroare; a fost consemnată.")
+            response = self._error(request, 500, N_("A apărut o eroare; a fost consemnată."))
         for name, value in page.headers.items():
             response.headers[name] = value
         if page.kept is not None:
@@ -189,7 +201,7 @@ class WebApp:
             self.sessions.close(page.session.id if page.session else None)
             return redirect(f"/intrare?next={quote(page.request.path)}", 303)
         if problem.status == 404:
-            return self._error(page.request, 404, "Pagina nu există sau nu o puteți vedea.")
+            return self._error(page.request, 404, N_("Pagina nu există sau nu o puteți vedea."))
         refusal = page.explain(problem)
         return page.render("error.html", status=problem.status, refusal=refusal)
 

@@ -59,6 +59,7 @@ BY_CODE = {
     "service_unavailable": "Serviciul nu răspunde acum; încercați din nou în câteva minute.",
     "upstream_timeout": "Serviciul nu a răspuns la timp; verificați înainte de a trimite din nou.",
     "request_in_progress": "Formularul este încă în lucru; așteptați câteva secunde.",
+    "idempotency_key_reused": "Formularul a fost deja trimis; reîncărcați pagina.",
     "too_many_requests": "Prea multe cereri; așteptați puțin.",
 }
 GENERIC = "Cererea nu a putut fi îndeplinită."

@@ -44,3 +44,8 @@ def test_the_romanian_texts_use_the_comma_below_letters():
     texts += [*words.ACTS.values(), *words.ROLES.values()]
     for text in texts:
         assert not set(text) & {"ş", "ţ", "Ş", "Ţ"}, text
+
+
+def test_in_english_the_same_refusal_reads_in_english():
+    refusal = explain(forbidden_role("technician", "R2"), "cases.open_case", gettext_of("en"))
+    assert refusal.message == "R2 — only the coordinating social worker opens the case"

@@ -119,18 +119,20 @@ class Page:
         return gettext_of(self.language)
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
+        """The template with what every page shows; ``context`` may replace
+        any of it (``values``, ``errors``…)."""
         messages = self.sessions.take_flash(self.session) if self.session else []
-        html = environment(self.language).get_template(template).render(
-            who=self.who,
-            name=self.session.name if self.session else "",
-            csrf=self.session.csrf if self.session else "",
-            form_id=str(uuid.uuid4()),
-            values=self.values,
-            errors={},
-            messages=messages,
-            path=self.request.path,
-            **context,
-        )
+        shown: dict[str, Any] = {
+            "who": self.who,
+            "name": self.session.name if self.session else "",
+            "csrf": self.session.csrf if self.session else "",
+            "form_id": str(uuid.uuid4()),
+            "values": self.values,
+            "errors": {},
+            "messages": messages,
+            "path": self.request.path,
+        }
+        html = environment(self.language).get_template(template).render(shown | context)
         return Response(html, status=status, mimetype="text/html")
 
     def redirect(self, location: str, message: str | None = None) -> Response:

@@ -42,6 +42,7 @@ from gateway.routes import ROUTES
 from gateway.scope import GATEWAY_READER
 from gateway.throttle import Throttle, ThrottleSettings
 from gateway.web.app import WebApp, WebSettings
+from gateway.web.oidc import CountyProvider, OidcSettings
 from gateway.web.pages import PAGES
 from gateway.web.sessions import SessionStore
 
@@ -123,6 +124,9 @@ class GatewayProvider(DependencyProvider):
         # the web app: the pages for people, on the API's origin (gateway/web/)
         self.sessions = SessionStore(store_url)
         self.web = WebApp(PAGES, self.sessions, WebSettings.from_env())
+        oidc = OidcSettings.from_env()
+        if oidc is not None:  # the county's identity provider: "Intrați cu contul județului"
+            self.web.oidc = CountyProvider(oidc, self.sessions)
 
     def start(self) -> None:
         self.container.spawn_managed_thread(self._forget_old_keys)

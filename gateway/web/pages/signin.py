@@ -8,6 +8,7 @@ way the session keeps the access token, which every page verifies again.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 from datetime import UTC, datetime
 
@@ -17,9 +18,11 @@ from werkzeug.wrappers import Response
 
 from gateway.problems import Problem
 from gateway.web.i18n import LANGUAGES
+from gateway.web.oidc import PENDING_COOKIE, PENDING_SECONDS, SignInRefused
 from gateway.web.page import Page, PageTable
 from gateway.web.sessions import Session
 
+log = logging.getLogger(__name__)
 pages = PageTable()
 SIGN_IN_COOKIE = "coordonare_intrare"  # the sign-in form's CSRF nonce, before any session
 HOMES = {"technician": "/azi", "social_worker": "/acasa"}
@@ -80,12 +83,49 @@ def sign_in(page: Page) -> Response:
     return open_session(page, token, user.name or username)
 
 
-def open_session(page: Page, token: str, name: str) -> Response:
+@pages.get("/intrare/judet", public=True)
+def county_sign_in(page: Page) -> Response:
+    """To the county's identity provider; it sends the person back to
+    ``county_callback``."""
+    provider = page.app.oidc
+    if provider is None:
+        return _sign_in_page(page, 404, page.gettext("Intrați cu utilizatorul și parola."))
+    url, kept = provider.start(safe_next(page.request.args.get("next")))
+    response = redirect(url, 303)
+    page.app.set_cookie(response, page.request, PENDING_COOKIE, kept, PENDING_SECONDS)
+    return response
+
+
+@pages.get("/intrare/judet/raspuns", public=True)
+def county_callback(page: Page) -> Response:
+    provider = page.app.oidc
+    _ = page.gettext
+    if provider is None:
+        return _sign_in_page(page, 404, _("Intrați cu utilizatorul și parola."))
+    pending = provider.pending(page.request.cookies.get(PENDING_COOKIE))
+    try:
+        token, name = provider.finish(dict(page.request.args.items()), pending)
+        page.gateway.verifier.principal(f"Bearer {token}")
+    except (SignInRefused, Problem) as refused:
+        log.warning("county sign-in refused: %s", refused)  # why, for the operator only
+        response = _sign_in_page(
+            page, 403, _("Intrarea cu contul județului nu a reușit; încercați din nou.")
+        )
+        response.delete_cookie(PENDING_COOKIE, path="/")
+        return response
+    assert pending is not None
+    response = open_session(page, token, name, pending.next)
+    response.delete_cookie(PENDING_COOKIE, path="/")
+    return response
+
+
+def open_session(page: Page, token: str, name: str, next_path: str | None = None) -> Response:
     """A session for a token just obtained, then the page asked for."""
     page.gateway.verifier.principal(f"Bearer {token}")  # believed as the API would
     expires = jwt.decode(token, options={"verify_signature": False})["exp"]
     session = page.sessions.open(token, name, datetime.fromtimestamp(expires, UTC))
-    response = redirect(safe_next(page.request.values.get("next")), 303)
+    back = next_path if next_path is not None else page.request.values.get("next")
+    response = redirect(safe_next(back), 303)
     page.app.set_cookie(response, page.request, "coordonare_sesiune", session.id, None)
     response.delete_cookie(SIGN_IN_COOKIE, path="/")
     return response

@@ -48,7 +48,7 @@ class OidcSettings:
     issuer: str
     client_id: str
     client_secret: str | None
-    redirect_url: str
+    redirect_url: str | None  # None: this site's own CALLBACK_PATH, as the request names it
     scope: str = "openid profile"
 
     @classmethod
@@ -57,19 +57,14 @@ class OidcSettings:
         issuer = os.environ.get("WEB_OIDC_ISSUER")
         if not issuer:
             return None
-        client_id, redirect_url = (
-            os.environ.get("WEB_OIDC_CLIENT_ID"),
-            os.environ.get("WEB_OIDC_REDIRECT_URL"),
-        )
-        if not client_id or not redirect_url:
-            raise RuntimeError(
-                "with WEB_OIDC_ISSUER, set WEB_OIDC_CLIENT_ID and WEB_OIDC_REDIRECT_URL"
-            )
+        client_id = os.environ.get("WEB_OIDC_CLIENT_ID")
+        if not client_id:
+            raise RuntimeError("with WEB_OIDC_ISSUER, set WEB_OIDC_CLIENT_ID")
         return cls(
             issuer.rstrip("/"),
             client_id,
             os.environ.get("WEB_OIDC_CLIENT_SECRET") or None,
-            redirect_url,
+            os.environ.get("WEB_OIDC_REDIRECT_URL") or None,
         )
 
 
@@ -79,6 +74,7 @@ class Pending:
     nonce: str
     verifier: str
     next: str
+    redirect_url: str  # sent again with the code, as the provider checks
 
 
 class CountyProvider:
@@ -106,28 +102,29 @@ class CountyProvider:
                 self._keys = jwt.PyJWKClient(found["jwks_uri"], lifespan=DISCOVERY_SECONDS)
             return self._metadata
 
-    def _client(self) -> OAuth2Session:
+    def _client(self, redirect_url: str) -> OAuth2Session:
         s = self.settings
         return OAuth2Session(
             s.client_id,
             s.client_secret,
             scope=s.scope,
-            redirect_uri=s.redirect_url,
+            redirect_uri=redirect_url,
             code_challenge_method="S256",
             token_endpoint_auth_method="client_secret_basic" if s.client_secret else "none",
         )
 
     # -- the two legs -----------------------------------------------------------------
-    def start(self, next_path: str) -> tuple[str, str]:
+    def start(self, next_path: str, site_url: str) -> tuple[str, str]:
         """The provider's authorization URL, and the id of what was kept (the
-        cookie's value)."""
+        cookie's value). ``site_url``: this site's root, as the request names it."""
         pending = Pending(
             secrets.token_urlsafe(32),
             secrets.token_urlsafe(32),
             secrets.token_urlsafe(48),  # PKCE: 43–128 characters (RFC 7636 §4.1)
             next_path,
+            self.settings.redirect_url or f"{site_url.rstrip('/')}{CALLBACK_PATH}",
         )
-        url, _ = self._client().create_authorization_url(
+        url, _ = self._client(pending.redirect_url).create_authorization_url(
             self.metadata()["authorization_endpoint"],
             state=pending.state,
             nonce=pending.nonce,
@@ -156,7 +153,7 @@ class CountyProvider:
             raise SignInRefused(f"the provider refused: {args.get('error', 'no code')}")
         metadata = self.metadata()
         try:
-            token = self._client().fetch_token(
+            token = self._client(pending.redirect_url).fetch_token(
                 metadata["token_endpoint"],
                 grant_type="authorization_code",
                 code=args["code"],
@@ -172,10 +169,22 @@ class CountyProvider:
         name = claims.get("name") or claims.get("preferred_username") or claims["sub"]
         return str(access), str(name)
 
+    def _signing_key(self, id_token: str) -> Any:
+        """The key the token names; a token naming none (some providers
+        omit ``kid``) only when the provider publishes exactly one."""
+        assert self._keys is not None
+        kid = jwt.get_unverified_header(id_token).get("kid")
+        if kid:
+            return self._keys.get_signing_key(kid).key
+        keys = self._keys.get_signing_keys()
+        if len(keys) != 1:
+            raise jwt.InvalidTokenError("the ID token names no key among several")
+        return keys[0].key
+
     def _id_claims(self, id_token: str, nonce: str) -> dict[str, Any]:
         assert self._keys is not None
         try:
-            key = self._keys.get_signing_key_from_jwt(id_token).key
+            key = self._signing_key(id_token)
             claims: dict[str, Any] = jwt.decode(
                 id_token,
                 key,

@@ -90,7 +90,7 @@ def county_sign_in(page: Page) -> Response:
     provider = page.app.oidc
     if provider is None:
         return _sign_in_page(page, 404, page.gettext("Intrați cu utilizatorul și parola."))
-    url, kept = provider.start(safe_next(page.request.args.get("next")))
+    url, kept = provider.start(safe_next(page.request.args.get("next")), page.request.host_url)
     response = redirect(url, 303)
     page.app.set_cookie(response, page.request, PENDING_COOKIE, kept, PENDING_SECONDS)
     return response

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Eventlet warns at every import that it is in maintenance mode (see docs/adr).
 export PYTHONWARNINGS := ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.containers
 
-.PHONY: run test lint bench setup infra stores catalogue verify clean
+.PHONY: run test lint bench setup infra web stores catalogue verify clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,18 @@ $(VENV)/.installed: $(BIN)/activate pyproject.toml requirements.lock
 infra:
 	bash deploy/infra.sh
 
+# the web app's front-end packages (htmx, axe-core), exactly as locked
+WEB := gateway/web
+$(WEB)/node_modules/.installed: $(WEB)/package-lock.json $(WEB)/package.json
+	cd $(WEB) && npm ci --no-audit --no-fund
+	touch $@
+
+web: infra $(WEB)/node_modules/.installed
+
 stores: $(VENV)/.installed infra
 	$(BIN)/python deploy/stack.py stores
 
-setup: $(VENV)/.installed infra stores
+setup: $(VENV)/.installed infra stores web
 
 run: setup
 	$(BIN)/python deploy/stack.py run
@@ -40,6 +48,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_evaluations.py
 	$(BIN)/python tests/bench/bench_notifications.py
 	$(BIN)/python tests/bench/bench_gateway.py
+	$(BIN)/python tests/bench/bench_web.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.catalogue > docs/events.md

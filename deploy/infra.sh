@@ -176,5 +176,21 @@ rabbitmq_started() {
     rabbitmqctl -q await_startup --timeout 5 >/dev/null 2>&1
 }
 
+# The web app: npm installs its front-end packages (make setup), Chromium runs
+# its browser stories (tests/browser). Installed when absent, like the rest.
+ensure_web_tools() {
+    local missing=()
+    command -v npm >/dev/null || missing+=(nodejs npm)
+    [[ -x /usr/bin/chromium ]] || missing+=(chromium)
+    if [[ ${#missing[@]} -eq 0 ]]; then
+        log "web tools ready (npm, chromium)"
+        return
+    fi
+    can_install || die "missing ${missing[*]}: install them (apt-get install ${missing[*]}) or run as root: sudo $0"
+    apt_install "${missing[@]}"
+    log "web tools installed (${missing[*]})"
+}
+
 ensure_postgres
 ensure_rabbitmq
+ensure_web_tools

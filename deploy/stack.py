@@ -16,11 +16,13 @@ The cases service gets a second database for its beneficiaries' keys,
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
 import time
+import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -233,10 +235,18 @@ def run() -> int:
     if not os.environ.get("GATEWAY_JWKS_URL"):
         gateway_env["GATEWAY_USERS_FILE"] = str(users_file)
     processes.append((GATEWAY, start(GATEWAY, gateway_env)))
+    # the banner only once the gateway answers: an address printed earlier
+    # would refuse the first click
+    if not wait_for_gateway(processes[-1][1]):
+        print("the gateway did not answer /health; stopping")
+        return stop_all(processes, stopping=False)
     print("\nCoordonare is running:")
     print(
-        f"  gateway       http://127.0.0.1:{GATEWAY.port}/   (API: /openapi.json; "
-        "README, 'Trying it', logs you in)"
+        f"  web app       http://127.0.0.1:{GATEWAY.port}/   (sign in as a demo user below)"
+    )
+    print(
+        f"  gateway       http://127.0.0.1:{GATEWAY.port}/openapi.json   (the API; README, "
+        "'Trying it', logs you in)"
     )
     admin = os.environ.get("GATEWAY_ADMIN_ADDRESS", "127.0.0.1:8100")
     print(f"                http://{admin}/metrics   (the gateway's metrics, not public)")
@@ -254,6 +264,8 @@ def run() -> int:
         f"  operator      {without_password(uris['operator'])} (nameko shell; password in "
         f"{LOCAL_STATE / 'broker-operator.password'})"
     )
+    if "GATEWAY_USERS_FILE" in gateway_env:
+        print(demo_users(users_file))
     print("Press Ctrl-C to stop.\n", flush=True)
 
     stopping = False
@@ -267,6 +279,31 @@ def run() -> int:
     while not stopping and all(p.poll() is None for _, p in processes):
         time.sleep(0.2)
     return stop_all(processes, stopping)
+
+
+def wait_for_gateway(process: subprocess.Popen[bytes], seconds: float = 60) -> bool:
+    """True once the gateway answers ``GET /health`` 200; False when it
+    exits or does not answer in time."""
+    url = f"http://127.0.0.1:{GATEWAY.port}/health"
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:  # not listening yet, or not healthy yet (HTTPError is an OSError)
+            pass
+        time.sleep(0.3)
+    return False
+
+
+def demo_users(users_file: Path) -> str:
+    """The demo logins, for the banner (the local issuer's users)."""
+    users = json.loads(users_file.read_text(encoding="utf-8"))["users"]
+    lines = ["  demo users    (password: demo-<username>)"]
+    for user in users:
+        lines.append(f"                {user['username']:<22} {user['role']}")
+    return "\n".join(lines)
 
 
 def stop_all(processes: list[tuple[Service, subprocess.Popen[bytes]]], stopping: bool) -> int:

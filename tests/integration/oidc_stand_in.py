@@ -48,7 +48,7 @@ def access_token(client: Any, grant_type: str, user: User, scope: str) -> str:
 
 
 def create() -> flask.Flask:
-    app = flask.Flask(__name__)
+    app = flask.Flask("oidc_provider_mock")  # its templates: the consent page
     app.config["OAUTH2_ACCESS_TOKEN_GENERATOR"] = access_token
     init_app(app, user_claims=USERS, require_nonce=True)
 

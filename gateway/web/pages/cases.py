@@ -46,7 +46,7 @@ def case_list(page: Page) -> Response:
         query["municipality"] = filters["localitate"]
     if "etapa" in filters:
         query["stage"] = filters["etapa"]
-    items = page.call("cases.list_cases", **query)["items"]
+    items = page.call("cases.list_cases", **query)
     if "categorie" in filters:
         items = [c for c in items if filters["categorie"] in c.get("categories", [])]
     shown, following, total = paged(page, items, filters)
@@ -71,8 +71,8 @@ def case_context(page: Page, case_id: str) -> dict[str, Any]:
     objectives = (case.get("plan") or {}).get("objectives", [])
     if page.who.role == "technician":
         objectives = [o for o in objectives if o.get("responsible") == "technician"]
-    documents = page.call("cases.documents_of_case", {"case_id": case_id})["items"]
-    timeline = page.call("cases.case_timeline", {"case_id": case_id})["items"]
+    documents = page.call("cases.documents_of_case", {"case_id": case_id})
+    timeline = page.call("cases.case_timeline", {"case_id": case_id})
     timeline, following, total = paged(page, list(reversed(timeline)), {})
     visits = page.call("cases.visits_of_case", {"case_id": case_id}, period=this_month())
     return {

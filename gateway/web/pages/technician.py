@@ -26,19 +26,19 @@ DANGER = ("danger_to_life", "self_harm")  # where 112 comes before anything else
 def today(page: Page) -> Response:
     assert page.who is not None
     me = page.who.id
-    cases = page.call("cases.list_cases", technician_id=me)["items"]
-    tasks = page.call("coordination.tasks_of_technician", {"technician_id": me})["items"]
+    cases = page.call("cases.list_cases", technician_id=me)
+    tasks = page.call("coordination.tasks_of_technician", {"technician_id": me})
     tasks = [t for t in tasks if t["status"] in OPEN_TASKS]
-    overdue = page.call("cases.overdue_documents")["items"]
+    overdue = page.call("cases.overdue_documents")
     mine = [
         d
         for c in cases
-        for d in page.call("cases.documents_of_case", {"case_id": c["case_id"]})["items"]
+        for d in page.call("cases.documents_of_case", {"case_id": c["case_id"]})
         if d.get("author_id") == me
     ]
     returned = [d for d in mine if d["status"] == "returned"]
     drafts = [d for d in mine if d["status"] == "draft"]
-    inbox = page.call("notifications.inbox", unread_only=True)["items"][:5]
+    inbox = page.call("notifications.inbox", unread_only=True)[:5]
     return show(
         page,
         "technician/today.html",
@@ -54,7 +54,7 @@ def today(page: Page) -> Response:
 
 @pages.get("/mesaje")
 def messages(page: Page) -> Response:
-    items = page.call("notifications.inbox")["items"]
+    items = page.call("notifications.inbox")
     shown, following, total = paged(page, items, {})
     return show(page, "technician/messages.html", items=shown, following=following, total=total)
 

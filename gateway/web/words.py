@@ -129,3 +129,20 @@ FEEDBACK_QUESTIONS = {
     "communication_clear": "Cât de clar a fost modul de comunicare",
     "support_met_needs": "Cât a răspuns sprijinul nevoilor reale din teren",
 }
+EVENTS = {  # a case's timeline
+    "Referred": "semnalat",
+    "InitialEvaluationRecorded": "evaluare inițială înregistrată",
+    "Opened": "caz deschis",
+    "Diagnosed": "diagnostic social stabilit",
+    "PlanVersioned": "plan de intervenție scris",
+    "InterventionStarted": "intervenție începută",
+    "MonitoringStarted": "monitorizare începută",
+    "Drafted": "document redactat",
+    "Revised": "document revizuit",
+    "Submitted": "document trimis spre validare",
+    "Returned": "document returnat cu observații",
+    "Validated": "document validat",
+    "UrgentRiskReported": "risc urgent semnalat",
+    "DecisionRecorded": "decizie profesională",
+    "Closed": "caz închis",
+}

@@ -74,7 +74,7 @@ DOCUMENT_KINDS = {
     "final_report": "raport final",
 }
 DOCUMENT_STATUSES = {
-    "draft": "ciornă",
+    "drafted": "ciornă",
     "submitted": "trimis spre validare",
     "returned": "returnat cu observații",
     "validated": "validat",

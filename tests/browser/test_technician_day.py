@@ -47,6 +47,10 @@ def test_a_technician_writes_and_submits_a_visit_report(web, open_page):
     assert re.search(r"/documente/[0-9a-f-]{36}$", page.url)
     assert "salvat ca ciornă" in _main(page)
     assert check(page, "tehnician-document") == []
+    page.get_by_label("Textul documentului").fill("Vizită: copilul a mers la școală 5 zile din 5.")
+    page.get_by_role("button", name="Salvează versiunea nouă").click()
+    assert "Versiunea nouă a fost salvată" in _main(page)
+    assert "versiunea 2" in _main(page)
     page.get_by_role("link", name="Trimite spre validare").click()
     assert check(page, "tehnician-document-trimite") == []
     page.get_by_role("button", name="Da, trimite").click()

@@ -86,7 +86,8 @@ def new_document(page: Page) -> Response:
     case = page.call("cases.get_case", {"case_id": str(page.args["case_id"])})
     values = MultiDict(page.values)
     values.setdefault("kind", page.request.args.get("fel", "visit_report"))
-    values.setdefault("period", this_month())
+    asked = page.request.args.get("luna", "")
+    values.setdefault("period", asked if local_moment(f"{asked}-01") else this_month())
     return _form(page, "documents/new.html", case=case, values=values)
 
 
@@ -127,7 +128,9 @@ def revise_values(document: dict[str, Any]) -> MultiDict:
 
 def _may_change(page: Page, document: dict[str, Any]) -> bool:
     assert page.who is not None
-    return document["status"] in ("draft", "returned") and document["author_id"] == page.who.id
+    return document["status"] in ("drafted", "returned") and document["author_id"] == str(
+        page.who.id
+    )
 
 
 @pages.get("/documente/<uuid:document_id>")
@@ -143,6 +146,7 @@ def document_page(page: Page) -> Response:
     )
 
 
+# a returned document is revised first; only a draft is submitted (the service's rule)
 @pages.post("/documente/<uuid:document_id>")
 def revise_document(page: Page) -> Response:
     document = _document(page)

@@ -37,7 +37,7 @@ def today(page: Page) -> Response:
         if d.get("author_id") == me
     ]
     returned = [d for d in mine if d["status"] == "returned"]
-    drafts = [d for d in mine if d["status"] == "draft"]
+    drafts = [d for d in mine if d["status"] == "drafted"]
     inbox = page.call("notifications.inbox", unread_only=True)[:5]
     return show(
         page,

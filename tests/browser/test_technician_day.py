@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Page
 
-from tests.support.browser import PHONE, check, sign_in
+from tests.support.browser import DESKTOP, PHONE, TABLET, check, sign_in
 
 COUNTY = ZoneInfo("Europe/Bucharest")
 
@@ -137,3 +137,51 @@ def test_a_risk_is_reported_by_keyboard_alone(web, open_page):
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/cazuri/{_case(web)}$"))
     assert "Riscul a fost semnalat" in _main(page)
+
+
+def test_a_delegated_task_is_accepted_started_and_completed(web, open_page):
+    page = open_page(PHONE)
+    sign_in(page, web.url, "tehnician.cluj", "/azi")
+    page.get_by_role("link", name="Vizită de monitorizare").first.click()
+    assert check(page, "sarcina") == []
+    page.get_by_role("button", name="Accept sarcina").click()
+    assert "acceptată" in _main(page)
+    page.get_by_role("button", name="Încep lucrul").click()
+    assert "în lucru" in _main(page)
+    page.get_by_role("button", name="Încheie").click()  # no result yet: refused at the field
+    assert "Rezultatul" in _main(page)
+    page.get_by_label("Rezultatul").fill("Copilul merge la școală; ghetele au fost donate.")
+    page.get_by_role("button", name="Încheie").click()
+    assert "încheiată" in _main(page)
+    assert check(page, "sarcina-incheiata") == []
+
+
+def test_the_other_pages_of_the_day_pass_on_every_screen(web, open_page):
+    for viewport, size in ((PHONE, "telefon"), (TABLET, "tableta"), (DESKTOP, "birou")):
+        page = open_page(viewport)
+        sign_in(page, web.url, "tehnician.cluj", "/cazuri?etapa=intervention")
+        assert f"Caz {_case(web)[:8]}" in _main(page)
+        assert check(page, f"cazuri-{size}") == []
+        for path, name in (
+            ("/mesaje", "mesaje"),
+            ("/feedback", "feedback"),
+            ("/verificari/noua", "verificare"),
+            (f"/cazuri/{_case(web)}/documente/nou?fel=progress_report", "raport-lunar"),
+        ):
+            page.goto(f"{web.url}{path}")
+            assert check(page, f"{name}-{size}") == []
+
+
+def test_a_benefit_check_with_a_discrepancy_waits_for_the_coordinator(web, open_page):
+    page = open_page(PHONE)
+    sign_in(page, web.url, "tehnician.cluj", "/verificari/noua")
+    assert "contrasemnătura asistentului social coordonator" in _main(page)
+    page.get_by_label("Prestația").select_option("heating_aid")
+    page.get_by_label("Numele complet").fill("Maria Pop")
+    page.get_by_label("Număr de persoane în familie").fill("3")
+    page.get_by_label("Venitul lunar al familiei (lei)").fill("900")
+    page.get_by_label("act de identitate").check()
+    page.get_by_label("venituri nedeclarate").check()
+    page.get_by_label("Concluzia", exact=True).select_option("ineligible")
+    page.get_by_role("button", name="Înregistrează verificarea").click()
+    assert "situația B" in _main(page)

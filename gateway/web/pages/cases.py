@@ -58,8 +58,8 @@ def case_list(page: Page) -> Response:
         total=total,
         filters=filters,
         values=filters,
-        stages=list(words.STAGES.items()),
-        categories=list(words.CATEGORY_LABELS.items()),
+        stages=[(k, page.gettext(v)) for k, v in words.STAGES.items()],
+        categories=[(k, page.gettext(v)) for k, v in words.CATEGORY_LABELS.items()],
     )
 
 

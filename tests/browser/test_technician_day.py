@@ -182,6 +182,6 @@ def test_a_benefit_check_with_a_discrepancy_waits_for_the_coordinator(web, open_
     page.get_by_label("Venitul lunar al familiei (lei)").fill("900")
     page.get_by_label("act de identitate").check()
     page.get_by_label("venituri nedeclarate").check()
-    page.get_by_label("Concluzia", exact=True).select_option("ineligible")
+    page.locator("#outcome").select_option("ineligible")
     page.get_by_role("button", name="Înregistrează verificarea").click()
     assert "situația B" in _main(page)

@@ -135,3 +135,22 @@ def test_feedback_rates_each_question_from_1_to_4():
     command, errors = feedback_command(form, _)
     assert errors == {"communication_clear": "Alegeți o notă de la 1 la 4."}
     assert command["scores"] == {"recommendations_useful": 3, "support_met_needs": 4}
+
+
+def test_a_list_is_paged_by_cursor_and_keeps_its_filters():
+    from types import SimpleNamespace
+    from urllib.parse import parse_qs, urlsplit
+
+    from gateway.web.pages.listing import PAGE_SIZE, paged
+
+    items = list(range(PAGE_SIZE + 5))
+    page = SimpleNamespace(request=SimpleNamespace(args={}, path="/cazuri"))
+    shown, following, total = paged(page, items, {"etapa": "opened"})  # type: ignore[arg-type]
+    assert (shown, total) == (items[:PAGE_SIZE], PAGE_SIZE + 5)
+    asked = parse_qs(urlsplit(following).query)
+    assert asked["etapa"] == ["opened"]
+    page.request.args = {"cursor": asked["cursor"][0]}
+    shown, following, _total = paged(page, items, {"etapa": "opened"})  # type: ignore[arg-type]
+    assert (shown, following) == (items[PAGE_SIZE:], "")
+    page.request.args = {"cursor": "not-ours"}
+    assert paged(page, items, {})[0] == items[:PAGE_SIZE]  # type: ignore[arg-type]

@@ -65,8 +65,10 @@ def mark_read(page: Page) -> Response:
     try:
         page.act("notifications.mark_read", {"notification_id": notification}, {})
     except Problem as problem:
+        # not one's own, or already read: the inbox again, as it is, without a word
         if problem.status not in (400, 404, 409, 422):
             raise
+        return page.redirect("/mesaje")
     return page.redirect("/mesaje", page.gettext("Mesajul a fost marcat ca citit."))
 
 

@@ -37,3 +37,112 @@ ACTS = {
 }
 
 TASK_TYPES = DELEGABLE_TASKS
+
+# -- the technician's screens (H1) -------------------------------------------------
+STAGES = {
+    "referred": "semnalat",
+    "initial_evaluation": "evaluare inițială",
+    "opened": "deschis",
+    "assessment": "evaluare complexă",
+    "intervention_plan": "plan de intervenție",
+    "intervention": "intervenție",
+    "monitoring": "monitorizare",
+    "closed": "închis",
+    "follow_up": "monitorizare după închidere",
+    "archived": "arhivat",
+}
+CATEGORY_LABELS = {
+    "poverty": "sărăcie",
+    "unemployment": "șomaj",
+    "low_education": "nivel scăzut de educație",
+    "disability_chronic_illness": "dizabilitate, boală cronică",
+    "terminal_illness": "boală în fază terminală",
+    "pregnancy": "sarcină",
+    "old_age": "vârstă înaintată",
+    "child_under_16": "copil sub 16 ani",
+    "single_parent_family": "familie monoparentală",
+    "social_exclusion_risk": "risc de excluziune socială",
+    "domestic_violence": "violență domestică",
+    "abuse_neglect": "abuz, neglijare",
+    "school_dropout_risk": "risc de abandon școlar",
+}
+DOCUMENT_KINDS = {
+    "visit_report": "raport de vizită",
+    "observation_sheet": "fișă de observație",
+    "phone_note": "notă telefonică",
+    "progress_report": "raport lunar de progres",
+    "final_report": "raport final",
+}
+DOCUMENT_STATUSES = {
+    "drafted": "ciornă",
+    "submitted": "trimis spre validare",
+    "returned": "returnat cu observații",
+    "validated": "validat",
+}
+RISK_CATEGORIES = {
+    "danger_to_life": "pericol pentru viață sau integritate",
+    "self_harm": "risc de autovătămare",
+    "abuse": "abuz",
+    "neglect": "neglijare",
+    "domestic_violence": "violență domestică",
+    "exploitation": "exploatare",
+    "trafficking": "trafic de persoane",
+    "other": "alt risc urgent",
+}
+TASK_OBSTACLES = {
+    "lack_of_transport": "lipsa transportului",
+    "beneficiary_refused": "beneficiarul a refuzat",
+    "beneficiary_absent": "beneficiarul absent",
+    "missing_documents": "documente lipsă",
+    "safety_risk": "risc pentru siguranță",
+    "institution_unavailable": "instituția nu este disponibilă",
+    "other": "altă piedică",
+}
+BENEFITS = {
+    "heating_aid": "ajutor pentru încălzire",
+    "minimum_inclusion_income": "venit minim de incluziune",
+    "family_support": "alocație de susținere a familiei",
+    "emergency_aid": "ajutor de urgență",
+    "child_allowance": "alocație pentru copii",
+    "disability_allowance": "indemnizație pentru dizabilitate",
+    "other": "altă prestație",
+}
+CHECKED_DOCUMENTS = {
+    "identity_document": "act de identitate",
+    "income_proof": "dovada veniturilor",
+    "household_composition": "componența familiei",
+    "residence_proof": "dovada domiciliului",
+    "property_declaration": "declarația de avere",
+    "medical_documents": "documente medicale",
+    "other": "alte documente",
+}
+DISCREPANCIES = {
+    "undeclared_income": "venituri nedeclarate",
+    "living_conditions": "condiții de locuit diferite",
+    "unsupervised_children": "copii nesupravegheați",
+    "household_differs": "familia diferă de declarație",
+    "residence_differs": "domiciliul diferă",
+    "other": "altă neconcordanță",
+}
+FEEDBACK_QUESTIONS = {
+    "recommendations_useful": "Cât de utile au fost recomandările primite",
+    "communication_clear": "Cât de clar a fost modul de comunicare",
+    "support_met_needs": "Cât a răspuns sprijinul nevoilor reale din teren",
+}
+EVENTS = {  # a case's timeline
+    "Referred": "semnalat",
+    "InitialEvaluationRecorded": "evaluare inițială înregistrată",
+    "Opened": "caz deschis",
+    "Diagnosed": "diagnostic social stabilit",
+    "PlanVersioned": "plan de intervenție scris",
+    "InterventionStarted": "intervenție începută",
+    "MonitoringStarted": "monitorizare începută",
+    "Drafted": "document redactat",
+    "Revised": "document revizuit",
+    "Submitted": "document trimis spre validare",
+    "Returned": "document returnat cu observații",
+    "Validated": "document validat",
+    "UrgentRiskReported": "risc urgent semnalat",
+    "DecisionRecorded": "decizie profesională",
+    "Closed": "caz închis",
+}

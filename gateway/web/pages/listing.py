@@ -1,0 +1,47 @@
+"""Lists on a page: a cursor page of what a query answered, as the API
+pages it (``gateway.paging``), so that no page ever shows a whole county."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from werkzeug.wrappers import Response
+
+from gateway.paging import page as cut
+from gateway.paging import read_page_args
+from gateway.problems import Problem
+from gateway.web import words
+from gateway.web.page import Page
+
+PAGE_SIZE = 20  # a phone's screenful or two
+
+
+def paged(page: Page, items: list[Any], filters: dict[str, str]) -> tuple[list[Any], str, int]:
+    """This page of ``items``, the address of the next one ("" when none)
+    and how many there are. A cursor not ours starts again at the top."""
+    given = {"limit": str(PAGE_SIZE)}
+    if page.request.args.get("cursor"):
+        given["cursor"] = page.request.args["cursor"]
+    try:
+        limit, offset = read_page_args(given)
+    except Problem:
+        limit, offset = PAGE_SIZE, 0
+    body, _ = cut(items, limit, offset, page.request.path, filters)
+    following = ""
+    if body["next_cursor"]:
+        following = f"{page.request.path}?{urlencode({**filters, 'cursor': body['next_cursor']})}"
+    return body["items"], following, body["total"]
+
+
+def field_errors(page: Page, problem: Problem, operation_id: str, default: str) -> dict[str, str]:
+    """The refusal at the field it is about (the last part of the problem's
+    field path), or at ``default``."""
+    refusal = page.explain(problem, operation_id)
+    field = (refusal.field or default).replace(".", "/").split("/")[-1] or default
+    return {field: refusal.message}
+
+
+def show(page: Page, template: str, status: int = 200, **context: Any) -> Response:
+    """``page.render`` with the domain's labels (``w.STAGES``…) at hand."""
+    return page.render(template, status, w=words, **context)

@@ -1,0 +1,145 @@
+"""The technician's day: "Azi" (cases, delegated tasks with their due
+dates, documents due or returned, the inbox), the inbox itself, and an
+urgent risk reported in at most three steps from any case page (R7: 112
+first when a life is in danger)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from gateway.problems import Problem
+from gateway.web import words
+from gateway.web.page import Page, PageTable
+from gateway.web.pages.cases import COUNTY_TIME
+from gateway.web.pages.documents import local_moment
+from gateway.web.pages.listing import field_errors, paged, show
+
+pages = PageTable()
+OPEN_TASKS = ("delegated", "accepted", "in_progress", "obstacle_reported")
+DANGER = ("danger_to_life", "self_harm")  # where 112 comes before anything else (R7)
+
+
+@pages.get("/azi")
+def today(page: Page) -> Response:
+    assert page.who is not None
+    me = page.who.id
+    cases = page.call("cases.list_cases", technician_id=me)
+    tasks = page.call("coordination.tasks_of_technician", {"technician_id": me})
+    tasks = [t for t in tasks if t["status"] in OPEN_TASKS]
+    overdue = page.call("cases.overdue_documents")
+    mine = [
+        d
+        for c in cases
+        for d in page.call("cases.documents_of_case", {"case_id": c["case_id"]})
+        if d.get("author_id") == me
+    ]
+    returned = [d for d in mine if d["status"] == "returned"]
+    drafts = [d for d in mine if d["status"] == "drafted"]
+    inbox = page.call("notifications.inbox", unread_only=True)[:5]
+    return show(
+        page,
+        "technician/today.html",
+        cases=cases[:20],
+        more_cases=len(cases) > 20,
+        tasks=tasks,
+        overdue=overdue,
+        returned=returned,
+        drafts=drafts,
+        inbox=inbox,
+    )
+
+
+@pages.get("/mesaje")
+def messages(page: Page) -> Response:
+    items = page.call("notifications.inbox")
+    shown, following, total = paged(page, items, {})
+    return show(page, "technician/messages.html", items=shown, following=following, total=total)
+
+
+@pages.post("/mesaje")
+def mark_read(page: Page) -> Response:
+    notification = page.request.form.get("notification_id", "")
+    try:
+        page.act("notifications.mark_read", {"notification_id": notification}, {})
+    except Problem as problem:
+        # not one's own, or already read: the inbox again, as it is, without a word
+        if problem.status not in (400, 404, 409, 422):
+            raise
+        return page.redirect("/mesaje")
+    return page.redirect("/mesaje", page.gettext("Mesajul a fost marcat ca citit."))
+
+
+# -- an urgent risk: step 1 the kind (112 first for a life), step 2 what was
+# seen, step 3 sent ------------------------------------------------------------
+def risk_command(
+    form: Any, _: Any, now: datetime | None = None
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """The report_urgent_risk command from the form, and errors at its fields."""
+    errors: dict[str, str] = {}
+    category = form.get("category", "")
+    if category not in words.RISK_CATEGORIES:
+        errors["category"] = _("Alegeți felul riscului.")
+    observations = form.get("observations", "").strip()
+    if not observations:
+        errors["observations"] = _("Descrieți pe scurt ce ați observat.")
+    called = form.get("called_112") == "da"
+    if category in DANGER and not called:
+        errors["called_112"] = _("Când viața este în pericol, sunați întâi la 112.")
+    observed = (
+        local_moment(form.get("observed_at", ""))
+        if form.get("observed_at")
+        else ((now or datetime.now(COUNTY_TIME)).isoformat())
+    )
+    if observed is None:
+        errors["observed_at"] = _("Scrieți data și ora (zz.ll.aaaa, oo:mm).")
+    command = {
+        "category": category,
+        "observations": observations,
+        "called_112": called,
+        "observed_at": observed,
+    }
+    return command, errors
+
+
+def _risk_form(page: Page, status: int = 200, **context: Any) -> Response:
+    case = page.call("cases.get_case", {"case_id": str(page.args["case_id"])})
+    categories = [(k, page.gettext(v)) for k, v in words.RISK_CATEGORIES.items()]
+    return show(
+        page,
+        "technician/risk.html",
+        status,
+        case=case,
+        categories=categories,
+        danger=page.values.get("category") in DANGER,
+        **context,
+    )
+
+
+@pages.get("/cazuri/<uuid:case_id>/risc")
+def risk_form(page: Page) -> Response:
+    return _risk_form(page)
+
+
+@pages.post("/cazuri/<uuid:case_id>/risc")
+def report_risk(page: Page) -> Response:
+    case_id = str(page.args["case_id"])
+    if page.values.get("pas") == "1":  # the kind chosen: step 2 on the same page
+        return _risk_form(page, step=2)
+    command, errors = risk_command(page.values, page.gettext)
+    refusal = None
+    if not errors:
+        try:
+            page.act("cases.report_urgent_risk", {"case_id": case_id}, command)
+            return page.redirect(
+                f"/cazuri/{case_id}",
+                page.gettext("Riscul a fost semnalat. Coordonatorul a fost alertat."),
+            )
+        except Problem as problem:
+            if problem.status == 404:
+                raise
+            refusal = page.explain(problem, "cases.report_urgent_risk")
+            errors = field_errors(page, problem, "cases.report_urgent_risk", "observations")
+    return _risk_form(page, 422, step=2, errors=errors, refusal=refusal)

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Eventlet warns at every import that it is in maintenance mode (see docs/adr).
 export PYTHONWARNINGS := ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.containers
 
-.PHONY: run test lint bench setup infra web stores catalogue verify clean
+.PHONY: run test lint bench setup infra web stores catalogue messages verify clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -35,8 +35,14 @@ setup: $(VENV)/.installed infra stores web
 run: setup
 	$(BIN)/python deploy/stack.py run
 
+# the browser stories run in a pytest process of their own, unpatched by
+# eventlet (tests/conftest.py); their county runs in a subprocess
 test: setup lint
 	$(BIN)/python -m pytest
+	COORDONARE_BROWSER_TESTS=1 $(BIN)/python -m pytest
+
+messages: $(VENV)/.installed
+	$(BIN)/python -m gateway.web.messages
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

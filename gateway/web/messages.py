@@ -21,8 +21,6 @@ METHODS = [
     ("**.py", "python"),
 ]
 OPTIONS = {"templates/**.html": {"extensions": "jinja2.ext.i18n", "trim_blocks": "yes"}}
-# texts the code gives ``_()`` from tables rather than literally
-TABLES = ("gateway.web.refusals", "gateway.web.words")
 
 
 def texts() -> set[str]:
@@ -35,13 +33,15 @@ def texts() -> set[str]:
 
 
 def _table_texts() -> set[str]:
+    """The labels of the tables (``words``: every table of names; the rule
+    texts of ``refusals``), which pages translate from variables."""
     from gateway.web import refusals, words
 
-    found: set[str] = set()
-    for table in (refusals.RULES, refusals.ADVICE, refusals.BY_CODE, words.ACTS, words.ROLES):
-        found.update(table.values())
-    found.update({refusals.GENERIC, refusals.DEFAULT_ACT})
-    found.update(getattr(words, "LABELS", {}).values())
+    found: set[str] = {refusals.GENERIC, refusals.DEFAULT_ACT}
+    for module in (refusals, words):
+        for name, table in vars(module).items():
+            if name.isupper() and isinstance(table, dict):
+                found.update(v for v in table.values() if isinstance(v, str))
     return found
 
 

@@ -37,3 +37,35 @@ ACTS = {
 }
 
 TASK_TYPES = DELEGABLE_TASKS
+
+# The coordinator's forms (pages/coord_cases.py): the domain's values and their labels.
+RISK_LEVELS = {"low": "scăzut", "medium": "mediu", "high": "ridicat"}
+URGENT_LEVELS = RISK_LEVELS | {"imminent": "iminent"}
+DECISIONS = {
+    "service_recommendation": "recomandare de servicii",
+    "programme_inclusion": "includere într-un program",
+    "protective_measure": "măsură de protecție",
+    "referral_to_service": "îndrumare către un serviciu",
+    "benefit_recommendation": "recomandare de beneficii",
+    "other": "altă decizie",
+}
+CASE_OUTCOMES = {
+    "plan_achieved": "obiectivele planului atinse",
+    "referral": "îndrumat către alt serviciu",
+    "transfer": "transferat",
+    "not_opened": "nu s-a deschis",
+}
+RESPONSIBLE = {
+    "social_worker": "asistentul social",
+    "technician": "tehnicianul",
+    "beneficiary": "beneficiarul",
+    "family": "familia",
+    "institution": "instituția",
+}
+INSTITUTIONS = {
+    "dgaspc": "DGASPC",
+    "police": "Poliția",
+    "prosecutor": "Parchetul",
+    "school_inspectorate": "Inspectoratul școlar",
+    "health_authority": "Direcția de sănătate publică",
+}

@@ -85,11 +85,13 @@ def _alerts(page: Page) -> list[dict[str, Any]]:
     return sorted(shown, key=lambda r: r["escalates_at"])
 
 
-def _quietly(page: Page, operation_id: str, **args: Any) -> list[dict[str, Any]]:
+def _quietly(
+    page: Page, operation_id: str, path: dict[str, Any] | None = None, **args: Any
+) -> list[dict[str, Any]]:
     """A list for the home page; a part the person may not see stays empty
     rather than hiding the rest."""
     try:
-        answer = page.call(operation_id, **args)
+        answer = page.call(operation_id, path, **args)
     except Problem as problem:
         if problem.status in (401,) or problem.status >= 500:
             raise

@@ -69,3 +69,18 @@ INSTITUTIONS = {
     "school_inspectorate": "Inspectoratul școlar",
     "health_authority": "Direcția de sănătate publică",
 }
+PRIORITIES = {"low": "scăzută", "normal": "normală", "high": "ridicată", "urgent": "urgentă"}
+AUTONOMY = {
+    "supervised": "sub supraveghere",
+    "guided": "îndrumat",
+    "autonomous": "autonom",
+}
+AUTONOMY_SOURCES = {"plan": "planul de coordonare", "evaluation": "evaluare", "default": "implicit"}
+CHANNELS = {"in_person": "față în față", "phone": "telefon", "video": "video"}
+ENTRY_KINDS = {
+    "meeting": "întâlnire",
+    "contact": "contact",
+    "emergency": "urgență",
+    "feedback_session": "sesiune de feedback",
+    "joint_field_work": "teren împreună",
+}

@@ -84,3 +84,13 @@ ENTRY_KINDS = {
     "feedback_session": "sesiune de feedback",
     "joint_field_work": "teren împreună",
 }
+DIFFICULTIES = {
+    "roles_and_competences": "roluri și competențe",
+    "communication": "comunicare",
+    "sensitive_situations": "situații sensibile",
+    "ethics_and_integrity": "etică și integritate",
+    "resources": "resurse",
+    "emotional_strain": "încărcare emoțională",
+}
+INFORMED_PARTIES = {"coordinator": "coordonatorul", "team": "echipa", "superior": "șeful ierarhic"}
+INCIDENT_OUTCOMES = {"resolved": "rezolvat", "improved": "ameliorat", "persists": "persistă"}

@@ -54,3 +54,24 @@ def test_a_journal_entry_without_its_duration_is_told_then_recorded(web, open_pa
     page.get_by_role("button", name="Trece în jurnal").click()
     assert page.get_by_role("status").inner_text() == "Activitatea a fost trecută în jurnal."
     assert page.locator("#ore-titlu + p").inner_text() != before
+
+
+def test_an_incident_takes_its_steps_in_order(web, open_page):
+    technician_id = web.user(TECHNICIAN)["sub"]
+    reported = web.as_(TECHNICIAN).post(
+        f"{web.url}/technicians/{technician_id}/incidents",
+        json={"difficulty_type": "communication",
+              "description": "Familia refuză să vorbească cu mine după ultima vizită."},
+    )
+    assert reported.status_code in (200, 201), reported.text
+    incident_id = reported.json()["incident_id"]
+    page = open_page(DESKTOP)
+    sign_in(page, web.url, COORDINATOR, f"/incidente/{incident_id}")
+    assert check(page, "coordonator-incident") == []
+    assert page.get_by_role("heading", name="1. Identificarea problemei").is_visible()
+    page.get_by_label("Tipul dificultății").select_option("communication")
+    page.get_by_label("Problema").fill("Comunicarea cu familia s-a întrerupt.")
+    page.get_by_role("button", name="Înregistrează").click()
+    assert page.get_by_role("status").inner_text() == "Problema a fost identificată."
+    assert page.get_by_role("heading", name="2. Informarea").is_visible()
+    assert check(page, "coordonator-incident-pas-2") == []

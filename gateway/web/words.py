@@ -94,3 +94,14 @@ DIFFICULTIES = {
 }
 INFORMED_PARTIES = {"coordinator": "coordonatorul", "team": "echipa", "superior": "șeful ierarhic"}
 INCIDENT_OUTCOMES = {"resolved": "rezolvat", "improved": "ameliorat", "persists": "persistă"}
+EVALUATION_KINDS = {"initial": "inițială", "periodic": "periodică"}
+EVALUATION_SECTIONS = {  # annex 1, the sheet's sections
+    "general": "date generale",
+    "current_activity": "activitatea curentă",
+    "beneficiaries": "beneficiarii",
+    "collaborations": "colaborări",
+    "difficult_situations": "situații dificile",
+    "competencies": "competențe",
+    "other_aspects": "alte aspecte",
+    "results": "rezultate",
+}

@@ -75,3 +75,20 @@ def test_an_incident_takes_its_steps_in_order(web, open_page):
     assert page.get_by_role("status").inner_text() == "Problema a fost identificată."
     assert page.get_by_role("heading", name="2. Informarea").is_visible()
     assert check(page, "coordonator-incident-pas-2") == []
+
+
+def test_the_coordinator_opens_an_evaluation_and_records_the_grid(web, open_page):
+    technician_id = web.user(TECHNICIAN)["sub"]
+    page = open_page(DESKTOP)
+    sign_in(page, web.url, COORDINATOR, f"/tehnicieni/{technician_id}/evaluari")
+    assert check(page, "coordonator-evaluari") == []
+    page.get_by_label("Felul evaluării").select_option("periodic")
+    page.get_by_role("button", name="Deschide evaluarea").click()
+    assert page.get_by_role("status").inner_text() == "Evaluarea a fost deschisă."
+    assert "/evaluari/" in page.url
+    assert check(page, "coordonator-evaluare") == []
+    page.get_by_role("button", name="Înregistrează observația").click()  # nothing chosen
+    assert page.locator("#grila-eroare").inner_text() == "Alegeți cel puțin un nivel."
+    page.locator("select[name^=nivel-]").first.select_option("3")
+    page.get_by_role("button", name="Înregistrează observația").click()
+    assert page.get_by_role("status").inner_text() == "Observația a fost înregistrată."

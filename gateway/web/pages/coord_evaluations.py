@@ -86,7 +86,12 @@ def open_evaluation(page: Page) -> Response:
 def _evaluations_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"technician_id": str(page.args["technician_id"])}
     technician = page.call("coordination.get_staff", {"staff_id": path["technician_id"]})
-    record = page.call("evaluations.technician_record", path)
+    try:
+        record = page.call("evaluations.technician_record", path)
+    except Problem as problem:
+        if problem.status != 404:  # no record yet: never evaluated
+            raise
+        record = {"evaluations": []}
     done = [e for e in record.get("evaluations", []) if e.get("completed_on")]
     progress = page.call("evaluations.compare_evaluations", path) if len(done) > 1 else None
     return page.render(

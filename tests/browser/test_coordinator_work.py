@@ -82,7 +82,7 @@ def test_the_coordinator_opens_an_evaluation_and_records_the_grid(web, open_page
     page = open_page(DESKTOP)
     sign_in(page, web.url, COORDINATOR, f"/tehnicieni/{technician_id}/evaluari")
     assert check(page, "coordonator-evaluari") == []
-    page.get_by_label("Felul evaluării").select_option("periodic")
+    page.get_by_label("Felul evaluării").select_option("initial")
     page.get_by_role("button", name="Deschide evaluarea").click()
     assert page.get_by_role("status").inner_text() == "Evaluarea a fost deschisă."
     assert "/evaluari/" in page.url

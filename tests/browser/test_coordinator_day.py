@@ -88,6 +88,14 @@ def test_an_urgent_risk_shows_on_the_home_page_within_two_seconds(web, open_page
     countdown = page.locator(f'#alerte li:has(a[href="/riscuri/{risk_id}"]) time[data-countdown]')
     assert countdown.inner_text().endswith("min")
     assert check(page, "coordonator-acasa-risc") == []
+    alert.click()  # the risk's page: acknowledge it, then notify an institution
+    assert check(page, "coordonator-risc") == []
+    page.get_by_role("button", name="Confirm").click()
+    assert page.get_by_role("status").inner_text() == "Riscul a fost confirmat."
+    page.get_by_label("Instituția (cod RNASR)").select_option("dgaspc")
+    page.get_by_label("Rezumatul sesizării").fill("Copil lăsat singur, fără hrană.")
+    page.get_by_role("button", name="Trimite sesizarea").click()
+    assert page.get_by_role("status").inner_text() == "Instituția a fost sesizată."
 
 
 def test_a_technicians_forged_post_of_an_r2_act_is_refused_naming_r2(web, open_page):

@@ -146,3 +146,71 @@ EVENTS = {  # a case's timeline
     "DecisionRecorded": "decizie profesională",
     "Closed": "caz închis",
 }
+
+# The coordinator's forms (pages/coord_cases.py): the domain's values and their labels.
+RISK_LEVELS = {"low": "scăzut", "medium": "mediu", "high": "ridicat"}
+URGENT_LEVELS = RISK_LEVELS | {"imminent": "iminent"}
+DECISIONS = {
+    "service_recommendation": "recomandare de servicii",
+    "programme_inclusion": "includere într-un program",
+    "protective_measure": "măsură de protecție",
+    "referral_to_service": "îndrumare către un serviciu",
+    "benefit_recommendation": "recomandare de beneficii",
+    "other": "altă decizie",
+}
+CASE_OUTCOMES = {
+    "plan_achieved": "obiectivele planului atinse",
+    "referral": "îndrumat către alt serviciu",
+    "transfer": "transferat",
+    "not_opened": "nu s-a deschis",
+}
+RESPONSIBLE = {
+    "social_worker": "asistentul social",
+    "technician": "tehnicianul",
+    "beneficiary": "beneficiarul",
+    "family": "familia",
+    "institution": "instituția",
+}
+INSTITUTIONS = {
+    "dgaspc": "DGASPC",
+    "police": "Poliția",
+    "prosecutor": "Parchetul",
+    "school_inspectorate": "Inspectoratul școlar",
+    "health_authority": "Direcția de sănătate publică",
+}
+PRIORITIES = {"low": "scăzută", "normal": "normală", "high": "ridicată", "urgent": "urgentă"}
+AUTONOMY = {
+    "supervised": "sub supraveghere",
+    "guided": "îndrumat",
+    "autonomous": "autonom",
+}
+AUTONOMY_SOURCES = {"plan": "planul de coordonare", "evaluation": "evaluare", "default": "implicit"}
+CHANNELS = {"in_person": "față în față", "phone": "telefon", "video": "video"}
+ENTRY_KINDS = {
+    "meeting": "întâlnire",
+    "contact": "contact",
+    "emergency": "urgență",
+    "feedback_session": "sesiune de feedback",
+    "joint_field_work": "teren împreună",
+}
+DIFFICULTIES = {
+    "roles_and_competences": "roluri și competențe",
+    "communication": "comunicare",
+    "sensitive_situations": "situații sensibile",
+    "ethics_and_integrity": "etică și integritate",
+    "resources": "resurse",
+    "emotional_strain": "încărcare emoțională",
+}
+INFORMED_PARTIES = {"coordinator": "coordonatorul", "team": "echipa", "superior": "șeful ierarhic"}
+INCIDENT_OUTCOMES = {"resolved": "rezolvat", "improved": "ameliorat", "persists": "persistă"}
+EVALUATION_KINDS = {"initial": "inițială", "periodic": "periodică"}
+EVALUATION_SECTIONS = {  # annex 1, the sheet's sections
+    "general": "date generale",
+    "current_activity": "activitatea curentă",
+    "beneficiaries": "beneficiarii",
+    "collaborations": "colaborări",
+    "difficult_situations": "situații dificile",
+    "competencies": "competențe",
+    "other_aspects": "alte aspecte",
+    "results": "rezultate",
+}

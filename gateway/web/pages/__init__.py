@@ -1,8 +1,22 @@
 """The web app's pages, one module per part; ``PAGES`` is every table."""
 
 from gateway.web.page import PageTable
-from gateway.web.pages import cases, documents, signin, tech_tasks, technician
+from gateway.web.pages import (
+    cases,
+    coord_cases,
+    coord_evaluations,
+    coord_incidents,
+    coord_work,
+    coordinator,
+    documents,
+    signin,
+    tech_tasks,
+    technician,
+)
 
 PAGES: list[PageTable] = [signin.pages]
-# H1: the technician's screens
+# the technician's screens, and the case and document pages both roles share
 PAGES += [cases.pages, documents.pages, technician.pages, tech_tasks.pages]
+# the coordinator's screens
+PAGES += [coordinator.pages, coord_cases.pages, coord_work.pages, coord_incidents.pages]
+PAGES += [coord_evaluations.pages]

@@ -1,0 +1,233 @@
+"""The coordinator's decisions on a case (R2) and on an urgent risk.
+
+Every act is one form posted to its own page and handed to ``page.act``:
+the gateway's check refuses it to anyone but the coordinator (naming R2), so
+these handlers never check the role themselves — a technician's forged post
+gets the same Romanian refusal as the API gives, and nothing changes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.wrappers import Response
+
+from gateway.problems import Problem
+from gateway.web.page import Page, PageTable
+from gateway.web.pages.coordinator import escalation_at, lines, time_left
+from gateway.web.words import (
+    CASE_OUTCOMES,
+    DECISIONS,
+    INSTITUTIONS,
+    RESPONSIBLE,
+    RISK_LEVELS,
+    URGENT_LEVELS,
+)
+
+pages = PageTable()
+PLAN_ROWS = 3  # objectives shown at once; a longer plan is written in versions
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    kind: str = "textarea"  # textarea, text, date, select, lines (one item a line)
+    required: bool = True
+    options: dict[str, str] | None = None
+
+
+@dataclass(frozen=True)
+class CaseAct:
+    operation: str  # the gateway's operation id
+    title: str
+    button: str
+    done: str  # said on the case page afterwards
+    fields: tuple[Field, ...] = ()
+
+
+NOTE = Field("note", "Notă (opțional)", required=False)
+CASE_ACTS: dict[str, CaseAct] = {
+    "deschide": CaseAct(
+        "cases.open_case", "Deschiderea cazului", "Deschide cazul", "Cazul a fost deschis.",
+        (Field("rationale", "Motivarea deschiderii"),),
+    ),
+    "diagnostic": CaseAct(
+        "cases.record_social_diagnosis", "Diagnosticul social", "Înregistrează diagnosticul",
+        "Diagnosticul social a fost înregistrat.",
+        (
+            Field("diagnosis", "Diagnosticul social"),
+            Field("needs", "Nevoile identificate (câte una pe rând)", "lines"),
+            Field("risk_level", "Nivelul de risc", "select", options=RISK_LEVELS),
+        ),
+    ),
+    "plan": CaseAct(
+        "cases.write_intervention_plan", "Planul de intervenție", "Salvează planul",
+        "Planul de intervenție a fost salvat (o versiune nouă).", (NOTE,),
+    ),
+    "interventie": CaseAct(
+        "cases.start_intervention", "Începerea intervenției", "Începe intervenția",
+        "Intervenția a început.", (NOTE,),
+    ),
+    "monitorizare": CaseAct(
+        "cases.start_monitoring", "Începerea monitorizării", "Începe monitorizarea",
+        "Monitorizarea a început.", (NOTE,),
+    ),
+    "decizie": CaseAct(
+        "cases.record_decision", "Decizie profesională", "Înregistrează decizia",
+        "Decizia a fost înregistrată.",
+        (
+            Field("decision", "Decizia", "select", options=DECISIONS),
+            Field("rationale", "Motivarea"),
+        ),
+    ),
+    "inchide": CaseAct(
+        "cases.close_case", "Închiderea cazului", "Închide cazul", "Cazul a fost închis.",
+        (
+            Field("outcome", "Rezultatul", "select", options=CASE_OUTCOMES),
+            Field("rationale", "Motivarea"),
+            Field("destination", "Unde a fost îndrumat (opțional)", "text", required=False),
+            Field("final_report_id", "Raportul final (identificator)", "text", required=False),
+        ),
+    ),
+    "urmarire": CaseAct(
+        "cases.begin_follow_up", "Monitorizarea după închidere", "Începe monitorizarea",
+        "Perioada de monitorizare după închidere a început.", (NOTE,),
+    ),
+    "arhiveaza": CaseAct(
+        "cases.archive_case", "Arhivarea cazului", "Arhivează", "Cazul a fost arhivat.", (NOTE,),
+    ),
+}
+
+
+def command_values(act: CaseAct, form: MultiDict, required: str) -> tuple[dict, dict]:
+    """The command's values from the form, and the fields missing (a message
+    each, ``required`` the text): checked here only so the person is told at
+    the field; the service checks again."""
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    for field in act.fields:
+        raw = form.get(field.name, "").strip()
+        if not raw:
+            if field.required:
+                errors[field.name] = required
+            continue
+        values[field.name] = lines(raw) if field.kind == "lines" else raw
+    return values, errors
+
+
+def plan_objectives(form: MultiDict, rows: int, required: str) -> tuple[list, dict]:
+    """The plan's rows that were begun; a begun row must be whole."""
+    objectives, errors = [], {}
+    for n in range(1, rows + 1):
+        row = {k: form.get(f"{k}_{n}", "").strip()
+               for k in ("objective", "indicator", "responsible", "deadline")}
+        if not any(row[k] for k in ("objective", "indicator", "deadline")):
+            continue
+        errors |= {f"{k}_{n}": required for k, v in row.items() if not v}
+        objectives.append(row)
+    if not objectives and not errors:
+        errors["objective_1"] = required
+    return objectives, errors
+
+
+@pages.get("/cazuri/<uuid:case_id>/<any(" + ",".join(CASE_ACTS) + "):act>")
+def case_act_form(page: Page) -> Response:
+    return _case_act_page(page)
+
+
+@pages.post("/cazuri/<uuid:case_id>/<any(" + ",".join(CASE_ACTS) + "):act>")
+def case_act(page: Page) -> Response:
+    _ = page.gettext
+    act = CASE_ACTS[page.args["act"]]
+    required = _("Completați acest câmp.")
+    values, errors = command_values(act, page.request.form, required)
+    if page.args["act"] == "plan":
+        objectives, more = plan_objectives(page.request.form, PLAN_ROWS, required)
+        values["objectives"], errors = objectives, errors | more
+    if errors:
+        return _case_act_page(page, 422, errors=errors)
+    try:
+        page.act(act.operation, {"case_id": page.args["case_id"]}, values)
+    except Problem as problem:
+        if problem.status in (401, 404):
+            raise
+        refusal = page.explain(problem, act.operation)
+        errors = {refusal.field: refusal.message} if refusal.field else {}
+        return _case_act_page(page, problem.status, errors=errors, refusal=refusal)
+    return page.redirect(f"/cazuri/{page.args['case_id']}", _(act.done))
+
+
+def _case_act_page(page: Page, status: int = 200, **context: Any) -> Response:
+    case = page.call("cases.get_case", {"case_id": page.args["case_id"]})
+    act = CASE_ACTS[page.args["act"]]
+    return page.render(
+        "coordinator/case_act.html", status=status, case=case, act=act,
+        plan_rows=range(1, PLAN_ROWS + 1) if page.args["act"] == "plan" else (),
+        responsible=RESPONSIBLE, **context,
+    )
+
+
+# -- urgent risks ----------------------------------------------------------------------
+RISK_ACTS = {
+    "confirma": ("cases.acknowledge_urgent_risk", (), "Riscul a fost confirmat."),
+    "evalueaza": (
+        "cases.assess_urgent_risk",
+        (
+            Field("level", "Nivelul riscului", "select", options=URGENT_LEVELS),
+            Field("assessment", "Evaluarea"),
+            Field("measures", "Măsurile luate (câte una pe rând)", "lines"),
+        ),
+        "Evaluarea riscului a fost înregistrată.",
+    ),
+    "sesizeaza": (
+        "cases.notify_institution",
+        (
+            Field("institution", "Instituția (cod RNASR)", "select", options=INSTITUTIONS),
+            Field("reference", "Numărul de înregistrare (opțional)", "text", required=False),
+            Field("summary", "Rezumatul sesizării"),
+        ),
+        "Instituția a fost sesizată.",
+    ),
+}
+
+
+@pages.get("/riscuri/<uuid:risk_id>")
+def risk(page: Page) -> Response:
+    return _risk_page(page)
+
+
+@pages.post("/riscuri/<uuid:risk_id>")
+def risk_act(page: Page) -> Response:
+    _ = page.gettext
+    chosen = page.request.form.get("act", "")
+    if chosen not in RISK_ACTS:
+        return _risk_page(page, 422)
+    operation, fields, done = RISK_ACTS[chosen]
+    act = CaseAct(operation, "", "", done, fields)
+    values, errors = command_values(act, page.request.form, _("Completați acest câmp."))
+    if errors:
+        return _risk_page(page, 422, errors=errors, chosen=chosen)
+    try:
+        page.act(operation, {"risk_id": page.args["risk_id"]}, values)
+    except Problem as problem:
+        if problem.status in (401, 404):
+            raise
+        refusal = page.explain(problem, operation)
+        errors = {refusal.field: refusal.message} if refusal.field else {}
+        return _risk_page(page, problem.status, errors=errors, refusal=refusal, chosen=chosen)
+    return page.redirect(page.request.path, _(done))
+
+
+def _risk_page(page: Page, status: int = 200, **context: Any) -> Response:
+    from datetime import UTC, datetime
+
+    found = page.call("cases.get_urgent_risk", {"risk_id": page.args["risk_id"]})
+    until = escalation_at(found)
+    left, late = time_left(until, datetime.now(UTC))
+    return page.render(
+        "coordinator/risk.html", status=status, risk=found, escalates_at=until.isoformat(),
+        left=left, late=late, acts=RISK_ACTS, **context,
+    )

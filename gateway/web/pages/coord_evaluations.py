@@ -1,0 +1,100 @@
+"""A technician's evaluations: the annex 1 sheet's sections as recorded, the
+annex 2 grid (the technician's self-assessment beside the coordinator's
+observation, levels 1–4), the observation recorded, signing; and the
+progress between the last two completed evaluations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from gateway.problems import Problem
+from gateway.web.page import Page, PageTable
+from gateway.web.words import EVALUATION_KINDS, EVALUATION_SECTIONS
+
+pages = PageTable()
+LEVELS = ("1", "2", "3", "4")
+
+
+def observation_rows(form: Any, domains: list[str]) -> dict[str, dict[str, int]]:
+    """The grid's levels chosen on the form, by domain; rows left blank are
+    left as they were."""
+    return {
+        d: {"level": int(form.get(f"nivel-{d}"))}
+        for d in domains
+        if form.get(f"nivel-{d}") in LEVELS
+    }
+
+
+@pages.get("/evaluari/<uuid:evaluation_id>")
+def evaluation(page: Page) -> Response:
+    return _evaluation_page(page)
+
+
+@pages.post("/evaluari/<uuid:evaluation_id>")
+def evaluation_act(page: Page) -> Response:
+    _ = page.gettext
+    path = {"evaluation_id": page.args["evaluation_id"]}
+    if page.request.form.get("act") == "semneaza":
+        operation, values, said = "evaluations.sign_evaluation", {}, _("Evaluarea a fost semnată.")
+    else:
+        found = page.call("evaluations.get_evaluation", path)
+        rows = observation_rows(page.request.form, [r["domain"] for r in found["grid"]])
+        if not rows:
+            return _evaluation_page(page, 422, errors={"grila": _("Alegeți cel puțin un nivel.")})
+        operation, values = "evaluations.record_observation", {"rows": rows}
+        said = _("Observația a fost înregistrată.")
+    try:
+        page.act(operation, path, values)
+    except Problem as problem:
+        if problem.status in (401, 404):
+            raise
+        return _evaluation_page(page, problem.status, refusal=page.explain(problem, operation))
+    return page.redirect(page.request.path, said)
+
+
+def _evaluation_page(page: Page, status: int = 200, **context: Any) -> Response:
+    found = page.call("evaluations.get_evaluation", {"evaluation_id": page.args["evaluation_id"]})
+    return page.render(
+        "coordinator/evaluation.html", status=status, evaluation=found, levels=LEVELS,
+        sections=EVALUATION_SECTIONS, kinds=EVALUATION_KINDS, **context,
+    )
+
+
+@pages.get("/tehnicieni/<uuid:technician_id>/evaluari")
+def evaluations(page: Page) -> Response:
+    return _evaluations_page(page)
+
+
+@pages.post("/tehnicieni/<uuid:technician_id>/evaluari")
+def open_evaluation(page: Page) -> Response:
+    _ = page.gettext
+    kind = page.request.form.get("kind", "")
+    if kind not in EVALUATION_KINDS:
+        return _evaluations_page(page, 422, errors={"kind": _("Completați acest câmp.")})
+    operation = "evaluations.open_evaluation"
+    try:
+        opened = page.act(operation, {"technician_id": page.args["technician_id"]}, {"kind": kind})
+    except Problem as problem:
+        if problem.status in (401, 404):
+            raise
+        return _evaluations_page(page, problem.status, refusal=page.explain(problem, operation))
+    return page.redirect(f"/evaluari/{opened['evaluation_id']}", _("Evaluarea a fost deschisă."))
+
+
+def _evaluations_page(page: Page, status: int = 200, **context: Any) -> Response:
+    path = {"technician_id": str(page.args["technician_id"])}
+    technician = page.call("coordination.get_staff", {"staff_id": path["technician_id"]})
+    try:
+        record = page.call("evaluations.technician_record", path)
+    except Problem as problem:
+        if problem.status != 404:  # no record yet: never evaluated
+            raise
+        record = {"evaluations": []}
+    done = [e for e in record.get("evaluations", []) if e.get("completed_on")]
+    progress = page.call("evaluations.compare_evaluations", path) if len(done) > 1 else None
+    return page.render(
+        "coordinator/evaluations.html", status=status, technician=technician, record=record,
+        progress=progress, kinds=EVALUATION_KINDS, **context,
+    )

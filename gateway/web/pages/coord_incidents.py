@@ -1,0 +1,90 @@
+"""An incident (a technician's difficulty) through the seven steps of 4.5:
+the page offers only the next step, as the service accepts them only in order."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.wrappers import Response
+
+from gateway.problems import Problem
+from gateway.web.page import Page, PageTable
+from gateway.web.pages.coord_cases import CaseAct, Field, command_values
+from gateway.web.words import DIFFICULTIES, INCIDENT_OUTCOMES, INFORMED_PARTIES
+
+pages = PageTable()
+
+# the step the incident waits for (the service's ``next_step``) → the act that does it
+STEPS: dict[str, CaseAct] = {
+    "identified": CaseAct(
+        "coordination.identify_incident", "1. Identificarea problemei", "Înregistrează",
+        "Problema a fost identificată.",
+        (Field("difficulty_type", "Tipul dificultății", "select", options=DIFFICULTIES),
+         Field("problem", "Problema")),
+    ),
+    "informed": CaseAct(
+        "coordination.inform_about_incident", "2. Informarea", "Înregistrează",
+        "Informarea a fost consemnată.",
+        (Field("informed_party", "Cine a fost informat", "select", options=INFORMED_PARTIES),
+         Field("note", "Nota")),
+    ),
+    "cause_analysed": CaseAct(
+        "coordination.analyse_incident_cause", "3. Analiza cauzei", "Înregistrează",
+        "Cauza a fost analizată.",
+        (Field("causes", "Cauzele (câte una pe rând)", "lines"), Field("analysis", "Analiza")),
+    ),
+    "solution_chosen": CaseAct(
+        "coordination.choose_incident_solution", "4. Alegerea soluției", "Înregistrează",
+        "Soluția a fost aleasă.",
+        (Field("solution", "Soluția"), Field("measures", "Măsurile (câte una pe rând)", "lines")),
+    ),
+    "solution_implemented": CaseAct(
+        "coordination.implement_incident_solution", "5. Aplicarea soluției", "Înregistrează",
+        "Aplicarea soluției a fost consemnată.", (Field("implementation", "Cum a fost aplicată"),),
+    ),
+    "monitored": CaseAct(
+        "coordination.monitor_incident", "6. Monitorizarea", "Înregistrează",
+        "Monitorizarea a fost consemnată.",
+        (Field("outcome", "Rezultatul", "select", options=INCIDENT_OUTCOMES),
+         Field("observations", "Observațiile")),
+    ),
+    "documented": CaseAct(
+        "coordination.document_incident", "7. Documentarea", "Înregistrează",
+        "Incidentul a fost documentat.",
+        (Field("case_study", "Studiul de caz"), Field("lessons", "Lecțiile învățate")),
+    ),
+}
+
+
+@pages.get("/incidente/<uuid:incident_id>")
+def incident(page: Page) -> Response:
+    return _incident_page(page)
+
+
+@pages.post("/incidente/<uuid:incident_id>")
+def incident_step(page: Page) -> Response:
+    _ = page.gettext
+    step = page.request.form.get("step", "")
+    if step not in STEPS:
+        return _incident_page(page, 422)
+    act = STEPS[step]
+    values, errors = command_values(act, page.request.form, _("Completați acest câmp."))
+    if errors:
+        return _incident_page(page, 422, errors=errors)
+    try:
+        page.act(act.operation, {"incident_id": page.args["incident_id"]}, values)
+    except Problem as problem:
+        if problem.status in (401, 404):
+            raise
+        refusal = page.explain(problem, act.operation)
+        errors = {refusal.field: refusal.message} if refusal.field else {}
+        return _incident_page(page, problem.status, errors=errors, refusal=refusal)
+    return page.redirect(page.request.path, _(act.done))
+
+
+def _incident_page(page: Page, status: int = 200, **context: Any) -> Response:
+    found = page.call("coordination.get_incident", {"incident_id": page.args["incident_id"]})
+    return page.render(
+        "coordinator/incident.html", status=status, incident=found, steps=STEPS,
+        act=STEPS.get(found.get("next_step") or ""), difficulties=DIFFICULTIES, **context,
+    )

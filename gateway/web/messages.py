@@ -7,8 +7,10 @@ lacks its English."""
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 from pathlib import Path
+from typing import Any
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
@@ -42,7 +44,40 @@ def _table_texts() -> set[str]:
         for name, table in vars(module).items():
             if name.isupper() and isinstance(table, dict):
                 found.update(v for v in table.values() if isinstance(v, str))
+    for module in _page_modules():
+        for name, value in vars(module).items():
+            if name.isupper():
+                found.update(_shown_texts(value))
     return found
+
+
+# the texts a page's declarative tables show (forms' fields, acts' titles…)
+SHOWN = ("label", "title", "button", "done", "hint")
+
+
+def _page_modules() -> list[Any]:
+    import importlib
+    import pkgutil
+
+    from gateway.web import pages
+
+    return [
+        importlib.import_module(f"{pages.__name__}.{info.name}")
+        for info in pkgutil.iter_modules(pages.__path__)
+    ]
+
+
+def _shown_texts(value: Any) -> set[str]:
+    if isinstance(value, dict):
+        return {t for v in value.values() for t in _shown_texts(v)}
+    if isinstance(value, (tuple, list)):
+        return {t for v in value for t in _shown_texts(v)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        found = {getattr(value, a) for a in SHOWN if isinstance(getattr(value, a, None), str)}
+        for f in dataclasses.fields(value):
+            found |= _shown_texts(getattr(value, f.name))
+        return found
+    return set()
 
 
 def current() -> Catalog:

@@ -39,7 +39,7 @@ run: setup
 # eventlet (tests/conftest.py); their county runs in a subprocess
 test: setup lint
 	$(BIN)/python -m pytest
-	COORDONARE_BROWSER_TESTS=1 $(BIN)/python -m pytest
+	COORDONARE_BROWSER_TESTS=1 $(BIN)/python -m pytest --suppress-nameko-eventlet-notification
 
 messages: $(VENV)/.installed
 	$(BIN)/python -m gateway.web.messages

@@ -207,3 +207,33 @@ def test_no_personal_data_in_any_address_the_pages_make(web):
             for name in people:
                 assert name.lower() not in text, address
                 assert quote(name).lower() not in text, address
+
+
+def test_a_form_sent_twice_acts_once(web):
+    """A double tap, or the browser resending over a weak signal: the same
+    form (its form_id) drafts one document, and the second answer is the
+    first one's."""
+    api = web.as_("tehnician.cluj")
+    case_id = api.get(f"{web.url}/cases").json()["items"][0]["case_id"]
+
+    def documents() -> int:
+        return len(api.get(f"{web.url}/cases/{case_id}/documents").json()["items"])
+
+    before = documents()
+    browser = sign_in(web, "tehnician.cluj")
+    address = f"{web.url}/cazuri/{case_id}/documente/nou"
+    form = browser.get(address).text
+    form_id = re.search(r'name="form_id" value="([^"]+)"', form)
+    assert form_id, form
+    data = {
+        "csrf": csrf_of(form),
+        "form_id": form_id.group(1),
+        "kind": "visit_report",
+        "text": "Vizită: familia este acasă, copiii la școală.",
+        "occurred_at": "2026-11-16T09:30",
+    }
+    first = browser.post(address, data=data, allow_redirects=False)
+    again = browser.post(address, data=data, allow_redirects=False)
+    assert first.status_code == again.status_code == 303, (first.text, again.text)
+    assert first.headers["Location"] == again.headers["Location"]
+    assert documents() == before + 1

@@ -9,15 +9,22 @@ verifier. It stops when its standard input closes."""
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import flask
 from authlib.jose import jwt
 from oidc_provider_mock import User, init_app
 from werkzeug.serving import make_server
+
+from tests.support.services import free_port
+from tests.support.web_county import WebCounty, web_county
 
 # who may sign in, as the county's directory would have them
 USERS = [
@@ -61,6 +68,35 @@ def create() -> flask.Flask:
 
     app.add_url_rule("/recorded", "recorded", lambda: flask.jsonify(recorded))
     return app
+
+
+@contextmanager
+def county_with_provider(amqp_uri: str, tmp: Path) -> Iterator[tuple[WebCounty, str]]:
+    """The demo county whose gateway signs people in with a stand-in
+    provider started for it; the county and the provider's issuer."""
+    port = free_port()
+    provider = subprocess.Popen(
+        [sys.executable, "-W", "ignore", "-m", "tests.integration.oidc_stand_in", str(port)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        assert provider.stdout is not None and provider.stdout.readline().strip() == "ready"
+        issuer = f"http://127.0.0.1:{port}"
+        settings = {
+            "GATEWAY_JWKS_URL": f"{issuer}/jwks",
+            "WEB_OIDC_ISSUER": issuer,
+            "WEB_OIDC_CLIENT_ID": "coordonare",
+            "WEB_OIDC_CLIENT_SECRET": "secretul-clientului",
+        }
+        with web_county(amqp_uri, tmp, **settings) as county:
+            yield county, issuer
+    finally:
+        assert provider.stdin is not None
+        provider.stdin.close()
+        provider.wait(20)
 
 
 def main() -> None:

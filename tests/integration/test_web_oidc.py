@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import subprocess
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -16,8 +14,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from tests.support.services import free_port
-from tests.support.web_county import WebCounty, web_county
+from tests.integration.oidc_stand_in import county_with_provider
+from tests.support.web_county import WebCounty
 
 SESSION_COOKIE, PENDING_COOKIE = "coordonare_sesiune", "coordonare_oidc"
 
@@ -30,29 +28,8 @@ class World:
 
 @pytest.fixture(scope="module")
 def world(amqp_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    port = free_port()
-    provider = subprocess.Popen(
-        [sys.executable, "-W", "ignore", "-m", "tests.integration.oidc_stand_in", str(port)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    try:
-        assert provider.stdout is not None and provider.stdout.readline().strip() == "ready"
-        issuer = f"http://127.0.0.1:{port}"
-        settings = {
-            "GATEWAY_JWKS_URL": f"{issuer}/jwks",
-            "WEB_OIDC_ISSUER": issuer,
-            "WEB_OIDC_CLIENT_ID": "coordonare",
-            "WEB_OIDC_CLIENT_SECRET": "secretul-clientului",
-        }
-        with web_county(amqp_uri, tmp_path_factory.mktemp("oidc"), **settings) as web:
-            yield World(web, issuer)
-    finally:
-        assert provider.stdin is not None
-        provider.stdin.close()
-        provider.wait(20)
+    with county_with_provider(amqp_uri, tmp_path_factory.mktemp("oidc")) as (web, issuer):
+        yield World(web, issuer)
 
 
 def start(world: World, browser: requests.Session, next_path: str = "/") -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from tests.bench.support import new_database
 from tests.support.casework import new_master_key
 from tests.support.services import free_port, nameko_config
 from tests.support.signed import ClusterRpcProxy
+from tests.support.web_county import WebCounty
 
 # subscribers first: their queues exist before the events they want
 SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)
@@ -42,31 +43,10 @@ UNLIMITED = {
 
 
 @dataclass
-class County:
-    url: str
-    seeded: dict[str, Any]
-    rpc: Any
-    tokens: dict[str, str] = field(default_factory=dict)
-    admin_url: str = ""  # /metrics, off the public port
+class County(WebCounty):
+    """The county in this process: its services' RPC as well."""
 
-    def token(self, username: str) -> str:
-        if username not in self.tokens:
-            answer = requests.post(
-                f"{self.url}/auth/token",
-                json={"username": username, "password": f"demo-{username}"},
-                timeout=10,
-            )
-            assert answer.status_code == 200, answer.text
-            self.tokens[username] = answer.json()["access_token"]
-        return self.tokens[username]
-
-    def as_(self, username: str) -> requests.Session:
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {self.token(username)}"
-        return session
-
-    def user(self, username: str) -> dict[str, Any]:
-        return next(u for u in self.seeded["users"] if u["username"] == username)
+    rpc: Any = None
 
 
 @contextmanager
@@ -101,7 +81,7 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
             cleanup.callback(gateway.stop)
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url)
-            yield County(url, seeded, rpc, admin_url=f"http://{admin}")
+            yield County(url, seeded, admin_url=f"http://{admin}", rpc=rpc)
 
 
 def wait_healthy(url: str, seconds: float = 30, path: str = "/health") -> None:

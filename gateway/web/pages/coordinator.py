@@ -108,21 +108,26 @@ def _hours_below(page: Page) -> list[dict[str, Any]]:
         page, "coordination.list_staff", municipality=page.who.municipality, role="technician"
     )
     for technician in technicians:
-        for contract in _quietly(
-            page, "coordination.contracts_of_technician", {"technician_id": technician["staff_id"]}
-        ):
-            if contract.get("coordinator_id") != page.who.id or contract.get("status") != "active":
-                continue
-            try:
-                hours = page.call(
-                    "coordination.coordination_hours",
-                    {"contract_id": contract["contract_id"]},
-                    month=month,
-                )
-            except Problem:
-                continue
-            if not hours.get("compliant", True):
-                below.append(hours | {"technician": technician})
+        # who coordinates them today: a question anyone may ask, so the
+        # technicians of other coordinators cost no refused read
+        try:
+            coordination = page.call(
+                "coordination.coordination_of", {"technician_id": technician["staff_id"]}
+            )
+        except Problem:
+            continue
+        if not coordination or coordination.get("coordinator_id") != page.who.id:
+            continue
+        try:
+            hours = page.call(
+                "coordination.coordination_hours",
+                {"contract_id": coordination["contract_id"]},
+                month=month,
+            )
+        except Problem:
+            continue
+        if not hours.get("compliant", True):
+            below.append(hours | {"technician": technician})
     return below
 
 

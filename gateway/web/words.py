@@ -214,3 +214,12 @@ EVALUATION_SECTIONS = {  # annex 1, the sheet's sections
     "other_aspects": "alte aspecte",
     "results": "rezultate",
 }
+ESCALATION_LEVELS = {"spas_head": "șeful SPAS", "county_admin": "administratorul județean"}
+WITHDRAW_REASONS = {  # why a journal entry is withdrawn
+    "duplicate": "înregistrare dublă",
+    "wrong_date": "dată greșită",
+    "wrong_duration": "durată greșită",
+    "wrong_contract": "contract greșit",
+    "did_not_take_place": "nu a avut loc",
+}
+FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R7/R8: 3–6 months after closure

@@ -223,3 +223,9 @@ WITHDRAW_REASONS = {  # why a journal entry is withdrawn
     "did_not_take_place": "nu a avut loc",
 }
 FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R7/R8: 3–6 months after closure
+CONTRACT_STATUSES = {
+    "draft": "ciornă",
+    "active": "activ",
+    "suspended": "suspendat",
+    "terminated": "încetat",
+}

@@ -26,6 +26,7 @@ from gateway.web.words import (
     INSTITUTIONS,
     RESPONSIBLE,
     RISK_LEVELS,
+    STAGES,
     URGENT_LEVELS,
 )
 
@@ -188,11 +189,18 @@ def _case_act_page(page: Page, status: int = 200, **context: Any) -> Response:
     case = page.call("cases.get_case", {"case_id": page.args["case_id"]})
     act = CASE_ACTS[page.args["act"]]
     closing = page.args["act"] == "inchide"
+    # the plan's versions: the current one in full (get_case), the earlier ones
+    # as dated entries of the timeline (only the latest text is kept readable)
+    versions = [
+        e for e in page.call("cases.case_timeline", {"case_id": page.args["case_id"]})
+        if e.get("event") == "PlanVersioned"
+    ] if page.args["act"] == "plan" else []
     return page.render(
         "coordinator/case_act.html", status=status, case=case, act=act,
         plan_rows=range(1, PLAN_ROWS + 1) if page.args["act"] == "plan" else (),
         responsible=RESPONSIBLE, closing=closing, months=FOLLOW_UP_MONTHS,
-        reports=final_reports(page) if closing else {}, **context,
+        reports=final_reports(page) if closing else {}, versions=versions,
+        stages=STAGES, **context,
     )
 
 

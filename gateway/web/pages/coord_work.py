@@ -20,9 +20,11 @@ from gateway.web.words import (
     AUTONOMY,
     AUTONOMY_SOURCES,
     CHANNELS,
+    CONTRACT_STATUSES,
     ENTRY_KINDS,
     PRIORITIES,
     TASK_TYPES,
+    WITHDRAW_REASONS,
 )
 
 pages = PageTable()
@@ -143,6 +145,8 @@ def contract(page: Page) -> Response:
 def journal_entry(page: Page) -> Response:
     _ = page.gettext
     form, required = page.request.form, _("Completați acest câmp.")
+    if form.get("act") == "withdraw":
+        return _withdraw(page)
     minutes = whole_minutes(form.get("hours", ""), form.get("minutes", ""))
     values: dict[str, Any] = {
         "occurred_on": form.get("occurred_on", ""),
@@ -166,6 +170,26 @@ def journal_entry(page: Page) -> Response:
     return page.redirect(page.request.path, _("Activitatea a fost trecută în jurnal."))
 
 
+def _withdraw(page: Page) -> Response:
+    """A mistaken entry withdrawn with its reason: it stays in the journal,
+    marked, and no longer counts towards R6 (the service keeps both)."""
+    _ = page.gettext
+    form = page.request.form
+    entry_id, reason = form.get("entry_id", ""), form.get("reason", "")
+    month = form.get("month", "")
+    if reason not in WITHDRAW_REASONS:
+        errors = {f"reason-{entry_id}": _("Alegeți motivul retragerii.")}
+        return _contract_page(page, 422, errors=errors)
+    operation = "coordination.withdraw_journal_entry"
+    path = {"contract_id": page.args["contract_id"], "entry_id": entry_id}
+    try:
+        page.act(operation, path, {"month": month, "reason": reason})
+    except Problem as problem:
+        status, shown = _refused(page, problem, operation)
+        return _contract_page(page, status, **shown)
+    return page.redirect(page.request.path, _("Înregistrarea a fost retrasă din jurnal."))
+
+
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"contract_id": str(page.args["contract_id"])}
     found = page.call("coordination.get_contract", path)
@@ -186,5 +210,6 @@ def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     return page.render(
         "coordinator/contract.html", status=status, contract=found, month=month, hours=hours,
         entries=entries["items"] if isinstance(entries, dict) else entries, plan=plan,
-        channels=CHANNELS, kinds=ENTRY_KINDS, **context,
+        channels=CHANNELS, kinds=ENTRY_KINDS, reasons=WITHDRAW_REASONS,
+        statuses=CONTRACT_STATUSES, **context,
     )

@@ -229,3 +229,12 @@ CONTRACT_STATUSES = {
     "suspended": "suspendat",
     "terminated": "încetat",
 }
+RISK_STATUSES = {"reported": "semnalat", "acknowledged": "confirmat", "assessed": "evaluat"}
+TASK_STATUSES = {
+    "delegated": "delegată",
+    "accepted": "acceptată",
+    "in_progress": "în lucru",
+    "completed": "încheiată",
+    "obstacle_reported": "obstacol semnalat",
+    "cancelled": "anulată",
+}

@@ -15,6 +15,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.i18n import as_date
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import escalation_at, lines, time_left
@@ -196,7 +197,7 @@ def _case_act_page(page: Page, status: int = 200, **context: Any) -> Response:
         if e.get("event") == "PlanVersioned"
     ] if page.args["act"] == "plan" else []
     return page.render(
-        "coordinator/case_act.html", status=status, case=case, act=act,
+        "coordinator/case_act.html", w=words, status=status, case=case, act=act,
         plan_rows=range(1, PLAN_ROWS + 1) if page.args["act"] == "plan" else (),
         responsible=RESPONSIBLE, closing=closing, months=FOLLOW_UP_MONTHS,
         reports=final_reports(page) if closing else {}, versions=versions,
@@ -275,6 +276,6 @@ def _risk_page(page: Page, status: int = 200, **context: Any) -> Response:
     until = escalation_at(found)
     left, late = time_left(until, datetime.now(UTC))
     return page.render(
-        "coordinator/risk.html", status=status, risk=found, escalates_at=until.isoformat(),
+        "coordinator/risk.html", w=words, status=status, risk=found, escalates_at=until.isoformat(),
         left=left, late=late, acts=RISK_ACTS, **context,
     )

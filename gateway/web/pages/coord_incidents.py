@@ -8,6 +8,7 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coord_cases import CaseAct, Field, command_values
 from gateway.web.words import (
@@ -108,7 +109,7 @@ def incident_step(page: Page) -> Response:
 def _incident_page(page: Page, status: int = 200, **context: Any) -> Response:
     found = page.call("coordination.get_incident", {"incident_id": page.args["incident_id"]})
     return page.render(
-        "coordinator/incident.html", status=status, incident=found, steps=STEPS,
+        "coordinator/incident.html", w=words, status=status, incident=found, steps=STEPS,
         act=STEPS.get(found.get("next_step") or ""), difficulties=DIFFICULTIES,
         escalate=ESCALATE if may_escalate(found, page.who.role) else None,
         levels=ESCALATION_LEVELS, **context,

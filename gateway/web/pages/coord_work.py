@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from gateway.paging import page as page_of
 from gateway.paging import read_page_args
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import current_month, lines
 from gateway.web.words import (
@@ -126,7 +127,8 @@ def _tasks_page(page: Page, status: int = 200, **context: Any) -> Response:
     )
     colleagues = colleagues["items"] if isinstance(colleagues, dict) else colleagues
     return page.render(
-        "coordinator/tasks.html", status=status, technician=technician, delegable=delegable,
+        "coordinator/tasks.html", w=words, status=status, technician=technician,
+        delegable=delegable,
         sheets=body["items"], next_cursor=body["next_cursor"], limit=limit,
         others=[(c["staff_id"], c["full_name"]) for c in colleagues
                 if c["staff_id"] != technician_id],
@@ -208,7 +210,8 @@ def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
             raise
         plan = None
     return page.render(
-        "coordinator/contract.html", status=status, contract=found, month=month, hours=hours,
+        "coordinator/contract.html", w=words, status=status, contract=found, month=month,
+        hours=hours,
         entries=entries["items"] if isinstance(entries, dict) else entries, plan=plan,
         channels=CHANNELS, kinds=ENTRY_KINDS, reasons=WITHDRAW_REASONS,
         statuses=CONTRACT_STATUSES, **context,

@@ -222,7 +222,6 @@ WITHDRAW_REASONS = {  # why a journal entry is withdrawn
     "wrong_contract": "contract greșit",
     "did_not_take_place": "nu a avut loc",
 }
-FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R7/R8: 3–6 months after closure
 CONTRACT_STATUSES = {
     "draft": "ciornă",
     "active": "activ",

@@ -23,7 +23,6 @@ from gateway.web.words import (
     CASE_OUTCOMES,
     DECISIONS,
     DOCUMENT_KINDS,
-    FOLLOW_UP_MONTHS,
     INSTITUTIONS,
     RESPONSIBLE,
     RISK_LEVELS,
@@ -32,6 +31,7 @@ from gateway.web.words import (
 )
 
 pages = PageTable()
+FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R7/R8: 3–6 months after closure
 PLAN_ROWS = 3  # objectives shown at once; a longer plan is written in versions
 
 

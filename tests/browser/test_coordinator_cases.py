@@ -69,3 +69,32 @@ def test_the_day_and_the_validation_queue_on_a_tablet(web, open_page):
     assert page.get_by_role("heading", level=1).count() == 1
     assert "visit_report" not in page.locator("main").inner_text()  # the label, not the name
     assert check(page, "coordonator-validare-tableta") == []
+
+
+def test_a_mistaken_journal_entry_is_withdrawn_with_its_reason(web, open_page):
+    from datetime import date
+
+    technician_id = web.user(TECHNICIAN)["sub"]
+    contracts = items(
+        web.as_(COORDINATOR).get(f"{web.url}/technicians/{technician_id}/contracts").json()
+    )
+    contract_id = next(c["contract_id"] for c in contracts if c["status"] == "active")
+    page = open_page(DESKTOP)
+    sign_in(page, web.url, COORDINATOR, f"/contracte/{contract_id}")
+    page.get_by_label("Data").fill(date.today().isoformat())
+    page.locator("#hours").fill("1")
+    page.get_by_label("Canalul").select_option("video")
+    page.get_by_label("Felul activității").select_option("contact")
+    page.get_by_role("button", name="Trece în jurnal").click()
+    assert page.get_by_role("status").inner_text() == "Activitatea a fost trecută în jurnal."
+    before = page.locator("#ore-titlu + p").inner_text()
+    row = page.locator("tbody tr").last
+    row.get_by_role("button", name="Retrage").click()  # no reason chosen: told
+    assert page.locator("[id$=-eroare]").first.inner_text() == "Alegeți motivul retragerii."
+    row = page.locator("tbody tr").last
+    row.get_by_label("Motivul retragerii").select_option("duplicate")
+    row.get_by_role("button", name="Retrage").click()
+    assert page.get_by_role("status").inner_text() == "Înregistrarea a fost retrasă din jurnal."
+    assert page.get_by_text("retrasă: înregistrare dublă").first.is_visible()
+    assert page.locator("#ore-titlu + p").inner_text() != before  # no longer counted (R6)
+    assert check(page, "coordonator-jurnal-retras") == []

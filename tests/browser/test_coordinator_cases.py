@@ -98,3 +98,18 @@ def test_a_mistaken_journal_entry_is_withdrawn_with_its_reason(web, open_page):
     assert page.get_by_text("retrasă: înregistrare dublă").first.is_visible()
     assert page.locator("#ore-titlu + p").inner_text() != before  # no longer counted (R6)
     assert check(page, "coordonator-jurnal-retras") == []
+
+
+def test_the_plan_page_shows_the_current_plan_and_its_versions(web, open_page):
+    cases = items(web.as_(COORDINATOR).get(f"{web.url}/cases?stage=intervention").json())
+    case_id = cases[0]["case_id"]
+    page = open_page(DESKTOP)
+    sign_in(page, web.url, COORDINATOR, f"/cazuri/{case_id}/plan")
+    assert page.get_by_role("heading", name="Planul actual — versiunea 1").is_visible()
+    plan = page.get_by_role("table")
+    assert plan.get_by_text("Reintegrarea școlară a copilului").is_visible()
+    assert plan.get_by_text("tehnicianul").is_visible()  # the label, not "technician"
+    assert page.get_by_role("heading", name="Versiunile planului").is_visible()
+    assert page.get_by_text("Etapa: intervenție").is_visible()  # the stage's label
+    assert "intervention_plan" not in page.locator("main").inner_text()
+    assert check(page, "coordonator-plan-versiuni") == []

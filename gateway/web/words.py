@@ -214,3 +214,26 @@ EVALUATION_SECTIONS = {  # annex 1, the sheet's sections
     "other_aspects": "alte aspecte",
     "results": "rezultate",
 }
+ESCALATION_LEVELS = {"spas_head": "șeful SPAS", "county_admin": "administratorul județean"}
+WITHDRAW_REASONS = {  # why a journal entry is withdrawn
+    "duplicate": "înregistrare dublă",
+    "wrong_date": "dată greșită",
+    "wrong_duration": "durată greșită",
+    "wrong_contract": "contract greșit",
+    "did_not_take_place": "nu a avut loc",
+}
+CONTRACT_STATUSES = {
+    "draft": "ciornă",
+    "active": "activ",
+    "suspended": "suspendat",
+    "terminated": "încetat",
+}
+RISK_STATUSES = {"reported": "semnalat", "acknowledged": "confirmat", "assessed": "evaluat"}
+TASK_STATUSES = {
+    "delegated": "delegată",
+    "accepted": "acceptată",
+    "in_progress": "în lucru",
+    "completed": "încheiată",
+    "obstacle_reported": "obstacol semnalat",
+    "cancelled": "anulată",
+}

@@ -15,18 +15,23 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
 from gateway.problems import Problem
+from gateway.web import words
+from gateway.web.i18n import as_date
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import escalation_at, lines, time_left
 from gateway.web.words import (
     CASE_OUTCOMES,
     DECISIONS,
+    DOCUMENT_KINDS,
     INSTITUTIONS,
     RESPONSIBLE,
     RISK_LEVELS,
+    STAGES,
     URGENT_LEVELS,
 )
 
 pages = PageTable()
+FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R7/R8: 3–6 months after closure
 PLAN_ROWS = 3  # objectives shown at once; a longer plan is written in versions
 
 
@@ -89,7 +94,8 @@ CASE_ACTS: dict[str, CaseAct] = {
             Field("outcome", "Rezultatul", "select", options=CASE_OUTCOMES),
             Field("rationale", "Motivarea"),
             Field("destination", "Unde a fost îndrumat (opțional)", "text", required=False),
-            Field("final_report_id", "Raportul final (identificator)", "text", required=False),
+            # the options are the case's validated final reports, read when the form is shown
+            Field("final_report_id", "Raportul final validat", "report", required=False),
         ),
     ),
     "urmarire": CaseAct(
@@ -109,6 +115,8 @@ def command_values(act: CaseAct, form: MultiDict, required: str) -> tuple[dict, 
     values: dict[str, Any] = {}
     errors: dict[str, str] = {}
     for field in act.fields:
+        if field.kind == "months":
+            continue  # the follow-up window: see ``follow_up``
         raw = form.get(field.name, "").strip()
         if not raw:
             if field.required:
@@ -116,6 +124,19 @@ def command_values(act: CaseAct, form: MultiDict, required: str) -> tuple[dict, 
             continue
         values[field.name] = lines(raw) if field.kind == "lines" else raw
     return values, errors
+
+
+def follow_up(form: MultiDict, required: str) -> tuple[dict | None, dict]:
+    """The follow-up window (R7, R8: 3–6 months after closure): both ends or
+    none (none = the coordination plan's window); the domain checks the rule."""
+    start, end = form.get("follow_up_from", "").strip(), form.get("follow_up_until", "").strip()
+    if not start and not end:
+        return None, {}
+    if not start or not end:
+        return None, {"follow_up_from" if not start else "follow_up_until": required}
+    if not (start.isdigit() and end.isdigit()):
+        return None, {"follow_up_from": required}
+    return {"from": int(start), "until": int(end)}, {}
 
 
 def plan_objectives(form: MultiDict, rows: int, required: str) -> tuple[list, dict]:
@@ -147,6 +168,11 @@ def case_act(page: Page) -> Response:
     if page.args["act"] == "plan":
         objectives, more = plan_objectives(page.request.form, PLAN_ROWS, required)
         values["objectives"], errors = objectives, errors | more
+    if page.args["act"] == "inchide":
+        months, more = follow_up(page.request.form, required)
+        errors |= more
+        if months:
+            values["follow_up_months"] = months
     if errors:
         return _case_act_page(page, 422, errors=errors)
     try:
@@ -163,11 +189,33 @@ def case_act(page: Page) -> Response:
 def _case_act_page(page: Page, status: int = 200, **context: Any) -> Response:
     case = page.call("cases.get_case", {"case_id": page.args["case_id"]})
     act = CASE_ACTS[page.args["act"]]
+    closing = page.args["act"] == "inchide"
+    # the plan's versions: the current one in full (get_case), the earlier ones
+    # as dated entries of the timeline (only the latest text is kept readable)
+    versions = [
+        e for e in page.call("cases.case_timeline", {"case_id": page.args["case_id"]})
+        if e.get("event") == "PlanVersioned"
+    ] if page.args["act"] == "plan" else []
     return page.render(
-        "coordinator/case_act.html", status=status, case=case, act=act,
+        "coordinator/case_act.html", w=words, status=status, case=case, act=act,
         plan_rows=range(1, PLAN_ROWS + 1) if page.args["act"] == "plan" else (),
-        responsible=RESPONSIBLE, **context,
+        responsible=RESPONSIBLE, closing=closing, months=FOLLOW_UP_MONTHS,
+        reports=final_reports(page) if closing else {}, versions=versions,
+        stages=STAGES, **context,
     )
+
+
+def final_reports(page: Page) -> dict[str, str]:
+    """The case's validated final reports, as the choices of the closing form
+    (document id → a label with its date; no personal data)."""
+    _ = page.gettext
+    documents = page.call("cases.documents_of_case", {"case_id": page.args["case_id"]})
+    chosen = [d for d in documents if d["kind"] == "final_report" and d["status"] == "validated"]
+    return {
+        d["document_id"]: f"{_(DOCUMENT_KINDS['final_report'])} "
+        f"{as_date(d.get('occurred_at') or d.get('submitted_at'))} (v{d['version']})"
+        for d in chosen
+    }
 
 
 # -- urgent risks ----------------------------------------------------------------------
@@ -228,6 +276,6 @@ def _risk_page(page: Page, status: int = 200, **context: Any) -> Response:
     until = escalation_at(found)
     left, late = time_left(until, datetime.now(UTC))
     return page.render(
-        "coordinator/risk.html", status=status, risk=found, escalates_at=until.isoformat(),
+        "coordinator/risk.html", w=words, status=status, risk=found, escalates_at=until.isoformat(),
         left=left, late=late, acts=RISK_ACTS, **context,
     )

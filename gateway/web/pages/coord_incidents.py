@@ -8,9 +8,15 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coord_cases import CaseAct, Field, command_values
-from gateway.web.words import DIFFICULTIES, INCIDENT_OUTCOMES, INFORMED_PARTIES
+from gateway.web.words import (
+    DIFFICULTIES,
+    ESCALATION_LEVELS,
+    INCIDENT_OUTCOMES,
+    INFORMED_PARTIES,
+)
 
 pages = PageTable()
 
@@ -54,6 +60,22 @@ STEPS: dict[str, CaseAct] = {
         (Field("case_study", "Studiul de caz"), Field("lessons", "Lecțiile învățate")),
     ),
 }
+# manual escalation one level up (4.4.3): posted with step=escalate, beside the steps
+ESCALATE = CaseAct(
+    "coordination.escalate_incident", "Escaladarea incidentului", "Escaladează",
+    "Incidentul a fost escaladat la nivelul superior.",
+    (Field("reason", "Motivul escaladării"),),
+)
+ESCALATORS = ("social_worker", "spas_head")  # who leads the steps may escalate (4.4.3)
+TOP_LEVEL = "county_admin"  # beyond the county there is no level to escalate to
+
+
+def may_escalate(found: dict, role: str) -> bool:
+    """Offered only where the service would accept it: an open incident, led
+    by this person, not already at the county (the service checks again)."""
+    return role in ESCALATORS and not found.get("closed") and (
+        found.get("escalation_level") != TOP_LEVEL
+    )
 
 
 @pages.get("/incidente/<uuid:incident_id>")
@@ -65,12 +87,12 @@ def incident(page: Page) -> Response:
 def incident_step(page: Page) -> Response:
     _ = page.gettext
     step = page.request.form.get("step", "")
-    if step not in STEPS:
+    if step not in STEPS and step != "escalate":
         return _incident_page(page, 422)
-    act = STEPS[step]
+    act = ESCALATE if step == "escalate" else STEPS[step]
     values, errors = command_values(act, page.request.form, _("Completați acest câmp."))
     if errors:
-        return _incident_page(page, 422, errors=errors)
+        return _incident_page(page, 422, errors=errors, chosen=step)
     try:
         page.act(act.operation, {"incident_id": page.args["incident_id"]}, values)
     except Problem as problem:
@@ -78,13 +100,17 @@ def incident_step(page: Page) -> Response:
             raise
         refusal = page.explain(problem, act.operation)
         errors = {refusal.field: refusal.message} if refusal.field else {}
-        return _incident_page(page, problem.status, errors=errors, refusal=refusal)
+        return _incident_page(
+            page, problem.status, errors=errors, refusal=refusal, chosen=step
+        )
     return page.redirect(page.request.path, _(act.done))
 
 
 def _incident_page(page: Page, status: int = 200, **context: Any) -> Response:
     found = page.call("coordination.get_incident", {"incident_id": page.args["incident_id"]})
     return page.render(
-        "coordinator/incident.html", status=status, incident=found, steps=STEPS,
-        act=STEPS.get(found.get("next_step") or ""), difficulties=DIFFICULTIES, **context,
+        "coordinator/incident.html", w=words, status=status, incident=found, steps=STEPS,
+        act=STEPS.get(found.get("next_step") or ""), difficulties=DIFFICULTIES,
+        escalate=ESCALATE if may_escalate(found, page.who.role) else None,
+        levels=ESCALATION_LEVELS, **context,
     )

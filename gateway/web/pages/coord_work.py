@@ -14,15 +14,18 @@ from werkzeug.wrappers import Response
 from gateway.paging import page as page_of
 from gateway.paging import read_page_args
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import current_month, lines
 from gateway.web.words import (
     AUTONOMY,
     AUTONOMY_SOURCES,
     CHANNELS,
+    CONTRACT_STATUSES,
     ENTRY_KINDS,
     PRIORITIES,
     TASK_TYPES,
+    WITHDRAW_REASONS,
 )
 
 pages = PageTable()
@@ -124,7 +127,8 @@ def _tasks_page(page: Page, status: int = 200, **context: Any) -> Response:
     )
     colleagues = colleagues["items"] if isinstance(colleagues, dict) else colleagues
     return page.render(
-        "coordinator/tasks.html", status=status, technician=technician, delegable=delegable,
+        "coordinator/tasks.html", w=words, status=status, technician=technician,
+        delegable=delegable,
         sheets=body["items"], next_cursor=body["next_cursor"], limit=limit,
         others=[(c["staff_id"], c["full_name"]) for c in colleagues
                 if c["staff_id"] != technician_id],
@@ -143,6 +147,8 @@ def contract(page: Page) -> Response:
 def journal_entry(page: Page) -> Response:
     _ = page.gettext
     form, required = page.request.form, _("Completați acest câmp.")
+    if form.get("act") == "withdraw":
+        return _withdraw(page)
     minutes = whole_minutes(form.get("hours", ""), form.get("minutes", ""))
     values: dict[str, Any] = {
         "occurred_on": form.get("occurred_on", ""),
@@ -166,6 +172,26 @@ def journal_entry(page: Page) -> Response:
     return page.redirect(page.request.path, _("Activitatea a fost trecută în jurnal."))
 
 
+def _withdraw(page: Page) -> Response:
+    """A mistaken entry withdrawn with its reason: it stays in the journal,
+    marked, and no longer counts towards R6 (the service keeps both)."""
+    _ = page.gettext
+    form = page.request.form
+    entry_id, reason = form.get("entry_id", ""), form.get("reason", "")
+    month = form.get("month", "")
+    if reason not in WITHDRAW_REASONS:
+        errors = {f"reason-{entry_id}": _("Alegeți motivul retragerii.")}
+        return _contract_page(page, 422, errors=errors)
+    operation = "coordination.withdraw_journal_entry"
+    path = {"contract_id": page.args["contract_id"], "entry_id": entry_id}
+    try:
+        page.act(operation, path, {"month": month, "reason": reason})
+    except Problem as problem:
+        status, shown = _refused(page, problem, operation)
+        return _contract_page(page, status, **shown)
+    return page.redirect(page.request.path, _("Înregistrarea a fost retrasă din jurnal."))
+
+
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"contract_id": str(page.args["contract_id"])}
     found = page.call("coordination.get_contract", path)
@@ -184,7 +210,9 @@ def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
             raise
         plan = None
     return page.render(
-        "coordinator/contract.html", status=status, contract=found, month=month, hours=hours,
+        "coordinator/contract.html", w=words, status=status, contract=found, month=month,
+        hours=hours,
         entries=entries["items"] if isinstance(entries, dict) else entries, plan=plan,
-        channels=CHANNELS, kinds=ENTRY_KINDS, **context,
+        channels=CHANNELS, kinds=ENTRY_KINDS, reasons=WITHDRAW_REASONS,
+        statuses=CONTRACT_STATUSES, **context,
     )

@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from gateway.paging import page as page_of
 from gateway.paging import read_page_args
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.page import Page, PageTable
 
 pages = PageTable()
@@ -59,7 +60,7 @@ def home(page: Page) -> Response:
     queue = _quietly(page, "cases.validation_queue")
     overdue = _quietly(page, "cases.overdue_documents")
     return page.render(
-        "coordinator/home.html",
+        "coordinator/home.html", w=words,
         alerts=_alerts(page),
         queue=queue[:SHOWN_ON_HOME],
         queue_total=len(queue),
@@ -72,7 +73,7 @@ def home(page: Page) -> Response:
 @pages.get("/acasa/alerte")
 def alerts_fragment(page: Page) -> Response:
     """The alerts alone, for htmx to swap in every two seconds."""
-    return page.render("coordinator/_alerts.html", alerts=_alerts(page))
+    return page.render("coordinator/_alerts.html", w=words, alerts=_alerts(page))
 
 
 def _alerts(page: Page) -> list[dict[str, Any]]:
@@ -137,7 +138,7 @@ def queue(page: Page) -> Response:
     args = dict(page.request.args)
     limit, offset = read_page_args(args)
     body, _ = page_of(_quietly(page, "cases.validation_queue"), limit, offset, "/validare", args)
-    return page.render("coordinator/queue.html", queue=body["items"], total=body["total"],
+    return page.render("coordinator/queue.html", w=words, queue=body["items"], total=body["total"],
                        next_cursor=body["next_cursor"], limit=limit)
 
 
@@ -180,7 +181,7 @@ def _document_page(page: Page, status: int = 200, **context: Any) -> Response:
     current = versions[-1] if versions else None
     previous = versions[-2] if len(versions) > 1 else None
     return page.render(
-        "coordinator/document.html",
+        "coordinator/document.html", w=words,
         status=status,
         doc=doc,
         current=current,

@@ -45,6 +45,19 @@ DEFAULT_ACT = "face acest act"
 
 # The gateway's and services' codes that are no rule of the guide.
 BY_CODE = {
+    # the evaluations service (annexes 1–2)
+    "evaluation_out_of_order": (
+        "Evaluarea nu poate fi deschisă acum: întâi cea inițială, apoi cele periodice, la termen."
+    ),
+    "evaluation_incomplete": "Evaluarea nu este completă: lipsesc secțiuni, grila sau concluziile.",
+    "evaluation_signed": "Evaluarea a fost semnată și nu mai poate fi modificată.",
+    "already_signed": "Ați semnat deja.",
+    "evaluation_access_denied": "Doar părțile evaluării pot face acest act.",
+    "invalid_evaluation_sheet": "Secțiunea fișei nu este completată corect.",
+    "invalid_evaluation_command": "Datele nu sunt valide.",
+    "invalid_grid_entry": "Un rând al grilei nu este completat corect.",
+    "level_outside_scale": "Nivelul este de la 1 la 4.",
+    "unknown_domain": "Domeniul nu face parte din grilă.",
     "role_not_allowed": "Rolul dumneavoastră nu permite acest act.",
     "outside_your_municipality": "Este în afara localității dumneavoastră.",
     "not_found": "Nu există sau nu îl puteți vedea.",

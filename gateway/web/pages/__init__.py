@@ -10,6 +10,7 @@ from gateway.web.pages import (
     coordinator,
     documents,
     signin,
+    tech_evaluations,
     tech_tasks,
     technician,
 )
@@ -20,3 +21,4 @@ PAGES += [cases.pages, documents.pages, technician.pages, tech_tasks.pages]
 # the coordinator's screens
 PAGES += [coordinator.pages, coord_cases.pages, coord_work.pages, coord_incidents.pages]
 PAGES += [coord_evaluations.pages]
+PAGES += [tech_evaluations.pages]  # the technician's own evaluation

@@ -14,8 +14,7 @@ import re
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from nameko.exceptions import UnknownService
 from werkzeug.exceptions import MethodNotAllowed, NotFound
@@ -24,6 +23,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import metrics
 from gateway.auth import Principal, TokenVerifier
+from gateway.calls import Claim, Outcome, Rpc, Settings, Timeout
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
 from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
@@ -50,40 +50,6 @@ SECURITY_HEADERS = {
     "Strict-Transport-Security": "max-age=31536000; includeSubDomains",
     "X-Content-Type-Options": "nosniff",
 }
-
-
-class Outcome(Protocol):
-    """A service call under way (nameko's RpcReply)."""
-
-    def result(self) -> Any: ...
-
-
-class Rpc(Protocol):
-    def call(
-        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
-    ) -> Outcome: ...
-
-
-class Timeout(Exception):
-    """The service gave no answer in time; whether a command acted is not
-    known yet."""
-
-
-@dataclass(frozen=True)
-class Claim:
-    """An idempotency key a request holds, and what its answer names (the
-    correlation id, the instance) should the answer come late."""
-
-    principal: str
-    key: str
-    cid: str
-    instance: str
-
-
-@dataclass
-class Settings:
-    max_body_bytes: int = 64 * 1024
-    rpc_timeout_seconds: float = 30.0
 
 
 LocalHandler = Callable[["Gateway", Route, Principal | None, dict[str, Any]], Any]
@@ -246,13 +212,19 @@ class Gateway:
             replay.headers["Idempotency-Replayed"] = "true"
             return replay
         claim = Claim(who.id, key, cid, request.path)
+        return self._once(claim, lambda: self._forward(route, path, who, values, claim), route)
+
+    def _once(self, claim: Claim, forward: Callable[[], Any], route: Route) -> Response:
+        """The command's answer, kept under its idempotency key for retries
+        (a refusal too); a 5xx acted on nothing and frees the key; a timeout
+        leaves it to the late answer."""
         try:
-            response = self._json(route.status, self._forward(route, path, who, values, claim))
+            response = self._json(route.status, forward())
         except Problem as problem:
-            if problem.code != "upstream_timeout":  # else the late answer settles it
-                refused = problem.status < 500  # a 5xx acted on nothing
+            if problem.code != "upstream_timeout":
+                refused = problem.status < 500
                 self._settle(
-                    claim, self._problem(problem, cid, claim.instance) if refused else None
+                    claim, self._problem(problem, claim.cid, claim.instance) if refused else None
                 )
             raise
         except Exception:
@@ -293,19 +265,8 @@ class Gateway:
                 raise Problem.from_body(answer)
             return answer
         claim = Claim(who.id, f"web:{key}", "", route.path)
-        try:
-            result = self._forward(route, path, who, args, claim)
-        except Problem as problem:
-            if problem.code != "upstream_timeout":
-                self._settle(
-                    claim, self._problem(problem, "", route.path) if problem.status < 500 else None
-                )
-            raise
-        except Exception:
-            self._settle(claim, None)
-            raise
-        self._settle(claim, self._json(route.status, result))
-        return result
+        response = self._once(claim, lambda: self._forward(route, path, who, args, claim), route)
+        return json.loads(response.get_data())
 
     def _settle(self, claim: Claim, answer: Response | None) -> None:
         """Keep the answer for the key's retries, or (None: nothing acted)

@@ -31,8 +31,9 @@ from werkzeug.wrappers import Request, Response
 from events.acting import Signer
 from events.identity import GATEWAY_ISSUER, SigningKey
 from events.nameko import make_psycopg_green
-from gateway.api import SECURITY_HEADERS, Gateway, Outcome, Settings, Timeout
+from gateway.api import SECURITY_HEADERS, Gateway
 from gateway.auth import TokenSettings, TokenVerifier
+from gateway.calls import Outcome, Settings, Timeout
 from gateway.http import admin_http, http
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer

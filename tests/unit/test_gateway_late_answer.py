@@ -12,8 +12,9 @@ from argon2 import PasswordHasher
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway.api import Gateway, Settings, Timeout
+from gateway.api import Gateway
 from gateway.auth import TokenSettings, TokenVerifier
+from gateway.calls import Settings, Timeout
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer, load_or_make_key, load_users
 from gateway.route import EVERYONE, command

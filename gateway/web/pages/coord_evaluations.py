@@ -5,6 +5,7 @@ progress between the last two completed evaluations."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from werkzeug.wrappers import Response
@@ -34,6 +35,16 @@ def evaluation(page: Page) -> Response:
 
 @pages.post("/evaluari/<uuid:evaluation_id>")
 def evaluation_act(page: Page) -> Response:
+    said = page.gettext("Observația a fost înregistrată.")
+    return grid_act(page, "evaluations.record_observation", said, _evaluation_page)
+
+
+def grid_act(
+    page: Page, grid_operation: str, said: str, shown: Callable[..., Response]
+) -> Response:
+    """A post on an evaluation's page: its signature (``act=semneaza``), or
+    one level per domain of the annex 2 grid through ``grid_operation`` (the
+    coordinator's observation, the technician's self-assessment)."""
     _ = page.gettext
     path = {"evaluation_id": page.args["evaluation_id"]}
     if page.request.form.get("act") == "semneaza":
@@ -42,15 +53,14 @@ def evaluation_act(page: Page) -> Response:
         found = page.call("evaluations.get_evaluation", path)
         rows = observation_rows(page.request.form, [r["domain"] for r in found["grid"]])
         if not rows:
-            return _evaluation_page(page, 422, errors={"grila": _("Alegeți cel puțin un nivel.")})
-        operation, values = "evaluations.record_observation", {"rows": rows}
-        said = _("Observația a fost înregistrată.")
+            return shown(page, 422, errors={"grila": _("Alegeți cel puțin un nivel.")})
+        operation, values = grid_operation, {"rows": rows}
     try:
         page.act(operation, path, values)
     except Problem as problem:
         if problem.status in (401, 404):
             raise
-        return _evaluation_page(page, problem.status, refusal=page.explain(problem, operation))
+        return shown(page, problem.status, refusal=page.explain(problem, operation))
     return page.redirect(page.request.path, said)
 
 

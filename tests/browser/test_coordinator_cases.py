@@ -5,6 +5,7 @@ the day's pages on a tablet are accessible."""
 
 from __future__ import annotations
 
+from events.clock import local_today
 from tests.support.browser import DESKTOP, TABLET, check, sign_in
 
 COORDINATOR, TECHNICIAN = "asistent.cluj", "tehnician.cluj"
@@ -72,7 +73,6 @@ def test_the_day_and_the_validation_queue_on_a_tablet(web, open_page):
 
 
 def test_a_mistaken_journal_entry_is_withdrawn_with_its_reason(web, open_page):
-    from datetime import date
 
     technician_id = web.user(TECHNICIAN)["sub"]
     contracts = items(
@@ -81,7 +81,7 @@ def test_a_mistaken_journal_entry_is_withdrawn_with_its_reason(web, open_page):
     contract_id = next(c["contract_id"] for c in contracts if c["status"] == "active")
     page = open_page(DESKTOP)
     sign_in(page, web.url, COORDINATOR, f"/contracte/{contract_id}")
-    page.get_by_label("Data").fill(date.today().isoformat())
+    page.get_by_label("Data").fill(local_today().isoformat())
     page.locator("#hours").fill("1")
     page.get_by_label("Canalul").select_option("video")
     page.get_by_label("Felul activității").select_option("contact")

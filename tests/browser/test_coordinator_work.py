@@ -5,8 +5,9 @@ hours."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 
+from events.clock import local_today
 from tests.support.browser import DESKTOP, check, sign_in
 
 COORDINATOR, TECHNICIAN = "asistent.cluj", "tehnician.cluj"
@@ -43,7 +44,7 @@ def test_a_journal_entry_without_its_duration_is_told_then_recorded(web, open_pa
     sign_in(page, web.url, COORDINATOR, f"/contracte/{contract_id}")
     assert check(page, "coordonator-contract") == []
     before = page.locator("#ore-titlu + p").inner_text()
-    page.get_by_label("Data").fill(date.today().isoformat())
+    page.get_by_label("Data").fill(local_today().isoformat())
     page.get_by_label("Canalul").select_option("phone")
     page.get_by_label("Felul activității").select_option("contact")
     page.get_by_role("button", name="Trece în jurnal").click()

@@ -5,12 +5,13 @@ the month's hours against the 40 of R6."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Response
 
+from events.clock import local_today
 from gateway.paging import page as page_of
 from gateway.paging import read_page_args
 from gateway.problems import Problem
@@ -195,7 +196,7 @@ def _withdraw(page: Page) -> Response:
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"contract_id": str(page.args["contract_id"])}
     found = page.call("coordination.get_contract", path)
-    month = page.request.args.get("luna") or current_month(date.today())
+    month = page.request.args.get("luna") or current_month(local_today())
     try:
         hours = page.call("coordination.coordination_hours", path, month=month)
         entries = page.call("coordination.journal_entries", path, month=month)

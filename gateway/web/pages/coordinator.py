@@ -13,6 +13,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from events.clock import local_today
 from gateway.paging import page as page_of
 from gateway.paging import read_page_args
 from gateway.problems import Problem
@@ -103,7 +104,7 @@ def _quietly(
 def _hours_below(page: Page) -> list[dict[str, Any]]:
     """R6: the coordinator's active contracts whose month is below the hours."""
     assert page.who is not None
-    month = current_month(date.today())
+    month = current_month(local_today())
     below = []
     technicians = _quietly(
         page, "coordination.list_staff", municipality=page.who.municipality, role="technician"

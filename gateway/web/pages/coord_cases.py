@@ -19,6 +19,7 @@ from gateway.web import words
 from gateway.web.i18n import as_date
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import escalation_at, lines, time_left
+from gateway.web.pages.listing import refused
 from gateway.web.words import (
     CASE_OUTCOMES,
     DECISIONS,
@@ -178,11 +179,8 @@ def case_act(page: Page) -> Response:
     try:
         page.act(act.operation, {"case_id": page.args["case_id"]}, values)
     except Problem as problem:
-        if problem.status in (401, 404):
-            raise
-        refusal = page.explain(problem, act.operation)
-        errors = {refusal.field: refusal.message} if refusal.field else {}
-        return _case_act_page(page, problem.status, errors=errors, refusal=refusal)
+        status, shown = refused(page, problem, act.operation)
+        return _case_act_page(page, status, **shown)
     return page.redirect(f"/cazuri/{page.args['case_id']}", _(act.done))
 
 
@@ -261,11 +259,8 @@ def risk_act(page: Page) -> Response:
     try:
         page.act(operation, {"risk_id": page.args["risk_id"]}, values)
     except Problem as problem:
-        if problem.status in (401, 404):
-            raise
-        refusal = page.explain(problem, operation)
-        errors = {refusal.field: refusal.message} if refusal.field else {}
-        return _risk_page(page, problem.status, errors=errors, refusal=refusal, chosen=chosen)
+        status, shown = refused(page, problem, operation)
+        return _risk_page(page, status, chosen=chosen, **shown)
     return page.redirect(page.request.path, _(done))
 
 

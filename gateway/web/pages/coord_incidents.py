@@ -11,6 +11,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coord_cases import CaseAct, Field, command_values
+from gateway.web.pages.listing import refused
 from gateway.web.words import (
     DIFFICULTIES,
     ESCALATION_LEVELS,
@@ -96,13 +97,8 @@ def incident_step(page: Page) -> Response:
     try:
         page.act(act.operation, {"incident_id": page.args["incident_id"]}, values)
     except Problem as problem:
-        if problem.status in (401, 404):
-            raise
-        refusal = page.explain(problem, act.operation)
-        errors = {refusal.field: refusal.message} if refusal.field else {}
-        return _incident_page(
-            page, problem.status, errors=errors, refusal=refusal, chosen=step
-        )
+        status, shown = refused(page, problem, act.operation)
+        return _incident_page(page, status, chosen=step, **shown)
     return page.redirect(page.request.path, _(act.done))
 
 

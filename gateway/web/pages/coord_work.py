@@ -18,6 +18,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import current_month, lines
+from gateway.web.pages.listing import refused
 from gateway.web.words import (
     AUTONOMY,
     AUTONOMY_SOURCES,
@@ -52,14 +53,6 @@ def whole_minutes(hours: str, minutes: str) -> int | None:
     except ValueError:
         return None
     return total if total > 0 else None
-
-
-def _refused(page: Page, problem: Problem, operation: str) -> tuple[int, dict[str, Any]]:
-    if problem.status in (401, 404):
-        raise problem
-    refusal = page.explain(problem, operation)
-    errors = {refusal.field: refusal.message} if refusal.field else {}
-    return problem.status, {"errors": errors, "refusal": refusal}
 
 
 # -- task sheets ------------------------------------------------------------------------
@@ -102,7 +95,7 @@ def task_act(page: Page) -> Response:
     try:
         page.act(operation, path, values)
     except Problem as problem:
-        status, shown = _refused(page, problem, operation)
+        status, shown = refused(page, problem, operation)
         return _tasks_page(page, status, chosen=chosen, **shown)
     said = {
         "delegheaza": _("Sarcina a fost delegată."),
@@ -168,7 +161,7 @@ def journal_entry(page: Page) -> Response:
     try:
         page.act(operation, {"contract_id": page.args["contract_id"]}, values)
     except Problem as problem:
-        status, shown = _refused(page, problem, operation)
+        status, shown = refused(page, problem, operation)
         return _contract_page(page, status, **shown)
     return page.redirect(page.request.path, _("Activitatea a fost trecută în jurnal."))
 
@@ -188,7 +181,7 @@ def _withdraw(page: Page) -> Response:
     try:
         page.act(operation, path, {"month": month, "reason": reason})
     except Problem as problem:
-        status, shown = _refused(page, problem, operation)
+        status, shown = refused(page, problem, operation)
         return _contract_page(page, status, **shown)
     return page.redirect(page.request.path, _("Înregistrarea a fost retrasă din jurnal."))
 

@@ -16,7 +16,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.cases import COUNTY_TIME, this_month
-from gateway.web.pages.listing import field_errors, show
+from gateway.web.pages.listing import refused, show
 
 pages = PageTable()
 DATED = ("visit_report", "observation_sheet", "phone_note")  # need occurred_at
@@ -96,20 +96,17 @@ def draft_document(page: Page) -> Response:
     case_id = str(page.args["case_id"])
     case = page.call("cases.get_case", {"case_id": case_id})
     command, errors = draft_command(page.values, page.gettext)
-    refusal = None
-    if not errors:
-        try:
-            answer = page.act("cases.draft_document", {"case_id": case_id}, command)
-            return page.redirect(
-                f"/documente/{answer['document_id']}",
-                page.gettext("Documentul a fost salvat ca ciornă. Trimiteți-l când e gata."),
-            )
-        except Problem as problem:
-            if problem.status == 404:
-                raise
-            refusal = page.explain(problem, "cases.draft_document")
-            errors = field_errors(page, problem, "cases.draft_document", "text")
-    return _form(page, "documents/new.html", 422, case=case, errors=errors, refusal=refusal)
+    if errors:
+        return _form(page, "documents/new.html", 422, case=case, errors=errors)
+    try:
+        answer = page.act("cases.draft_document", {"case_id": case_id}, command)
+    except Problem as problem:
+        status, shown = refused(page, problem, "cases.draft_document", "text")
+        return _form(page, "documents/new.html", status, case=case, **shown)
+    return page.redirect(
+        f"/documente/{answer['document_id']}",
+        page.gettext("Documentul a fost salvat ca ciornă. Trimiteți-l când e gata."),
+    )
 
 
 def _document(page: Page) -> dict[str, Any]:
@@ -151,10 +148,10 @@ def document_page(page: Page) -> Response:
 def revise_document(page: Page) -> Response:
     document = _document(page)
     content, errors = content_of(document["kind"], page.values, page.gettext)
-    refusal = None
+    status, shown = 422, {"errors": errors}
     if not errors:
+        signature = "self" if page.values.get("semnat") == "da" else "none"
         try:
-            signature = "self" if page.values.get("semnat") == "da" else "none"
             page.act(
                 "cases.revise_document",
                 {"document_id": document["document_id"]},
@@ -165,18 +162,10 @@ def revise_document(page: Page) -> Response:
                 page.gettext("Versiunea nouă a fost salvată."),
             )
         except Problem as problem:
-            if problem.status == 404:
-                raise
-            refusal = page.explain(problem, "cases.revise_document")
-            errors = field_errors(page, problem, "cases.revise_document", "text")
+            status, shown = refused(page, problem, "cases.revise_document", "text")
     return _form(
-        page,
-        "documents/view.html",
-        422,
-        document=document,
-        errors=errors,
-        refusal=refusal,
-        may_change=_may_change(page, document),
+        page, "documents/view.html", status, document=document,
+        may_change=_may_change(page, document), **shown,
     )
 
 
@@ -191,10 +180,8 @@ def submit_document(page: Page) -> Response:
     try:
         page.act("cases.submit_document", {"document_id": document["document_id"]}, {})
     except Problem as problem:
-        if problem.status == 404:
-            raise
-        refusal = page.explain(problem, "cases.submit_document")
-        return _form(page, "documents/submit.html", 409, document=document, refusal=refusal)
+        status, shown = refused(page, problem, "cases.submit_document")
+        return _form(page, "documents/submit.html", status, document=document, **shown)
     return page.redirect(
         f"/cazuri/{document['case_id']}",
         page.gettext("Documentul a fost trimis coordonatorului pentru validare."),

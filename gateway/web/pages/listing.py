@@ -34,12 +34,31 @@ def paged(page: Page, items: list[Any], filters: dict[str, str]) -> tuple[list[A
     return body["items"], following, body["total"]
 
 
+def at_field(field: str | None, default: str = "") -> str:
+    """The form field a problem is about: the last part of its path
+    (``content.general.position`` → ``position``), or ``default``."""
+    return (field or default).replace(".", "/").split("/")[-1] or default
+
+
 def field_errors(page: Page, problem: Problem, operation_id: str, default: str) -> dict[str, str]:
-    """The refusal at the field it is about (the last part of the problem's
-    field path), or at ``default``."""
+    """The refusal's message at the field it is about, or at ``default``."""
     refusal = page.explain(problem, operation_id)
-    field = (refusal.field or default).replace(".", "/").split("/")[-1] or default
-    return {field: refusal.message}
+    return {at_field(refusal.field, default): refusal.message}
+
+
+def refused(
+    page: Page, problem: Problem, operation_id: str, default: str = ""
+) -> tuple[int, dict[str, Any]]:
+    """A form the service refused: its status and what the page shows again
+    (``errors`` at the field, the ``refusal`` naming its rule), with the
+    person's input kept by the page. A stale session (401) and a record
+    unknown or out of scope (404) are not refusals: they go on up, to the
+    sign-in that keeps what was typed, or to the same not-found page."""
+    if problem.status in (401, 404):
+        raise problem
+    refusal = page.explain(problem, operation_id)
+    field = at_field(refusal.field, default)
+    return problem.status, {"errors": {field: refusal.message} if field else {}, "refusal": refusal}
 
 
 def show(page: Page, template: str, status: int = 200, **context: Any) -> Response:

@@ -13,7 +13,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.cases import this_month
-from gateway.web.pages.listing import field_errors, show
+from gateway.web.pages.listing import refused, show
 
 pages = PageTable()
 # the task's state → what its assignee may do next, as the service allows
@@ -84,18 +84,15 @@ def task_act(page: Page) -> Response:
     step, command, errors = task_step(page.values, page.gettext)
     if step not in STEP_OPERATIONS:
         return _task_page(page, 422, errors={"pas": page.gettext("Alegeți un pas.")})
-    refusal = None
+    status, shown = 422, {"errors": errors}
     if not errors:
         try:
             page.act(STEP_OPERATIONS[step], {"task_id": task_id}, command)
             return page.redirect(f"/sarcini/{task_id}", page.gettext("Sarcina a fost actualizată."))
         except Problem as problem:
-            if problem.status == 404:
-                raise
-            refusal = page.explain(problem, STEP_OPERATIONS[step])
             default = "result" if step == "complete" else "obstacle"
-            errors = field_errors(page, problem, STEP_OPERATIONS[step], default)
-    return _task_page(page, 422, errors=errors, refusal=refusal)
+            status, shown = refused(page, problem, STEP_OPERATIONS[step], default)
+    return _task_page(page, status, **shown)
 
 
 # -- the benefit check ------------------------------------------------------------------
@@ -175,7 +172,7 @@ def benefit_form(page: Page) -> Response:
 @pages.post("/verificari/noua")
 def record_benefit_check(page: Page) -> Response:
     command, errors = benefit_command(page.values, page.gettext)
-    refusal = None
+    status, shown = 422, {"errors": errors}
     if not errors:
         try:
             page.act("cases.record_benefit_check", None, command)
@@ -187,11 +184,8 @@ def record_benefit_check(page: Page) -> Response:
             )
             return page.redirect("/azi", page.gettext(said))
         except Problem as problem:
-            if problem.status == 404:
-                raise
-            refusal = page.explain(problem, "cases.record_benefit_check")
-            errors = field_errors(page, problem, "cases.record_benefit_check", "benefit")
-    return _benefit_form(page, 422, errors=errors, refusal=refusal)
+            status, shown = refused(page, problem, "cases.record_benefit_check", "benefit")
+    return _benefit_form(page, status, **shown)
 
 
 # -- feedback on the coordination -----------------------------------------------------
@@ -230,14 +224,12 @@ def feedback_form(page: Page) -> Response:
 @pages.post("/feedback")
 def give_feedback(page: Page) -> Response:
     command, errors = feedback_command(page.values, page.gettext)
-    refusal = None
+    operation = "evaluations.give_coordination_feedback"
+    status, shown = 422, {"errors": errors}
     if not errors:
         try:
-            page.act("evaluations.give_coordination_feedback", None, command)
+            page.act(operation, None, command)
             return page.redirect("/azi", page.gettext("Mulțumim pentru feedback."))
         except Problem as problem:
-            if problem.status == 404:
-                raise
-            refusal = page.explain(problem, "evaluations.give_coordination_feedback")
-            errors = field_errors(page, problem, "evaluations.give_coordination_feedback", "period")
-    return _feedback_form(page, 422, errors=errors, refusal=refusal)
+            status, shown = refused(page, problem, operation, "period")
+    return _feedback_form(page, status, **shown)

@@ -101,6 +101,7 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     assert check(technician, "tur-trimite") == []
     technician.get_by_role("button", name="Da, trimite").click()
     assert "trimis coordonatorului pentru validare" in _main(technician)
+    assert check(technician, "tur-trimis") == []
 
     coordinator = open_page(DESKTOP)
     sign_in(coordinator, web.url, COORDINATOR, "/acasa")
@@ -130,10 +131,13 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     assert "Versiunea nouă a fost salvată" in _main(technician)
     assert check(technician, "tur-versiunea-2") == []
     technician.get_by_role("link", name="Trimite spre validare").click()
+    assert check(technician, "tur-retrimite") == []
     technician.get_by_role("button", name="Da, trimite").click()
     assert "trimis coordonatorului pentru validare" in _main(technician)
+    assert check(technician, "tur-retrimis") == []
 
     coordinator.get_by_role("link", name="De validat").click()
+    assert check(coordinator, "tur-coordonator-validare-2") == []
     _newest_in_queue(coordinator).click()
     before = coordinator.get_by_role("region", name="Versiunea anterioară (1)")
     after = coordinator.get_by_role("region", name="Versiunea nouă (2)")
@@ -143,10 +147,13 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     assert check(coordinator, "tur-coordonator-v2") == []
     coordinator.get_by_role("button", name="Validează").click()
     assert _status(coordinator) == "Documentul a fost validat."
+    assert check(coordinator, "tur-coordonator-validat") == []
 
     technician.get_by_role("link", name="Azi").click()
     assert technician.locator(RETURNED).count() == 0
+    assert check(technician, "tur-tehnician-azi-final") == []
     _case_link(web, technician).click()
+    assert check(technician, "tur-tehnician-caz-final") == []
     listed = technician.locator("li", has_text="Raport de vizită").filter(has_text="versiunea 2")
     assert "validat" in listed.last.inner_text()
     listed.last.get_by_role("link").click()

@@ -19,6 +19,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import (
     DESKTOP,
@@ -225,11 +226,14 @@ def _reported_at_home(coordinator: Page, before: set[str]) -> tuple[str, float]:
     """The alert that was not on the home page before, and after how long it
     showed (the page is not reloaded: htmx swaps the alerts in)."""
     started = time.monotonic()
-    coordinator.wait_for_function(
-        "known => [...document.querySelectorAll('#alerte a[href^=\"/riscuri/\"]')]"
-        ".some(a => !known.includes(a.getAttribute('href')))",
-        arg=sorted(before), timeout=2000,
-    )
+    try:
+        coordinator.wait_for_function(
+            "known => [...document.querySelectorAll('#alerte a[href^=\"/riscuri/\"]')]"
+            ".some(a => !known.includes(a.getAttribute('href')))",
+            arg=sorted(before), timeout=2000,
+        )
+    except PlaywrightTimeout:
+        raise AssertionError("no new alert on the coordinator's home within 2 s") from None
     waited = time.monotonic() - started
     new = _open_alerts(coordinator) - before
     assert len(new) == 1, new

@@ -157,6 +157,7 @@ class WorkIndex(FollowedView):
                 "reported_at": event.timestamp.isoformat(),
                 "acknowledged_at": None,
                 "late": event.late,
+                "deadline_hours": event.deadline_hours,  # the escalation countdown (home page)
                 "status": "reported",
             }
         elif isinstance(event, UrgentRisk.Acknowledged):

@@ -185,24 +185,3 @@ def test_a_benefit_check_with_a_discrepancy_waits_for_the_coordinator(web, open_
     page.locator("#outcome").select_option("ineligible")
     page.get_by_role("button", name="Înregistrează verificarea").click()
     assert "situația B" in _main(page)
-
-
-def test_a_returned_document_shows_the_comments_beside_its_text(web, open_page):
-    document = web.seeded["walkthrough"]["document_id"]
-    returned = web.as_("asistent.cluj").post(
-        f"{web.url}/documents/{document}/return",
-        json={"comments": "Adăugați ce ați convenit cu mama."},
-        timeout=10,
-    )
-    assert returned.status_code == 200, returned.text
-    page = open_page(PHONE)
-    sign_in(page, web.url, "tehnician.cluj", f"/documente/{document}")
-    comments = page.get_by_role("region", name="Observațiile coordonatorului")
-    assert "Adăugați ce ați convenit cu mama." in comments.inner_text()
-    assert "ghete de iarnă" in page.get_by_label("Textul documentului").input_value()
-    assert check(page, "document-returnat") == []
-    page.get_by_label("Textul documentului").fill("Vizită: mama va cumpăra ghete; am convenit.")
-    page.get_by_role("button", name="Salvează versiunea nouă").click()
-    page.get_by_role("link", name="Trimite spre validare").click()
-    page.get_by_role("button", name="Da, trimite").click()
-    assert "trimis coordonatorului pentru validare" in _main(page)

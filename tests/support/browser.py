@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "gateway" / "web" / "node_modules" / "axe-core" / "axe.min.js"
@@ -67,3 +67,72 @@ def shoot(page: Page, name: str) -> None:
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
     page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
+
+
+# -- keyboard alone ---------------------------------------------------------------
+FOCUS_SHOWN = """el => {
+    const style = getComputedStyle(el);
+    return el.matches(':focus-visible')
+        && (style.outlineStyle !== 'none' && style.outlineWidth !== '0px'
+            || style.boxShadow !== 'none');
+}"""
+
+
+def tab_to(page: Page, target: Locator, limit: int = 80, back: bool = False) -> None:
+    """Press Tab (Shift+Tab when ``back``) until ``target`` has the focus,
+    as a keyboard user would; fail clearly when it is never reached or when
+    its focus is not shown (no outline nor shadow while focused)."""
+    key = "Shift+Tab" if back else "Tab"
+    passed: list[str] = []
+    for _ in range(limit):
+        page.keyboard.press(key)
+        if target.evaluate("el => el === document.activeElement"):
+            assert target.evaluate(FOCUS_SHOWN), f"{target} has the focus but does not show it"
+            return
+        passed.append(page.evaluate(_DESCRIBE_FOCUS))
+    raise AssertionError(
+        f"{target} never reached by {limit} × {key}; the focus went through: "
+        + " → ".join(passed[:limit])
+    )
+
+
+_DESCRIBE_FOCUS = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return 'body';
+    const name = (el.getAttribute('aria-label') || el.innerText || el.name || el.id || '')
+        .trim().slice(0, 30);
+    return `${el.tagName.toLowerCase()}[${name}]`;
+}"""
+
+
+def press_on(page: Page, target: Locator, key: str = "Enter", limit: int = 80) -> None:
+    """Tab to ``target`` and press ``key`` on it (Enter for a link or a
+    button, Space for a checkbox)."""
+    tab_to(page, target, limit)
+    page.keyboard.press(key)
+
+
+def type_into(page: Page, target: Locator, text: str, replace: bool = False) -> None:
+    """Tab to a field and type ``text``; ``replace``: select what is there
+    first (Ctrl+A), so the typing replaces it."""
+    tab_to(page, target)
+    if replace:
+        page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+
+
+def skip_to_content(page: Page) -> None:
+    """The first Tab of a page reaches its skip link; Enter on it moves the
+    focus to the main content, past the menu."""
+    press_on(page, page.locator("a.skip"), limit=1)
+    assert page.evaluate("() => document.activeElement.id") == "continut"
+
+
+def sign_in_by_keyboard(page: Page, base_url: str, username: str, next_path: str = "/") -> None:
+    """The sign-in page with the keyboard alone."""
+    page.goto(f"{base_url}/intrare?next={next_path}")
+    type_into(page, page.get_by_label("Utilizator"), username)
+    type_into(page, page.get_by_label("Parolă"), f"demo-{username}")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")  # submits the form from its field
+    page.wait_for_load_state()

@@ -41,7 +41,7 @@ class Field:
     label: str
     kind: str = "textarea"
     required: bool = False
-    hint: str = ""
+    hint: str | None = None
     options: Mapping[str, str] = field(default_factory=dict)
 
 

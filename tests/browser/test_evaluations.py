@@ -153,6 +153,10 @@ def test_an_initial_evaluation_is_written_read_assessed_and_signed(web, open_pag
     main = _main(technician)
     assert "Școala Gimnazială Florești" in main and "Redactarea rapoartelor." in main
     assert "Modifică" not in main and "Completează" not in main  # the coordinator writes it
+    own_url = technician.url
+    answer = technician.goto(f"{evaluation_url}/sectiuni/general")
+    assert answer is not None and answer.status == 404  # nor may the technician reach its form
+    technician.goto(own_url)
     assert check(technician, "tehnician-evaluarea-mea") == []
     for chooser in technician.locator("select[name^=nivel-]").all():
         chooser.select_option("2")

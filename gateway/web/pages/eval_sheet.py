@@ -36,7 +36,13 @@ TRAINING_ROWS = 2  # empty rows offered after the saved ones
 
 
 def _evaluation(page: Page) -> dict[str, Any]:
-    return page.call("evaluations.get_evaluation", {"evaluation_id": page.args["evaluation_id"]})
+    """The evaluation, when the one asking is its coordinator: the others
+    (the technician, an auditor) read it on their own pages."""
+    assert page.who is not None
+    found = page.call("evaluations.get_evaluation", {"evaluation_id": page.args["evaluation_id"]})
+    if found.get("coordinator_id") != str(page.who.id):
+        raise Problem(404, "not_found", "Not found")
+    return found
 
 
 def _back(evaluation: dict[str, Any]) -> str:

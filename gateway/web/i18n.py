@@ -102,8 +102,11 @@ def environment(language: str) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    catalogue = translations(language)
+    env.install_gettext_translations(catalogue, newstyle=True)  # type: ignore[attr-defined]
     env.filters.update(
+        # a table of the domain's labels (``words``) as options, in the language
+        translated=lambda table: [(k, catalogue.gettext(v)) for k, v in table.items()],
         data=as_date,
         data_ora=as_datetime,
         luna=lambda value: as_month(value, language),

@@ -237,3 +237,36 @@ TASK_STATUSES = {
     "obstacle_reported": "obstacol semnalat",
     "cancelled": "anulată",
 }
+# The evaluation sheet's forms (annex 1, pages/eval_sheet_form.py)
+DOCUMENTATION = {  # how cases are documented
+    "case_sheets": "fișe de caz",
+    "reports": "rapoarte",
+    "registers": "registre",
+    "digital_records": "evidențe electronice",
+    "other": "alte instrumente",
+}
+COLLABORATION_KINDS = {"formal": "formală", "informal": "informală"}
+COLLABORATION_FREQUENCY = {
+    "daily": "zilnic",
+    "weekly": "săptămânal",
+    "monthly": "lunar",
+    "occasional": "ocazional",
+}
+EFFECTIVENESS = {  # annex 2's 4-point scale, as a collaboration's effectiveness
+    "1": "1 — slabă",
+    "2": "2 — parțială",
+    "3": "3 — bună",
+    "4": "4 — foarte bună",
+}
+SUPPORT_KINDS = {
+    "supervision": "supervizare",
+    "training": "training / formare",
+    "mentoring": "mentorat",
+    "exchange_of_experience": "schimb de experiență",
+}
+EVALUATION_STATUSES = {
+    "draft": "în lucru",
+    "signing": "în curs de semnare",
+    "completed": "încheiată",
+}
+EVALUATION_PARTIES = {"coordinator": "asistentul social coordonator", "technician": "tehnicianul"}

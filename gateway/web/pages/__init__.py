@@ -9,6 +9,7 @@ from gateway.web.pages import (
     coord_work,
     coordinator,
     documents,
+    eval_sheet,
     signin,
     tech_evaluations,
     tech_tasks,
@@ -20,5 +21,5 @@ PAGES: list[PageTable] = [signin.pages]
 PAGES += [cases.pages, documents.pages, technician.pages, tech_tasks.pages]
 # the coordinator's screens
 PAGES += [coordinator.pages, coord_cases.pages, coord_work.pages, coord_incidents.pages]
-PAGES += [coord_evaluations.pages]
+PAGES += [coord_evaluations.pages, eval_sheet.pages]
 PAGES += [tech_evaluations.pages]  # the technician's own evaluation

@@ -11,8 +11,10 @@ from typing import Any
 from werkzeug.wrappers import Response
 
 from gateway.problems import Problem
+from gateway.web import words
 from gateway.web.page import Page, PageTable
-from gateway.web.words import EVALUATION_KINDS, EVALUATION_SECTIONS
+from gateway.web.pages import eval_sheet_form
+from gateway.web.words import EVALUATION_KINDS
 
 pages = PageTable()
 LEVELS = ("1", "2", "3", "4")
@@ -68,8 +70,13 @@ def _evaluation_page(page: Page, status: int = 200, **context: Any) -> Response:
     found = page.call("evaluations.get_evaluation", {"evaluation_id": page.args["evaluation_id"]})
     return page.render(
         "coordinator/evaluation.html", status=status, evaluation=found, levels=LEVELS,
-        sections=EVALUATION_SECTIONS, kinds=EVALUATION_KINDS, **context,
+        kinds=EVALUATION_KINDS, **sheet_context(), **context,
     )
+
+
+def sheet_context() -> dict[str, Any]:
+    """What the sheet's summary (``evaluation_sheet.html``) reads."""
+    return {"sheet": eval_sheet_form, "w": words}
 
 
 @pages.get("/tehnicieni/<uuid:technician_id>/evaluari")

@@ -1,6 +1,6 @@
-"""The technician's side of an evaluation: the sheet as the coordinator
-recorded it, the self-assessment on the annex 2 grid (levels 1–4, one per
-domain) and the technician's signature."""
+"""The technician's side of their evaluations: the list of them, and each
+one's sheet as the coordinator recorded it, the self-assessment on the annex
+2 grid (levels 1–4, one per domain) and the technician's signature."""
 
 from __future__ import annotations
 
@@ -8,11 +8,28 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from gateway.problems import Problem
 from gateway.web.page import Page, PageTable
-from gateway.web.pages.coord_evaluations import LEVELS, grid_act
-from gateway.web.words import EVALUATION_KINDS, EVALUATION_SECTIONS
+from gateway.web.pages.coord_evaluations import LEVELS, grid_act, sheet_context
+from gateway.web.words import EVALUATION_KINDS
 
 pages = PageTable()
+
+
+@pages.get("/evaluarile-mele")
+def own_evaluations(page: Page) -> Response:
+    """The technician's evaluations, the latest first."""
+    assert page.who is not None
+    try:
+        record = page.call("evaluations.technician_record", {"technician_id": str(page.who.id)})
+    except Problem as problem:
+        if problem.status != 404:  # no record yet: never evaluated
+            raise
+        record = {"evaluations": []}
+    shown = list(reversed(record.get("evaluations", [])))
+    return page.render(
+        "technician/evaluations.html", evaluations=shown, kinds=EVALUATION_KINDS
+    )
 
 
 @pages.get("/evaluarea-mea/<uuid:evaluation_id>")
@@ -31,5 +48,5 @@ def _page(page: Page, status: int = 200, **context: Any) -> Response:
     found = page.call("evaluations.get_evaluation", {"evaluation_id": page.args["evaluation_id"]})
     return page.render(
         "technician/evaluation.html", status=status, evaluation=found, levels=LEVELS,
-        sections=EVALUATION_SECTIONS, kinds=EVALUATION_KINDS, **context,
+        kinds=EVALUATION_KINDS, **sheet_context(), **context,
     )

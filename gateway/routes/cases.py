@@ -109,6 +109,13 @@ ROUTES = [
         "/cases/{case_id}/documents", "cases", "documents_of_case", CASE_READERS,
         "The case's documents", tag=D, paged=True,
     ),
+    query(
+        "/technicians/{technician_id}/documents", "cases", "documents_of_technician",
+        CASE_READERS, "The technician's documents on the cases you may see (their own, for a "
+        "technician)", tag=D, paged=True,
+        params=(Param("open_only", "boolean", "only those still with their author: drafted "
+                      "or returned"),),
+    ),
     query("/documents/{document_id}", "cases", "get_document", CASE_READERS, "A document", tag=D),
     command(
         "/documents/{document_id}/revise", "cases", "revise_document", FIELD,

@@ -193,6 +193,20 @@ ROUTES = [
         params=(Param("month", "month", "YYYY-MM", required=True),),
     ),
     query(
+        "/coordinators/{coordinator_id}/hours",
+        S,
+        "hours_of_coordinator",
+        frozenset({SOCIAL_WORKER, AUDITOR}),
+        "A month's hours of each contract the coordinator has today (R6; their own, and "
+        "auditors')",
+        tag="journal",
+        paged=True,
+        params=(
+            Param("month", "month", "YYYY-MM", required=True),
+            Param("below_only", "boolean", "only the contracts below their hours"),
+        ),
+    ),
+    query(
         "/contracts/{contract_id}/hours/months", S, "coordination_months", EVERYONE,
         "Every month of the contract so far with its R6 compliance", tag="journal", paged=True,
     ),

@@ -108,9 +108,10 @@ class CasesApplication(
     def case_ids_in_scope(self, team: Team, coordinator_only: bool = False) -> set[str]:
         """The cases the actor may see (R9); with ``coordinator_only``, those
         they are the social worker of."""
+        rows = self.view(CaseIndex).candidates(team.role, team.id, list(team.coordinated))
         return {
             row["case_id"]
-            for row in self.view(CaseIndex).cases.values()
+            for row in rows
             if (found := relation(team, CaseRow.of(row))) is not None
             and (not coordinator_only or found == "coordinator")
         }

@@ -13,9 +13,11 @@ from events.clock import local_day
 from events.refusals import records_refusals
 from events.team import Team
 from services.cases.competence import (
+    CaseRow,
     InvalidCaseCommand,
     check_text,
     check_under_coordination,
+    relation,
 )
 from services.cases.documents import CaseDocument
 from services.cases.domain import ACTIVE, Case
@@ -230,11 +232,10 @@ class CaseCommands(CasesPart):
         team = self.team(actor)
         self.check_reads_cases(actor, team, "list_cases")
         check_under_coordination(team)
-        in_scope = self.case_ids_in_scope(team)
-        found = [
+        found = [  # the scope (R9) of the cases selected only, not of every case
             c
             for c in self.view(CaseIndex).select(municipality, technician_id, stage)
-            if c["case_id"] in in_scope
+            if relation(team, CaseRow.of(c)) is not None
         ]
         return sorted(found, key=lambda c: c["referred_at"])
 

@@ -12,9 +12,15 @@ from uuid import UUID
 from events.actor import Actor
 from events.clock import LOCAL_TIME
 from events.errors import NotFound
-from events.refusals import records_refusals
+from events.refusals import Refusal, records_refusals
 from events.team import Team
-from services.cases.competence import check_text, check_under_coordination
+from services.cases.competence import (
+    CaseAccessDenied,
+    CaseRow,
+    check_text,
+    check_under_coordination,
+    relation,
+)
 from services.cases.documents import CaseDocument, month_end
 from services.cases.domain import ACTIVE, Case
 from services.cases.part import CasesPart
@@ -129,6 +135,40 @@ class DocumentCommands(CasesPart):
     def documents_of_case(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
         self.visible_case(actor, case_id, "documents_of_case")
         return self.view(WorkIndex).of_case(str(case_id))
+
+    def documents_of_technician(
+        self, actor: Actor, technician_id: UUID, open_only: bool = False
+    ) -> list[dict[str, Any]]:
+        """The documents the technician wrote, on the cases the actor may see
+        (R9), in the order drafted; with ``open_only`` those still with their
+        author (drafted, or returned for changes). A technician asks for
+        their own only. From the read model's index by author: the
+        technician's home page asks once, not once per case."""
+        team = self.team(actor)
+        self.check_reads_cases(actor, team, "documents_of_technician")
+        check_under_coordination(team)
+        if team.role == "technician" and team.id != str(technician_id):
+            refused = CaseAccessDenied(
+                "a technician reads their own documents", technician_id=str(technician_id)
+            )
+            self.save(
+                Refusal.record(actor, "documents_of_technician", refused, str(technician_id))
+            )
+            raise refused
+        cases = self.view(CaseIndex).cases
+        seen: dict[str, bool] = {}  # case -> in the actor's scope
+
+        def visible(case_id: str) -> bool:
+            if case_id not in seen:
+                case = cases.get(case_id)
+                seen[case_id] = case is not None and relation(team, CaseRow.of(case)) is not None
+            return seen[case_id]
+
+        return [
+            d
+            for d in self.view(WorkIndex).of_author(str(technician_id))
+            if (not open_only or d["status"] in ("drafted", "returned")) and visible(d["case_id"])
+        ]
 
     def validation_queue(self, actor: Actor) -> list[dict[str, Any]]:
         """What waits for this coordinator's validation, oldest first."""

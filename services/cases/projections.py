@@ -32,6 +32,9 @@ class CaseIndex(FollowedView):
         self.cases: dict[str, dict[str, Any]] = {}
         self.timelines: dict[str, list[dict[str, Any]]] = {}
         self._case_of: dict[str, str] = {}  # document, risk or check -> its case
+        # technician -> their cases' ids (a dict: an ordered set)
+        self.of_technician: dict[str, dict[str, None]] = {}
+        self.of_social_worker: dict[str, dict[str, None]] = {}  # their own cases' ids
 
     def apply(self, event: Any) -> None:
         entry = {
@@ -72,6 +75,9 @@ class CaseIndex(FollowedView):
                 "plan_version": 0,
                 "follow_up": None,
             }
+            self.of_social_worker.setdefault(event.social_worker_id, {})[key] = None
+            for technician_id in event.technicians:
+                self.of_technician.setdefault(technician_id, {})[key] = None
             return
         case = self.cases[key]
         if isinstance(event, Case.StageChanged):
@@ -92,8 +98,25 @@ class CaseIndex(FollowedView):
                 case["stage"] = "intervention_plan"
         elif isinstance(event, Case.TechnicianAssigned):
             case["technicians"].append(event.technician_id)
+            self.of_technician.setdefault(event.technician_id, {})[key] = None
         elif isinstance(event, Case.TechnicianReleased):
             case["technicians"].remove(event.technician_id)
+            if event.technician_id not in case["technicians"]:
+                self.of_technician.get(event.technician_id, {}).pop(key, None)
+
+    def candidates(self, role: str, person_id: str, coordinated: list[str]) -> list[dict]:
+        """More than the cases the person may see (``competence.relation``
+        decides), fewer than all where the indexes allow: a technician's own
+        cases; a social worker's and those of the technicians they coordinate."""
+        if role == "technician":
+            keys = self.of_technician.get(person_id, {})
+        elif role == "social_worker":
+            keys = dict(self.of_social_worker.get(person_id, {}))
+            for technician_id in coordinated:
+                keys.update(self.of_technician.get(technician_id, {}))
+        else:
+            return list(self.cases.values())
+        return [self.cases[k] for k in keys]
 
     def select(
         self,
@@ -102,9 +125,12 @@ class CaseIndex(FollowedView):
         stage: str | None = None,
         beneficiary_id: str | None = None,
     ) -> list[dict[str, Any]]:
+        rows: Any = self.cases.values()
+        if technician_id is not None:  # a technician's cases from the index, not a scan
+            rows = [self.cases[k] for k in self.of_technician.get(technician_id, ())]
         return [
             c
-            for c in self.cases.values()
+            for c in rows
             if (municipality is None or c["municipality"] == municipality)
             and (technician_id is None or technician_id in c["technicians"])
             and (stage is None or c["stage"] == stage)
@@ -119,6 +145,7 @@ class WorkIndex(FollowedView):
         super().__init__(app)
         self.documents: dict[str, dict[str, Any]] = {}
         self.risks: dict[str, dict[str, Any]] = {}
+        self.by_author: dict[str, list[str]] = {}  # author -> their documents' ids, drafted order
 
     def apply(self, event: Any) -> None:
         key = str(event.originator_id)
@@ -137,6 +164,7 @@ class WorkIndex(FollowedView):
                 "late": False,
                 "submitted_at": None,
             }
+            self.by_author.setdefault(event.author_id, []).append(key)
         elif isinstance(event, CaseDocument.Event):
             doc = self.documents[key]
             if isinstance(event, CaseDocument.Revised):
@@ -168,6 +196,9 @@ class WorkIndex(FollowedView):
 
     def of_case(self, case_id: str) -> list[dict[str, Any]]:
         return [d for d in self.documents.values() if d["case_id"] == case_id]
+
+    def of_author(self, author_id: str) -> list[dict[str, Any]]:
+        return [self.documents[k] for k in self.by_author.get(author_id, ())]
 
     def overdue(self, case_ids: set[str], now: datetime) -> list[dict[str, Any]]:
         """Drafts past their R7 deadline (the observation sheet's 24 h)."""

@@ -306,6 +306,14 @@ class CasesService(ObservedService, RpcAdapter):
         return self.app.documents_of_case(self._actor(actor), self._uuid(case_id, "case_id"))
 
     @rpc
+    def documents_of_technician(
+        self, actor: dict, technician_id: str, open_only: bool = False
+    ) -> list[dict]:
+        return self.app.documents_of_technician(
+            self._actor(actor), self._uuid(technician_id, "technician_id"), bool(open_only)
+        )
+
+    @rpc
     def validation_queue(self, actor: dict) -> list[dict]:
         return self.app.validation_queue(self._actor(actor))
 

@@ -13,6 +13,7 @@ from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contract_commands import ContractCommands
+from services.coordination.coordinator_hours import CoordinatorHours
 from services.coordination.domain import (
     ChangedConcurrently,
     Municipality,
@@ -45,6 +46,7 @@ class CoordinationApplication(
     PlanJournalCommands,
     TaskCommands,
     IncidentCommands,
+    CoordinatorHours,
     EventSourcedApplication,
 ):
     name = "coordination"

@@ -97,6 +97,16 @@ class PlanJournalRpc(CoordinationRpc):
             self._actor(actor), self._uuid(contract_id, "contract_id")
         )
 
+    @rpc
+    def hours_of_coordinator(
+        self, actor: dict, coordinator_id: str, month: str, below_only: bool = False
+    ) -> list[dict]:
+        """R6 for one month of each contract the coordinator has today."""
+        return self.app.hours_of_coordinator(
+            self._actor(actor), self._uuid(coordinator_id, "coordinator_id"), month,
+            bool(below_only),
+        )
+
     @staticmethod
     def _plan_version(value: Any) -> int:
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:

@@ -102,35 +102,20 @@ def _quietly(
 
 
 def _hours_below(page: Page) -> list[dict[str, Any]]:
-    """R6: the coordinator's active contracts whose month is below the hours."""
+    """R6: the coordinator's active contracts whose month is below the hours,
+    in one query (the coordination service scopes it to their own)."""
     assert page.who is not None
-    month = current_month(local_today())
-    below = []
-    technicians = _quietly(
-        page, "coordination.list_staff", municipality=page.who.municipality, role="technician"
+    below = _quietly(
+        page,
+        "coordination.hours_of_coordinator",
+        {"coordinator_id": page.who.id},
+        month=current_month(local_today()),
+        below_only=True,
     )
-    for technician in technicians:
-        # who coordinates them today: a question anyone may ask, so the
-        # technicians of other coordinators cost no refused read
-        try:
-            coordination = page.call(
-                "coordination.coordination_of", {"technician_id": technician["staff_id"]}
-            )
-        except Problem:
-            continue
-        if not coordination or coordination.get("coordinator_id") != page.who.id:
-            continue
-        try:
-            hours = page.call(
-                "coordination.coordination_hours",
-                {"contract_id": coordination["contract_id"]},
-                month=month,
-            )
-        except Problem:
-            continue
-        if not hours.get("compliant", True):
-            below.append(hours | {"technician": technician})
-    return below
+    return [
+        h | {"technician": {"staff_id": h["technician_id"], "full_name": h["technician_name"]}}
+        for h in below
+    ]
 
 
 # -- the validation queue -------------------------------------------------------------

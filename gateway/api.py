@@ -249,12 +249,11 @@ class Gateway:
         command posted with ``key`` (its form's id) acts once however often the
         form is sent; a repeat gets the first outcome."""
         route = self.by_operation[operation_id]
+        if not route.is_command:
+            return self.begin(operation_id, who, path, values)()
         self._authorize(route, who, path)
         args = values | {route.argument(k): v for k, v in path.items()} | dict(route.fixed)
         self._authorize(route, who, path, args)
-        if not route.is_command:
-            narrow_to_municipality(route, who, args)
-            return self._forward(route, path, who, args)
         if key is None:
             return self._forward(route, path, who, args)
         body = json.dumps(args, sort_keys=True, default=str).encode()
@@ -267,6 +266,24 @@ class Gateway:
         claim = Claim(who.id, f"web:{key}", "", route.path)
         response = self._once(claim, lambda: self._forward(route, path, who, args, claim), route)
         return json.loads(response.get_data())
+
+    def begin(
+        self, operation_id: str, who: Principal, path: dict[str, str], values: dict[str, Any]
+    ) -> Callable[[], Any]:
+        """A query checked as ``perform`` checks it and sent at once; what it
+        returns waits for the answer, so a page sends its queries together
+        and waits for the slowest rather than for their sum."""
+        route = self.by_operation[operation_id]
+        self._authorize(route, who, path)
+        args = values | {route.argument(k): v for k, v in path.items()} | dict(route.fixed)
+        self._authorize(route, who, path, args)
+        narrow_to_municipality(route, who, args)
+        local = self.local.get(route.operation_id)
+        if local is not None:
+            answer = local(self, route, who, args)
+            return lambda: answer
+        outcome = self.call(route.service, route.operation, who.actor(), args, command=False)
+        return lambda: self.answer(route, outcome, path)
 
     def _settle(self, claim: Claim, answer: Response | None) -> None:
         """Keep the answer for the key's retries, or (None: nothing acted)

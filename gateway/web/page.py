@@ -30,6 +30,8 @@ from gateway.web.refusals import Refusal, explain
 from gateway.web.sessions import Session, SessionStore
 
 Handler = Callable[["Page"], Response]
+# a query of ``Page.answers``: operation id, path values, query values
+Query = tuple[str, dict[str, Any] | None, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -93,6 +95,33 @@ class Page:
         """A query (or a command needing no protection against repeats)."""
         assert self.who is not None
         return self.gateway.perform(operation_id, self.who, _text(path), values)
+
+    def answers(self, *queries: Query) -> list[Any]:
+        """Several queries sent together, each through the same checks as
+        ``call``: the page waits for the slowest, not for their sum. The
+        answers in order, a refused query's ``Problem`` in its place."""
+        assert self.who is not None
+        waiting: list[Callable[[], Any] | Problem] = []
+        for operation_id, path, values in queries:
+            try:
+                waiting.append(self.gateway.begin(operation_id, self.who, _text(path), values))
+            except Problem as problem:
+                waiting.append(problem)
+        answers: list[Any] = []
+        for wait in waiting:  # every answer awaited, even after a refusal
+            try:
+                answers.append(wait if isinstance(wait, Problem) else wait())
+            except Problem as problem:
+                answers.append(problem)
+        return answers
+
+    def call_together(self, *queries: Query) -> list[Any]:
+        """``answers``, the first refusal raised as ``call`` would raise it."""
+        answers = self.answers(*queries)
+        for answer in answers:
+            if isinstance(answer, Problem):
+                raise answer
+        return answers
 
     def act(self, operation_id: str, path: dict[str, Any] | None, values: dict[str, Any]) -> Any:
         """A command from a form: the form's id makes a repeated post (a double

@@ -71,10 +71,12 @@ def case_context(page: Page, case_id: str) -> dict[str, Any]:
     objectives = (case.get("plan") or {}).get("objectives", [])
     if page.who.role == "technician":
         objectives = [o for o in objectives if o.get("responsible") == "technician"]
-    documents = page.call("cases.documents_of_case", {"case_id": case_id})
-    timeline = page.call("cases.case_timeline", {"case_id": case_id})
+    documents, timeline, visits = page.call_together(  # the case seen: the rest at once
+        ("cases.documents_of_case", {"case_id": case_id}, {}),
+        ("cases.case_timeline", {"case_id": case_id}, {}),
+        ("cases.visits_of_case", {"case_id": case_id}, {"period": this_month()}),
+    )
     timeline, following, total = paged(page, list(reversed(timeline)), {})
-    visits = page.call("cases.visits_of_case", {"case_id": case_id}, period=this_month())
     return {
         "case": case,
         "objectives": objectives,

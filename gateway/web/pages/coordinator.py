@@ -58,16 +58,24 @@ def lines(text: str) -> list[str]:
 # -- the home page --------------------------------------------------------------------
 @pages.get("/acasa")
 def home(page: Page) -> Response:
-    queue = _quietly(page, "cases.validation_queue")
-    overdue = _quietly(page, "cases.overdue_documents")
+    assert page.who is not None
+    queue, overdue, risks, hours = (  # sent together: the page waits for the slowest
+        _listed(answer)
+        for answer in page.answers(
+            ("cases.validation_queue", None, {}),
+            ("cases.overdue_documents", None, {}),
+            ("cases.urgent_risks", None, {"open_only": True}),
+            _hours_below_query(page),
+        )
+    )
     return page.render(
         "coordinator/home.html", w=words,
-        alerts=_alerts(page),
+        alerts=_alerts_of(risks),
         queue=queue[:SHOWN_ON_HOME],
         queue_total=len(queue),
         overdue=overdue[:SHOWN_ON_HOME],
         overdue_total=len(overdue),
-        hours=_hours_below(page),
+        hours=_named(hours),
     )
 
 
@@ -78,9 +86,13 @@ def alerts_fragment(page: Page) -> Response:
 
 
 def _alerts(page: Page) -> list[dict[str, Any]]:
+    return _alerts_of(_quietly(page, "cases.urgent_risks", open_only=True))
+
+
+def _alerts_of(risks: list[dict[str, Any]]) -> list[dict[str, Any]]:
     now = datetime.now(UTC)
     shown = []
-    for risk in _quietly(page, "cases.urgent_risks", open_only=True):
+    for risk in risks:
         until = escalation_at(risk)
         text, late = time_left(until, now)
         shown.append(risk | {"escalates_at": until.isoformat(), "left": text, "late": late})
@@ -95,26 +107,35 @@ def _quietly(
     try:
         answer = page.call(operation_id, path, **args)
     except Problem as problem:
-        if problem.status in (401,) or problem.status >= 500:
-            raise
+        answer = problem
+    return _listed(answer)
+
+
+def _listed(answer: Any) -> list[dict[str, Any]]:
+    """An answer as a list; a refusal for scope as an empty one (``_quietly``)."""
+    if isinstance(answer, Problem):
+        if answer.status in (401,) or answer.status >= 500:
+            raise answer
         return []
     return answer["items"] if isinstance(answer, dict) and "items" in answer else list(answer)
 
 
-def _hours_below(page: Page) -> list[dict[str, Any]]:
+def _hours_below_query(page: Page) -> tuple[str, dict[str, Any], dict[str, Any]]:
     """R6: the coordinator's active contracts whose month is below the hours,
     in one query (the coordination service scopes it to their own)."""
     assert page.who is not None
-    below = _quietly(
-        page,
+    month = current_month(local_today())
+    return (
         "coordination.hours_of_coordinator",
         {"coordinator_id": page.who.id},
-        month=current_month(local_today()),
-        below_only=True,
+        {"month": month, "below_only": True},
     )
+
+
+def _named(hours: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [
         h | {"technician": {"staff_id": h["technician_id"], "full_name": h["technician_name"]}}
-        for h in below
+        for h in hours
     ]
 
 

@@ -26,15 +26,18 @@ DANGER = ("danger_to_life", "self_harm")  # where 112 comes before anything else
 def today(page: Page) -> Response:
     assert page.who is not None
     me = page.who.id
-    cases = page.call("cases.list_cases", technician_id=me)
-    tasks = page.call("coordination.tasks_of_technician", {"technician_id": me})
+    # sent together; the documents still with the technician in one query, not one per case
+    cases, tasks, overdue, mine, inbox = page.call_together(
+        ("cases.list_cases", None, {"technician_id": me}),
+        ("coordination.tasks_of_technician", {"technician_id": me}, {}),
+        ("cases.overdue_documents", None, {}),
+        ("cases.documents_of_technician", {"technician_id": me}, {"open_only": True}),
+        ("notifications.inbox", None, {"unread_only": True}),
+    )
     tasks = [t for t in tasks if t["status"] in OPEN_TASKS]
-    overdue = page.call("cases.overdue_documents")
-    # one query for the documents still with the technician, not one per case
-    mine = page.call("cases.documents_of_technician", {"technician_id": me}, open_only=True)
     returned = [d for d in mine if d["status"] == "returned"]
     drafts = [d for d in mine if d["status"] == "drafted"]
-    inbox = page.call("notifications.inbox", unread_only=True)[:5]
+    inbox = inbox[:5]
     return show(
         page,
         "technician/today.html",

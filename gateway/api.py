@@ -143,7 +143,7 @@ class Gateway:
         limit_offset = read_page_args(args) if route.paged else None
         self._authorize(route, who, path, values)
         narrow_to_municipality(route, who, values)
-        result = self._forward(route, path, who, values)
+        result = self._send(route, path, who, values)()
         if limit_offset is None:
             return self._json(200, result)
         body, headers = page(list(result), *limit_offset, request.path, args)
@@ -204,7 +204,7 @@ class Gateway:
     ) -> Response:
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            return self._json(route.status, self._forward(route, path, who, values))
+            return self._json(route.status, self._send(route, path, who, values)())
         check_key(key)
         stored = self.idempotency.claim(who.id, key, fingerprint("POST", request.path, body))
         if stored is not None:
@@ -212,7 +212,7 @@ class Gateway:
             replay.headers["Idempotency-Replayed"] = "true"
             return replay
         claim = Claim(who.id, key, cid, request.path)
-        return self._once(claim, lambda: self._forward(route, path, who, values, claim), route)
+        return self._once(claim, lambda: self._send(route, path, who, values, claim)(), route)
 
     def _once(self, claim: Claim, forward: Callable[[], Any], route: Route) -> Response:
         """The command's answer, kept under its idempotency key for retries
@@ -251,11 +251,9 @@ class Gateway:
         route = self.by_operation[operation_id]
         if not route.is_command:
             return self.begin(operation_id, who, path, values)()
-        self._authorize(route, who, path)
-        args = values | {route.argument(k): v for k, v in path.items()} | dict(route.fixed)
-        self._authorize(route, who, path, args)
+        args = self._checked(route, who, path, values)
         if key is None:
-            return self._forward(route, path, who, args)
+            return self._send(route, path, who, args)()
         body = json.dumps(args, sort_keys=True, default=str).encode()
         stored = self.idempotency.claim(who.id, f"web:{key}", fingerprint("POST", route.path, body))
         if stored is not None:
@@ -264,7 +262,7 @@ class Gateway:
                 raise Problem.from_body(answer)
             return answer
         claim = Claim(who.id, f"web:{key}", "", route.path)
-        response = self._once(claim, lambda: self._forward(route, path, who, args, claim), route)
+        response = self._once(claim, lambda: self._send(route, path, who, args, claim)(), route)
         return json.loads(response.get_data())
 
     def begin(
@@ -274,16 +272,19 @@ class Gateway:
         returns waits for the answer, so a page sends its queries together
         and waits for the slowest rather than for their sum."""
         route = self.by_operation[operation_id]
+        args = self._checked(route, who, path, values)
+        narrow_to_municipality(route, who, args)
+        return self._send(route, path, who, args)
+
+    def _checked(
+        self, route: Route, who: Principal, path: dict[str, str], values: dict[str, Any]
+    ) -> dict[str, Any]:
+        """A page's operation's arguments, after the API's checks of its path
+        and then of its values (role, municipality, relation)."""
         self._authorize(route, who, path)
         args = values | {route.argument(k): v for k, v in path.items()} | dict(route.fixed)
         self._authorize(route, who, path, args)
-        narrow_to_municipality(route, who, args)
-        local = self.local.get(route.operation_id)
-        if local is not None:
-            answer = local(self, route, who, args)
-            return lambda: answer
-        outcome = self.call(route.service, route.operation, who.actor(), args, command=False)
-        return lambda: self.answer(route, outcome, path)
+        return args
 
     def _settle(self, claim: Claim, answer: Response | None) -> None:
         """Keep the answer for the key's retries, or (None: nothing acted)
@@ -296,21 +297,24 @@ class Gateway:
             )
 
     # -- the service call ---------------------------------------------------------------
-    def _forward(
+    def _send(
         self,
         route: Route,
         path: dict[str, str],
         who: Principal,
         values: dict[str, Any],
         claim: Claim | None = None,
-    ) -> Any:
+    ) -> Callable[[], Any]:
+        """The operation sent now; what it returns waits for its answer (a
+        local operation's is there at once)."""
         local = self.local.get(route.operation_id)
         if local is not None:
-            return local(self, route, who, values)
+            answer = local(self, route, who, values)
+            return lambda: answer
         outcome = self.call(
             route.service, route.operation, who.actor(), values, command=route.is_command
         )
-        return self.answer(route, outcome, path, claim)
+        return lambda: self.answer(route, outcome, path, claim)
 
     def call(
         self, service: str, operation: str, actor: dict, payload: dict, *, command: bool

@@ -96,13 +96,16 @@ class CasesApplication(
             self.save(Refusal.record(actor, command, hidden, str(case_id)))
             raise missing from None
 
-    def check_reads_cases(self, actor: Actor, team: Team, query: str) -> None:
-        """A list of cases, documents or risks asked for by the county: refused
-        and recorded (R9), as a case outside one's scope is."""
+    def check_reads_cases(
+        self, actor: Actor, team: Team, query: str, of_technician: str | None = None
+    ) -> None:
+        """A list of cases, documents or risks asked for by the county, or of
+        another technician's work by a technician: refused and recorded (R9),
+        as a case outside one's scope is."""
         try:
-            check_reads_cases(team)
+            check_reads_cases(team, of_technician)
         except CaseAccessDenied as refused:
-            self.save(Refusal.record(actor, query, refused, None))
+            self.save(Refusal.record(actor, query, refused, of_technician))
             raise
 
     def case_ids_in_scope(self, team: Team, coordinator_only: bool = False) -> set[str]:

@@ -122,16 +122,22 @@ def relation(team: Team, case: CaseLike) -> str | None:
     return None
 
 
-def check_reads_cases(team: Team) -> None:
+def check_reads_cases(team: Team, of_technician: str | None = None) -> None:
     """R9: the county's staff read the consolidated report per municipality
     (instrument G), never lists of cases, documents or risks; refused by name
-    rather than answered with an empty list that would read as "none"."""
+    rather than answered with an empty list that would read as "none". A
+    list of one technician's work (``of_technician``) is, for a technician,
+    only of their own."""
     if team.role == "county_admin":
         raise CaseAccessDenied(
             "R9: the county reads figures per municipality (GET /reports/county), not "
             "cases, documents or people",
             rule="R9",
             role=team.role,
+        )
+    if of_technician is not None and team.role == "technician" and team.id != of_technician:
+        raise CaseAccessDenied(
+            "a technician reads their own documents", technician_id=of_technician
         )
 
 

@@ -45,6 +45,7 @@ MOMENT_KINDS = ("visit_report", "observation_sheet", "phone_note")
 # "self": the beneficiary signed it themselves; "none": nothing to sign or not
 # signed; "on_behalf": somebody signed for them, which is never allowed.
 SIGNATURES = ("self", "none", "on_behalf")
+WITH_AUTHOR = ("drafted", "returned")  # the states in which its author may still change it
 
 
 class DocumentStateConflict(Conflict):
@@ -219,7 +220,7 @@ class CaseDocument(AuditedAggregate):
     # -- the author ------------------------------------------------------------
     def revise(self, team: Team, case: Case, content: str, beneficiary_signature: str) -> None:
         self._check_author(team, case)
-        self._check_status("revise", ("drafted", "returned"))
+        self._check_status("revise", WITH_AUTHOR)
         check_signature(beneficiary_signature)
         self.trigger_event(
             self.Revised,
@@ -272,7 +273,7 @@ class CaseDocument(AuditedAggregate):
     # -- reading -----------------------------------------------------------------
     def is_overdue(self, now: datetime) -> bool:
         return (
-            self.status in ("drafted", "returned")
+            self.status in WITH_AUTHOR
             and self.due_at is not None
             and now > datetime.fromisoformat(self.due_at)
         )

@@ -16,7 +16,7 @@ class CasesPart(ApplicationPart):
     team: Callable[[Actor], Team]
     visible_case: Callable[..., tuple[Team, Any, str]]  # (team, Case, relation)
     case_ids_in_scope: Callable[..., set[str]]
-    check_reads_cases: Callable[[Actor, Team, str], None]
+    check_reads_cases: Callable[..., None]
     seal: Callable[..., Any]
     unseal: Callable[..., dict[str, Any]]
     now: Callable[[], datetime]

@@ -17,7 +17,7 @@ from typing import Any
 from events.clock import LOCAL_TIME
 from events.views import FollowedView, topics
 from services.cases.benefits import BenefitCheck
-from services.cases.documents import CaseDocument
+from services.cases.documents import WITH_AUTHOR, CaseDocument
 from services.cases.domain import Case
 from services.cases.risks import UrgentRisk
 
@@ -206,7 +206,7 @@ class WorkIndex(FollowedView):
             d
             for d in self.documents.values()
             if d["case_id"] in case_ids
-            and d["status"] in ("drafted", "returned")
+            and d["status"] in WITH_AUTHOR
             and d["due_at"] is not None
             and now > datetime.fromisoformat(d["due_at"])
         ]

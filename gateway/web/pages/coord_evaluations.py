@@ -14,6 +14,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages import eval_sheet_form
+from gateway.web.pages.listing import refused
 from gateway.web.words import EVALUATION_KINDS
 
 pages = PageTable()
@@ -60,9 +61,8 @@ def grid_act(
     try:
         page.act(operation, path, values)
     except Problem as problem:
-        if problem.status in (401, 404):
-            raise
-        return shown(page, problem.status, refusal=page.explain(problem, operation))
+        status, refusal = refused(page, problem, operation)
+        return shown(page, status, **refusal)
     return page.redirect(page.request.path, said)
 
 
@@ -94,21 +94,25 @@ def open_evaluation(page: Page) -> Response:
     try:
         opened = page.act(operation, {"technician_id": page.args["technician_id"]}, {"kind": kind})
     except Problem as problem:
-        if problem.status in (401, 404):
-            raise
-        return _evaluations_page(page, problem.status, refusal=page.explain(problem, operation))
+        status, shown = refused(page, problem, operation)
+        return _evaluations_page(page, status, **shown)
     return page.redirect(f"/evaluari/{opened['evaluation_id']}", _("Evaluarea a fost deschisă."))
+
+
+def evaluation_record(page: Page, technician_id: str) -> dict[str, Any]:
+    """The technician's evaluation record; an empty one before their first."""
+    try:
+        return page.call("evaluations.technician_record", {"technician_id": technician_id})
+    except Problem as problem:
+        if problem.status != 404:  # no record yet: never evaluated
+            raise
+        return {"evaluations": []}
 
 
 def _evaluations_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"technician_id": str(page.args["technician_id"])}
     technician = page.call("coordination.get_staff", {"staff_id": path["technician_id"]})
-    try:
-        record = page.call("evaluations.technician_record", path)
-    except Problem as problem:
-        if problem.status != 404:  # no record yet: never evaluated
-            raise
-        record = {"evaluations": []}
+    record = evaluation_record(page, path["technician_id"])
     done = [e for e in record.get("evaluations", []) if e.get("completed_on")]
     progress = page.call("evaluations.compare_evaluations", path) if len(done) > 1 else None
     return page.render(

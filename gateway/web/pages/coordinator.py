@@ -65,7 +65,12 @@ def home(page: Page) -> Response:
             ("cases.validation_queue", None, {}),
             ("cases.overdue_documents", None, {}),
             ("cases.urgent_risks", None, {"open_only": True}),
-            _hours_below_query(page),
+            # R6: the coordinator's contracts below their hours this month (their own only)
+            (
+                "coordination.hours_of_coordinator",
+                {"coordinator_id": page.who.id},
+                {"month": current_month(local_today()), "below_only": True},
+            ),
         )
     )
     return page.render(
@@ -75,7 +80,7 @@ def home(page: Page) -> Response:
         queue_total=len(queue),
         overdue=overdue[:SHOWN_ON_HOME],
         overdue_total=len(overdue),
-        hours=_named(hours),
+        hours=hours,
     )
 
 
@@ -118,25 +123,6 @@ def _listed(answer: Any) -> list[dict[str, Any]]:
             raise answer
         return []
     return answer["items"] if isinstance(answer, dict) and "items" in answer else list(answer)
-
-
-def _hours_below_query(page: Page) -> tuple[str, dict[str, Any], dict[str, Any]]:
-    """R6: the coordinator's active contracts whose month is below the hours,
-    in one query (the coordination service scopes it to their own)."""
-    assert page.who is not None
-    month = current_month(local_today())
-    return (
-        "coordination.hours_of_coordinator",
-        {"coordinator_id": page.who.id},
-        {"month": month, "below_only": True},
-    )
-
-
-def _named(hours: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [
-        h | {"technician": {"staff_id": h["technician_id"], "full_name": h["technician_name"]}}
-        for h in hours
-    ]
 
 
 # -- the validation queue -------------------------------------------------------------

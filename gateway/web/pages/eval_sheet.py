@@ -10,7 +10,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
-from gateway.problems import Problem
+from gateway.problems import Problem, hidden
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.eval_sheet_form import (
@@ -28,6 +28,7 @@ from gateway.web.pages.eval_sheet_form import (
     row_count,
     section_values,
 )
+from gateway.web.pages.listing import refused
 
 pages = PageTable()
 SECTION_PAGE = f"/evaluari/<uuid:evaluation_id>/sectiuni/<any({', '.join(SECTIONS)}):section>"
@@ -41,7 +42,7 @@ def _evaluation(page: Page) -> dict[str, Any]:
     assert page.who is not None
     found = page.call("evaluations.get_evaluation", {"evaluation_id": page.args["evaluation_id"]})
     if found.get("coordinator_id") != str(page.who.id):
-        raise Problem(404, "not_found", "Not found")
+        raise hidden("evaluation")
     return found
 
 
@@ -79,7 +80,7 @@ def record_section(page: Page) -> Response:
 def _section_of(evaluation: dict[str, Any], section: str) -> str:
     """The section, when the evaluation's kind has it; else no such page."""
     if section not in ALLOWED.get(evaluation.get("kind", ""), ()):
-        raise Problem(404, "not_found", "Not found")
+        raise hidden("evaluation")
     return section
 
 
@@ -117,11 +118,10 @@ def _act(
     try:
         page.act(operation, {"evaluation_id": evaluation["evaluation_id"]}, sent)
     except Problem as problem:
-        if problem.status in (401, 404):
-            raise
-        refusal = page.explain(problem, operation)
+        status, shown = refused(page, problem, operation)
+        refusal = shown["refusal"]  # at the form row it names, not the content's path
         errors = refusal_errors(refusal.field, parsed.rows, refusal.message, _)
-        return {"status": problem.status, "errors": errors, "refusal": refusal}
+        return {"status": status, "errors": errors, "refusal": refusal}
     return {}
 
 

@@ -40,12 +40,6 @@ def at_field(field: str | None, default: str = "") -> str:
     return (field or default).replace(".", "/").split("/")[-1] or default
 
 
-def field_errors(page: Page, problem: Problem, operation_id: str, default: str) -> dict[str, str]:
-    """The refusal's message at the field it is about, or at ``default``."""
-    refusal = page.explain(problem, operation_id)
-    return {at_field(refusal.field, default): refusal.message}
-
-
 def refused(
     page: Page, problem: Problem, operation_id: str, default: str = ""
 ) -> tuple[int, dict[str, Any]]:

@@ -8,9 +8,13 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
-from gateway.problems import Problem
 from gateway.web.page import Page, PageTable
-from gateway.web.pages.coord_evaluations import LEVELS, grid_act, sheet_context
+from gateway.web.pages.coord_evaluations import (
+    LEVELS,
+    evaluation_record,
+    grid_act,
+    sheet_context,
+)
 from gateway.web.words import EVALUATION_KINDS
 
 pages = PageTable()
@@ -20,12 +24,7 @@ pages = PageTable()
 def own_evaluations(page: Page) -> Response:
     """The technician's evaluations, the latest first."""
     assert page.who is not None
-    try:
-        record = page.call("evaluations.technician_record", {"technician_id": str(page.who.id)})
-    except Problem as problem:
-        if problem.status != 404:  # no record yet: never evaluated
-            raise
-        record = {"evaluations": []}
+    record = evaluation_record(page, str(page.who.id))
     shown = list(reversed(record.get("evaluations", [])))
     return page.render(
         "technician/evaluations.html", evaluations=shown, kinds=EVALUATION_KINDS

@@ -15,7 +15,7 @@ from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.cases import COUNTY_TIME
 from gateway.web.pages.documents import local_moment
-from gateway.web.pages.listing import field_errors, paged, show
+from gateway.web.pages.listing import paged, refused, show
 
 pages = PageTable()
 OPEN_TASKS = ("delegated", "accepted", "in_progress", "obstacle_reported")
@@ -128,7 +128,7 @@ def report_risk(page: Page) -> Response:
     if page.values.get("pas") == "1":  # the kind chosen: step 2 on the same page
         return _risk_form(page, step=2)
     command, errors = risk_command(page.values, page.gettext)
-    refusal = None
+    status, shown = 422, {"errors": errors}
     if not errors:
         try:
             page.act("cases.report_urgent_risk", {"case_id": case_id}, command)
@@ -137,8 +137,5 @@ def report_risk(page: Page) -> Response:
                 page.gettext("Riscul a fost semnalat. Coordonatorul a fost alertat."),
             )
         except Problem as problem:
-            if problem.status == 404:
-                raise
-            refusal = page.explain(problem, "cases.report_urgent_risk")
-            errors = field_errors(page, problem, "cases.report_urgent_risk", "observations")
-    return _risk_form(page, 422, step=2, errors=errors, refusal=refusal)
+            status, shown = refused(page, problem, "cases.report_urgent_risk", "observations")
+    return _risk_form(page, status, step=2, **shown)

@@ -12,27 +12,20 @@ import re
 
 from playwright.sync_api import Page
 
-from tests.support.browser import PHONE, TABLET, check, sign_in
+from tests.support.browser import PHONE, TABLET, check, flash, main_text, sign_in, tab_to
 
 COORDINATOR, TECHNICIAN = "asistent.cluj", "tehnician.cluj"
 INITIAL_SECTIONS = 6  # required on an initial evaluation, and the optional seventh
 
 
-def _main(page: Page) -> str:
-    return page.locator("main").inner_text()
 
 
-def _flash(page: Page) -> str:
-    return page.get_by_role("status").inner_text()
 
-
-def _tab_to(page: Page, selector: str, limit: int = 80) -> None:
-    """Tab until ``selector`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never reached by Tab")
+def _rate_every_domain(page: Page, level: str, button: str) -> None:
+    """The annex 2 grid: the same level in every domain, recorded."""
+    for chooser in page.locator("select[name^=nivel-]").all():
+        chooser.select_option(level)
+    page.get_by_role("button", name=button).click()
 
 
 def _section(page: Page, title: str, shot: str) -> None:
@@ -43,7 +36,7 @@ def _section(page: Page, title: str, shot: str) -> None:
 
 def _save(page: Page, title: str) -> None:
     page.get_by_role("button", name="Salvează secțiunea").click()
-    assert _flash(page) == f"Secțiunea a fost salvată: {title}."
+    assert flash(page) == f"Secțiunea a fost salvată: {title}."
     assert re.search(r"/evaluari/[0-9a-f-]+$", page.url)
 
 
@@ -77,18 +70,18 @@ def _coordinator_writes_the_sheet(page: Page) -> None:
     _save(page, "1. Activitatea curentă")
 
     # the beneficiaries by keyboard alone: Tab to the link, Enter, type, Tab, Enter
-    _tab_to(page, 'a[href$="/sectiuni/beneficiaries"]')
+    tab_to(page, page.locator('a[href$="/sectiuni/beneficiaries"]'))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/sectiuni/beneficiaries$"))
     assert check(page, "evaluare-beneficiarii") == []
-    _tab_to(page, "#characteristics")
+    tab_to(page, page.locator("#characteristics"))
     page.keyboard.type("Familii cu copii de vârstă școlară, venituri mici.")
     page.keyboard.press("Tab")
     page.keyboard.type("Abandon școlar, lipsa actelor de identitate.")
-    _tab_to(page, 'form button[type="submit"]')
+    tab_to(page, page.locator('form button[type="submit"]'))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/evaluari/[0-9a-f-]+$"))
-    assert _flash(page) == "Secțiunea a fost salvată: 2. Beneficiarii."
+    assert flash(page) == "Secțiunea a fost salvată: 2. Beneficiarii."
 
     _section(page, "3. Colaborări interinstituționale", "evaluare-colaborari")
     page.locator("#institution-0").fill("Școala Gimnazială Florești")
@@ -116,23 +109,21 @@ def test_an_initial_evaluation_is_written_read_assessed_and_signed(web, open_pag
     sign_in(coordinator, web.url, COORDINATOR, f"/tehnicieni/{technician_id}/evaluari")
     coordinator.get_by_label("Felul evaluării").select_option("initial")
     coordinator.get_by_role("button", name="Deschide evaluarea").click()
-    assert _flash(coordinator) == "Evaluarea a fost deschisă."
+    assert flash(coordinator) == "Evaluarea a fost deschisă."
     evaluation_url = coordinator.url
     assert check(coordinator, "evaluare-deschisa") == []
-    assert _main(coordinator).count("lipsește") == INITIAL_SECTIONS + 1  # and the conclusions
+    assert main_text(coordinator).count("lipsește") == INITIAL_SECTIONS + 1  # and the conclusions
 
     _coordinator_writes_the_sheet(coordinator)
-    main = _main(coordinator)
+    main = main_text(coordinator)
     assert main.count("lipsește") == 1  # every required section; the conclusions next
     assert "Școala Gimnazială Florești" in main and "însoțirea beneficiarilor la medic" in main
     assert coordinator.get_by_role("link", name="Modifică: Date generale").is_visible()
     assert check(coordinator, "evaluare-fisa-completata") == []
 
     # the grid: the coordinator's observation, every domain
-    for chooser in coordinator.locator("select[name^=nivel-]").all():
-        chooser.select_option("3")
-    coordinator.get_by_role("button", name="Înregistrează observația").click()
-    assert _flash(coordinator) == "Observația a fost înregistrată."
+    _rate_every_domain(coordinator, "3", "Înregistrează observația")
+    assert flash(coordinator) == "Observația a fost înregistrată."
 
     coordinator.get_by_role("link", name="Completează: 7. Concluzii și recomandări").click()
     assert check(coordinator, "evaluare-concluzii") == []
@@ -141,8 +132,8 @@ def test_an_initial_evaluation_is_written_read_assessed_and_signed(web, open_pag
     coordinator.locator("#training_kind-0").select_option("mentoring")
     coordinator.locator("#training_direction-0").fill("Redactarea rapoartelor de vizită.")
     coordinator.get_by_role("button", name="Salvează concluziile").click()
-    assert _flash(coordinator) == "Concluziile au fost salvate."
-    assert "Mentorat: Redactarea rapoartelor de vizită." in _main(coordinator)
+    assert flash(coordinator) == "Concluziile au fost salvate."
+    assert "Mentorat: Redactarea rapoartelor de vizită." in main_text(coordinator)
 
     # the technician finds it from their day, reads the sheet, assesses and signs
     technician = open_page(PHONE)
@@ -150,7 +141,7 @@ def test_an_initial_evaluation_is_written_read_assessed_and_signed(web, open_pag
     technician.get_by_role("link", name="Evaluările mele").click()
     assert check(technician, "tehnician-evaluarile-mele") == []
     technician.get_by_role("link", name=re.compile(r"^Evaluare inițială")).click()
-    main = _main(technician)
+    main = main_text(technician)
     assert "Școala Gimnazială Florești" in main and "Redactarea rapoartelor." in main
     assert "Modifică" not in main and "Completează" not in main  # the coordinator writes it
     own_url = technician.url
@@ -158,21 +149,19 @@ def test_an_initial_evaluation_is_written_read_assessed_and_signed(web, open_pag
     assert answer is not None and answer.status == 404  # nor may the technician reach its form
     technician.goto(own_url)
     assert check(technician, "tehnician-evaluarea-mea") == []
-    for chooser in technician.locator("select[name^=nivel-]").all():
-        chooser.select_option("2")
-    technician.get_by_role("button", name="Înregistrează autoevaluarea").click()
-    assert _flash(technician) == "Autoevaluarea a fost înregistrată."
+    _rate_every_domain(technician, "2", "Înregistrează autoevaluarea")
+    assert flash(technician) == "Autoevaluarea a fost înregistrată."
     technician.get_by_role("button", name="Semnează evaluarea").click()
-    assert _flash(technician) == "Evaluarea a fost semnată."
-    assert "tehnicianul (" in _main(technician)
+    assert flash(technician) == "Evaluarea a fost semnată."
+    assert "tehnicianul (" in main_text(technician)
     assert check(technician, "tehnician-evaluare-semnata") == []
 
     coordinator.goto(evaluation_url)
-    assert "Completează" not in _main(coordinator)  # signed: the sheet no longer changes
+    assert "Completează" not in main_text(coordinator)  # signed: the sheet no longer changes
     coordinator.get_by_role("button", name="Semnează evaluarea").click()
-    assert _flash(coordinator) == "Evaluarea a fost semnată."
-    assert "Starea: încheiată" in _main(coordinator)
+    assert flash(coordinator) == "Evaluarea a fost semnată."
+    assert "Starea: încheiată" in main_text(coordinator)
     assert check(coordinator, "evaluare-semnata") == []
 
     technician.goto(f"{web.url}/evaluarile-mele")
-    assert "încheiată" in _main(technician)
+    assert "încheiată" in main_text(technician)

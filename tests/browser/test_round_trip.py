@@ -26,6 +26,8 @@ from tests.support.browser import (
     PHONE,
     TABLET,
     check,
+    flash,
+    main_text,
     press_on,
     sign_in,
     sign_in_by_keyboard,
@@ -39,12 +41,6 @@ COUNTY = ZoneInfo("Europe/Bucharest")
 RETURNED = "h2:text-is('Documente returnate cu observații') + ul a"
 
 
-def _main(page: Page) -> str:
-    return page.locator("main").inner_text()
-
-
-def _status(page: Page) -> str:
-    return page.locator("main p.flash[role=status]").inner_text()
 
 
 def _an_hour_ago() -> datetime:
@@ -55,6 +51,16 @@ def _case_link(web, page: Page) -> Locator:
     """On /azi: the technician's case with a plan (the demo's walkthrough),
     by the name the page gives it."""
     return page.get_by_role("link", name=f"Caz {web.seeded['walkthrough']['case_id'][:8]}").first
+
+
+def _submit(page: Page, asked: str, sent: str) -> None:
+    """A document sent for validation from its page, the question confirmed;
+    ``asked`` and ``sent`` name the two pages' checks."""
+    page.get_by_role("link", name="Trimite spre validare").click()
+    assert check(page, asked) == []
+    page.get_by_role("button", name="Da, trimite").click()
+    assert "trimis coordonatorului pentru validare" in main_text(page)
+    assert check(page, sent) == []
 
 
 def _newest_in_queue(page: Page) -> Locator:
@@ -96,13 +102,9 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     )
     technician.get_by_label("Textul documentului").fill(f"{first} {second}")
     technician.get_by_role("button", name="Salvează ciorna").click()
-    assert "salvat ca ciornă" in _main(technician)
+    assert "salvat ca ciornă" in main_text(technician)
     assert check(technician, "tur-ciorna") == []
-    technician.get_by_role("link", name="Trimite spre validare").click()
-    assert check(technician, "tur-trimite") == []
-    technician.get_by_role("button", name="Da, trimite").click()
-    assert "trimis coordonatorului pentru validare" in _main(technician)
-    assert check(technician, "tur-trimis") == []
+    _submit(technician, "tur-trimite", "tur-trimis")
 
     coordinator = open_page(DESKTOP)
     sign_in(coordinator, web.url, COORDINATOR, "/acasa")
@@ -115,7 +117,7 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     comment = "Scrieți și cine a fost de față."
     coordinator.get_by_label("Ce trebuie schimbat").fill(comment)
     coordinator.get_by_role("button", name="Returnează").click()
-    assert _status(coordinator) == "Documentul a fost returnat tehnicianului."
+    assert flash(coordinator) == "Documentul a fost returnat tehnicianului."
     assert check(coordinator, "tur-coordonator-returnat") == []
 
     technician.get_by_role("link", name="Azi").click()
@@ -129,13 +131,9 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     assert check(technician, "tur-document-returnat") == []
     text.fill(f"{first} {second} De față: mama și bunica.")
     technician.get_by_role("button", name="Salvează versiunea nouă").click()
-    assert "Versiunea nouă a fost salvată" in _main(technician)
+    assert "Versiunea nouă a fost salvată" in main_text(technician)
     assert check(technician, "tur-versiunea-2") == []
-    technician.get_by_role("link", name="Trimite spre validare").click()
-    assert check(technician, "tur-retrimite") == []
-    technician.get_by_role("button", name="Da, trimite").click()
-    assert "trimis coordonatorului pentru validare" in _main(technician)
-    assert check(technician, "tur-retrimis") == []
+    _submit(technician, "tur-retrimite", "tur-retrimis")
 
     coordinator.get_by_role("link", name="De validat").click()
     assert check(coordinator, "tur-coordonator-validare-2") == []
@@ -144,10 +142,10 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     after = coordinator.get_by_role("region", name="Versiunea nouă (2)")
     assert before.locator(".document-text").inner_text() == f"{first} {second}"
     assert "De față: mama și bunica." in after.locator(".document-text").inner_text()
-    assert comment in _main(coordinator)  # the earlier comment stays in sight
+    assert comment in main_text(coordinator)  # the earlier comment stays in sight
     assert check(coordinator, "tur-coordonator-v2") == []
     coordinator.get_by_role("button", name="Validează").click()
-    assert _status(coordinator) == "Documentul a fost validat."
+    assert flash(coordinator) == "Documentul a fost validat."
     assert check(coordinator, "tur-coordonator-validat") == []
 
     technician.get_by_role("link", name="Azi").click()
@@ -158,7 +156,7 @@ def test_a_visit_report_goes_round_trip_through_the_pages_alone(web, open_page):
     listed = technician.locator("li", has_text="Raport de vizită").filter(has_text="versiunea 2")
     assert "validat" in listed.last.inner_text()
     listed.last.get_by_role("link").click()
-    assert "Stare: validat, versiunea 2" in _main(technician)
+    assert "Stare: validat, versiunea 2" in main_text(technician)
     assert check(technician, "tur-validat") == []
 
 
@@ -179,20 +177,20 @@ def test_the_round_trip_by_keyboard_alone(web, open_page):
     _go(technician, technician.get_by_role("button", name="Salvează ciorna"))
     _go(technician, technician.get_by_role("link", name="Trimite spre validare"))
     _go(technician, technician.get_by_role("button", name="Da, trimite"))
-    assert "trimis coordonatorului pentru validare" in _main(technician)
+    assert "trimis coordonatorului pentru validare" in main_text(technician)
 
     coordinator = open_page(TABLET)
     sign_in_by_keyboard(coordinator, web.url, COORDINATOR, "/acasa")
     _go(coordinator, coordinator.get_by_role("link", name="De validat"))
     _go(coordinator, _newest_in_queue(coordinator))
-    assert words in _main(coordinator)
+    assert words in main_text(coordinator)
     type_into(coordinator, coordinator.get_by_label("Ce trebuie schimbat"), "Ora vizitei?")
     _go(coordinator, coordinator.get_by_role("button", name="Returnează"))
-    assert _status(coordinator) == "Documentul a fost returnat tehnicianului."
+    assert flash(coordinator) == "Documentul a fost returnat tehnicianului."
 
     _go(technician, technician.get_by_role("link", name="Azi"))
     _go(technician, technician.locator(RETURNED).last)
-    assert "Ora vizitei?" in _main(technician)
+    assert "Ora vizitei?" in main_text(technician)
     type_into(technician, technician.get_by_label("Textul documentului"),
               f"{words} Ora: 10:00.", replace=True)
     # back up to the field once more, as one who checks before saving
@@ -206,9 +204,9 @@ def test_the_round_trip_by_keyboard_alone(web, open_page):
     _go(coordinator, coordinator.get_by_role("link", name="De validat"))
     _go(coordinator, _newest_in_queue(coordinator))
     assert coordinator.get_by_role("heading", name="Versiunea anterioară (1)").is_visible()
-    assert "Ora: 10:00." in _main(coordinator)
+    assert "Ora: 10:00." in main_text(coordinator)
     _go(coordinator, coordinator.get_by_role("button", name="Validează"))
-    assert _status(coordinator) == "Documentul a fost validat."
+    assert flash(coordinator) == "Documentul a fost validat."
 
     _go(technician, technician.get_by_role("link", name="Azi"))
     _go(technician, _case_link(web, technician))
@@ -255,7 +253,7 @@ def test_an_urgent_risk_from_the_phone_reaches_the_coordinators_home_within_2_s(
     technician.get_by_label("Am sunat la 112").check()
     technician.get_by_label("Ce ați observat").fill("Vecinul amenință copilul cu un cuțit.")
     technician.get_by_role("button", name="Trimite semnalarea").click()
-    assert "Riscul a fost semnalat" in _main(technician)
+    assert "Riscul a fost semnalat" in main_text(technician)
     href, waited = _reported_at_home(coordinator, before)  # the clock starts once it is sent
     assert waited < 2, f"the alert showed after {waited:.2f} s"
     alert = coordinator.locator("#alerte li", has=coordinator.locator(f"a[href='{href}']"))
@@ -265,12 +263,12 @@ def test_an_urgent_risk_from_the_phone_reaches_the_coordinators_home_within_2_s(
     alert.get_by_role("link").click()
     assert check(coordinator, "risc-coordonator") == []
     coordinator.get_by_role("button", name="Confirm").click()
-    assert _status(coordinator) == "Riscul a fost confirmat."
+    assert flash(coordinator) == "Riscul a fost confirmat."
     assert coordinator.get_by_role("button", name="Confirm").count() == 0
     coordinator.get_by_label("Instituția (cod RNASR)").select_option("dgaspc")
     coordinator.get_by_label("Rezumatul sesizării").fill("Copil amenințat cu un cuțit.")
     coordinator.get_by_role("button", name="Trimite sesizarea").click()
-    assert _status(coordinator) == "Instituția a fost sesizată."
+    assert flash(coordinator) == "Instituția a fost sesizată."
     assert check(coordinator, "risc-sesizat") == []
 
 
@@ -299,13 +297,13 @@ def test_an_urgent_risk_reported_and_acknowledged_by_keyboard_alone(web, open_pa
     assert technician.get_by_label("Am sunat la 112").is_checked()
     type_into(technician, technician.get_by_label("Ce ați observat"), "Copilul are arsuri.")
     _go(technician, technician.get_by_role("button", name="Trimite semnalarea"))
-    assert "Riscul a fost semnalat" in _main(technician)
+    assert "Riscul a fost semnalat" in main_text(technician)
 
     href, waited = _reported_at_home(coordinator, before)
     assert waited < 2, f"the alert showed after {waited:.2f} s"
     _go(coordinator, coordinator.locator(f"#alerte a[href='{href}']"))
     _go(coordinator, coordinator.get_by_role("button", name="Confirm"))
-    assert _status(coordinator) == "Riscul a fost confirmat."
+    assert flash(coordinator) == "Riscul a fost confirmat."
     institution = coordinator.get_by_label("Instituția (cod RNASR)")
     tab_to(coordinator, institution)
     for _ in range(12):  # a closed select: the arrows change its choice
@@ -315,4 +313,4 @@ def test_an_urgent_risk_reported_and_acknowledged_by_keyboard_alone(web, open_pa
     assert institution.input_value() == "dgaspc"
     type_into(coordinator, coordinator.get_by_label("Rezumatul sesizării"), "Copil cu arsuri.")
     _go(coordinator, coordinator.get_by_role("button", name="Trimite sesizarea"))
-    assert _status(coordinator) == "Instituția a fost sesizată."
+    assert flash(coordinator) == "Instituția a fost sesizată."

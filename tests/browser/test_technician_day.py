@@ -10,9 +10,7 @@ import uuid
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import Page
-
-from tests.support.browser import DESKTOP, PHONE, TABLET, check, sign_in
+from tests.support.browser import DESKTOP, PHONE, TABLET, check, main_text, sign_in, tab_to
 
 COUNTY = ZoneInfo("Europe/Bucharest")
 
@@ -25,9 +23,6 @@ def _an_hour_ago() -> str:
     return (datetime.now(COUNTY) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
-def _main(page: Page) -> str:
-    return page.locator("main").inner_text()
-
 
 def test_a_technician_writes_and_submits_a_visit_report(web, open_page):
     page = open_page(PHONE)
@@ -36,7 +31,7 @@ def test_a_technician_writes_and_submits_a_visit_report(web, open_page):
     assert check(page, "tehnician-azi") == []
     page.get_by_role("link", name=f"Caz {_case(web)[:8]}").first.click()
     assert check(page, "tehnician-caz") == []
-    assert "Obiectivele planului" in _main(page)
+    assert "Obiectivele planului" in main_text(page)
     page.get_by_role("link", name="Redactează un document").click()
     assert check(page, "tehnician-document-nou") == []
     page.get_by_label("Data și ora vizitei sau a apelului").fill(_an_hour_ago())
@@ -45,17 +40,17 @@ def test_a_technician_writes_and_submits_a_visit_report(web, open_page):
     )
     page.get_by_role("button", name="Salvează ciorna").click()
     assert re.search(r"/documente/[0-9a-f-]{36}$", page.url)
-    assert "salvat ca ciornă" in _main(page)
+    assert "salvat ca ciornă" in main_text(page)
     assert check(page, "tehnician-document") == []
     page.get_by_label("Textul documentului").fill("Vizită: copilul a mers la școală 5 zile din 5.")
     page.get_by_role("button", name="Salvează versiunea nouă").click()
-    assert "Versiunea nouă a fost salvată" in _main(page)
-    assert "versiunea 2" in _main(page)
+    assert "Versiunea nouă a fost salvată" in main_text(page)
+    assert "versiunea 2" in main_text(page)
     page.get_by_role("link", name="Trimite spre validare").click()
     assert check(page, "tehnician-document-trimite") == []
     page.get_by_role("button", name="Da, trimite").click()
     assert f"/cazuri/{_case(web)}" in page.url
-    assert "trimis coordonatorului pentru validare" in _main(page)
+    assert "trimis coordonatorului pentru validare" in main_text(page)
 
 
 def test_an_urgent_risk_in_three_steps_with_112_first(web, open_page):
@@ -73,7 +68,7 @@ def test_an_urgent_risk_in_three_steps_with_112_first(web, open_page):
     page.get_by_label("Ce ați observat").fill("Tatăl amenință copiii cu un cuțit.")
     page.get_by_role("button", name="Trimite semnalarea").click()  # step 3: sent
     assert f"/cazuri/{_case(web)}" in page.url
-    assert "Riscul a fost semnalat" in _main(page)
+    assert "Riscul a fost semnalat" in main_text(page)
 
 
 def test_a_cluj_case_is_to_florești_exactly_an_unknown_case(web, open_page):
@@ -81,11 +76,11 @@ def test_a_cluj_case_is_to_florești_exactly_an_unknown_case(web, open_page):
     sign_in(page, web.url, "tehnician.floresti", "/azi")
     answer = page.goto(f"{web.url}/cazuri/{_case(web)}")
     assert answer is not None
-    foreign = (answer.status, _main(page))
+    foreign = (answer.status, main_text(page))
     assert check(page, "caz-strain") == []
     answer = page.goto(f"{web.url}/cazuri/{uuid.uuid4()}")
     assert answer is not None
-    assert (answer.status, _main(page)) == foreign
+    assert (answer.status, main_text(page)) == foreign
     assert foreign[0] == 404
 
 
@@ -106,37 +101,29 @@ def test_bad_input_comes_back_with_the_input_and_a_romanian_message(web, open_pa
     assert check(page, "document-eroare") == []
 
 
-def _tab_to(page: Page, selector: str, limit: int = 60) -> None:
-    """Tab until ``selector`` has the focus, as a keyboard user would."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("s => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} never reached by Tab")
-
 
 def test_a_risk_is_reported_by_keyboard_alone(web, open_page):
     page = open_page(PHONE)
     sign_in(page, web.url, "tehnician.cluj", f"/cazuri/{_case(web)}")
-    _tab_to(page, f'a[href="/cazuri/{_case(web)}/risc"]')
+    tab_to(page, page.locator(f'a[href="/cazuri/{_case(web)}/risc"]'))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(r"/risc$"))
-    _tab_to(page, 'input[name="category"]')
+    tab_to(page, page.locator('input[name="category"]'))
     for _ in range(3):  # arrows move through a radio group: to "neglijare"
         if page.evaluate("() => document.activeElement.id") == "category-neglect":
             break
         page.keyboard.press("ArrowDown")
     page.keyboard.press("Space")
     assert page.locator("#category-neglect").is_checked()
-    _tab_to(page, 'button[type="submit"]:not(.link)')
+    tab_to(page, page.locator('button[type="submit"]:not(.link)'))
     page.keyboard.press("Enter")
     page.wait_for_selector("#observations")
-    _tab_to(page, "#observations")
+    tab_to(page, page.locator("#observations"))
     page.keyboard.type("Copiii sunt singuri acasă de două zile.")
-    _tab_to(page, 'button.danger[type="submit"]')
+    tab_to(page, page.locator('button.danger[type="submit"]'))
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"/cazuri/{_case(web)}$"))
-    assert "Riscul a fost semnalat" in _main(page)
+    assert "Riscul a fost semnalat" in main_text(page)
 
 
 def test_a_delegated_task_is_accepted_started_and_completed(web, open_page):
@@ -145,14 +132,14 @@ def test_a_delegated_task_is_accepted_started_and_completed(web, open_page):
     page.get_by_role("link", name="Vizită de monitorizare").first.click()
     assert check(page, "sarcina") == []
     page.get_by_role("button", name="Accept sarcina").click()
-    assert "acceptată" in _main(page)
+    assert "acceptată" in main_text(page)
     page.get_by_role("button", name="Încep lucrul").click()
-    assert "în lucru" in _main(page)
+    assert "în lucru" in main_text(page)
     page.get_by_role("button", name="Încheie").click()  # no result yet: refused at the field
-    assert "Rezultatul" in _main(page)
+    assert "Rezultatul" in main_text(page)
     page.get_by_label("Rezultatul").fill("Copilul merge la școală; ghetele au fost donate.")
     page.get_by_role("button", name="Încheie").click()
-    assert "încheiată" in _main(page)
+    assert "încheiată" in main_text(page)
     assert check(page, "sarcina-incheiata") == []
 
 
@@ -160,7 +147,7 @@ def test_the_other_pages_of_the_day_pass_on_every_screen(web, open_page):
     for viewport, size in ((PHONE, "telefon"), (TABLET, "tableta"), (DESKTOP, "birou")):
         page = open_page(viewport)
         sign_in(page, web.url, "tehnician.cluj", "/cazuri?etapa=intervention")
-        assert f"Caz {_case(web)[:8]}" in _main(page)
+        assert f"Caz {_case(web)[:8]}" in main_text(page)
         assert check(page, f"cazuri-{size}") == []
         for path, name in (
             ("/mesaje", "mesaje"),
@@ -175,7 +162,7 @@ def test_the_other_pages_of_the_day_pass_on_every_screen(web, open_page):
 def test_a_benefit_check_with_a_discrepancy_waits_for_the_coordinator(web, open_page):
     page = open_page(PHONE)
     sign_in(page, web.url, "tehnician.cluj", "/verificari/noua")
-    assert "contrasemnătura asistentului social coordonator" in _main(page)
+    assert "contrasemnătura asistentului social coordonator" in main_text(page)
     page.get_by_label("Prestația").select_option("heating_aid")
     page.get_by_label("Numele complet").fill("Maria Pop")
     page.get_by_label("Număr de persoane în familie").fill("3")
@@ -184,4 +171,4 @@ def test_a_benefit_check_with_a_discrepancy_waits_for_the_coordinator(web, open_
     page.get_by_label("venituri nedeclarate").check()
     page.locator("#outcome").select_option("ineligible")
     page.get_by_role("button", name="Înregistrează verificarea").click()
-    assert "situația B" in _main(page)
+    assert "situația B" in main_text(page)

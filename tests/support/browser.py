@@ -69,6 +69,16 @@ def shoot(page: Page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{safe}.png"), full_page=True)
 
 
+def main_text(page: Page) -> str:
+    """What the page's main content says."""
+    return page.locator("main").inner_text()
+
+
+def flash(page: Page) -> str:
+    """The message the page shows after an act ("Documentul a fost validat.")."""
+    return page.locator("main p.flash[role=status]").inner_text()
+
+
 # -- keyboard alone ---------------------------------------------------------------
 FOCUS_SHOWN = """el => {
     const style = getComputedStyle(el);
@@ -79,15 +89,17 @@ FOCUS_SHOWN = """el => {
 
 
 def tab_to(page: Page, target: Locator, limit: int = 80, back: bool = False) -> None:
-    """Press Tab (Shift+Tab when ``back``) until ``target`` has the focus,
-    as a keyboard user would; fail clearly when it is never reached or when
-    its focus is not shown (no outline nor shadow while focused)."""
+    """Press Tab (Shift+Tab when ``back``) until ``target`` (or, when it
+    matches several, the first of them the focus reaches) has the focus, as
+    a keyboard user would; fail clearly when it is never reached or when its
+    focus is not shown (no outline nor shadow while focused)."""
     key = "Shift+Tab" if back else "Tab"
     passed: list[str] = []
     for _ in range(limit):
         page.keyboard.press(key)
-        if target.evaluate("el => el === document.activeElement"):
-            assert target.evaluate(FOCUS_SHOWN), f"{target} has the focus but does not show it"
+        if target.evaluate_all("els => els.includes(document.activeElement)"):
+            shown = page.locator(":focus").evaluate(FOCUS_SHOWN)
+            assert shown, f"{target} has the focus but does not show it"
             return
         passed.append(page.evaluate(_DESCRIBE_FOCUS))
     raise AssertionError(

@@ -46,6 +46,7 @@ messages: $(VENV)/.installed
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python tests/bench/bench_event_log.py

@@ -5,12 +5,14 @@ data back."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
 from events.contracts import check_actor, check_command
 from events.errors import InvalidCommand
+from events.nameko import rpc
 from events.trust import CallIdentity, CallIdentityProvider
 
 
@@ -34,3 +36,42 @@ class RpcAdapter:
             return UUID(str(value))
         except ValueError:
             raise InvalidCommand(f"{value!r} is not an id", field=field) from None
+
+
+def id_of(command: dict[str, Any], field: str) -> UUID:
+    """The command's ``field`` as an id; a malformed one is refused at that field."""
+    return RpcAdapter._uuid(command[field], field)
+
+
+def optional_id(command: dict[str, Any], field: str) -> UUID | None:
+    return None if command.get(field) is None else id_of(command, field)
+
+
+CommandCall = Callable[[Any, Actor, dict[str, Any]], Any]
+QueryCall = Callable[..., Any]
+
+
+def command(name: str, call: CommandCall) -> Callable[..., Any]:
+    """One command entrypoint, declared in one line of the service: the
+    verified actor, the command checked against ``contracts/<service>/<name>``,
+    one application call, plain data back.
+
+        delegate_task = command("delegate_task", lambda app, actor, c: ...)
+    """
+
+    def entrypoint(self: RpcAdapter, actor: Any, command: Any) -> Any:
+        return call(self.app, self._actor(actor), self._command(name, command))
+
+    entrypoint.__name__ = entrypoint.__qualname__ = name
+    return rpc(entrypoint)
+
+
+def query(name: str, call: QueryCall) -> Callable[..., Any]:
+    """One query entrypoint: the verified actor, then the query's own
+    arguments as the caller gave them (``call(app, actor, *args)``)."""
+
+    def entrypoint(self: RpcAdapter, actor: Any, *args: Any, **kwargs: Any) -> Any:
+        return call(self.app, self._actor(actor), *args, **kwargs)
+
+    entrypoint.__name__ = entrypoint.__qualname__ = name
+    return rpc(entrypoint)

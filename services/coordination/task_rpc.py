@@ -8,6 +8,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
+from events.adapter import command, id_of
 from events.nameko import rpc
 from events.subscribe import subscribe
 from services.coordination.rpc_base import CoordinationRpc
@@ -27,10 +28,9 @@ class TaskRpc(CoordinationRpc):
             c.get("case_id"),
         )
 
-    @rpc
-    def accept_task(self, actor: dict, command: dict) -> dict:
-        c = self._command("accept_task", command)
-        return self.app.accept_task(self._actor(actor), UUID(c["task_id"]))
+    accept_task = command(
+        "accept_task", lambda app, actor, c: app.accept_task(actor, id_of(c, "task_id"))
+    )
 
     @rpc
     def start_task(self, actor: dict, command: dict) -> dict:

@@ -1,33 +1,21 @@
-"""The coordination application: load, change, save; queries return plain
-data. Every rule lives on the aggregates in ``domain.py``."""
+"""The coordination application: one event-sourced application composed of
+its capabilities' command mixins (registry, contracts, planning, tasks,
+incidents), each in its own folder. It wires what one capability needs from
+another (``contracts/ports.py``) and answers the queries that span several:
+the auditor's read log and the county's figures."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
 from events.clock import local_today
-from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
-from services.coordination.contract_commands import ContractCommands
+from services.coordination.contracts.commands import ContractCommands
+from services.coordination.contracts.views import ContractIndex
 from services.coordination.coordinator_hours import CoordinatorHours
-from services.coordination.domain import (
-    ChangedConcurrently,
-    Municipality,
-    MunicipalityAlreadyRegistered,
-    RnasrCodeAlreadyRegistered,
-    RnasrCodeClaim,
-    StaffAlreadyRegistered,
-    StaffMember,
-    UnknownMunicipality,
-    UnknownStaff,
-    municipality_id,
-    rnasr_claim_id,
-    staff_id,
-)
 from services.coordination.figures import (
     check_month,
     county_figures,
@@ -37,11 +25,13 @@ from services.coordination.figures import (
 )
 from services.coordination.incident_commands import IncidentCommands
 from services.coordination.plan_journal_commands import PlanJournalCommands
-from services.coordination.projections import ContractIndex, RegistryView
+from services.coordination.registry.commands import RegistryCommands
+from services.coordination.registry.views import RegistryView
 from services.coordination.task_commands import TaskCommands
 
 
 class CoordinationApplication(
+    RegistryCommands,
     ContractCommands,
     PlanJournalCommands,
     TaskCommands,
@@ -51,6 +41,12 @@ class CoordinationApplication(
 ):
     name = "coordination"
 
+    def __init__(self, store_url: str) -> None:
+        super().__init__(store_url)
+        # each capability reaches another through the part it needs
+        self.registry = self
+        self.contracts = self
+
     # -- the auditor's read log (R9) -------------------------------------------
     def coordination_reads(
         self, actor: Actor, technician_id: UUID | None = None
@@ -58,137 +54,6 @@ class CoordinationApplication(
         """Who outside a coordination read its task sheets or journal."""
         check_reads_log(actor)
         return self.view(ReadLog).of(technician_id=str(technician_id) if technician_id else None)
-
-    # -- commands ------------------------------------------------------------
-    @records_refusals
-    def register_municipality(
-        self, actor: Actor, siruta: str, name: str, county: str
-    ) -> dict[str, Any]:
-        municipality = Municipality.register(actor, siruta, name, county)
-        if self._exists(municipality.id):
-            raise MunicipalityAlreadyRegistered(
-                f"municipality with SIRUTA {siruta} is already registered", siruta=siruta
-            )
-        # a concurrent registration collides on the deterministic id
-        self.save_or(
-            MunicipalityAlreadyRegistered(
-                f"municipality with SIRUTA {siruta} is already registered", siruta=siruta
-            ),
-            municipality,
-        )
-        return municipality_view(municipality)
-
-    @records_refusals
-    def register_staff(self, actor: Actor, **profile: Any) -> dict[str, Any]:
-        staff = StaffMember.register(actor, **profile)
-        if staff.municipality is not None:
-            self.get_municipality(staff.municipality)
-        if self._exists(staff.id):
-            raise StaffAlreadyRegistered(
-                f"{staff.email} is already registered", staff_id=str(staff.id)
-            )
-        claim = None
-        if staff.rnasr_code is not None:
-            self._check_rnasr_code_free(staff.rnasr_code)
-            claim = RnasrCodeClaim.claim(actor, staff)
-        self.save_or(
-            StaffAlreadyRegistered(
-                f"{staff.email} or RNASR code {staff.rnasr_code} was registered concurrently",
-                staff_id=str(staff.id),
-            ),
-            staff,
-            claim,
-        )
-        return staff_view(staff)
-
-    @records_refusals
-    def change_experience(
-        self, actor: Actor, staff_id: UUID, experience_domains: list[str]
-    ) -> dict[str, Any]:
-        return self._update_staff(
-            staff_id, lambda s: s.change_experience(actor, experience_domains)
-        )
-
-    @records_refusals
-    def change_categories(
-        self, actor: Actor, staff_id: UUID, beneficiary_categories: list[str]
-    ) -> dict[str, Any]:
-        return self._update_staff(
-            staff_id, lambda s: s.change_categories(actor, beneficiary_categories)
-        )
-
-    @records_refusals
-    def record_licensing(
-        self, actor: Actor, staff_id: UUID, rnasr_code: str, experience_domains: list[str]
-    ) -> dict[str, Any]:
-        """R10: a licensed technician leaves coordination: their contract
-        ends and the RNASR code is claimed, all in the same transaction."""
-
-        def license(staff: StaffMember) -> list[Any]:
-            staff.record_licensing(actor, rnasr_code, experience_domains)
-            self._check_rnasr_code_free(rnasr_code)
-            ended = self.end_coordination_of(actor, str(staff_id), "technician_licensed")
-            return [RnasrCodeClaim.claim(actor, staff), *ended]
-
-        return self._update_staff(staff_id, license)
-
-    @records_refusals
-    def transfer_staff(self, actor: Actor, staff_id: UUID, municipality: str) -> dict[str, Any]:
-        """The contract with the former SPAS ends with the employment there."""
-        self.get_municipality(municipality)
-
-        def transfer(staff: StaffMember) -> list[Any]:
-            staff.transfer(actor, municipality)
-            return self.end_coordination_of(actor, str(staff_id), "employment_ended")
-
-        return self._update_staff(staff_id, transfer)
-
-    @records_refusals
-    def record_departure(
-        self, actor: Actor, staff_id: UUID, reason: str, note: str = ""
-    ) -> dict[str, Any]:
-        def depart(staff: StaffMember) -> list[Any]:
-            """Coordination ends with the employment, on either side."""
-            staff.record_departure(actor, reason, note)
-            if staff.role == "social_worker":
-                return self.end_coordinations_by(actor, str(staff_id))
-            return self.end_coordination_of(actor, str(staff_id), "employment_ended")
-
-        return self._update_staff(staff_id, depart)
-
-    # -- queries -------------------------------------------------------------
-    def get_municipality(self, siruta: str) -> dict[str, Any]:
-        missing = UnknownMunicipality(f"no municipality with SIRUTA {siruta}", siruta=siruta)
-        return municipality_view(self.get_as(municipality_id(siruta), Municipality, missing))
-
-    def list_municipalities(self) -> list[dict[str, Any]]:
-        registry = self.view(RegistryView)
-        return sorted(registry.municipalities.values(), key=lambda m: m["name"])
-
-    def registered(self, staff_id: str) -> dict[str, Any] | None:
-        """The registry's entry for a caller (``events.trust``: the registry wins)."""
-        return self.view(RegistryView).staff.get(staff_id)
-
-    def get_staff(self, staff_id: UUID) -> dict[str, Any]:
-        return staff_view(self._staff(staff_id))
-
-    def find_staff_by_email(self, email: str) -> dict[str, Any]:
-        return staff_view(self._staff(staff_id(email)))
-
-    def list_staff(
-        self, municipality: str | None = None, role: str | None = None, active: bool = True
-    ) -> list[dict[str, Any]]:
-        registry = self.view(RegistryView)
-        return sorted(
-            (
-                s
-                for s in registry.staff.values()
-                if (municipality is None or s["municipality"] == municipality)
-                and (role is None or s["role"] == role)
-                and s["active"] == active
-            ),
-            key=lambda s: s["full_name"],
-        )
 
     # -- the county's report (instrument G) -----------------------------------
     def county_figures(
@@ -212,53 +77,3 @@ class CoordinationApplication(
         return county_figures(
             month, wanted, compliances, list(registry.staff.values()), contracts, today
         )
-
-    # -- helpers -------------------------------------------------------------
-    def _update_staff(
-        self, id_: UUID, change: Callable[[StaffMember], list[Any] | None]
-    ) -> dict[str, Any]:
-        """``change`` may return other aggregates to save in the same
-        transaction (an ended contract, an RNASR claim)."""
-        staff = self._staff(id_)
-        others = change(staff) or []
-        self.save_or(
-            ChangedConcurrently(
-                f"staff member {id_} was changed by another command; read again and retry",
-                staff_id=str(id_),
-            ),
-            staff,
-            *others,
-        )
-        return staff_view(staff)
-
-    def _staff(self, id_: UUID) -> StaffMember:
-        missing = UnknownStaff(f"no staff member {id_}", staff_id=str(id_))
-        return self.get_as(id_, StaffMember, missing)
-
-    def _check_rnasr_code_free(self, code: str) -> None:
-        if self._exists(rnasr_claim_id(code)):
-            raise RnasrCodeAlreadyRegistered(
-                f"RNASR code {code} belongs to another social worker", rnasr_code=code
-            )
-
-    def _exists(self, id_: UUID) -> bool:
-        return bool(self.recorder.select_events(id_, limit=1))
-
-
-def municipality_view(m: Municipality) -> dict[str, Any]:
-    return {"siruta": m.siruta, "name": m.name, "county": m.county}
-
-
-def staff_view(s: StaffMember) -> dict[str, Any]:
-    return {
-        "staff_id": str(s.id),
-        "email": s.email,
-        "full_name": s.full_name,
-        "role": s.role,
-        "municipality": s.municipality,
-        "rnasr_code": s.rnasr_code,
-        "experience_domains": list(s.experience_domains),
-        "beneficiary_categories": list(s.beneficiary_categories),
-        "active": s.active,
-        "version": s.version,
-    }

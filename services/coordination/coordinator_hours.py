@@ -15,8 +15,9 @@ from events.actor import Actor
 from events.clock import local_today
 from events.store import ApplicationPart
 from events.views import FollowedView, topics
-from services.coordination.contract_commands import ContractReadDenied
-from services.coordination.contracting import active_on
+from services.coordination.contracts.commands import ContractReadDenied
+from services.coordination.contracts.rules import active_on
+from services.coordination.contracts.views import ContractIndex
 from services.coordination.planning import (
     ContractTerms,
     CoordinationJournal,
@@ -25,7 +26,7 @@ from services.coordination.planning import (
     month_compliance,
     parse_month,
 )
-from services.coordination.projections import ContractIndex, RegistryView
+from services.coordination.registry.views import RegistryView
 
 
 class JournalMonths(FollowedView):

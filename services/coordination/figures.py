@@ -7,7 +7,7 @@ contract at all (R1).
 Counts and hours only: no ids, no names. Journal hours are those of the
 month; the technicians are counted as the registry and the contracts stand
 today. Pure: the application hands in the rows of its read models
-(``projections.py``) and each contract's ``month_compliance``.
+(``registry/views.py``, ``contracts/views.py``) and each contract's ``month_compliance``.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import Any
 from events import figures
 from events.actor import Actor
 from events.clock import begun_month
-from services.coordination.contract_commands import ContractReadDenied
-from services.coordination.contracting import active_on
+from services.coordination.contracts.commands import ContractReadDenied
+from services.coordination.contracts.rules import active_on
 from services.coordination.planning import (
     ContractTerms,
     InvalidMonth,

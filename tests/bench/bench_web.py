@@ -45,7 +45,7 @@ import requests
 from eventlet.greenpool import GreenPool
 
 from events.nameko import make_psycopg_green
-from services.coordination.contracting import OBLIGATIONS
+from services.coordination.contracts.rules import OBLIGATIONS
 from tests.bench.support import new_vhost, section, show
 from tests.support.casework import referral, wait_for_coordination
 from tests.support.gateway import County, county_behind_gateway

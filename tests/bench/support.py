@@ -89,7 +89,7 @@ def technician_under_contract(
 ) -> dict:
     """A technician of Cluj registered, and a contract with ``coordinator``
     drafted and signed by both; the technician's actor dict."""
-    from services.coordination.contracting import OBLIGATIONS
+    from services.coordination.contracts.rules import OBLIGATIONS
 
     tech = coordination.register_staff(
         ADMIN,

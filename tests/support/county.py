@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from services.coordination.contracting import OBLIGATIONS
+from services.coordination.contracts.rules import OBLIGATIONS
 from tests.support.calendar import contract_period
 from tests.support.registry import (
     ADMIN,

@@ -15,7 +15,7 @@ from nameko.standalone.rpc import ClusterRpcProxy
 from events.act import BOOTSTRAP_ACTOR
 from events.acting import Signer
 from events.actor import Actor
-from services.coordination.domain import staff_id
+from services.coordination.registry.rules import staff_id
 from tests.support.signed import OPERATOR_KEY
 
 ADMIN_PROFILE = {"email": "admin@dgaspc-cj.ro", "full_name": "Admin Județ", "role": "county_admin"}

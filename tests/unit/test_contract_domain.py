@@ -7,13 +7,12 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
-from services.coordination.contracting import (
+from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.contracts.rules import (
     OBLIGATIONS,
     AlreadySigned,
     ContractStateConflict,
-    CoordinationContract,
     InvalidContract,
-    TechnicianCoordination,
 )
 
 HEAD = Actor("head-1", "spas_head", "54975")

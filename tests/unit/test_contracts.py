@@ -13,8 +13,10 @@ from events.actor import ROLES, Actor, AuditedAggregate
 from events.catalogue import render
 from events.errors import InvalidCommand
 from events.refusals import Refusal
-from services.coordination import contracting, domain
+from services.coordination.contracts import domain as contracting
+from services.coordination.contracts.rules import OBLIGATIONS
 from services.coordination.published import publication_of
+from services.coordination.registry import domain, rules
 from tests.support.published import as_published
 from tests.support.registry import TECHNICIAN
 
@@ -56,7 +58,7 @@ def sample_events():
     refusal = Refusal.record(
         Actor("t-1", "technician", "54975"),
         "register_municipality",
-        domain.RegistryAccessDenied("only a county admin manages the registry"),
+        rules.RegistryAccessDenied("only a county admin manages the registry"),
     )
     return [
         *contract_story(),
@@ -82,7 +84,7 @@ def contract_story():
         technician=technician,
         coordinator=SW,
         legal_form="cooperation_agreement",
-        obligations={p: list(c) for p, c in contracting.OBLIGATIONS.items()},
+        obligations={p: list(c) for p, c in OBLIGATIONS.items()},
         hours_per_month=40,
         starts_on="2026-12-01",
         ends_on=None,
@@ -150,11 +152,11 @@ def test_command_schemas_speak_the_domain_vocabulary():
         (contracts.CONTRACTS_DIR / "commands/coordination/register_staff.schema.json").read_text()
     )
     assert schema["properties"]["role"]["enum"] == list(ROLES)
-    assert schema["properties"]["experience_domains"]["items"]["enum"] == list(domain.CATEGORIES)
+    assert schema["properties"]["experience_domains"]["items"]["enum"] == list(rules.CATEGORIES)
     departure = json.loads(
         (contracts.CONTRACTS_DIR / "commands/coordination/record_departure.schema.json").read_text()
     )
-    assert departure["properties"]["reason"]["enum"] == list(domain.DEPARTURE_REASONS)
+    assert departure["properties"]["reason"]["enum"] == list(rules.DEPARTURE_REASONS)
 
 
 def test_malformed_commands_name_the_field():

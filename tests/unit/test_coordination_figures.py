@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from events.actor import Actor
-from services.coordination.contract_commands import ContractReadDenied
+from services.coordination.contracts.commands import ContractReadDenied
 from services.coordination.figures import (
     check_month,
     coordination_hours,

@@ -4,13 +4,12 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Forbidden, InvalidCommand
-from services.coordination.domain import (
-    CATEGORIES,
+from events.vocabulary import CATEGORIES
+from services.coordination.registry.domain import Municipality, StaffMember
+from services.coordination.registry.rules import (
     InvalidRegistryEntry,
-    Municipality,
     NotATechnician,
     StaffHasDeparted,
-    StaffMember,
     staff_id,
 )
 from tests.support.registry import TECHNICIAN

@@ -1,11 +1,11 @@
-"""Read models for listing and counting queries:
+"""Read models of the contracts, each an ``events.views.FollowedView`` (in
+memory, brought up to date from the notification log before each query):
 
-- ``RegistryView``: municipalities and staff;
+- ``InForceView``: the contract in force per technician, for the jobs that
+  walk them (expiry, a coordinator's departure);
 - ``ContractIndex``: every contract once signed, for figures over all of
   them (the county's report).
-
-Each an ``events.views.FollowedView``: in memory, brought up to date from the
-notification log before each query."""
+"""
 
 from __future__ import annotations
 
@@ -13,42 +13,28 @@ from typing import Any
 
 from events.clock import LOCAL_TIME
 from events.views import FollowedView, topics
-from services.coordination.contracting import CoordinationContract
-from services.coordination.domain import Municipality, StaffMember
+from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.stored import and_former
+
+FORMER_MODULE = "services.coordination.contracting"
 
 
-class RegistryView(FollowedView):
-    TOPICS = [
-        *topics(Municipality, "Registered"),
-        *topics(StaffMember, "Registered", "Licensed", "Transferred", "Departed"),
-    ]
+class InForceView(FollowedView):
+    """Read model: the contract in force per technician (from the index
+    aggregates' ``InForce`` events)."""
+
+    TOPICS = and_former(topics(TechnicianCoordination, "InForce"), FORMER_MODULE)
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
-        self.municipalities: dict[str, dict[str, Any]] = {}
-        self.staff: dict[str, dict[str, Any]] = {}
+        self.in_force: dict[str, str] = {}
 
     def apply(self, event: Any) -> None:
-        if isinstance(event, Municipality.Registered):
-            self.municipalities[event.siruta] = {
-                "siruta": event.siruta,
-                "name": event.name,
-                "county": event.county,
-            }
-        elif isinstance(event, StaffMember.Registered):
-            self.staff[str(event.originator_id)] = {
-                "staff_id": str(event.originator_id),
-                "role": event.role,
-                "municipality": event.municipality,
-                "full_name": event.full_name,
-                "active": True,
-            }
-        elif isinstance(event, StaffMember.Licensed):
-            self.staff[str(event.originator_id)]["role"] = "social_worker"
-        elif isinstance(event, StaffMember.Transferred):
-            self.staff[str(event.originator_id)]["municipality"] = event.municipality
-        elif isinstance(event, StaffMember.Departed):
-            self.staff[str(event.originator_id)]["active"] = False
+        index_id = str(event.originator_id)
+        if event.contract_id is None:
+            self.in_force.pop(index_id, None)
+        else:
+            self.in_force[index_id] = event.contract_id
 
 
 class ContractIndex(FollowedView):
@@ -57,8 +43,9 @@ class ContractIndex(FollowedView):
     it was in force). Drafts never signed are not coordination and are not
     here."""
 
-    TOPICS = topics(
-        CoordinationContract, "Activated", "Amended", "Suspended", "Resumed", "Terminated"
+    TOPICS = and_former(
+        topics(CoordinationContract, "Activated", "Amended", "Suspended", "Resumed", "Terminated"),
+        FORMER_MODULE,
     )
 
     def __init__(self, app: Any) -> None:

@@ -1,25 +1,25 @@
 """Application commands and queries of the coordination contract; mixed
 into ``CoordinationApplication`` (load, change, save; rules live on the
-aggregates in ``contracting.py``)."""
+aggregates in ``contracts/domain.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.domain import Aggregate
 
 from events.actor import Actor
 from events.clock import local_today
 from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from events.views import FollowedView, topics
-from services.coordination.contracting import (
-    ContractStateConflict,
-    CoordinationContract,
-    TechnicianCoordination,
-    coordination_index_id,
-)
+from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.contracts.ports import StaffDirectory
+from services.coordination.contracts.rules import ContractStateConflict, coordination_index_id
+from services.coordination.contracts.views import InForceView
 
 
 class UnknownContract(NotFound):
@@ -31,9 +31,11 @@ class ContractReadDenied(Forbidden):
 
 
 class ContractCommands(ApplicationPart):
-    """Also needs ``get_staff`` (registry)."""
+    """The contracts' commands and queries; offers ``Coordinations`` and
+    ``CoordinationEnds`` (``contracts/ports.py``) to the other capabilities."""
 
-    get_staff: Any
+    # the parties of a contract as the registry has them; set by the application
+    registry: StaffDirectory
 
     @records_refusals
     def draft_contract(
@@ -95,7 +97,7 @@ class ContractCommands(ApplicationPart):
     def sign_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
         contract = self._contract(contract_id)
         contract.sign(actor)
-        changed: list[Any] = [contract]
+        changed: list[Aggregate] = [contract]
         if contract.fully_signed:
             index = self._index(actor, contract.technician_id)
             index.check_none_in_force(replacing=contract.replaces)
@@ -181,7 +183,7 @@ class ContractCommands(ApplicationPart):
         }
 
     # -- helpers --------------------------------------------------------------
-    def end_coordination_of(self, actor: Actor, technician_id: str, reason: str) -> list[Any]:
+    def end_coordination_of(self, actor: Actor, technician_id: str, reason: str) -> list[Aggregate]:
         """The aggregates to save with a registry change that ends the
         technician's coordination (R10 licensing, leaving the SPAS)."""
         index = self._existing_index(technician_id)
@@ -192,11 +194,11 @@ class ContractCommands(ApplicationPart):
         index.put_in_force(actor, None)
         return [contract, index]
 
-    def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Any]:
+    def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Aggregate]:
         """The aggregates to save with a coordinator's departure: every
         contract in force with them ends (``coordinator_departed``); the
         SPAS heads then draft new ones, and the history stays readable."""
-        ended: list[Any] = []
+        ended: list[Aggregate] = []
         for contract_id in self.view(InForceView).in_force.copy().values():
             contract = self._contract(UUID(contract_id))
             if contract.coordinator_id == coordinator_id:
@@ -204,7 +206,7 @@ class ContractCommands(ApplicationPart):
                 ended += [contract, *self._out_of_force(actor, contract)]
         return ended
 
-    def _out_of_force(self, actor: Actor, contract: CoordinationContract) -> list[Any]:
+    def _out_of_force(self, actor: Actor, contract: CoordinationContract) -> list[Aggregate]:
         index = self._existing_index(contract.technician_id)
         if index is not None and index.in_force == str(contract.id):
             index.put_in_force(actor, None)
@@ -226,8 +228,8 @@ class ContractCommands(ApplicationPart):
     ) -> dict[str, Any]:
         contract = CoordinationContract.draft(
             actor,
-            technician=self.get_staff(technician_id),
-            coordinator=self.get_staff(coordinator_id),
+            technician=self.registry.get_staff(technician_id),
+            coordinator=self.registry.get_staff(coordinator_id),
             legal_form=legal_form,
             obligations=obligations,
             hours_per_month=hours_per_month,
@@ -239,13 +241,15 @@ class ContractCommands(ApplicationPart):
         self._save(contract, index)
         return contract_view(contract)
 
-    def _change(self, contract_id: UUID, change: Any) -> dict[str, Any]:
+    def _change(
+        self, contract_id: UUID, change: Callable[[CoordinationContract], None]
+    ) -> dict[str, Any]:
         contract = self._contract(contract_id)
         change(contract)
         self._save(contract)
         return contract_view(contract)
 
-    def _save(self, *aggregates: Any) -> None:
+    def _save(self, *aggregates: Aggregate) -> None:
         self.save_or(
             ContractStateConflict(
                 "the contract changed meanwhile (a concurrent command); read it again and retry"
@@ -266,24 +270,6 @@ class ContractCommands(ApplicationPart):
         return self._existing_index(technician_id) or TechnicianCoordination.open(
             actor, technician_id
         )
-
-
-class InForceView(FollowedView):
-    """Read model: the contract in force per technician (from the index
-    aggregates' ``InForce`` events)."""
-
-    TOPICS = topics(TechnicianCoordination, "InForce")
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.in_force: dict[str, str] = {}
-
-    def apply(self, event: Any) -> None:
-        index_id = str(event.originator_id)
-        if event.contract_id is None:
-            self.in_force.pop(index_id, None)
-        else:
-            self.in_force[index_id] = event.contract_id
 
 
 def check_may_run_jobs(actor: Actor) -> None:

@@ -1,192 +1,40 @@
-"""Coordination contract (instrument A; guide 2.1 §1a, Law 292/2011 art. 40(7)).
+"""The coordination contract and the technician's index of contracts: the
+aggregates of instrument A.
 
-Pure domain, like ``domain.py``: the SPAS head drafts a contract between
-their SPAS, one of its technicians and a coordinating social worker; both the
-SPAS head and the coordinator sign; it is then active. Rules: R1 (one active
-contract per technician, and no coordination without one), R5 (the
-coordinator's experience covers the technician's categories), R6 (at least
-40 hours a month), R10 (licensing ends coordination).
+Pure: no nameko, no database. Each command method checks its rules
+(``contracts/rules.py``) and then calls the ``@event`` method that records
+the fact; that method's body is how the fact changes the aggregate, when it
+happens and when the aggregate is read back from the store.
 """
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 from typing import Any
-from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import register_topic
 
-from events.actor import SYSTEM, Actor, AuditedAggregate
-from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
-
-# Art. 40(7): (a) a service contract with the social worker, (b) a cooperation
-# agreement inside an association or county structure, (c) a partnership
-# contract with the DGASPC.
-LEGAL_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
-
-# The obligations the guide requires of each party (2.1 §1a); a contract
-# lists every one of them and may add its own.
-OBLIGATIONS: dict[str, dict[str, str]] = {
-    "institution": {
-        "legal_framework": "asigurarea cadrului legal al coordonării",
-        "resources": "resursele necesare: timp, spațiu, instrumente de lucru",
-        "administrative_support": (
-            "sprijin administrativ pentru coordonare și formare profesională continuă"
-        ),
-    },
-    "coordinator": {
-        "set_objectives": "stabilirea obiectivelor profesionale",
-        "monitor_activity": "monitorizarea activității tehnicianului",
-        "feedback_and_guidance": "feedback și îndrumare metodologică",
-        "evaluate_results": "evaluarea rezultatelor activității tehnicianului",
-    },
-    "technician": {
-        "follow_guidance": "respectarea îndrumărilor profesionale",
-        "report_activity": "raportarea activității conform cerințelor stabilite",
-        "attend_training": "participarea la activitățile de formare",
-        "ethical_standards": "respectarea standardelor etice și profesionale",
-    },
-}
-MIN_HOURS_PER_MONTH = 40  # R6, guide 2.1 §2
-TERMINATION_REASONS = (
-    "technician_licensed",  # R10
-    "coordinator_replaced",
-    "expired",
-    "by_agreement",
-    "employment_ended",
-    "coordinator_departed",
+from events.actor import Actor, AuditedAggregate
+from services.coordination.contracts.rules import (
+    LEGAL_FORMS,
+    TERMINATION_REASONS,
+    AlreadySigned,
+    ContractAccessDenied,
+    ContractStateConflict,
+    InvalidContract,
+    TechnicianAlreadyCoordinated,
+    active_on,
+    check_experience_covers,
+    check_hours,
+    check_is_head_of,
+    check_obligations,
+    check_period,
+    contract_id,
+    coordination_index_id,
 )
 
-_NS = uuid5(NAMESPACE_URL, "https://coordonare.ro/coordination/contracts")
 
-
-# -- errors ----------------------------------------------------------------
-class InvalidContract(InvalidCommand):
-    code = "invalid_contract"
-
-
-class ContractAccessDenied(Forbidden):
-    code = "contract_access_denied"
-
-
-class ContractStateConflict(Conflict):
-    code = "contract_state_conflict"
-
-
-class AlreadySigned(Conflict):
-    code = "contract_already_signed"
-
-
-class TechnicianAlreadyCoordinated(RuleViolation):
-    code = "technician_already_coordinated"
-
-    def __init__(self, technician_id: str, contract_id: str) -> None:
-        super().__init__(
-            "R1",
-            f"technician {technician_id} already has an active coordination contract "
-            f"({contract_id}); terminate it or replace the coordinator",
-            technician_id=technician_id,
-            contract_id=contract_id,
-        )
-
-
-class ExperienceDoesNotCover(RuleViolation):
-    code = "experience_does_not_cover"
-
-
-class TooFewHours(RuleViolation):
-    code = "too_few_coordination_hours"
-
-
-# -- guards ----------------------------------------------------------------
-def check_experience_covers(categories: list[str], domains: list[str]) -> None:
-    """R5 (principle 9): a social worker coordinates only where they have
-    relevant experience; the refusal names what is missing."""
-    missing = [c for c in categories if c not in domains]
-    if missing:
-        raise ExperienceDoesNotCover(
-            "R5",
-            "the coordinator has no declared experience with "
-            + ", ".join(missing)
-            + ", which the technician works with",
-            missing=missing,
-        )
-
-
-def check_hours(hours_per_month: int) -> None:
-    if hours_per_month < MIN_HOURS_PER_MONTH:
-        raise TooFewHours(
-            "R6",
-            f"coordination takes at least {MIN_HOURS_PER_MONTH} hours a month, "
-            f"not {hours_per_month}",
-            hours_per_month=hours_per_month,
-        )
-
-
-def check_period(starts_on: str, ends_on: str | None) -> None:
-    start = parse_date(starts_on, "starts_on")
-    if ends_on is not None and parse_date(ends_on, "ends_on") <= start:
-        raise InvalidContract(
-            f"the contract ends ({ends_on}) on or before it starts ({starts_on})",
-            field="ends_on",
-        )
-
-
-def check_obligations(obligations: dict[str, list[str]]) -> dict[str, list[str]]:
-    """Every obligation the guide names, for every party; extras allowed."""
-    missing = {
-        party: sorted(set(required) - set(obligations.get(party, [])))
-        for party, required in OBLIGATIONS.items()
-    }
-    missing = {party: codes for party, codes in missing.items() if codes}
-    if missing:
-        listed = "; ".join(f"{p}: {', '.join(c)}" for p, c in missing.items())
-        raise InvalidContract(
-            f"the contract must state every obligation of the guide (2.1): missing {listed}",
-            field="obligations",
-            missing=missing,
-        )
-    return {party: list(obligations[party]) for party in OBLIGATIONS}
-
-
-def check_is_head_of(actor: Actor, municipality: str) -> None:
-    if actor.role == SYSTEM:
-        return
-    if actor.role != "spas_head" or actor.municipality != municipality:
-        raise ContractAccessDenied(
-            "only the head of the technician's SPAS "
-            f"({municipality}) drafts, amends, suspends or ends the contract",
-            role=actor.role,
-        )
-
-
-def parse_date(value: str, field: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidContract(
-            f"{field} must be a date (YYYY-MM-DD), got {value!r}", field=field
-        ) from None
-
-
-def active_on(status: str, starts_on: str, ends_on: str | None, day: date) -> bool:
-    """R1: coordination exists on ``day`` (active, begun, not expired); the
-    contract and the read models that count contracts ask the same."""
-    if status != "active" or date.fromisoformat(starts_on) > day:
-        return False
-    return ends_on is None or day <= date.fromisoformat(ends_on)
-
-
-def contract_id() -> UUID:
-    return uuid.uuid4()
-
-
-def coordination_index_id(technician_id: UUID | str) -> UUID:
-    return uuid5(_NS, f"technician:{technician_id}")
-
-
-# -- aggregates ------------------------------------------------------------
 class CoordinationContract(AuditedAggregate):
     class Drafted(Aggregate.Created, AuditedAggregate.Event):
         municipality: str
@@ -198,13 +46,6 @@ class CoordinationContract(AuditedAggregate):
         starts_on: str
         ends_on: str | None
         replaces: str | None
-
-    class Signed(AuditedAggregate.Event):
-        party: str  # "institution" (the SPAS head) or "coordinator"
-        signer_id: str
-
-        def apply(self, contract: CoordinationContract) -> None:
-            contract.signatures[self.party] = self.signer_id
 
     class Parties(AuditedAggregate.Event):
         """Carried by every change of force, so that another service learns
@@ -219,41 +60,15 @@ class CoordinationContract(AuditedAggregate):
         starts_on: str
         ends_on: str | None
 
-        def apply(self, contract: CoordinationContract) -> None:
-            contract.status = "active"
-
-    class AmendmentProposed(AuditedAggregate.Event):
-        changes: dict[str, Any]
-
-        def apply(self, contract: CoordinationContract) -> None:
-            contract.pending_amendment = dict(self.changes)
-
-    class Amended(AuditedAggregate.Event):
-        changes: dict[str, Any]
-
-        def apply(self, contract: CoordinationContract) -> None:
-            for field, value in self.changes.items():
-                setattr(contract, field, value)
-            contract.pending_amendment = None
-            contract.amendments += 1
-
     class Suspended(Parties):
         reason: str
 
-        def apply(self, contract: CoordinationContract) -> None:
-            contract.status = "suspended"
-
     class Resumed(Parties):
-        def apply(self, contract: CoordinationContract) -> None:
-            contract.status = "active"
+        pass
 
     class Terminated(Parties):
         reason: str
         replaced_by: str | None
-
-        def apply(self, contract: CoordinationContract) -> None:
-            contract.status = "terminated"
-            contract.termination_reason = self.reason
 
     def __init__(
         self,
@@ -344,11 +159,10 @@ class CoordinationContract(AuditedAggregate):
             )
         if party in self.signatures:
             raise AlreadySigned(f"the {party} already signed contract {self.id}", party=party)
-        self.trigger_event(self.Signed, party=party, signer_id=actor.id, **actor.event_fields())
+        self._signed(party=party, signer_id=actor.id, **actor.event_fields())
 
     def activate(self, actor: Actor) -> None:
-        self.trigger_event(
-            self.Activated,
+        self._activated(
             hours_per_month=self.hours_per_month,
             starts_on=self.starts_on,
             ends_on=self.ends_on,
@@ -395,7 +209,7 @@ class CoordinationContract(AuditedAggregate):
             check_period(self.starts_on, changes["ends_on"])
         if "obligations" in changes:
             changes = changes | {"obligations": check_obligations(changes["obligations"])}
-        self.trigger_event(self.AmendmentProposed, changes=changes, **actor.event_fields())
+        self._amendment_proposed(changes=changes, **actor.event_fields())
 
     def accept_amendment(self, actor: Actor) -> None:
         """An amendment binds once the coordinator has signed it too."""
@@ -403,7 +217,7 @@ class CoordinationContract(AuditedAggregate):
             raise ContractAccessDenied("the coordinator signs the amendment", role=actor.role)
         if self.pending_amendment is None:
             raise ContractStateConflict(f"contract {self.id} has no amendment to sign")
-        self.trigger_event(self.Amended, changes=self.pending_amendment, **actor.event_fields())
+        self._amended(changes=self.pending_amendment, **actor.event_fields())
 
     def suspend(self, actor: Actor, reason: str) -> None:
         check_is_head_of(actor, self.municipality)
@@ -413,15 +227,13 @@ class CoordinationContract(AuditedAggregate):
             )
         if not reason.strip():
             raise InvalidContract("say why the coordination is suspended", field="reason")
-        self.trigger_event(
-            self.Suspended, reason=reason.strip(), **self._parties(), **actor.event_fields()
-        )
+        self._suspended(reason=reason.strip(), **self._parties(), **actor.event_fields())
 
     def resume(self, actor: Actor) -> None:
         check_is_head_of(actor, self.municipality)
         if self.status != "suspended":
             raise ContractStateConflict(f"contract {self.id} is {self.status}, not suspended")
-        self.trigger_event(self.Resumed, **self._parties(), **actor.event_fields())
+        self._resumed(**self._parties(), **actor.event_fields())
 
     def terminate(self, actor: Actor, reason: str) -> None:
         """The SPAS head ends the coordination."""
@@ -439,12 +251,8 @@ class CoordinationContract(AuditedAggregate):
             )
         if self.status == "terminated":
             raise ContractStateConflict(f"contract {self.id} has already ended")
-        self.trigger_event(
-            self.Terminated,
-            reason=reason,
-            replaced_by=replaced_by,
-            **self._parties(),
-            **actor.event_fields(),
+        self._terminated(
+            reason=reason, replaced_by=replaced_by, **self._parties(), **actor.event_fields()
         )
 
     def check_in_force(self) -> None:
@@ -456,6 +264,84 @@ class CoordinationContract(AuditedAggregate):
     def is_active_on(self, day: date) -> bool:
         return active_on(self.status, self.starts_on, self.ends_on, day)
 
+    # -- events: each one's effect ----------------------------------------------
+    @event("Signed")
+    def _signed(
+        self, party: str, signer_id: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        """``party``: "institution" (the SPAS head) or "coordinator"."""
+        self.signatures[party] = signer_id
+
+    @event(Activated)
+    def _activated(
+        self,
+        hours_per_month: int,
+        starts_on: str,
+        ends_on: str | None,
+        technician_id: str,
+        coordinator_id: str,
+        municipality: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "active"
+
+    @event("AmendmentProposed")
+    def _amendment_proposed(
+        self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.pending_amendment = dict(changes)
+
+    @event("Amended")
+    def _amended(
+        self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        for field, value in changes.items():
+            setattr(self, field, value)
+        self.pending_amendment = None
+        self.amendments += 1
+
+    @event(Suspended)
+    def _suspended(
+        self,
+        reason: str,
+        technician_id: str,
+        coordinator_id: str,
+        municipality: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "suspended"
+
+    @event(Resumed)
+    def _resumed(
+        self,
+        technician_id: str,
+        coordinator_id: str,
+        municipality: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "active"
+
+    @event(Terminated)
+    def _terminated(
+        self,
+        reason: str,
+        replaced_by: str | None,
+        technician_id: str,
+        coordinator_id: str,
+        municipality: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "terminated"
+        self.termination_reason = reason
+
 
 class TechnicianCoordination(AuditedAggregate):
     """Index per technician: the contract in force and every contract ever
@@ -465,18 +351,6 @@ class TechnicianCoordination(AuditedAggregate):
 
     class Opened(Aggregate.Created, AuditedAggregate.Event):
         technician_id: str
-
-    class ContractAdded(AuditedAggregate.Event):
-        contract_id: str
-
-        def apply(self, index: TechnicianCoordination) -> None:
-            index.contracts.append(self.contract_id)
-
-    class InForce(AuditedAggregate.Event):
-        contract_id: str | None
-
-        def apply(self, index: TechnicianCoordination) -> None:
-            index.in_force = self.contract_id
 
     def __init__(self, technician_id: str, **_meta: str) -> None:
         self.technician_id = technician_id
@@ -493,11 +367,28 @@ class TechnicianCoordination(AuditedAggregate):
         )
 
     def add(self, actor: Actor, contract_id: str) -> None:
-        self.trigger_event(self.ContractAdded, contract_id=contract_id, **actor.event_fields())
+        self._contract_added(contract_id=contract_id, **actor.event_fields())
 
     def check_none_in_force(self, replacing: str | None = None) -> None:
         if self.in_force is not None and self.in_force != replacing:
             raise TechnicianAlreadyCoordinated(self.technician_id, self.in_force)
 
     def put_in_force(self, actor: Actor, contract_id: str | None) -> None:
-        self.trigger_event(self.InForce, contract_id=contract_id, **actor.event_fields())
+        self._in_force(contract_id=contract_id, **actor.event_fields())
+
+    @event("ContractAdded")
+    def _contract_added(
+        self, contract_id: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.contracts.append(contract_id)
+
+    @event("InForce")
+    def _in_force(
+        self, contract_id: str | None, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.in_force = contract_id
+
+
+# Stored before the capability folders (ADR 0016): old topics stay readable.
+register_topic("services.coordination.contracting:CoordinationContract", CoordinationContract)
+register_topic("services.coordination.contracting:TechnicianCoordination", TechnicianCoordination)

@@ -1,0 +1,1 @@
+"""The coordination contracts (instrument A): a capability of the coordination service."""

@@ -1,0 +1,40 @@
+"""What the contracts capability needs from the registry, and what it offers
+the other capabilities (R1: who coordinates whom). Each is a ``Protocol``:
+the composed ``CoordinationApplication`` satisfies them all, and a
+capability names only the part it uses."""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+from uuid import UUID
+
+from eventsourcing.domain import Aggregate
+
+from events.actor import Actor
+
+
+class StaffDirectory(Protocol):
+    """The registry, as the contracts read it: a staff member's entry
+    (``registry.commands.staff_view``), or ``UnknownStaff`` raised."""
+
+    def get_staff(self, staff_id: UUID) -> dict[str, Any]: ...
+
+
+class Coordinations(Protocol):
+    """R1 for every capability: the technician's coordination today."""
+
+    def coordination_of(self, technician_id: UUID) -> dict[str, Any] | None:
+        """``technician_id``, ``coordinator_id``, ``contract_id``,
+        ``municipality``, ``hours_per_month``; None when none is active."""
+        ...
+
+
+class CoordinationEnds(Protocol):
+    """Ending coordination as the consequence of a registry fact (R10
+    licensing, a transfer, a departure): the aggregates to save with it."""
+
+    def end_coordination_of(
+        self, actor: Actor, technician_id: str, reason: str
+    ) -> list[Aggregate]: ...
+
+    def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Aggregate]: ...

@@ -1,0 +1,185 @@
+"""The coordination contract's rules (instrument A; guide 2.1 §1a, Law
+292/2011 art. 40(7)): its terms, errors and ``check_…`` guards.
+
+Pure, like ``contracts/domain.py``, whose aggregates apply them: the SPAS
+head drafts a contract between their SPAS, one of its technicians and a
+coordinating social worker; both the SPAS head and the coordinator sign; it
+is then active. Rules: R1 (one active
+contract per technician, and no coordination without one), R5 (the
+coordinator's experience covers the technician's categories), R6 (at least
+40 hours a month), R10 (licensing ends coordination).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from events.actor import SYSTEM, Actor
+from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
+
+# Art. 40(7): (a) a service contract with the social worker, (b) a cooperation
+# agreement inside an association or county structure, (c) a partnership
+# contract with the DGASPC.
+LEGAL_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
+
+# The obligations the guide requires of each party (2.1 §1a); a contract
+# lists every one of them and may add its own.
+OBLIGATIONS: dict[str, dict[str, str]] = {
+    "institution": {
+        "legal_framework": "asigurarea cadrului legal al coordonării",
+        "resources": "resursele necesare: timp, spațiu, instrumente de lucru",
+        "administrative_support": (
+            "sprijin administrativ pentru coordonare și formare profesională continuă"
+        ),
+    },
+    "coordinator": {
+        "set_objectives": "stabilirea obiectivelor profesionale",
+        "monitor_activity": "monitorizarea activității tehnicianului",
+        "feedback_and_guidance": "feedback și îndrumare metodologică",
+        "evaluate_results": "evaluarea rezultatelor activității tehnicianului",
+    },
+    "technician": {
+        "follow_guidance": "respectarea îndrumărilor profesionale",
+        "report_activity": "raportarea activității conform cerințelor stabilite",
+        "attend_training": "participarea la activitățile de formare",
+        "ethical_standards": "respectarea standardelor etice și profesionale",
+    },
+}
+MIN_HOURS_PER_MONTH = 40  # R6, guide 2.1 §2
+TERMINATION_REASONS = (
+    "technician_licensed",  # R10
+    "coordinator_replaced",
+    "expired",
+    "by_agreement",
+    "employment_ended",
+    "coordinator_departed",
+)
+
+_NS = uuid5(NAMESPACE_URL, "https://coordonare.ro/coordination/contracts")
+
+
+# -- errors ----------------------------------------------------------------
+class InvalidContract(InvalidCommand):
+    code = "invalid_contract"
+
+
+class ContractAccessDenied(Forbidden):
+    code = "contract_access_denied"
+
+
+class ContractStateConflict(Conflict):
+    code = "contract_state_conflict"
+
+
+class AlreadySigned(Conflict):
+    code = "contract_already_signed"
+
+
+class TechnicianAlreadyCoordinated(RuleViolation):
+    code = "technician_already_coordinated"
+
+    def __init__(self, technician_id: str, contract_id: str) -> None:
+        super().__init__(
+            "R1",
+            f"technician {technician_id} already has an active coordination contract "
+            f"({contract_id}); terminate it or replace the coordinator",
+            technician_id=technician_id,
+            contract_id=contract_id,
+        )
+
+
+class ExperienceDoesNotCover(RuleViolation):
+    code = "experience_does_not_cover"
+
+
+class TooFewHours(RuleViolation):
+    code = "too_few_coordination_hours"
+
+
+# -- guards ----------------------------------------------------------------
+def check_experience_covers(categories: list[str], domains: list[str]) -> None:
+    """R5 (principle 9): a social worker coordinates only where they have
+    relevant experience; the refusal names what is missing."""
+    missing = [c for c in categories if c not in domains]
+    if missing:
+        raise ExperienceDoesNotCover(
+            "R5",
+            "the coordinator has no declared experience with "
+            + ", ".join(missing)
+            + ", which the technician works with",
+            missing=missing,
+        )
+
+
+def check_hours(hours_per_month: int) -> None:
+    if hours_per_month < MIN_HOURS_PER_MONTH:
+        raise TooFewHours(
+            "R6",
+            f"coordination takes at least {MIN_HOURS_PER_MONTH} hours a month, "
+            f"not {hours_per_month}",
+            hours_per_month=hours_per_month,
+        )
+
+
+def check_period(starts_on: str, ends_on: str | None) -> None:
+    start = parse_date(starts_on, "starts_on")
+    if ends_on is not None and parse_date(ends_on, "ends_on") <= start:
+        raise InvalidContract(
+            f"the contract ends ({ends_on}) on or before it starts ({starts_on})",
+            field="ends_on",
+        )
+
+
+def check_obligations(obligations: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Every obligation the guide names, for every party; extras allowed."""
+    missing = {
+        party: sorted(set(required) - set(obligations.get(party, [])))
+        for party, required in OBLIGATIONS.items()
+    }
+    missing = {party: codes for party, codes in missing.items() if codes}
+    if missing:
+        listed = "; ".join(f"{p}: {', '.join(c)}" for p, c in missing.items())
+        raise InvalidContract(
+            f"the contract must state every obligation of the guide (2.1): missing {listed}",
+            field="obligations",
+            missing=missing,
+        )
+    return {party: list(obligations[party]) for party in OBLIGATIONS}
+
+
+def check_is_head_of(actor: Actor, municipality: str) -> None:
+    if actor.role == SYSTEM:
+        return
+    if actor.role != "spas_head" or actor.municipality != municipality:
+        raise ContractAccessDenied(
+            "only the head of the technician's SPAS "
+            f"({municipality}) drafts, amends, suspends or ends the contract",
+            role=actor.role,
+        )
+
+
+def parse_date(value: str, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise InvalidContract(
+            f"{field} must be a date (YYYY-MM-DD), got {value!r}", field=field
+        ) from None
+
+
+def active_on(status: str, starts_on: str, ends_on: str | None, day: date) -> bool:
+    """R1: coordination exists on ``day`` (active, begun, not expired); the
+    contract and the read models that count contracts ask the same."""
+    if status != "active" or date.fromisoformat(starts_on) > day:
+        return False
+    return ends_on is None or day <= date.fromisoformat(ends_on)
+
+
+def contract_id() -> UUID:
+    return uuid.uuid4()
+
+
+def coordination_index_id(technician_id: UUID | str) -> UUID:
+    return uuid5(_NS, f"technician:{technician_id}")

@@ -1,0 +1,1 @@
+"""The registry of municipalities and staff: a capability of the coordination service."""

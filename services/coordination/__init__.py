@@ -1,0 +1,1 @@
+"""The coordination service: registry, contracts, planning, tasks, incidents (one folder each)."""

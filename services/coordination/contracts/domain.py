@@ -17,7 +17,6 @@ from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from services.coordination.contracts.rules import (
-    LEGAL_FORMS,
     TERMINATION_REASONS,
     AlreadySigned,
     ContractAccessDenied,
@@ -28,7 +27,9 @@ from services.coordination.contracts.rules import (
     check_experience_covers,
     check_hours,
     check_is_head_of,
+    check_legal_form,
     check_obligations,
+    check_parties,
     check_period,
     contract_id,
     coordination_index_id,
@@ -46,6 +47,17 @@ class CoordinationContract(AuditedAggregate):
         starts_on: str
         ends_on: str | None
         replaces: str | None
+
+    # The changes; each one's effect is its ``@event`` method below.
+    class Signed(AuditedAggregate.Event):
+        party: str  # "institution" (the SPAS head) or "coordinator"
+        signer_id: str
+
+    class AmendmentProposed(AuditedAggregate.Event):
+        changes: dict[str, Any]
+
+    class Amended(AuditedAggregate.Event):
+        changes: dict[str, Any]
 
     class Parties(AuditedAggregate.Event):
         """Carried by every change of force, so that another service learns
@@ -111,20 +123,8 @@ class CoordinationContract(AuditedAggregate):
         """``technician`` and ``coordinator`` are registry views (staff_view)."""
         municipality = technician.get("municipality") or ""
         check_is_head_of(actor, municipality)
-        if technician["role"] != "technician" or not technician["active"]:
-            raise InvalidContract(
-                f"{technician['staff_id']} is not an active technician", field="technician_id"
-            )
-        if coordinator["role"] != "social_worker" or not coordinator["active"]:
-            raise InvalidContract(
-                f"{coordinator['staff_id']} is not an active registered social worker",
-                field="coordinator_id",
-            )
-        if legal_form not in LEGAL_FORMS:
-            raise InvalidContract(
-                f"unknown legal form {legal_form!r}; one of {', '.join(LEGAL_FORMS)}",
-                field="legal_form",
-            )
+        check_parties(technician, coordinator)
+        check_legal_form(legal_form)
         check_period(starts_on, ends_on)
         check_hours(hours_per_month)
         terms = check_obligations(obligations)
@@ -265,11 +265,10 @@ class CoordinationContract(AuditedAggregate):
         return active_on(self.status, self.starts_on, self.ends_on, day)
 
     # -- events: each one's effect ----------------------------------------------
-    @event("Signed")
+    @event(Signed)
     def _signed(
         self, party: str, signer_id: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
-        """``party``: "institution" (the SPAS head) or "coordinator"."""
         self.signatures[party] = signer_id
 
     @event(Activated)
@@ -287,13 +286,13 @@ class CoordinationContract(AuditedAggregate):
     ) -> None:
         self.status = "active"
 
-    @event("AmendmentProposed")
+    @event(AmendmentProposed)
     def _amendment_proposed(
         self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.pending_amendment = dict(changes)
 
-    @event("Amended")
+    @event(Amended)
     def _amended(
         self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -352,6 +351,12 @@ class TechnicianCoordination(AuditedAggregate):
     class Opened(Aggregate.Created, AuditedAggregate.Event):
         technician_id: str
 
+    class ContractAdded(AuditedAggregate.Event):
+        contract_id: str
+
+    class InForce(AuditedAggregate.Event):
+        contract_id: str | None
+
     def __init__(self, technician_id: str, **_meta: str) -> None:
         self.technician_id = technician_id
         self.contracts: list[str] = []
@@ -376,13 +381,13 @@ class TechnicianCoordination(AuditedAggregate):
     def put_in_force(self, actor: Actor, contract_id: str | None) -> None:
         self._in_force(contract_id=contract_id, **actor.event_fields())
 
-    @event("ContractAdded")
+    @event(ContractAdded)
     def _contract_added(
         self, contract_id: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.contracts.append(contract_id)
 
-    @event("InForce")
+    @event(InForce)
     def _in_force(
         self, contract_id: str | None, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:

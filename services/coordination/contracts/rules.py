@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from events.actor import SYSTEM, Actor
@@ -110,6 +111,28 @@ def check_experience_covers(categories: list[str], domains: list[str]) -> None:
             + ", ".join(missing)
             + ", which the technician works with",
             missing=missing,
+        )
+
+
+def check_parties(technician: dict[str, Any], coordinator: dict[str, Any]) -> None:
+    """The parties as the registry has them (``staff_view``): an active
+    technician, coordinated by an active registered social worker."""
+    if technician["role"] != "technician" or not technician["active"]:
+        raise InvalidContract(
+            f"{technician['staff_id']} is not an active technician", field="technician_id"
+        )
+    if coordinator["role"] != "social_worker" or not coordinator["active"]:
+        raise InvalidContract(
+            f"{coordinator['staff_id']} is not an active registered social worker",
+            field="coordinator_id",
+        )
+
+
+def check_legal_form(legal_form: str) -> None:
+    if legal_form not in LEGAL_FORMS:
+        raise InvalidContract(
+            f"unknown legal form {legal_form!r}; one of {', '.join(LEGAL_FORMS)}",
+            field="legal_form",
         )
 
 

@@ -7,7 +7,7 @@ list. Internal: never published (DESIGN §5, minimise)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Protocol
 
 from events import reads
 from events.actor import Actor
@@ -42,8 +42,14 @@ class ReadLog(reads.ReadLog):
     KEYS = ("technician_id",)
 
 
+class Saves(Protocol):
+    """Where a read is recorded: the coordination application's store."""
+
+    def save(self, *objs: Any, **kwargs: Any) -> Any: ...
+
+
 def note_read(
-    app: Any,
+    app: Saves,
     actor: Actor,
     subject_kind: str,
     subject_id: str,

@@ -43,9 +43,10 @@ class CoordinationApplication(
 
     def __init__(self, store_url: str) -> None:
         super().__init__(store_url)
-        # each capability reaches another through the part it needs
-        self.registry = self
-        self.contracts = self
+        # Each capability reaches another through the port it declares
+        # (``contracts/ports.py``); the composed application is all of them.
+        self.staff_directory = self
+        self.coordination_ends = self
 
     # -- the auditor's read log (R9) -------------------------------------------
     def coordination_reads(

@@ -35,7 +35,7 @@ class ContractCommands(ApplicationPart):
     ``CoordinationEnds`` (``contracts/ports.py``) to the other capabilities."""
 
     # the parties of a contract as the registry has them; set by the application
-    registry: StaffDirectory
+    staff_directory: StaffDirectory
 
     @records_refusals
     def draft_contract(
@@ -228,8 +228,8 @@ class ContractCommands(ApplicationPart):
     ) -> dict[str, Any]:
         contract = CoordinationContract.draft(
             actor,
-            technician=self.registry.get_staff(technician_id),
-            coordinator=self.registry.get_staff(coordinator_id),
+            technician=self.staff_directory.get_staff(technician_id),
+            coordinator=self.staff_directory.get_staff(coordinator_id),
             legal_form=legal_form,
             obligations=obligations,
             hours_per_month=hours_per_month,

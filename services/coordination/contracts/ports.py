@@ -1,7 +1,8 @@
 """What the contracts capability needs from the registry, and what it offers
 the other capabilities (R1: who coordinates whom). Each is a ``Protocol``:
 the composed ``CoordinationApplication`` satisfies them all, and a
-capability names only the part it uses."""
+capability declares an attribute named after the port it uses
+(``staff_directory: StaffDirectory``), which the application sets to itself."""
 
 from __future__ import annotations
 
@@ -21,11 +22,16 @@ class StaffDirectory(Protocol):
 
 
 class Coordinations(Protocol):
-    """R1 for every capability: the technician's coordination today."""
+    """R1 for every capability: the technician's coordination today, and a
+    contract as its reader may see it."""
 
     def coordination_of(self, technician_id: UUID) -> dict[str, Any] | None:
         """``technician_id``, ``coordinator_id``, ``contract_id``,
         ``municipality``, ``hours_per_month``; None when none is active."""
+        ...
+
+    def get_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
+        """``contract_view``, or refused as a read (``check_may_read``)."""
         ...
 
 

@@ -35,7 +35,7 @@ class RegistryCommands(ApplicationPart):
     (``contracts/ports.py``) to the contracts."""
 
     # a registry change that ends coordination (R10, leaving); set by the application
-    contracts: CoordinationEnds
+    coordination_ends: CoordinationEnds
     recorder: ApplicationRecorder
 
     # -- commands ------------------------------------------------------------
@@ -106,7 +106,9 @@ class RegistryCommands(ApplicationPart):
         def license(staff: StaffMember) -> list[Aggregate]:
             staff.record_licensing(actor, rnasr_code, experience_domains)
             self._check_rnasr_code_free(rnasr_code)
-            ended = self.contracts.end_coordination_of(actor, str(staff_id), "technician_licensed")
+            ended = self.coordination_ends.end_coordination_of(
+                actor, str(staff_id), "technician_licensed"
+            )
             return [RnasrCodeClaim.claim(actor, staff), *ended]
 
         return self._update_staff(staff_id, license)
@@ -118,7 +120,9 @@ class RegistryCommands(ApplicationPart):
 
         def transfer(staff: StaffMember) -> list[Aggregate]:
             staff.transfer(actor, municipality)
-            return self.contracts.end_coordination_of(actor, str(staff_id), "employment_ended")
+            return self.coordination_ends.end_coordination_of(
+                actor, str(staff_id), "employment_ended"
+            )
 
         return self._update_staff(staff_id, transfer)
 
@@ -130,8 +134,10 @@ class RegistryCommands(ApplicationPart):
             """Coordination ends with the employment, on either side."""
             staff.record_departure(actor, reason, note)
             if staff.role == "social_worker":
-                return self.contracts.end_coordinations_by(actor, str(staff_id))
-            return self.contracts.end_coordination_of(actor, str(staff_id), "employment_ended")
+                return self.coordination_ends.end_coordinations_by(actor, str(staff_id))
+            return self.coordination_ends.end_coordination_of(
+                actor, str(staff_id), "employment_ended"
+            )
 
         return self._update_staff(staff_id, depart)
 

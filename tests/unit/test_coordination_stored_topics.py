@@ -1,0 +1,71 @@
+"""Events stored before the registry and the contracts moved to their
+capability folders (ADR 0016) still load: the aggregates, the read models
+and the published contracts read them as before."""
+
+from uuid import UUID
+
+from sqlalchemy import text
+
+from events.actor import Actor
+from services.coordination.application import CoordinationApplication
+from services.coordination.contracts.rules import OBLIGATIONS
+from services.coordination.published import publication_of
+from tests.support.registry import ADMIN_ACTOR as ADMIN
+from tests.support.registry import CLUJ, TECHNICIAN
+
+FORMER = {  # where each aggregate's module was, where it is now
+    "services.coordination.registry.domain:": "services.coordination.domain:",
+    "services.coordination.contracts.domain:": "services.coordination.contracting:",
+}
+
+
+def test_events_stored_under_the_former_modules_still_load(tmp_path):
+    url = f"sqlite:///{tmp_path / 'coordination.db'}"
+    app = CoordinationApplication(url)
+    app.register_municipality(ADMIN, **CLUJ)
+    technician = app.register_staff(ADMIN, **TECHNICIAN)
+    coordinator = app.register_staff(
+        ADMIN,
+        email="ana@spas.ro",
+        full_name="Ana",
+        role="social_worker",
+        rnasr_code="AS1",
+        experience_domains=TECHNICIAN["beneficiary_categories"],
+    )
+    head = Actor("head", "spas_head", CLUJ["siruta"])
+    contract = app.draft_contract(
+        head,
+        UUID(technician["staff_id"]),
+        UUID(coordinator["staff_id"]),
+        "cooperation_agreement",
+        {party: list(codes) for party, codes in OBLIGATIONS.items()},
+        40,
+        "2026-01-01",
+    )
+    contract_id = UUID(contract["contract_id"])
+    app.sign_contract(head, contract_id)
+    app.sign_contract(Actor(coordinator["staff_id"], "social_worker"), contract_id)
+    app.suspend_contract(head, contract_id, "concediu")
+    before = app.get_contract(ADMIN, contract_id)
+    app.close()
+    recorder = CoordinationApplication(url).recorder
+    table = recorder.events_record_cls.__table__.name
+    with recorder.datastore.engine.begin() as db:
+        for now, former in FORMER.items():
+            db.execute(
+                text(f"UPDATE {table} SET topic = replace(topic, :now, :former)"),
+                {"now": now, "former": former},
+            )
+
+    reopened = CoordinationApplication(url)
+    assert reopened.get_contract(ADMIN, contract_id) == before
+    assert reopened.get_staff(UUID(technician["staff_id"])) == technician
+    assert [m["siruta"] for m in reopened.list_municipalities()] == [CLUJ["siruta"]]
+    assert reopened.list_staff(role="technician")[0]["staff_id"] == technician["staff_id"]
+    stored = reopened.recorder.select_notifications(start=1, limit=100)
+    assert {n.topic.partition(":")[0] for n in stored} >= {
+        "services.coordination.domain",
+        "services.coordination.contracting",
+    }
+    published = [publication_of(reopened.mapper.to_domain_event(n)) for n in stored]
+    assert "ContractSuspended" in [p.name for p in published if p is not None]

@@ -140,7 +140,7 @@ def _keys_of(location: str) -> Any:
 def _parse_issuers(text: str) -> dict[str, str]:
     pairs = [p for p in re.split(r"[\s,]+", text.strip()) if p]
     try:
-        return dict(p.split("=", 1) for p in pairs)  # type: ignore[misc]
+        return dict(p.split("=", 1) for p in pairs)
     except ValueError:
         raise RuntimeError(
             f"IDENTITY_ISSUERS must be name=jwks-file-or-url pairs, got {text!r}"

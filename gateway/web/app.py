@@ -104,7 +104,7 @@ class WebApp:
             response = self._error(request, 405, N_("Metoda nu este permisă aici."))
             return self._secured(request, response, "unmatched page", started)
         page_rule: PageRule = rule.endpoint
-        response = self._serve(page_rule, args, request, gateway)
+        response = self._serve(page_rule, dict(args), request, gateway)
         return self._secured(request, response, page_rule.path, started)
 
     def _secured(

@@ -186,8 +186,8 @@ class ApplicationPart:
     """Base of an application's capability mixins: the part of
     ``EventSourcedApplication`` they call, declared for readers and the type
     checker. Only the type checker sees these declarations, so at run time
-    the application's own methods are the ones found; and it checks them
-    against the application's (a class mixing both would be reported)."""
+    the application's own methods are the ones found; it also checks that
+    they agree with the application's (in every class that mixes both)."""
 
     if TYPE_CHECKING:
 

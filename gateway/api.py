@@ -390,8 +390,7 @@ class Gateway:
 
 
 def _is_hidden(problem: Problem, path_fields: set[str]) -> bool:
-    """A refusal for scope, an unknown id, or a malformed id in the path: all
-    read alike from outside."""
+    """A refusal for scope, an unknown id, a malformed id in the path: alike from outside."""
     if problem.kind in ("not_found", "forbidden"):
         return True
     return problem.status == 422 and problem.extensions.get("field") in path_fields

@@ -67,4 +67,4 @@ verify: $(VENV)/.installed
 	$(BIN)/coordonare-verify --service $(SERVICE) --store $(STORE)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

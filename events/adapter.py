@@ -6,19 +6,25 @@ data back."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Generic, TypeVar
 from uuid import UUID
 
 from events.actor import Actor
 from events.contracts import check_actor, check_command
 from events.errors import InvalidCommand
 from events.nameko import rpc
+from events.store import EventSourcedApplication
 from events.trust import CallIdentity, CallIdentityProvider
 
+App = TypeVar("App", bound=EventSourcedApplication)
 
-class RpcAdapter:
+
+class RpcAdapter(Generic[App]):
+    """Base of a service's RPC entrypoints: who calls, and the command as its
+    contract allows it. ``RpcAdapter[CasesApplication]`` types ``app``."""
+
     name: str  # the service's, which names its folder of command contracts
-    app: Any
+    app: App
     correlation_id: str
     identity: CallIdentity = CallIdentityProvider()
 
@@ -47,6 +53,8 @@ def optional_id(command: dict[str, Any], field: str) -> UUID | None:
     return None if command.get(field) is None else id_of(command, field)
 
 
+# The application is the service's own: a lambda written in the service's
+# class body cannot name its type, so it reaches the call as ``Any``.
 CommandCall = Callable[[Any, Actor, dict[str, Any]], Any]
 QueryCall = Callable[..., Any]
 
@@ -59,7 +67,7 @@ def command(name: str, call: CommandCall) -> Callable[..., Any]:
         delegate_task = command("delegate_task", lambda app, actor, c: ...)
     """
 
-    def entrypoint(self: RpcAdapter, actor: Any, command: Any) -> Any:
+    def entrypoint(self: RpcAdapter[Any], actor: Any, command: Any) -> Any:
         return call(self.app, self._actor(actor), self._command(name, command))
 
     entrypoint.__name__ = entrypoint.__qualname__ = name
@@ -70,7 +78,7 @@ def query(name: str, call: QueryCall) -> Callable[..., Any]:
     """One query entrypoint: the verified actor, then the query's own
     arguments as the caller gave them (``call(app, actor, *args)``)."""
 
-    def entrypoint(self: RpcAdapter, actor: Any, *args: Any, **kwargs: Any) -> Any:
+    def entrypoint(self: RpcAdapter[Any], actor: Any, *args: Any, **kwargs: Any) -> Any:
         return call(self.app, self._actor(actor), *args, **kwargs)
 
     entrypoint.__name__ = entrypoint.__qualname__ = name

@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 import json
 import pkgutil
-from typing import Any
+from typing import Any, TypeVar
 
 import services
 from events.errors import (
@@ -22,6 +22,8 @@ from events.errors import (
     NotFound,
     RuleViolation,
 )
+
+E = TypeVar("E")
 
 # The status of each kind of error; a class's own code names it precisely.
 STATUS_OF_KIND: dict[type[CoordonareError], int] = {
@@ -38,8 +40,8 @@ def _import_services() -> None:
         importlib.import_module(module.name)
 
 
-def _subclasses(cls: type) -> list[type]:
-    found = []
+def _subclasses(cls: type[E]) -> list[type[E]]:
+    found: list[type[E]] = []
     for sub in cls.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found
@@ -68,8 +70,9 @@ def error_table() -> dict[str, Any]:
         },
         key=lambda c: (c.__module__, c.__name__),
     )
-    errors = {}
-    for cls in [CoordonareError, *classes]:
+    everything: list[type[CoordonareError]] = [CoordonareError, *classes]
+    errors: dict[str, dict[str, Any]] = {}
+    for cls in everything:
         kind = _kind(cls)
         errors[f"{cls.__module__}.{cls.__name__}"] = {
             "code": cls.code,

@@ -20,6 +20,7 @@ from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import local_today
+from events.store import ApplicationPart
 from events.team import DEFAULT_TERMS, Coordination, Team
 from events.views import FollowedView, topics
 
@@ -261,22 +262,22 @@ class TeamView(FollowedView):
         return Team(actor, role, staff["municipality"], staff["rnasr_code"], own, coordinated)
 
 
-class FollowsCoordination:
+class FollowsCoordination(ApplicationPart):
     """Application mixin: who is asking (``team``) and one upstream event in
-    (``follow_coordination``). The host is an ``EventSourcedApplication``."""
+    (``follow_coordination``)."""
 
     def team(self, actor: Actor) -> Team:
-        return self.view(TeamView).team(actor, local_today())  # type: ignore[attr-defined]
+        return self.view(TeamView).team(actor, local_today())
 
     def registered(self, staff_id: str) -> dict[str, Any] | None:
         """The registry's entry for a caller (role, municipality, active), as
         this service follows it; None for an id it never heard of."""
-        return self.view(TeamView).staff.get(staff_id)  # type: ignore[attr-defined]
+        return self.view(TeamView).staff.get(staff_id)
 
     def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
         """One upstream event: the fact kept and the position, together."""
         fact = self.coordination_fact(name, event)
-        self.save_processed(tracking, *([fact] if fact is not None else []))  # type: ignore[attr-defined]
+        self.save_processed(tracking, *([fact] if fact is not None else []))
 
     def coordination_fact(self, name: str, event: Any) -> Any | None:
         """The fact an upstream event creates or changes (unsaved), for a
@@ -290,5 +291,5 @@ class FollowsCoordination:
             None,
             event.get_extension("correlationid") or "",
         )
-        found = self.find(upstream_id(data), AuditedAggregate)  # type: ignore[attr-defined]
+        found = self.find(upstream_id(data), AuditedAggregate)
         return upstream_change(name, data, event.get_extension("municipality"), found, actor)

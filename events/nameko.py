@@ -164,5 +164,5 @@ class ObservedService:
         except Exception as exc:
             body = {"status": "unavailable", "store": f"unreachable: {exc.__class__.__name__}"}
             return Response(json.dumps(body), status=503, mimetype="application/json")
-        body = {"status": "ok", "stored": head}
-        return Response(json.dumps(body), mimetype="application/json")
+        ok = {"status": "ok", "stored": head}
+        return Response(json.dumps(ok), mimetype="application/json")

@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Notification
 
 from events import cloudevent, faults, metrics
@@ -42,8 +43,7 @@ class OutboxRelay:
         self.service, self.app, self.publication_of = service, app, publication_of
         self.publisher, self.batch, self.poll_seconds = publisher, batch, poll_seconds
         self.linger_seconds = linger_seconds
-        engine = app.chained_recorder.datastore.engine
-        assert engine is not None
+        engine = app.chained_recorder.engine
         self.positions = PositionStore(engine, f"{service}.bus")
         self.leader = LeaderLock(engine, f"coordonare.relay.{service}")
         self.position = self.positions.load()
@@ -108,6 +108,8 @@ class OutboxRelay:
 
     def _message(self, notification: Notification) -> OutgoingMessage | None:
         domain_event = self.app.mapper.to_domain_event(notification)
+        # every stored event is an aggregate's, so a timestamped DomainEvent
+        assert isinstance(domain_event, DomainEvent)
         publication = self.publication_of(domain_event)
         if publication is None:  # internal bookkeeping, not part of the contract
             return None

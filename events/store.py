@@ -12,16 +12,22 @@ Selected by ``PERSISTENCE_MODULE=events.store:ChainedFactory`` (``store_env``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application, ProcessingEvent
-from eventsourcing.persistence import IntegrityError, StoredEvent, Tracking
+from eventsourcing.application import (
+    AggregateNotFoundError,
+    Application,
+    ProcessingEvent,
+    Repository,
+)
+from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
+from eventsourcing.persistence import EventStore, IntegrityError, Recording, StoredEvent, Tracking
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.models import StoredEventRecord
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
-from sqlalchemy import Column, LargeBinary, Text, cast, select
+from sqlalchemy import Column, Engine, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
@@ -29,6 +35,9 @@ from events.views import FollowedView
 
 T = TypeVar("T")
 V = TypeVar("V", bound=FollowedView)
+
+# what ``Application.save`` takes: aggregates (their pending events) or events
+Saved = MutableOrImmutableAggregate[UUID] | DomainEventProtocol[UUID] | None
 
 
 class ChainedStoredEventRecord(StoredEventRecord):
@@ -53,11 +62,19 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
         was declared (``create`` with ``checkfirst`` leaves tables as found)."""
         super().create_table()
         table = self.events_record_cls.__table__
-        with self.datastore.engine.begin() as conn:  # type: ignore[union-attr]
+        with self.engine.begin() as conn:
             conn.exec_driver_sql(
                 f"CREATE UNIQUE INDEX IF NOT EXISTS {table.name}_aggregate_idx "
                 f"ON {table.name} (originator_id, originator_version)"
             )
+
+    @property
+    def engine(self) -> Engine:
+        """The store's engine: ours is always made from a URL, so never the
+        bare connection the library's type also allows."""
+        engine = self.datastore.engine
+        assert isinstance(engine, Engine)
+        return engine
 
     def _insert_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -123,8 +140,7 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
         """Every stored event in notification order, read in keyset pages so a
         store of any size is walked in constant memory."""
         table = self.events_record_cls.__table__
-        engine = self.datastore.engine
-        assert engine is not None
+        engine = self.engine
         originator = table.c.originator_id
         if engine.dialect.name == "postgresql":
             # the text form is what was hashed; skips a UUID object per row
@@ -168,19 +184,32 @@ def store_env(store_url: str) -> dict[str, str]:
 
 class ApplicationPart:
     """Base of an application's capability mixins: the part of
-    ``EventSourcedApplication`` they call, declared for readers and type
-    checkers (annotations only, so the application's methods are the ones
-    found)."""
+    ``EventSourcedApplication`` they call, declared for readers and the type
+    checker. Only the type checker sees these declarations, so at run time
+    the application's own methods are the ones found; it also checks that
+    they agree with the application's (in every class that mixes both)."""
 
-    repository: Any
-    save: Callable[..., Any]
-    save_or: Callable[..., None]
-    find: Callable[..., Any]
-    get_as: Callable[..., Any]
-    view: Callable[..., Any]
+    if TYPE_CHECKING:
+
+        @property
+        def repository(self) -> Repository[UUID]: ...
+
+        events: EventStore[UUID]
+
+        def save(self, *objs: Saved, **kwargs: Any) -> list[Recording[UUID]]: ...
+
+        def save_or(self, conflict: Exception, *aggregates: Saved) -> None: ...
+
+        def save_processed(self, tracking: Tracking, *aggregates: Saved) -> None: ...
+
+        def find(self, aggregate_id: UUID, kind: type[T]) -> T | None: ...
+
+        def get_as(self, aggregate_id: UUID, kind: type[T], missing: Exception) -> T: ...
+
+        def view(self, kind: type[V]) -> V: ...
 
 
-class EventSourcedApplication(Application):
+class EventSourcedApplication(Application[UUID]):
     """Base of every service's application: hash-chained store with tracking,
     and a hook that tells the outbox relay the moment something was stored."""
 
@@ -188,8 +217,11 @@ class EventSourcedApplication(Application):
         super().__init__(env=store_env(store_url))
         self._stored_listeners: list[Callable[[int, int], None]] = []
 
-    def construct_recorder(self) -> ChainedProcessRecorder:  # type: ignore[override]
-        return self.factory.process_recorder()  # type: ignore[return-value]
+    def construct_recorder(self) -> ChainedProcessRecorder:
+        # a process recorder (it tracks), and ours: store_env names ChainedFactory
+        recorder = self.factory.process_recorder()
+        assert isinstance(recorder, ChainedProcessRecorder)
+        return recorder
 
     @property
     def chained_recorder(self) -> ChainedProcessRecorder:
@@ -200,11 +232,11 @@ class EventSourcedApplication(Application):
         """``listener(last_notification_id, count)`` runs after every save."""
         self._stored_listeners.append(listener)
 
-    def save_processed(self, tracking: Tracking, *aggregates: Any) -> None:
+    def save_processed(self, tracking: Tracking, *aggregates: Saved) -> None:
         """Store the effect of a consumed event together with its position, in
         one transaction: a redelivery raises ``IntegrityError`` instead of
         acting twice. With no aggregates, records the position alone."""
-        processing = ProcessingEvent(tracking=tracking)
+        processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*aggregates)
         self._notify(self._record(processing))
 
@@ -212,7 +244,7 @@ class EventSourcedApplication(Application):
     def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
         """The aggregate, if it exists and is of that kind."""
         try:
-            found = self.repository.get(aggregate_id)
+            found: Aggregate = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None
@@ -224,7 +256,7 @@ class EventSourcedApplication(Application):
             raise missing
         return found
 
-    def save_or(self, conflict: Exception, *aggregates: Any) -> None:
+    def save_or(self, conflict: Exception, *aggregates: Saved) -> None:
         """Saves; a concurrent write of the same aggregate version (or a
         duplicate of a deterministic id) is raised as ``conflict``, the
         domain's own words for it, instead of a storage error."""
@@ -247,7 +279,7 @@ class EventSourcedApplication(Application):
             tracking.application_name, tracking.notification_id
         )
 
-    def _notify(self, recordings: list[Any]) -> None:
+    def _notify(self, recordings: list[Recording[UUID]]) -> None:
         if recordings:
             last = max(r.notification.id for r in recordings)
             for listener in self._stored_listeners:

@@ -31,6 +31,7 @@ from nameko.extensions import Entrypoint
 from events import cloudevent, metrics
 from events.config import DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE, amqp_ssl
 from events.nameko import ApplicationProvider
+from events.store import EventSourcedApplication
 
 log = logging.getLogger(__name__)
 
@@ -152,7 +153,7 @@ class Subscription(Entrypoint):
         else:
             message.ack()
 
-    def _handle(self, app: Any, event: Any, tracking: Tracking) -> str:
+    def _handle(self, app: EventSourcedApplication, event: Any, tracking: Tracking) -> str:
         """Retries until the handler succeeds: skipping an event would break
         the order later events rely on, so a failing handler holds its
         subscription (and says so in logs and metrics) rather than lose one."""
@@ -196,9 +197,10 @@ class Subscription(Entrypoint):
         )
         return done.wait()
 
-    def _application(self) -> Any:
+    def _application(self) -> EventSourcedApplication:
         for dependency in self.container.dependencies:
             if isinstance(dependency, ApplicationProvider):
+                assert dependency.app is not None  # set up before any entrypoint starts
                 return dependency.app
         raise RuntimeError(
             f"{self.container.service_name} subscribes to events "

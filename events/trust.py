@@ -25,17 +25,19 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol, cast
 
 import jwt
 from eventsourcing.domain import Aggregate
 from nameko.extensions import DependencyProvider
 
 from events.actor import ROLES, SYSTEM, Actor, AuditedAggregate
+from events.cloudevent import Publication
 from events.contracts import check_actor
 from events.errors import Forbidden
 from events.identity import ALGORITHMS, IDENTITY, MAX_TTL_SECONDS, call_digest
 from events.refusals import Refusal
+from events.relay import PublicationOf
 
 log = logging.getLogger(__name__)
 
@@ -119,11 +121,11 @@ class OperatorAct(AuditedAggregate):
         self.operator, self.issuer, self.method = operator, issuer, method
 
 
-def keeping_operator_acts(publication_of: Any) -> Any:
+def keeping_operator_acts(publication_of: PublicationOf) -> PublicationOf:
     """A service's ``publication_of`` that leaves ``OperatorAct`` in the store:
     the operator's use is for the auditor, not for the bus."""
 
-    def of(event: Any) -> Any:
+    def of(event: Any) -> Publication | None:
         return None if isinstance(event, OperatorAct.Recorded) else publication_of(event)
 
     return of
@@ -140,11 +142,21 @@ def _keys_of(location: str) -> Any:
 def _parse_issuers(text: str) -> dict[str, str]:
     pairs = [p for p in re.split(r"[\s,]+", text.strip()) if p]
     try:
-        return dict(p.split("=", 1) for p in pairs)  # type: ignore[misc]
+        return dict(p.split("=", 1) for p in pairs)
     except ValueError:
         raise RuntimeError(
             f"IDENTITY_ISSUERS must be name=jwks-file-or-url pairs, got {text!r}"
         ) from None
+
+
+class Registering(Protocol):
+    """What verifying a call asks of the service's application: the staff
+    registry's entry for the caller (as the service follows it), and a
+    refusal or an operator's act stored."""
+
+    def registered(self, staff_id: str) -> dict[str, Any] | None: ...
+
+    def save(self, *objs: Aggregate) -> object: ...
 
 
 @dataclass(frozen=True)
@@ -247,7 +259,13 @@ class Trust:
                 self._seen = {j: e for j, e in self._seen.items() if e > now}
 
     def verified(
-        self, token: Any, service: str, method: str, args: Any, kwargs: Any, app: Any
+        self,
+        token: Any,
+        service: str,
+        method: str,
+        args: Any,
+        kwargs: Any,
+        app: Registering | None,
     ) -> Verified:
         """The caller, as the assertion and then the registry say."""
         claims = self.claims(token, service, method, args, kwargs)
@@ -346,15 +364,16 @@ class CallIdentityProvider(DependencyProvider):
     def setup(self) -> None:
         self.trust = Trust.from_env()
 
-    def app(self) -> Any:
+    def app(self) -> Registering | None:
         from events.nameko import ApplicationProvider  # the service's own store
 
         for dependency in self.container.dependencies:
             if isinstance(dependency, ApplicationProvider):
-                return dependency.app
+                # every service's application follows the registry (``registered``)
+                return cast("Registering | None", dependency.app)
         return None
 
-    def record(self, aggregate: Any) -> None:
+    def record(self, aggregate: Aggregate) -> None:
         app = self.app()
         if app is not None:
             app.save(aggregate)

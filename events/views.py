@@ -12,13 +12,16 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
+from uuid import UUID
+
+from eventsourcing.application import Application
 
 
 class FollowedView(ABC):
     TOPICS: Sequence[str] = ()  # e.g. "services.coordination.tasks:TaskSheet.Delegated"
     PAGE = 1000
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Application[UUID]) -> None:
         self.app = app
         self.position = 0
         self._lock = threading.Lock()

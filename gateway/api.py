@@ -112,7 +112,8 @@ class Gateway:
 
     def _match(self, request: Request) -> tuple[Route, dict[str, str]]:
         try:
-            return self.urls.bind_to_environ(request.environ).match()
+            route, path = self.urls.bind_to_environ(request.environ).match()
+            return route, dict(path)
         except MethodNotAllowed as exc:
             problem = Problem(
                 405,
@@ -146,8 +147,8 @@ class Gateway:
         result = self._send(route, path, who, values)()
         if limit_offset is None:
             return self._json(200, result)
-        body, headers = page(list(result), *limit_offset, request.path, args)
-        response = self._json(200, body)
+        paged, headers = page(list(result), *limit_offset, request.path, args)
+        response = self._json(200, paged)
         response.headers.update(headers)
         return response
 
@@ -389,8 +390,7 @@ class Gateway:
 
 
 def _is_hidden(problem: Problem, path_fields: set[str]) -> bool:
-    """A refusal for scope, an unknown id, or a malformed id in the path: all
-    read alike from outside."""
+    """A refusal for scope, an unknown id, a malformed id in the path: alike from outside."""
     if problem.kind in ("not_found", "forbidden"):
         return True
     return problem.status == 422 and problem.extensions.get("field") in path_fields

@@ -153,7 +153,7 @@ class ProviderKeys:
     ) -> None:
         self.client = jwt.PyJWKClient(url, cache_jwk_set=False, cache_keys=False, timeout=timeout)
         self.lifespan, self.min_refetch = lifespan, min_refetch
-        self.keys: dict[str, Any] = {}
+        self.keys: dict[str | None, Any] = {}  # a lone key may have no kid
         self.fetched_at: float | None = None  # the last attempt, answered or not
         self.lock = threading.Lock()
 

@@ -73,9 +73,9 @@ def load_or_make_key(path: Path) -> rsa.RSAPrivateKey:
         )
         path.write_bytes(pem)
         path.chmod(0o600)
-    key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    return key
+    loaded = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert isinstance(loaded, rsa.RSAPrivateKey)
+    return loaded
 
 
 class LocalIssuer:

@@ -7,6 +7,7 @@ import json
 from functools import cache
 from typing import Any
 
+from gateway.api import Gateway, LocalHandler
 from gateway.auth import Principal
 from gateway.openapi import OPENAPI_FILE
 from gateway.problems import Problem
@@ -24,14 +25,16 @@ def _no_local_issuer() -> Problem:
 
 
 def token(
-    gateway: Any, route: Route, who: Principal | None, body: dict[str, Any]
+    gateway: Gateway, route: Route, who: Principal | None, body: dict[str, Any]
 ) -> dict[str, Any]:
     if gateway.issuer is None:
         raise _no_local_issuer()
     return gateway.issuer.token(body.get("username"), body.get("password"))
 
 
-def jwks(gateway: Any, route: Route, who: Principal | None, args: dict[str, Any]) -> dict[str, Any]:
+def jwks(
+    gateway: Gateway, route: Route, who: Principal | None, args: dict[str, Any]
+) -> dict[str, Any]:
     if gateway.issuer is None:
         raise _no_local_issuer()
     return gateway.issuer.jwks()
@@ -43,16 +46,19 @@ def _description() -> dict[str, Any]:
 
 
 def openapi(
-    gateway: Any, route: Route, who: Principal | None, args: dict[str, Any]
+    gateway: Gateway, route: Route, who: Principal | None, args: dict[str, Any]
 ) -> dict[str, Any]:
     return _description()
 
 
-def me(gateway: Any, route: Route, who: Principal, args: dict[str, Any]) -> dict[str, Any]:
+def me(
+    gateway: Gateway, route: Route, who: Principal | None, args: dict[str, Any]
+) -> dict[str, Any]:
+    assert who is not None  # not a public route: the gateway verified the token
     return who.actor()
 
 
-def local_handlers() -> dict[str, Any]:
+def local_handlers() -> dict[str, LocalHandler]:
     return {
         "gateway.token": token,
         "gateway.jwks": jwks,

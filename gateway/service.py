@@ -142,7 +142,7 @@ class GatewayProvider(DependencyProvider):
         self.idempotency.close()
         self.sessions.dispose()
 
-    def get_dependency(self, worker_ctx: Any) -> Any:
+    def get_dependency(self, worker_ctx: Any) -> GatewayProvider:
         return self
 
     def bound(self, proxies: dict[str, Any]) -> Gateway:

@@ -32,6 +32,7 @@ from gateway import metrics
 from gateway.api import SECURITY_HEADERS, Gateway
 from gateway.problems import Problem
 from gateway.web.i18n import DEFAULT, LANGUAGES, environment
+from gateway.web.oidc import CountyProvider
 from gateway.web.page import Page, PageRule, PageTable, url_map
 from gateway.web.sessions import SessionStore
 
@@ -89,7 +90,7 @@ class WebApp:
     ) -> None:
         self.urls = url_map([*tables, STATIC_PAGES])
         self.sessions, self.settings = sessions, settings
-        self.oidc: Any = None  # the county's identity provider, when configured
+        self.oidc: CountyProvider | None = None  # the county's, when configured
 
     def handle(self, request: Request, gateway: Gateway) -> Response | None:
         """The page's answer, or None when the path is none of the app's (the
@@ -104,7 +105,7 @@ class WebApp:
             response = self._error(request, 405, N_("Metoda nu este permisă aici."))
             return self._secured(request, response, "unmatched page", started)
         page_rule: PageRule = rule.endpoint
-        response = self._serve(page_rule, args, request, gateway)
+        response = self._serve(page_rule, dict(args), request, gateway)
         return self._secured(request, response, page_rule.path, started)
 
     def _secured(

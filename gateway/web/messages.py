@@ -89,7 +89,7 @@ def current() -> Catalog:
 
 def missing() -> list[str]:
     catalog = current()
-    return sorted(t for t in texts() if not (catalog.get(t) and catalog.get(t).string))
+    return sorted(t for t in texts() if not ((found := catalog.get(t)) and found.string))
 
 
 def rewrite() -> None:

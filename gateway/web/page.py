@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.routing import Map, Rule
@@ -26,8 +26,21 @@ from gateway.api import Gateway
 from gateway.auth import Principal
 from gateway.problems import Problem
 from gateway.web.i18n import environment, gettext_of
+from gateway.web.oidc import CountyProvider
 from gateway.web.refusals import Refusal, explain
 from gateway.web.sessions import Session, SessionStore
+
+
+class Site(Protocol):
+    """What a page asks of the web app serving it: its cookies, and the
+    county's identity provider when one is configured."""
+
+    oidc: CountyProvider | None
+
+    def set_cookie(
+        self, response: Response, request: Request, name: str, value: str, max_age: int | None
+    ) -> None: ...
+
 
 Handler = Callable[["Page"], Response]
 # a query of ``Page.answers``: operation id, path values, query values
@@ -84,7 +97,7 @@ class Page:
     language: str
     gateway: Gateway
     sessions: SessionStore
-    app: Any  # the WebApp: cookies, the identity provider
+    app: Site
     who: Principal | None = None
     session: Session | None = None
     kept: MultiDict | None = None  # a draft kept over signing in again

@@ -140,9 +140,12 @@ def follow_up(form: MultiDict, required: str) -> tuple[dict | None, dict]:
     return {"from": int(start), "until": int(end)}, {}
 
 
-def plan_objectives(form: MultiDict, rows: int, required: str) -> tuple[list, dict]:
+def plan_objectives(
+    form: MultiDict, rows: int, required: str
+) -> tuple[list[dict[str, str]], dict[str, str]]:
     """The plan's rows that were begun; a begun row must be whole."""
-    objectives, errors = [], {}
+    objectives: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
     for n in range(1, rows + 1):
         row = {k: form.get(f"{k}_{n}", "").strip()
                for k in ("objective", "indicator", "responsible", "deadline")}

@@ -104,6 +104,7 @@ def incident_step(page: Page) -> Response:
 
 def _incident_page(page: Page, status: int = 200, **context: Any) -> Response:
     found = page.call("coordination.get_incident", {"incident_id": page.args["incident_id"]})
+    assert page.who is not None
     return page.render(
         "coordinator/incident.html", w=words, status=status, incident=found, steps=STEPS,
         act=STEPS.get(found.get("next_step") or ""), difficulties=DIFFICULTIES,

@@ -145,6 +145,7 @@ def decide_document(page: Page) -> Response:
     _ = page.gettext
     form = page.request.form
     path = {"document_id": page.args["document_id"]}
+    values: dict[str, str | None]
     if form.get("act") == "returneaza":
         operation, values = "cases.return_document", {"comments": form.get("comments", "").strip()}
         if not values["comments"]:

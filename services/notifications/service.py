@@ -6,22 +6,28 @@ delivery audit."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 import eventlet
 from eventsourcing.persistence import Tracking
 from nameko.timer import timer
 
-from events.actor import SYSTEM
-from events.adapter import RpcAdapter
+from events.actor import SYSTEM, Actor
+from events.adapter import RpcAdapter, command, id_of, query
 from events.errors import Forbidden
 from events.following import FOLLOWED
-from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
+from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
 from services.notifications.application import NotificationsApplication
 from services.notifications.published import publication_of
 from services.notifications.reminders import CASES_EVENTS, COORDINATION_EVENTS
 
 TICK_SECONDS = 1.0  # timers are read against the service's clock, not counted
+
+
+def _id(value: Any, field: str) -> UUID:
+    """A query's argument as an id; a malformed one is refused at that field."""
+    return id_of({field: value}, field)
 
 
 def _event_name(event: Any) -> str:
@@ -57,81 +63,60 @@ class NotificationsService(ObservedService, RpcAdapter):
         return self.app.tick()
 
     # -- people ----------------------------------------------------------------------
-    @rpc
-    def acknowledge_alert(self, actor: dict, command: dict) -> dict:
-        c = self._command("acknowledge_alert", command)
-        return self.app.acknowledge_alert(self._actor(actor), self._uuid(c["alert_id"], "alert_id"))
-
-    @rpc
-    def set_contact(self, actor: dict, command: dict) -> dict:
-        c = self._command("set_contact", command)
-        return self.app.set_contact(
-            self._actor(actor),
-            self._uuid(c["staff_id"], "staff_id"),
-            c.get("email"),
-            c.get("language", "ro"),
-        )
-
-    @rpc
-    def register_webhook(self, actor: dict, command: dict) -> dict:
-        c = self._command("register_webhook", command)
-        return self.app.register_webhook(
-            self._actor(actor), c["name"], c["url"], c["kinds"], c.get("municipality")
-        )
-
-    @rpc
-    def rotate_webhook_secret(self, actor: dict, command: dict) -> dict:
-        c = self._command("rotate_webhook_secret", command)
-        return self.app.rotate_webhook_secret(
-            self._actor(actor), self._uuid(c["webhook_id"], "webhook_id")
-        )
-
-    @rpc
-    def remove_webhook(self, actor: dict, command: dict) -> dict:
-        c = self._command("remove_webhook", command)
-        return self.app.remove_webhook(
-            self._actor(actor), self._uuid(c["webhook_id"], "webhook_id")
-        )
-
-    @rpc
-    def mark_read(self, actor: dict, command: dict) -> dict:
-        c = self._command("mark_read", command)
-        return self.app.mark_read(
-            self._actor(actor), self._uuid(c["notification_id"], "notification_id")
-        )
+    acknowledge_alert = command(
+        "acknowledge_alert",
+        lambda app, actor, c: app.acknowledge_alert(actor, id_of(c, "alert_id")),
+    )
+    set_contact = command(
+        "set_contact",
+        lambda app, actor, c: app.set_contact(
+            actor, id_of(c, "staff_id"), c.get("email"), c.get("language", "ro")
+        ),
+    )
+    register_webhook = command(
+        "register_webhook",
+        lambda app, actor, c: app.register_webhook(
+            actor, c["name"], c["url"], c["kinds"], c.get("municipality")
+        ),
+    )
+    rotate_webhook_secret = command(
+        "rotate_webhook_secret",
+        lambda app, actor, c: app.rotate_webhook_secret(actor, id_of(c, "webhook_id")),
+    )
+    remove_webhook = command(
+        "remove_webhook",
+        lambda app, actor, c: app.remove_webhook(actor, id_of(c, "webhook_id")),
+    )
+    mark_read = command(
+        "mark_read", lambda app, actor, c: app.mark_read(actor, id_of(c, "notification_id"))
+    )
 
     # -- queries --------------------------------------------------------------------------
-    @rpc
-    def inbox(self, actor: dict, unread_only: bool = False) -> list[dict]:
-        return self.app.inbox(self._actor(actor), bool(unread_only))
+    inbox = query(
+        "inbox", lambda app, actor, unread_only=False: app.inbox(actor, bool(unread_only))
+    )
+    alerts = query("alerts", lambda app, actor, open_only=False: app.alerts(actor, bool(open_only)))
+    # the reminders coming due for the caller
+    upcoming_reminders = query(
+        "upcoming_reminders", lambda app, actor: app.upcoming_reminders(actor.id)
+    )
+    # the county's webhooks, without their secrets
+    webhooks = query("webhooks", lambda app, actor: app.webhooks(actor))
+    alert_record = query(
+        "alert_record",
+        lambda app, actor, alert_id: app.alert_record(actor, _id(alert_id, "alert_id")),
+    )
+    deliveries = query(
+        "deliveries",
+        lambda app, actor, notification_id: app.deliveries(
+            actor, _id(notification_id, "notification_id")
+        ),
+    )
+    # what the timer does every second, on demand (operators, tests)
+    run_timers = query("run_timers", lambda app, actor: _run_timers(app, actor))
 
-    @rpc
-    def alerts(self, actor: dict, open_only: bool = False) -> list[dict]:
-        return self.app.alerts(self._actor(actor), bool(open_only))
 
-    @rpc
-    def upcoming_reminders(self, actor: dict) -> list[dict]:
-        """The reminders coming due for the caller."""
-        return self.app.upcoming_reminders(self._actor(actor).id)
-
-    @rpc
-    def webhooks(self, actor: dict) -> list[dict]:
-        """The county's webhooks, without their secrets."""
-        return self.app.webhooks(self._actor(actor))
-
-    @rpc
-    def alert_record(self, actor: dict, alert_id: str) -> dict:
-        return self.app.alert_record(self._actor(actor), self._uuid(alert_id, "alert_id"))
-
-    @rpc
-    def deliveries(self, actor: dict, notification_id: str) -> list[dict]:
-        return self.app.deliveries(
-            self._actor(actor), self._uuid(notification_id, "notification_id")
-        )
-
-    @rpc
-    def run_timers(self, actor: dict) -> dict[str, int]:
-        """What the timer does every second, on demand (operators, tests)."""
-        if self.app.team(self._actor(actor)).role not in ("county_admin", SYSTEM):
-            raise Forbidden("the county's staff run the timers by hand")
-        return self.app.tick()
+def _run_timers(app: NotificationsApplication, actor: Actor) -> dict[str, int]:
+    if app.team(actor).role not in ("county_admin", SYSTEM):
+        raise Forbidden("the county's staff run the timers by hand")
+    return app.tick()

@@ -17,22 +17,18 @@ from events.following import TeamView
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.team import Team
-from services.notifications.destinations import DestinationRefused, Policy, Resolver
-from services.notifications.domain import (
-    Contact,
+from services.notifications.competence import (
     InvalidNotificationCommand,
-    Notification,
     UnknownAlert,
     UnknownNotification,
     UnknownWebhook,
-    Webhook,
     WebhookDestinationRefused,
-    contact_id,
-    notification_id,
-    webhook_secret,
 )
+from services.notifications.destinations import DestinationRefused, Policy, Resolver
+from services.notifications.domain import Notification, notification_id
 from services.notifications.messages import KINDS, check_language, gateway_link, render
 from services.notifications.projections import Inboxes, Webhooks
+from services.notifications.recipients import Contact, Webhook, contact_id, webhook_secret
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -151,9 +147,7 @@ class People(ApplicationPart):
                 **actor.event_fields(),
             )
         else:
-            found.trigger_event(
-                Contact.Changed, email=email, language=language, **actor.event_fields()
-            )
+            found.change(email, language, **actor.event_fields())
         self.save(found)
         return {"staff_id": str(staff_id), "email": email, "language": language}
 

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from events.views import FollowedView, topics
-from services.notifications.domain import Alert, Notification, Webhook, lease_ends
+from services.notifications.domain import Alert, Notification, lease_ends
+from services.notifications.recipients import Webhook
 
 
 class Timers(FollowedView):

@@ -12,7 +12,8 @@ from uuid import uuid4
 from events import contracts
 from events.actor import Actor
 from events.refusals import Refusal
-from services.notifications.domain import Alert, NotAlerted, Notification, notification_id
+from services.notifications.competence import NotAlerted
+from services.notifications.domain import Alert, Notification, notification_id
 from services.notifications.published import publication_of
 from tests.support.published import as_published
 

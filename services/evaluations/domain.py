@@ -67,7 +67,7 @@ def check_evaluation_day(
         raise EvaluationOutOfOrder(
             f"{field} ({value}) is before the previous evaluation ({previous})", field=field
         )
-    return value
+    return str(value)
 
 
 class EvaluationFile(AuditedAggregate):

@@ -11,6 +11,9 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import EventStore
+
 from events.actor import Actor
 from events.errors import Forbidden
 from events.following import TeamView
@@ -44,6 +47,7 @@ class People(ApplicationPart):
     resolver: Resolver  # name -> addresses; the system's, or a test's
     now: Callable[[], datetime]
     team: Callable[[Actor], Team]  # who is asking: the registry wins over claims
+    events: EventStore[UUID]  # each notification's history, for the delivery audit
 
     # -- who holds a role ----------------------------------------------------------
     def people_with_role(self, role: str, municipality: str | None) -> list[str]:
@@ -316,4 +320,5 @@ class People(ApplicationPart):
                 },
             }
             for e in self.events.get(aggregate_id)
+            if isinstance(e, Aggregate.Event)  # every stored one is; says so to the type checker
         ]

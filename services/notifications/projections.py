@@ -82,7 +82,7 @@ class Inboxes(FollowedView):
     def apply(self, event: Any) -> None:
         subject = str(event.originator_id)
         if isinstance(event, Notification.Created):
-            entry = {
+            entry: dict[str, Any] = {
                 "notification_id": subject,
                 "kind": event.kind,
                 "recipient_id": event.recipient_id,

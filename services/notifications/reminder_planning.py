@@ -50,7 +50,7 @@ class Batch:
 
 class ReminderPlanning(ApplicationPart):
     actor: Actor
-    notify: Callable[..., list[Notification]]
+    tell: Callable[..., list[Notification]]  # a person's notifications, and the webhooks'
     notify_webhooks: Callable[..., list[Notification]]
     people_with_role: Callable[[str, str | None], list[str]]
 

@@ -55,7 +55,7 @@ def check_period(period: Any) -> str:
             f"the period is a month (2026-10) or a quarter (2026-Q4), not {period!r}",
             field="period",
         )
-    return period
+    return str(period)
 
 
 def check_day(value: Any, field: str, today: date) -> str:

@@ -47,7 +47,6 @@ class Batch:
         return [a for a in self.loaded.values() if a is not None and a.pending_events]
 
 
-
 class ReminderPlanning(ApplicationPart):
     actor: Actor
     tell: Callable[..., list[Notification]]  # a person's notifications, and the webhooks'

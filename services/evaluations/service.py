@@ -10,22 +10,17 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from events.adapter import RpcAdapter, command, id_of, query
+from events.adapter import RpcAdapter, command, id_of
 from events.following import FOLLOWED
-from events.nameko import ApplicationProvider, CallContext, ObservedService
+from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from events.subscribe import subscribe
 from services.evaluations.application import EvaluationsApplication
 from services.evaluations.published import publication_of
 
 
-def _id(value: Any, field: str) -> UUID:
-    """A query's argument as an id; a malformed one is refused at that field."""
-    return id_of({field: value}, field)
-
-
-def _maybe_id(value: Any, field: str) -> UUID | None:
-    """An optional argument: absent (or empty) means none."""
-    return _id(value, field) if value else None
+def _maybe_id(c: dict[str, Any], field: str) -> UUID | None:
+    """An optional id: absent (or empty) means none."""
+    return id_of(c, field) if c.get(field) else None
 
 
 def _evaluation(c: dict[str, Any]) -> UUID:
@@ -131,7 +126,7 @@ class EvaluationsService(ObservedService, RpcAdapter):
     record_process_evaluation = command(
         "record_process_evaluation",
         lambda app, actor, c: app.record_process_evaluation(
-            actor, c["evaluation"], _maybe_id(c.get("technician_id"), "technician_id")
+            actor, c["evaluation"], _maybe_id(c, "technician_id")
         ),
     )
     issue_employer_report = command(
@@ -142,49 +137,68 @@ class EvaluationsService(ObservedService, RpcAdapter):
     )
 
     # -- queries ------------------------------------------------------------------------
-    get_evaluation = query(
-        "get_evaluation",
-        lambda app, actor, evaluation_id: app.evaluation(
-            actor, _id(evaluation_id, "evaluation_id")
-        ),
-    )
-    technician_record = query(
-        "technician_record",
-        lambda app, actor, technician_id: app.record_of_technician(
-            actor, _id(technician_id, "technician_id")
-        ),
-    )
-    compare_evaluations = query(
-        "compare_evaluations",
-        lambda app, actor, technician_id, first=None, second=None: app.compare_evaluations(
-            actor,
-            _id(technician_id, "technician_id"),
-            _maybe_id(first, "first"),
-            _maybe_id(second, "second"),
-        ),
-    )
-    evaluations_due = query("evaluations_due", lambda app, actor: app.evaluations_due(actor))
-    coordinator_record = query(
-        "coordinator_record",
-        lambda app, actor, coordinator_id=None: app.coordinator_record(
-            actor, _maybe_id(coordinator_id, "coordinator_id")
-        ),
-    )
-    employer_report = query(
-        "employer_report",
-        lambda app, actor, municipality=None, technician_id=None, since=None, until=None: (
-            app.employer_report(
-                actor, municipality, _maybe_id(technician_id, "technician_id"), since, until
-            )
-        ),
-    )
-    issued_report = query(
-        "issued_report",
-        lambda app, actor, report_id: app.issued_report(actor, _id(report_id, "report_id")),
-    )
-    record_reads = query(
-        "record_reads",
-        lambda app, actor, technician_id=None: app.record_reads(
-            actor, _maybe_id(technician_id, "technician_id")
-        ),
-    )
+    # Queries stay two-line methods: the gateway's route table and its tests read
+    # their parameters by name, which a query(...) declaration does not show.
+    @rpc
+    def get_evaluation(self, actor: dict, evaluation_id: str) -> dict:
+        return self.app.evaluation(self._actor(actor), self._uuid(evaluation_id, "evaluation_id"))
+
+    @rpc
+    def technician_record(self, actor: dict, technician_id: str) -> dict:
+        return self.app.record_of_technician(
+            self._actor(actor), self._uuid(technician_id, "technician_id")
+        )
+
+    @rpc
+    def compare_evaluations(
+        self,
+        actor: dict,
+        technician_id: str,
+        first: str | None = None,
+        second: str | None = None,
+    ) -> dict:
+        return self.app.compare_evaluations(
+            self._actor(actor),
+            self._uuid(technician_id, "technician_id"),
+            self._uuid(first, "first") if first else None,
+            self._uuid(second, "second") if second else None,
+        )
+
+    @rpc
+    def evaluations_due(self, actor: dict) -> list[dict]:
+        return self.app.evaluations_due(self._actor(actor))
+
+    @rpc
+    def coordinator_record(self, actor: dict, coordinator_id: str | None = None) -> dict:
+        return self.app.coordinator_record(
+            self._actor(actor),
+            self._uuid(coordinator_id, "coordinator_id") if coordinator_id else None,
+        )
+
+    @rpc
+    def employer_report(
+        self,
+        actor: dict,
+        municipality: str | None = None,
+        technician_id: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> dict:
+        return self.app.employer_report(
+            self._actor(actor),
+            municipality,
+            self._uuid(technician_id, "technician_id") if technician_id else None,
+            since,
+            until,
+        )
+
+    @rpc
+    def issued_report(self, actor: dict, report_id: str) -> dict:
+        return self.app.issued_report(self._actor(actor), self._uuid(report_id, "report_id"))
+
+    @rpc
+    def record_reads(self, actor: dict, technician_id: str | None = None) -> list[dict]:
+        return self.app.record_reads(
+            self._actor(actor),
+            self._uuid(technician_id, "technician_id") if technician_id else None,
+        )

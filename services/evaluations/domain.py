@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.team import Coordination, Team
@@ -67,7 +67,7 @@ def check_evaluation_day(
         raise EvaluationOutOfOrder(
             f"{field} ({value}) is before the previous evaluation ({previous})", field=field
         )
-    return value
+    return str(value)
 
 
 class EvaluationFile(AuditedAggregate):
@@ -79,23 +79,7 @@ class EvaluationFile(AuditedAggregate):
         contract_id: str
         technician_id: str
 
-    class EvaluationOpened(AuditedAggregate.Event):
-        evaluation_id: str
-        kind: str
-
-        def apply(self, file: EvaluationFile) -> None:
-            file.open = self.evaluation_id
-
-    class EvaluationCompleted(AuditedAggregate.Event):
-        evaluation_id: str
-        completed_on: str
-
-        def apply(self, file: EvaluationFile) -> None:
-            file.open = None
-            file.completed.append((self.evaluation_id, self.completed_on))
-            file.initial_done = True
-
-    def __init__(self, contract_id: str, technician_id: str, **_: Any) -> None:
+    def __init__(self, contract_id: str, technician_id: str) -> None:
         self.contract_id, self.technician_id = contract_id, technician_id
         self.open: str | None = None
         self.completed: list[tuple[str, str]] = []  # (evaluation id, date)
@@ -129,12 +113,13 @@ class EvaluationFile(AuditedAggregate):
 
     def opened(self, actor: Actor, evaluation: Evaluation) -> None:
         self.check_may_open(evaluation.kind)
-        self.trigger_event(
-            self.EvaluationOpened,
-            evaluation_id=str(evaluation.id),
-            kind=evaluation.kind,
-            **actor.event_fields(),
-        )
+        self._evaluation_opened(str(evaluation.id), evaluation.kind, **actor.event_fields())
+
+    @event("EvaluationOpened")
+    def _evaluation_opened(
+        self, evaluation_id: str, kind: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.open = evaluation_id
 
     @property
     def last_completed_on(self) -> str | None:
@@ -143,12 +128,22 @@ class EvaluationFile(AuditedAggregate):
     def completed_one(self, actor: Actor, evaluation: Evaluation) -> None:
         """Recorded under the date of the evaluation (annex 1: "Data
         evaluării"), which the next period counts from."""
-        self.trigger_event(
-            self.EvaluationCompleted,
-            evaluation_id=str(evaluation.id),
-            completed_on=evaluation.evaluated_on,
-            **actor.event_fields(),
+        self._evaluation_completed(
+            str(evaluation.id), evaluation.evaluated_on, **actor.event_fields()
         )
+
+    @event("EvaluationCompleted")
+    def _evaluation_completed(
+        self,
+        evaluation_id: str,
+        completed_on: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.open = None
+        self.completed.append((evaluation_id, completed_on))
+        self.initial_done = True
 
 
 class Evaluation(AuditedAggregate):
@@ -165,33 +160,18 @@ class Evaluation(AuditedAggregate):
         section: str
         content: dict[str, Any]
 
-        def apply(self, evaluation: Evaluation) -> None:
-            evaluation.sections[self.section] = self.content
-
     class SelfAssessed(AuditedAggregate.Event):
         rows: dict[str, Any]
-
-        def apply(self, evaluation: Evaluation) -> None:
-            evaluation.self_assessment.update(self.rows)
 
     class Observed(AuditedAggregate.Event):
         rows: dict[str, Any]
 
-        def apply(self, evaluation: Evaluation) -> None:
-            evaluation.observation.update(self.rows)
-
     class Concluded(AuditedAggregate.Event):
         conclusions: dict[str, Any]
-
-        def apply(self, evaluation: Evaluation) -> None:
-            evaluation.conclusions = self.conclusions
 
     class Signed(AuditedAggregate.Event):
         party: str
         signed_on: str
-
-        def apply(self, evaluation: Evaluation) -> None:
-            evaluation.signatures[self.party] = self.signed_on
 
     class AutonomyConcluded(AuditedAggregate.Event):
         """Both have signed: the conclusion on autonomy is in force. Whose it
@@ -215,7 +195,6 @@ class Evaluation(AuditedAggregate):
         municipality: str,
         evaluated_on: str,
         previous_on: str | None,
-        **_: Any,
     ) -> None:
         self.kind, self.contract_id, self.municipality = kind, contract_id, municipality
         self.technician_id, self.coordinator_id = technician_id, coordinator_id
@@ -264,15 +243,30 @@ class Evaluation(AuditedAggregate):
     def record_section(self, team: Team, section: str, content: Any) -> None:
         self._check_coordinator_writes(team)
         checked = check_section(self.kind, section, content)
-        self.trigger_event(
-            self.SectionRecorded, section=section, content=checked, **team.actor.event_fields()
-        )
+        self._section_recorded(section, checked, **team.actor.event_fields())
+
+    @event(SectionRecorded)
+    def _section_recorded(
+        self,
+        section: str,
+        content: dict[str, Any],
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.sections[section] = content
 
     def observe(self, team: Team, rows: Any) -> None:
         """The coordinator's side of the grid."""
         self._check_coordinator_writes(team)
         checked = grid.check_entries(rows, "observation")
-        self.trigger_event(self.Observed, rows=checked, **team.actor.event_fields())
+        self._observed(checked, **team.actor.event_fields())
+
+    @event(Observed)
+    def _observed(
+        self, rows: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.observation.update(rows)
 
     def self_assess(self, team: Team, rows: Any) -> None:
         """The technician's side of the grid (annex 2 §2: "poate fi completată
@@ -281,12 +275,24 @@ class Evaluation(AuditedAggregate):
         self._check_party(team, "technician")
         self._check_unsigned()
         checked = grid.check_entries(rows, "self_assessment")
-        self.trigger_event(self.SelfAssessed, rows=checked, **team.actor.event_fields())
+        self._self_assessed(checked, **team.actor.event_fields())
+
+    @event(SelfAssessed)
+    def _self_assessed(
+        self, rows: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.self_assessment.update(rows)
 
     def conclude(self, team: Team, content: Any) -> None:
         self._check_coordinator_writes(team)
         checked = conclusions(content)
-        self.trigger_event(self.Concluded, conclusions=checked, **team.actor.event_fields())
+        self._concluded(checked, **team.actor.event_fields())
+
+    @event(Concluded)
+    def _concluded(
+        self, conclusions: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.conclusions = conclusions
 
     # -- signing -----------------------------------------------------------------
     def missing(self) -> list[str]:
@@ -318,7 +324,7 @@ class Evaluation(AuditedAggregate):
                 f"not ready to sign; missing: {'; '.join(missing)}", missing=missing
             )
         fields = team.actor.event_fields()
-        self.trigger_event(self.Signed, party=party, signed_on=today.isoformat(), **fields)
+        self._signed(party, today.isoformat(), **fields)
         if len(self.signatures) < len(PARTIES):
             return False
         assert self.conclusions is not None
@@ -335,6 +341,12 @@ class Evaluation(AuditedAggregate):
             **fields,
         )
         return True
+
+    @event(Signed)
+    def _signed(
+        self, party: str, signed_on: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.signatures[party] = signed_on
 
     @property
     def completed(self) -> bool:

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.team import Coordination, Team
@@ -55,7 +55,7 @@ def check_period(period: Any) -> str:
             f"the period is a month (2026-10) or a quarter (2026-Q4), not {period!r}",
             field="period",
         )
-    return period
+    return str(period)
 
 
 def check_day(value: Any, field: str, today: date) -> str:
@@ -68,16 +68,6 @@ def check_day(value: Any, field: str, today: date) -> str:
     if day > today:
         raise InvalidEvaluationCommand(f"{field} ({value}) is in the future", field=field)
     return value
-
-
-PARTIES = ("contract_id", "technician_id", "coordinator_id", "municipality")
-
-
-def keep_parties(record: Any, created: Any) -> None:
-    """Whose record it is, from the event that created it: what every scope
-    check reads (``competence.check_reads``)."""
-    for name in PARTIES:
-        setattr(record, name, getattr(created, name))
 
 
 # -- E.1 checklists -------------------------------------------------------------
@@ -126,12 +116,19 @@ class Checklist(AuditedAggregate):
         compliance: float
         comment: str
 
-        def apply(self, checklist: Checklist) -> None:
-            keep_parties(checklist, self)
-            checklist.compliance = self.compliance
-
-    def __init__(self, **_: Any) -> None:
-        """Completed once and never changed; its event sets what it keeps."""
+    def __init__(
+        self,
+        contract_id: str,
+        technician_id: str,
+        coordinator_id: str,
+        municipality: str,
+        compliance: float,
+    ) -> None:
+        """Completed once and never changed: whose it is (what every scope
+        check reads, ``competence.check_reads``) and how it went."""
+        self.contract_id, self.technician_id = contract_id, technician_id
+        self.coordinator_id, self.municipality = coordinator_id, municipality
+        self.compliance = compliance
 
     @classmethod
     def complete(
@@ -213,20 +210,11 @@ class ProgressReport(AuditedAggregate):
     class Returned(AuditedAggregate.Event):
         comments: str
 
-        def apply(self, report: ProgressReport) -> None:
-            report.status = "returned"
-
     class Resubmitted(AuditedAggregate.Event):
         content: dict[str, str]
 
-        def apply(self, report: ProgressReport) -> None:
-            report.status, report.content = "submitted", self.content
-
     class Validated(AuditedAggregate.Event):
         comment: str
-
-        def apply(self, report: ProgressReport) -> None:
-            report.status = "validated"
 
     def __init__(
         self,
@@ -236,7 +224,6 @@ class ProgressReport(AuditedAggregate):
         municipality: str,
         period: str,
         content: dict[str, str],
-        **_: Any,
     ) -> None:
         self.contract_id, self.technician_id = contract_id, technician_id
         self.coordinator_id, self.municipality = coordinator_id, municipality
@@ -269,7 +256,13 @@ class ProgressReport(AuditedAggregate):
             raise InvalidEvaluationCommand(
                 "the report comes back unchanged; revise it as the comments ask", field="content"
             )
-        self.trigger_event(self.Resubmitted, content=checked, **team.actor.event_fields())
+        self._resubmitted(checked, **team.actor.event_fields())
+
+    @event(Resubmitted)
+    def _resubmitted(
+        self, content: dict[str, str], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status, self.content = "submitted", content
 
     def review(self, team: Team, validate: bool, comment: Any) -> None:
         if team.role != "social_worker" or team.id != self.coordinator_id:
@@ -278,9 +271,17 @@ class ProgressReport(AuditedAggregate):
         self._check_status("validated" if validate else "returned", "submitted")
         said = text(comment, "comment", required=not validate)
         if validate:
-            self.trigger_event(self.Validated, comment=said, **team.actor.event_fields())
+            self._validated(said, **team.actor.event_fields())
         else:
-            self.trigger_event(self.Returned, comments=said, **team.actor.event_fields())
+            self._returned(said, **team.actor.event_fields())
+
+    @event(Validated)
+    def _validated(self, comment: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.status = "validated"
+
+    @event(Returned)
+    def _returned(self, comments: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.status = "returned"
 
     def _check_status(self, step: str, expected: str) -> None:
         if self.status != expected:
@@ -308,20 +309,21 @@ class FeedbackSession(AuditedAggregate):
         improvements: str
         agreed_actions: list[str]
 
-        def apply(self, session: FeedbackSession) -> None:
-            keep_parties(session, self)
-
     class Commented(AuditedAggregate.Event):
         comment: str
 
-        def apply(self, session: FeedbackSession) -> None:
-            session.technician_comment = self.comment
-
-    def __init__(self, **_: Any) -> None:
+    def __init__(
+        self, contract_id: str, technician_id: str, coordinator_id: str, municipality: str
+    ) -> None:
+        """Whose session it is: what every scope check reads."""
+        self.contract_id, self.technician_id = contract_id, technician_id
+        self.coordinator_id, self.municipality = coordinator_id, municipality
         self.technician_comment: str | None = None
 
     @classmethod
-    def hold(cls, team: Team, coordination: Coordination, c: dict[str, Any], today: date) -> Any:
+    def hold(
+        cls, team: Team, coordination: Coordination, c: dict[str, Any], today: date
+    ) -> FeedbackSession:
         minutes = c.get("minutes")
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 480:
             raise InvalidEvaluationCommand("minutes is 5 to 480", field="minutes")
@@ -359,4 +361,8 @@ class FeedbackSession(AuditedAggregate):
         if self.technician_comment is not None:
             raise DuplicateSubmission("you have commented on this session already")
         said = text(comment, "comment", required=True)
-        self.trigger_event(self.Commented, comment=said, **team.actor.event_fields())
+        self._commented(said, **team.actor.event_fields())
+
+    @event(Commented)
+    def _commented(self, comment: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.technician_comment = comment

@@ -15,7 +15,7 @@ from events.actor import Actor
 from events.clock import add_months
 from events.following import TeamView
 from events.refusals import records_refusals
-from events.team import Team
+from events.team import Coordination, Team
 from services.evaluations import grid
 from services.evaluations.competence import (
     EvaluationAccessDenied,
@@ -45,7 +45,7 @@ def check_span(since: str | None, until: str | None) -> None:
 
 class Reading(EvaluationsPart):
     records: Callable[[], TechnicianRecords]
-    coordination_of: Callable[[str], Any]
+    coordination_of: Callable[[str], Coordination | None]
 
     def _readable_record(self, team: Team, technician_id: str, command: str) -> dict[str, Any]:
         """The summaries the employer and the county read too; every read by
@@ -110,10 +110,10 @@ class Reading(EvaluationsPart):
                 )
             before, after = done[-2], done[-1]
         else:
-            named = [by_id.get(str(i)) for i in (first, second)]
-            if None in named:
+            named = [by_id[str(i)] for i in (first, second) if str(i) in by_id]
+            if len(named) < 2:
                 raise UnknownEvaluation("name two completed evaluations of this technician")
-            before, after = sorted(named, key=lambda e: e["evaluated_on"])  # type: ignore[arg-type]
+            before, after = sorted(named, key=lambda e: e["evaluated_on"])
         return {
             "technician_id": str(technician_id),
             "from": {"evaluation_id": before["evaluation_id"], "on": before["evaluated_on"]},

@@ -141,7 +141,7 @@ class EmployerReport(AuditedAggregate):
         until: str | None
         content: dict[str, Any]
 
-    def __init__(self, technician_id: str, content: dict[str, Any], **_: Any) -> None:
+    def __init__(self, technician_id: str, content: dict[str, Any]) -> None:
         self.technician_id, self.content = technician_id, content
 
     @classmethod

@@ -6,15 +6,25 @@ period, come from the coordination service's events, never from a call."""
 from __future__ import annotations
 
 from typing import Any
+from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from events.adapter import RpcAdapter
+from events.adapter import RpcAdapter, command, id_of
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from events.subscribe import subscribe
 from services.evaluations.application import EvaluationsApplication
 from services.evaluations.published import publication_of
+
+
+def _maybe_id(c: dict[str, Any], field: str) -> UUID | None:
+    """An optional id: absent (or empty) means none."""
+    return id_of(c, field) if c.get(field) else None
+
+
+def _evaluation(c: dict[str, Any]) -> UUID:
+    return id_of(c, "evaluation_id")
 
 
 class EvaluationsService(ObservedService, RpcAdapter):
@@ -29,138 +39,106 @@ class EvaluationsService(ObservedService, RpcAdapter):
         self.app.follow_coordination(event.get_type().split(".")[3], event, tracking)
 
     # -- the evaluation ------------------------------------------------------------
-    @rpc
-    def open_evaluation(self, actor: dict, command: dict) -> dict:
-        c = self._command("open_evaluation", command)
-        return self.app.open_evaluation(
-            self._actor(actor),
-            self._uuid(c["technician_id"], "technician_id"),
-            c["kind"],
-            c.get("evaluated_on"),
-        )
-
-    @rpc
-    def record_evaluation_section(self, actor: dict, command: dict) -> dict:
-        c = self._command("record_evaluation_section", command)
-        return self.app.record_evaluation_section(
-            self._actor(actor), self._evaluation_id(c), c["section"], c["content"]
-        )
-
-    @rpc
-    def record_observation(self, actor: dict, command: dict) -> dict:
-        c = self._command("record_observation", command)
-        return self.app.record_observation(self._actor(actor), self._evaluation_id(c), c["rows"])
-
-    @rpc
-    def record_self_assessment(self, actor: dict, command: dict) -> dict:
-        c = self._command("record_self_assessment", command)
-        return self.app.record_self_assessment(
-            self._actor(actor), self._evaluation_id(c), c["rows"]
-        )
-
-    @rpc
-    def record_conclusions(self, actor: dict, command: dict) -> dict:
-        c = self._command("record_conclusions", command)
-        return self.app.record_conclusions(
-            self._actor(actor), self._evaluation_id(c), c["conclusions"]
-        )
-
-    @rpc
-    def sign_evaluation(self, actor: dict, command: dict) -> dict:
-        c = self._command("sign_evaluation", command)
-        return self.app.sign_evaluation(self._actor(actor), self._evaluation_id(c))
+    open_evaluation = command(
+        "open_evaluation",
+        lambda app, actor, c: app.open_evaluation(
+            actor, id_of(c, "technician_id"), c["kind"], c.get("evaluated_on")
+        ),
+    )
+    record_evaluation_section = command(
+        "record_evaluation_section",
+        lambda app, actor, c: app.record_evaluation_section(
+            actor, _evaluation(c), c["section"], c["content"]
+        ),
+    )
+    record_observation = command(
+        "record_observation",
+        lambda app, actor, c: app.record_observation(actor, _evaluation(c), c["rows"]),
+    )
+    record_self_assessment = command(
+        "record_self_assessment",
+        lambda app, actor, c: app.record_self_assessment(actor, _evaluation(c), c["rows"]),
+    )
+    record_conclusions = command(
+        "record_conclusions",
+        lambda app, actor, c: app.record_conclusions(actor, _evaluation(c), c["conclusions"]),
+    )
+    sign_evaluation = command(
+        "sign_evaluation", lambda app, actor, c: app.sign_evaluation(actor, _evaluation(c))
+    )
 
     # -- monitoring between evaluations (E.1–E.3) ---------------------------------------
-    @rpc
-    def complete_checklist(self, actor: dict, command: dict) -> dict:
-        c = self._command("complete_checklist", command)
-        return self.app.complete_checklist(
-            self._actor(actor),
-            self._uuid(c["technician_id"], "technician_id"),
+    complete_checklist = command(
+        "complete_checklist",
+        lambda app, actor, c: app.complete_checklist(
+            actor,
+            id_of(c, "technician_id"),
             c["activity"],
             c["observed"],
             c["observed_on"],
             c["items"],
             c.get("comment", ""),
             c.get("task_id"),
-        )
-
-    @rpc
-    def submit_progress_report(self, actor: dict, command: dict) -> dict:
-        c = self._command("submit_progress_report", command)
-        return self.app.submit_progress_report(self._actor(actor), c["period"], c["content"])
-
-    @rpc
-    def resubmit_progress_report(self, actor: dict, command: dict) -> dict:
-        c = self._command("resubmit_progress_report", command)
-        return self.app.resubmit_progress_report(
-            self._actor(actor), self._uuid(c["report_id"], "report_id"), c["content"]
-        )
-
-    @rpc
-    def review_progress_report(self, actor: dict, command: dict) -> dict:
-        c = self._command("review_progress_report", command)
-        return self.app.review_progress_report(
-            self._actor(actor),
-            self._uuid(c["report_id"], "report_id"),
-            c["validate"],
-            c.get("comment", ""),
-        )
-
-    @rpc
-    def record_feedback_session(self, actor: dict, command: dict) -> dict:
-        c = self._command("record_feedback_session", command)
-        return self.app.record_feedback_session(
-            self._actor(actor), self._uuid(c["technician_id"], "technician_id"), c["session"]
-        )
-
-    @rpc
-    def comment_feedback_session(self, actor: dict, command: dict) -> dict:
-        c = self._command("comment_feedback_session", command)
-        return self.app.comment_feedback_session(
-            self._actor(actor), self._uuid(c["session_id"], "session_id"), c["comment"]
-        )
+        ),
+    )
+    submit_progress_report = command(
+        "submit_progress_report",
+        lambda app, actor, c: app.submit_progress_report(actor, c["period"], c["content"]),
+    )
+    resubmit_progress_report = command(
+        "resubmit_progress_report",
+        lambda app, actor, c: app.resubmit_progress_report(
+            actor, id_of(c, "report_id"), c["content"]
+        ),
+    )
+    review_progress_report = command(
+        "review_progress_report",
+        lambda app, actor, c: app.review_progress_report(
+            actor, id_of(c, "report_id"), c["validate"], c.get("comment", "")
+        ),
+    )
+    record_feedback_session = command(
+        "record_feedback_session",
+        lambda app, actor, c: app.record_feedback_session(
+            actor, id_of(c, "technician_id"), c["session"]
+        ),
+    )
+    comment_feedback_session = command(
+        "comment_feedback_session",
+        lambda app, actor, c: app.comment_feedback_session(
+            actor, id_of(c, "session_id"), c["comment"]
+        ),
+    )
 
     # -- the coordination evaluated (3.3 §5, §3c) ------------------------------------------
-    @rpc
-    def give_coordination_feedback(self, actor: dict, command: dict) -> dict:
-        c = self._command("give_coordination_feedback", command)
-        return self.app.give_coordination_feedback(
-            self._actor(actor),
-            c["period"],
-            c["scores"],
-            c.get("comment", ""),
-            c.get("suggestions", ""),
-        )
-
-    @rpc
-    def acknowledge_coordination_feedback(self, actor: dict, command: dict) -> dict:
-        c = self._command("acknowledge_coordination_feedback", command)
-        return self.app.acknowledge_coordination_feedback(
-            self._actor(actor), self._uuid(c["feedback_id"], "feedback_id"), c.get("response", "")
-        )
-
-    @rpc
-    def record_process_evaluation(self, actor: dict, command: dict) -> dict:
-        c = self._command("record_process_evaluation", command)
-        technician_id = c.get("technician_id")
-        return self.app.record_process_evaluation(
-            self._actor(actor),
-            c["evaluation"],
-            self._uuid(technician_id, "technician_id") if technician_id else None,
-        )
-
-    @rpc
-    def issue_employer_report(self, actor: dict, command: dict) -> dict:
-        c = self._command("issue_employer_report", command)
-        return self.app.issue_employer_report(
-            self._actor(actor),
-            self._uuid(c["technician_id"], "technician_id"),
-            c.get("since"),
-            c.get("until"),
-        )
+    give_coordination_feedback = command(
+        "give_coordination_feedback",
+        lambda app, actor, c: app.give_coordination_feedback(
+            actor, c["period"], c["scores"], c.get("comment", ""), c.get("suggestions", "")
+        ),
+    )
+    acknowledge_coordination_feedback = command(
+        "acknowledge_coordination_feedback",
+        lambda app, actor, c: app.acknowledge_coordination_feedback(
+            actor, id_of(c, "feedback_id"), c.get("response", "")
+        ),
+    )
+    record_process_evaluation = command(
+        "record_process_evaluation",
+        lambda app, actor, c: app.record_process_evaluation(
+            actor, c["evaluation"], _maybe_id(c, "technician_id")
+        ),
+    )
+    issue_employer_report = command(
+        "issue_employer_report",
+        lambda app, actor, c: app.issue_employer_report(
+            actor, id_of(c, "technician_id"), c.get("since"), c.get("until")
+        ),
+    )
 
     # -- queries ------------------------------------------------------------------------
+    # Queries stay two-line methods: the gateway's route table and its tests read
+    # their parameters by name, which a query(...) declaration does not show.
     @rpc
     def get_evaluation(self, actor: dict, evaluation_id: str) -> dict:
         return self.app.evaluation(self._actor(actor), self._uuid(evaluation_id, "evaluation_id"))
@@ -224,6 +202,3 @@ class EvaluationsService(ObservedService, RpcAdapter):
             self._actor(actor),
             self._uuid(technician_id, "technician_id") if technician_id else None,
         )
-
-    def _evaluation_id(self, c: dict) -> Any:
-        return self._uuid(c["evaluation_id"], "evaluation_id")

@@ -10,7 +10,7 @@ conclusions of annex 1 §7, which feed delegation (3.2 B).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from typing import Any
 
 from events.errors import InvalidCommand
@@ -29,7 +29,9 @@ TENURE_MAX_YEARS = 60
 CASES_MAX = 100_000
 
 
-def _fields(value: Any, section: str, required: set[str], optional: set[str] = frozenset()) -> dict:
+def _fields(
+    value: Any, section: str, required: Set[str], optional: Set[str] = frozenset()
+) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise InvalidSheet(f"{section} is an object", field=section)
     missing = sorted(required - set(value))

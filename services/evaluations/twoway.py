@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.team import Coordination, Team
@@ -65,15 +65,14 @@ class CoordinationFeedback(AuditedAggregate):
     class Acknowledged(AuditedAggregate.Event):
         response: str
 
-        def apply(self, feedback: CoordinationFeedback) -> None:
-            feedback.acknowledged = True
-
-    def __init__(self, coordinator_id: str, **_: Any) -> None:
+    def __init__(self, coordinator_id: str) -> None:
         self.coordinator_id = coordinator_id
         self.acknowledged = False
 
     @classmethod
-    def give(cls, team: Team, period: Any, scores: Any, comment: Any, suggestions: Any) -> Any:
+    def give(
+        cls, team: Team, period: Any, scores: Any, comment: Any, suggestions: Any
+    ) -> CoordinationFeedback:
         own = check_coordinated(team)
         checked = check_period(period)
         return cls._create(
@@ -99,7 +98,13 @@ class CoordinationFeedback(AuditedAggregate):
         if self.acknowledged:
             raise DuplicateSubmission("you have acknowledged this feedback already")
         said = text(response, "response")
-        self.trigger_event(self.Acknowledged, response=said, **team.actor.event_fields())
+        self._acknowledged(said, **team.actor.event_fields())
+
+    @event(Acknowledged)
+    def _acknowledged(
+        self, response: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.acknowledged = True
 
 
 class ProcessEvaluation(AuditedAggregate):
@@ -116,11 +121,13 @@ class ProcessEvaluation(AuditedAggregate):
         strengths: str
         improvements: str
 
-    def __init__(self, party: str, **_: Any) -> None:
+    def __init__(self, party: str) -> None:
         self.party = party
 
     @classmethod
-    def record(cls, team: Team, coordination: Coordination | None, c: dict[str, Any]) -> Any:
+    def record(
+        cls, team: Team, coordination: Coordination | None, c: dict[str, Any]
+    ) -> ProcessEvaluation:
         """``coordination``: for the coordinator, the technician's contract."""
         if team.role == "technician":
             coordination, party = check_coordinated(team), "technician"

@@ -22,15 +22,10 @@ from events.following import FollowsCoordination
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.notifications.clock import Clock
+from services.notifications.competence import AlertAlreadyAcknowledged, UnknownAlert
 from services.notifications.delivery import Deliveries
 from services.notifications.destinations import Policy, Resolver, system_resolver
-from services.notifications.domain import (
-    Alert,
-    AlertAlreadyAcknowledged,
-    Notification,
-    UnknownAlert,
-    alert_id,
-)
+from services.notifications.domain import Alert, Notification, alert_id
 from services.notifications.people import People
 from services.notifications.projections import Timers
 from services.notifications.reminders import Reminders

@@ -27,8 +27,9 @@ from services.notifications.channels import (
     backoff,
 )
 from services.notifications.destinations import Policy, Resolver
-from services.notifications.domain import Notification, Webhook, webhook_secret
+from services.notifications.domain import Notification
 from services.notifications.projections import Timers
+from services.notifications.recipients import Webhook, webhook_secret
 
 PARALLEL_DELIVERIES = 20
 

@@ -12,61 +12,22 @@ no nameko, no database, no I/O; the time is always given.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
-from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
+from services.notifications.competence import (
+    AlertAlreadyAcknowledged,
+    NotAlerted,
+    UnknownNotification,
+)
 from services.notifications.outcomes import category_of_reason
 
 ESCALATION = ("spas_head", "county_admin")  # 4.4.3: the SPAS head first, then the county
 LEASE = timedelta(minutes=5)  # an attempt with no outcome by then is tried again
-
-
-class InvalidNotificationCommand(InvalidCommand):
-    code = "invalid_notification_command"
-
-
-class UnknownAlert(NotFound):
-    code = "alert_not_found"
-
-
-class UnknownNotification(NotFound):
-    code = "notification_not_found"
-
-
-class NotAlerted(Forbidden):
-    """Only someone this alert was sent to acknowledges it."""
-
-    code = "not_alerted"
-
-
-class AlertAlreadyAcknowledged(Conflict):
-    code = "alert_already_acknowledged"
-
-
-class UnknownWebhook(NotFound):
-    code = "webhook_not_found"
-
-
-class WebhookRemoved(Conflict):
-    """A removed webhook is neither rotated nor removed again."""
-
-    code = "webhook_removed"
-
-
-class WebhookDestinationRefused(Forbidden):
-    """A URL a webhook may not use: not https, credentials in it, or an
-    address that is internal (destinations.py). Recorded as a refusal: a
-    webhook aimed inside the network is worth the county's attention."""
-
-    code = "webhook_destination_refused"
 
 
 def alert_id(risk_id: str) -> UUID:
@@ -107,20 +68,12 @@ class Alert(AuditedAggregate):
         at: str
         next_due_at: str | None
 
-        def apply(self, alert: Alert) -> None:
-            alert.level = self.level
-            alert.recipients += [r for r in self.recipient_ids if r not in alert.recipients]
-            alert.due_at = self.next_due_at
-
     class Acknowledged(AuditedAggregate.Event):
         by_id: str
         by_role: str
         at: str
         via: str  # "cases" (the coordinator acknowledged the report) or "inbox"
         within_sla: bool
-
-        def apply(self, alert: Alert) -> None:
-            alert.acknowledged_at, alert.due_at = self.at, None
 
     def __init__(
         self,
@@ -132,7 +85,6 @@ class Alert(AuditedAggregate):
         sla_minutes: int,
         raised_at: str,
         due_at: str,
-        **_: Any,
     ) -> None:
         self.risk_id, self.case_id, self.category = risk_id, case_id, category
         self.municipality, self.coordinator_id = municipality, coordinator_id
@@ -183,16 +135,31 @@ class Alert(AuditedAggregate):
             return None
         level = self.level + 1
         last = level == len(ESCALATION)
-        self.trigger_event(
-            self.Escalated,
-            level=level,
-            to_role=ESCALATION[level - 1],
-            recipient_ids=recipient_ids,
-            at=moment(now),
-            next_due_at=None if last else moment(now + timedelta(minutes=self.sla_minutes)),
+        self._escalated(
+            level,
+            ESCALATION[level - 1],
+            recipient_ids,
+            moment(now),
+            None if last else moment(now + timedelta(minutes=self.sla_minutes)),
             **actor.event_fields(),
         )
         return ESCALATION[level - 1]
+
+    @event(Escalated)
+    def _escalated(
+        self,
+        level: int,
+        to_role: str,
+        recipient_ids: list[str],
+        at: str,
+        next_due_at: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.level = level
+        self.recipients += [r for r in recipient_ids if r not in self.recipients]
+        self.due_at = next_due_at
 
     def acknowledge(self, actor: Actor, via: str, now: datetime) -> None:
         if actor.id not in self.recipients and via != "cases":
@@ -205,15 +172,24 @@ class Alert(AuditedAggregate):
                 f"alert {self.id} was acknowledged at {self.acknowledged_at}",
                 alert_id=str(self.id),
             )
-        self.trigger_event(
-            self.Acknowledged,
-            by_id=actor.id,
-            by_role=actor.role,
-            at=moment(now),
-            via=via,
-            within_sla=now <= datetime.fromisoformat(self.first_due_at),
-            **actor.event_fields(),
+        within_sla = now <= datetime.fromisoformat(self.first_due_at)
+        self._acknowledged(
+            actor.id, actor.role, moment(now), via, within_sla, **actor.event_fields()
         )
+
+    @event(Acknowledged)
+    def _acknowledged(
+        self,
+        by_id: str,
+        by_role: str,
+        at: str,
+        via: str,
+        within_sla: bool,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.acknowledged_at, self.due_at = at, None
 
     @property
     def status(self) -> str:
@@ -237,34 +213,14 @@ class Notification(AuditedAggregate):
         targets: dict[str, str]
         created_at: str
 
-        def apply(self, notification: Notification) -> None:
-            notification.channels = {
-                channel: {
-                    "status": "pending",
-                    "attempts": 0,
-                    "next_at": self.created_at,
-                    "last_error": None,
-                    "delivered_at": None,
-                }
-                for channel in self.targets
-            }
-
     class DeliveryAttempted(AuditedAggregate.Event):
         channel: str
         attempt: int
         at: str
 
-        def apply(self, notification: Notification) -> None:
-            state = notification.channels[self.channel]
-            state.update(status="in_flight", attempts=self.attempt, next_at=lease_ends(self.at))
-
     class Delivered(AuditedAggregate.Event):
         channel: str
         at: str
-
-        def apply(self, notification: Notification) -> None:
-            state = notification.channels[self.channel]
-            state.update(status="delivered", delivered_at=self.at, next_at=None)
 
     class DeliveryFailed(AuditedAggregate.Event):
         channel: str
@@ -281,16 +237,8 @@ class Notification(AuditedAggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["category"] = category_of_reason(state["reason"])
 
-        def apply(self, notification: Notification) -> None:
-            state = notification.channels[self.channel]
-            status = "failed" if self.retry_at else "abandoned"
-            state.update(status=status, next_at=self.retry_at, last_error=self.reason)
-
     class Read(AuditedAggregate.Event):
         at: str
-
-        def apply(self, notification: Notification) -> None:
-            notification.read_at = self.at
 
     def __init__(
         self,
@@ -301,11 +249,20 @@ class Notification(AuditedAggregate):
         link: str,
         payload: dict[str, Any],
         targets: dict[str, str],
-        **_: Any,
+        created_at: str,
     ) -> None:
         self.kind, self.recipient_id, self.targets = kind, recipient_id, targets
         self.subject, self.text, self.link, self.payload = subject, text, link, payload
-        self.channels: dict[str, dict[str, Any]] = {}
+        self.channels: dict[str, dict[str, Any]] = {
+            channel: {
+                "status": "pending",
+                "attempts": 0,
+                "next_at": created_at,
+                "last_error": None,
+                "delivered_at": None,
+            }
+            for channel in targets
+        }
         self.read_at: str | None = None
 
     @classmethod
@@ -341,9 +298,7 @@ class Notification(AuditedAggregate):
             **actor.event_fields(),
         )
         if "inbox" in targets:
-            notification.trigger_event(
-                cls.Delivered, channel="inbox", at=moment(now), **actor.event_fields()
-            )
+            notification.delivered(actor, "inbox", now)
         return notification
 
     def due_channels(self, now: datetime) -> list[str]:
@@ -360,18 +315,31 @@ class Notification(AuditedAggregate):
     def claim(self, actor: Actor, channel: str, now: datetime) -> int:
         """Records the attempt before it is made: of two replicas, the one
         whose claim is stored makes it."""
-        attempt = self.channels[channel]["attempts"] + 1
-        self.trigger_event(
-            self.DeliveryAttempted,
-            channel=channel,
-            attempt=attempt,
-            at=moment(now),
-            **actor.event_fields(),
-        )
+        attempt: int = self.channels[channel]["attempts"] + 1
+        self._delivery_attempted(channel, attempt, moment(now), **actor.event_fields())
         return attempt
 
+    @event(DeliveryAttempted)
+    def _delivery_attempted(
+        self,
+        channel: str,
+        attempt: int,
+        at: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        state = self.channels[channel]
+        state.update(status="in_flight", attempts=attempt, next_at=lease_ends(at))
+
     def delivered(self, actor: Actor, channel: str, now: datetime) -> None:
-        self.trigger_event(self.Delivered, channel=channel, at=moment(now), **actor.event_fields())
+        self._delivered(channel, moment(now), **actor.event_fields())
+
+    @event(Delivered)
+    def _delivered(
+        self, channel: str, at: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.channels[channel].update(status="delivered", delivered_at=at, next_at=None)
 
     def failed(
         self,
@@ -381,108 +349,36 @@ class Notification(AuditedAggregate):
         retry_at: datetime | None,
         category: str,
     ) -> None:
-        self.trigger_event(
-            self.DeliveryFailed,
-            channel=channel,
-            attempt=self.channels[channel]["attempts"],
-            reason=reason[:500],
-            retry_at=moment(retry_at) if retry_at else None,
-            category=category,
+        self._delivery_failed(
+            channel,
+            self.channels[channel]["attempts"],
+            reason[:500],
+            moment(retry_at) if retry_at else None,
+            category,
             **actor.event_fields(),
         )
+
+    @event(DeliveryFailed)
+    def _delivery_failed(
+        self,
+        channel: str,
+        attempt: int,
+        reason: str,
+        retry_at: str | None,
+        category: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        status = "failed" if retry_at else "abandoned"
+        self.channels[channel].update(status=status, next_at=retry_at, last_error=reason)
 
     def mark_read(self, actor: Actor, now: datetime) -> None:
         if actor.id != self.recipient_id:
             raise UnknownNotification(f"no notification {self.id} for you", id=str(self.id))
         if self.read_at is None:
-            self.trigger_event(self.Read, at=moment(now), **actor.event_fields())
+            self._read(moment(now), **actor.event_fields())
 
-
-class Contact(AuditedAggregate):
-    """How a person is reached beyond the inbox, and in which language first."""
-
-    class Set(Aggregate.Created, AuditedAggregate.Event):
-        staff_id: str
-        email: str | None
-        language: str
-
-    class Changed(AuditedAggregate.Event):
-        email: str | None
-        language: str
-
-        def apply(self, contact: Contact) -> None:
-            contact.email, contact.language = self.email, self.language
-
-    def __init__(self, staff_id: str, email: str | None, language: str, **_: Any) -> None:
-        self.staff_id, self.email, self.language = staff_id, email, language
-
-
-def contact_id(staff_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"/coordonare/notifications/contact/{staff_id}")
-
-
-class Webhook(AuditedAggregate):
-    """Another county system that wants the alerts: its URL, the kinds it
-    wants and the municipality it serves (None: the whole county). The
-    secret its deliveries are signed with is derived from the service's
-    webhook key, the webhook's id and its generation (one more at each
-    rotation), never stored (``webhook_secret``)."""
-
-    class Registered(Aggregate.Created, AuditedAggregate.Event):
-        name: str
-        url: str
-        kinds: list[str]
-        municipality: str | None
-
-    class SecretRotated(AuditedAggregate.Event):
-        generation: int
-
-        def apply(self, webhook: Webhook) -> None:
-            webhook.generation = self.generation
-
-    class Removed(AuditedAggregate.Event):
-        def apply(self, webhook: Webhook) -> None:
-            webhook.active = False
-
-    def __init__(
-        self, name: str, url: str, kinds: list[str], municipality: str | None, **_: Any
-    ) -> None:
-        self.name, self.url, self.kinds, self.municipality = name, url, kinds, municipality
-        self.active = True
-        self.generation = 0
-
-    def check_active(self) -> None:
-        if not self.active:
-            raise WebhookRemoved(
-                f"Webhook-ul {self.id} a fost șters; înregistrați unul nou dacă sistemul "
-                "trebuie să primească din nou notificări.",
-                webhook_id=str(self.id),
-            )
-
-    def rotate(self, actor: Actor) -> None:
-        """A new signing secret; the old one signs nothing from now on."""
-        self.check_active()
-        self.trigger_event(
-            self.SecretRotated, generation=self.generation + 1, **actor.event_fields()
-        )
-
-    def remove(self, actor: Actor) -> None:
-        self.check_active()
-        self.trigger_event(self.Removed, **actor.event_fields())
-
-    def wants(self, kind: str, municipality: str | None) -> bool:
-        return (
-            self.active
-            and kind in self.kinds
-            and (self.municipality is None or self.municipality == municipality)
-        )
-
-
-def webhook_secret(key: bytes, webhook_id: UUID, generation: int = 0) -> str:
-    """HMAC of the webhook's id (and generation, after a rotation) under the
-    service's key, as a Standard Webhooks secret (``whsec_`` + base64): given
-    to the county admin once, at registration or rotation, and derived again
-    for each delivery."""
-    signed = str(webhook_id) if generation == 0 else f"{webhook_id}/{generation}"
-    digest = hmac.new(key, signed.encode(), hashlib.sha256).digest()
-    return "whsec_" + base64.b64encode(digest).decode("ascii")
+    @event(Read)
+    def _read(self, at: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.read_at = at

@@ -11,28 +11,27 @@ from datetime import datetime
 from typing import Any
 from uuid import UUID, uuid4
 
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import EventStore
+
 from events.actor import Actor
 from events.errors import Forbidden
 from events.following import TeamView
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.team import Team
-from services.notifications.destinations import DestinationRefused, Policy, Resolver
-from services.notifications.domain import (
-    Contact,
+from services.notifications.competence import (
     InvalidNotificationCommand,
-    Notification,
     UnknownAlert,
     UnknownNotification,
     UnknownWebhook,
-    Webhook,
     WebhookDestinationRefused,
-    contact_id,
-    notification_id,
-    webhook_secret,
 )
+from services.notifications.destinations import DestinationRefused, Policy, Resolver
+from services.notifications.domain import Notification, notification_id
 from services.notifications.messages import KINDS, check_language, gateway_link, render
 from services.notifications.projections import Inboxes, Webhooks
+from services.notifications.recipients import Contact, Webhook, contact_id, webhook_secret
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -48,6 +47,7 @@ class People(ApplicationPart):
     resolver: Resolver  # name -> addresses; the system's, or a test's
     now: Callable[[], datetime]
     team: Callable[[Actor], Team]  # who is asking: the registry wins over claims
+    events: EventStore[UUID]  # each notification's history, for the delivery audit
 
     # -- who holds a role ----------------------------------------------------------
     def people_with_role(self, role: str, municipality: str | None) -> list[str]:
@@ -151,9 +151,7 @@ class People(ApplicationPart):
                 **actor.event_fields(),
             )
         else:
-            found.trigger_event(
-                Contact.Changed, email=email, language=language, **actor.event_fields()
-            )
+            found.change(email, language, **actor.event_fields())
         self.save(found)
         return {"staff_id": str(staff_id), "email": email, "language": language}
 
@@ -322,4 +320,5 @@ class People(ApplicationPart):
                 },
             }
             for e in self.events.get(aggregate_id)
+            if isinstance(e, Aggregate.Event)  # every stored one is; says so to the type checker
         ]

@@ -14,7 +14,8 @@ from datetime import datetime
 from typing import Any
 
 from events.views import FollowedView, topics
-from services.notifications.domain import Alert, Notification, Webhook, lease_ends
+from services.notifications.domain import Alert, Notification, lease_ends
+from services.notifications.recipients import Webhook
 
 
 class Timers(FollowedView):
@@ -81,7 +82,7 @@ class Inboxes(FollowedView):
     def apply(self, event: Any) -> None:
         subject = str(event.originator_id)
         if isinstance(event, Notification.Created):
-            entry = {
+            entry: dict[str, Any] = {
                 "notification_id": subject,
                 "kind": event.kind,
                 "recipient_id": event.recipient_id,

@@ -12,7 +12,8 @@ from typing import Any
 from events.cloudevent import Publication
 from events.following import ContractRecord, StaffRecord
 from events.mapping import publication_mapper
-from services.notifications.domain import Alert, Contact, Notification, Webhook
+from services.notifications.domain import Alert, Notification
+from services.notifications.recipients import Contact, Webhook
 from services.notifications.reminder_state import INTERNAL_EVENTS
 
 INTERNAL = (Contact.Event, Webhook.Event, *INTERNAL_EVENTS, StaffRecord.Event, ContractRecord.Event)

@@ -47,10 +47,9 @@ class Batch:
         return [a for a in self.loaded.values() if a is not None and a.pending_events]
 
 
-
 class ReminderPlanning(ApplicationPart):
     actor: Actor
-    notify: Callable[..., list[Notification]]
+    tell: Callable[..., list[Notification]]  # a person's notifications, and the webhooks'
     notify_webhooks: Callable[..., list[Notification]]
     people_with_role: Callable[[str, str | None], list[str]]
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.views import FollowedView, topics
@@ -40,26 +40,6 @@ class Reminder(AuditedAggregate):
         fields: dict[str, Any]
         payload: dict[str, Any]
 
-        def apply(self, reminder: Reminder) -> None:
-            reminder.due_at, reminder.recipients = self.due_at, list(self.recipients)
-            reminder.fields, reminder.payload = dict(self.fields), dict(self.payload)
-            reminder.status, reminder.cancelled_because = "pending", None
-
-    class Cancelled(AuditedAggregate.Event):
-        reason: str
-        at: str
-
-        def apply(self, reminder: Reminder) -> None:
-            reminder.status, reminder.cancelled_because = "cancelled", self.reason
-
-    class Sent(AuditedAggregate.Event):
-        at: str
-        recipients: list[str]  # who was told, in the end
-
-        def apply(self, reminder: Reminder) -> None:
-            reminder.status, reminder.sent_at = "sent", self.at
-            reminder.sent_to = list(self.recipients)
-
     def __init__(
         self,
         kind: str,
@@ -69,7 +49,6 @@ class Reminder(AuditedAggregate):
         recipients: list[str],
         fields: dict[str, Any],
         payload: dict[str, Any],
-        **_: Any,
     ) -> None:
         self.kind, self.subject_key, self.period = kind, subject_key, period
         self.due_at, self.recipients = due_at, list(recipients)
@@ -124,7 +103,7 @@ class Reminder(AuditedAggregate):
         False when sent already or when nothing changes."""
         if self.status == "sent":
             return False
-        new = {
+        new: dict[str, Any] = {
             "due_at": moment(due_at) if due_at is not None else self.due_at,
             "recipients": _unique(recipients) if recipients is not None else self.recipients,
             "fields": self.fields | (fields or {}),
@@ -133,19 +112,48 @@ class Reminder(AuditedAggregate):
         old = {k: getattr(self, k) for k in new}
         if new == old and self.pending:
             return False
-        self.trigger_event(self.Rescheduled, **new, **actor.event_fields())
+        self._rescheduled(
+            new["due_at"], new["recipients"], new["fields"], new["payload"], **actor.event_fields()
+        )
         return True
+
+    @event(Rescheduled)
+    def _rescheduled(
+        self,
+        due_at: str,
+        recipients: list[str],
+        fields: dict[str, Any],
+        payload: dict[str, Any],
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.due_at, self.recipients = due_at, list(recipients)
+        self.fields, self.payload = dict(fields), dict(payload)
+        self.status, self.cancelled_because = "pending", None
 
     def cancel(self, actor: Actor, reason: str, now: datetime) -> bool:
         if not self.pending:
             return False
-        self.trigger_event(self.Cancelled, reason=reason, at=moment(now), **actor.event_fields())
+        self._cancelled(reason, moment(now), **actor.event_fields())
         return True
 
+    @event("Cancelled")
+    def _cancelled(
+        self, reason: str, at: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status, self.cancelled_because = "cancelled", reason
+
     def mark_sent(self, actor: Actor, recipients: list[str], now: datetime) -> None:
-        self.trigger_event(
-            self.Sent, at=moment(now), recipients=_unique(recipients), **actor.event_fields()
-        )
+        self._sent(moment(now), _unique(recipients), **actor.event_fields())
+
+    @event("Sent")
+    def _sent(
+        self, at: str, recipients: list[str], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        """``recipients``: who was told, in the end."""
+        self.status, self.sent_at = "sent", at
+        self.sent_to = list(recipients)
 
 
 class FollowedCase(AuditedAggregate):
@@ -160,13 +168,6 @@ class FollowedCase(AuditedAggregate):
         social_worker_id: str | None
         stage: str
 
-    class Changed(AuditedAggregate.Event):
-        changes: dict[str, Any]
-
-        def apply(self, case: FollowedCase) -> None:
-            for key, value in self.changes.items():
-                setattr(case, key, value)
-
     def __init__(
         self,
         case_id: str,
@@ -174,7 +175,6 @@ class FollowedCase(AuditedAggregate):
         technicians: list[str],
         social_worker_id: str | None,
         stage: str,
-        **_: Any,
     ) -> None:
         self.case_id, self.municipality = case_id, municipality
         self.technicians, self.social_worker_id = list(technicians), social_worker_id
@@ -206,7 +206,14 @@ class FollowedCase(AuditedAggregate):
     def change(self, actor: Actor, **changes: Any) -> None:
         changes = {k: v for k, v in changes.items() if getattr(self, k) != v}
         if changes:
-            self.trigger_event(self.Changed, changes=changes, **actor.event_fields())
+            self._changed(changes, **actor.event_fields())
+
+    @event("Changed")
+    def _changed(
+        self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        for key, value in changes.items():
+            setattr(self, key, value)
 
     @property
     def team(self) -> list[str]:
@@ -233,12 +240,6 @@ class FollowedDocument(AuditedAggregate):
         occurred_at: str | None
         period: str | None
 
-    class Submitted(AuditedAggregate.Event):
-        version: int
-
-        def apply(self, document: FollowedDocument) -> None:
-            document.submitted = True
-
     def __init__(
         self,
         document_id: str,
@@ -247,11 +248,16 @@ class FollowedDocument(AuditedAggregate):
         author_id: str,
         occurred_at: str | None,
         period: str | None,
-        **_: Any,
     ) -> None:
         self.document_id, self.case_id, self.kind = document_id, case_id, kind
         self.author_id, self.occurred_at, self.period = author_id, occurred_at, period
         self.submitted = False
+
+    @event("Submitted")
+    def mark_submitted(
+        self, version: int, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.submitted = True
 
 
 # Stored, never published: ``published.py`` lists them as internal.

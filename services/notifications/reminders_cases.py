@@ -174,9 +174,7 @@ class CaseReminders(ReminderPlanning):
         document = batch.get(document_record_id(data["document_id"]), FollowedDocument)
         if document is None or document.submitted:
             return  # not a kind reminders follow, or a later version
-        document.trigger_event(
-            FollowedDocument.Submitted, version=data["version"], **self.actor.event_fields()
-        )
+        document.mark_submitted(data["version"], **self.actor.event_fields())
         case = self._case(batch, document.case_id, municipality)
         if document.kind == "progress_report" and document.period:
             case.change(self.actor, reported=sorted({*case.reported, document.period}))

@@ -31,7 +31,7 @@ TODAY = date(2026, 9, 1)
 
 
 def test_every_command_has_its_schema_and_every_schema_its_command():
-    in_code = set(re.findall(r'self\._command\("(\w+)"', SERVICE.read_text()))
+    in_code = set(re.findall(r'\bcommand\(\s*"(\w+)"', SERVICE.read_text()))
     on_file = {p.name.removesuffix(".schema.json") for p in COMMANDS.glob("*.schema.json")}
     assert on_file == in_code and len(in_code) == 16
 

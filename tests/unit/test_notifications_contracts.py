@@ -12,7 +12,8 @@ from uuid import uuid4
 from events import contracts
 from events.actor import Actor
 from events.refusals import Refusal
-from services.notifications.domain import Alert, NotAlerted, Notification, notification_id
+from services.notifications.competence import NotAlerted
+from services.notifications.domain import Alert, Notification, notification_id
 from services.notifications.published import publication_of
 from tests.support.published import as_published
 
@@ -25,7 +26,7 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 def test_every_command_has_its_schema_and_every_schema_its_command():
-    in_code = set(re.findall(r'self\._command\("(\w+)"', SERVICE.read_text()))
+    in_code = set(re.findall(r'\bcommand\(\s*"(\w+)"', SERVICE.read_text()))
     on_file = {p.name.removesuffix(".schema.json") for p in COMMANDS.glob("*.schema.json")}
     assert on_file == in_code
 

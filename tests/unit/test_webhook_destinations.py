@@ -13,9 +13,10 @@ from eventsourcing.persistence import StoredEvent
 from events.actor import Actor
 from services.notifications.application import NotificationsApplication
 from services.notifications.destinations import DestinationRefused, Policy
-from services.notifications.domain import Notification, notification_id, webhook_secret
+from services.notifications.domain import Notification, notification_id
 from services.notifications.outcomes import CATEGORIES, category_of_reason
 from services.notifications.published import publication_of
+from services.notifications.recipients import webhook_secret
 
 PUBLIC = "93.184.216.34"
 SYSTEM = Actor("notifications", "system")
@@ -37,11 +38,32 @@ def why_refused(policy: Policy, url: str, *addresses: str) -> str:
 @pytest.mark.parametrize(
     "address",
     [
-        "127.0.0.1", "127.8.9.10", "10.0.0.1", "172.16.5.4", "192.168.1.1",
-        "169.254.169.254", "169.254.0.1", "0.0.0.0", "100.64.0.1", "224.0.0.251",
-        "239.255.255.250", "255.255.255.255", "240.0.0.1", "192.0.2.10", "198.18.0.1",
-        "::1", "::", "fe80::1", "fc00::1", "fd12:3456::1", "ff02::1", "2001:db8::1",
-        "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254", "64:ff9b::a00:1",
+        "127.0.0.1",
+        "127.8.9.10",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "169.254.0.1",
+        "0.0.0.0",
+        "100.64.0.1",
+        "224.0.0.251",
+        "239.255.255.250",
+        "255.255.255.255",
+        "240.0.0.1",
+        "192.0.2.10",
+        "198.18.0.1",
+        "::1",
+        "::",
+        "fe80::1",
+        "fc00::1",
+        "fd12:3456::1",
+        "ff02::1",
+        "2001:db8::1",
+        "::ffff:127.0.0.1",
+        "::ffff:10.0.0.1",
+        "::ffff:169.254.169.254",
+        "64:ff9b::a00:1",
         "2002:a00:1::1",
     ],
 )

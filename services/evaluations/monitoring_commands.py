@@ -163,7 +163,7 @@ class MonitoringCommands(EvaluationsPart):
     def _record_of(self, team: Team, record_id: UUID, kind: type, what: str, command: str) -> Any:
         """A record of a party's: anyone else is told it does not exist."""
         missing = UnknownEvaluation(f"no {what} {record_id} that you may see", id=str(record_id))
-        found = self.get_as(record_id, kind, missing)
+        found: Any = self.get_as(record_id, kind, missing)
         self.scoped(team, vars(found), full=True, command=command, missing=missing)
         return found
 

@@ -145,10 +145,11 @@ class Reading(EvaluationsPart):
                 "every_months": every,
                 "open_evaluation": evaluation_file.open if evaluation_file else None,
             }
-            if evaluation_file is None or not evaluation_file.initial_done:
+            last_on = evaluation_file.last_completed_on if evaluation_file else None
+            if evaluation_file is None or not evaluation_file.initial_done or last_on is None:
                 row |= {"next": "initial", "due_on": None, "overdue": False}
             else:
-                due_on = add_months(date.fromisoformat(evaluation_file.last_completed_on), every)
+                due_on = add_months(date.fromisoformat(last_on), every)
                 row |= {"next": "periodic", "due_on": due_on.isoformat(), "overdue": today > due_on}
             due.append(row)
         return sorted(due, key=lambda r: (r["due_on"] or "", r["technician_id"]))

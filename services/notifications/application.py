@@ -157,7 +157,9 @@ class NotificationsApplication(
         done = 0
         for due in self.view(Timers).alerts_due(now):
             alert = self.find(UUID(due), Alert)
-            role = alert.escalation_due(now) if alert is not None else None
+            if alert is None:
+                continue
+            role = alert.escalation_due(now)
             if role is None:
                 continue
             recipients = self.people_with_role(role, alert.municipality)

@@ -291,7 +291,7 @@ class People(ApplicationPart):
             or (team.role == "spas_head" and found["municipality"] == team.municipality)
             or any(n["recipient_id"] == actor.id for n in notes)
         )
-        if not allowed:
+        if found is None or not allowed:
             raise UnknownAlert(f"no alert {alert} that you may see", alert_id=str(alert))
         return found | {
             "notifications": [

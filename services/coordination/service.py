@@ -12,11 +12,11 @@ from nameko.timer import timer
 from events.actor import SYSTEM, Actor
 from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from services.coordination.application import CoordinationApplication
-from services.coordination.incident_rpc import IncidentRpc
+from services.coordination.incidents.rpc import IncidentRpc
 from services.coordination.plan_journal_rpc import PlanJournalRpc
 from services.coordination.published import publication_of
 from services.coordination.rpc_base import SERVICE, CoordinationRpc
-from services.coordination.task_rpc import TaskRpc
+from services.coordination.tasks.rpc import TaskRpc
 
 
 class CoordinationService(ObservedService, PlanJournalRpc, TaskRpc, IncidentRpc, CoordinationRpc):

@@ -35,7 +35,8 @@ from services.coordination.incidents.vocabulary import (
 class Incident(AuditedAggregate):
     """One report of a difficulty; its tenant is the technician's SPAS."""
 
-    # declared in facts.py; the aggregate makes each its own (Incident.<Name>)
+    # declared in facts.py; the library makes each the aggregate's own
+    # subclass, Incident.<Name>, which is what its stored topic names
     Reported: TypeAlias = facts.Reported
     Fact: TypeAlias = facts.Fact
     Step: TypeAlias = facts.Step

@@ -111,6 +111,8 @@ def check_coordinates(
 
 # -- aggregate -------------------------------------------------------------
 class TaskSheet(AuditedAggregate):
+    """One delegated task (D.1), from delegation to its outcome (D.2)."""
+
     class Delegated(Aggregate.Created, AuditedAggregate.Event):
         municipality: str
         contract_id: str
@@ -124,10 +126,10 @@ class TaskSheet(AuditedAggregate):
         priority: str
 
     class Accepted(AuditedAggregate.Event):
-        pass
+        """The technician took the task on."""
 
     class Started(AuditedAggregate.Event):
-        pass
+        """The technician began the work."""
 
     class Completed(AuditedAggregate.Event):
         result: str

@@ -3,13 +3,11 @@ technician, their coordinator and the SPAS head live them: a report walked
 through the seven steps of 4.5, escalation when it stays unresolved (4.4.3),
 and the burnout of case 4 in 4.6."""
 
-import dataclasses
 import json
 from datetime import UTC, date, datetime, timedelta
 from uuid import uuid4
 
 import pytest
-from eventsourcing.application import Application
 
 from events.actor import Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
@@ -29,7 +27,6 @@ from services.coordination.incidents.rules import (
     TasksAlreadyRedistributed,
     parse_moment,
 )
-from services.coordination.incidents.views import incident_view
 from services.coordination.incidents.vocabulary import STEPS
 from tests.support.published import as_published
 
@@ -389,19 +386,3 @@ def test_the_tasks_capability_learns_whose_tasks_go_where_and_until_when():
 def test_events_of_other_capabilities_are_not_ours():
     assert incident_publication(object()) is NotImplemented
     assert incident_publication(uuid4()) is NotImplemented
-
-
-def test_an_incident_stored_before_the_capability_folders_still_loads():
-    """Stores written then name its events by ``services.coordination.incidents``."""
-    mapper = Application(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
-    incident = report()
-    walk(incident, 1)
-    redistribute(incident)
-    walk(incident, 7, start=1)
-    stored = [mapper.to_stored_event(e) for e in incident.collect_events()]
-    loaded = None
-    for event in stored:
-        old = dataclasses.replace(event, topic=event.topic.replace(".domain:", ":"))
-        assert old.topic.startswith("services.coordination.incidents:Incident.")
-        loaded = mapper.to_domain_event(old).mutate(loaded)
-    assert incident_view(loaded) == incident_view(incident)

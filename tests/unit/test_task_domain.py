@@ -1,11 +1,9 @@
 """Task sheets (D.1, D.2), as the coordinator and the technician live them."""
 
-import dataclasses
 import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from eventsourcing.application import Application
 
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
@@ -267,21 +265,3 @@ def test_what_is_delegable_is_read_by_the_parties_the_spas_the_county_and_audito
             read(actor)
     with pytest.raises(TaskAccessDenied):
         read(COORDINATOR, coordinator_id=None)  # no longer (or not yet) their coordinator
-
-
-def test_a_task_sheet_stored_before_the_capability_folders_still_loads():
-    """Stores written then name its events by ``services.coordination.tasks``."""
-    mapper = Application(env={"PERSISTENCE_MODULE": "eventsourcing.popo"}).mapper
-    task = home_visit()
-    task.accept(TECH, COORDINATION)
-    task.complete(TECH, COORDINATION, "Vizită efectuată", "r-1")
-    evaluated = EvaluatedAutonomy.open(EVALUATOR, CONTRACT)
-    evaluated.conclude(EVALUATOR, CONTRACT, conclusion())
-    for aggregate in (task, evaluated):
-        loaded = None
-        for event in aggregate.collect_events():
-            stored = mapper.to_stored_event(event)
-            name = stored.topic.split(":")[1]
-            old = dataclasses.replace(stored, topic=f"services.coordination.tasks:{name}")
-            loaded = mapper.to_domain_event(old).mutate(loaded)
-        assert vars(loaded) == vars(aggregate)

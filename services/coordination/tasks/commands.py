@@ -33,6 +33,7 @@ from services.coordination.tasks.domain import (
     OPEN,
     TaskSheet,
     TaskStateConflict,
+    UnknownTask,
     check_may_read_delegation,
 )
 from services.coordination.tasks.views import TaskIndex
@@ -42,10 +43,6 @@ log = logging.getLogger(__name__)
 # The one evaluations event coordination follows (its contract:
 # contracts/events/evaluations/AutonomyConcluded.v1.schema.json).
 AUTONOMY_CONCLUDED = "ro.coordonare.evaluations.AutonomyConcluded.v1"
-
-
-class UnknownTask(NotFound):
-    code = "task_not_found"
 
 
 class Collaborators(Protocol):

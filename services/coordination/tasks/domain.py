@@ -20,7 +20,7 @@ from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import parse_moment
-from events.errors import Conflict, Forbidden, InvalidCommand
+from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
 from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.competence import (
     EXCLUSIVE_ACTS,
@@ -29,16 +29,8 @@ from services.coordination.competence import (
 )
 from services.coordination.tasks.autonomy import autonomy_for
 
-PRIORITIES = ("low", "normal", "high", "urgent")
-OBSTACLES = (
-    "lack_of_transport",
-    "beneficiary_refused",
-    "beneficiary_absent",
-    "missing_documents",
-    "safety_risk",
-    "institution_unavailable",
-    "other",
-)
+# A task still to be done. (A priority and an obstacle are codes the command
+# schemas alone check: contracts/commands/coordination/.)
 OPEN = ("delegated", "accepted", "in_progress")
 
 
@@ -52,6 +44,10 @@ class TaskAccessDenied(Forbidden):
 
 class TaskStateConflict(Conflict):
     code = "task_state_conflict"
+
+
+class UnknownTask(NotFound):
+    code = "task_not_found"
 
 
 # -- guards ----------------------------------------------------------------
@@ -199,8 +195,6 @@ class TaskSheet(AuditedAggregate):
         autonomy = autonomy_for(task_type, plan_delegable, evaluated_autonomous).level
         if parse_moment(due_at, "due_at", InvalidTask) <= now:
             raise InvalidTask(f"the task is due in the past ({due_at})", field="due_at")
-        if priority not in PRIORITIES:
-            raise InvalidTask(f"priority is one of {', '.join(PRIORITIES)}", field="priority")
         if not instructions.strip():
             raise InvalidTask("say what is to be done (instructions)", field="instructions")
         return cls._create(
@@ -248,10 +242,6 @@ class TaskSheet(AuditedAggregate):
     ) -> None:
         self._check_assignee(actor, coordination)
         self._check_status("report an obstacle on", OPEN)
-        if obstacle not in OBSTACLES:
-            raise InvalidTask(
-                f"unknown obstacle {obstacle!r}; one of {', '.join(OBSTACLES)}", field="obstacle"
-            )
         self._obstacle_reported(obstacle, note.strip(), **actor.event_fields())
 
     # -- the coordinator -----------------------------------------------------

@@ -62,6 +62,8 @@ else:
 
 
 class IncidentCommands(ApplicationPart, _Collaborators):
+    """The incidents' commands, jobs and queries (load, change, save)."""
+
     # -- the report form -------------------------------------------------------
     @records_refusals
     def report_incident(

@@ -69,6 +69,8 @@ else:
 
 
 class TaskCommands(ApplicationPart, _Collaborators):
+    """The task sheets' commands and queries (load, change, save)."""
+
     def now(self) -> datetime:
         """The clock; tests and replays may replace it."""
         return datetime.now(UTC)

@@ -23,11 +23,11 @@ from services.coordination.figures import (
     municipalities_in_scope,
     terms_of,
 )
-from services.coordination.incident_commands import IncidentCommands
+from services.coordination.incidents.commands import IncidentCommands
 from services.coordination.plan_journal_commands import PlanJournalCommands
 from services.coordination.registry.commands import RegistryCommands
 from services.coordination.registry.views import RegistryView
-from services.coordination.task_commands import TaskCommands
+from services.coordination.tasks.commands import TaskCommands
 
 
 class CoordinationApplication(

@@ -13,10 +13,10 @@ from events.cloudevent import Publication
 from events.refusals import Refusal
 from services.coordination.audit import CoordinationRead
 from services.coordination.contracts.published import contract_publication
-from services.coordination.incident_published import incident_publication
+from services.coordination.incidents.published import incident_publication
 from services.coordination.plan_journal_published import plan_journal_publication
 from services.coordination.registry.published import registry_publication
-from services.coordination.task_published import task_publication
+from services.coordination.tasks.published import task_publication
 
 # Each capability maps its own stored events: a function that returns the
 # Publication, None for internal events, or NotImplemented for events that

@@ -11,10 +11,9 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
-from services.coordination.incident_published import incident_publication
-from services.coordination.incidents import (
-    STEPS,
-    Incident,
+from services.coordination.incidents.domain import Incident
+from services.coordination.incidents.published import incident_publication
+from services.coordination.incidents.rules import (
     IncidentAccessDenied,
     IncidentAlreadyEscalated,
     IncidentClosed,
@@ -28,6 +27,7 @@ from services.coordination.incidents import (
     TasksAlreadyRedistributed,
     parse_moment,
 )
+from services.coordination.incidents.vocabulary import STEPS
 from tests.support.published import as_published
 
 CLUJ = "54975"

@@ -7,17 +7,19 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
-from services.coordination.tasks import (
+from services.coordination.tasks.autonomy import (
     ConclusionNotApplicable,
     EvaluatedAutonomy,
-    InvalidTask,
     NotDelegableInPlan,
+    autonomy_for,
+    evaluated_autonomy_id,
+)
+from services.coordination.tasks.domain import (
+    InvalidTask,
     TaskAccessDenied,
     TaskSheet,
     TaskStateConflict,
-    autonomy_for,
     check_may_read_delegation,
-    evaluated_autonomy_id,
 )
 from tests.support.published import as_published
 

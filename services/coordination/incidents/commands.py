@@ -1,6 +1,6 @@
 """Application commands and queries of incidents and difficulties
 (instrument F, guide chapter 4); mixed into ``CoordinationApplication``
-(load, change, save; the rules live on ``Incident`` in ``incidents.py``).
+(load, change, save; the rules live on ``Incident`` in ``domain.py``).
 
 Who coordinates whom comes from ``coordination_of`` (the contract
 capability), staff from the registry. The time of a command is the
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -21,27 +21,48 @@ from events.actor import Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from events.views import FollowedView, topics
-from services.coordination.incidents import (
-    DEFAULT_RESOLUTION_DAYS,
-    Incident,
+from services.coordination.incidents.domain import Incident
+from services.coordination.incidents.rules import (
     IncidentChangedConcurrently,
     IncidentReadDenied,
     UnknownIncident,
     check_may_read_about,
     check_may_run_escalation,
     parse_moment,
+    redistribution_due_back,
 )
+from services.coordination.incidents.views import IncidentIndex, incident_view
+from services.coordination.incidents.vocabulary import DEFAULT_RESOLUTION_DAYS
+from services.coordination.tasks.domain import TaskSheet
 
 
-class IncidentCommands(ApplicationPart):
-    """Also needs ``get_staff`` (registry), ``coordination_of`` (contracts),
-    ``open_tasks_moved`` and ``tasks_moved_back`` (task sheets)."""
+class Collaborators(Protocol):
+    """What incidents need from the other capabilities of the service: a
+    staff member's registry view, the technician's coordination today
+    (contracts, R1), and the task sheets' moves of a redistribution (not
+    saved: saved with the incident's fact that moves them, in one
+    transaction). Positional-only: a parameter's name is its owner's."""
 
-    get_staff: Any
-    coordination_of: Any
-    open_tasks_moved: Any
-    tasks_moved_back: Any
+    def get_staff(self, staff_id: UUID, /) -> dict[str, Any]: ...
+    def coordination_of(self, technician_id: UUID, /) -> dict[str, Any] | None: ...
+    def open_tasks_moved(
+        self, actor: Actor, from_technician_id: str, to_technician_id: UUID, reason: str, /
+    ) -> list[TaskSheet]: ...
+    def tasks_moved_back(
+        self, actor: Actor, holder_id: str, owner_id: str, because: str, /
+    ) -> list[TaskSheet]: ...
+
+
+# For the type checker the mixin is a Collaborators; at run time it has no
+# stub that could hide the application's own methods.
+if TYPE_CHECKING:
+    _Collaborators = Collaborators
+else:
+    _Collaborators = object
+
+
+class IncidentCommands(ApplicationPart, _Collaborators):
+    """The incidents' commands, jobs and queries (load, change, save)."""
 
     # -- the report form -------------------------------------------------------
     @records_refusals
@@ -178,7 +199,7 @@ class IncidentCommands(ApplicationPart):
         returned = []
         for incident_id in self.view(IncidentIndex).with_redistribution():
             incident = self._incident(incident_id)
-            due = incident.redistribution_due_back(today)
+            due = redistribution_due_back(incident.redistributions, today)
             if due is None:
                 continue
             back = self.tasks_moved_back(
@@ -236,7 +257,7 @@ class IncidentCommands(ApplicationPart):
         coordination = self.coordination_of(UUID(technician_id))
         return coordination["coordinator_id"] if coordination else None
 
-    def _save_incident(self, incident: Incident, *others: Any) -> None:
+    def _save_incident(self, incident: Incident, *others: TaskSheet) -> None:
         self.save_or(
             IncidentChangedConcurrently(
                 f"incident {incident.id} changed meanwhile (a concurrent command); "
@@ -255,77 +276,3 @@ class IncidentCommands(ApplicationPart):
 def _marker(incident: Incident) -> str:
     """How a task moved by an incident's redistribution says so."""
     return f"incident {incident.id}"
-
-
-class IncidentIndex(FollowedView):
-    """Which incidents exist, whose and how far they are (an
-    ``events.views.FollowedView``)."""
-
-    TOPICS = topics(
-        Incident, "Reported", "SolutionImplemented", "Documented", "Escalated", "TasksRedistributed"
-    )
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.incidents: dict[UUID, dict[str, Any]] = {}  # in order of report
-
-    def apply(self, event: Any) -> None:
-        if isinstance(event, Incident.Reported):
-            self.incidents[event.originator_id] = {
-                "technician_id": event.technician_id,
-                "municipality": event.municipality,
-                "resolved": False,
-                "closed": False,
-                "at_the_top": False,
-            }
-        elif isinstance(event, Incident.SolutionImplemented):
-            self.incidents[event.originator_id]["resolved"] = True
-        elif isinstance(event, Incident.TasksRedistributed):
-            self.incidents[event.originator_id]["redistributed"] = True
-        elif isinstance(event, Incident.Documented):
-            self.incidents[event.originator_id]["closed"] = True
-        elif isinstance(event, Incident.Escalated) and event.next_deadline is None:
-            self.incidents[event.originator_id]["at_the_top"] = True
-
-    def escalatable(self) -> list[UUID]:
-        """Without a solution and below the highest level; whether the
-        deadline has passed is for the incident itself to judge."""
-        return [i for i, s in self.incidents.items() if not (s["resolved"] or s["at_the_top"])]
-
-    def with_redistribution(self) -> list[UUID]:
-        return [i for i, s in self.incidents.items() if s.get("redistributed")]
-
-    def of_technician(self, technician_id: str) -> list[UUID]:
-        return [i for i, s in self.incidents.items() if s["technician_id"] == technician_id]
-
-    def still_open(self, municipality: str | None) -> list[UUID]:
-        return [
-            i
-            for i, s in self.incidents.items()
-            if not s["closed"] and municipality in (None, s["municipality"])
-        ]
-
-
-def incident_view(i: Incident) -> dict[str, Any]:
-    return {
-        "incident_id": str(i.id),
-        "municipality": i.municipality,
-        "technician_id": i.technician_id,
-        "coordinator_id": i.coordinator_id,
-        "contract_id": i.contract_id,
-        "reporter_id": i.reporter_id,
-        "reporter_role": i.reporter_role,
-        "difficulty_type": i.difficulty_type,
-        "description": i.description,
-        "reported_at": i.reported_at,
-        "resolution_days": i.resolution_days,
-        "deadline": i.deadline,
-        "steps": [dict(s) for s in i.steps],
-        "next_step": i.next_step,
-        "resolved": i.resolved,
-        "closed": i.closed,
-        "escalation_level": i.escalation_level,
-        "escalations": [dict(e) for e in i.escalations],
-        "redistributions": [dict(r) for r in i.redistributions],
-        "version": i.version,
-    }

@@ -1,4 +1,4 @@
-"""Published contracts of incident events (see published.py).
+"""Published contracts of incident events (see ``coordination/published.py``).
 
 Ids, codes and categories only: the description, the analysis, the chosen
 solution, the monitoring observations and the case study are free text about
@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from events.cloudevent import Publication
-from services.coordination.incidents import Incident
+from services.coordination.incidents.domain import Incident
 
 # Stored event → published name and the coded fields it carries.
 CONTRACTS: dict[type, tuple[str, tuple[str, ...]]] = {

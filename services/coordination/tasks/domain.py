@@ -5,39 +5,32 @@ Pure domain. Rules: R1 (no active coordination, no task — for the
 coordinator delegating and for the technician acting), R2 (exclusive acts of
 the social worker are never delegated), R3 (only the delegable set), and the
 autonomy a task is delegated with: the plan's, raised or capped by what the
-technician's evaluation concluded (3.2 B; ``autonomy_for``).
+technician's evaluation concluded (3.2 B; ``autonomy.py``).
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Mapping
+from collections.abc import Collection
 from datetime import datetime
-from typing import Any, NamedTuple
-from uuid import NAMESPACE_URL, UUID, uuid5
+from typing import Any
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import parse_moment
-from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
+from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
 from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.competence import (
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
     NoActiveCoordination,
 )
+from services.coordination.tasks.autonomy import autonomy_for
 
-PRIORITIES = ("low", "normal", "high", "urgent")
-OBSTACLES = (
-    "lack_of_transport",
-    "beneficiary_refused",
-    "beneficiary_absent",
-    "missing_documents",
-    "safety_risk",
-    "institution_unavailable",
-    "other",
-)
+# A task still to be done. (A priority and an obstacle are codes the command
+# schemas alone check: contracts/commands/coordination/.)
 OPEN = ("delegated", "accepted", "in_progress")
 
 
@@ -53,15 +46,8 @@ class TaskStateConflict(Conflict):
     code = "task_state_conflict"
 
 
-class NotDelegableInPlan(RuleViolation):
-    code = "not_delegable_in_plan"
-
-
-class ConclusionNotApplicable(InvalidCommand):
-    """An evaluation's conclusion that does not fit a contract of ours: it is
-    not kept (the subscription records only its position)."""
-
-    code = "autonomy_conclusion_not_applicable"
+class UnknownTask(NotFound):
+    code = "task_not_found"
 
 
 # -- guards ----------------------------------------------------------------
@@ -79,54 +65,6 @@ def check_delegable(task_type: str) -> None:
             f"unknown task type {task_type!r}; delegable (R3): {', '.join(DELEGABLE_TASKS)}",
             field="task_type",
         )
-
-
-def autonomy_in_plan(task_type: str, delegable: dict[str, str] | None) -> str:
-    """R3 as the coordination plan narrows it (3.2 C): the task type must be
-    on the plan's delegable list; the plan also says with how much autonomy.
-    Without a plan yet, every R3 type is delegable under supervision."""
-    if delegable is None:
-        return "supervised"
-    if task_type not in delegable:
-        raise NotDelegableInPlan(
-            "R3",
-            f"{task_type} is not on the delegable task list of the coordination plan",
-            task_type=task_type,
-        )
-    return delegable[task_type]
-
-
-class Autonomy(NamedTuple):
-    """The autonomy a task is delegated with, and where it comes from:
-    ``plan``, ``evaluation`` or ``default`` (no plan yet)."""
-
-    level: str
-    source: str
-
-
-def autonomy_for(
-    task_type: str,
-    plan_delegable: Mapping[str, str] | None,
-    evaluated_autonomous: Collection[str] | None,
-) -> Autonomy:
-    """The effective autonomy of a delegated task (3.2 B: the evaluation is
-    the basis of the delegated tasks and their limits).
-
-    Whether the task is delegable at all is the plan's (R3, ``autonomy_in_plan``,
-    refused otherwise). Then: a task the contract's latest evaluation concluded
-    the technician does with autonomy is ``autonomous``; any other gets the
-    plan's level (``supervised`` without a plan), except that the plan's
-    ``autonomous`` without an evaluation that concluded it is lowered to
-    ``guided``: autonomy needs an evaluation behind it.
-    ``evaluated_autonomous`` is None when no evaluation has concluded yet; an
-    empty list is an evaluation that withdrew all autonomy."""
-    planned = autonomy_in_plan(task_type, plan_delegable)
-    if evaluated_autonomous is not None and task_type in evaluated_autonomous:
-        return Autonomy("autonomous", "evaluation")
-    source = "default" if plan_delegable is None else "plan"
-    if planned == "autonomous":
-        return Autonomy("guided", source)
-    return Autonomy(planned, source)
 
 
 def check_may_read_delegation(
@@ -169,6 +107,8 @@ def check_coordinates(
 
 # -- aggregate -------------------------------------------------------------
 class TaskSheet(AuditedAggregate):
+    """One delegated task (D.1), from delegation to its outcome (D.2)."""
+
     class Delegated(Aggregate.Created, AuditedAggregate.Event):
         municipality: str
         contract_id: str
@@ -182,32 +122,21 @@ class TaskSheet(AuditedAggregate):
         priority: str
 
     class Accepted(AuditedAggregate.Event):
-        def apply(self, task: TaskSheet) -> None:
-            task.status = "accepted"
+        """The technician took the task on."""
 
     class Started(AuditedAggregate.Event):
-        def apply(self, task: TaskSheet) -> None:
-            task.status = "in_progress"
+        """The technician began the work."""
 
     class Completed(AuditedAggregate.Event):
         result: str
         report_ref: str | None
 
-        def apply(self, task: TaskSheet) -> None:
-            task.status, task.result, task.report_ref = "completed", self.result, self.report_ref
-
     class ObstacleReported(AuditedAggregate.Event):
         obstacle: str
         note: str
 
-        def apply(self, task: TaskSheet) -> None:
-            task.status, task.obstacle = "obstacle_reported", self.obstacle
-
     class Cancelled(AuditedAggregate.Event):
         reason: str
-
-        def apply(self, task: TaskSheet) -> None:
-            task.status = "cancelled"
 
     class Reassigned(AuditedAggregate.Event):
         """To another technician of the same coordinator (e.g. burnout, 4.6
@@ -217,11 +146,6 @@ class TaskSheet(AuditedAggregate):
         to_technician_id: str
         contract_id: str
         reason: str
-
-        def apply(self, task: TaskSheet) -> None:
-            task.technician_id, task.contract_id = self.to_technician_id, self.contract_id
-            task.status = "delegated"
-            task.moved_from, task.moved_because = self.from_technician_id, self.reason
 
     def __init__(
         self,
@@ -271,8 +195,6 @@ class TaskSheet(AuditedAggregate):
         autonomy = autonomy_for(task_type, plan_delegable, evaluated_autonomous).level
         if parse_moment(due_at, "due_at", InvalidTask) <= now:
             raise InvalidTask(f"the task is due in the past ({due_at})", field="due_at")
-        if priority not in PRIORITIES:
-            raise InvalidTask(f"priority is one of {', '.join(PRIORITIES)}", field="priority")
         if not instructions.strip():
             raise InvalidTask("say what is to be done (instructions)", field="instructions")
         return cls._create(
@@ -295,12 +217,12 @@ class TaskSheet(AuditedAggregate):
     def accept(self, actor: Actor, coordination: dict[str, Any] | None) -> None:
         self._check_assignee(actor, coordination)
         self._check_status("accept", ("delegated",))
-        self.trigger_event(self.Accepted, **actor.event_fields())
+        self._accepted(**actor.event_fields())
 
     def start(self, actor: Actor, coordination: dict[str, Any] | None) -> None:
         self._check_assignee(actor, coordination)
         self._check_status("start", ("accepted",))
-        self.trigger_event(self.Started, **actor.event_fields())
+        self._started(**actor.event_fields())
 
     def complete(
         self,
@@ -313,22 +235,14 @@ class TaskSheet(AuditedAggregate):
         self._check_status("complete", ("accepted", "in_progress"))
         if not result.strip():
             raise InvalidTask("say what was done (result)", field="result")
-        self.trigger_event(
-            self.Completed, result=result.strip(), report_ref=report_ref, **actor.event_fields()
-        )
+        self._completed(result.strip(), report_ref, **actor.event_fields())
 
     def report_obstacle(
         self, actor: Actor, coordination: dict[str, Any] | None, obstacle: str, note: str = ""
     ) -> None:
         self._check_assignee(actor, coordination)
         self._check_status("report an obstacle on", OPEN)
-        if obstacle not in OBSTACLES:
-            raise InvalidTask(
-                f"unknown obstacle {obstacle!r}; one of {', '.join(OBSTACLES)}", field="obstacle"
-            )
-        self.trigger_event(
-            self.ObstacleReported, obstacle=obstacle, note=note.strip(), **actor.event_fields()
-        )
+        self._obstacle_reported(obstacle, note.strip(), **actor.event_fields())
 
     # -- the coordinator -----------------------------------------------------
     def cancel(self, actor: Actor, current: dict[str, Any] | None, reason: str) -> None:
@@ -336,7 +250,7 @@ class TaskSheet(AuditedAggregate):
         self._check_status("cancel", OPEN)
         if not reason.strip():
             raise InvalidTask("say why the task is cancelled", field="reason")
-        self.trigger_event(self.Cancelled, reason=reason.strip(), **actor.event_fields())
+        self._cancelled(reason.strip(), **actor.event_fields())
 
     def reassign(
         self,
@@ -371,14 +285,58 @@ class TaskSheet(AuditedAggregate):
             )
         if to_technician_id == self.technician_id:
             raise InvalidTask("the task is already theirs", field="technician_id")
-        self.trigger_event(
-            self.Reassigned,
+        self._reassigned(
             from_technician_id=self.technician_id,
             to_technician_id=to_technician_id,
             contract_id=coordination["contract_id"],
             reason=reason.strip(),
             **actor.event_fields(),
         )
+
+    # -- what each event changes (run again when the task is loaded) ---------
+    @event(Accepted)
+    def _accepted(self, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.status = "accepted"
+
+    @event(Started)
+    def _started(self, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.status = "in_progress"
+
+    @event(Completed)
+    def _completed(
+        self,
+        result: str,
+        report_ref: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status, self.result, self.report_ref = "completed", result, report_ref
+
+    @event(ObstacleReported)
+    def _obstacle_reported(
+        self, obstacle: str, note: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status, self.obstacle = "obstacle_reported", obstacle
+
+    @event(Cancelled)
+    def _cancelled(self, reason: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        self.status = "cancelled"
+
+    @event(Reassigned)
+    def _reassigned(
+        self,
+        from_technician_id: str,
+        to_technician_id: str,
+        contract_id: str,
+        reason: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.technician_id, self.contract_id = to_technician_id, contract_id
+        self.status = "delegated"
+        self.moved_from, self.moved_because = from_technician_id, reason
 
     # -- reading -------------------------------------------------------------
     def is_overdue(self, now: datetime) -> bool:
@@ -427,97 +385,5 @@ class TaskSheet(AuditedAggregate):
             )
 
 
-# -- autonomy concluded by an evaluation (3.2 B) ---------------------------
-_NS = uuid5(NAMESPACE_URL, "https://coordonare.ro/coordination/tasks")
-
-
-def evaluated_autonomy_id(contract_id: UUID | str) -> UUID:
-    """One per contract: each later conclusion replaces the earlier one, and a
-    new contract (another coordinator) starts without any."""
-    return uuid5(_NS, f"evaluated-autonomy:{contract_id}")
-
-
-def check_conclusion_fits(contract: Mapping[str, Any], conclusion: Mapping[str, Any]) -> None:
-    """An evaluation concludes about the contract's technician and is the
-    contract's coordinator's; only R3 task types can be done with autonomy
-    (never an exclusive act, R2)."""
-    for party in ("technician_id", "coordinator_id"):
-        if conclusion[party] != contract[party]:
-            raise ConclusionNotApplicable(
-                f"evaluation {conclusion['evaluation_id']} names {party} {conclusion[party]}; "
-                f"contract {contract['contract_id']} has {contract[party]}",
-                field=party,
-            )
-    foreign = [t for t in conclusion["autonomous_tasks"] if t not in DELEGABLE_TASKS]
-    if foreign:
-        raise ConclusionNotApplicable(
-            f"{', '.join(foreign)}: not delegable task types (R2, R3)", field="autonomous_tasks"
-        )
-
-
-class EvaluatedAutonomy(AuditedAggregate):
-    """What the latest evaluation under a contract concluded the technician
-    does with autonomy: the evaluations service's conclusion, kept as a fact
-    of coordination's own so that delegation never asks another service."""
-
-    class Opened(Aggregate.Created, AuditedAggregate.Event):
-        contract_id: str
-        municipality: str
-        technician_id: str
-        coordinator_id: str
-
-    class Concluded(AuditedAggregate.Event):
-        evaluation_id: str
-        kind: str
-        autonomous_tasks: list[str]
-        support_domains: list[str]
-        concluded_on: str
-
-        def apply(self, evaluated: EvaluatedAutonomy) -> None:
-            evaluated.evaluation_id, evaluated.kind = self.evaluation_id, self.kind
-            evaluated.autonomous_tasks = list(self.autonomous_tasks)
-            evaluated.support_domains = list(self.support_domains)
-            evaluated.concluded_on = self.concluded_on
-
-    def __init__(
-        self,
-        contract_id: str,
-        municipality: str,
-        technician_id: str,
-        coordinator_id: str,
-        **_meta: str,
-    ) -> None:
-        self.contract_id, self.municipality = contract_id, municipality
-        self.technician_id, self.coordinator_id = technician_id, coordinator_id
-        self.evaluation_id = self.kind = self.concluded_on = ""
-        self.autonomous_tasks: list[str] = []
-        self.support_domains: list[str] = []
-
-    @classmethod
-    def open(cls, actor: Actor, contract: Mapping[str, Any]) -> EvaluatedAutonomy:
-        return cls._create(
-            cls.Opened,
-            id=evaluated_autonomy_id(contract["contract_id"]),
-            contract_id=contract["contract_id"],
-            municipality=contract["municipality"],
-            technician_id=contract["technician_id"],
-            coordinator_id=contract["coordinator_id"],
-            **actor.event_fields(),
-        )
-
-    def conclude(
-        self, actor: Actor, contract: Mapping[str, Any], conclusion: Mapping[str, Any]
-    ) -> None:
-        """The newer conclusion replaces the list (in the order the
-        evaluations service published them); an empty list withdraws all
-        autonomy."""
-        check_conclusion_fits(contract, conclusion)
-        self.trigger_event(
-            self.Concluded,
-            evaluation_id=conclusion["evaluation_id"],
-            kind=conclusion["kind"],
-            autonomous_tasks=[t for t in DELEGABLE_TASKS if t in conclusion["autonomous_tasks"]],
-            support_domains=list(conclusion["support_domains"]),
-            concluded_on=conclusion["concluded_on"],
-            **actor.event_fields(),
-        )
+# Stored before the capability folders (ADR 0016): old topics stay readable.
+register_topic("services.coordination.tasks:TaskSheet", TaskSheet)

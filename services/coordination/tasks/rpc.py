@@ -1,10 +1,10 @@
-"""RPC entrypoints of the task sheets (mixin of CoordinationService), and
-the subscription to the evaluations service's conclusions on autonomy."""
+"""RPC entrypoints of the task sheets (mixin of CoordinationService): one
+declaration per command (``events.adapter.command``), and the subscription
+to the evaluations service's conclusions on autonomy."""
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
@@ -15,54 +15,48 @@ from services.coordination.rpc_base import CoordinationRpc
 
 
 class TaskRpc(CoordinationRpc):
-    @rpc
-    def delegate_task(self, actor: dict, command: dict) -> dict:
-        c = self._command("delegate_task", command)
-        return self.app.delegate_task(
-            self._actor(actor),
-            UUID(c["technician_id"]),
+    delegate_task = command(
+        "delegate_task",
+        lambda app, actor, c: app.delegate_task(
+            actor,
+            id_of(c, "technician_id"),
             c["task_type"],
             c["instructions"],
             c["due_at"],
             c.get("priority", "normal"),
             c.get("case_id"),
-        )
-
+        ),
+    )
     accept_task = command(
         "accept_task", lambda app, actor, c: app.accept_task(actor, id_of(c, "task_id"))
     )
+    start_task = command(
+        "start_task", lambda app, actor, c: app.start_task(actor, id_of(c, "task_id"))
+    )
+    complete_task = command(
+        "complete_task",
+        lambda app, actor, c: app.complete_task(
+            actor, id_of(c, "task_id"), c["result"], c.get("report_ref")
+        ),
+    )
+    report_task_obstacle = command(
+        "report_task_obstacle",
+        lambda app, actor, c: app.report_task_obstacle(
+            actor, id_of(c, "task_id"), c["obstacle"], c.get("note", "")
+        ),
+    )
+    cancel_task = command(
+        "cancel_task",
+        lambda app, actor, c: app.cancel_task(actor, id_of(c, "task_id"), c["reason"]),
+    )
+    reassign_task = command(
+        "reassign_task",
+        lambda app, actor, c: app.reassign_task(
+            actor, id_of(c, "task_id"), id_of(c, "to_technician_id"), c["reason"]
+        ),
+    )
 
-    @rpc
-    def start_task(self, actor: dict, command: dict) -> dict:
-        c = self._command("start_task", command)
-        return self.app.start_task(self._actor(actor), UUID(c["task_id"]))
-
-    @rpc
-    def complete_task(self, actor: dict, command: dict) -> dict:
-        c = self._command("complete_task", command)
-        return self.app.complete_task(
-            self._actor(actor), UUID(c["task_id"]), c["result"], c.get("report_ref")
-        )
-
-    @rpc
-    def report_task_obstacle(self, actor: dict, command: dict) -> dict:
-        c = self._command("report_task_obstacle", command)
-        return self.app.report_task_obstacle(
-            self._actor(actor), UUID(c["task_id"]), c["obstacle"], c.get("note", "")
-        )
-
-    @rpc
-    def cancel_task(self, actor: dict, command: dict) -> dict:
-        c = self._command("cancel_task", command)
-        return self.app.cancel_task(self._actor(actor), UUID(c["task_id"]), c["reason"])
-
-    @rpc
-    def reassign_task(self, actor: dict, command: dict) -> dict:
-        c = self._command("reassign_task", command)
-        return self.app.reassign_task(
-            self._actor(actor), UUID(c["task_id"]), UUID(c["to_technician_id"]), c["reason"]
-        )
-
+    # -- queries ---------------------------------------------------------------
     @rpc
     def get_task(self, actor: dict, task_id: str) -> dict:
         return self.app.get_task(self._actor(actor), self._uuid(task_id, "task_id"))

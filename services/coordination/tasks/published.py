@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from events.cloudevent import Publication
-from services.coordination.tasks import EvaluatedAutonomy, TaskSheet
+from services.coordination.tasks.autonomy import EvaluatedAutonomy
+from services.coordination.tasks.domain import TaskSheet
 
 
 def task_publication(event: Any) -> Any:

@@ -9,8 +9,9 @@ service's events)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
@@ -20,19 +21,22 @@ from events.actor import SYSTEM, Actor
 from events.errors import NotFound
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from events.views import FollowedView, topics
 from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.audit import note_read
-from services.coordination.tasks import (
-    OPEN,
+from services.coordination.tasks.autonomy import (
     ConclusionNotApplicable,
     EvaluatedAutonomy,
-    TaskSheet,
-    TaskStateConflict,
     autonomy_for,
-    check_may_read_delegation,
     evaluated_autonomy_id,
 )
+from services.coordination.tasks.domain import (
+    OPEN,
+    TaskSheet,
+    TaskStateConflict,
+    UnknownTask,
+    check_may_read_delegation,
+)
+from services.coordination.tasks.views import TaskIndex
 
 log = logging.getLogger(__name__)
 
@@ -41,19 +45,31 @@ log = logging.getLogger(__name__)
 AUTONOMY_CONCLUDED = "ro.coordonare.evaluations.AutonomyConcluded.v1"
 
 
-class UnknownTask(NotFound):
-    code = "task_not_found"
+class Collaborators(Protocol):
+    """What the task sheets need from the other capabilities of the service:
+    contracts (R1: who coordinates the technician today; a contract), the
+    plan in force for a contract, a staff member's registry view, and the
+    store's saving of an upstream event's effect with its position.
+    Positional-only, so a parameter's name stays its owner's business."""
+
+    def coordination_of(self, technician_id: UUID, /) -> dict[str, Any] | None: ...
+    def get_contract(self, actor: Actor, contract_id: UUID, /) -> dict[str, Any]: ...
+    def plan_of(self, contract_id: UUID, /) -> dict[str, Any] | None: ...
+    def get_staff(self, staff_id: UUID, /) -> dict[str, Any]: ...
+    def save_processed(self, tracking: Tracking, /, *aggregates: Any) -> None: ...
 
 
-class TaskCommands(ApplicationPart):
-    """Also needs ``coordination_of`` and ``get_contract`` (contracts),
-    ``plan_of`` (plan) and ``get_staff`` (registry)."""
+# The application mixes every capability in: for the type checker the mixin
+# is a Collaborators; at run time it has no stub that could hide the
+# application's own methods.
+if TYPE_CHECKING:
+    _Collaborators = Collaborators
+else:
+    _Collaborators = object
 
-    coordination_of: Any
-    get_contract: Any
-    plan_of: Any
-    get_staff: Any
-    save_processed: Any
+
+class TaskCommands(ApplicationPart, _Collaborators):
+    """The task sheets' commands and queries (load, change, save)."""
 
     def now(self) -> datetime:
         """The clock; tests and replays may replace it."""
@@ -271,7 +287,9 @@ class TaskCommands(ApplicationPart):
         evaluated = self._evaluated(coordination) if coordination else None
         return None if evaluated is None else evaluated.autonomous_tasks
 
-    def _act(self, task_id: UUID, change: Any) -> dict[str, Any]:
+    def _act(
+        self, task_id: UUID, change: Callable[[TaskSheet, dict[str, Any] | None], None]
+    ) -> dict[str, Any]:
         task = self._task(task_id)
         change(task, self.coordination_of(UUID(task.technician_id)))
         self._save_task(task)
@@ -314,24 +332,3 @@ def check_upstream_contract(event_type: str, data: Any) -> None:
     problems = [e.message for e in schema.iter_errors(data)]
     if problems:
         raise ConclusionNotApplicable(f"{event_type} breaks its contract: {'; '.join(problems)}")
-
-
-class TaskIndex(FollowedView):
-    """Read model: task ids by technician."""
-
-    TOPICS = topics(TaskSheet, "Delegated", "Reassigned")
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.by_technician: dict[str, list[str]] = {}
-
-    def of(self, technician_id: str) -> list[str]:
-        return list(self.by_technician.get(technician_id, []))
-
-    def apply(self, event: Any) -> None:
-        task_id = str(event.originator_id)
-        if isinstance(event, TaskSheet.Delegated):
-            self.by_technician.setdefault(event.technician_id, []).append(task_id)
-        elif isinstance(event, TaskSheet.Reassigned):
-            self.by_technician[event.from_technician_id].remove(task_id)
-            self.by_technician.setdefault(event.to_technician_id, []).append(task_id)

@@ -1,0 +1,26 @@
+"""Incidents and difficulties (instrument F; guide chapter 4).
+
+A difficulty of one of the six types of 4.2 is reported on a
+standard form — by the technician, their coordinator or the head of their
+SPAS — and then walked through the seven steps of 4.5, strictly in order:
+identified → informed → cause analysed → solution chosen → implemented →
+monitored → documented as an internal case study.
+
+- The coordinator of the technician leads the steps; the SPAS head may too
+  (step 2 of 4.5 brings a difficulty about the coordination itself to the
+  superior), and the county admin once it has been escalated to them.
+- Escalation (4.4.3): every incident has a resolution deadline. An incident
+  whose solution is not implemented by then goes up one level — the SPAS
+  head, then, after a further deadline, the county admin — never twice to
+  the same level. Time is always an argument (an injectable clock).
+- Burnout (4.2.6, case 4 of 4.6): the coordinator redistributes the
+  technician's open tasks, for a short time, to another technician they also
+  coordinate. The task sheets belong to another capability, so this is
+  recorded here as a fact (``TasksRedistributed``, published) for that
+  capability to act on.
+
+R1 and reporting: a technician reports only under an active coordination
+contract (their report goes to the coordinator who leads the steps);
+without one, the head of their SPAS — the employer — reports and leads,
+so no difficulty is left without a channel (principle 2 of 4.3).
+"""

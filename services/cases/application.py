@@ -34,13 +34,14 @@ from services.cases.competence import (
     StageConflict,
     UnknownBeneficiary,
     UnknownCase,
+    check_choice,
     check_reads_cases,
     check_visible,
     relation,
     sees_personal_data,
 )
 from services.cases.document_commands import DocumentCommands
-from services.cases.domain import Case, check_choice
+from services.cases.domain import Case
 from services.cases.figures import check_month, county_figures, municipalities_in_scope
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex, WorkIndex
@@ -68,9 +69,7 @@ class CasesApplication(
         """Deletes again every erased person's key that is back in the key
         table (a restore); returns how many were. Erasing is idempotent, so
         replicas starting together do no harm."""
-        return sum(
-            self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids
-        )
+        return sum(self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids)
 
     def close(self) -> None:
         self.vault.close()

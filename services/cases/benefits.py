@@ -23,9 +23,9 @@ from services.cases.competence import (
     CaseNotVisible,
     ExclusiveActOfSocialWorker,
     InvalidCaseCommand,
+    check_choice,
     check_under_coordination,
 )
-from services.cases.domain import check_choice
 
 BENEFITS = (
     "heating_aid",

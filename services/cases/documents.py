@@ -28,7 +28,8 @@ from services.cases.competence import (
     check_field_work,
     check_social_worker_act,
 )
-from services.cases.domain import ACTIVE, STAGES, Case
+from services.cases.domain import Case
+from services.cases.vocabulary import ACTIVE, STAGES
 
 # Field work goes on until closure, and again during the follow-up.
 FIELD_STAGES = tuple(s for s in STAGES if s not in ("closed", "archived"))

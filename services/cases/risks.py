@@ -25,10 +25,11 @@ from services.cases.competence import (
     CaseAccessDenied,
     InvalidCaseCommand,
     StageConflict,
+    check_choice,
     check_field_work,
     check_social_worker_act,
 )
-from services.cases.domain import Case, check_choice
+from services.cases.domain import Case
 
 CATEGORIES = (
     "abuse",

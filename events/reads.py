@@ -3,11 +3,13 @@ what, when, in which relation to it. Each service records its reads with an
 aggregate of its own, so that its stored topic names the service, and lists
 them with a ``ReadLog`` that names the recording event and its keys.
 
-What is read about a technician (an evaluation, a task sheet, a month of the
-journal) is recorded alike in every service: ``TechnicianRead``, which a
-service subclasses under its own name (the library redefines the event
-class on the subclass, so the stored topic is the service's). The cases
-service names a beneficiary instead, with an aggregate of its own."""
+One implementation serves every service: ``SubjectRead`` records the read;
+a subclass only names what its reads say of their subject (the library
+redefines the event class on each subclass, so the stored topic is the
+subclass's). What is read about a technician (an evaluation, a task sheet,
+a month of the journal) is a ``TechnicianRead``, which evaluations and
+coordination subclass under their own names; the cases service names a
+beneficiary and a case instead (``services.cases.audit.PersonalDataRead``)."""
 
 from __future__ import annotations
 
@@ -21,37 +23,39 @@ from events.actor import Actor, AuditedAggregate
 from events.views import FollowedView
 
 
-class TechnicianRead(AuditedAggregate):
-    """One read of something about a technician by someone who is not a
-    party to it."""
+class SubjectRead(AuditedAggregate):
+    """One read of something by someone who is not a party to it."""
 
     class Recorded(Aggregate.Created, AuditedAggregate.Event):
-        subject_kind: str  # evaluation, technician_record, task, journal, …
+        subject_kind: str  # evaluation, technician_record, task, journal, case, document, …
         subject_id: str
-        technician_id: str | None
         relation: str
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(self, subject_kind: str, subject_id: str, **_: Any) -> None:
         """Written once; the read log reads its event."""
+        self.subject_kind, self.subject_id = subject_kind, subject_id
 
     @classmethod
     def record(
-        cls,
-        actor: Actor,
-        relation: str,
-        subject_kind: str,
-        subject_id: str,
-        technician_id: str | None,
+        cls, actor: Actor, relation: str, subject_kind: str, subject_id: str, **keys: str | None
     ) -> Self:
+        """``keys``: what the subclass's ``Recorded`` says of the subject."""
         return cls._create(
             cls.Recorded,
             id=uuid.uuid4(),
             subject_kind=subject_kind,
             subject_id=subject_id,
-            technician_id=technician_id,
             relation=relation,
+            **keys,
             **actor.event_fields(),
         )
+
+
+class TechnicianRead(SubjectRead):
+    """A read of something about a technician."""
+
+    class Recorded(SubjectRead.Recorded):
+        technician_id: str | None
 
 
 class ReadLog(FollowedView):

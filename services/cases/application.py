@@ -151,7 +151,9 @@ class CasesApplication(
         if not sees_personal_data(relation):
             return dict.fromkeys(tokens)
         self.save(
-            PersonalDataRead.record(actor, relation, kind, subject_id, beneficiary_id, case_id)
+            PersonalDataRead.record(
+                actor, relation, kind, subject_id, beneficiary_id=beneficiary_id, case_id=case_id
+            )
         )
         opened = self.vault.open_many(UUID(beneficiary_id), list(tokens.values()))
         return {  # a token that opens to nothing: the person's key was erased

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.errors import Conflict
@@ -104,10 +104,22 @@ class BenefitCheck(AuditedAggregate):
         measures: list[str]
         rationale: str  # sealed
 
-        def apply(self, check: BenefitCheck) -> None:
-            check.status = "decided"
-            check.outcome, check.amount = self.decision, self.amount
-            check.cosigned_by, check.measures = self.social_worker_id, list(self.measures)
+    @event(CoSigned)
+    def _co_signed(
+        self,
+        social_worker_id: str,
+        rnasr_code: str,
+        decision: str,
+        amount: float | None,
+        measures: list[str],
+        rationale: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "decided"
+        self.outcome, self.amount = decision, amount
+        self.cosigned_by, self.measures = social_worker_id, list(measures)
 
     def __init__(
         self,
@@ -225,8 +237,7 @@ class BenefitCheck(AuditedAggregate):
                 "a co-signature carries the RNASR code of a registered social worker",
                 check_id=str(self.id),
             )
-        self.trigger_event(
-            self.CoSigned,
+        self._co_signed(
             social_worker_id=team.id,
             rnasr_code=team.rnasr_code,
             decision=decision,

@@ -29,7 +29,9 @@ def recorded_read(
     """The read to record, unless a party reads their own coordination."""
     if actor.id in (technician_id, coordinator_id) or actor.role == "system":
         return None
-    return CoordinationRead.record(actor, actor.role, subject_kind, subject_id, technician_id)
+    return CoordinationRead.record(
+        actor, actor.role, subject_kind, subject_id, technician_id=technician_id
+    )
 
 
 def check_reads_log(actor: Actor) -> None:

@@ -23,7 +23,7 @@ def recorded_read(
     """The read to record, if it is not a party reading their own."""
     if relation in PARTIES:
         return None
-    return RecordRead.record(actor, relation, kind, subject_id, technician_id)
+    return RecordRead.record(actor, relation, kind, subject_id, technician_id=technician_id)
 
 
 class ReadLog(reads.ReadLog):

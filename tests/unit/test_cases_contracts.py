@@ -24,7 +24,8 @@ EVENTS = contracts.CONTRACTS_DIR / "events" / "cases"
 
 
 def commands_in_code() -> set[str]:
-    return set(re.findall(r'self\._command\(\s*"(\w+)"', SERVICE.read_text()))
+    # each one declared as ``name = command("name", ...)``
+    return set(re.findall(r'\bcommand\(\s*"(\w+)"', SERVICE.read_text()))
 
 
 def publications_in_code() -> set[str]:

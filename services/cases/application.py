@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 from events.actor import Actor
@@ -130,7 +130,12 @@ class CasesApplication(
         )
 
     # -- personal data ----------------------------------------------------------
+    @overload
+    def seal(self, beneficiary_id: str, data: dict[str, Any]) -> str: ...
+    @overload
+    def seal(self, beneficiary_id: str, data: None) -> None: ...
     def seal(self, beneficiary_id: str, data: dict[str, Any] | None) -> str | None:
+        """Personal data sealed with the person's key (None stays None)."""
         if data is None:
             return None
         return self.vault.seal(UUID(beneficiary_id), data)

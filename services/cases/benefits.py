@@ -104,23 +104,6 @@ class BenefitCheck(AuditedAggregate):
         measures: list[str]
         rationale: str  # sealed
 
-    @event(CoSigned)
-    def _co_signed(
-        self,
-        social_worker_id: str,
-        rnasr_code: str,
-        decision: str,
-        amount: float | None,
-        measures: list[str],
-        rationale: str,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.status = "decided"
-        self.outcome, self.amount = decision, amount
-        self.cosigned_by, self.measures = social_worker_id, list(measures)
-
     def __init__(
         self,
         municipality: str,
@@ -150,6 +133,24 @@ class BenefitCheck(AuditedAggregate):
         self.status = "awaiting_cosignature" if discrepancies else "decided"
         self.cosigned_by: str | None = None
         self.measures: list[str] = []
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(CoSigned)
+    def _co_signed(
+        self,
+        social_worker_id: str,
+        rnasr_code: str,
+        decision: str,
+        amount: float | None,
+        measures: list[str],
+        rationale: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "decided"
+        self.outcome, self.amount = decision, amount
+        self.cosigned_by, self.measures = social_worker_id, list(measures)
 
     @property
     def situation(self) -> str:

@@ -106,57 +106,17 @@ class CaseDocument(AuditedAggregate):
         content: str
         beneficiary_signature: str
 
-    @event(Revised)
-    def _revised(
-        self,
-        version: int,
-        content: str,
-        beneficiary_signature: str,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.versions.append(content)
-        self.beneficiary_signature = beneficiary_signature
-        self.status = "drafted"
-
     class Submitted(AuditedAggregate.Event):
         version: int
         late: bool
-
-    @event(Submitted)
-    def _submitted(
-        self, version: int, late: bool, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.status, self.late = "submitted", self.late or late
-        self.submitted_versions.append(version)
 
     class Returned(AuditedAggregate.Event):
         version: int
         comments: str  # sealed
 
-    @event(Returned)
-    def _returned(
-        self, version: int, comments: str, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.status = "returned"
-        self.returns.append(comments)
-
     class Validated(AuditedAggregate.Event):
         version: int
         completions: str | None  # sealed
-
-    @event(Validated)
-    def _validated(
-        self,
-        version: int,
-        completions: str | None,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.status, self.completions = "validated", completions
-        self.validated_version = version
 
     def __init__(
         self,
@@ -183,6 +143,47 @@ class CaseDocument(AuditedAggregate):
         self.returns: list[str] = []
         self.completions: str | None = None
         self.validated_version: int | None = None
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(Revised)
+    def _revised(
+        self,
+        version: int,
+        content: str,
+        beneficiary_signature: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.versions.append(content)
+        self.beneficiary_signature = beneficiary_signature
+        self.status = "drafted"
+
+    @event(Submitted)
+    def _submitted(
+        self, version: int, late: bool, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status, self.late = "submitted", self.late or late
+        self.submitted_versions.append(version)
+
+    @event(Returned)
+    def _returned(
+        self, version: int, comments: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status = "returned"
+        self.returns.append(comments)
+
+    @event(Validated)
+    def _validated(
+        self,
+        version: int,
+        completions: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status, self.completions = "validated", completions
+        self.validated_version = version
 
     @classmethod
     def draft(

@@ -80,24 +80,6 @@ class Case(AuditedAggregate):
         next_deadline: str
         responsible: list[str]
 
-    @event(PlanVersioned)
-    def _plan_versioned(
-        self,
-        version: int,
-        plan: str,
-        objectives: int,
-        next_deadline: str,
-        responsible: list[str],
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.plan_version = version
-        self.plans.append(plan)
-        if self.stage == "assessment":
-            self.stage = "intervention_plan"
-            self.history.append("intervention_plan")
-
     class InterventionStarted(StageChanged):
         pass
 
@@ -108,29 +90,11 @@ class Case(AuditedAggregate):
         decision: str
         rationale: str  # sealed
 
-    @event(DecisionRecorded)
-    def _decision_recorded(
-        self, decision: str, rationale: str, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.decisions.append(decision)
-
     class TechnicianAssigned(AuditedAggregate.Event):
         technician_id: str
 
-    @event(TechnicianAssigned)
-    def _technician_assigned(
-        self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.technicians.append(technician_id)
-
     class TechnicianReleased(AuditedAggregate.Event):
         technician_id: str
-
-    @event(TechnicianReleased)
-    def _technician_released(
-        self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.technicians.remove(technician_id)
 
     class Closed(StageChanged):
         outcome: str
@@ -138,25 +102,6 @@ class Case(AuditedAggregate):
         final_report_id: str | None
         follow_up_from: str | None
         follow_up_until: str | None
-
-    @event(Closed)
-    def _closed(
-        self,
-        stage: str,
-        record: str | None,
-        outcome: str,
-        destination: str | None,
-        final_report_id: str | None,
-        follow_up_from: str | None,
-        follow_up_until: str | None,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        """What closing adds to the step (``StageChanged.apply`` runs after)."""
-        self.outcome = outcome
-        if follow_up_from and follow_up_until:
-            self.follow_up = (follow_up_from, follow_up_until)
 
     class FollowUpBegun(StageChanged):
         pass
@@ -189,6 +134,62 @@ class Case(AuditedAggregate):
         self.decisions: list[str] = []
         self.outcome: str | None = None
         self.follow_up: tuple[str, str] | None = None
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(PlanVersioned)
+    def _plan_versioned(
+        self,
+        version: int,
+        plan: str,
+        objectives: int,
+        next_deadline: str,
+        responsible: list[str],
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.plan_version = version
+        self.plans.append(plan)
+        if self.stage == "assessment":
+            self.stage = "intervention_plan"
+            self.history.append("intervention_plan")
+
+    @event(DecisionRecorded)
+    def _decision_recorded(
+        self, decision: str, rationale: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.decisions.append(decision)
+
+    @event(TechnicianAssigned)
+    def _technician_assigned(
+        self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.technicians.append(technician_id)
+
+    @event(TechnicianReleased)
+    def _technician_released(
+        self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.technicians.remove(technician_id)
+
+    @event(Closed)
+    def _closed(
+        self,
+        stage: str,
+        record: str | None,
+        outcome: str,
+        destination: str | None,
+        final_report_id: str | None,
+        follow_up_from: str | None,
+        follow_up_until: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """What closing adds to the step (``StageChanged.apply`` runs after)."""
+        self.outcome = outcome
+        if follow_up_from and follow_up_until:
+            self.follow_up = (follow_up_from, follow_up_until)
 
     # -- referral ----------------------------------------------------------
     @classmethod

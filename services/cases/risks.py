@@ -88,30 +88,10 @@ class UrgentRisk(AuditedAggregate):
     class Acknowledged(AuditedAggregate.Event):
         pass
 
-    @event(Acknowledged)
-    def _acknowledged(
-        self, actor_id: str, actor_role: str, correlation_id: str, timestamp: datetime | None = None
-    ) -> None:
-        """``timestamp``: the event's own (set when it is triggered)."""
-        self.status = "acknowledged"
-        self.acknowledged_by, self.acknowledged_at = actor_id, timestamp
-
     class Assessed(AuditedAggregate.Event):
         level: str
         assessment: str  # sealed
         measures: list[str]
-
-    @event(Assessed)
-    def _assessed(
-        self,
-        level: str,
-        assessment: str,
-        measures: list[str],
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.status, self.level, self.measures = "assessed", level, list(measures)
 
     class InstitutionNotified(AuditedAggregate.Event):
         institution: str
@@ -119,20 +99,6 @@ class UrgentRisk(AuditedAggregate):
         rnasr_code: str
         reference: str
         summary: str  # sealed
-
-    @event(InstitutionNotified)
-    def _institution_notified(
-        self,
-        institution: str,
-        social_worker_id: str,
-        rnasr_code: str,
-        reference: str,
-        summary: str,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.notified.append(institution)
 
     def __init__(
         self,
@@ -159,6 +125,41 @@ class UrgentRisk(AuditedAggregate):
         self.level: str | None = None
         self.measures: list[str] = []
         self.notified: list[str] = []
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(Acknowledged)
+    def _acknowledged(
+        self, actor_id: str, actor_role: str, correlation_id: str, timestamp: datetime | None = None
+    ) -> None:
+        """``timestamp``: the event's own (set when it is triggered)."""
+        self.status = "acknowledged"
+        self.acknowledged_by, self.acknowledged_at = actor_id, timestamp
+
+    @event(Assessed)
+    def _assessed(
+        self,
+        level: str,
+        assessment: str,
+        measures: list[str],
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status, self.level, self.measures = "assessed", level, list(measures)
+
+    @event(InstitutionNotified)
+    def _institution_notified(
+        self,
+        institution: str,
+        social_worker_id: str,
+        rnasr_code: str,
+        reference: str,
+        summary: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.notified.append(institution)
 
     @classmethod
     def report(
@@ -211,7 +212,7 @@ class UrgentRisk(AuditedAggregate):
                 f"urgent risk {self.id} was acknowledged already, by {self.acknowledged_by}",
                 risk_id=str(self.id),
             )
-        self._acknowledged(**team.actor.event_fields())
+        self._acknowledged(team.actor.id, team.actor.role, team.actor.correlation_id)
 
     def assess(
         self, team: Team, case: Case, level: str, assessment: str, measures: list[str]

@@ -1,7 +1,7 @@
 """A log of reads, kept from the log of events (``FollowedView``): who read
 what, when, in which relation to it. Each service records its reads with an
 aggregate of its own, so that its stored topic names the service, and lists
-them with a ``ReadLog`` that names the recording event and its keys.
+them with a ``ReadLog`` that names that aggregate.
 
 One implementation serves every service: ``SubjectRead`` records the read;
 a subclass only names what its reads say of their subject (the library
@@ -13,6 +13,7 @@ beneficiary and a case instead (``services.cases.audit.PersonalDataRead``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from typing import Any, Self
@@ -20,7 +21,7 @@ from typing import Any, Self
 from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView
+from events.views import FollowedView, topics
 
 
 class SubjectRead(AuditedAggregate):
@@ -59,7 +60,19 @@ class TechnicianRead(SubjectRead):
 
 
 class ReadLog(FollowedView):
-    KEYS: Sequence[str] = ()  # what the service's read event says of its subject
+    """The reads a service recorded with its ``READ`` aggregate; each lists
+    the keys that aggregate's ``Recorded`` adds (``technician_id``, …)."""
+
+    READ: type[SubjectRead]
+    KEYS: Sequence[str] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.TOPICS = topics(cls.READ, "Recorded")
+        common = {f.name for f in dataclasses.fields(SubjectRead.Recorded)}
+        cls.KEYS = tuple(
+            f.name for f in dataclasses.fields(cls.READ.Recorded) if f.name not in common
+        )
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

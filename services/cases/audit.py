@@ -79,5 +79,4 @@ class Erasures(FollowedView):
 class ReadLog(reads.ReadLog):
     """Who read which person's data, by case and by beneficiary."""
 
-    TOPICS = topics(PersonalDataRead, "Recorded")
-    KEYS = ("case_id", "beneficiary_id")
+    READ = PersonalDataRead

@@ -1,7 +1,9 @@
 """Who may see and do what on a case: R1 (a technician acts only under an
 active coordination contract), R2 (the social worker's exclusive acts), R9
 (what a technician observes goes to their coordinator only; reads of
-personal data are scoped). Pure; the errors of the cases service live here.
+personal data are scoped), and the rules a case's content answers to: its
+categories and choices, who a referral names, the follow-up window (R8).
+Pure; the errors of the cases service live here.
 """
 
 from __future__ import annotations
@@ -205,7 +207,7 @@ def check_text(value: str, field: str, limit: int = 20_000) -> str:
     return text
 
 
-# -- what a case is made of ---------------------------------------------------
+# -- what a case is made of, and who works on it --------------------------------
 def check_categories(values: list[str]) -> list[str]:
     unknown = sorted(set(values) - set(CATEGORIES))
     if unknown:

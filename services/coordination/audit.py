@@ -12,7 +12,6 @@ from typing import Any
 from events import reads
 from events.actor import Actor
 from events.errors import Forbidden
-from events.views import topics
 
 
 class ReadLogDenied(Forbidden):
@@ -40,8 +39,7 @@ def check_reads_log(actor: Actor) -> None:
 
 
 class ReadLog(reads.ReadLog):
-    TOPICS = topics(CoordinationRead, "Recorded")
-    KEYS = ("technician_id",)
+    READ = CoordinationRead
 
 
 def note_read(

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from events import reads
 from events.actor import Actor
-from events.views import topics
 
 PARTIES = ("technician", "coordinator")
 
@@ -27,5 +26,4 @@ def recorded_read(
 
 
 class ReadLog(reads.ReadLog):
-    TOPICS = topics(RecordRead, "Recorded")
-    KEYS = ("technician_id",)
+    READ = RecordRead

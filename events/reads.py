@@ -1,16 +1,19 @@
 """A log of reads, kept from the log of events (``FollowedView``): who read
 what, when, in which relation to it. Each service records its reads with an
 aggregate of its own, so that its stored topic names the service, and lists
-them with a ``ReadLog`` that names the recording event and its keys.
+them with a ``ReadLog`` that names that aggregate.
 
-What is read about a technician (an evaluation, a task sheet, a month of the
-journal) is recorded alike in every service: ``TechnicianRead``, which a
-service subclasses under its own name (the library redefines the event
-class on the subclass, so the stored topic is the service's). The cases
-service names a beneficiary instead, with an aggregate of its own."""
+One implementation serves every service: ``SubjectRead`` records the read;
+a subclass only names what its reads say of their subject (the library
+redefines the event class on each subclass, so the stored topic is the
+subclass's). What is read about a technician (an evaluation, a task sheet,
+a month of the journal) is a ``TechnicianRead``, which evaluations and
+coordination subclass under their own names; the cases service names a
+beneficiary and a case instead (``services.cases.audit.PersonalDataRead``)."""
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Sequence
 from typing import Any, Self
@@ -18,44 +21,58 @@ from typing import Any, Self
 from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView
+from events.views import FollowedView, topics
 
 
-class TechnicianRead(AuditedAggregate):
-    """One read of something about a technician by someone who is not a
-    party to it."""
+class SubjectRead(AuditedAggregate):
+    """One read of something by someone who is not a party to it."""
 
     class Recorded(Aggregate.Created, AuditedAggregate.Event):
-        subject_kind: str  # evaluation, technician_record, task, journal, …
+        subject_kind: str  # evaluation, technician_record, task, journal, case, document, …
         subject_id: str
-        technician_id: str | None
         relation: str
 
-    def __init__(self, **_: Any) -> None:
+    def __init__(self, subject_kind: str, subject_id: str, **_: Any) -> None:
         """Written once; the read log reads its event."""
+        self.subject_kind, self.subject_id = subject_kind, subject_id
 
     @classmethod
     def record(
-        cls,
-        actor: Actor,
-        relation: str,
-        subject_kind: str,
-        subject_id: str,
-        technician_id: str | None,
+        cls, actor: Actor, relation: str, subject_kind: str, subject_id: str, **keys: str | None
     ) -> Self:
+        """``keys``: what the subclass's ``Recorded`` says of the subject."""
         return cls._create(
             cls.Recorded,
             id=uuid.uuid4(),
             subject_kind=subject_kind,
             subject_id=subject_id,
-            technician_id=technician_id,
             relation=relation,
+            **keys,
             **actor.event_fields(),
         )
 
 
+class TechnicianRead(SubjectRead):
+    """A read of something about a technician."""
+
+    class Recorded(SubjectRead.Recorded):
+        technician_id: str | None
+
+
 class ReadLog(FollowedView):
-    KEYS: Sequence[str] = ()  # what the service's read event says of its subject
+    """The reads a service recorded with its ``READ`` aggregate; each lists
+    the keys that aggregate's ``Recorded`` adds (``technician_id``, …)."""
+
+    READ: type[SubjectRead]
+    KEYS: Sequence[str] = ()
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.TOPICS = topics(cls.READ, "Recorded")
+        common = {f.name for f in dataclasses.fields(SubjectRead.Recorded)}
+        cls.KEYS = tuple(
+            f.name for f in dataclasses.fields(cls.READ.Recorded) if f.name not in common
+        )
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 from uuid import UUID
 
 from events.actor import Actor
@@ -34,13 +34,14 @@ from services.cases.competence import (
     StageConflict,
     UnknownBeneficiary,
     UnknownCase,
+    check_choice,
     check_reads_cases,
     check_visible,
     relation,
     sees_personal_data,
 )
 from services.cases.document_commands import DocumentCommands
-from services.cases.domain import Case, check_choice
+from services.cases.domain import Case
 from services.cases.figures import check_month, county_figures, municipalities_in_scope
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex, WorkIndex
@@ -68,9 +69,7 @@ class CasesApplication(
         """Deletes again every erased person's key that is back in the key
         table (a restore); returns how many were. Erasing is idempotent, so
         replicas starting together do no harm."""
-        return sum(
-            self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids
-        )
+        return sum(self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids)
 
     def close(self) -> None:
         self.vault.close()
@@ -131,7 +130,12 @@ class CasesApplication(
         )
 
     # -- personal data ----------------------------------------------------------
+    @overload
+    def seal(self, beneficiary_id: str, data: dict[str, Any]) -> str: ...
+    @overload
+    def seal(self, beneficiary_id: str, data: None) -> None: ...
     def seal(self, beneficiary_id: str, data: dict[str, Any] | None) -> str | None:
+        """Personal data sealed with the person's key (None stays None)."""
         if data is None:
             return None
         return self.vault.seal(UUID(beneficiary_id), data)
@@ -152,7 +156,9 @@ class CasesApplication(
         if not sees_personal_data(relation):
             return dict.fromkeys(tokens)
         self.save(
-            PersonalDataRead.record(actor, relation, kind, subject_id, beneficiary_id, case_id)
+            PersonalDataRead.record(
+                actor, relation, kind, subject_id, beneficiary_id=beneficiary_id, case_id=case_id
+            )
         )
         opened = self.vault.open_many(UUID(beneficiary_id), list(tokens.values()))
         return {  # a token that opens to nothing: the person's key was erased

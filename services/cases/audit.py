@@ -3,7 +3,6 @@ person's data (crypto-shredding), is a stored fact an auditor can list."""
 
 from __future__ import annotations
 
-import uuid
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -21,37 +20,13 @@ ERASURE_BASES = (
 )
 
 
-class PersonalDataRead(AuditedAggregate):
-    class Recorded(Aggregate.Created, AuditedAggregate.Event):
-        subject_kind: str  # case, document, urgent_risk, benefit_check
-        subject_id: str
+class PersonalDataRead(reads.SubjectRead):
+    """A read of a person's data (subject: case, document, urgent_risk,
+    benefit_check); stored as ``services.cases.audit:PersonalDataRead.Recorded``."""
+
+    class Recorded(reads.SubjectRead.Recorded):
         case_id: str | None
         beneficiary_id: str
-        relation: str
-
-    def __init__(self, subject_kind: str, subject_id: str, **_: Any) -> None:
-        self.subject_kind, self.subject_id = subject_kind, subject_id
-
-    @classmethod
-    def record(
-        cls,
-        actor: Actor,
-        relation: str,
-        subject_kind: str,
-        subject_id: str,
-        beneficiary_id: str,
-        case_id: str | None,
-    ) -> PersonalDataRead:
-        return cls._create(
-            cls.Recorded,
-            id=uuid.uuid4(),
-            subject_kind=subject_kind,
-            subject_id=subject_id,
-            case_id=case_id,
-            beneficiary_id=beneficiary_id,
-            relation=relation,
-            **actor.event_fields(),
-        )
 
 
 def erasure_id(beneficiary_id: str) -> UUID:
@@ -104,5 +79,4 @@ class Erasures(FollowedView):
 class ReadLog(reads.ReadLog):
     """Who read which person's data, by case and by beneficiary."""
 
-    TOPICS = topics(PersonalDataRead, "Recorded")
-    KEYS = ("case_id", "beneficiary_id")
+    READ = PersonalDataRead

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.errors import Conflict
@@ -23,9 +23,9 @@ from services.cases.competence import (
     CaseNotVisible,
     ExclusiveActOfSocialWorker,
     InvalidCaseCommand,
+    check_choice,
     check_under_coordination,
 )
-from services.cases.domain import check_choice
 
 BENEFITS = (
     "heating_aid",
@@ -104,11 +104,6 @@ class BenefitCheck(AuditedAggregate):
         measures: list[str]
         rationale: str  # sealed
 
-        def apply(self, check: BenefitCheck) -> None:
-            check.status = "decided"
-            check.outcome, check.amount = self.decision, self.amount
-            check.cosigned_by, check.measures = self.social_worker_id, list(self.measures)
-
     def __init__(
         self,
         municipality: str,
@@ -138,6 +133,24 @@ class BenefitCheck(AuditedAggregate):
         self.status = "awaiting_cosignature" if discrepancies else "decided"
         self.cosigned_by: str | None = None
         self.measures: list[str] = []
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(CoSigned)
+    def _co_signed(
+        self,
+        social_worker_id: str,
+        rnasr_code: str,
+        decision: str,
+        amount: float | None,
+        measures: list[str],
+        rationale: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status = "decided"
+        self.outcome, self.amount = decision, amount
+        self.cosigned_by, self.measures = social_worker_id, list(measures)
 
     @property
     def situation(self) -> str:
@@ -225,8 +238,7 @@ class BenefitCheck(AuditedAggregate):
                 "a co-signature carries the RNASR code of a registered social worker",
                 check_id=str(self.id),
             )
-        self.trigger_event(
-            self.CoSigned,
+        self._co_signed(
             social_worker_id=team.id,
             rnasr_code=team.rnasr_code,
             decision=decision,

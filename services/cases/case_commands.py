@@ -20,10 +20,11 @@ from services.cases.competence import (
     relation,
 )
 from services.cases.documents import CaseDocument
-from services.cases.domain import ACTIVE, Case
+from services.cases.domain import Case
 from services.cases.part import CasesPart
 from services.cases.personal import ERASED, redact, text_of
 from services.cases.projections import CaseIndex, WorkIndex
+from services.cases.vocabulary import ACTIVE
 
 PERSONAL_FIELDS = ("full_name", "cnp", "birth_date", "address", "phone", "email", "household")
 

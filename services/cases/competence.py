@@ -1,16 +1,22 @@
 """Who may see and do what on a case: R1 (a technician acts only under an
 active coordination contract), R2 (the social worker's exclusive acts), R9
 (what a technician observes goes to their coordinator only; reads of
-personal data are scoped). Pure; the errors of the cases service live here.
+personal data are scoped), and the rules a case's content answers to: its
+categories and choices, who a referral names, the follow-up window (R8).
+Pure; the errors of the cases service live here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Protocol
+from uuid import UUID
 
+from events.clock import add_months
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
 from events.team import Team
+from events.vocabulary import CATEGORIES
 
 
 # -- errors ------------------------------------------------------------------
@@ -71,10 +77,16 @@ class ChangedConcurrently(Conflict):
 
 # -- the case as the rules see it -------------------------------------------
 class CaseLike(Protocol):
-    id: Any
-    municipality: str
-    technicians: list[str]
-    social_worker_id: str
+    """Read-only, so that both an aggregate and a read model's row fit."""
+
+    @property
+    def id(self) -> UUID | str: ...
+    @property
+    def municipality(self) -> str: ...
+    @property
+    def technicians(self) -> list[str]: ...
+    @property
+    def social_worker_id(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -193,3 +205,100 @@ def check_text(value: str, field: str, limit: int = 20_000) -> str:
     if len(text) > limit:
         raise InvalidCaseCommand(f"{field} is longer than {limit} characters", field=field)
     return text
+
+
+# -- what a case is made of, and who works on it --------------------------------
+def check_categories(values: list[str]) -> list[str]:
+    unknown = sorted(set(values) - set(CATEGORIES))
+    if unknown:
+        raise InvalidCaseCommand(
+            f"unknown vulnerability categories: {', '.join(unknown)}", field="categories"
+        )
+    if not values:
+        raise InvalidCaseCommand(
+            "a case has at least one vulnerability category", field="categories"
+        )
+    return sorted(set(values), key=CATEGORIES.index)
+
+
+def check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
+    if value not in allowed:
+        raise InvalidCaseCommand(
+            f"{field} is one of {', '.join(allowed)}, not {value!r}", field=field
+        )
+    return value
+
+
+class FollowUpOutsideWindow(RuleViolation):
+    code = "follow_up_outside_window"
+
+
+def check_follow_up_window(from_months: int, until_months: int) -> None:
+    """R8 with R7: follow-up lies within 3–6 months of closure; closing a
+    case with a shorter one is closing it prematurely."""
+    if not 3 <= from_months <= until_months <= 6:
+        raise FollowUpOutsideWindow(
+            "R8",
+            f"follow-up lies 3–6 months after closure (got {from_months}–{until_months} months)",
+            field="follow_up_months",
+        )
+
+
+def follow_up_window(
+    team: Team, technicians: list[str], today: date, months: tuple[int, int] | None
+) -> tuple[str, str]:
+    """R8: the follow-up's first and last day, by the months given or else
+    by the terms of the case's coordination."""
+    terms = team.terms_for(technicians)
+    months = months or (terms.follow_up_from_months, terms.follow_up_until_months)
+    check_follow_up_window(*months)
+    return add_months(today, months[0]).isoformat(), add_months(today, months[1]).isoformat()
+
+
+def check_referral(team: Team, municipality: str, technicians: list[str]) -> tuple[list[str], str]:
+    """Who a referral names, as (technicians, social worker): a technician
+    refers what they identified in their own municipality, for their
+    coordinator and with themselves on the case; a social worker refers a
+    case they take on. Every technician may join it (R1)."""
+    if team.role == "technician":
+        assert team.coordination is not None
+        if municipality != team.municipality:
+            raise CaseAccessDenied(
+                "a technician refers cases of their own municipality only",
+                municipality=municipality,
+            )
+        technicians = sorted({team.id, *technicians})
+        social_worker_id = team.coordination.coordinator_id
+    elif team.role == "social_worker":
+        social_worker_id = team.id
+    else:
+        raise CaseAccessDenied(
+            "cases are referred by a technician or a social worker", role=team.role
+        )
+    for technician_id in technicians:
+        check_may_join(team, technician_id, municipality, social_worker_id)
+    return technicians, social_worker_id
+
+
+def check_may_join(
+    team: Team, technician_id: str, municipality: str, social_worker_id: str
+) -> None:
+    """A case's technicians work in its municipality under an active
+    contract with its social worker (R1)."""
+    coordination = (
+        team.coordination
+        if team.coordination is not None and team.coordination.technician_id == technician_id
+        else team.coordinated.get(technician_id)
+    )
+    if coordination is None or coordination.coordinator_id != social_worker_id:
+        raise NoActiveCoordination(
+            "R1",
+            f"technician {technician_id} is not under an active coordination contract with the "
+            "case's social worker",
+            technician_id=technician_id,
+        )
+    if coordination.municipality != municipality:
+        raise CaseAccessDenied(
+            f"technician {technician_id} works for another municipality",
+            technician_id=technician_id,
+        )

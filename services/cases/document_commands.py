@@ -21,10 +21,11 @@ from services.cases.competence import (
     relation,
 )
 from services.cases.documents import WITH_AUTHOR, CaseDocument, month_end
-from services.cases.domain import ACTIVE, Case
+from services.cases.domain import Case
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
 from services.cases.projections import CaseIndex, WorkIndex
+from services.cases.vocabulary import ACTIVE
 
 
 class UnknownDocument(NotFound):

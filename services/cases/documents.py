@@ -14,7 +14,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.clock import LOCAL_TIME, parse_moment
@@ -28,7 +28,8 @@ from services.cases.competence import (
     check_field_work,
     check_social_worker_act,
 )
-from services.cases.domain import ACTIVE, STAGES, Case
+from services.cases.domain import Case
+from services.cases.vocabulary import ACTIVE, STAGES
 
 # Field work goes on until closure, and again during the follow-up.
 FIELD_STAGES = tuple(s for s in STAGES if s not in ("closed", "archived"))
@@ -105,34 +106,17 @@ class CaseDocument(AuditedAggregate):
         content: str
         beneficiary_signature: str
 
-        def apply(self, doc: CaseDocument) -> None:
-            doc.versions.append(self.content)
-            doc.beneficiary_signature = self.beneficiary_signature
-            doc.status = "drafted"
-
     class Submitted(AuditedAggregate.Event):
         version: int
         late: bool
-
-        def apply(self, doc: CaseDocument) -> None:
-            doc.status, doc.late = "submitted", doc.late or self.late
-            doc.submitted_versions.append(self.version)
 
     class Returned(AuditedAggregate.Event):
         version: int
         comments: str  # sealed
 
-        def apply(self, doc: CaseDocument) -> None:
-            doc.status = "returned"
-            doc.returns.append(self.comments)
-
     class Validated(AuditedAggregate.Event):
         version: int
         completions: str | None  # sealed
-
-        def apply(self, doc: CaseDocument) -> None:
-            doc.status, doc.completions = "validated", self.completions
-            doc.validated_version = self.version
 
     def __init__(
         self,
@@ -159,6 +143,47 @@ class CaseDocument(AuditedAggregate):
         self.returns: list[str] = []
         self.completions: str | None = None
         self.validated_version: int | None = None
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(Revised)
+    def _revised(
+        self,
+        version: int,
+        content: str,
+        beneficiary_signature: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.versions.append(content)
+        self.beneficiary_signature = beneficiary_signature
+        self.status = "drafted"
+
+    @event(Submitted)
+    def _submitted(
+        self, version: int, late: bool, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status, self.late = "submitted", self.late or late
+        self.submitted_versions.append(version)
+
+    @event(Returned)
+    def _returned(
+        self, version: int, comments: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.status = "returned"
+        self.returns.append(comments)
+
+    @event(Validated)
+    def _validated(
+        self,
+        version: int,
+        completions: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status, self.completions = "validated", completions
+        self.validated_version = version
 
     @classmethod
     def draft(
@@ -222,8 +247,7 @@ class CaseDocument(AuditedAggregate):
         self._check_author(team, case)
         self._check_status("revise", WITH_AUTHOR)
         check_signature(beneficiary_signature)
-        self.trigger_event(
-            self.Revised,
+        self._revised(
             version=len(self.versions) + 1,
             content=content,
             beneficiary_signature=beneficiary_signature,
@@ -239,20 +263,13 @@ class CaseDocument(AuditedAggregate):
                 document_id=str(self.id),
             )
         late = self.due_at is not None and now > datetime.fromisoformat(self.due_at)
-        self.trigger_event(
-            self.Submitted, version=len(self.versions), late=late, **team.actor.event_fields()
-        )
+        self._submitted(version=len(self.versions), late=late, **team.actor.event_fields())
 
     # -- the coordinator -------------------------------------------------------
     def return_for_changes(self, team: Team, case: Case, comments: str) -> None:
         check_social_worker_act(team, case, "return_document")
         self._check_status("return", ("submitted",))
-        self.trigger_event(
-            self.Returned,
-            version=len(self.versions),
-            comments=comments,
-            **team.actor.event_fields(),
-        )
+        self._returned(len(self.versions), comments, **team.actor.event_fields())
 
     def validate(self, team: Team, case: Case, completions: str | None) -> None:
         check_social_worker_act(team, case, "validate_document")
@@ -263,12 +280,7 @@ class CaseDocument(AuditedAggregate):
                 document_id=str(self.id),
             )
         self._check_status("validate", ("submitted",))
-        self.trigger_event(
-            self.Validated,
-            version=len(self.versions),
-            completions=completions,
-            **team.actor.event_fields(),
-        )
+        self._validated(len(self.versions), completions, **team.actor.event_fields())
 
     # -- reading -----------------------------------------------------------------
     def is_overdue(self, now: datetime) -> bool:

@@ -16,110 +16,23 @@ import uuid
 from datetime import date
 from typing import Any
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
-from events.clock import add_months
-from events.errors import RuleViolation
 from events.team import Team
-from events.vocabulary import CATEGORIES
+from services.cases import vocabulary
 from services.cases.competence import (
-    CaseAccessDenied,
     InvalidCaseCommand,
-    NoActiveCoordination,
     StageConflict,
+    check_categories,
+    check_choice,
     check_field_work,
+    check_may_join,
+    check_referral,
     check_social_worker_act,
     check_under_coordination,
+    follow_up_window,
 )
-
-STAGES = (
-    "referred",
-    "initial_evaluation",
-    "opened",
-    "assessment",
-    "intervention_plan",
-    "intervention",
-    "monitoring",
-    "closed",
-    "follow_up",
-    "archived",
-)
-# The allowed moves; anything else is a skipped or repeated step.
-NEXT: dict[str, tuple[str, ...]] = {
-    "referred": ("initial_evaluation",),
-    "initial_evaluation": ("opened", "closed"),  # closed: not opened
-    "opened": ("assessment",),
-    "assessment": ("intervention_plan",),
-    "intervention_plan": ("intervention",),
-    "intervention": ("monitoring", "closed"),
-    "monitoring": ("intervention", "closed"),
-    "closed": ("follow_up", "archived"),
-    "follow_up": ("archived",),
-    "archived": (),
-}
-ACTIVE = ("opened", "assessment", "intervention_plan", "intervention", "monitoring")
-PLAN_STAGES = ("assessment", "intervention_plan", "intervention", "monitoring")
-REFERRAL_SOURCES = (
-    "self",
-    "family",
-    "family_doctor",
-    "hospital",
-    "school",
-    "police",
-    "neighbours",
-    "field_identification",
-    "other_institution",
-)
-BENEFICIARY_KINDS = ("person", "family")
-DECISIONS = (
-    "service_recommendation",
-    "programme_inclusion",
-    "protective_measure",
-    "referral_to_service",
-    "benefit_recommendation",
-    "other",
-)
-CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
-RISK_LEVELS = ("low", "medium", "high")
-# whose task an objective of the intervention plan is
-RESPONSIBLE = ("social_worker", "technician", "beneficiary", "family", "institution")
-
-
-def check_categories(values: list[str]) -> list[str]:
-    unknown = sorted(set(values) - set(CATEGORIES))
-    if unknown:
-        raise InvalidCaseCommand(
-            f"unknown vulnerability categories: {', '.join(unknown)}", field="categories"
-        )
-    if not values:
-        raise InvalidCaseCommand(
-            "a case has at least one vulnerability category", field="categories"
-        )
-    return sorted(set(values), key=CATEGORIES.index)
-
-
-def check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
-    if value not in allowed:
-        raise InvalidCaseCommand(
-            f"{field} is one of {', '.join(allowed)}, not {value!r}", field=field
-        )
-    return value
-
-
-class FollowUpOutsideWindow(RuleViolation):
-    code = "follow_up_outside_window"
-
-
-def check_follow_up_window(from_months: int, until_months: int) -> None:
-    """R8 with R7: follow-up lies within 3–6 months of closure; closing a
-    case with a shorter one is closing it prematurely."""
-    if not 3 <= from_months <= until_months <= 6:
-        raise FollowUpOutsideWindow(
-            "R8",
-            f"follow-up lies 3–6 months after closure (got {from_months}–{until_months} months)",
-            field="follow_up_months",
-        )
 
 
 class Case(AuditedAggregate):
@@ -141,6 +54,8 @@ class Case(AuditedAggregate):
         stage: str
         record: str | None
 
+        # One apply for every step: each is a move along the path (an
+        # ``@event`` method per step would repeat this body eight times).
         def apply(self, case: Case) -> None:
             case.stage = self.stage
             case.history.append(self.stage)
@@ -165,13 +80,6 @@ class Case(AuditedAggregate):
         next_deadline: str
         responsible: list[str]
 
-        def apply(self, case: Case) -> None:
-            case.plan_version = self.version
-            case.plans.append(self.plan)
-            if case.stage == "assessment":
-                case.stage = "intervention_plan"
-                case.history.append("intervention_plan")
-
     class InterventionStarted(StageChanged):
         pass
 
@@ -182,20 +90,11 @@ class Case(AuditedAggregate):
         decision: str
         rationale: str  # sealed
 
-        def apply(self, case: Case) -> None:
-            case.decisions.append(self.decision)
-
     class TechnicianAssigned(AuditedAggregate.Event):
         technician_id: str
 
-        def apply(self, case: Case) -> None:
-            case.technicians.append(self.technician_id)
-
     class TechnicianReleased(AuditedAggregate.Event):
         technician_id: str
-
-        def apply(self, case: Case) -> None:
-            case.technicians.remove(self.technician_id)
 
     class Closed(StageChanged):
         outcome: str
@@ -203,13 +102,6 @@ class Case(AuditedAggregate):
         final_report_id: str | None
         follow_up_from: str | None
         follow_up_until: str | None
-
-        def apply(self, case: Case) -> None:
-            super().apply(case)
-            case.outcome = self.outcome
-            case.follow_up = (
-                (self.follow_up_from, self.follow_up_until) if self.follow_up_from else None
-            )
 
     class FollowUpBegun(StageChanged):
         pass
@@ -243,6 +135,62 @@ class Case(AuditedAggregate):
         self.outcome: str | None = None
         self.follow_up: tuple[str, str] | None = None
 
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(PlanVersioned)
+    def _plan_versioned(
+        self,
+        version: int,
+        plan: str,
+        objectives: int,
+        next_deadline: str,
+        responsible: list[str],
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.plan_version = version
+        self.plans.append(plan)
+        if self.stage == "assessment":
+            self.stage = "intervention_plan"
+            self.history.append("intervention_plan")
+
+    @event(DecisionRecorded)
+    def _decision_recorded(
+        self, decision: str, rationale: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.decisions.append(decision)
+
+    @event(TechnicianAssigned)
+    def _technician_assigned(
+        self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.technicians.append(technician_id)
+
+    @event(TechnicianReleased)
+    def _technician_released(
+        self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
+    ) -> None:
+        self.technicians.remove(technician_id)
+
+    @event(Closed)
+    def _closed(
+        self,
+        stage: str,
+        record: str | None,
+        outcome: str,
+        destination: str | None,
+        final_report_id: str | None,
+        follow_up_from: str | None,
+        follow_up_until: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        """What closing adds to the step (``StageChanged.apply`` runs after)."""
+        self.outcome = outcome
+        if follow_up_from and follow_up_until:
+            self.follow_up = (follow_up_from, follow_up_until)
+
     # -- referral ----------------------------------------------------------
     @classmethod
     def refer(
@@ -262,25 +210,9 @@ class Case(AuditedAggregate):
         collection), for their coordinator; a social worker refers a case
         they take on, with technicians they coordinate."""
         check_under_coordination(team)
-        check_choice(beneficiary_kind, BENEFICIARY_KINDS, "beneficiary_kind")
-        check_choice(referral_source, REFERRAL_SOURCES, "referral_source")
-        if team.role == "technician":
-            assert team.coordination is not None
-            if municipality != team.municipality:
-                raise CaseAccessDenied(
-                    "a technician refers cases of their own municipality only",
-                    municipality=municipality,
-                )
-            technicians = sorted({team.id, *technicians})
-            social_worker_id = team.coordination.coordinator_id
-        elif team.role == "social_worker":
-            social_worker_id = team.id
-        else:
-            raise CaseAccessDenied(
-                "cases are referred by a technician or a social worker", role=team.role
-            )
-        for technician_id in technicians:
-            check_may_join(team, technician_id, municipality, social_worker_id)
+        check_choice(beneficiary_kind, vocabulary.BENEFICIARY_KINDS, "beneficiary_kind")
+        check_choice(referral_source, vocabulary.REFERRAL_SOURCES, "referral_source")
+        technicians, social_worker_id = check_referral(team, municipality, technicians)
         return cls._create(
             cls.Referred,
             id=uuid.uuid4(),
@@ -309,16 +241,12 @@ class Case(AuditedAggregate):
 
     def diagnose(self, team: Team, diagnosis: str, needs: list[str], risk_level: str) -> None:
         check_social_worker_act(team, self, "social_diagnosis")
-        check_choice(risk_level, RISK_LEVELS, "risk_level")
+        check_choice(risk_level, vocabulary.RISK_LEVELS, "risk_level")
         if not needs:
             raise InvalidCaseCommand("name the needs the diagnosis found", field="needs")
+        needs = sorted(set(needs))
         self._move(
-            team,
-            self.Diagnosed,
-            "assessment",
-            record=diagnosis,
-            needs=sorted(set(needs)),
-            risk_level=risk_level,
+            team, self.Diagnosed, "assessment", record=diagnosis, needs=needs, risk_level=risk_level
         )
 
     def version_plan(self, team: Team, plan: str, objectives: list[dict[str, Any]]) -> None:
@@ -326,8 +254,12 @@ class Case(AuditedAggregate):
         first after the diagnosis, then while the intervention runs."""
         check_social_worker_act(team, self, "write_intervention_plan")
         first = self.plan_version == 0
-        when = "drawn up after the social diagnosis" if first else "revised during the intervention"
-        if (first and self.stage != "assessment") or (not first and self.stage not in PLAN_STAGES):
+        if self.stage not in (("assessment",) if first else vocabulary.PLAN_STAGES):
+            when = (
+                "drawn up after the social diagnosis"
+                if first
+                else "revised during the intervention"
+            )
             raise StageConflict(
                 f"an intervention plan is {when}; the case is {self.stage}",
                 stage=self.stage,
@@ -336,9 +268,8 @@ class Case(AuditedAggregate):
         if not objectives:
             raise InvalidCaseCommand("a plan has at least one objective", field="objectives")
         for o in objectives:
-            check_choice(o["responsible"], RESPONSIBLE, "objectives.responsible")
-        self.trigger_event(
-            self.PlanVersioned,
+            check_choice(o["responsible"], vocabulary.RESPONSIBLE, "objectives.responsible")
+        self._plan_versioned(
             version=self.plan_version + 1,
             plan=plan,
             objectives=len(objectives),
@@ -357,19 +288,14 @@ class Case(AuditedAggregate):
 
     def record_decision(self, team: Team, decision: str, rationale: str) -> None:
         check_social_worker_act(team, self, "professional_decision")
-        check_choice(decision, DECISIONS, "decision")
-        if self.stage not in ACTIVE:
+        check_choice(decision, vocabulary.DECISIONS, "decision")
+        if self.stage not in vocabulary.ACTIVE:
             raise StageConflict(
                 f"decisions are taken on an open case; the case is {self.stage}",
                 stage=self.stage,
                 case_id=str(self.id),
             )
-        self.trigger_event(
-            self.DecisionRecorded,
-            decision=decision,
-            rationale=rationale,
-            **team.actor.event_fields(),
-        )
+        self._decision_recorded(decision, rationale, **team.actor.event_fields())
 
     def close(
         self,
@@ -385,7 +311,7 @@ class Case(AuditedAggregate):
         """R8: closure is the social worker's, and (unless the case was never
         opened) schedules the follow-up 3–6 months later."""
         check_social_worker_act(team, self, "close_case")
-        check_choice(outcome, CLOSURE_OUTCOMES, "outcome")
+        check_choice(outcome, vocabulary.CLOSURE_OUTCOMES, "outcome")
         if (outcome == "not_opened") != (self.stage == "initial_evaluation"):
             raise StageConflict(
                 "a case is closed as not_opened after its initial evaluation, and any other "
@@ -399,25 +325,17 @@ class Case(AuditedAggregate):
             )
         window: tuple[str | None, str | None] = (None, None)
         if outcome != "not_opened":
-            months = follow_up_months or (
-                team.terms_for(self.technicians).follow_up_from_months,
-                team.terms_for(self.technicians).follow_up_until_months,
-            )
-            check_follow_up_window(*months)
-            window = (
-                add_months(today, months[0]).isoformat(),
-                add_months(today, months[1]).isoformat(),
-            )
-        self._move(
-            team,
-            self.Closed,
-            "closed",
+            window = follow_up_window(team, self.technicians, today, follow_up_months)
+        self._check_move("closed")
+        self._closed(
+            stage="closed",
             record=rationale,
             outcome=outcome,
             destination=(destination or "").strip() or None,
             final_report_id=final_report_id,
             follow_up_from=window[0],
             follow_up_until=window[1],
+            **team.actor.event_fields(),
         )
 
     def begin_follow_up(self, team: Team, note: str | None) -> None:
@@ -441,15 +359,18 @@ class Case(AuditedAggregate):
     # -- who works on it -------------------------------------------------------
     def assign_technician(self, team: Team, technician_id: str) -> None:
         check_social_worker_act(team, self, "assign_technician")
-        self._check_not_finished("assign a technician to")
+        if self.stage in ("closed", "archived"):
+            raise StageConflict(
+                f"cannot assign a technician to a case that is {self.stage}",
+                stage=self.stage,
+                case_id=str(self.id),
+            )
         if technician_id in self.technicians:
             raise StageConflict(
                 f"technician {technician_id} already works on the case", case_id=str(self.id)
             )
         check_may_join(team, technician_id, self.municipality, self.social_worker_id)
-        self.trigger_event(
-            self.TechnicianAssigned, technician_id=technician_id, **team.actor.event_fields()
-        )
+        self._technician_assigned(technician_id, **team.actor.event_fields())
 
     def release_technician(self, team: Team, technician_id: str) -> None:
         check_social_worker_act(team, self, "release_technician")
@@ -457,57 +378,22 @@ class Case(AuditedAggregate):
             raise InvalidCaseCommand(
                 f"technician {technician_id} does not work on the case", field="technician_id"
             )
-        self.trigger_event(
-            self.TechnicianReleased, technician_id=technician_id, **team.actor.event_fields()
-        )
+        self._technician_released(technician_id, **team.actor.event_fields())
 
     # -- reading ---------------------------------------------------------------
-    @property
-    def is_active(self) -> bool:
-        return self.stage in ACTIVE
-
     def accepts_field_documents(self) -> bool:
         return self.stage not in ("closed", "archived")
 
-    def _check_not_finished(self, action: str) -> None:
-        if self.stage in ("closed", "archived"):
-            raise StageConflict(
-                f"cannot {action} a case that is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-
     def _move(self, team: Team, event_class: type, stage: str, **fields: Any) -> None:
-        if stage not in NEXT[self.stage]:
+        self._check_move(stage)
+        self.trigger_event(event_class, stage=stage, **fields, **team.actor.event_fields())
+
+    def _check_move(self, stage: str) -> None:
+        if stage not in vocabulary.NEXT[self.stage]:
             raise StageConflict(
                 f"a case that is {self.stage} cannot move to {stage}; next: "
-                f"{', '.join(NEXT[self.stage]) or 'nothing (archived)'}",
+                f"{', '.join(vocabulary.NEXT[self.stage]) or 'nothing (archived)'}",
                 stage=self.stage,
                 wanted=stage,
                 case_id=str(self.id),
             )
-        self.trigger_event(event_class, stage=stage, **fields, **team.actor.event_fields())
-
-
-def check_may_join(
-    team: Team, technician_id: str, municipality: str, social_worker_id: str
-) -> None:
-    """A case's technicians work in its municipality under an active
-    contract with its social worker (R1)."""
-    coordination = (
-        team.coordination
-        if team.coordination is not None and team.coordination.technician_id == technician_id
-        else team.coordinated.get(technician_id)
-    )
-    if coordination is None or coordination.coordinator_id != social_worker_id:
-        raise NoActiveCoordination(
-            "R1",
-            f"technician {technician_id} is not under an active coordination contract with the "
-            "case's social worker",
-            technician_id=technician_id,
-        )
-    if coordination.municipality != municipality:
-        raise CaseAccessDenied(
-            f"technician {technician_id} works for another municipality",
-            technician_id=technician_id,
-        )

@@ -77,9 +77,7 @@ def rotate_main(argv: Sequence[str] | None = None) -> int:
 
 
 def reapply_main(argv: Sequence[str] | None = None) -> int:
-    args = _arguments(argv, "Apply the recorded erasures to the key table again.").parse_args(
-        argv
-    )
+    args = _arguments(argv, "Apply the recorded erasures to the key table again.").parse_args(argv)
     # imported here: the application brings the event store and its views
     from services.cases.application import CasesApplication
 

@@ -359,7 +359,7 @@ def redact(data: dict[str, Any] | None, fields: Iterable[str]) -> dict[str, Any]
 def text_of(opened: dict[str, Any] | str | None) -> Any:
     """The ``text`` of an opened free-text field, as erased or absent as the
     field itself."""
-    return opened if opened is None or opened == ERASED else opened["text"]
+    return opened["text"] if isinstance(opened, dict) else opened  # else None or ERASED
 
 
 def _id(beneficiary_id: UUID | str) -> str:

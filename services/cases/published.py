@@ -38,7 +38,7 @@ def _case(event: Any) -> Publication | None:
     if not isinstance(event, Case.Event):
         return None
     case = {"case_id": str(event.originator_id)}
-    if type(event) in STEPS:
+    if isinstance(event, Case.StageChanged) and type(event) in STEPS:
         return Publication(STEPS[type(event)], case | {"stage": event.stage})
     match event:
         case Case.Referred():
@@ -100,7 +100,7 @@ def _document(event: Any) -> Publication | None:
     if not isinstance(event, CaseDocument.Event):
         return None
     document = {"document_id": str(event.originator_id)}
-    if type(event) in DOCUMENT_STEPS:
+    if isinstance(event, (CaseDocument.Revised, CaseDocument.Returned)):
         return Publication(DOCUMENT_STEPS[type(event)], document | {"version": event.version})
     match event:
         case CaseDocument.Drafted():

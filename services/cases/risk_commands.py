@@ -163,7 +163,7 @@ class RiskCommands(CasesPart):
         view = benefit_summary(check)
         opened = self.unseal(
             actor,
-            check.relation(team),
+            check.check_may_read(team),  # its relation, known to be one
             "benefit_check",
             str(check.id),
             check.beneficiary_id,

@@ -15,7 +15,7 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from eventsourcing.domain import Aggregate
+from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.clock import parse_moment
@@ -25,10 +25,11 @@ from services.cases.competence import (
     CaseAccessDenied,
     InvalidCaseCommand,
     StageConflict,
+    check_choice,
     check_field_work,
     check_social_worker_act,
 )
-from services.cases.domain import Case, check_choice
+from services.cases.domain import Case
 
 CATEGORIES = (
     "abuse",
@@ -85,17 +86,12 @@ class UrgentRisk(AuditedAggregate):
         coordinator_id: str
 
     class Acknowledged(AuditedAggregate.Event):
-        def apply(self, risk: UrgentRisk) -> None:
-            risk.status = "acknowledged"
-            risk.acknowledged_by, risk.acknowledged_at = self.actor_id, self.timestamp
+        pass
 
     class Assessed(AuditedAggregate.Event):
         level: str
         assessment: str  # sealed
         measures: list[str]
-
-        def apply(self, risk: UrgentRisk) -> None:
-            risk.status, risk.level, risk.measures = "assessed", self.level, list(self.measures)
 
     class InstitutionNotified(AuditedAggregate.Event):
         institution: str
@@ -103,9 +99,6 @@ class UrgentRisk(AuditedAggregate):
         rnasr_code: str
         reference: str
         summary: str  # sealed
-
-        def apply(self, risk: UrgentRisk) -> None:
-            risk.notified.append(self.institution)
 
     def __init__(
         self,
@@ -132,6 +125,41 @@ class UrgentRisk(AuditedAggregate):
         self.level: str | None = None
         self.measures: list[str] = []
         self.notified: list[str] = []
+
+    # -- what each event changes (its apply, run again on every load) ----------
+    @event(Acknowledged)
+    def _acknowledged(
+        self, actor_id: str, actor_role: str, correlation_id: str, timestamp: datetime | None = None
+    ) -> None:
+        """``timestamp``: the event's own (set when it is triggered)."""
+        self.status = "acknowledged"
+        self.acknowledged_by, self.acknowledged_at = actor_id, timestamp
+
+    @event(Assessed)
+    def _assessed(
+        self,
+        level: str,
+        assessment: str,
+        measures: list[str],
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status, self.level, self.measures = "assessed", level, list(measures)
+
+    @event(InstitutionNotified)
+    def _institution_notified(
+        self,
+        institution: str,
+        social_worker_id: str,
+        rnasr_code: str,
+        reference: str,
+        summary: str,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.notified.append(institution)
 
     @classmethod
     def report(
@@ -184,7 +212,7 @@ class UrgentRisk(AuditedAggregate):
                 f"urgent risk {self.id} was acknowledged already, by {self.acknowledged_by}",
                 risk_id=str(self.id),
             )
-        self.trigger_event(self.Acknowledged, **team.actor.event_fields())
+        self._acknowledged(team.actor.id, team.actor.role, team.actor.correlation_id)
 
     def assess(
         self, team: Team, case: Case, level: str, assessment: str, measures: list[str]
@@ -199,8 +227,7 @@ class UrgentRisk(AuditedAggregate):
             raise InvalidCaseCommand(
                 f"measures are some of {', '.join(MEASURES)}", field="measures", unknown=unknown
             )
-        self.trigger_event(
-            self.Assessed,
+        self._assessed(
             level=level,
             assessment=assessment,
             measures=sorted(set(measures), key=MEASURES.index),
@@ -229,8 +256,7 @@ class UrgentRisk(AuditedAggregate):
             raise RiskStateConflict(
                 f"{institution} was notified of this risk already", risk_id=str(self.id)
             )
-        self.trigger_event(
-            self.InstitutionNotified,
+        self._institution_notified(
             institution=institution,
             social_worker_id=team.id,
             rnasr_code=team.rnasr_code,

@@ -12,7 +12,6 @@ from typing import Any, Protocol
 from events import reads
 from events.actor import Actor
 from events.errors import Forbidden
-from events.views import topics
 
 
 class ReadLogDenied(Forbidden):
@@ -29,7 +28,9 @@ def recorded_read(
     """The read to record, unless a party reads their own coordination."""
     if actor.id in (technician_id, coordinator_id) or actor.role == "system":
         return None
-    return CoordinationRead.record(actor, actor.role, subject_kind, subject_id, technician_id)
+    return CoordinationRead.record(
+        actor, actor.role, subject_kind, subject_id, technician_id=technician_id
+    )
 
 
 def check_reads_log(actor: Actor) -> None:
@@ -38,8 +39,7 @@ def check_reads_log(actor: Actor) -> None:
 
 
 class ReadLog(reads.ReadLog):
-    TOPICS = topics(CoordinationRead, "Recorded")
-    KEYS = ("technician_id",)
+    READ = CoordinationRead
 
 
 class Saves(Protocol):

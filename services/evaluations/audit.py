@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from events import reads
 from events.actor import Actor
-from events.views import topics
 
 PARTIES = ("technician", "coordinator")
 
@@ -23,9 +22,8 @@ def recorded_read(
     """The read to record, if it is not a party reading their own."""
     if relation in PARTIES:
         return None
-    return RecordRead.record(actor, relation, kind, subject_id, technician_id)
+    return RecordRead.record(actor, relation, kind, subject_id, technician_id=technician_id)
 
 
 class ReadLog(reads.ReadLog):
-    TOPICS = topics(RecordRead, "Recorded")
-    KEYS = ("technician_id",)
+    READ = RecordRead

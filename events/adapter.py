@@ -5,6 +5,7 @@ data back."""
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 from uuid import UUID
@@ -82,4 +83,15 @@ def query(name: str, call: QueryCall) -> Callable[..., Any]:
         return call(self.app, self._actor(actor), *args, **kwargs)
 
     entrypoint.__name__ = entrypoint.__qualname__ = name
+    # The query's own parameters, as a method would declare them: nameko
+    # refuses a call that does not fit them (IncorrectSignature), and the
+    # gateway's route table is checked against them.
+    own = list(inspect.signature(call).parameters.values())[2:]
+    entrypoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
+        [
+            inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            inspect.Parameter("actor", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            *own,
+        ]
+    )
     return rpc(entrypoint)

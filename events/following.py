@@ -16,13 +16,13 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import Tracking
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import local_today
 from events.store import ApplicationPart
 from events.team import DEFAULT_TERMS, Coordination, Team
-from events.views import FollowedView, topics
+from events.topics import moved, topics
+from events.views import FollowedView
 
 FOLLOWED = [
     "StaffRegistered",
@@ -162,22 +162,16 @@ def upstream_id(data: dict[str, Any]) -> UUID:
 # The records were first written by the cases service from a module of its
 # own; stores written then keep those topics, so they still resolve and are
 # still read.
-LEGACY_MODULE = "services.cases.following"
-for _record in (StaffRecord, ContractRecord):
-    register_topic(f"{LEGACY_MODULE}:{_record.__qualname__}", _record)
-
-
-def _topics(record: type, *names: str) -> list[str]:
-    legacy = [f"{LEGACY_MODULE}:{record.__qualname__}.{n}" for n in names]
-    return [*topics(record, *names), *legacy]
+moved("services.cases.following:StaffRecord", StaffRecord)
+moved("services.cases.following:ContractRecord", ContractRecord)
 
 
 class TeamView(FollowedView):
     """Staff and contracts, in memory, for the ``Team`` of each command."""
 
     TOPICS = [
-        *_topics(StaffRecord, "Noted", "Changed"),
-        *_topics(ContractRecord, "Noted", "Changed"),
+        *topics(StaffRecord, "Noted", "Changed"),
+        *topics(ContractRecord, "Noted", "Changed"),
     ]
 
     def __init__(self, app: Any) -> None:

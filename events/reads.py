@@ -21,7 +21,8 @@ from typing import Any, Self
 from eventsourcing.domain import Aggregate
 
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 
 
 class SubjectRead(AuditedAggregate):

@@ -46,6 +46,3 @@ class FollowedView(ABC):
         """How one stored event changes the view."""
 
 
-def topics(aggregate: type, *events: str) -> list[str]:
-    """The stored topics of some events of an aggregate class."""
-    return [f"{aggregate.__module__}:{aggregate.__qualname__}.{name}" for name in events]

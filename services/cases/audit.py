@@ -10,7 +10,8 @@ from eventsourcing.domain import Aggregate
 
 from events import reads
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 
 ERASURE_BASES = (
     "retention_period_ended",  # the archive's legal retention period ran out

@@ -15,7 +15,8 @@ from datetime import datetime
 from typing import Any
 
 from events.clock import LOCAL_TIME
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.cases.benefits import BenefitCheck
 from services.cases.documents import WITH_AUTHOR, CaseDocument
 from services.cases.domain import Case

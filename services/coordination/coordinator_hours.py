@@ -14,7 +14,8 @@ from uuid import UUID
 from events.actor import Actor
 from events.clock import local_today
 from events.store import ApplicationPart
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.coordination.contracts.commands import ContractReadDenied
 from services.coordination.contracts.rules import active_on
 from services.coordination.contracts.views import ContractIndex

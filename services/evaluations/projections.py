@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.evaluations.domain import Evaluation
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
 from services.evaluations.report import EmployerReport

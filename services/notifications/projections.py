@@ -13,7 +13,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.notifications.domain import Alert, Notification, lease_ends
 from services.notifications.recipients import Webhook
 

@@ -14,9 +14,9 @@ import hmac
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
+from events.topics import moved
 from services.notifications.competence import WebhookRemoved
 
 
@@ -39,7 +39,7 @@ class Contact(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.notifications.domain:Contact", Contact)
+moved("services.notifications.domain:Contact", Contact)
 
 
 def contact_id(staff_id: str) -> UUID:
@@ -100,7 +100,7 @@ class Webhook(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.notifications.domain:Webhook", Webhook)
+moved("services.notifications.domain:Webhook", Webhook)
 
 
 def webhook_secret(key: bytes, webhook_id: UUID, generation: int = 0) -> str:

@@ -11,7 +11,8 @@ from typing import Any
 from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.notifications.reminder_rules import (
     case_record_id,
     covers,

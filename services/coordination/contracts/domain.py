@@ -13,9 +13,9 @@ from datetime import date
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
+from events.topics import moved
 from services.coordination.contracts.rules import (
     TERMINATION_REASONS,
     AlreadySigned,
@@ -395,5 +395,5 @@ class TechnicianCoordination(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.coordination.contracting:CoordinationContract", CoordinationContract)
-register_topic("services.coordination.contracting:TechnicianCoordination", TechnicianCoordination)
+moved("services.coordination.contracting:CoordinationContract", CoordinationContract)
+moved("services.coordination.contracting:TechnicianCoordination", TechnicianCoordination)

@@ -12,18 +12,16 @@ from __future__ import annotations
 from typing import Any
 
 from events.clock import LOCAL_TIME
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
-from services.coordination.stored import and_former
-
-FORMER_MODULE = "services.coordination.contracting"
 
 
 class InForceView(FollowedView):
     """Read model: the contract in force per technician (from the index
     aggregates' ``InForce`` events)."""
 
-    TOPICS = and_former(topics(TechnicianCoordination, "InForce"), FORMER_MODULE)
+    TOPICS = topics(TechnicianCoordination, "InForce")
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
@@ -43,9 +41,8 @@ class ContractIndex(FollowedView):
     it was in force). Drafts never signed are not coordination and are not
     here."""
 
-    TOPICS = and_former(
-        topics(CoordinationContract, "Activated", "Amended", "Suspended", "Resumed", "Terminated"),
-        FORMER_MODULE,
+    TOPICS = topics(
+        CoordinationContract, "Activated", "Amended", "Suspended", "Resumed", "Terminated"
     )
 
     def __init__(self, app: Any) -> None:

@@ -14,10 +14,10 @@ from datetime import date, datetime
 from typing import Any, TypeAlias
 
 from eventsourcing.domain import event
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import days_after
+from events.topics import moved
 from services.coordination.incidents import facts, rules
 from services.coordination.incidents.vocabulary import (
     CAUSES,
@@ -397,4 +397,4 @@ class Incident(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.coordination.incidents:Incident", Incident)
+moved("services.coordination.incidents:Incident", Incident)

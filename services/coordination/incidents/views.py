@@ -6,24 +6,17 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.coordination.incidents.domain import Incident
-
-# Stores written before the capability folders (ADR 0016) name the
-# incidents' events by the old module; the view reads both.
-OLD_MODULE = "services.coordination.incidents"
-
-
-def incident_topics(*events: str) -> list[str]:
-    return [*topics(Incident, *events), *(f"{OLD_MODULE}:Incident.{e}" for e in events)]
 
 
 class IncidentIndex(FollowedView):
     """Which incidents exist, whose and how far they are (an
     ``events.views.FollowedView``)."""
 
-    TOPICS = incident_topics(
-        "Reported", "SolutionImplemented", "Documented", "Escalated", "TasksRedistributed"
+    TOPICS = topics(
+        Incident, "Reported", "SolutionImplemented", "Documented", "Escalated", "TasksRedistributed"
     )
 
     def __init__(self, app: Any) -> None:

@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
+from events.topics import moved
 from services.coordination.registry.rules import (
     DEPARTURE_REASONS,
     EMAIL,
@@ -274,6 +274,6 @@ class RnasrCodeClaim(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.coordination.domain:Municipality", Municipality)
-register_topic("services.coordination.domain:StaffMember", StaffMember)
-register_topic("services.coordination.domain:RnasrCodeClaim", RnasrCodeClaim)
+moved("services.coordination.domain:Municipality", Municipality)
+moved("services.coordination.domain:StaffMember", StaffMember)
+moved("services.coordination.domain:RnasrCodeClaim", RnasrCodeClaim)

@@ -6,21 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.coordination.registry.domain import Municipality, StaffMember
-from services.coordination.stored import and_former
 
 
 class RegistryView(FollowedView):
     """Municipalities by SIRUTA, staff by id (role, municipality, name, active)."""
 
-    TOPICS = and_former(
-        [
-            *topics(Municipality, "Registered"),
-            *topics(StaffMember, "Registered", "Licensed", "Transferred", "Departed"),
-        ],
-        "services.coordination.domain",
-    )
+    TOPICS = [
+        *topics(Municipality, "Registered"),
+        *topics(StaffMember, "Registered", "Licensed", "Transferred", "Departed"),
+    ]
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

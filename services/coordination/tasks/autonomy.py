@@ -13,10 +13,10 @@ from typing import Any, NamedTuple
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.errors import InvalidCommand, RuleViolation
+from events.topics import moved
 from events.vocabulary import DELEGABLE_TASKS
 
 
@@ -178,4 +178,4 @@ class EvaluatedAutonomy(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.coordination.tasks:EvaluatedAutonomy", EvaluatedAutonomy)
+moved("services.coordination.tasks:EvaluatedAutonomy", EvaluatedAutonomy)

@@ -16,11 +16,11 @@ from datetime import datetime
 from typing import Any
 
 from eventsourcing.domain import Aggregate, event
-from eventsourcing.utils import register_topic
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import parse_moment
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
+from events.topics import moved
 from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.competence import (
     EXCLUSIVE_ACTS,
@@ -386,4 +386,4 @@ class TaskSheet(AuditedAggregate):
 
 
 # Stored before the capability folders (ADR 0016): old topics stay readable.
-register_topic("services.coordination.tasks:TaskSheet", TaskSheet)
+moved("services.coordination.tasks:TaskSheet", TaskSheet)

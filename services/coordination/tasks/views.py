@@ -4,22 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from events.views import FollowedView, topics
+from events.topics import topics
+from events.views import FollowedView
 from services.coordination.tasks.domain import TaskSheet
-
-# Stores written before the capability folders (ADR 0016) name the task
-# sheets' events by the old module; the view reads both.
-OLD_MODULE = "services.coordination.tasks"
-
-
-def task_topics(*events: str) -> list[str]:
-    return [*topics(TaskSheet, *events), *(f"{OLD_MODULE}:TaskSheet.{e}" for e in events)]
 
 
 class TaskIndex(FollowedView):
     """Read model: task ids by technician."""
 
-    TOPICS = task_topics("Delegated", "Reassigned")
+    TOPICS = topics(TaskSheet, "Delegated", "Reassigned")
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

@@ -13,7 +13,6 @@ from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contract_commands import ContractCommands
-from services.coordination.coordinator_hours import CoordinatorHours
 from services.coordination.domain import (
     ChangedConcurrently,
     Municipality,
@@ -36,7 +35,8 @@ from services.coordination.figures import (
     terms_of,
 )
 from services.coordination.incident_commands import IncidentCommands
-from services.coordination.plan_journal_commands import PlanJournalCommands
+from services.coordination.planning.commands import PlanJournalCommands
+from services.coordination.planning.views import CoordinatorHours
 from services.coordination.projections import ContractIndex, RegistryView
 from services.coordination.task_commands import TaskCommands
 

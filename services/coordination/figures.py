@@ -21,7 +21,7 @@ from events.actor import Actor
 from events.clock import begun_month
 from services.coordination.contract_commands import ContractReadDenied
 from services.coordination.contracting import active_on
-from services.coordination.planning import (
+from services.coordination.planning.domain import (
     ContractTerms,
     InvalidMonth,
     last_day,

@@ -14,7 +14,7 @@ from services.coordination.audit import CoordinationRead
 from services.coordination.contracting import CoordinationContract, TechnicianCoordination
 from services.coordination.domain import Municipality, RnasrCodeClaim, StaffMember
 from services.coordination.incident_published import incident_publication
-from services.coordination.plan_journal_published import plan_journal_publication
+from services.coordination.planning.published import plan_journal_publication
 from services.coordination.task_published import task_publication
 
 # Each capability maps its own stored events: a function that returns the

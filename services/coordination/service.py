@@ -13,7 +13,7 @@ from events.actor import SYSTEM, Actor
 from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from services.coordination.application import CoordinationApplication
 from services.coordination.incident_rpc import IncidentRpc
-from services.coordination.plan_journal_rpc import PlanJournalRpc
+from services.coordination.planning.rpc import PlanJournalRpc
 from services.coordination.published import publication_of
 from services.coordination.rpc_base import SERVICE, CoordinationRpc
 from services.coordination.task_rpc import TaskRpc

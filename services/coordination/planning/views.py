@@ -4,7 +4,8 @@ two read models (``ContractIndex`` and ``JournalMonths``), not one contract
 and one journal aggregate loaded per technician. The coordinator's home page
 asks it for the contracts still below their hours this month.
 
-Mixed into ``CoordinationApplication``; the RPC is in ``plan_journal_rpc``."""
+``CoordinatorHours`` is mixed into ``CoordinationApplication``; the RPC is
+in ``planning.rpc``."""
 
 from __future__ import annotations
 
@@ -17,22 +18,33 @@ from events.store import ApplicationPart
 from events.views import FollowedView, topics
 from services.coordination.contract_commands import ContractReadDenied
 from services.coordination.contracting import active_on
-from services.coordination.planning import (
+from services.coordination.planning.domain import (
     ContractTerms,
-    CoordinationJournal,
     InvalidMonth,
     check_month_in_contract,
     month_compliance,
     parse_month,
 )
+from services.coordination.planning.journal import CoordinationJournal
 from services.coordination.projections import ContractIndex, RegistryView
+
+# Where the journal was defined until the capability folders: events stored
+# then keep this topic, so the view reads them too.
+LEGACY_MODULE = "services.coordination.planning"
 
 
 class JournalMonths(FollowedView):
     """Minutes and counted entries of each contract's month, from the
     journal's own running total (``month_minutes`` on every entry event)."""
 
-    TOPICS = topics(CoordinationJournal, "EntryRecorded", "EntryWithdrawn")
+    TOPICS = [
+        *topics(CoordinationJournal, "EntryRecorded", "EntryWithdrawn"),
+        # as stored before the capability folders (ADR 0016)
+        *(
+            f"{LEGACY_MODULE}:CoordinationJournal.{name}"
+            for name in ("EntryRecorded", "EntryWithdrawn")
+        ),
+    ]
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)

@@ -165,7 +165,7 @@ def one_of(value: Any, allowed: Iterable[str], field: str, error: type[InvalidCo
     allowed = tuple(allowed)
     if value not in allowed:
         raise error(f"{field}: {value!r} is not one of {', '.join(allowed)}", field=field)
-    return value
+    return str(value)
 
 
 def whole_number(value: Any, low: int, high: int, field: str, error: type[InvalidCommand]) -> int:
@@ -177,10 +177,10 @@ def whole_number(value: Any, low: int, high: int, field: str, error: type[Invali
 
 
 def unique(values: Any, field: str, error: type[InvalidCommand]) -> list[Any]:
-    values = list(values)
-    if len(set(map(str, values))) != len(values):
+    items: list[Any] = list(values)
+    if len(set(map(str, items))) != len(items):
         raise error(f"{field} lists an item twice", field=field)
-    return values
+    return items
 
 
 # -- months --------------------------------------------------------------------

@@ -297,6 +297,7 @@ class CoordinationJournal(AuditedAggregate):
             recommendations=check_texts(recommendations, "recommendations"),
             follow_ups=check_follow_ups(follow_ups, day),
             month_minutes=self.minutes + minutes,
+            timestamp=None,  # the library stamps the event
             **actor.event_fields(),
         )
         return entry_id
@@ -347,9 +348,8 @@ class CoordinationJournal(AuditedAggregate):
         correlation_id: str,
         timestamp: datetime | None = None,
     ) -> None:
-        """Calling it records ``EntryRecorded``; its body applies the event
-        (the parties and the running total are for readers of the event).
-        ``timestamp`` is the event's own: the library stamps it."""
+        """Calling it records ``EntryRecorded``; its body applies the event (the
+        parties and the running total are for the event's readers)."""
         self.entries[entry_id] = {
             "entry_id": entry_id,
             "occurred_on": occurred_on,

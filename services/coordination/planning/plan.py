@@ -340,6 +340,7 @@ class CoordinationPlan(AuditedAggregate):
             number=self.number + 1,
             changed=changed,
             content=content,
+            timestamp=None,  # the library stamps the event
             **actor.event_fields(),
         )
 

@@ -15,7 +15,6 @@ from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contracts.commands import ContractCommands
 from services.coordination.contracts.views import ContractIndex
-from services.coordination.coordinator_hours import CoordinatorHours
 from services.coordination.figures import (
     check_month,
     county_figures,
@@ -24,7 +23,8 @@ from services.coordination.figures import (
     terms_of,
 )
 from services.coordination.incidents.commands import IncidentCommands
-from services.coordination.plan_journal_commands import PlanJournalCommands
+from services.coordination.planning.commands import PlanJournalCommands
+from services.coordination.planning.views import CoordinatorHours
 from services.coordination.registry.commands import RegistryCommands
 from services.coordination.registry.views import RegistryView
 from services.coordination.tasks.commands import TaskCommands

@@ -21,7 +21,7 @@ from events.actor import Actor
 from events.clock import begun_month
 from services.coordination.contracts.commands import ContractReadDenied
 from services.coordination.contracts.rules import active_on
-from services.coordination.planning import (
+from services.coordination.planning.domain import (
     ContractTerms,
     InvalidMonth,
     last_day,

@@ -14,7 +14,7 @@ from events.refusals import Refusal
 from services.coordination.audit import CoordinationRead
 from services.coordination.contracts.published import contract_publication
 from services.coordination.incidents.published import incident_publication
-from services.coordination.plan_journal_published import plan_journal_publication
+from services.coordination.planning.published import plan_journal_publication
 from services.coordination.registry.published import registry_publication
 from services.coordination.tasks.published import task_publication
 

@@ -10,7 +10,7 @@ from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
 from services.coordination.application import CoordinationApplication
 from services.coordination.contracts.rpc import ContractRpc
 from services.coordination.incidents.rpc import IncidentRpc
-from services.coordination.plan_journal_rpc import PlanJournalRpc
+from services.coordination.planning.rpc import PlanJournalRpc
 from services.coordination.published import publication_of
 from services.coordination.registry.rpc import RegistryRpc
 from services.coordination.rpc_base import SERVICE

@@ -19,7 +19,7 @@ from services.coordination.figures import (
     technicians,
     terms_of,
 )
-from services.coordination.planning import InvalidMonth, month_compliance
+from services.coordination.planning.domain import InvalidMonth, month_compliance
 
 TODAY = date(2026, 11, 26)
 

@@ -1,14 +1,15 @@
 """Application commands and queries of the coordination plan (instrument C)
 and journal (instrument D.3); mixed into ``CoordinationApplication`` (load,
-change, save; the rules live in ``planning.py``). The contract is read
-through ``get_contract``, so whoever may not read it learns nothing more."""
+change, save; the rules live in ``plan`` and ``journal``). The contract is
+read through ``get_contract``, so whoever may not read it learns nothing
+more."""
 
 from __future__ import annotations
 
 import copy
 from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
 from uuid import UUID
 
 from events.actor import Actor
@@ -16,30 +17,37 @@ from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from services.coordination.audit import note_read
-from services.coordination.planning import (
+from services.coordination.planning.domain import (
     ContractTerms,
-    CoordinationJournal,
-    CoordinationPlan,
     JournalChangedMeanwhile,
     PlanAlreadyDrawnUp,
     PlanChangedMeanwhile,
     PlanNotFound,
     UnknownJournalEntry,
-    check_keeps_journal,
-    check_may_read_journal,
     check_month_in_contract,
-    journal_id,
-    journal_month,
     month_compliance,
     months_of,
-    plan_id,
 )
+from services.coordination.planning.journal import (
+    CoordinationJournal,
+    check_keeps_journal,
+    check_may_read_journal,
+    journal_id,
+    journal_month,
+)
+from services.coordination.planning.plan import CoordinationPlan, plan_id
 
 
-class PlanJournalCommands(ApplicationPart):
-    """Also needs ``get_contract`` (contracts)."""
+class ContractReader(Protocol):
+    """What plan and journal need of the contracts capability: a contract as
+    the actor may read it (refused otherwise)."""
 
-    get_contract: Any
+    def get_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]: ...
+
+
+class PlanJournalCommands(ApplicationPart, ContractReader):
+    """The contracts capability of the same application provides
+    ``get_contract`` (``ContractReader``)."""
 
     # -- plan (instrument C) ----------------------------------------------------
     @records_refusals
@@ -161,7 +169,11 @@ class PlanJournalCommands(ApplicationPart):
         if journal is None:
             return []
         note_read(
-            self, actor, "journal", f"{contract_id}/{month}", terms.technician_id,
+            self,
+            actor,
+            "journal",
+            f"{contract_id}/{month}",
+            terms.technician_id,
             terms.coordinator_id,
         )
         entries = [entry_view(journal, e) for e in journal.entries]

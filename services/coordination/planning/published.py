@@ -1,4 +1,5 @@
-"""Published contracts of plan and journal events (see published.py).
+"""Published contracts of plan and journal events (see the service's
+``published.py``).
 
 The plan is codes and numbers throughout, so each version is published whole:
 a consumer (reminders of R7 deadlines, task sheets) needs no query. Journal
@@ -11,7 +12,8 @@ from __future__ import annotations
 from typing import Any
 
 from events.cloudevent import Publication
-from services.coordination.planning import CoordinationJournal, CoordinationPlan
+from services.coordination.planning.journal import CoordinationJournal
+from services.coordination.planning.plan import CoordinationPlan
 
 
 def plan_journal_publication(event: Any) -> Publication | Any | None:

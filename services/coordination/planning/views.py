@@ -4,7 +4,8 @@ two read models (``ContractIndex`` and ``JournalMonths``), not one contract
 and one journal aggregate loaded per technician. The coordinator's home page
 asks it for the contracts still below their hours this month.
 
-Mixed into ``CoordinationApplication``; the RPC is in ``plan_journal_rpc``."""
+``CoordinatorHours`` is mixed into ``CoordinationApplication``; the RPC is
+in ``planning.rpc``."""
 
 from __future__ import annotations
 
@@ -19,14 +20,14 @@ from events.views import FollowedView
 from services.coordination.contracts.commands import ContractReadDenied
 from services.coordination.contracts.rules import active_on
 from services.coordination.contracts.views import ContractIndex
-from services.coordination.planning import (
+from services.coordination.planning.domain import (
     ContractTerms,
-    CoordinationJournal,
     InvalidMonth,
     check_month_in_contract,
     month_compliance,
     parse_month,
 )
+from services.coordination.planning.journal import CoordinationJournal
 from services.coordination.registry.views import RegistryView
 
 

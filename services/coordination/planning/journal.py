@@ -1,0 +1,399 @@
+"""The coordination journal (instrument D.3): the meetings and contacts of
+the coordinator with the technician, the rules on each entry, and
+``CoordinationJournal``.
+
+The journal is one aggregate per contract and calendar month: R6 is a
+monthly figure, so one month is one small aggregate to load (not the whole
+history of a contract), and two months never contend for the same version.
+
+Pure domain: no nameko, no database.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from typing import Any
+from uuid import UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from events.actor import Actor, AuditedAggregate
+from events.topics import moved
+from services.coordination.planning.domain import (
+    IDS,
+    ContractTerms,
+    EntryAlreadyWithdrawn,
+    EntryOutsideContract,
+    FutureJournalEntry,
+    InvalidJournalEntry,
+    JournalAccessDenied,
+    JournalReadDenied,
+    UnknownJournalEntry,
+    check_contract_active,
+    check_is_coordinator,
+    month_of,
+    one_of,
+    parse_month,
+    unique,
+)
+from services.coordination.planning.vocabulary import (
+    ENTRY_KINDS,
+    EXTERNAL_ROLES,
+    FOLLOW_UP_OWNERS,
+    MAX_ENTRY_MINUTES,
+    MAX_TEXT,
+    MEETING_CHANNELS,
+    WITHDRAWAL_REASONS,
+)
+
+
+def check_may_read_journal(actor: Actor, terms: ContractTerms) -> None:
+    """Entries carry decisions and recommendations about cases (R9): the two
+    parties and auditors read them; the SPAS head and the county see hours
+    and compliance only."""
+    if actor.role in ("auditor", "system"):
+        return
+    if actor.id not in (terms.technician_id, terms.coordinator_id):
+        raise JournalReadDenied(
+            f"the entries of contract {terms.contract_id}'s journal are read by its "
+            "coordinator, its technician and auditors",
+            role=actor.role,
+        )
+
+
+# -- journal entries -----------------------------------------------------------
+def parse_day(value: Any, field: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise InvalidJournalEntry(
+            f"{field} must be a date (YYYY-MM-DD), got {value!r}", field=field
+        ) from None
+
+
+def check_entry_day(occurred_on: Any, terms: ContractTerms, today: date) -> date:
+    day = parse_day(occurred_on, "occurred_on")
+    if day > today:
+        raise FutureJournalEntry(
+            f"the journal records what happened: {day.isoformat()} is after today",
+            field="occurred_on",
+        )
+    if not terms.covers(day):
+        period = f"{terms.starts_on.isoformat()} – {terms.ends_on or 'open-ended'}"
+        raise EntryOutsideContract(
+            f"{day.isoformat()} is outside contract {terms.contract_id} ({period})",
+            field="occurred_on",
+        )
+    return day
+
+
+def check_minutes(minutes: Any) -> int:
+    if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
+        raise InvalidJournalEntry(
+            f"a meeting or contact lasts a positive number of minutes, not {minutes!r}",
+            field="minutes",
+        )
+    if minutes > MAX_ENTRY_MINUTES:
+        raise InvalidJournalEntry(
+            f"one entry lasts at most {MAX_ENTRY_MINUTES} minutes; record separate ones",
+            field="minutes",
+        )
+    return minutes
+
+
+def check_participants(ids: Iterable[str] | None, terms: ContractTerms) -> list[str]:
+    """The contract's parties by id; the technician takes part in every
+    coordination and the coordinator records it, so both are always there."""
+    parties = [terms.coordinator_id, terms.technician_id]
+    given = unique(ids or parties, "participant_ids", InvalidJournalEntry)
+    strangers = [i for i in given if i not in parties]
+    if strangers:
+        raise InvalidJournalEntry(
+            "participants by id are the contract's coordinator and technician; name others "
+            "by role in external_roles",
+            field="participant_ids",
+        )
+    if terms.technician_id not in given:
+        raise InvalidJournalEntry(
+            "the technician takes part in every coordination entry", field="participant_ids"
+        )
+    return parties
+
+
+def check_case_ids(ids: Iterable[str]) -> list[str]:
+    checked = []
+    for value in unique(ids, "case_ids", InvalidJournalEntry):
+        try:
+            checked.append(str(UUID(str(value))))
+        except ValueError:
+            raise InvalidJournalEntry(f"{value!r} is not a case id", field="case_ids") from None
+    return checked
+
+
+def check_texts(texts: Iterable[str], field: str) -> list[str]:
+    checked = [str(t).strip() for t in texts]
+    if any(not t or len(t) > MAX_TEXT for t in checked):
+        raise InvalidJournalEntry(
+            f"each item of {field} is 1 to {MAX_TEXT} characters", field=field
+        )
+    return checked
+
+
+def check_follow_ups(items: Iterable[Any], day: date) -> list[dict[str, Any]]:
+    follow_ups = []
+    for item in items:
+        if not isinstance(item, Mapping) or "action" not in item or "owner" not in item:
+            raise InvalidJournalEntry("a follow-up has an action and an owner", field="follow_ups")
+        due = item.get("due_on")
+        if due is not None and parse_day(due, "follow_ups.due_on") < day:
+            raise InvalidJournalEntry(
+                "a follow-up is due on or after the meeting", field="follow_ups.due_on"
+            )
+        follow_ups.append(
+            {
+                "action": check_texts([item["action"]], "follow_ups.action")[0],
+                "owner": one_of(
+                    item["owner"], FOLLOW_UP_OWNERS, "follow_ups.owner", InvalidJournalEntry
+                ),
+                "due_on": due,
+            }
+        )
+    return follow_ups
+
+
+def check_keeps_journal(actor: Actor, terms: ContractTerms) -> None:
+    """The coordinator writes the journal, and only under an active contract (R1)."""
+    check_is_coordinator(actor, terms, JournalAccessDenied)
+    check_contract_active(terms)
+
+
+def journal_month(actor: Actor, terms: ContractTerms, occurred_on: Any) -> str:
+    """Which month's journal an entry goes to, once the actor may keep it."""
+    check_keeps_journal(actor, terms)
+    return month_of(parse_day(occurred_on, "occurred_on"))
+
+
+def journal_id(contract_id: UUID | str, month: str) -> UUID:
+    return uuid5(IDS, f"journal:{contract_id}:{month}")
+
+
+# -- the journal (one contract, one month) -------------------------------------
+class CoordinationJournal(AuditedAggregate):
+    class Opened(Aggregate.Created, AuditedAggregate.Event):
+        contract_id: str
+        municipality: str
+        technician_id: str
+        coordinator_id: str
+        month: str
+
+    class Parties(AuditedAggregate.Event):
+        """On every entry event, so the published contract reads from the
+        event alone."""
+
+        contract_id: str
+        municipality: str
+        technician_id: str
+        coordinator_id: str
+        month: str
+
+    class EntryRecorded(Parties):
+        entry_id: str
+        occurred_on: str
+        minutes: int
+        channel: str
+        kind: str
+        participant_ids: list[str]
+        external_roles: list[str]
+        case_ids: list[str]
+        decisions: list[str]
+        recommendations: list[str]
+        follow_ups: list[dict[str, Any]]
+        month_minutes: int
+
+    class EntryWithdrawn(Parties):
+        entry_id: str
+        reason: str
+        minutes: int
+        month_minutes: int
+
+    def __init__(
+        self,
+        contract_id: str,
+        municipality: str,
+        technician_id: str,
+        coordinator_id: str,
+        month: str,
+        **_meta: str,
+    ) -> None:
+        self.contract_id, self.municipality, self.month = contract_id, municipality, month
+        self.technician_id, self.coordinator_id = technician_id, coordinator_id
+        self.entries: dict[str, dict[str, Any]] = {}
+
+    @classmethod
+    def open(cls, actor: Actor, terms: ContractTerms, month: str) -> CoordinationJournal:
+        parse_month(month)
+        return cls._create(
+            cls.Opened,
+            id=journal_id(terms.contract_id, month),
+            month=month,
+            **terms.parties(),
+            **actor.event_fields(),
+        )
+
+    @property
+    def minutes(self) -> int:
+        """Coordination time of the month: withdrawn entries do not count."""
+        return sum(e["minutes"] for e in self.entries.values() if e["withdrawn"] is None)
+
+    @property
+    def counted(self) -> int:
+        return sum(1 for e in self.entries.values() if e["withdrawn"] is None)
+
+    def record(
+        self,
+        actor: Actor,
+        terms: ContractTerms,
+        today: date,
+        *,
+        occurred_on: str,
+        minutes: int,
+        channel: str,
+        kind: str,
+        participant_ids: list[str] | None = None,
+        external_roles: Iterable[str] = (),
+        case_ids: Iterable[str] = (),
+        decisions: Iterable[str] = (),
+        recommendations: Iterable[str] = (),
+        follow_ups: Iterable[Mapping[str, Any]] = (),
+    ) -> str:
+        """A meeting or contact of the coordinator with the technician; returns
+        the entry id."""
+        check_keeps_journal(actor, terms)
+        day = check_entry_day(occurred_on, terms, today)
+        if month_of(day) != self.month:
+            raise InvalidJournalEntry(
+                f"{day.isoformat()} belongs to {month_of(day)}, not {self.month}",
+                field="occurred_on",
+            )
+        minutes = check_minutes(minutes)
+        entry_id = str(uuid.uuid4())
+        self._entry_recorded(
+            **self._parties(),
+            entry_id=entry_id,
+            occurred_on=day.isoformat(),
+            minutes=minutes,
+            channel=one_of(channel, MEETING_CHANNELS, "channel", InvalidJournalEntry),
+            kind=one_of(kind, ENTRY_KINDS, "kind", InvalidJournalEntry),
+            participant_ids=check_participants(participant_ids, terms),
+            external_roles=[
+                one_of(r, EXTERNAL_ROLES, "external_roles", InvalidJournalEntry)
+                for r in unique(external_roles, "external_roles", InvalidJournalEntry)
+            ],
+            case_ids=check_case_ids(case_ids),
+            decisions=check_texts(decisions, "decisions"),
+            recommendations=check_texts(recommendations, "recommendations"),
+            follow_ups=check_follow_ups(follow_ups, day),
+            month_minutes=self.minutes + minutes,
+            timestamp=None,  # the library stamps the event
+            **actor.event_fields(),
+        )
+        return entry_id
+
+    def withdraw(self, actor: Actor, terms: ContractTerms, entry_id: str, reason: str) -> None:
+        """Nothing is deleted: a mistaken entry is withdrawn (it stays in the
+        journal, marked) and no longer counts towards R6."""
+        check_keeps_journal(actor, terms)
+        entry = self.entries.get(entry_id)
+        if entry is None:
+            raise UnknownJournalEntry(
+                f"no entry {entry_id} in the {self.month} journal of contract {self.contract_id}",
+                entry_id=entry_id,
+            )
+        if entry["withdrawn"] is not None:
+            raise EntryAlreadyWithdrawn(f"entry {entry_id} is already withdrawn")
+        self._entry_withdrawn(
+            **self._parties(),
+            entry_id=entry_id,
+            reason=one_of(reason, WITHDRAWAL_REASONS, "reason", InvalidJournalEntry),
+            minutes=entry["minutes"],
+            month_minutes=self.minutes - entry["minutes"],
+            **actor.event_fields(),
+        )
+
+    @event(EntryRecorded)
+    def _entry_recorded(
+        self,
+        contract_id: str,
+        municipality: str,
+        technician_id: str,
+        coordinator_id: str,
+        month: str,
+        entry_id: str,
+        occurred_on: str,
+        minutes: int,
+        channel: str,
+        kind: str,
+        participant_ids: list[str],
+        external_roles: list[str],
+        case_ids: list[str],
+        decisions: list[str],
+        recommendations: list[str],
+        follow_ups: list[dict[str, Any]],
+        month_minutes: int,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+        timestamp: datetime | None = None,
+    ) -> None:
+        """Calling it records ``EntryRecorded``; its body applies the event (the
+        parties and the running total are for the event's readers)."""
+        self.entries[entry_id] = {
+            "entry_id": entry_id,
+            "occurred_on": occurred_on,
+            "minutes": minutes,
+            "channel": channel,
+            "kind": kind,
+            "participant_ids": list(participant_ids),
+            "external_roles": list(external_roles),
+            "case_ids": list(case_ids),
+            "decisions": list(decisions),
+            "recommendations": list(recommendations),
+            "follow_ups": copy.deepcopy(follow_ups),
+            "recorded_at": timestamp.isoformat() if timestamp else None,
+            "recorded_by": actor_id,
+            "withdrawn": None,
+        }
+
+    @event(EntryWithdrawn)
+    def _entry_withdrawn(
+        self,
+        contract_id: str,
+        municipality: str,
+        technician_id: str,
+        coordinator_id: str,
+        month: str,
+        entry_id: str,
+        reason: str,
+        minutes: int,
+        month_minutes: int,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.entries[entry_id]["withdrawn"] = reason
+
+    def _parties(self) -> dict[str, str]:
+        return {
+            "contract_id": self.contract_id,
+            "municipality": self.municipality,
+            "technician_id": self.technician_id,
+            "coordinator_id": self.coordinator_id,
+            "month": self.month,
+        }
+
+
+# Stored before the capability folders (ADR 0016): old topics stay readable.
+moved("services.coordination.planning:CoordinationJournal", CoordinationJournal)

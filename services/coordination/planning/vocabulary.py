@@ -1,0 +1,129 @@
+"""The words of the coordination plan (instrument C) and journal (instrument
+D.3): each defined here once, for the rules (``plan``, ``journal``) and for
+the tests that hold the command and event schemas to them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from events.vocabulary import DELEGABLE_TASKS
+
+# -- the plan ----------------------------------------------------
+SECTIONS = ("meetings", "channels", "reporting", "priorities", "objectives", "delegable_tasks")
+MEETING_PURPOSES = ("status_review", "case_review", "feedback_session", "evaluation", "training")
+FREQUENCIES = ("daily", "weekly", "biweekly", "monthly", "quarterly")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+# Where coordination happens (journal) and how information flows (plan; 2.1 §2:
+# "telefon, e-mail, platforme interne").
+MEETING_CHANNELS = ("in_person", "phone", "video")
+PLAN_CHANNELS = (*MEETING_CHANNELS, "email", "internal_platform")
+MEETING_MINUTES = (5, 480)
+# Prioritisation of situations (3.1 C); immediate danger always comes first.
+PRIORITY_SITUATIONS = (
+    "immediate_danger",
+    "suspected_abuse",
+    "urgent_risk",
+    "new_referral",
+    "active_case_monitoring",
+    "follow_up",
+    "administrative",
+)
+OBJECTIVE_INDICATORS = (
+    "field_visits_per_active_case",
+    "progress_reports_per_active_case",
+    "coordination_meetings",
+    "feedback_sessions",
+    "information_campaigns",
+    "training_hours",
+)
+OBJECTIVE_PERIODS = ("week", "month")
+OBJECTIVE_TARGET_MAX = 1000
+
+# R7: the deadlines a plan may tighten, never loosen (the upper bound is the
+# rule), and the follow-up window after closure.
+R7_MAX_HOURS = {"observation_sheet_hours": 24, "suspected_abuse_hours": 2}
+FOLLOW_UP_WINDOW = (3, 6)  # months after closure
+# Periodic evaluations of the technician (3.2 B): quarterly unless the plan
+# says otherwise; at least once a year, at most monthly.
+EVALUATION_EVERY_MONTHS = 3
+EVALUATION_PERIOD = (1, 12)  # months
+# R7 procedures no plan changes: they are written into every version so that
+# each version reads complete on its own.
+FIXED_PROCEDURES = {
+    "immediate_danger": "call_112_then_coordinator",
+    "progress_report": "monthly_per_active_case",
+}
+EDITABLE_REPORTING = (
+    *R7_MAX_HOURS,
+    "follow_up_from_months",
+    "follow_up_until_months",
+    "reports_via",
+    "evaluation_every_months",
+)
+
+# -- the journal -------------------------------------------------
+ENTRY_KINDS = ("meeting", "contact", "emergency", "feedback_session", "joint_field_work")
+# Others present at a meeting are named by role only: no names on the bus, and
+# none in the store either when a role says enough.
+EXTERNAL_ROLES = (
+    "spas_head",
+    "other_technician",
+    "other_social_worker",
+    "beneficiary",
+    "family_member",
+    "school_staff",
+    "medical_staff",
+    "police",
+    "ngo_staff",
+    "dgaspc_staff",
+    "other_institution",
+)
+FOLLOW_UP_OWNERS = ("technician", "coordinator")
+WITHDRAWAL_REASONS = (
+    "duplicate",
+    "wrong_date",
+    "wrong_duration",
+    "wrong_contract",
+    "did_not_take_place",
+)
+# Longer than a working day with overtime: a typing error, not a meeting.
+MAX_ENTRY_MINUTES = 720
+MAX_TEXT = 2000
+
+
+def default_plan() -> dict[str, Any]:
+    """Version 1 when the coordinator states nothing else: the guide's weekly
+    15–20 minute meeting, R7 deadlines, quarterly evaluations, 4 field visits
+    a month per active case, every R3 task delegable under supervision."""
+    return {
+        "meetings": [
+            {
+                "purpose": "status_review",
+                "frequency": "weekly",
+                "minutes": 20,
+                "channel": "in_person",
+                "weekday": None,
+            },
+            {
+                "purpose": "feedback_session",
+                "frequency": "monthly",
+                "minutes": 60,
+                "channel": "in_person",
+                "weekday": None,
+            },
+        ],
+        "channels": ["in_person", "phone", "internal_platform"],
+        "reporting": {
+            **R7_MAX_HOURS,
+            "follow_up_from_months": FOLLOW_UP_WINDOW[0],
+            "follow_up_until_months": FOLLOW_UP_WINDOW[1],
+            "reports_via": "internal_platform",
+            "evaluation_every_months": EVALUATION_EVERY_MONTHS,
+            **FIXED_PROCEDURES,
+        },
+        "priorities": list(PRIORITY_SITUATIONS),
+        "objectives": [
+            {"indicator": "field_visits_per_active_case", "target": 4, "period": "month"}
+        ],
+        "delegable_tasks": dict.fromkeys(DELEGABLE_TASKS, "supervised"),
+    }

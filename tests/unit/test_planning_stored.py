@@ -1,0 +1,56 @@
+"""Plans and journals stored before the capability folders (ADR 0016), when
+both aggregates lived in one ``services.coordination.planning`` module, still
+load: every version of the plan, every entry of the journal, and the month's
+hours the journal view sums."""
+
+import sqlite3
+from pathlib import Path
+
+from services.coordination.application import CoordinationApplication
+from services.coordination.planning.journal import journal_id
+from services.coordination.planning.plan import CoordinationPlan, plan_id
+from services.coordination.planning.views import JournalMonths
+from tests.support.planning import COORDINATOR, TERMS, TODAY, journal, record
+
+OLD_MODULE = "services.coordination.planning"
+
+
+def stored_before_the_folders(store: Path) -> None:
+    """Rewrite the store as the previous version wrote it: the old module in
+    each event's topic and in the aggregate topic of each created event."""
+    db = sqlite3.connect(store)
+    for module in (f"{OLD_MODULE}.plan:", f"{OLD_MODULE}.journal:"):
+        db.execute(
+            "UPDATE coordination_events SET topic = replace(topic, ?, ?),"
+            " state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB)",
+            (module, f"{OLD_MODULE}:", module, f"{OLD_MODULE}:"),
+        )
+    db.commit()
+    assert {t for (t,) in db.execute("SELECT topic FROM coordination_events")} == {
+        f"{OLD_MODULE}:CoordinationPlan.Opened",
+        f"{OLD_MODULE}:CoordinationPlan.Versioned",
+        f"{OLD_MODULE}:CoordinationJournal.Opened",
+        f"{OLD_MODULE}:CoordinationJournal.EntryRecorded",
+        f"{OLD_MODULE}:CoordinationJournal.EntryWithdrawn",
+    }
+    db.close()
+
+
+def test_a_plan_and_a_journal_stored_under_the_old_topics_still_load(tmp_path):
+    store = tmp_path / "coordination.db"
+    before = CoordinationApplication(f"sqlite:///{store}")
+    plan = CoordinationPlan.draw_up(COORDINATOR, TERMS, TODAY)
+    plan.revise(COORDINATOR, TERMS, TODAY, {"channels": ["phone"]})
+    october = journal()
+    mistaken = record(october, minutes=60)
+    record(october, "2026-10-08", minutes=30)
+    october.withdraw(COORDINATOR, TERMS, mistaken, "duplicate")
+    before.save(plan, october)
+    stored_before_the_folders(store)
+
+    after = CoordinationApplication(f"sqlite:///{store}")
+    read = after.repository.get(plan_id(TERMS.contract_id))
+    assert (read.number, read.history, read.content) == (2, plan.history, plan.content)
+    month = after.repository.get(journal_id(TERMS.contract_id, "2026-10"))
+    assert (month.minutes, month.counted, month.entries) == (30, 1, october.entries)
+    assert after.view(JournalMonths).of(TERMS.contract_id, "2026-10") == (30, 1)

@@ -1,7 +1,7 @@
 """The coordination application: one event-sourced application composed of
 its capabilities' command mixins (registry, contracts, planning, tasks,
 incidents), each in its own folder. It wires what one capability needs from
-another (``contracts/ports.py``) and answers the queries that span several:
+another (``ports.py``) and answers the queries that span several:
 the auditor's read log and the county's figures."""
 
 from __future__ import annotations
@@ -44,9 +44,12 @@ class CoordinationApplication(
     def __init__(self, store_url: str) -> None:
         super().__init__(store_url)
         # Each capability reaches another through the port it declares
-        # (``contracts/ports.py``); the composed application is all of them.
+        # (``ports.py``); the composed application is all of them.
         self.staff_directory = self
         self.coordination_ends = self
+        self.coordinations = self
+        self.plans = self
+        self.task_moves = self
 
     # -- the auditor's read log (R9) -------------------------------------------
     def coordination_reads(

@@ -17,9 +17,9 @@ from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
-from services.coordination.contracts.ports import StaffDirectory
 from services.coordination.contracts.rules import ContractStateConflict, coordination_index_id
 from services.coordination.contracts.views import InForceView
+from services.coordination.ports import StaffDirectory
 
 
 class UnknownContract(NotFound):
@@ -32,7 +32,7 @@ class ContractReadDenied(Forbidden):
 
 class ContractCommands(ApplicationPart):
     """The contracts' commands and queries; offers ``Coordinations`` and
-    ``CoordinationEnds`` (``contracts/ports.py``) to the other capabilities."""
+    ``CoordinationEnds`` (``ports.py``) to the other capabilities."""
 
     # the parties of a contract as the registry has them; set by the application
     staff_directory: StaffDirectory

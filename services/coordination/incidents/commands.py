@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import IntegrityError
@@ -33,36 +33,17 @@ from services.coordination.incidents.rules import (
 )
 from services.coordination.incidents.views import IncidentIndex, incident_view
 from services.coordination.incidents.vocabulary import DEFAULT_RESOLUTION_DAYS
+from services.coordination.ports import Coordinations, StaffDirectory, TaskMoves
 from services.coordination.tasks.domain import TaskSheet
 
 
-class Collaborators(Protocol):
-    """What incidents need from the other capabilities of the service: a
-    staff member's registry view, the technician's coordination today
-    (contracts, R1), and the task sheets' moves of a redistribution (not
-    saved: saved with the incident's fact that moves them, in one
-    transaction). Positional-only: a parameter's name is its owner's."""
-
-    def get_staff(self, staff_id: UUID, /) -> dict[str, Any]: ...
-    def coordination_of(self, technician_id: UUID, /) -> dict[str, Any] | None: ...
-    def open_tasks_moved(
-        self, actor: Actor, from_technician_id: str, to_technician_id: UUID, reason: str, /
-    ) -> list[TaskSheet]: ...
-    def tasks_moved_back(
-        self, actor: Actor, holder_id: str, owner_id: str, because: str, /
-    ) -> list[TaskSheet]: ...
-
-
-# For the type checker the mixin is a Collaborators; at run time it has no
-# stub that could hide the application's own methods.
-if TYPE_CHECKING:
-    _Collaborators = Collaborators
-else:
-    _Collaborators = object
-
-
-class IncidentCommands(ApplicationPart, _Collaborators):
+class IncidentCommands(ApplicationPart):
     """The incidents' commands, jobs and queries (load, change, save)."""
+
+    # the other capabilities, through their ports (``ports.py``)
+    coordinations: Coordinations
+    staff_directory: StaffDirectory
+    task_moves: TaskMoves
 
     # -- the report form -------------------------------------------------------
     @records_refusals
@@ -76,8 +57,8 @@ class IncidentCommands(ApplicationPart, _Collaborators):
     ) -> dict[str, Any]:
         incident = Incident.report(
             actor,
-            technician=self.get_staff(technician_id),
-            coordination=self.coordination_of(technician_id),
+            technician=self.staff_directory.get_staff(technician_id),
+            coordination=self.coordinations.coordination_of(technician_id),
             difficulty_type=difficulty_type,
             description=description,
             now=datetime.now(UTC),
@@ -174,14 +155,14 @@ class IncidentCommands(ApplicationPart, _Collaborators):
         incident = self._incident(incident_id)
         incident.redistribute_tasks(
             actor,
-            self.coordination_of(UUID(incident.technician_id)),
-            self.get_staff(to_technician_id),
-            self.coordination_of(to_technician_id),
+            self.coordinations.coordination_of(UUID(incident.technician_id)),
+            self.staff_directory.get_staff(to_technician_id),
+            self.coordinations.coordination_of(to_technician_id),
             until,
             reason,
             local_today(),
         )
-        moved = self.open_tasks_moved(
+        moved = self.task_moves.open_tasks_moved(
             actor, incident.technician_id, to_technician_id, f"{_marker(incident)}: {reason}"
         )
         self._save_incident(incident, *moved)
@@ -202,7 +183,7 @@ class IncidentCommands(ApplicationPart, _Collaborators):
             due = redistribution_due_back(incident.redistributions, today)
             if due is None:
                 continue
-            back = self.tasks_moved_back(
+            back = self.task_moves.tasks_moved_back(
                 actor, due["to_technician_id"], incident.technician_id, _marker(incident)
             )
             incident.record_tasks_returned(actor, [str(t.id) for t in back])
@@ -218,7 +199,7 @@ class IncidentCommands(ApplicationPart, _Collaborators):
 
     def incidents_of_technician(self, actor: Actor, technician_id: UUID) -> list[dict[str, Any]]:
         """Every incident about the technician, oldest first."""
-        technician = self.get_staff(technician_id)
+        technician = self.staff_directory.get_staff(technician_id)
         check_may_read_about(
             actor,
             technician["staff_id"],
@@ -254,7 +235,7 @@ class IncidentCommands(ApplicationPart, _Collaborators):
         return incident_view(incident)
 
     def _coordinator_of(self, technician_id: str) -> str | None:
-        coordination = self.coordination_of(UUID(technician_id))
+        coordination = self.coordinations.coordination_of(UUID(technician_id))
         return coordination["coordinator_id"] if coordination else None
 
     def _save_incident(self, incident: Incident, *others: TaskSheet) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Mapping
 from datetime import date
-from typing import Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
@@ -36,18 +36,15 @@ from services.coordination.planning.journal import (
     journal_month,
 )
 from services.coordination.planning.plan import CoordinationPlan, plan_id
+from services.coordination.ports import Coordinations
 
 
-class ContractReader(Protocol):
-    """What plan and journal need of the contracts capability: a contract as
-    the actor may read it (refused otherwise)."""
-
-    def get_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]: ...
-
-
-class PlanJournalCommands(ApplicationPart, ContractReader):
+class PlanJournalCommands(ApplicationPart):
     """The contracts capability of the same application provides
     ``get_contract`` (``ContractReader``)."""
+
+    # the other capabilities, through their ports (``ports.py``)
+    coordinations: Coordinations
 
     # -- plan (instrument C) ----------------------------------------------------
     @records_refusals
@@ -141,16 +138,18 @@ class PlanJournalCommands(ApplicationPart, ContractReader):
     ) -> dict[str, Any]:
         """The plan as it is, or as it was at ``version`` (every version stays
         readable). Whoever reads the contract reads its plan."""
-        self.get_contract(actor, contract_id)
+        self.coordinations.get_contract(actor, contract_id)
         plan = self._plan(contract_id)
         if version is None or version == plan.number:
             return plan_view(plan)
-        past = self.repository.get(plan.id, version=plan.aggregate_version_of(version))
+        past: CoordinationPlan = self.repository.get(
+            plan.id, version=plan.aggregate_version_of(version)
+        )
         return plan_view(past, latest=plan.number)
 
     def plan_versions(self, actor: Actor, contract_id: UUID) -> list[dict[str, Any]]:
         """Each version: its number, the sections it changed, when and by whom."""
-        self.get_contract(actor, contract_id)
+        self.coordinations.get_contract(actor, contract_id)
         history = self._plan(contract_id).history
         return [{k: v for k, v in h.items() if k != "aggregate_version"} for h in history]
 
@@ -199,7 +198,7 @@ class PlanJournalCommands(ApplicationPart, ContractReader):
         return month_compliance(terms, month, minutes, entries, today)
 
     def _terms(self, actor: Actor, contract_id: UUID) -> ContractTerms:
-        return ContractTerms.of(self.get_contract(actor, contract_id))
+        return ContractTerms.of(self.coordinations.get_contract(actor, contract_id))
 
     def _plan(self, contract_id: UUID) -> CoordinationPlan:
         plan = self.find(plan_id(contract_id), CoordinationPlan)

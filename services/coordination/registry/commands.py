@@ -14,7 +14,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from events.actor import Actor
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from services.coordination.contracts.ports import CoordinationEnds
+from services.coordination.ports import CoordinationEnds
 from services.coordination.registry.domain import Municipality, RnasrCodeClaim, StaffMember
 from services.coordination.registry.rules import (
     ChangedConcurrently,
@@ -32,7 +32,7 @@ from services.coordination.registry.views import RegistryView
 
 class RegistryCommands(ApplicationPart):
     """The registry's commands and queries; offers ``StaffDirectory``
-    (``contracts/ports.py``) to the contracts."""
+    (``ports.py``) to the contracts."""
 
     # a registry change that ends coordination (R10, leaving); set by the application
     coordination_ends: CoordinationEnds

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import Tracking
@@ -23,6 +23,7 @@ from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.audit import note_read
+from services.coordination.ports import Coordinations, Plans, StaffDirectory
 from services.coordination.tasks.autonomy import (
     ConclusionNotApplicable,
     EvaluatedAutonomy,
@@ -45,31 +46,13 @@ log = logging.getLogger(__name__)
 AUTONOMY_CONCLUDED = "ro.coordonare.evaluations.AutonomyConcluded.v1"
 
 
-class Collaborators(Protocol):
-    """What the task sheets need from the other capabilities of the service:
-    contracts (R1: who coordinates the technician today; a contract), the
-    plan in force for a contract, a staff member's registry view, and the
-    store's saving of an upstream event's effect with its position.
-    Positional-only, so a parameter's name stays its owner's business."""
-
-    def coordination_of(self, technician_id: UUID, /) -> dict[str, Any] | None: ...
-    def get_contract(self, actor: Actor, contract_id: UUID, /) -> dict[str, Any]: ...
-    def plan_of(self, contract_id: UUID, /) -> dict[str, Any] | None: ...
-    def get_staff(self, staff_id: UUID, /) -> dict[str, Any]: ...
-    def save_processed(self, tracking: Tracking, /, *aggregates: Any) -> None: ...
-
-
-# The application mixes every capability in: for the type checker the mixin
-# is a Collaborators; at run time it has no stub that could hide the
-# application's own methods.
-if TYPE_CHECKING:
-    _Collaborators = Collaborators
-else:
-    _Collaborators = object
-
-
-class TaskCommands(ApplicationPart, _Collaborators):
+class TaskCommands(ApplicationPart):
     """The task sheets' commands and queries (load, change, save)."""
+
+    # the other capabilities, through their ports (``ports.py``)
+    coordinations: Coordinations
+    plans: Plans
+    staff_directory: StaffDirectory
 
     def now(self) -> datetime:
         """The clock; tests and replays may replace it."""
@@ -86,8 +69,8 @@ class TaskCommands(ApplicationPart, _Collaborators):
         priority: str = "normal",
         case_id: str | None = None,
     ) -> dict[str, Any]:
-        coordination = self.coordination_of(technician_id)
-        plan = self.plan_of(UUID(coordination["contract_id"])) if coordination else None
+        coordination = self.coordinations.coordination_of(technician_id)
+        plan = self.plans.plan_of(UUID(coordination["contract_id"])) if coordination else None
         task = TaskSheet.delegate(
             actor,
             coordination,
@@ -132,7 +115,7 @@ class TaskCommands(ApplicationPart, _Collaborators):
     def reassign_task(
         self, actor: Actor, task_id: UUID, to_technician_id: UUID, reason: str
     ) -> dict[str, Any]:
-        receiving = self.coordination_of(to_technician_id)
+        receiving = self.coordinations.coordination_of(to_technician_id)
         return self._act(
             task_id, lambda t, c: t.reassign(actor, c, str(to_technician_id), receiving, reason)
         )
@@ -142,7 +125,7 @@ class TaskCommands(ApplicationPart, _Collaborators):
     ) -> list[TaskSheet]:
         """The technician's open tasks moved to another (not saved: the
         caller saves them with the fact that moves them, in one transaction)."""
-        receiving = self.coordination_of(to_technician_id)
+        receiving = self.coordinations.coordination_of(to_technician_id)
         moved = []
         for task_id in self.view(TaskIndex).of(from_technician_id):
             task = self._task(UUID(task_id))
@@ -156,7 +139,7 @@ class TaskCommands(ApplicationPart, _Collaborators):
     ) -> list[TaskSheet]:
         """The open tasks that were moved from ``owner_id`` to ``holder_id``
         for ``because`` (a redistribution), moved back (not saved)."""
-        owner = self.coordination_of(UUID(owner_id))
+        owner = self.coordinations.coordination_of(UUID(owner_id))
         back = []
         for task_id in self.view(TaskIndex).of(holder_id):
             task = self._task(UUID(task_id))
@@ -192,7 +175,9 @@ class TaskCommands(ApplicationPart, _Collaborators):
     def _autonomy_concluded(self, actor: Actor, event_type: str, data: Any) -> EvaluatedAutonomy:
         check_upstream_contract(event_type, data)
         try:
-            contract = self.get_contract(Actor("coordination", SYSTEM), UUID(data["contract_id"]))
+            contract = self.coordinations.get_contract(
+                Actor("coordination", SYSTEM), UUID(data["contract_id"])
+            )
         except NotFound:
             raise ConclusionNotApplicable(
                 f"no coordination contract {data['contract_id']}", field="contract_id"
@@ -208,8 +193,8 @@ class TaskCommands(ApplicationPart, _Collaborators):
         """What the coordinator may delegate to the technician today and with
         what autonomy, each with its source (plan, evaluation or default).
         Without an active contract nothing is delegable (R1)."""
-        technician = self.get_staff(technician_id)
-        coordination = self.coordination_of(technician_id)
+        technician = self.staff_directory.get_staff(technician_id)
+        coordination = self.coordinations.coordination_of(technician_id)
         coordinator_id = coordination["coordinator_id"] if coordination else None
         check_may_read_delegation(
             actor, str(technician_id), technician["municipality"], coordinator_id
@@ -225,7 +210,7 @@ class TaskCommands(ApplicationPart, _Collaborators):
         }
         if coordination is None:
             return view
-        plan = self.plan_of(UUID(coordination["contract_id"]))
+        plan = self.plans.plan_of(UUID(coordination["contract_id"]))
         planned = plan["delegable_tasks"] if plan else None
         evaluated = self._evaluated(coordination)
         autonomous = evaluated.autonomous_tasks if evaluated else None
@@ -291,7 +276,7 @@ class TaskCommands(ApplicationPart, _Collaborators):
         self, task_id: UUID, change: Callable[[TaskSheet, dict[str, Any] | None], None]
     ) -> dict[str, Any]:
         task = self._task(task_id)
-        change(task, self.coordination_of(UUID(task.technician_id)))
+        change(task, self.coordinations.coordination_of(UUID(task.technician_id)))
         self._save_task(task)
         return self.task_view(task)
 

@@ -1,8 +1,10 @@
-"""What the contracts capability needs from the registry, and what it offers
-the other capabilities (R1: who coordinates whom). Each is a ``Protocol``:
-the composed ``CoordinationApplication`` satisfies them all, and a
-capability declares an attribute named after the port it uses
-(``staff_directory: StaffDirectory``), which the application sets to itself."""
+"""What each capability of the coordination service offers the others: the
+registry a staff member's entry, the contracts R1 (who coordinates whom),
+the plan the plan in force, the task sheets the moves of a redistribution.
+Each is a ``Protocol``: the composed ``CoordinationApplication`` satisfies
+them all, and a capability declares an attribute named after the port it
+uses (``staff_directory: StaffDirectory``), which the application sets to
+itself, so no capability reaches into another except through its port."""
 
 from __future__ import annotations
 
@@ -44,3 +46,22 @@ class CoordinationEnds(Protocol):
     ) -> list[Aggregate]: ...
 
     def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Aggregate]: ...
+
+
+class Plans(Protocol):
+    """The plan in force for a contract (``plan_view``), None before one is drawn up."""
+
+    def plan_of(self, contract_id: UUID) -> dict[str, Any] | None: ...
+
+
+class TaskMoves(Protocol):
+    """The task sheets an incident moves (not saved: saved with the
+    incident's fact that moves them, in one transaction)."""
+
+    def open_tasks_moved(
+        self, actor: Actor, from_technician_id: str, to_technician_id: UUID, reason: str
+    ) -> list[Any]: ...
+
+    def tasks_moved_back(
+        self, actor: Actor, holder_id: str, owner_id: str, because: str
+    ) -> list[Any]: ...

@@ -23,7 +23,7 @@ TERMINATION_REASONS = (
 # The terms of a contract an amendment may change.
 AMENDABLE_TERMS = ("hours_per_month", "ends_on", "obligations")
 # The two parties that sign a contract: the institution (by its SPAS head) and
-# the coordinator; it is in force once both have.
+# the coordinator; it is fully signed once both have.
 SIGNING_PARTIES = ("institution", "coordinator")
 # -- the coordination plan --------------------------------------------------
 PLAN_SECTIONS = (

@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_web.py
 
 catalogue: $(VENV)/.installed
+	$(BIN)/python -m events.vocabulary.schema > contracts/vocabulary.schema.json
 	$(BIN)/python -m events.catalogue > docs/events.md
 	$(BIN)/python -m events.error_codes > contracts/errors.json
 	$(BIN)/python -m gateway.openapi > contracts/openapi.json

@@ -3,11 +3,10 @@ team needs to subscribe, without reading our code. ``make catalogue``."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from events.config import DEFAULT_EXCHANGE
-from events.contracts import CONTRACTS_DIR, event_schema_path, published_event_types
+from events.contracts import event_schema_path, published_event_types, resolved
 
 HEADER = f"""# Coordonare event catalogue
 
@@ -51,7 +50,9 @@ with kombu.Connection("amqps://my-system:PASSWORD@broker.example.ro:5671/coordon
 ```
 
 The JSON Schemas are in `contracts/`: `envelope.schema.json` and
-`events/<service>/<Name>.v<N>.schema.json` (draft 2020-12).
+`events/<service>/<Name>.v<N>.schema.json` (draft 2020-12). Their lists of
+names are in `vocabulary.schema.json` (one `$defs` entry each, referred to
+with `$ref`); the tables below show them inlined.
 """
 
 
@@ -82,12 +83,12 @@ def _fields(schema: dict[str, Any]) -> list[str]:
 
 
 def render() -> str:
-    envelope = json.loads((CONTRACTS_DIR / "envelope.schema.json").read_text())
+    envelope = resolved("envelope.schema.json")
     lines = [HEADER, "## Envelope", "", envelope["description"], "", *_fields(envelope), ""]
     lines += ["## Event types", ""]
     for event_type in published_event_types():
         path = event_schema_path(event_type)
-        schema = json.loads((CONTRACTS_DIR / path).read_text())
+        schema = resolved(path)
         lines += [
             f"### `{event_type}`",
             "",

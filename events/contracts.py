@@ -1,6 +1,8 @@
 """The JSON Schemas in ``contracts/``: the envelope, every published event's
 data, and every RPC command. The files are the contract an outside team
-reads; this module only loads and applies them."""
+reads; this module only loads and applies them. The enumerated names live in
+``vocabulary.schema.json``; the others refer to it with ``$ref``, resolved
+through one ``referencing`` registry of every file by its ``$id``."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator, FormatChecker
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT202012
 
 from events.errors import InvalidCommand
 
@@ -24,10 +28,44 @@ class ContractViolation(Exception):
 
 
 @cache
+def registry() -> Registry[Any]:
+    """Every schema file under its ``$id``, so that a ``$ref`` between files
+    (``../../vocabulary.schema.json#/$defs/category``) resolves offline."""
+    resources: list[tuple[str, Resource[Any]]] = []
+    for path in sorted(CONTRACTS_DIR.rglob("*.schema.json")):
+        schema = json.loads(path.read_text())
+        resources.append((schema["$id"], DRAFT202012.create_resource(schema)))
+    return Registry().with_resources(resources).crawl()
+
+
+@cache
 def validator(relative_path: str) -> Draft202012Validator:
     schema = json.loads((CONTRACTS_DIR / relative_path).read_text())
     Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema, format_checker=FormatChecker())
+    return Draft202012Validator(schema, registry=registry(), format_checker=FormatChecker())
+
+
+def resolved(relative_path: str) -> dict[str, Any]:
+    """A schema file with its references to other files replaced by what
+    they point at: for readers that do not follow ``$ref`` across files (the
+    OpenAPI document, the event catalogue, a test reading an ``enum``)."""
+    schema = json.loads((CONTRACTS_DIR / relative_path).read_text())
+    resolver = registry().resolver(base_uri=schema["$id"])
+    inlined: dict[str, Any] = _inline(schema, resolver)
+    return inlined
+
+
+def _inline(node: Any, resolver: Any) -> Any:
+    if isinstance(node, list):
+        return [_inline(item, resolver) for item in node]
+    if not isinstance(node, dict):
+        return node
+    ref = node.get("$ref")
+    if isinstance(ref, str) and not ref.startswith("#"):
+        target = resolver.lookup(ref)
+        rest = {k: v for k, v in node.items() if k != "$ref"}
+        return _inline(target.contents, target.resolver) | _inline(rest, resolver)
+    return {key: _inline(value, resolver) for key, value in node.items()}
 
 
 def event_schema_path(event_type: str) -> str:

@@ -31,13 +31,14 @@ import jwt
 from eventsourcing.domain import Aggregate
 from nameko.extensions import DependencyProvider
 
-from events.actor import ROLES, SYSTEM, Actor, AuditedAggregate
+from events.actor import SYSTEM, Actor, AuditedAggregate
 from events.cloudevent import Publication
 from events.contracts import check_actor
 from events.errors import Forbidden
 from events.identity import ALGORITHMS, IDENTITY, MAX_TTL_SECONDS, call_digest
 from events.refusals import Refusal
 from events.relay import PublicationOf
+from events.vocabulary import ROLES
 
 log = logging.getLogger(__name__)
 

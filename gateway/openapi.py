@@ -5,11 +5,10 @@ property-based run (schemathesis) checks the live gateway against it."""
 
 from __future__ import annotations
 
-import copy
 import json
 from typing import Any
 
-from events.contracts import CONTRACTS_DIR
+from events.contracts import CONTRACTS_DIR, resolved
 from gateway.inputs import MONTH
 from gateway.paging import DEFAULT_LIMIT, MAX_LIMIT
 from gateway.route import RESOURCE_PARAMS, Param, Route
@@ -88,8 +87,8 @@ def _problem_responses(route: Route) -> dict[str, Any]:
 def _command_schema(route: Route) -> dict[str, Any]:
     if route.body is not None:
         return route.body
-    path = CONTRACTS_DIR / "commands" / route.service / f"{route.operation}.schema.json"
-    schema = copy.deepcopy(json.loads(path.read_text()))
+    # resolved: the vocabulary's lists inlined, so the document stands alone
+    schema = resolved(f"commands/{route.service}/{route.operation}.schema.json")
     for key in ("$schema", "$id"):
         schema.pop(key, None)
     filled = {route.argument(p) for p in route.path_params}

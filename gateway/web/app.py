@@ -28,10 +28,11 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.utils import redirect, send_from_directory
 from werkzeug.wrappers import Request, Response
 
+from events.vocabulary import LANGUAGES
 from gateway import metrics
 from gateway.api import SECURITY_HEADERS, Gateway
 from gateway.problems import Problem
-from gateway.web.i18n import DEFAULT, LANGUAGES, environment
+from gateway.web.i18n import DEFAULT, environment
 from gateway.web.oidc import CountyProvider
 from gateway.web.page import Page, PageRule, PageTable, url_map
 from gateway.web.sessions import SessionStore

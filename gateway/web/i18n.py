@@ -25,7 +25,6 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from events.clock import LOCAL_TIME
 
 HERE = Path(__file__).parent
-LANGUAGES = ("ro", "en")
 DEFAULT = "ro"
 
 

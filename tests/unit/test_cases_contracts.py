@@ -44,7 +44,7 @@ def schema(path: Path) -> dict:
 
 
 def command_schema(name: str) -> dict:
-    return schema(COMMANDS / f"{name}.schema.json")
+    return contracts.resolved(f"commands/cases/{name}.schema.json")
 
 
 def test_every_command_of_the_service_has_its_schema_and_no_schema_is_orphaned():

@@ -9,10 +9,11 @@ from uuid import uuid4
 import pytest
 
 from events import contracts
-from events.actor import ROLES, Actor, AuditedAggregate
+from events.actor import Actor, AuditedAggregate
 from events.catalogue import render
 from events.errors import InvalidCommand
 from events.refusals import Refusal
+from events.vocabulary import ROLES
 from services.coordination.contracts import domain as contracting
 from services.coordination.contracts.rules import OBLIGATIONS
 from services.coordination.published import publication_of
@@ -148,14 +149,10 @@ def test_a_contract_violation_is_reported():
 
 
 def test_command_schemas_speak_the_domain_vocabulary():
-    schema = json.loads(
-        (contracts.CONTRACTS_DIR / "commands/coordination/register_staff.schema.json").read_text()
-    )
+    schema = contracts.resolved("commands/coordination/register_staff.schema.json")
     assert schema["properties"]["role"]["enum"] == list(ROLES)
     assert schema["properties"]["experience_domains"]["items"]["enum"] == list(rules.CATEGORIES)
-    departure = json.loads(
-        (contracts.CONTRACTS_DIR / "commands/coordination/record_departure.schema.json").read_text()
-    )
+    departure = contracts.resolved("commands/coordination/record_departure.schema.json")
     assert departure["properties"]["reason"]["enum"] == list(rules.DEPARTURE_REASONS)
 
 

@@ -78,7 +78,7 @@ def test_no_free_text_or_case_id_goes_on_the_bus():
 
 def test_the_contracts_speak_the_domain_vocabulary():
     def schema(path):
-        return json.loads((contracts.CONTRACTS_DIR / path).read_text())
+        return contracts.resolved(path)
 
     entry = schema("commands/coordination/record_journal_entry.schema.json")["properties"]
     assert entry["channel"]["enum"] == list(planning.MEETING_CHANNELS)

@@ -20,6 +20,7 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
+from events.vocabulary.evaluations import SHEET_ALLOWED, SHEET_REQUIRED
 from gateway.web import words
 
 Gettext = Callable[[str], str]
@@ -112,18 +113,9 @@ SECTIONS: dict[str, Section] = {
     )
 }
 # which sections each kind of evaluation has, in the sheet's order, and which
-# must be written before signing (the service's ALLOWED and REQUIRED)
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "initial": (
-        "general", "current_activity", "beneficiaries", "collaborations",
-        "difficult_situations", "competencies", "other_aspects",
-    ),
-    "periodic": ("results", "competencies", "other_aspects"),
-}
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "initial": ALLOWED["initial"][:-1],
-    "periodic": ("results",),
-}
+# must be written before signing: the service's own table, not a copy of it
+ALLOWED = SHEET_ALLOWED
+REQUIRED = SHEET_REQUIRED
 
 
 def N_(text: str) -> str:

@@ -16,8 +16,8 @@ import jwt
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from events.vocabulary import LANGUAGES
 from gateway.problems import Problem
-from gateway.web.i18n import LANGUAGES
 from gateway.web.oidc import PENDING_COOKIE, PENDING_SECONDS, SignInRefused
 from gateway.web.page import Page, PageTable
 from gateway.web.sessions import Session

@@ -1,6 +1,13 @@
-"""Vocabulary every service shares: the vulnerability categories of the
-beneficiaries (DESIGN §4), which are also the social workers' domains of
-experience (R5) and the categories of a case."""
+"""Every enumerated name of the platform, defined once: the lists several
+services share here, each service's own in ``events.vocabulary.<service>``.
+``contracts/vocabulary.schema.json`` is generated from them
+(``events.vocabulary.schema``, ``make catalogue``) and the command and event
+schemas refer to it, so a schema cannot spell a list differently.
+
+Shared here: the vulnerability categories of the beneficiaries (DESIGN §4),
+which are also the social workers' domains of experience (R5) and the
+categories of a case; the roles; the delegable tasks and autonomy levels; the
+kinds of evaluation; how people meet; who an escalation reaches; languages."""
 
 # The ten categories of the DGASPC page plus the three the design adds.
 # Social workers declare domains of experience in the same vocabulary, so
@@ -40,3 +47,22 @@ DELEGABLE_TASKS: dict[str, str] = {
     "draft_final_report": "redactarea raportului final",
     "benefit_check": "verificarea administrativă a eligibilității pentru beneficii (R4)",
 }
+
+# How a technician may do a delegable task: under supervision, guided, or with
+# autonomy (concluded by an evaluation, R3).
+AUTONOMY_LEVELS = ("supervised", "guided", "autonomous")
+
+# The roles of the county's staff (DESIGN §3).
+ROLES = ("technician", "social_worker", "spas_head", "county_admin", "auditor")
+# The platform itself also acts (timers, relays): the envelope's actorrole.
+ACTOR_ROLES = (*ROLES, "system")
+# 4.4.3, in order: the SPAS head first, then the county.
+ESCALATION_LEVELS = ("spas_head", "county_admin")
+
+# Where people meet: a coordination meeting, a journal entry, a feedback session.
+MEETING_CHANNELS = ("in_person", "phone", "video")
+
+EVALUATION_KINDS = ("initial", "periodic")
+
+# The languages people read messages and pages in.
+LANGUAGES = ("ro", "en")

@@ -1,0 +1,100 @@
+"""The cases service's names: referrals, the case's steps, its documents,
+urgent risks, benefit checks and erasure. The command and event schemas
+refer to them (``contracts/vocabulary.schema.json``)."""
+
+# Who referred the case (4.1).
+REFERRAL_SOURCES = (
+    "self",
+    "family",
+    "family_doctor",
+    "hospital",
+    "school",
+    "police",
+    "neighbours",
+    "field_identification",
+    "other_institution",
+)
+BENEFICIARY_KINDS = ("person", "family")
+RISK_LEVELS = ("low", "medium", "high")
+DECISIONS = (
+    "service_recommendation",
+    "programme_inclusion",
+    "protective_measure",
+    "referral_to_service",
+    "benefit_recommendation",
+    "other",
+)
+# Whose task an objective of the intervention plan is.
+RESPONSIBLE = ("social_worker", "technician", "beneficiary", "family", "institution")
+CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
+DOCUMENT_KINDS = (
+    "visit_report",
+    "observation_sheet",
+    "phone_note",
+    "progress_report",
+    "final_report",
+)
+# "self": the beneficiary signed it themselves; "none": nothing to sign or
+# not signed; "on_behalf": somebody signed for them, which is never allowed
+# (the schema lets it through so that the domain refuses it naming R2).
+SIGNATURES = ("self", "none", "on_behalf")
+# What an urgent risk is about (cases.risks CATEGORIES).
+RISK_CATEGORIES = (
+    "abuse",
+    "neglect",
+    "domestic_violence",
+    "exploitation",
+    "trafficking",
+    "danger_to_life",
+    "self_harm",
+    "other",
+)
+URGENT_RISK_LEVELS = ("low", "medium", "high", "imminent")
+RISK_MEASURES = (
+    "official_notification",
+    "emergency_placement_request",
+    "protection_order_support",
+    "medical_referral",
+    "safety_plan",
+    "increased_monitoring",
+    "counselling",
+    "no_further_action",
+)
+INSTITUTIONS = ("dgaspc", "police", "prosecutor", "school_inspectorate", "health_authority")
+ERASURE_BASES = (
+    "retention_period_ended",
+    "data_subject_request",
+    "court_order",
+    "recorded_in_error",
+)
+BENEFITS = (
+    "heating_aid",
+    "minimum_inclusion_income",
+    "family_support",
+    "emergency_aid",
+    "child_allowance",
+    "disability_allowance",
+    "other",
+)
+BENEFIT_DOCUMENTS = (
+    "identity_document",
+    "income_proof",
+    "household_composition",
+    "residence_proof",
+    "property_declaration",
+    "medical_documents",
+    "other",
+)
+DISCREPANCIES = (
+    "undeclared_income",
+    "living_conditions",
+    "unsupervised_children",
+    "household_differs",
+    "residence_differs",
+    "other",
+)
+BENEFIT_OUTCOMES = ("eligible", "ineligible")
+COSIGN_MEASURES = ("parental_support", "counselling", "dgaspc_notification", "open_case", "none")
+# The two situations of a benefit check (A: eligibility, B: the household's
+# conditions), as published.
+BENEFIT_SITUATIONS = ("A", "B")

@@ -57,6 +57,7 @@ from tests.support.evaluating import evaluate, retry_while
 from tests.support.evaluation_forms import SHEET, grid_rows
 from tests.support.registry import ADMIN, CLUJ, bootstrap
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 REPORT_TECHNICIANS = 100
 EVALUATIONS_EACH = 8  # 1 initial + 7 periodic
@@ -170,15 +171,21 @@ def wait_until_listening(amqp_uri: str) -> None:
     """Until the evaluations service answers, with a call it refuses before
     reading anything (a malformed date), so its read models stay cold."""
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
-        deadline = time.monotonic() + 60
-        while True:
+
+        def refused() -> bool:
             try:
                 rpc.evaluations.employer_report(ADMIN, None, None, "not a date")
-            except UnknownService:
-                assert time.monotonic() < deadline, "the evaluations service did not start"
-                time.sleep(0.2)
             except RemoteError:
-                return
+                return True
+            return False
+
+        eventually(
+            refused,
+            60,
+            every=0.2,
+            retrying=(UnknownService,),
+            message="the evaluations service did not start",
+        )
 
 
 def report_figures(amqp_uri: str) -> None:

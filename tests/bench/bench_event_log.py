@@ -72,6 +72,7 @@ from events.verify import verify_store
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
 from tests.bench.support import admin_sql, new_database, new_vhost, rate, section, show, timed
+from tests.support.waiting import eventually
 
 EXCHANGE = "coordonare.events"
 SINK_QUEUE = "bench.sink"
@@ -327,11 +328,12 @@ def sample_lag(relay: OutboxRelay, until: Callable[[], bool]) -> list[int]:
 
 
 def wait_for_position(relay: OutboxRelay, position: int, timeout: float) -> None:
-    deadline = time.perf_counter() + timeout
-    while relay.position < position:
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"relay at {relay.position}, still short of {position}")
-        eventlet.sleep(0.001)
+    eventually(
+        lambda: relay.position >= position,
+        timeout,
+        every=0.001,
+        message=lambda: f"relay at {relay.position}, still short of {position}",
+    )
 
 
 # -- figure 7: verifying the chain ----------------------------------------------------

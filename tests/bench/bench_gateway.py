@@ -58,6 +58,7 @@ from nameko.exceptions import RemoteError
 from tests.bench.support import new_database, new_vhost, percentiles, section, show
 from tests.support.casework import new_master_key
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))  # each measurement
@@ -308,15 +309,17 @@ def listening_port(pid: int, timeout: float = 60) -> int:
     picked beforehand could be taken meanwhile by any other process of this
     shared machine, and eventlet's SO_REUSEPORT would then share it
     silently). The public one is the one that answers /live."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def live() -> int | None:
         for port in listening_ports(pid):
             with suppress(OSError):
                 if call(port, "GET", "/live")[0] == 200:
                     return port
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"process {pid} serves /live on no TCP port")
-        time.sleep(0.2)
+        return None
+
+    return eventually(
+        live, timeout, every=0.2, message=f"process {pid} serves /live on no TCP port"
+    )
 
 
 def listening_ports(pid: int) -> list[int]:
@@ -401,17 +404,22 @@ def call(
 
 
 def wait_for_health(port: int, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while True:
+    last: tuple[int, Any] = (0, None)
+
+    def healthy() -> bool:
+        nonlocal last
         try:
-            status, answer = call(port, "GET", "/health")
-            if status == 200:
-                return
+            last = call(port, "GET", "/health")
         except OSError as exc:
-            status, answer = 0, str(exc)
-        if time.monotonic() > deadline:
-            raise RuntimeError(f"the gateway's /health is still {status}: {answer}")
-        time.sleep(0.2)
+            last = (0, str(exc))
+        return last[0] == 200
+
+    eventually(
+        healthy,
+        timeout,
+        every=0.2,
+        message=lambda: f"the gateway's /health is still {last[0]}: {last[1]}",
+    )
 
 
 def draft(case_id: str) -> dict[str, Any]:

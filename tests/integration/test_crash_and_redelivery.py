@@ -2,7 +2,6 @@
 missing on the bus, and a consumer that gets an event twice applies it once."""
 
 import signal
-import time
 
 import pytest
 from nameko.containers import ServiceContainer
@@ -13,6 +12,7 @@ from tests.support.outside import OutsideSubscriber
 from tests.support.registry import CLUJ, HARNESS, TECHNICIAN
 from tests.support.services import call, nameko_config, start_process
 from tests.support.tally import TallyApplication, TallyService
+from tests.support.waiting import eventually
 
 ENTRY = "services.coordination.service:CoordinationService"
 
@@ -79,17 +79,10 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
         assert again["id"] == staff_event["id"] and again["position"] == staff_event["position"]
 
         redeliveries = metrics.consumer_redeliveries.labels("tally", "on_staff_registered")
-        wait_until(lambda: redeliveries._value.get() >= 1)
+        eventually(lambda: redeliveries._value.get() >= 1)
         counted = TallyApplication(tally_store).tally()
         assert counted is not None and counted.seen == [staff_event["id"]]
         # the command's correlation id followed it through the bus
         assert counted.correlation_ids == [staff_event["correlationid"]]
     finally:
         tally.stop()
-
-
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)

@@ -18,6 +18,7 @@ from tests.support.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count
 from tests.support.registry import AUDITOR
+from tests.support.waiting import eventually
 
 
 def refused(call, *args):
@@ -240,9 +241,10 @@ def test_an_evaluations_autonomy_conclusion_changes_what_may_be_delegated(evalua
     }
     assert coordination.delegate_task(sw, visit)["autonomy"] == "supervised"
     evaluate(evaluating)  # concludes home_visit and collect_data delegable with autonomy
-    deadline = datetime.now(UTC) + timedelta(seconds=20)
-    while coordination.delegate_task(sw, visit)["autonomy"] != "autonomous":
-        assert datetime.now(UTC) < deadline, "coordination never heard of the conclusion"
+    eventually(
+        lambda: coordination.delegate_task(sw, visit)["autonomy"] == "autonomous",
+        message="coordination never heard of the conclusion",
+    )
     mediation = visit | {"task_type": "mediation"}
     assert coordination.delegate_task(sw, mediation)["autonomy"] == "supervised"
 

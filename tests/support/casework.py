@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +16,7 @@ from nameko.exceptions import RemoteError
 from tests.support.calendar import months_ahead
 from tests.support.county import activate, build_county, draft
 from tests.support.registry import ADMIN
+from tests.support.waiting import eventually
 
 TURDA = {"siruta": "55259", "name": "Turda", "county": "Cluj"}
 
@@ -74,27 +74,25 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
 def wait_for_coordination(casework: dict[str, Any], technician: dict, timeout: float = 20) -> None:
     """The cases service learns of contracts from events: wait until it
     lets the technician act (R1)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            casework["cases"].list_cases(technician)
-            return
-        except RemoteError as error:
-            if error.exc_type != "NoActiveCoordination" or time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    eventually(
+        lambda: casework["cases"].list_cases(technician),
+        timeout,
+        retrying=("NoActiveCoordination",),
+        until=lambda _: True,
+    )
 
 
 def wait_until_refused(call: Any, *args: Any, timeout: float = 20) -> RemoteError:
     """Calls until the cases service has learnt what makes it refuse."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def refusal() -> RemoteError | None:
         try:
             call(*args)
         except RemoteError as error:
             return error
-        assert time.monotonic() < deadline, "still allowed"
-        time.sleep(0.1)
+        return None
+
+    return eventually(refusal, timeout, message="still allowed")
 
 
 def ago(**delta: float) -> str:

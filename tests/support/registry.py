@@ -5,11 +5,10 @@ admin and the auditor of the stories are registered first, through the
 registry's bootstrap (``bootstrap``: the operator's key acting as system);
 their ids are the registry's, derived from their e-mail."""
 
-import time
 from collections.abc import Callable
 from typing import Any
 
-from nameko.exceptions import RemoteError, UnknownService
+from nameko.exceptions import UnknownService
 from nameko.standalone.rpc import ClusterRpcProxy
 
 from events.act import BOOTSTRAP_ACTOR
@@ -17,6 +16,7 @@ from events.acting import Signer
 from events.actor import Actor
 from services.coordination.domain import staff_id
 from tests.support.signed import OPERATOR_KEY
+from tests.support.waiting import eventually
 
 ADMIN_PROFILE = {"email": "admin@dgaspc-cj.ro", "full_name": "Admin Județ", "role": "county_admin"}
 AUDITOR_PROFILE = {"email": "auditor@audit-cj.ro", "full_name": "Radu Auditor", "role": "auditor"}
@@ -40,16 +40,15 @@ def bootstrap(amqp_uri: str, *profiles: dict[str, Any]) -> list[dict[str, Any]]:
     """The registry's bootstrap: the county admin (or the people given)
     registered in the coordination service with the operator's key."""
     config = {"AMQP_URI": amqp_uri, "serializer": "json"}
-    deadline = time.monotonic() + 60
     with ClusterRpcProxy(config, timeout=30) as proxy:
         coordination = Signer(OPERATOR_KEY, BOOTSTRAP_ACTOR, "tests").cluster(proxy).coordination
-        while True:
-            try:
-                coordination.list_municipalities(BOOTSTRAP_ACTOR)
-                break
-            except UnknownService:  # not listening yet (a process still starting)
-                assert time.monotonic() < deadline, "the coordination service did not start"
-                time.sleep(0.2)
+        eventually(  # not listening yet while a process is still starting
+            lambda: coordination.list_municipalities(BOOTSTRAP_ACTOR),
+            60,
+            every=0.2,
+            retrying=(UnknownService,),
+            until=lambda _: True,
+        )
         return [
             coordination.register_staff(BOOTSTRAP_ACTOR, profile)
             for profile in profiles or (ADMIN_PROFILE,)
@@ -73,11 +72,4 @@ def until_known(ask: Callable[[], Any], seconds: float = 20) -> Any:
     follows the registry by its events learns of a person a moment after the
     coordination service registered them (each early try is refused, and
     recorded, as ``ActorNotRegistered``)."""
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            return ask()
-        except RemoteError as error:
-            if error.exc_type != "ActorNotRegistered" or time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    return eventually(ask, seconds, retrying=("ActorNotRegistered",), until=lambda _: True)

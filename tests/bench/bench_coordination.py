@@ -89,7 +89,7 @@ def county(amqp_uri: str, count: int = CLIENTS) -> tuple[dict, list[dict]]:
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
         c = rpc.coordination
         bootstrap(amqp_uri)  # the county admin, as the registry's bootstrap (ADR 12)
-        c.register_municipality(ADMIN, CLUJ)
+        c.register_municipality(ADMIN, CLUJ.command())
         head = c.register_staff(
             ADMIN,
             {"email": "sef@x.ro", "full_name": "Șef", "role": "spas_head", "municipality": "54975"},

@@ -39,7 +39,7 @@ def test_killed_before_publishing_the_stored_event_goes_out_after_restart(
 ):
     crashing = start_process(ENTRY, amqp_uri, store_url, COORDONARE_FAULT="relay.before_publish")
     processes.append(crashing)
-    call(amqp_uri, "register_municipality", HARNESS, CLUJ)
+    call(amqp_uri, "register_municipality", HARNESS, CLUJ.command())
     assert crashing.wait(timeout=30) == -signal.SIGKILL
     assert open_recorder("coordination", store_url).max_notification_id() == 1
     assert outside.nothing_more(wait=0.5)
@@ -60,7 +60,7 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
     try:
         first = start_process(ENTRY, amqp_uri, coordination_store)
         processes.append(first)
-        call(amqp_uri, "register_municipality", HARNESS, CLUJ)
+        call(amqp_uri, "register_municipality", HARNESS, CLUJ.command())
         outside.receive(1, timeout=30)
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=20) == 0
@@ -69,7 +69,7 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
             ENTRY, amqp_uri, coordination_store, COORDONARE_FAULT="relay.after_confirm"
         )
         processes.append(crashing)
-        call(amqp_uri, "register_staff", HARNESS, TECHNICIAN)
+        call(amqp_uri, "register_staff", HARNESS, TECHNICIAN.command())
         assert crashing.wait(timeout=30) == -signal.SIGKILL
         staff_event = outside.receive(2, timeout=10)[1]
         assert staff_event["type"] == "ro.coordonare.coordination.StaffRegistered.v1"

@@ -63,7 +63,7 @@ def test_a_failing_handler_is_retried_in_place_and_takes_effect_once(flaky, stor
     errors = metrics.consumer_errors.labels("flaky", "on_municipality", "handler")
     before = errors._value.get()
     app = CoordinationApplication(store_url)
-    app.register_municipality(ADMIN_ACTOR, **CLUJ)
+    app.register_municipality(ADMIN_ACTOR, **CLUJ.command())
     app.register_municipality(ADMIN_ACTOR, "55259", "Dej", "Cluj")
     publish_everything(store_url, amqp_uri)
 
@@ -86,7 +86,7 @@ def test_a_malformed_message_is_dead_lettered_and_the_stream_goes_on(flaky, stor
             content_encoding="binary",
         )
     app = CoordinationApplication(store_url)
-    app.register_municipality(ADMIN_ACTOR, **CLUJ)
+    app.register_municipality(ADMIN_ACTOR, **CLUJ.command())
     publish_everything(store_url, amqp_uri)
 
     tally = TallyApplication(flaky)

@@ -15,10 +15,8 @@ from nameko.exceptions import RemoteError
 
 from tests.support.calendar import months_ahead
 from tests.support.county import activate, build_county, draft
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, TURDA
 from tests.support.waiting import eventually
-
-TURDA = {"siruta": "55259", "name": "Turda", "county": "Cluj"}
 
 
 def new_master_key() -> str:
@@ -28,7 +26,7 @@ def new_master_key() -> str:
 def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     county = build_county(rpc.coordination, amqp_uri)
     contract = activate(county)
-    rpc.coordination.register_municipality(ADMIN, TURDA)
+    rpc.coordination.register_municipality(ADMIN, TURDA.command())
     other = rpc.coordination.register_staff(
         ADMIN,
         {

@@ -24,7 +24,7 @@ ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
 
 def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     bootstrap(amqp_uri, ADMIN_PROFILE, AUDITOR_PROFILE)  # the county's admin and auditor
-    rpc.register_municipality(ADMIN, CLUJ)
+    rpc.register_municipality(ADMIN, CLUJ.command())
     head = rpc.register_staff(
         ADMIN,
         {
@@ -35,7 +35,7 @@ def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
         },
     )
     tech = rpc.register_staff(
-        ADMIN, TECHNICIAN | {"beneficiary_categories": ["disability_chronic_illness"]}
+        ADMIN, TECHNICIAN.command(beneficiary_categories=["disability_chronic_illness"])
     )
     expert = rpc.register_staff(
         ADMIN,

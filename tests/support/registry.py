@@ -6,6 +6,7 @@ registry's bootstrap (``bootstrap``: the operator's key acting as system);
 their ids are the registry's, derived from their e-mail."""
 
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from nameko.exceptions import UnknownService
@@ -18,25 +19,64 @@ from services.coordination.domain import staff_id
 from tests.support.signed import OPERATOR_KEY
 from tests.support.waiting import eventually
 
-ADMIN_PROFILE = {"email": "admin@dgaspc-cj.ro", "full_name": "Admin Județ", "role": "county_admin"}
-AUDITOR_PROFILE = {"email": "auditor@audit-cj.ro", "full_name": "Radu Auditor", "role": "auditor"}
-ADMIN = {"id": str(staff_id(ADMIN_PROFILE["email"])), "role": "county_admin"}
-AUDITOR = {"id": str(staff_id(AUDITOR_PROFILE["email"])), "role": "auditor"}
+
+@dataclass(frozen=True)
+class Municipality:
+    """A municipality of the stories, as ``register_municipality`` takes it."""
+
+    siruta: str
+    name: str
+    county: str = "Cluj"
+
+    def command(self, **changes: Any) -> dict[str, Any]:
+        """The command (or, with ``**``, the application's keyword arguments);
+        ``changes`` replace or add fields, malformed ones included."""
+        return asdict(self) | changes
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone the stories register, as ``register_staff`` takes them; the
+    fields their role does not use are left out of the command."""
+
+    email: str
+    full_name: str
+    role: str
+    municipality: str | None = None
+    beneficiary_categories: tuple[str, ...] = ()
+
+    @property
+    def staff_id(self) -> str:
+        return str(staff_id(self.email))  # the registry's, derived from the e-mail
+
+    def command(self, **changes: Any) -> dict[str, Any]:
+        """As ``Municipality.command``."""
+        given = {name: value for name, value in asdict(self).items() if value not in (None, ())}
+        if self.beneficiary_categories:
+            given["beneficiary_categories"] = list(self.beneficiary_categories)
+        return given | changes
+
+
+ADMIN_PROFILE = Person("admin@dgaspc-cj.ro", "Admin Județ", "county_admin")
+AUDITOR_PROFILE = Person("auditor@audit-cj.ro", "Radu Auditor", "auditor")
+ADMIN = {"id": ADMIN_PROFILE.staff_id, "role": "county_admin"}
+AUDITOR = {"id": AUDITOR_PROFILE.staff_id, "role": "auditor"}
 ADMIN_ACTOR = Actor(ADMIN["id"], "county_admin")
 # the test harness's own jobs, as system with the tests' key (stories about
 # the event log, not about who acts)
 HARNESS = {"id": "tests", "role": "system"}
-CLUJ = {"siruta": "54975", "name": "Cluj-Napoca", "county": "Cluj"}
-TECHNICIAN = {
-    "email": "ion.rus@primaria-cluj.ro",
-    "full_name": "Ion Rus",
-    "role": "technician",
-    "municipality": "54975",
-    "beneficiary_categories": ["school_dropout_risk", "poverty"],
-}
+CLUJ = Municipality("54975", "Cluj-Napoca")
+TURDA = Municipality("55259", "Turda")
+TECHNICIAN = Person(
+    "ion.rus@primaria-cluj.ro",
+    "Ion Rus",
+    "technician",
+    municipality=CLUJ.siruta,
+    beneficiary_categories=("school_dropout_risk", "poverty"),
+)
 
 
-def bootstrap(amqp_uri: str, *profiles: dict[str, Any]) -> list[dict[str, Any]]:
+def bootstrap(amqp_uri: str, *profiles: Person) -> list[dict[str, Any]]:
     """The registry's bootstrap: the county admin (or the people given)
     registered in the coordination service with the operator's key."""
     config = {"AMQP_URI": amqp_uri, "serializer": "json"}
@@ -50,18 +90,18 @@ def bootstrap(amqp_uri: str, *profiles: dict[str, Any]) -> list[dict[str, Any]]:
             until=lambda _: True,
         )
         return [
-            coordination.register_staff(BOOTSTRAP_ACTOR, profile)
+            coordination.register_staff(BOOTSTRAP_ACTOR, profile.command())
             for profile in profiles or (ADMIN_PROFILE,)
         ]
 
 
 def register_technicians(app, count: int) -> list[str]:
     """Cluj-Napoca and ``count`` technicians, straight through the application."""
-    app.register_municipality(ADMIN_ACTOR, **CLUJ)
+    app.register_municipality(ADMIN_ACTOR, **CLUJ.command())
     return [
         app.register_staff(
             ADMIN_ACTOR,
-            **TECHNICIAN | {"email": f"tehnician{i}@primaria-cluj.ro", "full_name": f"T {i}"},
+            **TECHNICIAN.command(email=f"tehnician{i}@primaria-cluj.ro", full_name=f"T {i}"),
         )["staff_id"]
         for i in range(count)
     ]

@@ -16,47 +16,37 @@ from tests.support.registry import (
     AUDITOR_PROFILE,
     CLUJ,
     TECHNICIAN,
+    Person,
     bootstrap,
 )
 
 ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
+HEAD = Person("sef@primaria-cluj.ro", "Șef SPAS", "spas_head", municipality=CLUJ.siruta)
+EXPERT = Person(
+    "ana@dgaspc-cj.ro",
+    "Ana Pop",
+    "social_worker",
+    rnasr_code="AS100",
+    experience_domains=("disability_chronic_illness",),
+)
+CHILD_ONLY = Person(
+    "dan@dgaspc-cj.ro",
+    "Dan Ilie",
+    "social_worker",
+    rnasr_code="AS200",
+    experience_domains=("child_under_16",),
+)
 
 
 def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     bootstrap(amqp_uri, ADMIN_PROFILE, AUDITOR_PROFILE)  # the county's admin and auditor
     rpc.register_municipality(ADMIN, CLUJ.command())
-    head = rpc.register_staff(
-        ADMIN,
-        {
-            "email": "sef@primaria-cluj.ro",
-            "full_name": "Șef SPAS",
-            "role": "spas_head",
-            "municipality": "54975",
-        },
-    )
+    head = rpc.register_staff(ADMIN, HEAD.command())
     tech = rpc.register_staff(
         ADMIN, TECHNICIAN.command(beneficiary_categories=["disability_chronic_illness"])
     )
-    expert = rpc.register_staff(
-        ADMIN,
-        {
-            "email": "ana@dgaspc-cj.ro",
-            "full_name": "Ana Pop",
-            "role": "social_worker",
-            "rnasr_code": "AS100",
-            "experience_domains": ["disability_chronic_illness"],
-        },
-    )
-    child_only = rpc.register_staff(
-        ADMIN,
-        {
-            "email": "dan@dgaspc-cj.ro",
-            "full_name": "Dan Ilie",
-            "role": "social_worker",
-            "rnasr_code": "AS200",
-            "experience_domains": ["child_under_16"],
-        },
-    )
+    expert = rpc.register_staff(ADMIN, EXPERT.command())
+    child_only = rpc.register_staff(ADMIN, CHILD_ONLY.command())
     return {
         "rpc": rpc,
         "amqp_uri": amqp_uri,

@@ -44,6 +44,8 @@ class Person:
     role: str
     municipality: str | None = None
     beneficiary_categories: tuple[str, ...] = ()
+    rnasr_code: str | None = None  # a social worker's licence
+    experience_domains: tuple[str, ...] = ()
 
     @property
     def staff_id(self) -> str:
@@ -51,9 +53,11 @@ class Person:
 
     def command(self, **changes: Any) -> dict[str, Any]:
         """As ``Municipality.command``."""
-        given = {name: value for name, value in asdict(self).items() if value not in (None, ())}
-        if self.beneficiary_categories:
-            given["beneficiary_categories"] = list(self.beneficiary_categories)
+        given = {
+            name: list(value) if isinstance(value, tuple) else value
+            for name, value in asdict(self).items()
+            if value not in (None, ())
+        }
         return given | changes
 
 

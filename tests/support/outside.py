@@ -30,16 +30,20 @@ class OutsideSubscriber:
     def receive(self, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
         """Waits for ``count`` messages in all (raises if they do not come)."""
         eventually(
-            lambda: self._take_waiting() >= count,
+            lambda: self.take_up_to(count) >= count,
             timeout,
             every=0.05,
             message=lambda: f"received {len(self.messages)} of {count} events",
         )
         return self.events
 
-    def _take_waiting(self) -> int:
-        """Acknowledges every message the queue holds; how many in all."""
-        while message := self.bound.get(no_ack=False, accept=["application/cloudevents+json"]):
+    def take_up_to(self, count: int) -> int:
+        """Takes (and acknowledges) what the queue holds, but never beyond
+        ``count`` messages in all (what is left stays for ``nothing_more``);
+        how many were taken in all."""
+        while len(self.messages) < count and (
+            message := self.bound.get(no_ack=False, accept=["application/cloudevents+json"])
+        ):
             message.ack()
             self.messages.append(message)
         return len(self.messages)

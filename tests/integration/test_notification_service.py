@@ -17,11 +17,11 @@ from tests.support.calendar import local_day
 from tests.support.notifying import (
     advance,
     alert_of,
-    eventually,
     inbox_kinds,
     report_abuse,
 )
 from tests.support.outside import OutsideSubscriber
+from tests.support.waiting import eventually
 from tests.support.webhook_sink import WebhookSink
 
 SLA = 120  # minutes: suspected abuse, the guide's two hours

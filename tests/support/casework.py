@@ -15,8 +15,19 @@ from nameko.exceptions import RemoteError
 
 from tests.support.calendar import months_ahead
 from tests.support.county import activate, build_county, draft
-from tests.support.registry import ADMIN, TURDA
+from tests.support.registry import ADMIN, TURDA, Person
 from tests.support.waiting import eventually
+
+TURDA_TECHNICIAN = Person(
+    "maria@primaria-turda.ro",
+    "Maria Turcu",
+    "technician",
+    municipality=TURDA.siruta,
+    beneficiary_categories=("disability_chronic_illness",),
+)
+TURDA_HEAD = Person(
+    "sef@primaria-turda.ro", "Șef SPAS Turda", "spas_head", municipality=TURDA.siruta
+)
 
 
 def new_master_key() -> str:
@@ -27,26 +38,9 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     county = build_county(rpc.coordination, amqp_uri)
     contract = activate(county)
     rpc.coordination.register_municipality(ADMIN, TURDA.command())
-    other = rpc.coordination.register_staff(
-        ADMIN,
-        {
-            "email": "maria@primaria-turda.ro",
-            "full_name": "Maria Turcu",
-            "role": "technician",
-            "municipality": "55259",
-            "beneficiary_categories": ["disability_chronic_illness"],
-        },
-    )
-    turda_head = rpc.coordination.register_staff(
-        ADMIN,
-        {
-            "email": "sef@primaria-turda.ro",
-            "full_name": "Șef SPAS Turda",
-            "role": "spas_head",
-            "municipality": "55259",
-        },
-    )
-    head_turda = {"id": turda_head["staff_id"], "role": "spas_head", "municipality": "55259"}
+    other = rpc.coordination.register_staff(ADMIN, TURDA_TECHNICIAN.command())
+    rpc.coordination.register_staff(ADMIN, TURDA_HEAD.command())
+    head_turda = TURDA_HEAD.actor()
     activate(
         county | {"head": head_turda},
         contract=draft(
@@ -58,11 +52,7 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
         "cases": rpc.cases,
         "contract": contract,
         "other_tech": other,
-        "other_tech_actor": {
-            "id": other["staff_id"],
-            "role": "technician",
-            "municipality": "55259",
-        },
+        "other_tech_actor": TURDA_TECHNICIAN.actor(),
     }
     wait_for_coordination(casework, casework["tech_actor"])
     wait_for_coordination(casework, casework["other_tech_actor"])

@@ -41,7 +41,7 @@ CHILD_ONLY = Person(
 def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     bootstrap(amqp_uri, ADMIN_PROFILE, AUDITOR_PROFILE)  # the county's admin and auditor
     rpc.register_municipality(ADMIN, CLUJ.command())
-    head = rpc.register_staff(ADMIN, HEAD.command())
+    rpc.register_staff(ADMIN, HEAD.command())
     tech = rpc.register_staff(
         ADMIN, TECHNICIAN.command(beneficiary_categories=["disability_chronic_illness"])
     )
@@ -50,13 +50,13 @@ def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     return {
         "rpc": rpc,
         "amqp_uri": amqp_uri,
-        "head": {"id": head["staff_id"], "role": "spas_head", "municipality": "54975"},
+        "head": HEAD.actor(),
         "tech": tech,
-        "tech_actor": {"id": tech["staff_id"], "role": "technician", "municipality": "54975"},
+        "tech_actor": TECHNICIAN.actor(),
         "expert": expert,
-        "expert_actor": {"id": expert["staff_id"], "role": "social_worker"},
+        "expert_actor": EXPERT.actor(),
         "child_only": child_only,
-        "child_only_actor": {"id": child_only["staff_id"], "role": "social_worker"},
+        "child_only_actor": CHILD_ONLY.actor(),
     }
 
 

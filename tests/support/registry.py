@@ -51,6 +51,11 @@ class Person:
     def staff_id(self) -> str:
         return str(staff_id(self.email))  # the registry's, derived from the e-mail
 
+    def actor(self) -> dict[str, str]:
+        """Who they are when they call a service (once registered)."""
+        who = {"id": self.staff_id, "role": self.role}
+        return who | ({"municipality": self.municipality} if self.municipality else {})
+
     def command(self, **changes: Any) -> dict[str, Any]:
         """As ``Municipality.command``."""
         given = {
@@ -63,8 +68,8 @@ class Person:
 
 ADMIN_PROFILE = Person("admin@dgaspc-cj.ro", "Admin Județ", "county_admin")
 AUDITOR_PROFILE = Person("auditor@audit-cj.ro", "Radu Auditor", "auditor")
-ADMIN = {"id": ADMIN_PROFILE.staff_id, "role": "county_admin"}
-AUDITOR = {"id": AUDITOR_PROFILE.staff_id, "role": "auditor"}
+ADMIN = ADMIN_PROFILE.actor()
+AUDITOR = AUDITOR_PROFILE.actor()
 ADMIN_ACTOR = Actor(ADMIN["id"], "county_admin")
 # the test harness's own jobs, as system with the tests' key (stories about
 # the event log, not about who acts)

@@ -26,12 +26,12 @@ def listening_port(pid: int, timeout: float = 60) -> int:
     shared machine, and eventlet's SO_REUSEPORT would then share it
     silently). The public one is the one that answers /live."""
 
-    def live() -> int | None:
+    def live() -> int:
         for port in listening_ports(pid):
             with suppress(OSError):
                 if call(port, "GET", "/live")[0] == 200:
                     return port
-        return None
+        return 0  # none yet (no process listens on port 0)
 
     return eventually(
         live, timeout, every=0.2, message=f"process {pid} serves /live on no TCP port"

@@ -96,9 +96,7 @@ def outsider(county: dict[str, Any], role: str, email: str) -> dict[str, Any]:
     rpc = county["rpc"]
     with suppress(RemoteError):  # registered by an earlier outsider
         rpc.register_municipality(ADMIN, {"siruta": "55259", "name": "Dej", "county": "Cluj"})
-    profile = {"email": email, "full_name": email.split("@")[0], "role": role}
-    profile["municipality"] = "55259"
-    if role == "technician":
-        profile["beneficiary_categories"] = ["poverty"]
-    staff = rpc.register_staff(ADMIN, profile)
-    return {"id": staff["staff_id"], "role": role, "municipality": "55259"}
+    categories = ("poverty",) if role == "technician" else ()
+    person = Person(email, email.split("@")[0], role, "55259", beneficiary_categories=categories)
+    rpc.register_staff(ADMIN, person.command())
+    return person.actor()

@@ -226,7 +226,8 @@ def test_the_technicians_feedback_reaches_the_coordinators_record(evaluating):
     )
     mine = evaluations.technician_record(tech, technician_id)
     assert [r["status"] for r in mine["progress_reports"]] == ["validated"]
-    assert len(mine["checklists"]) == len(mine["feedback_sessions"]) == 1
+    assert [c["checklist_id"] for c in mine["checklists"]] == [checklist["checklist_id"]]
+    assert [s["session_id"] for s in mine["feedback_sessions"]] == [session["session_id"]]
 
 
 def test_an_evaluations_autonomy_conclusion_changes_what_may_be_delegated(evaluating):

@@ -40,6 +40,7 @@ from tests.bench.support import (
 )
 from tests.support.registry import ADMIN, CLUJ, bootstrap
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 CLIENTS = 20
 CYCLES_PER_CLIENT = 25
@@ -74,14 +75,13 @@ def start(entry: str, amqp_uri: str, store_url: str, cleanup: ExitStack, **extra
 
 
 def wait_for(rpc: Any, call: str, *args: Any) -> Any:
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            return getattr(rpc, call)(*args)
-        except UnknownService:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    return eventually(
+        lambda: getattr(rpc, call)(*args),
+        60,
+        every=0.2,
+        retrying=(UnknownService,),
+        until=lambda _: True,
+    )
 
 
 def county(amqp_uri: str, count: int = CLIENTS) -> tuple[dict, list[dict]]:
@@ -89,7 +89,7 @@ def county(amqp_uri: str, count: int = CLIENTS) -> tuple[dict, list[dict]]:
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
         c = rpc.coordination
         bootstrap(amqp_uri)  # the county admin, as the registry's bootstrap (ADR 12)
-        c.register_municipality(ADMIN, CLUJ)
+        c.register_municipality(ADMIN, CLUJ.command())
         head = c.register_staff(
             ADMIN,
             {"email": "sef@x.ro", "full_name": "Șef", "role": "spas_head", "municipality": "54975"},

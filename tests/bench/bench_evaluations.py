@@ -57,6 +57,7 @@ from tests.support.evaluating import evaluate, retry_while
 from tests.support.evaluation_forms import SHEET, grid_rows
 from tests.support.registry import ADMIN, CLUJ, bootstrap
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 REPORT_TECHNICIANS = 100
 EVALUATIONS_EACH = 8  # 1 initial + 7 periodic
@@ -94,7 +95,7 @@ def register_county(amqp_uri: str) -> dict:
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
         c = rpc.coordination
         bootstrap(amqp_uri)  # the county admin, as the registry's bootstrap (ADR 12)
-        c.register_municipality(ADMIN, CLUJ)
+        c.register_municipality(ADMIN, CLUJ.command())
         head = c.register_staff(
             ADMIN,
             {"email": "sef@x.ro", "full_name": "Șef", "role": "spas_head", "municipality": "54975"},
@@ -170,15 +171,21 @@ def wait_until_listening(amqp_uri: str) -> None:
     """Until the evaluations service answers, with a call it refuses before
     reading anything (a malformed date), so its read models stay cold."""
     with ClusterRpcProxy({"AMQP_URI": amqp_uri}) as rpc:
-        deadline = time.monotonic() + 60
-        while True:
+
+        def refused() -> bool:
             try:
                 rpc.evaluations.employer_report(ADMIN, None, None, "not a date")
-            except UnknownService:
-                assert time.monotonic() < deadline, "the evaluations service did not start"
-                time.sleep(0.2)
             except RemoteError:
-                return
+                return True
+            return False
+
+        eventually(
+            refused,
+            60,
+            every=0.2,
+            retrying=(UnknownService,),
+            message="the evaluations service did not start",
+        )
 
 
 def report_figures(amqp_uri: str) -> None:

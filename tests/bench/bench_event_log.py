@@ -58,34 +58,38 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass
 
-import kombu
-from eventsourcing.application import Application
-from eventsourcing.domain import Aggregate
 from sqlalchemy.exc import SAWarning
 
 from events.actor import Actor
-from events.chain import Verdict
 from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay
-from events.store import EventSourcedApplication
-from events.verify import verify_store
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
+from tests.bench.event_log_store import (
+    EXCHANGE,
+    MESSAGE_BYTES,
+    TOP_UP_BATCH,
+    ChainedApplication,
+    CountingRelay,
+    RawApplication,
+    Sink,
+    bench_raw_publish,
+    bench_saves,
+    bench_verify,
+    head,
+    top_up,
+)
 from tests.bench.support import admin_sql, new_database, new_vhost, rate, section, show, timed
-
-EXCHANGE = "coordonare.events"
-SINK_QUEUE = "bench.sink"
+from tests.support.waiting import eventually
 
 SAVES = 3_000  # figures 1 and 2
 COMMANDS = 3_000  # figure 3, each of sequential and concurrent
 CONCURRENCY = 10  # greenthreads in figures 3 and 6
 PUBLISHES = 5_000  # figure 4
-MESSAGE_BYTES = 1_024  # figure 4
 SUSTAIN_SECONDS = 15.0  # figure 6
 LAG_SAMPLE_SECONDS = 0.5  # figure 6
 DRAIN_TIMEOUT = 120.0  # figure 6
 VERIFY_EVENTS = 50_000  # figure 7
-TOP_UP_BATCH = 500  # figure 7
 
 ACTOR = Actor("bench", "county_admin")
 MUNICIPALITY = "54975"
@@ -95,55 +99,7 @@ MUNICIPALITY = "54975"
 warnings.filterwarnings("ignore", "This declarative base already contains", SAWarning)
 
 
-class Sink:
-    """A durable queue bound to the exchange with ``#``, so every published
-    message is really routed and stored by the broker."""
-
-    def __init__(self, amqp_uri: str) -> None:
-        self.connection = kombu.Connection(amqp_uri)
-        exchange = kombu.Exchange(EXCHANGE, "topic", durable=True)
-        queue = kombu.Queue(SINK_QUEUE, exchange, routing_key="#", durable=True)
-        self.queue = queue(self.connection.channel())
-        self.queue.declare()
-
-    def purge(self) -> int:
-        return self.queue.purge() or 0
-
-    def close(self) -> None:
-        try:
-            self.queue.delete()
-        finally:
-            self.connection.release()
-
-
-# -- applications --------------------------------------------------------------
-class Dot(Aggregate):
-    """The smallest aggregate: a single Created event with no attributes."""
-
-
-class RawApplication(Application):
-    """Plain eventsourcing on eventsourcing_sqlalchemy: the baseline."""
-
-    def __init__(self, store_url: str) -> None:
-        super().__init__(
-            env={
-                "PERSISTENCE_MODULE": "eventsourcing_sqlalchemy",
-                "SQLALCHEMY_URL": store_url,
-                "CREATE_TABLE": "y",
-            }
-        )
-
-
-class ChainedApplication(EventSourcedApplication):
-    """Our chained store with nothing of a domain on top."""
-
-
-class CoordinationFiller(EventSourcedApplication):
-    """Writes into the coordination store's own table (``coordination_events``)."""
-
-    name = "coordination"
-
-
+# -- the domain's writer and the relay (the rest: event_log_store.py) ------------
 class StaffWriter:
     """Issues register_staff commands, each for a new e-mail address."""
 
@@ -163,37 +119,11 @@ class StaffWriter:
         )
 
 
-def head(app: EventSourcedApplication) -> int:
-    return app.recorder.max_notification_id() or 0
-
-
-class CountingRelay(OutboxRelay):
-    """The relay as the services run it, counting the batches that published something."""
-
-    batches = 0
-
-    def step(self) -> int:
-        covered = super().step()
-        self.batches += covered > 0
-        return covered
-
-
 def new_relay(app: CoordinationApplication, amqp_uri: str) -> CountingRelay:
     publisher = ConfirmedPublisher(amqp_uri, EXCHANGE, app_id="bench")
     return CountingRelay(
         "coordination", app, publication_of, publisher, batch=500, poll_seconds=0.05
     )
-
-
-# -- figures 1 and 2: one save per trivial aggregate -----------------------------
-def bench_saves(app: Application, count: int) -> float:
-    """Saves per second."""
-
-    def save_all() -> None:
-        for _ in range(count):
-            app.save(Dot())
-
-    return rate(count, timed(save_all))
 
 
 # -- figure 3: domain commands ----------------------------------------------------
@@ -213,27 +143,6 @@ def bench_commands_concurrent(writer: StaffWriter, count: int, concurrency: int)
             pass
 
     return rate(count, timed(run))
-
-
-# -- figure 4: raw confirmed publishing --------------------------------------------
-def bench_raw_publish(amqp_uri: str, count: int) -> float:
-    """Messages per second, one broker confirm per message."""
-    body = b"x" * MESSAGE_BYTES
-    exchange = kombu.Exchange(EXCHANGE, "topic", durable=True)
-    with kombu.Connection(amqp_uri, transport_options={"confirm_publish": True}) as connection:
-        producer = kombu.Producer(connection.channel(), exchange=exchange)
-
-        def publish_all() -> None:
-            for n in range(count):
-                producer.publish(
-                    body,
-                    routing_key="ro.coordonare.bench.Raw.v1",
-                    delivery_mode=2,
-                    content_type="application/octet-stream",
-                    message_id=str(n),
-                )
-
-        return rate(count, timed(publish_all))
 
 
 # -- figure 5: the relay catching up ------------------------------------------------
@@ -327,36 +236,12 @@ def sample_lag(relay: OutboxRelay, until: Callable[[], bool]) -> list[int]:
 
 
 def wait_for_position(relay: OutboxRelay, position: int, timeout: float) -> None:
-    deadline = time.perf_counter() + timeout
-    while relay.position < position:
-        if time.perf_counter() > deadline:
-            raise TimeoutError(f"relay at {relay.position}, still short of {position}")
-        eventlet.sleep(0.001)
-
-
-# -- figure 7: verifying the chain ----------------------------------------------------
-def top_up(store_url: str, target: int) -> tuple[int, float]:
-    """Batched saves of trivial aggregates into the coordination table until
-    it holds ``target`` events; (events added, seconds)."""
-    filler = CoordinationFiller(store_url)
-    try:
-        before = head(filler)
-        missing = max(target - before, 0)
-
-        def fill() -> None:
-            for start in range(0, missing, TOP_UP_BATCH):
-                filler.save(*(Dot() for _ in range(min(TOP_UP_BATCH, missing - start))))
-
-        seconds = timed(fill)
-        return head(filler) - before, seconds
-    finally:
-        filler.close()
-
-
-def bench_verify(store_url: str) -> tuple[Verdict, float]:
-    started = time.perf_counter()
-    verdict = verify_store("coordination", store_url)
-    return verdict, time.perf_counter() - started
+    eventually(
+        lambda: relay.position >= position,
+        timeout,
+        every=0.001,
+        message=lambda: f"relay at {relay.position}, still short of {position}",
+    )
 
 
 # -- the run ----------------------------------------------------------------------------

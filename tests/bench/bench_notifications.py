@@ -67,6 +67,7 @@ from tests.support.published import stored_count
 from tests.support.registry import ADMIN, until_known
 from tests.support.signed import ClusterRpcProxy
 from tests.support.smtp import Mailbox
+from tests.support.waiting import eventually
 
 REPORTS = 40  # in each phase
 REPORT_INTERVAL = 0.25  # seconds between the starts of two reports
@@ -156,9 +157,8 @@ def latencies(
 ) -> list[float]:
     """Seconds from each reply to the arrival, waiting for stragglers."""
     expected = {alert_notification(r, coordinator): t for r, t in replied.items()}
-    deadline = time.monotonic() + ARRIVAL_TIMEOUT
-    while not expected.keys() <= arrived.keys() and time.monotonic() < deadline:
-        eventlet.sleep(0.05)
+    with suppress(AssertionError):  # the missing ones are counted below
+        eventually(lambda: expected.keys() <= arrived.keys(), ARRIVAL_TIMEOUT, every=0.05)
     missing = len(expected.keys() - arrived.keys())
     if missing:
         print(f"  ({missing} of {len(expected)} never reached the {what})", flush=True)

@@ -9,7 +9,7 @@ import statistics
 import time
 import uuid
 from collections.abc import Callable
-from contextlib import ExitStack
+from contextlib import ExitStack, suppress
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -21,6 +21,7 @@ from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN
 from tests.support.signed import trust_test_keys
 from tests.support.vhosts import private_vhost
+from tests.support.waiting import eventually
 
 # The benchmarks run the services as the tests do: trusting the run's own keys.
 trust_test_keys()
@@ -157,9 +158,8 @@ class Arrivals:
 
     def latencies(self, reported: dict[str, Any], timeout: float = 30) -> list[float]:
         """Seconds from each report's start to its event's arrival."""
-        deadline = time.monotonic() + timeout
-        while not reported.keys() <= self.arrived.keys() and time.monotonic() < deadline:
-            eventlet.sleep(0.05)
+        with suppress(AssertionError):  # the missing ones are counted below
+            eventually(lambda: reported.keys() <= self.arrived.keys(), timeout, every=0.05)
         missing = len(reported.keys() - self.arrived.keys())
         if missing:
             print(f"  ({missing} of {len(reported)} events never arrived)", flush=True)

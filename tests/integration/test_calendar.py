@@ -21,8 +21,9 @@ from tests.support.calendar import MOMENTS, contract_period, local_day, local_mo
 from tests.support.casework import open_case, plan
 from tests.support.county import activate, draft
 from tests.support.evaluating import evaluate, sign_contract
-from tests.support.notifying import advance, alert_of, eventually, report_abuse
+from tests.support.notifying import advance, alert_of, report_abuse
 from tests.support.registry import ADMIN
+from tests.support.waiting import eventually
 
 pytestmark = pytest.mark.parametrize("moment", list(MOMENTS.values()), ids=list(MOMENTS))
 

@@ -9,8 +9,7 @@ report for last month. The county sees both; a SPAS head their own; nobody
 else any — and nothing about a person is in the figures.
 """
 
-import time
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from nameko.exceptions import RemoteError
@@ -20,6 +19,7 @@ from services.cases.domain import Case
 from services.cases.risks import UrgentRisk
 from tests.support.casework import ago, open_case, plan, referral
 from tests.support.registry import ADMIN, AUDITOR
+from tests.support.waiting import eventually
 
 ACKNOWLEDGED_AFTER = 47  # minutes
 VISITS_PER_MONTH = 2
@@ -73,15 +73,12 @@ def urgent_risk(casework, case) -> dict:
 
 def wait_for_objective(casework, case, target: int, timeout: float = 20) -> None:
     """The cases service learns of the plan from the coordination events."""
-    deadline = datetime.now(UTC) + timedelta(seconds=timeout)
-    while True:
-        found = casework["cases"].visits_of_case(
-            casework["expert_actor"], case["case_id"], this_month()
-        )
-        if found["target"] == target:
-            return
-        assert datetime.now(UTC) < deadline, "the plan's objective did not arrive"
-        time.sleep(0.1)
+    cases, expert = casework["cases"], casework["expert_actor"]
+    eventually(
+        lambda: cases.visits_of_case(expert, case["case_id"], this_month())["target"] == target,
+        timeout,
+        message="the plan's objective did not arrive",
+    )
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from nameko.exceptions import RemoteError
 
 from tests.support.calendar import QUIET, local_day
 from tests.support.county import activate, draft
-from tests.support.registry import ADMIN, AUDITOR, TECHNICIAN
+from tests.support.registry import ADMIN, AUDITOR, TECHNICIAN, TURDA
 
 TODAY = local_day(QUIET)  # the stories' clock (the county fixture runs at QUIET)
 
@@ -26,7 +26,6 @@ def month_start(months_back: int) -> date:
 STARTS_ON, LAST_MONTH = month_start(3), month_start(1)
 TERM = {"starts_on": STARTS_ON.isoformat(), "ends_on": (TODAY + timedelta(days=365)).isoformat()}
 MONTH = LAST_MONTH.isoformat()[:7]
-TURDA = {"siruta": "55259", "name": "Turda", "county": "Cluj"}
 
 
 def refused(call, *args):
@@ -38,13 +37,12 @@ def refused(call, *args):
 def technician(rpc, email: str, municipality: str = "54975") -> dict:
     return rpc.register_staff(
         ADMIN,
-        TECHNICIAN
-        | {
-            "email": email,
-            "full_name": "Tehnician",
-            "municipality": municipality,
-            "beneficiary_categories": ["disability_chronic_illness"],
-        },
+        TECHNICIAN.command(
+            email=email,
+            full_name="Tehnician",
+            municipality=municipality,
+            beneficiary_categories=["disability_chronic_illness"],
+        ),
     )
 
 
@@ -75,7 +73,7 @@ def figures_county(county):
         contract=draft(county, county["expert"], technician_id=second["staff_id"], **TERM),
     )
     technician(rpc, "fara.contract@primaria-cluj.ro")
-    rpc.register_municipality(ADMIN, TURDA)
+    rpc.register_municipality(ADMIN, TURDA.command())
     technician(rpc, "maria@primaria-turda.ro", "55259")
     keep_journal(county, short, [600, 600, 600, 480])  # 38 h
     keep_journal(county, enough, [600, 600, 600, 600])  # 40 h

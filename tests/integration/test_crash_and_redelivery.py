@@ -2,7 +2,6 @@
 missing on the bus, and a consumer that gets an event twice applies it once."""
 
 import signal
-import time
 
 import pytest
 from nameko.containers import ServiceContainer
@@ -13,6 +12,7 @@ from tests.support.outside import OutsideSubscriber
 from tests.support.registry import CLUJ, HARNESS, TECHNICIAN
 from tests.support.services import call, nameko_config, start_process
 from tests.support.tally import TallyApplication, TallyService
+from tests.support.waiting import eventually
 
 ENTRY = "services.coordination.service:CoordinationService"
 
@@ -39,7 +39,7 @@ def test_killed_before_publishing_the_stored_event_goes_out_after_restart(
 ):
     crashing = start_process(ENTRY, amqp_uri, store_url, COORDONARE_FAULT="relay.before_publish")
     processes.append(crashing)
-    call(amqp_uri, "register_municipality", HARNESS, CLUJ)
+    call(amqp_uri, "register_municipality", HARNESS, CLUJ.command())
     assert crashing.wait(timeout=30) == -signal.SIGKILL
     assert open_recorder("coordination", store_url).max_notification_id() == 1
     assert outside.nothing_more(wait=0.5)
@@ -60,7 +60,7 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
     try:
         first = start_process(ENTRY, amqp_uri, coordination_store)
         processes.append(first)
-        call(amqp_uri, "register_municipality", HARNESS, CLUJ)
+        call(amqp_uri, "register_municipality", HARNESS, CLUJ.command())
         outside.receive(1, timeout=30)
         first.send_signal(signal.SIGTERM)
         assert first.wait(timeout=20) == 0
@@ -69,7 +69,7 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
             ENTRY, amqp_uri, coordination_store, COORDONARE_FAULT="relay.after_confirm"
         )
         processes.append(crashing)
-        call(amqp_uri, "register_staff", HARNESS, TECHNICIAN)
+        call(amqp_uri, "register_staff", HARNESS, TECHNICIAN.command())
         assert crashing.wait(timeout=30) == -signal.SIGKILL
         staff_event = outside.receive(2, timeout=10)[1]
         assert staff_event["type"] == "ro.coordonare.coordination.StaffRegistered.v1"
@@ -79,17 +79,10 @@ def test_killed_after_the_confirm_the_event_goes_out_again_and_takes_effect_once
         assert again["id"] == staff_event["id"] and again["position"] == staff_event["position"]
 
         redeliveries = metrics.consumer_redeliveries.labels("tally", "on_staff_registered")
-        wait_until(lambda: redeliveries._value.get() >= 1)
+        eventually(lambda: redeliveries._value.get() >= 1)
         counted = TallyApplication(tally_store).tally()
         assert counted is not None and counted.seen == [staff_event["id"]]
         # the command's correlation id followed it through the bus
         assert counted.correlation_ids == [staff_event["correlationid"]]
     finally:
         tally.stop()
-
-
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import stat
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -28,6 +27,7 @@ from services.notifications.service import NotificationsService
 from tests.support.casework import new_master_key
 from tests.support.services import nameko_config
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 SERVICES = (NotificationsService, EvaluationsService, CasesService, CoordinationService)
 
@@ -77,16 +77,18 @@ def settled(stores: dict[str, str]) -> dict[str, int]:
     other's events (no change for a second). The notifications' store is
     left out: its timers deliver and remind on their own."""
     counts: dict[str, int] = {}
-    while True:
+
+    def unchanged() -> dict[str, int] | None:
+        nonlocal counts
         now = {
             service: stored_facts(url, service)
             for service, url in stores.items()
             if service != "notifications"
         }
-        if now == counts:
-            return now
-        counts = now
-        time.sleep(1)
+        same, counts = now == counts, now
+        return now if same else None
+
+    return eventually(unchanged, 300, every=1, message="the stores never settled")
 
 
 def test_the_demo_county_is_seeded_once_and_its_walkthrough_works(stack, tmp_path):

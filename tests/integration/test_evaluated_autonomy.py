@@ -7,7 +7,6 @@ coordinator is not kept; a plan's "autonomous" without an evaluation behind
 it is lowered to "guided"."""
 
 import json
-import time
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -22,6 +21,7 @@ from events.verify import open_recorder
 from tests.support.calendar import QUIET
 from tests.support.county import activate
 from tests.support.published import stored_count, stored_since
+from tests.support.waiting import eventually
 
 DUE = (QUIET + timedelta(days=3)).isoformat()  # the county fixture's clock
 AUTONOMY_CONCLUDED = "ro.coordonare.evaluations.AutonomyConcluded.v1"
@@ -85,14 +85,6 @@ def publish(amqp_uri, *events):
             )
 
 
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not (found := condition()):
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-    return found
-
-
 def home_visit(county, task_type="home_visit"):
     command = {
         "technician_id": county["tech"]["staff_id"],
@@ -119,7 +111,7 @@ def test_an_evaluation_concluded_on_the_bus_lets_the_coordinator_delegate_with_a
 
     first = conclusion(county, contract, position=1)
     publish(county["amqp_uri"], first)
-    evaluated = wait_until(
+    evaluated = eventually(
         lambda: (
             (d := rpc.delegable_tasks(coordinator, technician["staff_id"]))["evaluation_id"] and d
         )
@@ -140,7 +132,7 @@ def test_an_evaluation_concluded_on_the_bus_lets_the_coordinator_delegate_with_a
         autonomous_tasks=[],
     )
     publish(county["amqp_uri"], first, foreign)
-    wait_until(lambda: upstream_position(store_url) == 2)  # in order: the duplicate came first
+    eventually(lambda: upstream_position(store_url) == 2)  # in order: the duplicate came first
     assert consumed("duplicate") == duplicates + 1
     assert stored_since(store_url, stored) == []  # neither left anything in the store
     after = rpc.delegable_tasks(coordinator, technician["staff_id"])
@@ -158,7 +150,7 @@ def test_autonomy_in_the_plan_needs_an_evaluation_behind_it(county):
     assert home_visit(county, "observation")["autonomy"] == "guided"
 
     publish(county["amqp_uri"], conclusion(county, contract, position=1))
-    evaluated = wait_until(
+    evaluated = eventually(
         lambda: (
             (d := rpc.delegable_tasks(coordinator, technician["staff_id"]))["evaluation_id"] and d
         )

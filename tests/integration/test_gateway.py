@@ -20,6 +20,7 @@ import requests
 from gateway.routes import ROUTES
 from tests.support.calendar import local_month
 from tests.support.gateway import County, county_behind_gateway
+from tests.support.waiting import eventually
 
 
 @pytest.fixture(scope="module")
@@ -64,13 +65,11 @@ def test_the_readme_walkthrough(county: County) -> None:
     assert reported.status_code == 201, reported.text
     risk_id = reported.json()["risk_id"]
 
-    alerts = []
-    for _ in range(50):  # the alert comes by the event log
-        alerts = coordinator.get(f"{county.url}/alerts", params={"open_only": "true"}).json()
-        if any(a["risk_id"] == risk_id for a in alerts["items"]):
-            break
-        __import__("time").sleep(0.2)
-    assert any(a["risk_id"] == risk_id for a in alerts["items"])
+    def alerts() -> list[dict]:
+        return coordinator.get(f"{county.url}/alerts", params={"open_only": "true"}).json()["items"]
+
+    # the alert comes by the event log
+    eventually(lambda: any(a["risk_id"] == risk_id for a in alerts()), 10, every=0.2)
 
     acknowledged = coordinator.post(f"{county.url}/urgent-risks/{risk_id}/acknowledge")
     assert acknowledged.status_code == 200, acknowledged.text

@@ -70,7 +70,7 @@ def colleague(county, email, categories, coordinator=None, coordinator_actor=Non
     """Another technician of Cluj-Napoca, under coordination if given one."""
     tech = county["rpc"].register_staff(
         ADMIN,
-        TECHNICIAN | {"email": email, "full_name": "Coleg", "beneficiary_categories": categories},
+        TECHNICIAN.command(email=email, full_name="Coleg", beneficiary_categories=categories),
     )
     if coordinator is not None:
         contract = draft(county, coordinator, technician_id=tech["staff_id"])

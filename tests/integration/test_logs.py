@@ -17,9 +17,11 @@ def test_logs_are_json_with_the_callers_correlation_id(store_url, amqp_uri):
         stderr=subprocess.PIPE,
     )
     try:
-        assert call(amqp_uri, "register_municipality", HARNESS, CLUJ)["siruta"] == "54975"
+        assert call(amqp_uri, "register_municipality", HARNESS, CLUJ.command())["siruta"] == "54975"
         # a refused duplicate is logged, as an expected error
-        refusal = call(amqp_uri, "register_municipality", HARNESS, CLUJ, correlation_id="trace-7")
+        refusal = call(
+            amqp_uri, "register_municipality", HARNESS, CLUJ.command(), correlation_id="trace-7"
+        )
         assert isinstance(refusal, Exception)
     finally:
         process.terminate()

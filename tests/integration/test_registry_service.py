@@ -37,8 +37,8 @@ def service(store_url, amqp_uri, monkeypatch):
 
 def test_a_registered_staff_member_arrives_at_an_outside_subscriber(service, store_url):
     coordination, outside, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
-    tech = coordination.register_staff(ADMIN, TECHNICIAN)
+    coordination.register_municipality(ADMIN, CLUJ.command())
+    tech = coordination.register_staff(ADMIN, TECHNICIAN.command())
     assert tech["role"] == "technician" and tech["beneficiary_categories"] == [
         "poverty",
         "school_dropout_risk",
@@ -80,47 +80,53 @@ def test_a_registered_staff_member_arrives_at_an_outside_subscriber(service, sto
         (
             ADMIN,
             "register_municipality",
-            CLUJ | {"mayor": "X"},
+            CLUJ.command(mayor="X"),
             "InvalidCommand",
             "'mayor' was unexpected",
         ),
-        (ADMIN, "register_municipality", CLUJ | {"siruta": "12"}, "InvalidCommand", "siruta"),
+        (ADMIN, "register_municipality", CLUJ.command(siruta="12"), "InvalidCommand", "siruta"),
         (
             ADMIN,
             "register_municipality",
-            CLUJ,
+            CLUJ.command(),
             "MunicipalityAlreadyRegistered",
             "SIRUTA 54975 is already registered",
         ),
         (
             ADMIN,
             "register_staff",
-            TECHNICIAN | {"role": "volunteer"},
+            TECHNICIAN.command(role="volunteer"),
             "InvalidCommand",
             "'volunteer' is not one of",
         ),
         (
             ADMIN,
             "register_staff",
-            TECHNICIAN | {"municipality": "99999"},
+            TECHNICIAN.command(municipality="99999"),
             "UnknownMunicipality",
             "no municipality with SIRUTA 99999",
         ),
         (
             ADMIN,
             "register_staff",
-            TECHNICIAN | {"beneficiary_categories": []},
+            TECHNICIAN.command(beneficiary_categories=[]),
             "InvalidRegistryEntry",
             "at least one beneficiary category",
         ),
         (
             {"id": "t", "role": "county_admin"},  # an id the registry does not know
             "register_municipality",
-            CLUJ | {"siruta": "55259"},
+            CLUJ.command(siruta="55259"),
             "ActorNotRegistered",
             "nu figurează",
         ),
-        ({"id": "t"}, "register_municipality", CLUJ, "InvalidCommand", "'role' is a required"),
+        (
+            {"id": "t"},
+            "register_municipality",
+            CLUJ.command(),
+            "InvalidCommand",
+            "'role' is a required",
+        ),
         (ADMIN, "register_staff", "not an object", "InvalidCommand", "is not of type 'object'"),
     ],
 )
@@ -128,7 +134,7 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(
     service, store_url, actor, command, payload, code, says
 ):
     coordination, _, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
+    coordination.register_municipality(ADMIN, CLUJ.command())
     before = stored_count(store_url)
     with pytest.raises(RemoteError) as refused:
         getattr(coordination, command)(actor, payload)
@@ -141,13 +147,13 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(
 
 def test_a_refused_attempt_is_recorded_and_published_as_an_audit_event(service, store_url):
     coordination, outside, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
-    registered = coordination.register_staff(ADMIN, TECHNICIAN)
+    coordination.register_municipality(ADMIN, CLUJ.command())
+    registered = coordination.register_staff(ADMIN, TECHNICIAN.command())
     outside.receive(2)
     outside.messages.clear()
     technician = {"id": registered["staff_id"], "role": "technician", "municipality": "54975"}
     with pytest.raises(RemoteError) as refused:
-        coordination.register_staff(technician, TECHNICIAN | {"email": "friend@x.ro"})
+        coordination.register_staff(technician, TECHNICIAN.command(email="friend@x.ro"))
     assert refused.value.exc_type == "RegistryAccessDenied"
     (event,) = outside.receive(1)
     check_published(event)
@@ -164,8 +170,8 @@ def test_a_refused_attempt_is_recorded_and_published_as_an_audit_event(service, 
 
 def test_a_duplicate_email_or_rnasr_code_is_refused(service, store_url):
     coordination, _, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
-    coordination.register_staff(ADMIN, TECHNICIAN)
+    coordination.register_municipality(ADMIN, CLUJ.command())
+    coordination.register_staff(ADMIN, TECHNICIAN.command())
     sw = {
         "email": "ana@dgaspc-cj.ro",
         "full_name": "Ana Pop",
@@ -176,7 +182,7 @@ def test_a_duplicate_email_or_rnasr_code_is_refused(service, store_url):
     coordination.register_staff(ADMIN, sw)
     before = stored_count(store_url)
     with pytest.raises(RemoteError) as same_person:
-        coordination.register_staff(ADMIN, TECHNICIAN | {"email": "ION.RUS@primaria-cluj.ro"})
+        coordination.register_staff(ADMIN, TECHNICIAN.command(email="ION.RUS@primaria-cluj.ro"))
     assert same_person.value.exc_type == "StaffAlreadyRegistered"
     with pytest.raises(RemoteError) as same_code:
         coordination.register_staff(ADMIN, sw | {"email": "other@dgaspc-cj.ro"})
@@ -186,9 +192,9 @@ def test_a_duplicate_email_or_rnasr_code_is_refused(service, store_url):
 
 def test_the_registry_answers_queries_and_follows_departures(service):
     coordination, _, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
+    coordination.register_municipality(ADMIN, CLUJ.command())
     coordination.register_municipality(ADMIN, {"siruta": "55259", "name": "Dej", "county": "Cluj"})
-    tech = coordination.register_staff(ADMIN, TECHNICIAN)
+    tech = coordination.register_staff(ADMIN, TECHNICIAN.command())
     assert [m["name"] for m in coordination.list_municipalities(ADMIN)] == ["Cluj-Napoca", "Dej"]
     assert [s["staff_id"] for s in coordination.list_staff(ADMIN, municipality="54975")] == [
         tech["staff_id"]
@@ -209,9 +215,9 @@ def test_the_registry_answers_queries_and_follows_departures(service):
 
 def test_metrics_and_health_are_served_over_http(service):
     coordination, outside, config = service
-    coordination.register_municipality(ADMIN, CLUJ)
+    coordination.register_municipality(ADMIN, CLUJ.command())
     with pytest.raises(RemoteError):
-        coordination.register_municipality(ADMIN, CLUJ)
+        coordination.register_municipality(ADMIN, CLUJ.command())
     outside.receive(1)
     base = f"http://{config['WEB_SERVER_ADDRESS']}"
     health = json.loads(urllib.request.urlopen(f"{base}/health").read())
@@ -234,8 +240,8 @@ def test_metrics_and_health_are_served_over_http(service):
 def test_a_licensed_technician_becomes_a_social_worker_and_leaves_coordination(service):
     """R10, told through RPC: the event others react to carries the new code."""
     coordination, outside, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
-    tech = coordination.register_staff(ADMIN, TECHNICIAN)
+    coordination.register_municipality(ADMIN, CLUJ.command())
+    tech = coordination.register_staff(ADMIN, TECHNICIAN.command())
     licensed = coordination.record_licensing(
         ADMIN,
         {"staff_id": tech["staff_id"], "rnasr_code": "AS7788", "experience_domains": ["poverty"]},
@@ -259,7 +265,7 @@ def test_a_licensed_technician_becomes_a_social_worker_and_leaves_coordination(s
             },
         )
     assert twice.value.exc_type == "NotATechnician"
-    other = coordination.register_staff(ADMIN, TECHNICIAN | {"email": "maria@primaria-cluj.ro"})
+    other = coordination.register_staff(ADMIN, TECHNICIAN.command(email="maria@primaria-cluj.ro"))
     with pytest.raises(RemoteError) as taken:
         coordination.record_licensing(
             ADMIN,
@@ -275,9 +281,9 @@ def test_a_licensed_technician_becomes_a_social_worker_and_leaves_coordination(s
 
 def test_a_technician_moves_to_another_spas(service):
     coordination, _, _ = service
-    coordination.register_municipality(ADMIN, CLUJ)
+    coordination.register_municipality(ADMIN, CLUJ.command())
     coordination.register_municipality(ADMIN, {"siruta": "55259", "name": "Dej", "county": "Cluj"})
-    tech = coordination.register_staff(ADMIN, TECHNICIAN)
+    tech = coordination.register_staff(ADMIN, TECHNICIAN.command())
     moved = coordination.transfer_staff(
         ADMIN, {"staff_id": tech["staff_id"], "municipality": "55259"}
     )

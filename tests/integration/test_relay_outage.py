@@ -57,7 +57,7 @@ def test_a_broker_lost_mid_stream_is_caught_up_from_the_durable_position(relay_b
     outside.receive(6)
     proxy.cut()
     late = {"email": "late@primaria-cluj.ro", "beneficiary_categories": ["old_age"]}
-    app.register_staff(ADMIN_ACTOR, **TECHNICIAN | late)
+    app.register_staff(ADMIN_ACTOR, **TECHNICIAN.command(**late))
     eventlet.sleep(0.5)
     proxy.restore()
     events = outside.receive(7)

@@ -38,7 +38,7 @@ def test_one_replica_publishes_and_the_other_takes_over(store_url, amqp_uri, out
 
         relay_a.stop()
         thread_a.wait()
-        app_b.register_staff(ADMIN_ACTOR, **TECHNICIAN | {"email": "after@primaria-cluj.ro"})
+        app_b.register_staff(ADMIN_ACTOR, **TECHNICIAN.command(email="after@primaria-cluj.ro"))
         (late,) = outside.receive(5)[4:]
         assert late["position"] == events[-1]["position"] + 1
         assert outside.nothing_more(wait=0.5), "an event was published twice"

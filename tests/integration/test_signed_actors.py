@@ -134,7 +134,7 @@ def test_the_operators_key_is_the_registrys_bootstrap_and_nothing_more(county, s
     assert as_operator("register_municipality", system, payload)["siruta"] == "57706"
     beyond = lambda: as_operator("coordination_of", system, county["tech"]["staff_id"])  # noqa: E731
     assert refused(store_url, beyond) == "SystemNotAllowed"
-    assert CLUJ["siruta"] in {m["siruta"] for m in as_operator("list_municipalities", system)}
+    assert CLUJ.siruta in {m["siruta"] for m in as_operator("list_municipalities", system)}
 
 
 def test_the_operator_acts_for_a_registered_person_and_it_is_on_record(

@@ -2,7 +2,6 @@
 skipped; a message that is not one of our CloudEvents is set aside in the
 subscription's dead-letter queue and the stream goes on."""
 
-import time
 from typing import Any
 
 import kombu
@@ -20,6 +19,7 @@ from services.coordination.published import publication_of
 from tests.support.registry import ADMIN_ACTOR, CLUJ
 from tests.support.services import nameko_config
 from tests.support.tally import TallyApplication
+from tests.support.waiting import eventually
 
 FAILURES = {"left": 2}
 
@@ -48,13 +48,6 @@ def publish_everything(store_url, amqp_uri):
     app.close()
 
 
-def wait_until(condition, timeout=20.0):
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, "condition not met in time"
-        time.sleep(0.05)
-
-
 @pytest.fixture
 def flaky(make_store, amqp_uri, monkeypatch):
     tally_store = make_store()
@@ -70,12 +63,12 @@ def test_a_failing_handler_is_retried_in_place_and_takes_effect_once(flaky, stor
     errors = metrics.consumer_errors.labels("flaky", "on_municipality", "handler")
     before = errors._value.get()
     app = CoordinationApplication(store_url)
-    app.register_municipality(ADMIN_ACTOR, **CLUJ)
+    app.register_municipality(ADMIN_ACTOR, **CLUJ.command())
     app.register_municipality(ADMIN_ACTOR, "55259", "Dej", "Cluj")
     publish_everything(store_url, amqp_uri)
 
     tally = TallyApplication(flaky)
-    wait_until(lambda: (t := tally.tally()) is not None and len(t.seen) == 2)
+    eventually(lambda: (t := tally.tally()) is not None and len(t.seen) == 2)
     assert errors._value.get() - before == 2
     assert FAILURES["left"] == 0
 
@@ -93,11 +86,11 @@ def test_a_malformed_message_is_dead_lettered_and_the_stream_goes_on(flaky, stor
             content_encoding="binary",
         )
     app = CoordinationApplication(store_url)
-    app.register_municipality(ADMIN_ACTOR, **CLUJ)
+    app.register_municipality(ADMIN_ACTOR, **CLUJ.command())
     publish_everything(store_url, amqp_uri)
 
     tally = TallyApplication(flaky)
-    wait_until(lambda: (t := tally.tally()) is not None and len(t.seen) == 1)
+    eventually(lambda: (t := tally.tally()) is not None and len(t.seen) == 1)
     with kombu.Connection(amqp_uri) as conn:
         dead = kombu.Queue("coordonare.flaky.on_municipality.dead")(conn.channel())
         message = dead.get(no_ack=True)

@@ -97,9 +97,9 @@ def test_the_coordination_service_runs_over_tls_to_broker_and_database(
         handshakes = broker_tls.handshakes
         with ClusterRpcProxy(config, timeout=30) as rpc:
             # the harness's own system identity: this story is about the wire, not who acts
-            rpc.coordination.register_municipality(HARNESS, CLUJ)
-            found = rpc.coordination.get_municipality(HARNESS, CLUJ["siruta"])
-            assert found["name"] == CLUJ["name"]
+            rpc.coordination.register_municipality(HARNESS, CLUJ.command())
+            found = rpc.coordination.get_municipality(HARNESS, CLUJ.siruta)
+            assert found["name"] == CLUJ.name
         # the relay's only way to the bus is the TLS listener
         [published] = outside.receive(1)
         assert published["type"] == "ro.coordonare.coordination.MunicipalityRegistered.v1"

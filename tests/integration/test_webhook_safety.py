@@ -22,8 +22,9 @@ from standardwebhooks import Webhook as StandardWebhook
 from standardwebhooks import WebhookVerificationError
 
 from events.nameko import ApplicationProvider
-from tests.support.notifying import eventually, report_abuse
+from tests.support.notifying import report_abuse
 from tests.support.outside import OutsideSubscriber
+from tests.support.waiting import eventually
 from tests.support.webhook_sink import WebhookSink
 
 HOOKS = "dispecerat.dgaspc-cluj.example"  # a name that exists only in ``names``
@@ -163,10 +164,11 @@ def test_the_county_lists_rotates_and_removes_its_webhooks(webhook_demo, notifyi
 
 def _published(outside: OutsideSubscriber, name: str, timeout: float = 20.0) -> dict[str, Any]:
     """The first event of that name the outside subscriber receives."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = [e for e in outside.events if e["type"].split(".")[3] == name]
-        if found:
-            return found[0]
-        assert time.monotonic() < deadline, f"no {name} published"
-        outside.receive(len(outside.messages) + 1, timeout=max(deadline - time.monotonic(), 0.1))
+
+    def first() -> dict[str, Any] | None:
+        found = next((e for e in outside.events if e["type"].split(".")[3] == name), None)
+        if found is None:
+            outside.take_up_to(len(outside.messages) + 1)  # one more, if one has come
+        return found
+
+    return eventually(first, timeout, message=f"no {name} published")

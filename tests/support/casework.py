@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import os
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -16,9 +15,19 @@ from nameko.exceptions import RemoteError
 
 from tests.support.calendar import months_ahead
 from tests.support.county import activate, build_county, draft
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, TURDA, Person
+from tests.support.waiting import eventually
 
-TURDA = {"siruta": "55259", "name": "Turda", "county": "Cluj"}
+TURDA_TECHNICIAN = Person(
+    "maria@primaria-turda.ro",
+    "Maria Turcu",
+    "technician",
+    municipality=TURDA.siruta,
+    beneficiary_categories=("disability_chronic_illness",),
+)
+TURDA_HEAD = Person(
+    "sef@primaria-turda.ro", "Șef SPAS Turda", "spas_head", municipality=TURDA.siruta
+)
 
 
 def new_master_key() -> str:
@@ -28,27 +37,10 @@ def new_master_key() -> str:
 def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     county = build_county(rpc.coordination, amqp_uri)
     contract = activate(county)
-    rpc.coordination.register_municipality(ADMIN, TURDA)
-    other = rpc.coordination.register_staff(
-        ADMIN,
-        {
-            "email": "maria@primaria-turda.ro",
-            "full_name": "Maria Turcu",
-            "role": "technician",
-            "municipality": "55259",
-            "beneficiary_categories": ["disability_chronic_illness"],
-        },
-    )
-    turda_head = rpc.coordination.register_staff(
-        ADMIN,
-        {
-            "email": "sef@primaria-turda.ro",
-            "full_name": "Șef SPAS Turda",
-            "role": "spas_head",
-            "municipality": "55259",
-        },
-    )
-    head_turda = {"id": turda_head["staff_id"], "role": "spas_head", "municipality": "55259"}
+    rpc.coordination.register_municipality(ADMIN, TURDA.command())
+    other = rpc.coordination.register_staff(ADMIN, TURDA_TECHNICIAN.command())
+    rpc.coordination.register_staff(ADMIN, TURDA_HEAD.command())
+    head_turda = TURDA_HEAD.actor()
     activate(
         county | {"head": head_turda},
         contract=draft(
@@ -60,11 +52,7 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
         "cases": rpc.cases,
         "contract": contract,
         "other_tech": other,
-        "other_tech_actor": {
-            "id": other["staff_id"],
-            "role": "technician",
-            "municipality": "55259",
-        },
+        "other_tech_actor": TURDA_TECHNICIAN.actor(),
     }
     wait_for_coordination(casework, casework["tech_actor"])
     wait_for_coordination(casework, casework["other_tech_actor"])
@@ -74,27 +62,25 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
 def wait_for_coordination(casework: dict[str, Any], technician: dict, timeout: float = 20) -> None:
     """The cases service learns of contracts from events: wait until it
     lets the technician act (R1)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            casework["cases"].list_cases(technician)
-            return
-        except RemoteError as error:
-            if error.exc_type != "NoActiveCoordination" or time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    eventually(
+        lambda: casework["cases"].list_cases(technician),
+        timeout,
+        retrying=("NoActiveCoordination",),
+        until=lambda _: True,
+    )
 
 
 def wait_until_refused(call: Any, *args: Any, timeout: float = 20) -> RemoteError:
     """Calls until the cases service has learnt what makes it refuse."""
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def refusal() -> RemoteError | None:
         try:
             call(*args)
         except RemoteError as error:
             return error
-        assert time.monotonic() < deadline, "still allowed"
-        time.sleep(0.1)
+        return None
+
+    return eventually(refusal, timeout, message="still allowed")
 
 
 def ago(**delta: float) -> str:

@@ -16,57 +16,47 @@ from tests.support.registry import (
     AUDITOR_PROFILE,
     CLUJ,
     TECHNICIAN,
+    Person,
     bootstrap,
 )
 
 ALL_OBLIGATIONS = {party: list(codes) for party, codes in OBLIGATIONS.items()}
+HEAD = Person("sef@primaria-cluj.ro", "Șef SPAS", "spas_head", municipality=CLUJ.siruta)
+EXPERT = Person(
+    "ana@dgaspc-cj.ro",
+    "Ana Pop",
+    "social_worker",
+    rnasr_code="AS100",
+    experience_domains=("disability_chronic_illness",),
+)
+CHILD_ONLY = Person(
+    "dan@dgaspc-cj.ro",
+    "Dan Ilie",
+    "social_worker",
+    rnasr_code="AS200",
+    experience_domains=("child_under_16",),
+)
 
 
 def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     bootstrap(amqp_uri, ADMIN_PROFILE, AUDITOR_PROFILE)  # the county's admin and auditor
-    rpc.register_municipality(ADMIN, CLUJ)
-    head = rpc.register_staff(
-        ADMIN,
-        {
-            "email": "sef@primaria-cluj.ro",
-            "full_name": "Șef SPAS",
-            "role": "spas_head",
-            "municipality": "54975",
-        },
-    )
+    rpc.register_municipality(ADMIN, CLUJ.command())
+    rpc.register_staff(ADMIN, HEAD.command())
     tech = rpc.register_staff(
-        ADMIN, TECHNICIAN | {"beneficiary_categories": ["disability_chronic_illness"]}
+        ADMIN, TECHNICIAN.command(beneficiary_categories=["disability_chronic_illness"])
     )
-    expert = rpc.register_staff(
-        ADMIN,
-        {
-            "email": "ana@dgaspc-cj.ro",
-            "full_name": "Ana Pop",
-            "role": "social_worker",
-            "rnasr_code": "AS100",
-            "experience_domains": ["disability_chronic_illness"],
-        },
-    )
-    child_only = rpc.register_staff(
-        ADMIN,
-        {
-            "email": "dan@dgaspc-cj.ro",
-            "full_name": "Dan Ilie",
-            "role": "social_worker",
-            "rnasr_code": "AS200",
-            "experience_domains": ["child_under_16"],
-        },
-    )
+    expert = rpc.register_staff(ADMIN, EXPERT.command())
+    child_only = rpc.register_staff(ADMIN, CHILD_ONLY.command())
     return {
         "rpc": rpc,
         "amqp_uri": amqp_uri,
-        "head": {"id": head["staff_id"], "role": "spas_head", "municipality": "54975"},
+        "head": HEAD.actor(),
         "tech": tech,
-        "tech_actor": {"id": tech["staff_id"], "role": "technician", "municipality": "54975"},
+        "tech_actor": TECHNICIAN.actor(),
         "expert": expert,
-        "expert_actor": {"id": expert["staff_id"], "role": "social_worker"},
+        "expert_actor": EXPERT.actor(),
         "child_only": child_only,
-        "child_only_actor": {"id": child_only["staff_id"], "role": "social_worker"},
+        "child_only_actor": CHILD_ONLY.actor(),
     }
 
 
@@ -106,9 +96,7 @@ def outsider(county: dict[str, Any], role: str, email: str) -> dict[str, Any]:
     rpc = county["rpc"]
     with suppress(RemoteError):  # registered by an earlier outsider
         rpc.register_municipality(ADMIN, {"siruta": "55259", "name": "Dej", "county": "Cluj"})
-    profile = {"email": email, "full_name": email.split("@")[0], "role": role}
-    profile["municipality"] = "55259"
-    if role == "technician":
-        profile["beneficiary_categories"] = ["poverty"]
-    staff = rpc.register_staff(ADMIN, profile)
-    return {"id": staff["staff_id"], "role": role, "municipality": "55259"}
+    categories = ("poverty",) if role == "technician" else ()
+    person = Person(email, email.split("@")[0], role, "55259", beneficiary_categories=categories)
+    rpc.register_staff(ADMIN, person.command())
+    return person.actor()

@@ -6,15 +6,13 @@ the technician and the expert, drafted but not yet signed."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Any
-
-from nameko.exceptions import RemoteError
 
 from tests.support.county import build_county, draft
 from tests.support.evaluation_forms import CONCLUSIONS, RESULTS, SHEET, grid_rows
 from tests.support.published import stored_since
+from tests.support.waiting import eventually
 
 
 def build_evaluating(rpc: Any, amqp_uri: str) -> dict[str, Any]:
@@ -31,24 +29,17 @@ def sign_contract(world: dict[str, Any]) -> dict[str, Any]:
     coordination, key = world["coordination"], {"contract_id": world["contract"]["contract_id"]}
     coordination.sign_contract(world["head"], key)
     signed = coordination.sign_contract(world["expert_actor"], key)
-    deadline = time.monotonic() + 20
-    while not world["evaluations"].evaluations_due(world["expert_actor"]):
-        assert time.monotonic() < deadline, "the evaluations service never heard of the contract"
-        time.sleep(0.1)
+    eventually(
+        lambda: world["evaluations"].evaluations_due(world["expert_actor"]),
+        message="the evaluations service never heard of the contract",
+    )
     return signed
 
 
 def retry_while(refused_as: str, call: Callable[..., Any], *args: Any, timeout: float = 20) -> Any:
     """Calls until the service stops refusing with ``refused_as`` (it learns
     from events, a moment after the fact)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            return call(*args)
-        except RemoteError as error:
-            if error.exc_type != refused_as or time.monotonic() > deadline:
-                raise
-            time.sleep(0.1)
+    return eventually(lambda: call(*args), timeout, retrying=(refused_as,), until=lambda _: True)
 
 
 def evaluate(

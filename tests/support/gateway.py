@@ -5,7 +5,6 @@ gateway's local issuer. One per test module: seeding takes a few seconds."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -27,6 +26,7 @@ from tests.bench.support import new_database
 from tests.support.casework import new_master_key
 from tests.support.services import free_port, nameko_config
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 from tests.support.web_county import WebCounty
 
 # subscribers first: their queues exist before the events they want
@@ -85,12 +85,10 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
 
 
 def wait_healthy(url: str, seconds: float = 30, path: str = "/health") -> None:
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            if requests.get(f"{url}{path}", timeout=5).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        assert time.monotonic() < deadline, "the gateway did not become healthy"
-        time.sleep(0.2)
+    eventually(
+        lambda: requests.get(f"{url}{path}", timeout=5).status_code == 200,
+        seconds,
+        every=0.2,
+        retrying=(requests.ConnectionError,),
+        message="the gateway did not become healthy",
+    )

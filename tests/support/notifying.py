@@ -7,8 +7,6 @@ forward instead of sleeping."""
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -67,18 +65,6 @@ def report_abuse(world: dict[str, Any]) -> dict[str, Any]:
 
 def advance(world: dict[str, Any], **delta: float) -> None:
     move_forward(world["clock_file"], timedelta(**delta))
-
-
-def eventually(check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    """Polls until ``check`` returns something truthy (the timers tick every
-    second, the subscription takes its own moment)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        assert time.monotonic() < deadline, "never happened"
-        time.sleep(0.1)
 
 
 def alert_of(world: dict[str, Any], risk: dict[str, Any]) -> dict[str, Any]:

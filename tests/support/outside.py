@@ -10,6 +10,8 @@ from typing import Any
 
 import kombu
 
+from tests.support.waiting import eventually
+
 
 class OutsideSubscriber:
     def __init__(self, amqp_uri: str, *routing_keys: str) -> None:
@@ -27,17 +29,24 @@ class OutsideSubscriber:
 
     def receive(self, count: int, timeout: float = 20.0) -> list[dict[str, Any]]:
         """Waits for ``count`` messages in all (raises if they do not come)."""
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count:
-            message = self.bound.get(no_ack=False, accept=["application/cloudevents+json"])
-            if message is None:
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"received {len(self.messages)} of {count} events")
-                time.sleep(0.05)
-                continue
+        eventually(
+            lambda: self.take_up_to(count) >= count,
+            timeout,
+            every=0.05,
+            message=lambda: f"received {len(self.messages)} of {count} events",
+        )
+        return self.events
+
+    def take_up_to(self, count: int) -> int:
+        """Takes (and acknowledges) what the queue holds, but never beyond
+        ``count`` messages in all (what is left stays for ``nothing_more``);
+        how many were taken in all."""
+        while len(self.messages) < count and (
+            message := self.bound.get(no_ack=False, accept=["application/cloudevents+json"])
+        ):
             message.ack()
             self.messages.append(message)
-        return self.events
+        return len(self.messages)
 
     def republish(self, event: dict[str, Any]) -> None:
         """Sends a received event again, as a broker redelivering it would."""

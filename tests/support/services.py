@@ -7,12 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from nameko.exceptions import UnknownService
 
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -60,13 +60,14 @@ def call(amqp_uri: str, command: str, *args: object, correlation_id: str | None 
     listen; returns the result, or the exception (the callee may not live to
     answer: the crash tests kill it)."""
     context = {"correlation_id": correlation_id} if correlation_id else None
-    deadline = time.monotonic() + 30
     with ClusterRpcProxy(nameko_config(amqp_uri), context_data=context, timeout=15) as rpc:
-        while True:
+
+        def answer() -> object:
             try:
                 return getattr(rpc.coordination, command)(*args)
-            except UnknownService:  # not listening yet
-                assert time.monotonic() < deadline, "the service did not start"
-                time.sleep(0.2)
+            except UnknownService:  # not listening yet: asked again
+                raise
             except Exception as exc:
                 return exc
+
+        return eventually(answer, 30, every=0.2, retrying=(UnknownService,), until=lambda _: True)

@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import email
 import socket
-import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.policy import default as default_policy
 from typing import Any
 
 from aiosmtpd.controller import Controller
+
+from tests.support.waiting import eventually
 
 
 @dataclass(frozen=True)
@@ -124,11 +125,12 @@ class Mailbox:
     def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedMail]:
         """Waits until at least ``count`` mails have arrived and returns all of
         them; AssertionError if they have not within ``timeout`` seconds."""
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"received {len(self.received)} of {count} mails")
-            time.sleep(0.02)
+        eventually(
+            lambda: len(self.received) >= count,
+            timeout,
+            every=0.02,
+            message=lambda: f"received {len(self.received)} of {count} mails",
+        )
         return list(self.received)
 
     def env(self) -> dict[str, str]:

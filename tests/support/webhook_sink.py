@@ -19,12 +19,13 @@ from __future__ import annotations
 import json
 import ssl
 import threading
-import time
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from standardwebhooks import Webhook, WebhookVerificationError
+
+from tests.support.waiting import eventually
 
 # How long a hanging answer waits at most, if the sink is never stopped.
 HANG_SECONDS = 60.0
@@ -115,11 +116,12 @@ class WebhookSink:
         self.status = None
 
     def wait_for(self, count: int, timeout: float = 5.0) -> list[ReceivedHook]:
-        deadline = time.monotonic() + timeout
-        while len(self.received) < count:
-            if time.monotonic() > deadline:
-                raise AssertionError(f"received {len(self.received)} of {count} webhooks")
-            time.sleep(0.02)
+        eventually(
+            lambda: len(self.received) >= count,
+            timeout,
+            every=0.02,
+            message=lambda: f"received {len(self.received)} of {count} webhooks",
+        )
         return list(self.received)
 
     def stop(self) -> None:

@@ -51,7 +51,7 @@ def sample_events():
     )
     claim = domain.RnasrCodeClaim.claim(ADMIN, sw)
     sw.change_experience(ADMIN, ["old_age"])
-    tech = domain.StaffMember.register(ADMIN, **TECHNICIAN)
+    tech = domain.StaffMember.register(ADMIN, **TECHNICIAN.command())
     tech.change_categories(ADMIN, ["pregnancy"])
     tech.transfer(ADMIN, "55259")
     tech.record_licensing(ADMIN, "AS2", ["pregnancy"])

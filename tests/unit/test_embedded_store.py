@@ -14,13 +14,13 @@ from tests.support.registry import CLUJ, TECHNICIAN
 def test_an_sqlite_store_keeps_the_registry_and_its_chain(tmp_path):
     url = f"sqlite:///{tmp_path / 'coordination.db'}"
     app = CoordinationApplication(url)
-    app.register_municipality(ADMIN, **CLUJ)
-    staff = app.register_staff(ADMIN, **TECHNICIAN)
+    app.register_municipality(ADMIN, **CLUJ.command())
+    staff = app.register_staff(ADMIN, **TECHNICIAN.command())
     app.close()
 
     reopened = CoordinationApplication(url)
     staff_id = UUID(staff["staff_id"])
-    assert reopened.get_staff(staff_id)["email"] == TECHNICIAN["email"]
+    assert reopened.get_staff(staff_id)["email"] == TECHNICIAN.email
     assert [m["siruta"] for m in reopened.list_municipalities()] == ["54975"]
     assert reopened.list_staff(municipality="54975")[0]["staff_id"] == str(staff_id)
     verdict = verify_store("coordination", url)

@@ -22,17 +22,17 @@ FORMER = {  # where each aggregate's module was, where it is now
 def test_events_stored_under_the_former_modules_still_load(tmp_path):
     url = f"sqlite:///{tmp_path / 'coordination.db'}"
     app = CoordinationApplication(url)
-    app.register_municipality(ADMIN, **CLUJ)
-    technician = app.register_staff(ADMIN, **TECHNICIAN)
+    app.register_municipality(ADMIN, **CLUJ.command())
+    technician = app.register_staff(ADMIN, **TECHNICIAN.command())
     coordinator = app.register_staff(
         ADMIN,
         email="ana@spas.ro",
         full_name="Ana",
         role="social_worker",
         rnasr_code="AS1",
-        experience_domains=TECHNICIAN["beneficiary_categories"],
+        experience_domains=TECHNICIAN.beneficiary_categories,
     )
-    head = Actor("head", "spas_head", CLUJ["siruta"])
+    head = Actor("head", "spas_head", CLUJ.siruta)
     contract = app.draft_contract(
         head,
         UUID(technician["staff_id"]),
@@ -60,7 +60,7 @@ def test_events_stored_under_the_former_modules_still_load(tmp_path):
     reopened = CoordinationApplication(url)
     assert reopened.get_contract(ADMIN, contract_id) == before
     assert reopened.get_staff(UUID(technician["staff_id"])) == technician
-    assert [m["siruta"] for m in reopened.list_municipalities()] == [CLUJ["siruta"]]
+    assert [m["siruta"] for m in reopened.list_municipalities()] == [CLUJ.siruta]
     assert reopened.list_staff(role="technician")[0]["staff_id"] == technician["staff_id"]
     stored = reopened.recorder.select_notifications(start=1, limit=100)
     assert {n.topic.partition(":")[0] for n in stored} >= {

@@ -26,13 +26,7 @@ from events.vocabulary.coordination import (
     INCIDENT_OUTCOMES,
     INFORMED_PARTIES,
 )
-from services.coordination.incidents import facts, rules
-from services.coordination.incidents.vocabulary import (
-    CLOSING_STEP,
-    DEFAULT_RESOLUTION_DAYS,
-    RESOLVING_STEP,
-    STEPS,
-)
+from services.coordination.incidents import facts, rules, vocabulary
 
 
 class Incident(AuditedAggregate):
@@ -90,7 +84,7 @@ class Incident(AuditedAggregate):
         difficulty_type: str,
         description: str,
         now: datetime,
-        resolution_days: int = DEFAULT_RESOLUTION_DAYS,
+        resolution_days: int = vocabulary.DEFAULT_RESOLUTION_DAYS,
     ) -> Incident:
         """``technician`` is a registry view (staff_view), ``coordination``
         the technician's coordination today (``coordination_of``)."""
@@ -119,15 +113,17 @@ class Incident(AuditedAggregate):
 
     @property
     def next_step(self) -> str | None:
-        return STEPS[len(self.steps)] if len(self.steps) < len(STEPS) else None
+        return (
+            vocabulary.STEPS[len(self.steps)] if len(self.steps) < len(vocabulary.STEPS) else None
+        )
 
     @property
     def resolved(self) -> bool:
-        return RESOLVING_STEP in self.done
+        return vocabulary.RESOLVING_STEP in self.done
 
     @property
     def closed(self) -> bool:
-        return CLOSING_STEP in self.done
+        return vocabulary.CLOSING_STEP in self.done
 
     # -- the seven steps of 4.5 ------------------------------------------------
     def identify(

@@ -10,7 +10,6 @@ from eventsourcing.domain import Aggregate
 
 # Defined in the vocabulary; named here only until services/coordination/domain.py
 # imports it from there (see /work/notes/vocab_moves.md), then this line goes.
-from events.vocabulary import ROLES as ROLES
 
 # "system": seeding and internal jobs; never issued to a person by the gateway.
 SYSTEM = "system"

@@ -16,8 +16,8 @@ from events.following import FollowsCoordination, TeamView
 from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
 from events.team import DEFAULT_TERMS, Team
+from events.vocabulary.cases import ERASURE_BASES
 from services.cases.audit import (
-    ERASURE_BASES,
     BeneficiaryErasure,
     Erasures,
     PersonalDataRead,

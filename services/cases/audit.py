@@ -13,13 +13,6 @@ from events.actor import Actor, AuditedAggregate
 from events.topics import topics
 from events.views import FollowedView
 
-ERASURE_BASES = (
-    "retention_period_ended",  # the archive's legal retention period ran out
-    "data_subject_request",  # GDPR art. 17, where no legal duty keeps the record
-    "court_order",
-    "recorded_in_error",
-)
-
 
 class PersonalDataRead(reads.SubjectRead):
     """A read of a person's data (subject: case, document, urgent_risk,

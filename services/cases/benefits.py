@@ -18,6 +18,13 @@ from eventsourcing.domain import Aggregate, event
 from events.actor import AuditedAggregate
 from events.errors import Conflict
 from events.team import Team
+from events.vocabulary.cases import (
+    BENEFIT_DOCUMENTS,
+    BENEFIT_OUTCOMES,
+    BENEFITS,
+    COSIGN_MEASURES,
+    DISCREPANCIES,
+)
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
@@ -25,41 +32,6 @@ from services.cases.competence import (
     InvalidCaseCommand,
     check_choice,
     check_under_coordination,
-)
-
-BENEFITS = (
-    "heating_aid",
-    "minimum_inclusion_income",
-    "family_support",
-    "emergency_aid",
-    "child_allowance",
-    "disability_allowance",
-    "other",
-)
-DOCUMENTS = (
-    "identity_document",
-    "income_proof",
-    "household_composition",
-    "residence_proof",
-    "property_declaration",
-    "medical_documents",
-    "other",
-)
-DISCREPANCIES = (
-    "undeclared_income",
-    "living_conditions",
-    "unsupervised_children",
-    "household_differs",
-    "residence_differs",
-    "other",
-)
-OUTCOMES = ("eligible", "ineligible")
-COSIGN_MEASURES = (
-    "parental_support",
-    "counselling",
-    "dgaspc_notification",
-    "open_case",
-    "none",
 )
 
 
@@ -179,8 +151,8 @@ class BenefitCheck(AuditedAggregate):
         check_under_coordination(team)
         assert team.coordination is not None
         check_choice(benefit, BENEFITS, "benefit")
-        check_choice(outcome, OUTCOMES, "outcome")
-        documents = check_codes(documents_checked, DOCUMENTS, "documents_checked")
+        check_choice(outcome, BENEFIT_OUTCOMES, "outcome")
+        documents = check_codes(documents_checked, BENEFIT_DOCUMENTS, "documents_checked")
         if not documents:
             raise InvalidCaseCommand("say which documents were checked", field="documents_checked")
         return cls._create(
@@ -232,7 +204,7 @@ class BenefitCheck(AuditedAggregate):
             raise BenefitCheckConflict(
                 f"the check was co-signed already by {self.cosigned_by}", check_id=str(self.id)
             )
-        check_choice(decision, OUTCOMES, "decision")
+        check_choice(decision, BENEFIT_OUTCOMES, "decision")
         if not team.rnasr_code:
             raise CaseAccessDenied(
                 "a co-signature carries the RNASR code of a registered social worker",

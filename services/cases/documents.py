@@ -20,6 +20,7 @@ from events.actor import AuditedAggregate
 from events.clock import LOCAL_TIME, parse_moment
 from events.errors import Conflict
 from events.team import Team
+from events.vocabulary.cases import SIGNATURES
 from services.cases.competence import (
     CaseAccessDenied,
     InvalidCaseCommand,
@@ -33,7 +34,8 @@ from services.cases.vocabulary import ACTIVE, STAGES
 
 # Field work goes on until closure, and again during the follow-up.
 FIELD_STAGES = tuple(s for s in STAGES if s not in ("closed", "archived"))
-# Each kind and the stages of the case it belongs to.
+# Each kind (events.vocabulary.cases.DOCUMENT_KINDS, in its order) and the
+# stages of the case it belongs to.
 KINDS: dict[str, tuple[str, ...]] = {
     "visit_report": FIELD_STAGES,
     "observation_sheet": FIELD_STAGES,
@@ -43,9 +45,6 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 # Kinds that record a moment: the visit, the call.
 MOMENT_KINDS = ("visit_report", "observation_sheet", "phone_note")
-# "self": the beneficiary signed it themselves; "none": nothing to sign or not
-# signed; "on_behalf": somebody signed for them, which is never allowed.
-SIGNATURES = ("self", "none", "on_behalf")
 WITH_AUTHOR = ("drafted", "returned")  # the states in which its author may still change it
 
 

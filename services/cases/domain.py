@@ -20,6 +20,7 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.team import Team
+from events.vocabulary import cases as names
 from services.cases import vocabulary
 from services.cases.competence import (
     InvalidCaseCommand,
@@ -210,8 +211,8 @@ class Case(AuditedAggregate):
         collection), for their coordinator; a social worker refers a case
         they take on, with technicians they coordinate."""
         check_under_coordination(team)
-        check_choice(beneficiary_kind, vocabulary.BENEFICIARY_KINDS, "beneficiary_kind")
-        check_choice(referral_source, vocabulary.REFERRAL_SOURCES, "referral_source")
+        check_choice(beneficiary_kind, names.BENEFICIARY_KINDS, "beneficiary_kind")
+        check_choice(referral_source, names.REFERRAL_SOURCES, "referral_source")
         technicians, social_worker_id = check_referral(team, municipality, technicians)
         return cls._create(
             cls.Referred,
@@ -241,7 +242,7 @@ class Case(AuditedAggregate):
 
     def diagnose(self, team: Team, diagnosis: str, needs: list[str], risk_level: str) -> None:
         check_social_worker_act(team, self, "social_diagnosis")
-        check_choice(risk_level, vocabulary.RISK_LEVELS, "risk_level")
+        check_choice(risk_level, names.RISK_LEVELS, "risk_level")
         if not needs:
             raise InvalidCaseCommand("name the needs the diagnosis found", field="needs")
         needs = sorted(set(needs))
@@ -268,7 +269,7 @@ class Case(AuditedAggregate):
         if not objectives:
             raise InvalidCaseCommand("a plan has at least one objective", field="objectives")
         for o in objectives:
-            check_choice(o["responsible"], vocabulary.RESPONSIBLE, "objectives.responsible")
+            check_choice(o["responsible"], names.RESPONSIBLE, "objectives.responsible")
         self._plan_versioned(
             version=self.plan_version + 1,
             plan=plan,
@@ -288,7 +289,7 @@ class Case(AuditedAggregate):
 
     def record_decision(self, team: Team, decision: str, rationale: str) -> None:
         check_social_worker_act(team, self, "professional_decision")
-        check_choice(decision, vocabulary.DECISIONS, "decision")
+        check_choice(decision, names.DECISIONS, "decision")
         if self.stage not in vocabulary.ACTIVE:
             raise StageConflict(
                 f"decisions are taken on an open case; the case is {self.stage}",
@@ -311,7 +312,7 @@ class Case(AuditedAggregate):
         """R8: closure is the social worker's, and (unless the case was never
         opened) schedules the follow-up 3–6 months later."""
         check_social_worker_act(team, self, "close_case")
-        check_choice(outcome, vocabulary.CLOSURE_OUTCOMES, "outcome")
+        check_choice(outcome, names.CLOSURE_OUTCOMES, "outcome")
         if (outcome == "not_opened") != (self.stage == "initial_evaluation"):
             raise StageConflict(
                 "a case is closed as not_opened after its initial evaluation, and any other "

@@ -21,6 +21,12 @@ from events.actor import AuditedAggregate
 from events.clock import parse_moment
 from events.errors import Conflict
 from events.team import Team
+from events.vocabulary.cases import (
+    INSTITUTIONS,
+    RISK_CATEGORIES,
+    RISK_MEASURES,
+    URGENT_RISK_LEVELS,
+)
 from services.cases.competence import (
     CaseAccessDenied,
     InvalidCaseCommand,
@@ -31,31 +37,9 @@ from services.cases.competence import (
 )
 from services.cases.domain import Case
 
-CATEGORIES = (
-    "abuse",
-    "neglect",
-    "domestic_violence",
-    "exploitation",
-    "trafficking",
-    "danger_to_life",
-    "self_harm",
-    "other",
-)
 # Suspicions the coordinator must hear of within the plan's abuse deadline
 # (R7: 2 hours by default); any other urgency: at once, with the same bound.
 SUSPECTED_ABUSE = ("abuse", "neglect", "domestic_violence", "exploitation", "trafficking")
-LEVELS = ("low", "medium", "high", "imminent")
-MEASURES = (
-    "official_notification",
-    "emergency_placement_request",
-    "protection_order_support",
-    "medical_referral",
-    "safety_plan",
-    "increased_monitoring",
-    "counselling",
-    "no_further_action",
-)
-INSTITUTIONS = ("dgaspc", "police", "prosecutor", "school_inspectorate", "health_authority")
 
 
 def emergency_call_missing(category: str, called_112: bool) -> bool:
@@ -178,7 +162,7 @@ class UrgentRisk(AuditedAggregate):
             raise StageConflict(
                 "the case is archived; refer the person again", case_id=str(case.id)
             )
-        check_choice(category, CATEGORIES, "category")
+        check_choice(category, RISK_CATEGORIES, "category")
         moment = parse_moment(observed_at, "observed_at", InvalidCaseCommand)
         if moment > now + timedelta(minutes=5):
             raise InvalidCaseCommand("observed_at is in the future", field="observed_at")
@@ -221,16 +205,18 @@ class UrgentRisk(AuditedAggregate):
         self._check_acknowledged("assess")
         if self.status == "assessed":
             raise RiskStateConflict("the risk was assessed already", risk_id=str(self.id))
-        check_choice(level, LEVELS, "level")
-        unknown = sorted(set(measures) - set(MEASURES))
+        check_choice(level, URGENT_RISK_LEVELS, "level")
+        unknown = sorted(set(measures) - set(RISK_MEASURES))
         if unknown or not measures:
             raise InvalidCaseCommand(
-                f"measures are some of {', '.join(MEASURES)}", field="measures", unknown=unknown
+                f"measures are some of {', '.join(RISK_MEASURES)}",
+                field="measures",
+                unknown=unknown,
             )
         self._assessed(
             level=level,
             assessment=assessment,
-            measures=sorted(set(measures), key=MEASURES.index),
+            measures=sorted(set(measures), key=RISK_MEASURES.index),
             **team.actor.event_fields(),
         )
 

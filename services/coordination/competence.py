@@ -1,6 +1,6 @@
 """What may be delegated to a technician (R3) and what never may (R2).
 Guide 2.2 and DESIGN §3; shared by the coordination plan (its delegable task
-list), the task sheets; R3 itself is in ``events.vocabulary``."""
+list), the task sheets; R3 and the autonomy levels are in ``events.vocabulary``."""
 
 from __future__ import annotations
 
@@ -32,6 +32,3 @@ EXCLUSIVE_ACTS: dict[str, str] = {
     "close_case": "închiderea cazului",
     "official_notification": "sesizări și rapoarte oficiale către DGASPC, poliție, alte instituții",
 }
-
-# How much the technician decides alone within a delegated task (plan, 3.2 C).
-AUTONOMY_LEVELS = ("supervised", "guided", "autonomous")

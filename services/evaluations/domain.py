@@ -20,6 +20,8 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.team import Coordination, Team
+from events.vocabulary import EVALUATION_KINDS
+from events.vocabulary.evaluations import EVALUATION_PARTIES, SHEET_REQUIRED
 from services.evaluations import grid
 from services.evaluations.competence import (
     AlreadySigned,
@@ -31,10 +33,7 @@ from services.evaluations.competence import (
     check_coordinated,
     check_still_coordinating,
 )
-from services.evaluations.sheet import REQUIRED, check_section, conclusions
-
-KINDS = ("initial", "periodic")
-PARTIES = ("coordinator", "technician")
+from services.evaluations.sheet import check_section, conclusions
 
 
 def file_id(contract_id: str) -> UUID:
@@ -42,9 +41,9 @@ def file_id(contract_id: str) -> UUID:
 
 
 def check_kind(kind: Any) -> str:
-    if kind not in KINDS:
+    if kind not in EVALUATION_KINDS:
         raise InvalidEvaluationCommand(
-            f"an evaluation is {' or '.join(KINDS)}, not {kind!r}", field="kind"
+            f"an evaluation is {' or '.join(EVALUATION_KINDS)}, not {kind!r}", field="kind"
         )
     return str(kind)
 
@@ -297,7 +296,7 @@ class Evaluation(AuditedAggregate):
     # -- signing -----------------------------------------------------------------
     def missing(self) -> list[str]:
         """What must be written before anyone signs."""
-        absent = [f"section {s}" for s in REQUIRED[self.kind] if s not in self.sections]
+        absent = [f"section {s}" for s in SHEET_REQUIRED[self.kind] if s not in self.sections]
         unobserved = [d for d in grid.DOMAINS if d not in self.observation]
         if unobserved:
             absent.append(f"the observed level of {', '.join(unobserved)}")
@@ -325,7 +324,7 @@ class Evaluation(AuditedAggregate):
             )
         fields = team.actor.event_fields()
         self._signed(party, today.isoformat(), **fields)
-        if len(self.signatures) < len(PARTIES):
+        if len(self.signatures) < len(EVALUATION_PARTIES):
             return False
         assert self.conclusions is not None
         self.trigger_event(
@@ -350,7 +349,7 @@ class Evaluation(AuditedAggregate):
 
     @property
     def completed(self) -> bool:
-        return len(self.signatures) == len(PARTIES)
+        return len(self.signatures) == len(EVALUATION_PARTIES)
 
     @property
     def status(self) -> str:

@@ -15,7 +15,8 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.team import Coordination, Team
-from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary import DELEGABLE_TASKS, MEETING_CHANNELS
+from events.vocabulary.evaluations import OBSERVED
 from services.evaluations.competence import (
     DuplicateSubmission,
     EvaluationAccessDenied,
@@ -39,8 +40,6 @@ CHECKLIST_CRITERIA: dict[str, str] = {
     "reported_to_coordinator": "raportează coordonatorului situațiile care o cer",
 }
 RESULTS = {"met": 1.0, "partly": 0.5, "not_met": 0.0}
-OBSERVED = ("during", "after")
-FEEDBACK_CHANNELS = ("in_person", "phone", "video")
 
 
 def check_period(period: Any) -> str:
@@ -327,9 +326,9 @@ class FeedbackSession(AuditedAggregate):
         minutes = c.get("minutes")
         if isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 480:
             raise InvalidEvaluationCommand("minutes is 5 to 480", field="minutes")
-        if c.get("channel") not in FEEDBACK_CHANNELS:
+        if c.get("channel") not in MEETING_CHANNELS:
             raise InvalidEvaluationCommand(
-                f"channel is {', '.join(FEEDBACK_CHANNELS)}", field="channel"
+                f"channel is {', '.join(MEETING_CHANNELS)}", field="channel"
             )
         topics = c.get("topics")
         if not isinstance(topics, list) or not topics:

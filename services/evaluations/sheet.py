@@ -15,6 +15,7 @@ from typing import Any
 
 from events.errors import InvalidCommand
 from events.vocabulary import CATEGORIES, DELEGABLE_TASKS
+from events.vocabulary.evaluations import SHEET_ALLOWED
 from services.evaluations.grid import SUPPORT_KINDS, check_domain, check_level, text
 
 
@@ -220,29 +221,13 @@ SECTIONS: dict[str, Callable[[Any], dict[str, Any]]] = {
     "other_aspects": other_aspects,
     "results": results,
 }
-# What each kind of evaluation must have before it is signed.
-REQUIRED: dict[str, tuple[str, ...]] = {
-    "initial": (
-        "general",
-        "current_activity",
-        "beneficiaries",
-        "collaborations",
-        "difficult_situations",
-        "competencies",
-    ),
-    "periodic": ("results",),
-}
-ALLOWED: dict[str, tuple[str, ...]] = {
-    "initial": (*REQUIRED["initial"], "other_aspects"),
-    "periodic": ("results", "competencies", "other_aspects"),
-}
 
 
 def check_section(kind: str, name: Any, content: Any) -> dict[str, Any]:
-    if name not in ALLOWED[kind]:
+    if name not in SHEET_ALLOWED[kind]:
         raise InvalidSheet(
             f"a {kind} evaluation has no section {name!r}; its sections: "
-            f"{', '.join(ALLOWED[kind])}",
+            f"{', '.join(SHEET_ALLOWED[kind])}",
             field="section",
         )
     return SECTIONS[name](content)

@@ -19,6 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
+from events.vocabulary import ESCALATION_LEVELS
 from services.notifications.competence import (
     AlertAlreadyAcknowledged,
     NotAlerted,
@@ -26,7 +27,6 @@ from services.notifications.competence import (
 )
 from services.notifications.outcomes import category_of_reason
 
-ESCALATION = ("spas_head", "county_admin")  # 4.4.3: the SPAS head first, then the county
 LEASE = timedelta(minutes=5)  # an attempt with no outcome by then is tried again
 
 
@@ -124,9 +124,9 @@ class Alert(AuditedAggregate):
 
     def escalation_due(self, now: datetime) -> str | None:
         """The role 4.4.3 tells next, if the SLA ran out unacknowledged."""
-        if not self.is_due(now) or self.level >= len(ESCALATION):
+        if not self.is_due(now) or self.level >= len(ESCALATION_LEVELS):
             return None
-        return ESCALATION[self.level]
+        return ESCALATION_LEVELS[self.level]
 
     def escalate(self, actor: Actor, recipient_ids: list[str], now: datetime) -> str | None:
         """The next step of 4.4.3 if it is due; returns the role told, or
@@ -134,16 +134,16 @@ class Alert(AuditedAggregate):
         if self.escalation_due(now) is None:
             return None
         level = self.level + 1
-        last = level == len(ESCALATION)
+        last = level == len(ESCALATION_LEVELS)
         self._escalated(
             level,
-            ESCALATION[level - 1],
+            ESCALATION_LEVELS[level - 1],
             recipient_ids,
             moment(now),
             None if last else moment(now + timedelta(minutes=self.sla_minutes)),
             **actor.event_fields(),
         )
-        return ESCALATION[level - 1]
+        return ESCALATION_LEVELS[level - 1]
 
     @event(Escalated)
     def _escalated(

@@ -8,9 +8,9 @@ import os
 from typing import Any
 
 from events.errors import InvalidCommand
+from events.vocabulary import LANGUAGES
 
-LANGUAGES = ("ro", "en")
-
+# The labels of events.vocabulary.cases.RISK_CATEGORIES, in its order.
 RISK_CATEGORIES = {
     "abuse": ("suspiciune de abuz", "suspected abuse"),
     "neglect": ("neglijare", "neglect"),
@@ -22,7 +22,8 @@ RISK_CATEGORIES = {
     "other": ("risc urgent", "urgent risk"),
 }
 
-# kind -> (subject, text) per language, formatted with the notification's fields
+# kind (events.vocabulary.notifications.NOTIFICATION_KINDS) -> (subject, text)
+# per language, formatted with the notification's fields
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "urgent_risk_alert": {
         "ro": (
@@ -122,7 +123,6 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         ),
     },
 }
-KINDS = tuple(TEMPLATES)
 
 
 def check_language(language: Any) -> str:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+# The categories, one constant each for the code that names them; their list,
+# in order, is events.vocabulary.notifications.FAILURE_CATEGORIES.
 UNREACHABLE = "unreachable"  # no connection: refused, reset, no route, no such name
 TIMEOUT = "timeout"  # no connection or no answer in time
 REJECTED = "rejected"  # the receiver said no, for good (HTTP 4xx, SMTP 5xx)
@@ -17,8 +19,6 @@ BLOCKED = "blocked"  # the destination is not one this service may reach
 INVALID = "invalid"  # the address, URL or message cannot be sent as it is
 REMOVED = "removed"  # the webhook was removed before the delivery
 ERROR = "error"  # anything else (a surprise: retrying is bounded anyway)
-
-CATEGORIES = (UNREACHABLE, TIMEOUT, REJECTED, UNAVAILABLE, TLS, BLOCKED, INVALID, REMOVED, ERROR)
 
 # The reasons stored before categories existed (v1 of DeliveryFailed), in
 # the words channels.py used then; the first that matches wins.

@@ -20,6 +20,7 @@ from events.following import TeamView
 from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.team import Team
+from events.vocabulary.notifications import NOTIFICATION_KINDS
 from services.notifications.competence import (
     InvalidNotificationCommand,
     UnknownAlert,
@@ -29,7 +30,7 @@ from services.notifications.competence import (
 )
 from services.notifications.destinations import DestinationRefused, Policy, Resolver
 from services.notifications.domain import Notification, notification_id
-from services.notifications.messages import KINDS, check_language, gateway_link, render
+from services.notifications.messages import check_language, gateway_link, render
 from services.notifications.projections import Inboxes, Webhooks
 from services.notifications.recipients import Contact, Webhook, contact_id, webhook_secret
 
@@ -173,10 +174,11 @@ class People(ApplicationPart):
                 "NOTIFICATIONS_WEBHOOK_KEY is not configured: webhooks cannot be signed"
             )
         self.check_destination(url)
-        unknown = sorted(set(kinds) - set(KINDS))
+        unknown = sorted(set(kinds) - set(NOTIFICATION_KINDS))
         if not kinds or unknown:
             raise InvalidNotificationCommand(
-                f"kinds are some of {', '.join(KINDS)}" + (f"; not {unknown}" if unknown else ""),
+                f"kinds are some of {', '.join(NOTIFICATION_KINDS)}"
+                + (f"; not {unknown}" if unknown else ""),
                 field="kinds",
             )
         webhook = Webhook._create(

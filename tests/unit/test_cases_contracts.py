@@ -13,7 +13,8 @@ from jsonschema import Draft202012Validator
 from events import contracts
 from events.errors import InvalidCommand
 from events.vocabulary import CATEGORIES
-from services.cases import audit, benefits, documents, risks, vocabulary
+from events.vocabulary import cases as names
+from services.cases import documents
 
 ROOT = Path(__file__).parents[2]
 SERVICE = ROOT / "services" / "cases" / "service.py"
@@ -129,27 +130,29 @@ def test_command_schemas_speak_the_domain_vocabulary():
 
     refer = command_schema("refer_case")["properties"]
     assert refer["categories"]["items"]["enum"] == list(CATEGORIES)
-    assert enum("refer_case", "referral_source") == list(vocabulary.REFERRAL_SOURCES)
-    assert refer["beneficiary"]["properties"]["kind"]["enum"] == list(vocabulary.BENEFICIARY_KINDS)
-    assert enum("record_social_diagnosis", "risk_level") == list(vocabulary.RISK_LEVELS)
+    assert enum("refer_case", "referral_source") == list(names.REFERRAL_SOURCES)
+    assert refer["beneficiary"]["properties"]["kind"]["enum"] == list(names.BENEFICIARY_KINDS)
+    assert enum("record_social_diagnosis", "risk_level") == list(names.RISK_LEVELS)
     objective = command_schema("write_intervention_plan")["properties"]["objectives"]["items"]
-    assert objective["properties"]["responsible"]["enum"] == list(vocabulary.RESPONSIBLE)
-    assert enum("record_decision", "decision") == list(vocabulary.DECISIONS)
-    assert enum("close_case", "outcome") == list(vocabulary.CLOSURE_OUTCOMES)
+    assert objective["properties"]["responsible"]["enum"] == list(names.RESPONSIBLE)
+    assert enum("record_decision", "decision") == list(names.DECISIONS)
+    assert enum("close_case", "outcome") == list(names.CLOSURE_OUTCOMES)
     assert enum("draft_document", "kind") == list(documents.KINDS)
-    assert enum("draft_document", "beneficiary_signature") == list(documents.SIGNATURES)
-    assert enum("revise_document", "beneficiary_signature") == list(documents.SIGNATURES)
-    assert enum("report_urgent_risk", "category") == list(risks.CATEGORIES)
-    assert enum("assess_urgent_risk", "level") == list(risks.LEVELS)
-    assert enum("assess_urgent_risk", "measures", "items") == list(risks.MEASURES)
-    assert enum("notify_institution", "institution") == list(risks.INSTITUTIONS)
-    assert enum("record_benefit_check", "benefit") == list(benefits.BENEFITS)
-    assert enum("record_benefit_check", "documents_checked", "items") == list(benefits.DOCUMENTS)
-    assert enum("record_benefit_check", "discrepancies", "items") == list(benefits.DISCREPANCIES)
-    assert enum("record_benefit_check", "outcome") == list(benefits.OUTCOMES)
-    assert enum("cosign_benefit_check", "decision") == list(benefits.OUTCOMES)
-    assert enum("cosign_benefit_check", "measures", "items") == list(benefits.COSIGN_MEASURES)
-    assert enum("erase_personal_data", "legal_basis") == list(audit.ERASURE_BASES)
+    assert enum("draft_document", "beneficiary_signature") == list(names.SIGNATURES)
+    assert enum("revise_document", "beneficiary_signature") == list(names.SIGNATURES)
+    assert enum("report_urgent_risk", "category") == list(names.RISK_CATEGORIES)
+    assert enum("assess_urgent_risk", "level") == list(names.URGENT_RISK_LEVELS)
+    assert enum("assess_urgent_risk", "measures", "items") == list(names.RISK_MEASURES)
+    assert enum("notify_institution", "institution") == list(names.INSTITUTIONS)
+    assert enum("record_benefit_check", "benefit") == list(names.BENEFITS)
+    assert enum("record_benefit_check", "documents_checked", "items") == list(
+        names.BENEFIT_DOCUMENTS
+    )
+    assert enum("record_benefit_check", "discrepancies", "items") == list(names.DISCREPANCIES)
+    assert enum("record_benefit_check", "outcome") == list(names.BENEFIT_OUTCOMES)
+    assert enum("cosign_benefit_check", "decision") == list(names.BENEFIT_OUTCOMES)
+    assert enum("cosign_benefit_check", "measures", "items") == list(names.COSIGN_MEASURES)
+    assert enum("erase_personal_data", "legal_basis") == list(names.ERASURE_BASES)
 
 
 def test_malformed_case_commands_name_the_field():

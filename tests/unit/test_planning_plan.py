@@ -10,12 +10,12 @@ from eventsourcing.application import Application
 from events import contracts
 from events.actor import Actor
 from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary.coordination import PLAN_SECTIONS
 from services.coordination.competence import (
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
     NoActiveCoordination,
 )
-from services.coordination.planning import vocabulary as planning
 from services.coordination.planning.domain import (
     InvalidPlan,
     PlanAccessDenied,
@@ -71,7 +71,7 @@ def test_every_revision_is_a_new_version_and_says_what_changed():
     assert plan.content["reporting"]["suspected_abuse_hours"] == 2  # kept, key by key
     assert plan.content["delegable_tasks"] == {"home_visit": "guided"}  # the list is replaced
     assert [h["changed"] for h in plan.history] == [
-        list(planning.SECTIONS),
+        list(PLAN_SECTIONS),
         ["reporting", "delegable_tasks"],
     ]
     assert plan.aggregate_version_of(1) < plan.aggregate_version_of(2)

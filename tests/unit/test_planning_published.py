@@ -4,7 +4,8 @@ domain's vocabulary."""
 import json
 
 from events import contracts
-from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary import DELEGABLE_TASKS, MEETING_CHANNELS
+from events.vocabulary.coordination import ENTRY_KINDS, EXTERNAL_ROLES, PRIORITY_SITUATIONS
 from services.coordination.planning import vocabulary as planning
 from services.coordination.planning.plan import CoordinationPlan
 from tests.support.planning import (
@@ -81,13 +82,13 @@ def test_the_contracts_speak_the_domain_vocabulary():
         return contracts.resolved(path)
 
     entry = schema("commands/coordination/record_journal_entry.schema.json")["properties"]
-    assert entry["channel"]["enum"] == list(planning.MEETING_CHANNELS)
-    assert entry["kind"]["enum"] == list(planning.ENTRY_KINDS)
-    assert entry["external_roles"]["items"]["enum"] == list(planning.EXTERNAL_ROLES)
+    assert entry["channel"]["enum"] == list(MEETING_CHANNELS)
+    assert entry["kind"]["enum"] == list(ENTRY_KINDS)
+    assert entry["external_roles"]["items"]["enum"] == list(EXTERNAL_ROLES)
     assert entry["minutes"]["maximum"] == planning.MAX_ENTRY_MINUTES
     plan = schema("events/coordination/CoordinationPlanVersioned.v1.schema.json")["properties"]
     assert plan["delegable_tasks"]["propertyNames"]["enum"] == list(DELEGABLE_TASKS)
-    assert plan["priorities"]["items"]["enum"] == list(planning.PRIORITY_SITUATIONS)
+    assert plan["priorities"]["items"]["enum"] == list(PRIORITY_SITUATIONS)
     assert (
         plan["reporting"]["properties"]["immediate_danger"]["const"]
         == (planning.FIXED_PROCEDURES["immediate_danger"])

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from werkzeug.datastructures import MultiDict
 
+from events.vocabulary.evaluations import SHEET_ALLOWED, SHEET_REQUIRED
 from gateway.web import words
 from gateway.web.i18n import environment
 from gateway.web.pages import eval_sheet_form as form
@@ -66,8 +67,8 @@ def _form(values: dict[str, Any]) -> MultiDict:
 
 
 def test_the_sections_and_their_order_are_the_services():
-    assert form.ALLOWED == sheet.ALLOWED
-    assert form.REQUIRED == sheet.REQUIRED
+    assert form.ALLOWED == SHEET_ALLOWED
+    assert form.REQUIRED == SHEET_REQUIRED
     assert set(form.SECTIONS) == set(sheet.SECTIONS)
 
 
@@ -184,7 +185,7 @@ def test_conclusions_from_the_form_are_the_services_and_fill_the_form_again():
 def _evaluation(kind: str = "initial") -> dict[str, Any]:
     sections = {
         s: sheet.SECTIONS[s](parse_section(s, _form(FILLED[s]), _).content)
-        for s in sheet.ALLOWED[kind]
+        for s in SHEET_ALLOWED[kind]
         if s != "other_aspects"
     }
     conclusions = sheet.conclusions(

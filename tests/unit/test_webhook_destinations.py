@@ -11,10 +11,11 @@ import pytest
 from eventsourcing.persistence import StoredEvent
 
 from events.actor import Actor
+from events.vocabulary.notifications import FAILURE_CATEGORIES
 from services.notifications.application import NotificationsApplication
 from services.notifications.destinations import DestinationRefused, Policy
 from services.notifications.domain import Notification, notification_id
-from services.notifications.outcomes import CATEGORIES, category_of_reason
+from services.notifications.outcomes import category_of_reason
 from services.notifications.published import publication_of
 from services.notifications.recipients import webhook_secret
 
@@ -199,4 +200,4 @@ def test_a_failure_stored_before_categories_reads_with_one_and_publishes_only_it
     ],
 )
 def test_old_reasons_map_to_categories(reason, category):
-    assert category_of_reason(reason) == category and category in CATEGORIES
+    assert category_of_reason(reason) == category and category in FAILURE_CATEGORIES

@@ -16,8 +16,8 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.topics import moved
+from events.vocabulary.coordination import AMENDABLE_TERMS, SIGNING_PARTIES, TERMINATION_REASONS
 from services.coordination.contracts.rules import (
-    TERMINATION_REASONS,
     AlreadySigned,
     ContractAccessDenied,
     ContractStateConflict,
@@ -179,7 +179,7 @@ class CoordinationContract(AuditedAggregate):
 
     @property
     def fully_signed(self) -> bool:
-        return {"institution", "coordinator"} <= self.signatures.keys()
+        return set(SIGNING_PARTIES) <= self.signatures.keys()
 
     def _party_of(self, actor: Actor) -> str:
         if actor.role == "spas_head" and actor.municipality == self.municipality:
@@ -196,7 +196,7 @@ class CoordinationContract(AuditedAggregate):
     def propose_amendment(self, actor: Actor, changes: dict[str, Any]) -> None:
         check_is_head_of(actor, self.municipality)
         self.check_in_force()
-        allowed = {"hours_per_month", "ends_on", "obligations"}
+        allowed = set(AMENDABLE_TERMS)
         unknown = sorted(set(changes) - allowed)
         if unknown or not changes:
             raise InvalidContract(

@@ -19,11 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from events.actor import SYSTEM, Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
-
-# Art. 40(7): (a) a service contract with the social worker, (b) a cooperation
-# agreement inside an association or county structure, (c) a partnership
-# contract with the DGASPC.
-LEGAL_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
+from events.vocabulary.coordination import LEGAL_FORMS
 
 # The obligations the guide requires of each party (2.1 §1a); a contract
 # lists every one of them and may add its own.
@@ -49,14 +45,6 @@ OBLIGATIONS: dict[str, dict[str, str]] = {
     },
 }
 MIN_HOURS_PER_MONTH = 40  # R6, guide 2.1 §2
-TERMINATION_REASONS = (
-    "technician_licensed",  # R10
-    "coordinator_replaced",
-    "expired",
-    "by_agreement",
-    "employment_ended",
-    "coordinator_departed",
-)
 
 _NS = uuid5(NAMESPACE_URL, "https://coordonare.ro/coordination/contracts")
 

@@ -4,7 +4,8 @@ escalated when it stays unresolved (4.4.3), and the burnout redistribution
 of case 4 of 4.6 (the package's docstring tells the whole story).
 
 Pure domain: no nameko, no database; the rules that need no incident are in
-``rules.py``, the codes in ``vocabulary.py``.
+``rules.py``, the steps in ``vocabulary.py``, the codes in
+``events.vocabulary.coordination``.
 """
 
 from __future__ import annotations
@@ -18,18 +19,14 @@ from eventsourcing.domain import event
 from events.actor import Actor, AuditedAggregate
 from events.clock import days_after
 from events.topics import moved
-from services.coordination.incidents import facts, rules
-from services.coordination.incidents.vocabulary import (
-    CAUSES,
-    CLOSING_STEP,
-    DEFAULT_RESOLUTION_DAYS,
+from events.vocabulary.coordination import (
     DIFFICULTY_TYPES,
+    INCIDENT_CAUSES,
+    INCIDENT_MEASURES,
+    INCIDENT_OUTCOMES,
     INFORMED_PARTIES,
-    MEASURES,
-    OUTCOMES,
-    RESOLVING_STEP,
-    STEPS,
 )
+from services.coordination.incidents import facts, rules, vocabulary
 
 
 class Incident(AuditedAggregate):
@@ -87,7 +84,7 @@ class Incident(AuditedAggregate):
         difficulty_type: str,
         description: str,
         now: datetime,
-        resolution_days: int = DEFAULT_RESOLUTION_DAYS,
+        resolution_days: int = vocabulary.DEFAULT_RESOLUTION_DAYS,
     ) -> Incident:
         """``technician`` is a registry view (staff_view), ``coordination``
         the technician's coordination today (``coordination_of``)."""
@@ -116,15 +113,17 @@ class Incident(AuditedAggregate):
 
     @property
     def next_step(self) -> str | None:
-        return STEPS[len(self.steps)] if len(self.steps) < len(STEPS) else None
+        return (
+            vocabulary.STEPS[len(self.steps)] if len(self.steps) < len(vocabulary.STEPS) else None
+        )
 
     @property
     def resolved(self) -> bool:
-        return RESOLVING_STEP in self.done
+        return vocabulary.RESOLVING_STEP in self.done
 
     @property
     def closed(self) -> bool:
-        return CLOSING_STEP in self.done
+        return vocabulary.CLOSING_STEP in self.done
 
     # -- the seven steps of 4.5 ------------------------------------------------
     def identify(
@@ -156,7 +155,7 @@ class Incident(AuditedAggregate):
         self._record(
             self.CauseAnalysed,
             actor,
-            causes=rules.check_codes(causes, CAUSES, "causes"),
+            causes=rules.check_codes(causes, INCIDENT_CAUSES, "causes"),
             analysis=rules.check_text(analysis, "analysis"),
         )
 
@@ -167,7 +166,7 @@ class Incident(AuditedAggregate):
         self._record(
             self.SolutionChosen,
             actor,
-            measures=rules.check_codes(measures, MEASURES, "measures"),
+            measures=rules.check_codes(measures, INCIDENT_MEASURES, "measures"),
             solution=rules.check_text(solution, "solution"),
         )
 
@@ -188,7 +187,7 @@ class Incident(AuditedAggregate):
         self._record(
             self.Monitored,
             actor,
-            outcome=rules.check_code(outcome, OUTCOMES, "outcome"),
+            outcome=rules.check_code(outcome, INCIDENT_OUTCOMES, "outcome"),
             observations=rules.check_text(observations, "observations"),
         )
 

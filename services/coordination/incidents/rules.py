@@ -11,8 +11,8 @@ from typing import Any
 from events.actor import SYSTEM, Actor
 from events.clock import days_after
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
+from events.vocabulary import ESCALATION_LEVELS
 from services.coordination.incidents.vocabulary import (
-    ESCALATION_LEVELS,
     MAX_REDISTRIBUTION_DAYS,
     MAX_RESOLUTION_DAYS,
     REDISTRIBUTABLE,

@@ -22,6 +22,13 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.topics import moved
+from events.vocabulary import MEETING_CHANNELS
+from events.vocabulary.coordination import (
+    ENTRY_KINDS,
+    EXTERNAL_ROLES,
+    FOLLOW_UP_OWNERS,
+    WITHDRAWAL_REASONS,
+)
 from services.coordination.planning.domain import (
     IDS,
     ContractTerms,
@@ -39,15 +46,7 @@ from services.coordination.planning.domain import (
     parse_month,
     unique,
 )
-from services.coordination.planning.vocabulary import (
-    ENTRY_KINDS,
-    EXTERNAL_ROLES,
-    FOLLOW_UP_OWNERS,
-    MAX_ENTRY_MINUTES,
-    MAX_TEXT,
-    MEETING_CHANNELS,
-    WITHDRAWAL_REASONS,
-)
+from services.coordination.planning.vocabulary import MAX_ENTRY_MINUTES, MAX_TEXT
 
 
 def check_may_read_journal(actor: Actor, terms: ContractTerms) -> None:

@@ -17,9 +17,18 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.topics import moved
-from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary import AUTONOMY_LEVELS, DELEGABLE_TASKS, MEETING_CHANNELS
+from events.vocabulary.coordination import (
+    FREQUENCIES,
+    MEETING_PURPOSES,
+    OBJECTIVE_INDICATORS,
+    OBJECTIVE_PERIODS,
+    PLAN_CHANNELS,
+    PLAN_SECTIONS,
+    PRIORITY_SITUATIONS,
+    WEEKDAYS,
+)
 from services.coordination.competence import (
-    AUTONOMY_LEVELS,
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
 )
@@ -44,18 +53,9 @@ from services.coordination.planning.vocabulary import (
     EVALUATION_PERIOD,
     FIXED_PROCEDURES,
     FOLLOW_UP_WINDOW,
-    FREQUENCIES,
-    MEETING_CHANNELS,
     MEETING_MINUTES,
-    MEETING_PURPOSES,
-    OBJECTIVE_INDICATORS,
-    OBJECTIVE_PERIODS,
     OBJECTIVE_TARGET_MAX,
-    PLAN_CHANNELS,
-    PRIORITY_SITUATIONS,
     R7_MAX_HOURS,
-    SECTIONS,
-    WEEKDAYS,
     default_plan,
 )
 
@@ -219,7 +219,7 @@ def check_delegable_tasks(tasks: Any) -> dict[str, str]:
 def plan_content(current: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
     """A whole new version: ``current`` with each given section replaced
     (reporting merged key by key) and checked."""
-    unknown = sorted(set(changes) - set(SECTIONS))
+    unknown = sorted(set(changes) - set(PLAN_SECTIONS))
     if unknown:
         raise InvalidPlan(f"a plan has no section {', '.join(unknown)}", field="changes")
     content = copy.deepcopy(dict(current))
@@ -304,7 +304,7 @@ class CoordinationPlan(AuditedAggregate):
         plan = cls._create(
             cls.Opened, id=plan_id(terms.contract_id), **terms.parties(), **actor.event_fields()
         )
-        plan._new_version(actor, content, list(SECTIONS))
+        plan._new_version(actor, content, list(PLAN_SECTIONS))
         return plan
 
     def revise(
@@ -326,7 +326,7 @@ class CoordinationPlan(AuditedAggregate):
                 version=self.number,
             )
         content = plan_content(self.content, changes)
-        changed = [s for s in SECTIONS if content[s] != self.content[s]]
+        changed = [s for s in PLAN_SECTIONS if content[s] != self.content[s]]
         if not changed:
             raise InvalidPlan("the revision changes nothing in the plan", field="changes")
         self._new_version(actor, content, changed)

@@ -1,42 +1,17 @@
-"""The words of the coordination plan (instrument C) and journal (instrument
-D.3): each defined here once, for the rules (``plan``, ``journal``) and for
-the tests that hold the command and event schemas to them."""
+"""The limits and defaults of the coordination plan (instrument C) and
+journal (instrument D.3), for the rules (``plan``, ``journal``) and for the
+tests that hold the command and event schemas to them. The names they choose
+from are in ``events.vocabulary.coordination``."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary.coordination import PRIORITY_SITUATIONS
 
 # -- the plan ----------------------------------------------------
-SECTIONS = ("meetings", "channels", "reporting", "priorities", "objectives", "delegable_tasks")
-MEETING_PURPOSES = ("status_review", "case_review", "feedback_session", "evaluation", "training")
-FREQUENCIES = ("daily", "weekly", "biweekly", "monthly", "quarterly")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
-# Where coordination happens (journal) and how information flows (plan; 2.1 §2:
-# "telefon, e-mail, platforme interne").
-MEETING_CHANNELS = ("in_person", "phone", "video")
-PLAN_CHANNELS = (*MEETING_CHANNELS, "email", "internal_platform")
 MEETING_MINUTES = (5, 480)
-# Prioritisation of situations (3.1 C); immediate danger always comes first.
-PRIORITY_SITUATIONS = (
-    "immediate_danger",
-    "suspected_abuse",
-    "urgent_risk",
-    "new_referral",
-    "active_case_monitoring",
-    "follow_up",
-    "administrative",
-)
-OBJECTIVE_INDICATORS = (
-    "field_visits_per_active_case",
-    "progress_reports_per_active_case",
-    "coordination_meetings",
-    "feedback_sessions",
-    "information_campaigns",
-    "training_hours",
-)
-OBJECTIVE_PERIODS = ("week", "month")
 OBJECTIVE_TARGET_MAX = 1000
 
 # R7: the deadlines a plan may tighten, never loosen (the upper bound is the
@@ -62,30 +37,6 @@ EDITABLE_REPORTING = (
 )
 
 # -- the journal -------------------------------------------------
-ENTRY_KINDS = ("meeting", "contact", "emergency", "feedback_session", "joint_field_work")
-# Others present at a meeting are named by role only: no names on the bus, and
-# none in the store either when a role says enough.
-EXTERNAL_ROLES = (
-    "spas_head",
-    "other_technician",
-    "other_social_worker",
-    "beneficiary",
-    "family_member",
-    "school_staff",
-    "medical_staff",
-    "police",
-    "ngo_staff",
-    "dgaspc_staff",
-    "other_institution",
-)
-FOLLOW_UP_OWNERS = ("technician", "coordinator")
-WITHDRAWAL_REASONS = (
-    "duplicate",
-    "wrong_date",
-    "wrong_duration",
-    "wrong_contract",
-    "did_not_take_place",
-)
 # Longer than a working day with overtime: a typing error, not a meeting.
 MAX_ENTRY_MINUTES = 720
 MAX_TEXT = 2000

@@ -16,8 +16,8 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.topics import moved
+from events.vocabulary.coordination import DEPARTURE_REASONS
 from services.coordination.registry.rules import (
-    DEPARTURE_REASONS,
     EMAIL,
     ROLES_OF_A_MUNICIPALITY,
     InvalidRegistryEntry,

@@ -10,14 +10,10 @@ import re
 from collections.abc import Iterable
 from uuid import NAMESPACE_URL, UUID, uuid5
 
-from events.actor import ROLES, SYSTEM, Actor
+from events.actor import SYSTEM, Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
-from events.vocabulary import CATEGORIES
+from events.vocabulary import CATEGORIES, ROLES
 
-# Why someone leaves the county's staff (a move between two SPAS of the
-# county is a transfer, and a technician entered in RNASR is licensed: both
-# stay in the registry).
-DEPARTURE_REASONS = ("resigned", "retired", "employment_ended", "deceased", "other")
 # Who belongs to one SPAS (municipality) by law, and who may span several.
 ROLES_OF_A_MUNICIPALITY = ("technician", "spas_head")
 

@@ -27,7 +27,7 @@ from services.coordination.incidents.rules import (
     TasksAlreadyRedistributed,
     parse_moment,
 )
-from services.coordination.incidents.vocabulary import STEPS
+from services.coordination.incidents.steps import STEPS
 from tests.support.published import as_published
 
 CLUJ = "54975"

@@ -6,7 +6,7 @@ import json
 from events import contracts
 from events.vocabulary import DELEGABLE_TASKS, MEETING_CHANNELS
 from events.vocabulary.coordination import ENTRY_KINDS, EXTERNAL_ROLES, PRIORITY_SITUATIONS
-from services.coordination.planning import vocabulary as planning
+from services.coordination.planning import limits as planning
 from services.coordination.planning.plan import CoordinationPlan
 from tests.support.planning import (
     CASE_ID,

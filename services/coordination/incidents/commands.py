@@ -31,8 +31,8 @@ from services.coordination.incidents.rules import (
     parse_moment,
     redistribution_due_back,
 )
+from services.coordination.incidents.steps import DEFAULT_RESOLUTION_DAYS
 from services.coordination.incidents.views import IncidentIndex, incident_view
-from services.coordination.incidents.vocabulary import DEFAULT_RESOLUTION_DAYS
 from services.coordination.ports import Coordinations, StaffDirectory, TaskMoves
 from services.coordination.tasks.domain import TaskSheet
 

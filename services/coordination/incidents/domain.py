@@ -4,7 +4,7 @@ escalated when it stays unresolved (4.4.3), and the burnout redistribution
 of case 4 of 4.6 (the package's docstring tells the whole story).
 
 Pure domain: no nameko, no database; the rules that need no incident are in
-``rules.py``, the steps in ``vocabulary.py``, the codes in
+``rules.py``, the steps in ``steps.py``, the codes in
 ``events.vocabulary.coordination``.
 """
 
@@ -26,7 +26,7 @@ from events.vocabulary.coordination import (
     INCIDENT_OUTCOMES,
     INFORMED_PARTIES,
 )
-from services.coordination.incidents import facts, rules, vocabulary
+from services.coordination.incidents import facts, rules, steps
 
 
 class Incident(AuditedAggregate):
@@ -84,7 +84,7 @@ class Incident(AuditedAggregate):
         difficulty_type: str,
         description: str,
         now: datetime,
-        resolution_days: int = vocabulary.DEFAULT_RESOLUTION_DAYS,
+        resolution_days: int = steps.DEFAULT_RESOLUTION_DAYS,
     ) -> Incident:
         """``technician`` is a registry view (staff_view), ``coordination``
         the technician's coordination today (``coordination_of``)."""
@@ -113,17 +113,15 @@ class Incident(AuditedAggregate):
 
     @property
     def next_step(self) -> str | None:
-        return (
-            vocabulary.STEPS[len(self.steps)] if len(self.steps) < len(vocabulary.STEPS) else None
-        )
+        return steps.STEPS[len(self.steps)] if len(self.steps) < len(steps.STEPS) else None
 
     @property
     def resolved(self) -> bool:
-        return vocabulary.RESOLVING_STEP in self.done
+        return steps.RESOLVING_STEP in self.done
 
     @property
     def closed(self) -> bool:
-        return vocabulary.CLOSING_STEP in self.done
+        return steps.CLOSING_STEP in self.done
 
     # -- the seven steps of 4.5 ------------------------------------------------
     def identify(

@@ -12,7 +12,7 @@ from nameko.timer import timer
 from events.actor import SYSTEM, Actor
 from events.adapter import command, id_of
 from events.nameko import rpc
-from services.coordination.incidents.vocabulary import DEFAULT_RESOLUTION_DAYS
+from services.coordination.incidents.steps import DEFAULT_RESOLUTION_DAYS
 from services.coordination.rpc_base import CoordinationRpc
 
 

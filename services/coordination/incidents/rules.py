@@ -12,7 +12,7 @@ from events.actor import SYSTEM, Actor
 from events.clock import days_after
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
 from events.vocabulary import ESCALATION_LEVELS
-from services.coordination.incidents.vocabulary import (
+from services.coordination.incidents.steps import (
     MAX_REDISTRIBUTION_DAYS,
     MAX_RESOLUTION_DAYS,
     REDISTRIBUTABLE,

@@ -46,7 +46,7 @@ from services.coordination.planning.domain import (
     parse_month,
     unique,
 )
-from services.coordination.planning.vocabulary import MAX_ENTRY_MINUTES, MAX_TEXT
+from services.coordination.planning.limits import MAX_ENTRY_MINUTES, MAX_TEXT
 
 
 def check_may_read_journal(actor: Actor, terms: ContractTerms) -> None:

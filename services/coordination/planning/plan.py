@@ -47,7 +47,7 @@ from services.coordination.planning.domain import (
     unique,
     whole_number,
 )
-from services.coordination.planning.vocabulary import (
+from services.coordination.planning.limits import (
     EDITABLE_REPORTING,
     EVALUATION_EVERY_MONTHS,
     EVALUATION_PERIOD,

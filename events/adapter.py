@@ -45,9 +45,14 @@ class RpcAdapter(Generic[App]):
             raise InvalidCommand(f"{value!r} is not an id", field=field) from None
 
 
+def uuid_arg(value: Any, field: str) -> UUID:
+    """A query's argument as an id; a malformed one is refused at ``field``."""
+    return RpcAdapter._uuid(value, field)
+
+
 def id_of(command: dict[str, Any], field: str) -> UUID:
     """The command's ``field`` as an id; a malformed one is refused at that field."""
-    return RpcAdapter._uuid(command[field], field)
+    return uuid_arg(command[field], field)
 
 
 def optional_id(command: dict[str, Any], field: str) -> UUID | None:

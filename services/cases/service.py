@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from events.adapter import RpcAdapter, command, id_of, query
+from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
@@ -22,14 +22,9 @@ def _event_name(event: Any) -> str:
     return event.get_type().split(".")[3]
 
 
-def _id(value: Any, field: str) -> UUID:
-    """A query's id argument; a malformed one is refused at ``field``."""
-    return id_of({field: value}, field)
-
-
 def _if_id(value: Any, field: str) -> UUID | None:
     """An optional id: absent (or empty) means none."""
-    return _id(value, field) if value else None
+    return uuid_arg(value, field) if value else None
 
 
 class CasesService(ObservedService, RpcAdapter):
@@ -224,7 +219,7 @@ class CasesService(ObservedService, RpcAdapter):
 
     # -- queries: the verified actor, then the query's own arguments ---------------------
     get_case = query(
-        "get_case", lambda app, actor, case_id: app.get_case(actor, _id(case_id, "case_id"))
+        "get_case", lambda app, actor, case_id: app.get_case(actor, uuid_arg(case_id, "case_id"))
     )
     list_cases = query(
         "list_cases",
@@ -234,33 +229,35 @@ class CasesService(ObservedService, RpcAdapter):
     )
     case_timeline = query(
         "case_timeline",
-        lambda app, actor, case_id: app.case_timeline(actor, _id(case_id, "case_id")),
+        lambda app, actor, case_id: app.case_timeline(actor, uuid_arg(case_id, "case_id")),
     )
     visits_of_case = query(
         "visits_of_case",
         lambda app, actor, case_id, period: app.visits_of_case(
-            actor, _id(case_id, "case_id"), period
+            actor, uuid_arg(case_id, "case_id"), period
         ),
     )
     get_document = query(
         "get_document",
-        lambda app, actor, document_id: app.get_document(actor, _id(document_id, "document_id")),
+        lambda app, actor, document_id: app.get_document(
+            actor, uuid_arg(document_id, "document_id")
+        ),
     )
     documents_of_case = query(
         "documents_of_case",
-        lambda app, actor, case_id: app.documents_of_case(actor, _id(case_id, "case_id")),
+        lambda app, actor, case_id: app.documents_of_case(actor, uuid_arg(case_id, "case_id")),
     )
     documents_of_technician = query(
         "documents_of_technician",
         lambda app, actor, technician_id, open_only=False: app.documents_of_technician(
-            actor, _id(technician_id, "technician_id"), bool(open_only)
+            actor, uuid_arg(technician_id, "technician_id"), bool(open_only)
         ),
     )
     validation_queue = query("validation_queue", lambda app, actor: app.validation_queue(actor))
     overdue_documents = query("overdue_documents", lambda app, actor: app.overdue_documents(actor))
     get_urgent_risk = query(
         "get_urgent_risk",
-        lambda app, actor, risk_id: app.get_urgent_risk(actor, _id(risk_id, "risk_id")),
+        lambda app, actor, risk_id: app.get_urgent_risk(actor, uuid_arg(risk_id, "risk_id")),
     )
     urgent_risks = query(
         "urgent_risks",
@@ -275,7 +272,7 @@ class CasesService(ObservedService, RpcAdapter):
     )
     get_benefit_check = query(
         "get_benefit_check",
-        lambda app, actor, check_id: app.get_benefit_check(actor, _id(check_id, "check_id")),
+        lambda app, actor, check_id: app.get_benefit_check(actor, uuid_arg(check_id, "check_id")),
     )
     personal_data_reads = query(
         "personal_data_reads",

@@ -6,7 +6,8 @@ makes one application call and returns plain data; errors are
 
 from __future__ import annotations
 
-from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
+from events.adapter import query, uuid_arg
+from events.nameko import ApplicationProvider, CallContext, ObservedService
 from services.coordination.application import CoordinationApplication
 from services.coordination.contracts.rpc import ContractRpc
 from services.coordination.incidents.rpc import IncidentRpc
@@ -28,18 +29,19 @@ class CoordinationService(
     app: CoordinationApplication = ApplicationProvider(CoordinationApplication, publication_of)
     correlation_id: str = CallContext()
 
-    @rpc
-    def coordination_reads(self, actor: dict, technician_id: str | None = None) -> list[dict]:
-        """The auditor's: who outside a coordination read its tasks or journal."""
-        return self.app.coordination_reads(
-            self._actor(actor),
-            None if technician_id is None else self._uuid(technician_id, "technician_id"),
-        )
+    # The auditor's: who outside a coordination read its tasks or journal.
+    coordination_reads = query(
+        "coordination_reads",
+        lambda app, actor, technician_id=None: app.coordination_reads(
+            actor, None if technician_id is None else uuid_arg(technician_id, "technician_id")
+        ),
+    )
 
     # -- the county's report (instrument G) ---------------------------------
-    @rpc
-    def county_figures(self, actor: dict, month: str, municipality: str | None = None) -> dict:
-        """R6 hours and R1 coverage per municipality, for the county's report."""
-        return self.app.county_figures(
-            self._actor(actor), month, None if municipality is None else str(municipality)
-        )
+    # R6 hours and R1 coverage per municipality, for the county's report.
+    county_figures = query(
+        "county_figures",
+        lambda app, actor, month, municipality=None: app.county_figures(
+            actor, month, None if municipality is None else str(municipality)
+        ),
+    )

@@ -10,9 +10,9 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
-from events.adapter import RpcAdapter, command, id_of
+from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
 from events.following import FOLLOWED
-from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
+from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
 from services.evaluations.application import EvaluationsApplication
 from services.evaluations.published import publication_of
@@ -137,68 +137,53 @@ class EvaluationsService(ObservedService, RpcAdapter):
     )
 
     # -- queries ------------------------------------------------------------------------
-    # Queries stay two-line methods: the gateway's route table and its tests read
-    # their parameters by name, which a query(...) declaration does not show.
-    @rpc
-    def get_evaluation(self, actor: dict, evaluation_id: str) -> dict:
-        return self.app.evaluation(self._actor(actor), self._uuid(evaluation_id, "evaluation_id"))
-
-    @rpc
-    def technician_record(self, actor: dict, technician_id: str) -> dict:
-        return self.app.record_of_technician(
-            self._actor(actor), self._uuid(technician_id, "technician_id")
-        )
-
-    @rpc
-    def compare_evaluations(
-        self,
-        actor: dict,
-        technician_id: str,
-        first: str | None = None,
-        second: str | None = None,
-    ) -> dict:
-        return self.app.compare_evaluations(
-            self._actor(actor),
-            self._uuid(technician_id, "technician_id"),
-            self._uuid(first, "first") if first else None,
-            self._uuid(second, "second") if second else None,
-        )
-
-    @rpc
-    def evaluations_due(self, actor: dict) -> list[dict]:
-        return self.app.evaluations_due(self._actor(actor))
-
-    @rpc
-    def coordinator_record(self, actor: dict, coordinator_id: str | None = None) -> dict:
-        return self.app.coordinator_record(
-            self._actor(actor),
-            self._uuid(coordinator_id, "coordinator_id") if coordinator_id else None,
-        )
-
-    @rpc
-    def employer_report(
-        self,
-        actor: dict,
-        municipality: str | None = None,
-        technician_id: str | None = None,
-        since: str | None = None,
-        until: str | None = None,
-    ) -> dict:
-        return self.app.employer_report(
-            self._actor(actor),
-            municipality,
-            self._uuid(technician_id, "technician_id") if technician_id else None,
-            since,
-            until,
-        )
-
-    @rpc
-    def issued_report(self, actor: dict, report_id: str) -> dict:
-        return self.app.issued_report(self._actor(actor), self._uuid(report_id, "report_id"))
-
-    @rpc
-    def record_reads(self, actor: dict, technician_id: str | None = None) -> list[dict]:
-        return self.app.record_reads(
-            self._actor(actor),
-            self._uuid(technician_id, "technician_id") if technician_id else None,
-        )
+    get_evaluation = query(
+        "get_evaluation",
+        lambda app, actor, evaluation_id: app.evaluation(
+            actor, uuid_arg(evaluation_id, "evaluation_id")
+        ),
+    )
+    technician_record = query(
+        "technician_record",
+        lambda app, actor, technician_id: app.record_of_technician(
+            actor, uuid_arg(technician_id, "technician_id")
+        ),
+    )
+    compare_evaluations = query(
+        "compare_evaluations",
+        lambda app, actor, technician_id, first=None, second=None: app.compare_evaluations(
+            actor,
+            uuid_arg(technician_id, "technician_id"),
+            uuid_arg(first, "first") if first else None,
+            uuid_arg(second, "second") if second else None,
+        ),
+    )
+    evaluations_due = query("evaluations_due", lambda app, actor: app.evaluations_due(actor))
+    coordinator_record = query(
+        "coordinator_record",
+        lambda app, actor, coordinator_id=None: app.coordinator_record(
+            actor, uuid_arg(coordinator_id, "coordinator_id") if coordinator_id else None
+        ),
+    )
+    employer_report = query(
+        "employer_report",
+        lambda app, actor, municipality=None, technician_id=None, since=None, until=None: (
+            app.employer_report(
+                actor,
+                municipality,
+                uuid_arg(technician_id, "technician_id") if technician_id else None,
+                since,
+                until,
+            )
+        ),
+    )
+    issued_report = query(
+        "issued_report",
+        lambda app, actor, report_id: app.issued_report(actor, uuid_arg(report_id, "report_id")),
+    )
+    record_reads = query(
+        "record_reads",
+        lambda app, actor, technician_id=None: app.record_reads(
+            actor, uuid_arg(technician_id, "technician_id") if technician_id else None
+        ),
+    )

@@ -11,11 +11,11 @@ import eventlet
 from eventsourcing.persistence import Tracking
 from nameko.timer import timer
 
-from events.actor import SYSTEM
-from events.adapter import RpcAdapter, command, id_of
+from events.actor import SYSTEM, Actor
+from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
 from events.errors import Forbidden
 from events.following import FOLLOWED
-from events.nameko import ApplicationProvider, CallContext, ObservedService, rpc
+from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
 from services.notifications.application import NotificationsApplication
 from services.notifications.published import publication_of
@@ -26,6 +26,13 @@ TICK_SECONDS = 1.0  # timers are read against the service's clock, not counted
 
 def _event_name(event: Any) -> str:
     return event.get_type().split(".")[3]
+
+
+def _run_timers(app: NotificationsApplication, actor: Actor) -> dict[str, int]:
+    """What the timer does every second, on demand (operators, tests)."""
+    if app.team(actor).role not in ("county_admin", SYSTEM):
+        raise Forbidden("the county's staff run the timers by hand")
+    return app.tick()
 
 
 class NotificationsService(ObservedService, RpcAdapter):
@@ -86,39 +93,24 @@ class NotificationsService(ObservedService, RpcAdapter):
     )
 
     # -- queries --------------------------------------------------------------------------
-    # Queries stay two-line methods: the gateway's route table and its tests read
-    # their parameters by name, which a query(...) declaration does not show.
-    @rpc
-    def inbox(self, actor: dict, unread_only: bool = False) -> list[dict]:
-        return self.app.inbox(self._actor(actor), bool(unread_only))
-
-    @rpc
-    def alerts(self, actor: dict, open_only: bool = False) -> list[dict]:
-        return self.app.alerts(self._actor(actor), bool(open_only))
-
-    @rpc
-    def upcoming_reminders(self, actor: dict) -> list[dict]:
-        """The reminders coming due for the caller."""
-        return self.app.upcoming_reminders(self._actor(actor).id)
-
-    @rpc
-    def webhooks(self, actor: dict) -> list[dict]:
-        """The county's webhooks, without their secrets."""
-        return self.app.webhooks(self._actor(actor))
-
-    @rpc
-    def alert_record(self, actor: dict, alert_id: str) -> dict:
-        return self.app.alert_record(self._actor(actor), self._uuid(alert_id, "alert_id"))
-
-    @rpc
-    def deliveries(self, actor: dict, notification_id: str) -> list[dict]:
-        return self.app.deliveries(
-            self._actor(actor), self._uuid(notification_id, "notification_id")
-        )
-
-    @rpc
-    def run_timers(self, actor: dict) -> dict[str, int]:
-        """What the timer does every second, on demand (operators, tests)."""
-        if self.app.team(self._actor(actor)).role not in ("county_admin", SYSTEM):
-            raise Forbidden("the county's staff run the timers by hand")
-        return self.app.tick()
+    inbox = query(
+        "inbox", lambda app, actor, unread_only=False: app.inbox(actor, bool(unread_only))
+    )
+    alerts = query("alerts", lambda app, actor, open_only=False: app.alerts(actor, bool(open_only)))
+    # The reminders coming due for the caller.
+    upcoming_reminders = query(
+        "upcoming_reminders", lambda app, actor: app.upcoming_reminders(actor.id)
+    )
+    # The county's webhooks, without their secrets.
+    webhooks = query("webhooks", lambda app, actor: app.webhooks(actor))
+    alert_record = query(
+        "alert_record",
+        lambda app, actor, alert_id: app.alert_record(actor, uuid_arg(alert_id, "alert_id")),
+    )
+    deliveries = query(
+        "deliveries",
+        lambda app, actor, notification_id: app.deliveries(
+            actor, uuid_arg(notification_id, "notification_id")
+        ),
+    )
+    run_timers = query("run_timers", _run_timers)

@@ -1,6 +1,6 @@
 """RPC entrypoints of the coordination contracts (mixin of
-``CoordinationService``): commands declared with ``events.adapter.command``,
-the queries, and the hourly timer that records expiries."""
+``CoordinationService``): commands and queries declared with
+``events.adapter``, and the hourly timer that records expiries."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from datetime import date
 from nameko.timer import timer
 
 from events.actor import SYSTEM, Actor
-from events.adapter import command, id_of
-from events.nameko import rpc
+from events.adapter import command, id_of, query, uuid_arg
 from services.coordination.rpc_base import CoordinationRpc
 
 
@@ -76,18 +75,22 @@ class ContractRpc(CoordinationRpc):
         self.app.expire_contracts(Actor("coordination.timer", SYSTEM, None, self.correlation_id))
 
     # -- queries ------------------------------------------------------------------
-    @rpc
-    def get_contract(self, actor: dict, contract_id: str) -> dict:
-        return self.app.get_contract(self._actor(actor), self._uuid(contract_id, "contract_id"))
-
-    @rpc
-    def contracts_of_technician(self, actor: dict, technician_id: str) -> list[dict]:
-        return self.app.contracts_of_technician(
-            self._actor(actor), self._uuid(technician_id, "technician_id")
-        )
-
-    @rpc
-    def coordination_of(self, actor: dict, technician_id: str) -> dict | None:
-        """R1 for other services: the technician's coordinator today, or None."""
-        self._actor(actor)
-        return self.app.coordination_of(self._uuid(technician_id, "technician_id"))
+    get_contract = query(
+        "get_contract",
+        lambda app, actor, contract_id: app.get_contract(
+            actor, uuid_arg(contract_id, "contract_id")
+        ),
+    )
+    contracts_of_technician = query(
+        "contracts_of_technician",
+        lambda app, actor, technician_id: app.contracts_of_technician(
+            actor, uuid_arg(technician_id, "technician_id")
+        ),
+    )
+    # R1 for other services: the technician's coordinator today, or None.
+    coordination_of = query(
+        "coordination_of",
+        lambda app, actor, technician_id: app.coordination_of(
+            uuid_arg(technician_id, "technician_id")
+        ),
+    )

@@ -1,7 +1,8 @@
 """RPC entrypoints of incidents and difficulties (instrument F; mixin of
 CoordinationService): one declaration per command (``events.adapter.command``:
 the command checked against ``contracts/commands`` → one application call →
-plain data), and the timer of the deadline jobs."""
+plain data) and per query (``events.adapter.query``), and the timer of the
+deadline jobs."""
 
 from __future__ import annotations
 
@@ -10,8 +11,7 @@ from datetime import date
 from nameko.timer import timer
 
 from events.actor import SYSTEM, Actor
-from events.adapter import command, id_of
-from events.nameko import rpc
+from events.adapter import command, id_of, query, uuid_arg
 from services.coordination.incidents.steps import DEFAULT_RESOLUTION_DAYS
 from services.coordination.rpc_base import CoordinationRpc
 
@@ -104,16 +104,19 @@ class IncidentRpc(CoordinationRpc):
         self.app.return_redistributed_tasks(system)
 
     # -- queries --------------------------------------------------------------
-    @rpc
-    def get_incident(self, actor: dict, incident_id: str) -> dict:
-        return self.app.get_incident(self._actor(actor), self._uuid(incident_id, "incident_id"))
-
-    @rpc
-    def incidents_of_technician(self, actor: dict, technician_id: str) -> list[dict]:
-        return self.app.incidents_of_technician(
-            self._actor(actor), self._uuid(technician_id, "technician_id")
-        )
-
-    @rpc
-    def open_incidents(self, actor: dict, municipality: str | None = None) -> list[dict]:
-        return self.app.open_incidents(self._actor(actor), municipality)
+    get_incident = query(
+        "get_incident",
+        lambda app, actor, incident_id: app.get_incident(
+            actor, uuid_arg(incident_id, "incident_id")
+        ),
+    )
+    incidents_of_technician = query(
+        "incidents_of_technician",
+        lambda app, actor, technician_id: app.incidents_of_technician(
+            actor, uuid_arg(technician_id, "technician_id")
+        ),
+    )
+    open_incidents = query(
+        "open_incidents",
+        lambda app, actor, municipality=None: app.open_incidents(actor, municipality),
+    )

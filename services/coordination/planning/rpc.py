@@ -2,17 +2,14 @@
 (instrument D.3); mixin of ``CoordinationService``. A command is one
 ``command(...)`` declaration (``events.adapter``): the verified actor, the
 command checked against its contract, one application call, plain data
-back. A query is a two-line method, so that its signature names the
-arguments the gateway's routes fill."""
+back; a query is one ``query(...)`` declaration."""
 
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID
 
-from events.adapter import command, id_of
+from events.adapter import command, id_of, query, uuid_arg
 from events.errors import InvalidCommand
-from events.nameko import rpc
 from services.coordination.rpc_base import CoordinationRpc
 
 ENTRY_DETAILS = (
@@ -23,11 +20,6 @@ ENTRY_DETAILS = (
     "recommendations",
     "follow_ups",
 )
-
-
-def _id(value: Any, field: str) -> UUID:
-    """A query's argument as an id; a malformed one is refused at that field."""
-    return id_of({field: value}, field)
 
 
 def _plan_version(value: Any) -> int | None:
@@ -54,14 +46,18 @@ class PlanJournalRpc(CoordinationRpc):
         ),
     )
 
-    @rpc
-    def get_plan(self, actor: dict, contract_id: str, version: int | None = None) -> dict:
-        who = self._actor(actor)
-        return self.app.get_plan(who, _id(contract_id, "contract_id"), _plan_version(version))
-
-    @rpc
-    def plan_versions(self, actor: dict, contract_id: str) -> list[dict]:
-        return self.app.plan_versions(self._actor(actor), _id(contract_id, "contract_id"))
+    get_plan = query(
+        "get_plan",
+        lambda app, actor, contract_id, version=None: app.get_plan(
+            actor, uuid_arg(contract_id, "contract_id"), _plan_version(version)
+        ),
+    )
+    plan_versions = query(
+        "plan_versions",
+        lambda app, actor, contract_id: app.plan_versions(
+            actor, uuid_arg(contract_id, "contract_id")
+        ),
+    )
 
     # -- journal (instrument D.3) -----------------------------------------------
     record_journal_entry = command(
@@ -83,27 +79,32 @@ class PlanJournalRpc(CoordinationRpc):
         ),
     )
 
-    @rpc
-    def journal_entries(self, actor: dict, contract_id: str, month: str) -> list[dict]:
-        who = self._actor(actor)
-        return self.app.journal_entries(who, _id(contract_id, "contract_id"), month)
+    journal_entries = query(
+        "journal_entries",
+        lambda app, actor, contract_id, month: app.journal_entries(
+            actor, uuid_arg(contract_id, "contract_id"), month
+        ),
+    )
 
     # -- R6 ---------------------------------------------------------------------
-    @rpc
-    def coordination_hours(self, actor: dict, contract_id: str, month: str) -> dict:
-        """Journal hours of one month against the contract's hours."""
-        who = self._actor(actor)
-        return self.app.coordination_hours(who, _id(contract_id, "contract_id"), month)
-
-    @rpc
-    def coordination_months(self, actor: dict, contract_id: str) -> list[dict]:
-        """Every month of the contract so far, each with its R6 compliance."""
-        return self.app.coordination_months(self._actor(actor), _id(contract_id, "contract_id"))
-
-    @rpc
-    def hours_of_coordinator(
-        self, actor: dict, coordinator_id: str, month: str, below_only: bool = False
-    ) -> list[dict]:
-        """R6 for one month of each contract the coordinator has today."""
-        who, coordinator = self._actor(actor), _id(coordinator_id, "coordinator_id")
-        return self.app.hours_of_coordinator(who, coordinator, month, bool(below_only))
+    # Journal hours of one month against the contract's hours.
+    coordination_hours = query(
+        "coordination_hours",
+        lambda app, actor, contract_id, month: app.coordination_hours(
+            actor, uuid_arg(contract_id, "contract_id"), month
+        ),
+    )
+    # Every month of the contract so far, each with its R6 compliance.
+    coordination_months = query(
+        "coordination_months",
+        lambda app, actor, contract_id: app.coordination_months(
+            actor, uuid_arg(contract_id, "contract_id")
+        ),
+    )
+    # R6 for one month of each contract the coordinator has today.
+    hours_of_coordinator = query(
+        "hours_of_coordinator",
+        lambda app, actor, coordinator_id, month, below_only=False: app.hours_of_coordinator(
+            actor, uuid_arg(coordinator_id, "coordinator_id"), month, bool(below_only)
+        ),
+    )

@@ -1,11 +1,10 @@
 """RPC entrypoints of the registry (mixin of ``CoordinationService``):
-commands declared with ``events.adapter.command``; queries open to any
-authenticated staff member."""
+commands and queries declared with ``events.adapter``; the queries are open
+to any authenticated staff member."""
 
 from __future__ import annotations
 
-from events.adapter import command, id_of
-from events.nameko import rpc
+from events.adapter import command, id_of, query, uuid_arg
 from services.coordination.rpc_base import CoordinationRpc
 
 
@@ -44,24 +43,16 @@ class RegistryRpc(CoordinationRpc):
     )
 
     # -- queries ------------------------------------------------------------------
-    @rpc
-    def get_municipality(self, actor: dict, siruta: str) -> dict:
-        self._actor(actor)
-        return self.app.get_municipality(str(siruta))
-
-    @rpc
-    def list_municipalities(self, actor: dict) -> list[dict]:
-        self._actor(actor)
-        return self.app.list_municipalities()
-
-    @rpc
-    def get_staff(self, actor: dict, staff_id: str) -> dict:
-        self._actor(actor)
-        return self.app.get_staff(self._uuid(staff_id, "staff_id"))
-
-    @rpc
-    def list_staff(
-        self, actor: dict, municipality: str | None = None, role: str | None = None
-    ) -> list[dict]:
-        self._actor(actor)
-        return self.app.list_staff(municipality=municipality, role=role)
+    get_municipality = query(
+        "get_municipality", lambda app, actor, siruta: app.get_municipality(str(siruta))
+    )
+    list_municipalities = query("list_municipalities", lambda app, actor: app.list_municipalities())
+    get_staff = query(
+        "get_staff", lambda app, actor, staff_id: app.get_staff(uuid_arg(staff_id, "staff_id"))
+    )
+    list_staff = query(
+        "list_staff",
+        lambda app, actor, municipality=None, role=None: app.list_staff(
+            municipality=municipality, role=role
+        ),
+    )

@@ -1,6 +1,6 @@
 """RPC entrypoints of the task sheets (mixin of CoordinationService): one
-declaration per command (``events.adapter.command``), and the subscription
-to the evaluations service's conclusions on autonomy."""
+declaration per command and per query (``events.adapter``), and the
+subscription to the evaluations service's conclusions on autonomy."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from typing import Any
 
 from eventsourcing.persistence import Tracking
 
-from events.adapter import command, id_of
-from events.nameko import rpc
+from events.adapter import command, id_of, query, uuid_arg
 from events.subscribe import subscribe
 from services.coordination.rpc_base import CoordinationRpc
 
@@ -57,25 +56,23 @@ class TaskRpc(CoordinationRpc):
     )
 
     # -- queries ---------------------------------------------------------------
-    @rpc
-    def get_task(self, actor: dict, task_id: str) -> dict:
-        return self.app.get_task(self._actor(actor), self._uuid(task_id, "task_id"))
-
-    @rpc
-    def tasks_of_technician(
-        self, actor: dict, technician_id: str, open_only: bool = False
-    ) -> list[dict]:
-        return self.app.tasks_of_technician(
-            self._actor(actor), self._uuid(technician_id, "technician_id"), bool(open_only)
-        )
-
-    @rpc
-    def delegable_tasks(self, actor: dict, technician_id: str) -> dict:
-        """The task types delegable to the technician today, each with its
-        effective autonomy and where it comes from (plan, evaluation, default)."""
-        return self.app.delegable_tasks(
-            self._actor(actor), self._uuid(technician_id, "technician_id")
-        )
+    get_task = query(
+        "get_task", lambda app, actor, task_id: app.get_task(actor, uuid_arg(task_id, "task_id"))
+    )
+    tasks_of_technician = query(
+        "tasks_of_technician",
+        lambda app, actor, technician_id, open_only=False: app.tasks_of_technician(
+            actor, uuid_arg(technician_id, "technician_id"), bool(open_only)
+        ),
+    )
+    # The task types delegable to the technician today, each with its
+    # effective autonomy and where it comes from (plan, evaluation, default).
+    delegable_tasks = query(
+        "delegable_tasks",
+        lambda app, actor, technician_id: app.delegable_tasks(
+            actor, uuid_arg(technician_id, "technician_id")
+        ),
+    )
 
     # -- in from the evaluations service (3.2 B) ---------------------------------
     @subscribe("evaluations", ["AutonomyConcluded"])

@@ -10,8 +10,8 @@ from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from services.evaluations.service import EvaluationsService
 from services.notifications.service import NotificationsService
-from tests.support.casework import build_casework, new_master_key
-from tests.support.county import build_county
+from tests.support.casework import Casework, build_casework, new_master_key
+from tests.support.county import County, build_county
 from tests.support.evaluating import build_evaluating
 from tests.support.notifying import build_notifying
 from tests.support.services import nameko_config
@@ -26,7 +26,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture
-def county(clock, store_url, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+def county(clock, store_url, amqp_uri, monkeypatch) -> Iterator[County]:
     """The coordination service running in-process, and a county registered
     in it (see tests/support/county.py)."""
     monkeypatch.setenv("STORE_URL", store_url)
@@ -40,7 +40,7 @@ def county(clock, store_url, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture
-def casework(clock, make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any]]:
+def casework(clock, make_store, amqp_uri, monkeypatch) -> Iterator[Casework]:
     """The coordination and cases services running in-process, each on its own
     database, the county of ``county`` registered, the technician under an
     active contract with the expert, and the cases service told so by the
@@ -60,7 +60,8 @@ def casework(clock, make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Any
     for container in containers:  # cases first: its subscription queue exists before events
         container.start()
     with ClusterRpcProxy(nameko_config(amqp_uri)) as rpc:
-        yield build_casework(rpc, amqp_uri) | {
+        yield {
+            **build_casework(rpc, amqp_uri),
             "cases_store": cases_store,
             "keys_store": keys_store,
             "containers": containers,

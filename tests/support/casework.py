@@ -9,12 +9,12 @@ from __future__ import annotations
 import base64
 import os
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NotRequired
 
 from nameko.exceptions import RemoteError
 
 from tests.support.calendar import months_ahead
-from tests.support.county import activate, build_county, draft
+from tests.support.county import County, activate, build_county, draft
 from tests.support.registry import ADMIN, TURDA, Person
 from tests.support.waiting import eventually
 
@@ -34,7 +34,22 @@ def new_master_key() -> str:
     return base64.urlsafe_b64encode(os.urandom(32)).decode()
 
 
-def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
+class Casework(County):
+    """The county with a contract in force, a second technician coordinated
+    in Turda, and the cases service: ``rpc`` here is the cluster proxy
+    (``rpc.cases``, ``rpc.coordination``); the fixture adds the stores and
+    the running containers."""
+
+    cases: Any  # the cases service's RPC proxy
+    contract: dict[str, Any]
+    other_tech: dict[str, Any]
+    other_tech_actor: dict[str, Any]
+    cases_store: NotRequired[str]
+    keys_store: NotRequired[str]
+    containers: NotRequired[list[Any]]
+
+
+def build_casework(rpc: Any, amqp_uri: str) -> Casework:
     county = build_county(rpc.coordination, amqp_uri)
     contract = activate(county)
     rpc.coordination.register_municipality(ADMIN, TURDA.command())
@@ -42,12 +57,13 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     rpc.coordination.register_staff(ADMIN, TURDA_HEAD.command())
     head_turda = TURDA_HEAD.actor()
     activate(
-        county | {"head": head_turda},
+        {**county, "head": head_turda},
         contract=draft(
-            county | {"head": head_turda}, county["expert"], technician_id=other["staff_id"]
+            {**county, "head": head_turda}, county["expert"], technician_id=other["staff_id"]
         ),
     )
-    casework = county | {
+    casework: Casework = {
+        **county,
         "rpc": rpc,
         "cases": rpc.cases,
         "contract": contract,
@@ -59,7 +75,7 @@ def build_casework(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     return casework
 
 
-def wait_for_coordination(casework: dict[str, Any], technician: dict, timeout: float = 20) -> None:
+def wait_for_coordination(casework: Casework, technician: dict, timeout: float = 20) -> None:
     """The cases service learns of contracts from events: wait until it
     lets the technician act (R1)."""
     eventually(
@@ -87,7 +103,7 @@ def ago(**delta: float) -> str:
     return (datetime.now(UTC) - timedelta(**delta)).isoformat()
 
 
-def referral(casework: dict[str, Any], **overrides: Any) -> dict[str, Any]:
+def referral(casework: Casework, **overrides: Any) -> dict[str, Any]:
     command = {
         "municipality": "54975",
         "beneficiary": {
@@ -104,7 +120,7 @@ def referral(casework: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     return command | overrides
 
 
-def open_case(casework: dict[str, Any]) -> dict[str, Any]:
+def open_case(casework: Casework) -> dict[str, Any]:
     """A case referred by the technician, evaluated and opened."""
     cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
     case = cases.refer_case(tech, referral(casework))
@@ -113,7 +129,7 @@ def open_case(casework: dict[str, Any]) -> dict[str, Any]:
     return cases.open_case(sw, key | {"rationale": "Risc de abandon școlar confirmat."})
 
 
-def plan(casework: dict[str, Any], case: dict[str, Any]) -> dict[str, Any]:
+def plan(casework: Casework, case: dict[str, Any]) -> dict[str, Any]:
     """Diagnosis and intervention plan by the coordinator, intervention started."""
     cases, sw = casework["cases"], casework["expert_actor"]
     key = {"case_id": case["case_id"]}

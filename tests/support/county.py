@@ -6,7 +6,7 @@ social workers — one experienced in that field, one in child protection only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypedDict
 
 from services.coordination.contracts.rules import OBLIGATIONS
 from tests.support.calendar import contract_period
@@ -38,7 +38,23 @@ CHILD_ONLY = Person(
 )
 
 
-def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
+class County(TypedDict):
+    """The county's people as the services answered their registration
+    (``tech``, ``expert``, ``child_only``: staff views) and as they act
+    (``…_actor``: the actor dicts the RPC calls take)."""
+
+    rpc: Any  # the coordination service's RPC proxy
+    amqp_uri: str
+    head: dict[str, Any]
+    tech: dict[str, Any]
+    tech_actor: dict[str, Any]
+    expert: dict[str, Any]
+    expert_actor: dict[str, Any]
+    child_only: dict[str, Any]
+    child_only_actor: dict[str, Any]
+
+
+def build_county(rpc: Any, amqp_uri: str) -> County:
     bootstrap(amqp_uri, ADMIN_PROFILE, AUDITOR_PROFILE)  # the county's admin and auditor
     rpc.register_municipality(ADMIN, CLUJ.command())
     rpc.register_staff(ADMIN, HEAD.command())
@@ -60,7 +76,7 @@ def build_county(rpc: Any, amqp_uri: str) -> dict[str, Any]:
     }
 
 
-def draft(county: dict[str, Any], coordinator: dict[str, Any], **overrides: Any) -> dict:
+def draft(county: County, coordinator: dict[str, Any], **overrides: Any) -> dict:
     terms = {
         "technician_id": county["tech"]["staff_id"],
         "coordinator_id": coordinator["staff_id"],
@@ -74,7 +90,7 @@ def draft(county: dict[str, Any], coordinator: dict[str, Any], **overrides: Any)
 
 
 def activate(
-    county: dict[str, Any],
+    county: County,
     coordinator_actor: dict[str, Any] | None = None,
     contract: dict[str, Any] | None = None,
 ) -> dict:
@@ -86,7 +102,7 @@ def activate(
     return rpc.sign_contract(coordinator_actor, {"contract_id": contract["contract_id"]})
 
 
-def outsider(county: dict[str, Any], role: str, email: str) -> dict[str, Any]:
+def outsider(county: County, role: str, email: str) -> dict[str, Any]:
     """Someone registered in another municipality (55259), for the stories
     about people outside a scope: their actor dict."""
     from contextlib import suppress

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -71,31 +71,11 @@ class Case(AuditedAggregate):
         needs: list[str]
         risk_level: str
 
-    class PlanVersioned(AuditedAggregate.Event):
-        """A version of the individual intervention plan (PII): version 1
-        moves the case to ``intervention_plan``; later ones revise it."""
-
-        version: int
-        plan: str  # sealed objectives, indicators, responsibilities
-        objectives: int
-        next_deadline: str
-        responsible: list[str]
-
     class InterventionStarted(StageChanged):
         pass
 
     class MonitoringStarted(StageChanged):
         pass
-
-    class DecisionRecorded(AuditedAggregate.Event):
-        decision: str
-        rationale: str  # sealed
-
-    class TechnicianAssigned(AuditedAggregate.Event):
-        technician_id: str
-
-    class TechnicianReleased(AuditedAggregate.Event):
-        technician_id: str
 
     class Closed(StageChanged):
         outcome: str
@@ -109,6 +89,14 @@ class Case(AuditedAggregate):
 
     class Archived(StageChanged):
         pass
+
+    # Created by the ``@event("…")`` methods below, named here for the type
+    # checker: their fields are the methods' parameters, which it cannot see,
+    # so readers keep ``Any`` after ``isinstance``.
+    PlanVersioned: ClassVar[type[Any]]
+    DecisionRecorded: ClassVar[type[Any]]
+    TechnicianAssigned: ClassVar[type[Any]]
+    TechnicianReleased: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -137,11 +125,11 @@ class Case(AuditedAggregate):
         self.follow_up: tuple[str, str] | None = None
 
     # -- what each event changes (its apply, run again on every load) ----------
-    @event(PlanVersioned)
+    @event("PlanVersioned")
     def _plan_versioned(
         self,
         version: int,
-        plan: str,
+        plan: str,  # sealed objectives, indicators, responsibilities
         objectives: int,
         next_deadline: str,
         responsible: list[str],
@@ -149,25 +137,32 @@ class Case(AuditedAggregate):
         actor_role: str,
         correlation_id: str,
     ) -> None:
+        """A version of the individual intervention plan (PII): version 1
+        moves the case to ``intervention_plan``; later ones revise it."""
         self.plan_version = version
         self.plans.append(plan)
         if self.stage == "assessment":
             self.stage = "intervention_plan"
             self.history.append("intervention_plan")
 
-    @event(DecisionRecorded)
+    @event("DecisionRecorded")
     def _decision_recorded(
-        self, decision: str, rationale: str, actor_id: str, actor_role: str, correlation_id: str
+        self,
+        decision: str,
+        rationale: str,  # sealed
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
     ) -> None:
         self.decisions.append(decision)
 
-    @event(TechnicianAssigned)
+    @event("TechnicianAssigned")
     def _technician_assigned(
         self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.technicians.append(technician_id)
 
-    @event(TechnicianReleased)
+    @event("TechnicianReleased")
     def _technician_released(
         self, technician_id: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:

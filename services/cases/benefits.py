@@ -12,6 +12,7 @@ decision is theirs.
 from __future__ import annotations
 
 import uuid
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -68,13 +69,10 @@ class BenefitCheck(AuditedAggregate):
         outcome: str
         amount: float | None
 
-    class CoSigned(AuditedAggregate.Event):
-        social_worker_id: str
-        rnasr_code: str
-        decision: str
-        amount: float | None
-        measures: list[str]
-        rationale: str  # sealed
+    # Created by the ``@event("…")`` methods below, named here for the type
+    # checker: their fields are the methods' parameters, which it cannot see,
+    # so readers keep ``Any`` after ``isinstance``.
+    CoSigned: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -107,7 +105,7 @@ class BenefitCheck(AuditedAggregate):
         self.measures: list[str] = []
 
     # -- what each event changes (its apply, run again on every load) ----------
-    @event(CoSigned)
+    @event("CoSigned")
     def _co_signed(
         self,
         social_worker_id: str,
@@ -115,7 +113,7 @@ class BenefitCheck(AuditedAggregate):
         decision: str,
         amount: float | None,
         measures: list[str],
-        rationale: str,
+        rationale: str,  # sealed
         actor_id: str,
         actor_role: str,
         correlation_id: str,

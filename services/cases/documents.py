@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime, timedelta
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -100,22 +101,13 @@ class CaseDocument(AuditedAggregate):
         period: str | None
         due_at: str | None
 
-    class Revised(AuditedAggregate.Event):
-        version: int
-        content: str
-        beneficiary_signature: str
-
-    class Submitted(AuditedAggregate.Event):
-        version: int
-        late: bool
-
-    class Returned(AuditedAggregate.Event):
-        version: int
-        comments: str  # sealed
-
-    class Validated(AuditedAggregate.Event):
-        version: int
-        completions: str | None  # sealed
+    # Created by the ``@event("…")`` methods below, named here for the type
+    # checker: their fields are the methods' parameters, which it cannot see,
+    # so readers keep ``Any`` after ``isinstance``.
+    Revised: ClassVar[type[Any]]
+    Submitted: ClassVar[type[Any]]
+    Returned: ClassVar[type[Any]]
+    Validated: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -144,7 +136,7 @@ class CaseDocument(AuditedAggregate):
         self.validated_version: int | None = None
 
     # -- what each event changes (its apply, run again on every load) ----------
-    @event(Revised)
+    @event("Revised")
     def _revised(
         self,
         version: int,
@@ -158,25 +150,30 @@ class CaseDocument(AuditedAggregate):
         self.beneficiary_signature = beneficiary_signature
         self.status = "drafted"
 
-    @event(Submitted)
+    @event("Submitted")
     def _submitted(
         self, version: int, late: bool, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.status, self.late = "submitted", self.late or late
         self.submitted_versions.append(version)
 
-    @event(Returned)
+    @event("Returned")
     def _returned(
-        self, version: int, comments: str, actor_id: str, actor_role: str, correlation_id: str
+        self,
+        version: int,
+        comments: str,  # sealed
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
     ) -> None:
         self.status = "returned"
         self.returns.append(comments)
 
-    @event(Validated)
+    @event("Validated")
     def _validated(
         self,
         version: int,
-        completions: str | None,
+        completions: str | None,  # sealed
         actor_id: str,
         actor_role: str,
         correlation_id: str,

@@ -10,7 +10,7 @@ happens and when the aggregate is read back from the store.
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -48,17 +48,16 @@ class CoordinationContract(AuditedAggregate):
         ends_on: str | None
         replaces: str | None
 
-    # The changes; each one's effect is its ``@event`` method below.
-    class Signed(AuditedAggregate.Event):
-        party: str  # "institution" (the SPAS head) or "coordinator"
-        signer_id: str
+    # The changes: each is declared once, by its ``@event("Name")`` method
+    # below, whose parameters are the event's fields (the stored state) and
+    # whose body is its effect. Named here only for the type checker, which
+    # does not see the fields of a class made at run time (hence ``Any``).
+    Signed: ClassVar[type[Any]]
+    AmendmentProposed: ClassVar[type[Any]]
+    Amended: ClassVar[type[Any]]
 
-    class AmendmentProposed(AuditedAggregate.Event):
-        changes: dict[str, Any]
-
-    class Amended(AuditedAggregate.Event):
-        changes: dict[str, Any]
-
+    # The changes of force stay declared classes: they share this base,
+    # which published.py matches.
     class Parties(AuditedAggregate.Event):
         """Carried by every change of force, so that another service learns
         who coordinates whom (R1) from the event alone."""
@@ -265,10 +264,11 @@ class CoordinationContract(AuditedAggregate):
         return active_on(self.status, self.starts_on, self.ends_on, day)
 
     # -- events: each one's effect ----------------------------------------------
-    @event(Signed)
+    @event("Signed")
     def _signed(
         self, party: str, signer_id: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
+        # party: "institution" (the SPAS head) or "coordinator"
         self.signatures[party] = signer_id
 
     @event(Activated)
@@ -286,13 +286,13 @@ class CoordinationContract(AuditedAggregate):
     ) -> None:
         self.status = "active"
 
-    @event(AmendmentProposed)
+    @event("AmendmentProposed")
     def _amendment_proposed(
         self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.pending_amendment = dict(changes)
 
-    @event(Amended)
+    @event("Amended")
     def _amended(
         self, changes: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -351,11 +351,9 @@ class TechnicianCoordination(AuditedAggregate):
     class Opened(Aggregate.Created, AuditedAggregate.Event):
         technician_id: str
 
-    class ContractAdded(AuditedAggregate.Event):
-        contract_id: str
-
-    class InForce(AuditedAggregate.Event):
-        contract_id: str | None
+    # created by their ``@event("Name")`` methods below
+    ContractAdded: ClassVar[type[Any]]
+    InForce: ClassVar[type[Any]]
 
     def __init__(self, technician_id: str, **_meta: str) -> None:
         self.technician_id = technician_id
@@ -381,13 +379,13 @@ class TechnicianCoordination(AuditedAggregate):
     def put_in_force(self, actor: Actor, contract_id: str | None) -> None:
         self._in_force(contract_id=contract_id, **actor.event_fields())
 
-    @event(ContractAdded)
+    @event("ContractAdded")
     def _contract_added(
         self, contract_id: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.contracts.append(contract_id)
 
-    @event(InForce)
+    @event("InForce")
     def _in_force(
         self, contract_id: str | None, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:

@@ -10,6 +10,7 @@ carries the actor (``events.actor``).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -73,23 +74,15 @@ class StaffMember(AuditedAggregate):
         experience_domains: list[str]
         beneficiary_categories: list[str]
 
-    # The changes; each one's effect is its ``@event`` method below.
-    class ExperienceChanged(AuditedAggregate.Event):
-        experience_domains: list[str]
-
-    class CategoriesChanged(AuditedAggregate.Event):
-        beneficiary_categories: list[str]
-
-    class Licensed(AuditedAggregate.Event):
-        rnasr_code: str
-        experience_domains: list[str]
-
-    class Transferred(AuditedAggregate.Event):
-        municipality: str
-
-    class Departed(AuditedAggregate.Event):
-        reason: str
-        note: str
+    # The changes: each is declared once, by its ``@event("Name")`` method
+    # below, whose parameters are the event's fields (the stored state) and
+    # whose body is its effect. Named here only for the type checker, which
+    # does not see the fields of a class made at run time (hence ``Any``).
+    ExperienceChanged: ClassVar[type[Any]]
+    CategoriesChanged: ClassVar[type[Any]]
+    Licensed: ClassVar[type[Any]]
+    Transferred: ClassVar[type[Any]]
+    Departed: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -204,13 +197,13 @@ class StaffMember(AuditedAggregate):
         self._departed(reason=reason, note=note.strip(), **actor.event_fields())
 
     # -- events: each one's effect ---------------------------------------------------
-    @event(ExperienceChanged)
+    @event("ExperienceChanged")
     def _experience_changed(
         self, experience_domains: list[str], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.experience_domains = list(experience_domains)
 
-    @event(CategoriesChanged)
+    @event("CategoriesChanged")
     def _categories_changed(
         self,
         beneficiary_categories: list[str],
@@ -220,7 +213,7 @@ class StaffMember(AuditedAggregate):
     ) -> None:
         self.beneficiary_categories = list(beneficiary_categories)
 
-    @event(Licensed)
+    @event("Licensed")
     def _licensed(
         self,
         rnasr_code: str,
@@ -236,13 +229,13 @@ class StaffMember(AuditedAggregate):
         self.experience_domains = list(experience_domains)
         self.beneficiary_categories = []
 
-    @event(Transferred)
+    @event("Transferred")
     def _transferred(
         self, municipality: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.municipality = municipality
 
-    @event(Departed)
+    @event("Departed")
     def _departed(
         self, reason: str, note: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -121,31 +121,16 @@ class TaskSheet(AuditedAggregate):
         due_at: str
         priority: str
 
-    class Accepted(AuditedAggregate.Event):
-        """The technician took the task on."""
-
-    class Started(AuditedAggregate.Event):
-        """The technician began the work."""
-
-    class Completed(AuditedAggregate.Event):
-        result: str
-        report_ref: str | None
-
-    class ObstacleReported(AuditedAggregate.Event):
-        obstacle: str
-        note: str
-
-    class Cancelled(AuditedAggregate.Event):
-        reason: str
-
-    class Reassigned(AuditedAggregate.Event):
-        """To another technician of the same coordinator (e.g. burnout, 4.6
-        case 4); the task starts over as delegated to them."""
-
-        from_technician_id: str
-        to_technician_id: str
-        contract_id: str
-        reason: str
+    # The changes: each is declared once, by its ``@event("Name")`` method
+    # below, whose parameters are the event's fields (the stored state) and
+    # whose body is its effect. Named here only for the type checker, which
+    # does not see the fields of a class made at run time (hence ``Any``).
+    Accepted: ClassVar[type[Any]]
+    Started: ClassVar[type[Any]]
+    Completed: ClassVar[type[Any]]
+    ObstacleReported: ClassVar[type[Any]]
+    Cancelled: ClassVar[type[Any]]
+    Reassigned: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -294,15 +279,17 @@ class TaskSheet(AuditedAggregate):
         )
 
     # -- what each event changes (run again when the task is loaded) ---------
-    @event(Accepted)
+    @event("Accepted")
     def _accepted(self, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        """The technician took the task on."""
         self.status = "accepted"
 
-    @event(Started)
+    @event("Started")
     def _started(self, actor_id: str, actor_role: str, correlation_id: str) -> None:
+        """The technician began the work."""
         self.status = "in_progress"
 
-    @event(Completed)
+    @event("Completed")
     def _completed(
         self,
         result: str,
@@ -313,17 +300,17 @@ class TaskSheet(AuditedAggregate):
     ) -> None:
         self.status, self.result, self.report_ref = "completed", result, report_ref
 
-    @event(ObstacleReported)
+    @event("ObstacleReported")
     def _obstacle_reported(
         self, obstacle: str, note: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
         self.status, self.obstacle = "obstacle_reported", obstacle
 
-    @event(Cancelled)
+    @event("Cancelled")
     def _cancelled(self, reason: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
         self.status = "cancelled"
 
-    @event(Reassigned)
+    @event("Reassigned")
     def _reassigned(
         self,
         from_technician_id: str,
@@ -334,6 +321,8 @@ class TaskSheet(AuditedAggregate):
         actor_role: str,
         correlation_id: str,
     ) -> None:
+        """To another technician of the same coordinator (e.g. burnout, 4.6
+        case 4); the task starts over as delegated to them."""
         self.technician_id, self.contract_id = to_technician_id, contract_id
         self.status = "delegated"
         self.moved_from, self.moved_because = from_technician_id, reason

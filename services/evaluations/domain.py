@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -155,22 +155,12 @@ class Evaluation(AuditedAggregate):
         evaluated_on: str  # annex 1 "Data evaluării"
         previous_on: str | None  # the last completed evaluation: the period's start
 
-    class SectionRecorded(AuditedAggregate.Event):
-        section: str
-        content: dict[str, Any]
-
-    class SelfAssessed(AuditedAggregate.Event):
-        rows: dict[str, Any]
-
-    class Observed(AuditedAggregate.Event):
-        rows: dict[str, Any]
-
-    class Concluded(AuditedAggregate.Event):
-        conclusions: dict[str, Any]
-
-    class Signed(AuditedAggregate.Event):
-        party: str
-        signed_on: str
+    # Created by the @event("...") methods below; named here for the type checker.
+    SectionRecorded: ClassVar[type[AuditedAggregate.Event]]
+    SelfAssessed: ClassVar[type[AuditedAggregate.Event]]
+    Observed: ClassVar[type[AuditedAggregate.Event]]
+    Concluded: ClassVar[type[AuditedAggregate.Event]]
+    Signed: ClassVar[type[AuditedAggregate.Event]]
 
     class AutonomyConcluded(AuditedAggregate.Event):
         """Both have signed: the conclusion on autonomy is in force. Whose it
@@ -244,7 +234,7 @@ class Evaluation(AuditedAggregate):
         checked = check_section(self.kind, section, content)
         self._section_recorded(section, checked, **team.actor.event_fields())
 
-    @event(SectionRecorded)
+    @event("SectionRecorded")
     def _section_recorded(
         self,
         section: str,
@@ -261,7 +251,7 @@ class Evaluation(AuditedAggregate):
         checked = grid.check_entries(rows, "observation")
         self._observed(checked, **team.actor.event_fields())
 
-    @event(Observed)
+    @event("Observed")
     def _observed(
         self, rows: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -276,7 +266,7 @@ class Evaluation(AuditedAggregate):
         checked = grid.check_entries(rows, "self_assessment")
         self._self_assessed(checked, **team.actor.event_fields())
 
-    @event(SelfAssessed)
+    @event("SelfAssessed")
     def _self_assessed(
         self, rows: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -287,7 +277,7 @@ class Evaluation(AuditedAggregate):
         checked = conclusions(content)
         self._concluded(checked, **team.actor.event_fields())
 
-    @event(Concluded)
+    @event("Concluded")
     def _concluded(
         self, conclusions: dict[str, Any], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -341,7 +331,7 @@ class Evaluation(AuditedAggregate):
         )
         return True
 
-    @event(Signed)
+    @event("Signed")
     def _signed(
         self, party: str, signed_on: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:

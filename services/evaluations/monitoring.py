@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -206,14 +206,10 @@ class ProgressReport(AuditedAggregate):
         period: str
         content: dict[str, str]
 
-    class Returned(AuditedAggregate.Event):
-        comments: str
-
-    class Resubmitted(AuditedAggregate.Event):
-        content: dict[str, str]
-
-    class Validated(AuditedAggregate.Event):
-        comment: str
+    # Created by the @event("...") methods below; named here for the type checker.
+    Returned: ClassVar[type[AuditedAggregate.Event]]
+    Resubmitted: ClassVar[type[AuditedAggregate.Event]]
+    Validated: ClassVar[type[AuditedAggregate.Event]]
 
     def __init__(
         self,
@@ -257,7 +253,7 @@ class ProgressReport(AuditedAggregate):
             )
         self._resubmitted(checked, **team.actor.event_fields())
 
-    @event(Resubmitted)
+    @event("Resubmitted")
     def _resubmitted(
         self, content: dict[str, str], actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -274,11 +270,11 @@ class ProgressReport(AuditedAggregate):
         else:
             self._returned(said, **team.actor.event_fields())
 
-    @event(Validated)
+    @event("Validated")
     def _validated(self, comment: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
         self.status = "validated"
 
-    @event(Returned)
+    @event("Returned")
     def _returned(self, comments: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
         self.status = "returned"
 
@@ -308,8 +304,8 @@ class FeedbackSession(AuditedAggregate):
         improvements: str
         agreed_actions: list[str]
 
-    class Commented(AuditedAggregate.Event):
-        comment: str
+    # Created by the @event("...") methods below; named here for the type checker.
+    Commented: ClassVar[type[AuditedAggregate.Event]]
 
     def __init__(
         self, contract_id: str, technician_id: str, coordinator_id: str, municipality: str
@@ -362,6 +358,6 @@ class FeedbackSession(AuditedAggregate):
         said = text(comment, "comment", required=True)
         self._commented(said, **team.actor.event_fields())
 
-    @event(Commented)
+    @event("Commented")
     def _commented(self, comment: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
         self.technician_comment = comment

@@ -94,19 +94,8 @@ class TechnicianRecords(FollowedView):
             record["feedback_sessions"].append(
                 {"session_id": subject, "held_on": event.held_on, "minutes": event.minutes}
             )
-        elif isinstance(event, CoordinationFeedback.Given):
-            record["coordination_feedback"][subject] = {
-                "feedback_id": subject,
-                "coordinator_id": event.coordinator_id,
-                "period": event.period,
-                "scores": event.scores,
-                "comment": event.comment,
-                "suggestions": event.suggestions,
-                "given_at": at,
-                "response": None,
-            }
-        elif isinstance(event, CoordinationFeedback.Acknowledged):
-            record["coordination_feedback"][subject]["response"] = event.response
+        elif isinstance(event, CoordinationFeedback.Event):
+            self._feedback(record, subject, at, event)
         elif isinstance(event, ProcessEvaluation.Recorded):
             record["process_evaluations"].append(
                 {
@@ -121,6 +110,25 @@ class TechnicianRecords(FollowedView):
             record["reports_issued"].append(
                 {"report_id": subject, "issued_at": at, "period": [event.since, event.until]}
             )
+
+    @staticmethod
+    def _feedback(record: dict[str, Any], subject: str, at: str, event: Any) -> None:
+        # By class: the events made by @event("...") have their fields only at run time, so
+        # the event stays Any to the type checker (each is a leaf class: as isinstance was).
+        match type(event):
+            case CoordinationFeedback.Given:
+                record["coordination_feedback"][subject] = {
+                    "feedback_id": subject,
+                    "coordinator_id": event.coordinator_id,
+                    "period": event.period,
+                    "scores": event.scores,
+                    "comment": event.comment,
+                    "suggestions": event.suggestions,
+                    "given_at": at,
+                    "response": None,
+                }
+            case CoordinationFeedback.Acknowledged:
+                record["coordination_feedback"][subject]["response"] = event.response
 
     @staticmethod
     def _evaluation(record: dict[str, Any], subject: str, event: Any) -> None:
@@ -139,13 +147,14 @@ class TechnicianRecords(FollowedView):
             }
             return
         evaluation = record["evaluations"][subject]
-        if isinstance(event, Evaluation.Observed):
-            for domain, row in event.rows.items():
-                evaluation["observed"][domain] = row["level"]
-                evaluation["support"][domain] = row["support"]
-        elif isinstance(event, Evaluation.SelfAssessed):
-            evaluation["self_assessed"].update({d: r["level"] for d, r in event.rows.items()})
-        elif isinstance(event, Evaluation.Concluded):
-            evaluation["conclusions"] = event.conclusions
-        elif isinstance(event, Evaluation.AutonomyConcluded):
-            evaluation["completed_on"] = event.concluded_on
+        match type(event):
+            case Evaluation.Observed:
+                for domain, row in event.rows.items():
+                    evaluation["observed"][domain] = row["level"]
+                    evaluation["support"][domain] = row["support"]
+            case Evaluation.SelfAssessed:
+                evaluation["self_assessed"].update({d: r["level"] for d, r in event.rows.items()})
+            case Evaluation.Concluded:
+                evaluation["conclusions"] = event.conclusions
+            case Evaluation.AutonomyConcluded:
+                evaluation["completed_on"] = event.concluded_on

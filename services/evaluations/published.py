@@ -43,8 +43,6 @@ def _parties(event: Any) -> dict[str, str]:
 
 
 def _evaluation(event: Any) -> Publication | None:
-    if not isinstance(event, Evaluation.Event):
-        return None
     evaluation = {"evaluation_id": str(event.originator_id)}
     if type(event) in PARTS:
         part = PARTS[type(event)](event)
@@ -52,8 +50,10 @@ def _evaluation(event: Any) -> Publication | None:
         return Publication(
             "EvaluationPartRecorded", evaluation | {"part": part, "domains": domains}
         )
-    match event:
-        case Evaluation.Opened():
+    # By class: the events made by @event("...") have their fields only at run time, so
+    # the event stays Any to the type checker (each is a leaf class: as isinstance was).
+    match type(event):
+        case Evaluation.Opened:
             return Publication(
                 "EvaluationOpened",
                 evaluation
@@ -61,12 +61,12 @@ def _evaluation(event: Any) -> Publication | None:
                 | {"kind": event.kind, "evaluated_on": event.evaluated_on},
                 municipality=event.municipality,
             )
-        case Evaluation.Signed():
+        case Evaluation.Signed:
             return Publication(
                 "EvaluationSigned",
                 evaluation | {"party": event.party, "signed_on": event.signed_on},
             )
-        case Evaluation.AutonomyConcluded():
+        case Evaluation.AutonomyConcluded:
             return Publication(
                 "AutonomyConcluded",
                 evaluation
@@ -83,8 +83,8 @@ def _evaluation(event: Any) -> Publication | None:
 
 
 def _monitoring(event: Any) -> Publication | None:
-    match event:
-        case Checklist.Completed():
+    match type(event):
+        case Checklist.Completed:
             return Publication(
                 "ChecklistCompleted",
                 {"checklist_id": str(event.originator_id)}
@@ -96,7 +96,7 @@ def _monitoring(event: Any) -> Publication | None:
                 },
                 municipality=event.municipality,
             )
-        case ProgressReport.Submitted():
+        case ProgressReport.Submitted:
             return Publication(
                 "ProgressReportSubmitted",
                 {"report_id": str(event.originator_id)}
@@ -104,7 +104,7 @@ def _monitoring(event: Any) -> Publication | None:
                 | {"period": event.period},
                 municipality=event.municipality,
             )
-        case FeedbackSession.Held():
+        case FeedbackSession.Held:
             return Publication(
                 "FeedbackSessionHeld",
                 {"session_id": str(event.originator_id)}
@@ -112,7 +112,7 @@ def _monitoring(event: Any) -> Publication | None:
                 | {"held_on": event.held_on, "minutes": event.minutes, "channel": event.channel},
                 municipality=event.municipality,
             )
-        case FeedbackSession.Commented():
+        case FeedbackSession.Commented:
             return Publication("FeedbackSessionCommented", {"session_id": str(event.originator_id)})
     if type(event) in REPORT_STEPS:
         return Publication(REPORT_STEPS[type(event)], {"report_id": str(event.originator_id)})
@@ -120,8 +120,8 @@ def _monitoring(event: Any) -> Publication | None:
 
 
 def _two_way(event: Any) -> Publication | None:
-    match event:
-        case CoordinationFeedback.Given():
+    match type(event):
+        case CoordinationFeedback.Given:
             return Publication(
                 "CoordinationFeedbackGiven",
                 {"feedback_id": str(event.originator_id)}
@@ -129,11 +129,11 @@ def _two_way(event: Any) -> Publication | None:
                 | {"period": event.period, "scores": event.scores},
                 municipality=event.municipality,
             )
-        case CoordinationFeedback.Acknowledged():
+        case CoordinationFeedback.Acknowledged:
             return Publication(
                 "CoordinationFeedbackAcknowledged", {"feedback_id": str(event.originator_id)}
             )
-        case ProcessEvaluation.Recorded():
+        case ProcessEvaluation.Recorded:
             return Publication(
                 "ProcessEvaluationRecorded",
                 {"process_evaluation_id": str(event.originator_id)}
@@ -141,7 +141,7 @@ def _two_way(event: Any) -> Publication | None:
                 | {"period": event.period, "party": event.party, "scores": event.scores},
                 municipality=event.municipality,
             )
-        case EmployerReport.Issued():
+        case EmployerReport.Issued:
             return Publication(
                 "EmployerReportIssued",
                 {

@@ -7,7 +7,7 @@ a professional process (3.3 §3c), by either party. Pure.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -62,8 +62,8 @@ class CoordinationFeedback(AuditedAggregate):
         comment: str
         suggestions: str
 
-    class Acknowledged(AuditedAggregate.Event):
-        response: str
+    # Created by the @event("...") methods below; named here for the type checker.
+    Acknowledged: ClassVar[type[AuditedAggregate.Event]]
 
     def __init__(self, coordinator_id: str) -> None:
         self.coordinator_id = coordinator_id
@@ -100,7 +100,7 @@ class CoordinationFeedback(AuditedAggregate):
         said = text(response, "response")
         self._acknowledged(said, **team.actor.event_fields())
 
-    @event(Acknowledged)
+    @event("Acknowledged")
     def _acknowledged(
         self, response: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:

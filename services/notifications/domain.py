@@ -13,7 +13,7 @@ no nameko, no database, no I/O; the time is always given.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -61,19 +61,9 @@ class Alert(AuditedAggregate):
         raised_at: str
         due_at: str
 
-    class Escalated(AuditedAggregate.Event):
-        level: int  # 1: the SPAS head, 2: the county
-        to_role: str
-        recipient_ids: list[str]
-        at: str
-        next_due_at: str | None
-
-    class Acknowledged(AuditedAggregate.Event):
-        by_id: str
-        by_role: str
-        at: str
-        via: str  # "cases" (the coordinator acknowledged the report) or "inbox"
-        within_sla: bool
+    # Created by the @event("...") methods below; named here for the type checker.
+    Escalated: ClassVar[type[AuditedAggregate.Event]]
+    Acknowledged: ClassVar[type[AuditedAggregate.Event]]
 
     def __init__(
         self,
@@ -145,10 +135,10 @@ class Alert(AuditedAggregate):
         )
         return ESCALATION_LEVELS[level - 1]
 
-    @event(Escalated)
+    @event("Escalated")
     def _escalated(
         self,
-        level: int,
+        level: int,  # 1: the SPAS head, 2: the county
         to_role: str,
         recipient_ids: list[str],
         at: str,
@@ -177,13 +167,13 @@ class Alert(AuditedAggregate):
             actor.id, actor.role, moment(now), via, within_sla, **actor.event_fields()
         )
 
-    @event(Acknowledged)
+    @event("Acknowledged")
     def _acknowledged(
         self,
         by_id: str,
         by_role: str,
         at: str,
-        via: str,
+        via: str,  # "cases" (the coordinator acknowledged the report) or "inbox"
         within_sla: bool,
         actor_id: str,
         actor_role: str,
@@ -213,14 +203,9 @@ class Notification(AuditedAggregate):
         targets: dict[str, str]
         created_at: str
 
-    class DeliveryAttempted(AuditedAggregate.Event):
-        channel: str
-        attempt: int
-        at: str
-
-    class Delivered(AuditedAggregate.Event):
-        channel: str
-        at: str
+    # Created by the @event("...") methods below; named here for the type checker.
+    DeliveryAttempted: ClassVar[type[AuditedAggregate.Event]]
+    Delivered: ClassVar[type[AuditedAggregate.Event]]
 
     class DeliveryFailed(AuditedAggregate.Event):
         channel: str
@@ -237,8 +222,8 @@ class Notification(AuditedAggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["category"] = category_of_reason(state["reason"])
 
-    class Read(AuditedAggregate.Event):
-        at: str
+    # Created by the @event("...") methods below; named here for the type checker.
+    Read: ClassVar[type[AuditedAggregate.Event]]
 
     def __init__(
         self,
@@ -319,7 +304,7 @@ class Notification(AuditedAggregate):
         self._delivery_attempted(channel, attempt, moment(now), **actor.event_fields())
         return attempt
 
-    @event(DeliveryAttempted)
+    @event("DeliveryAttempted")
     def _delivery_attempted(
         self,
         channel: str,
@@ -335,7 +320,7 @@ class Notification(AuditedAggregate):
     def delivered(self, actor: Actor, channel: str, now: datetime) -> None:
         self._delivered(channel, moment(now), **actor.event_fields())
 
-    @event(Delivered)
+    @event("Delivered")
     def _delivered(
         self, channel: str, at: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
@@ -379,6 +364,6 @@ class Notification(AuditedAggregate):
         if self.read_at is None:
             self._read(moment(now), **actor.event_fields())
 
-    @event(Read)
+    @event("Read")
     def _read(self, at: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
         self.read_at = at

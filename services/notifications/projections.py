@@ -32,22 +32,25 @@ class Timers(FollowedView):
 
     def apply(self, event: Any) -> None:
         subject = str(event.originator_id)
-        if isinstance(event, Alert.Raised):
-            self.alerts[subject] = event.due_at
-        elif isinstance(event, Alert.Escalated):
-            self._set(self.alerts, subject, event.next_due_at)
-        elif isinstance(event, Alert.Acknowledged):
-            self.alerts.pop(subject, None)
-        elif isinstance(event, Notification.Created):
-            for channel in event.targets:
-                if channel != "inbox":
-                    self.channels[(subject, channel)] = event.created_at
-        elif isinstance(event, Notification.Delivered):
-            self.channels.pop((subject, event.channel), None)
-        elif isinstance(event, Notification.DeliveryAttempted):
-            self.channels[(subject, event.channel)] = lease_ends(event.at)
-        elif isinstance(event, Notification.DeliveryFailed):
-            self._set(self.channels, (subject, event.channel), event.retry_at)
+        # By class: the events made by @event("...") have their fields only at run time, so
+        # the event stays Any to the type checker (each is a leaf class: as isinstance was).
+        match type(event):
+            case Alert.Raised:
+                self.alerts[subject] = event.due_at
+            case Alert.Escalated:
+                self._set(self.alerts, subject, event.next_due_at)
+            case Alert.Acknowledged:
+                self.alerts.pop(subject, None)
+            case Notification.Created:
+                for channel in event.targets:
+                    if channel != "inbox":
+                        self.channels[(subject, channel)] = event.created_at
+            case Notification.Delivered:
+                self.channels.pop((subject, event.channel), None)
+            case Notification.DeliveryAttempted:
+                self.channels[(subject, event.channel)] = lease_ends(event.at)
+            case Notification.DeliveryFailed:
+                self._set(self.channels, (subject, event.channel), event.retry_at)
 
     @staticmethod
     def _set(timers: dict, key: Any, at: str | None) -> None:
@@ -82,61 +85,62 @@ class Inboxes(FollowedView):
 
     def apply(self, event: Any) -> None:
         subject = str(event.originator_id)
-        if isinstance(event, Notification.Created):
-            entry: dict[str, Any] = {
-                "notification_id": subject,
-                "kind": event.kind,
-                "recipient_id": event.recipient_id,
-                "recipient_role": event.recipient_role,
-                "subject": event.subject,
-                "text": event.text,
-                "link": event.link,
-                "alert_id": event.payload.get("alert_id"),
-                "case_id": event.payload.get("case_id"),
-                "created_at": event.created_at,
-                "read_at": None,
-                "channels": {c: "pending" for c in event.targets},
-            }
-            self.notifications[subject] = entry
-            self.of_recipient.setdefault(event.recipient_id, []).append(entry)
-            if entry["alert_id"]:
-                self.of_alert.setdefault(entry["alert_id"], []).append(entry)
-        elif isinstance(event, Notification.Delivered):
-            self.notifications[subject]["channels"][event.channel] = "delivered"
-        elif isinstance(event, Notification.DeliveryFailed):
-            state = "failed" if event.retry_at else "abandoned"
-            self.notifications[subject]["channels"][event.channel] = state
-        elif isinstance(event, Notification.Read):
-            self.notifications[subject]["read_at"] = event.at
-        elif isinstance(event, Alert.Raised):
-            self.alerts[subject] = {
-                "alert_id": subject,
-                "risk_id": event.risk_id,
-                "case_id": event.case_id,
-                "category": event.category,
-                "municipality": event.municipality,
-                "raised_at": event.raised_at,
-                # when it escalates next unless acknowledged: the countdown
-                # a coordinator's home shows
-                "due_at": event.due_at,
-                "status": "raised",
-                "acknowledged_at": None,
-                "acknowledged_by": None,
-                "escalations": [],
-            }
-        elif isinstance(event, Alert.Escalated):
-            alert = self.alerts[subject]
-            alert["status"] = f"escalated_to_{event.to_role}"
-            alert["due_at"] = event.next_due_at
-            alert["escalations"].append({"to_role": event.to_role, "at": event.at})
-        elif isinstance(event, Alert.Acknowledged):
-            alert = self.alerts[subject]
-            alert.update(
-                status="acknowledged",
-                acknowledged_at=event.at,
-                acknowledged_by=event.by_id,
-                due_at=None,
-            )
+        match type(event):
+            case Notification.Created:
+                entry: dict[str, Any] = {
+                    "notification_id": subject,
+                    "kind": event.kind,
+                    "recipient_id": event.recipient_id,
+                    "recipient_role": event.recipient_role,
+                    "subject": event.subject,
+                    "text": event.text,
+                    "link": event.link,
+                    "alert_id": event.payload.get("alert_id"),
+                    "case_id": event.payload.get("case_id"),
+                    "created_at": event.created_at,
+                    "read_at": None,
+                    "channels": {c: "pending" for c in event.targets},
+                }
+                self.notifications[subject] = entry
+                self.of_recipient.setdefault(event.recipient_id, []).append(entry)
+                if entry["alert_id"]:
+                    self.of_alert.setdefault(entry["alert_id"], []).append(entry)
+            case Notification.Delivered:
+                self.notifications[subject]["channels"][event.channel] = "delivered"
+            case Notification.DeliveryFailed:
+                state = "failed" if event.retry_at else "abandoned"
+                self.notifications[subject]["channels"][event.channel] = state
+            case Notification.Read:
+                self.notifications[subject]["read_at"] = event.at
+            case Alert.Raised:
+                self.alerts[subject] = {
+                    "alert_id": subject,
+                    "risk_id": event.risk_id,
+                    "case_id": event.case_id,
+                    "category": event.category,
+                    "municipality": event.municipality,
+                    "raised_at": event.raised_at,
+                    # when it escalates next unless acknowledged: the countdown
+                    # a coordinator's home shows
+                    "due_at": event.due_at,
+                    "status": "raised",
+                    "acknowledged_at": None,
+                    "acknowledged_by": None,
+                    "escalations": [],
+                }
+            case Alert.Escalated:
+                alert = self.alerts[subject]
+                alert["status"] = f"escalated_to_{event.to_role}"
+                alert["due_at"] = event.next_due_at
+                alert["escalations"].append({"to_role": event.to_role, "at": event.at})
+            case Alert.Acknowledged:
+                alert = self.alerts[subject]
+                alert.update(
+                    status="acknowledged",
+                    acknowledged_at=event.at,
+                    acknowledged_by=event.by_id,
+                    due_at=None,
+                )
 
     def inbox(self, recipient_id: str, unread_only: bool) -> list[dict[str, Any]]:
         entries = self.of_recipient.get(recipient_id, [])

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from eventsourcing.domain import Aggregate, event
 
@@ -35,11 +35,8 @@ class Reminder(AuditedAggregate):
         fields: dict[str, Any]
         payload: dict[str, Any]
 
-    class Rescheduled(AuditedAggregate.Event):
-        due_at: str
-        recipients: list[str]
-        fields: dict[str, Any]
-        payload: dict[str, Any]
+    # Created by the @event("...") methods below; named here for the type checker.
+    Rescheduled: ClassVar[type[AuditedAggregate.Event]]
 
     def __init__(
         self,
@@ -118,7 +115,7 @@ class Reminder(AuditedAggregate):
         )
         return True
 
-    @event(Rescheduled)
+    @event("Rescheduled")
     def _rescheduled(
         self,
         due_at: str,
@@ -282,17 +279,24 @@ class PendingReminders(FollowedView):
 
     def apply(self, event: Any) -> None:
         rid = str(event.originator_id)
-        if isinstance(event, Reminder.Scheduled):
-            self.subject_of[rid] = (event.subject_key, event.kind)
-            self._pending(rid, event.due_at)
-            self.upcoming[rid] = {"reminder_id": rid, "kind": event.kind, "period": event.period}
-        elif isinstance(event, Reminder.Rescheduled):
-            self._pending(rid, event.due_at)
-        else:  # Cancelled, Sent
-            self.due_at.pop(rid, None)
-            self.upcoming.pop(rid, None)
-            subject, _ = self.subject_of[rid]
-            self.of_subject.get(subject, {}).pop(rid, None)
+        # By class: the events made by @event("...") have their fields only at run time, so
+        # the event stays Any to the type checker (each is a leaf class: as isinstance was).
+        match type(event):
+            case Reminder.Scheduled:
+                self.subject_of[rid] = (event.subject_key, event.kind)
+                self._pending(rid, event.due_at)
+                self.upcoming[rid] = {
+                    "reminder_id": rid,
+                    "kind": event.kind,
+                    "period": event.period,
+                }
+            case Reminder.Rescheduled:
+                self._pending(rid, event.due_at)
+            case _:  # Cancelled, Sent
+                self.due_at.pop(rid, None)
+                self.upcoming.pop(rid, None)
+                subject, _ = self.subject_of[rid]
+                self.of_subject.get(subject, {}).pop(rid, None)
         if rid in self.upcoming and hasattr(event, "recipients"):
             self.upcoming[rid].update(
                 due_at=event.due_at, recipients=event.recipients, fields=event.fields

@@ -155,12 +155,13 @@ class Evaluation(AuditedAggregate):
         evaluated_on: str  # annex 1 "Data evaluării"
         previous_on: str | None  # the last completed evaluation: the period's start
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    SectionRecorded: ClassVar[type[AuditedAggregate.Event]]
-    SelfAssessed: ClassVar[type[AuditedAggregate.Event]]
-    Observed: ClassVar[type[AuditedAggregate.Event]]
-    Concluded: ClassVar[type[AuditedAggregate.Event]]
-    Signed: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    SectionRecorded: ClassVar[type[Any]]
+    SelfAssessed: ClassVar[type[Any]]
+    Observed: ClassVar[type[Any]]
+    Concluded: ClassVar[type[Any]]
+    Signed: ClassVar[type[Any]]
 
     class AutonomyConcluded(AuditedAggregate.Event):
         """Both have signed: the conclusion on autonomy is in force. Whose it

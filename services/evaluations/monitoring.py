@@ -206,10 +206,11 @@ class ProgressReport(AuditedAggregate):
         period: str
         content: dict[str, str]
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    Returned: ClassVar[type[AuditedAggregate.Event]]
-    Resubmitted: ClassVar[type[AuditedAggregate.Event]]
-    Validated: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    Returned: ClassVar[type[Any]]
+    Resubmitted: ClassVar[type[Any]]
+    Validated: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -304,8 +305,9 @@ class FeedbackSession(AuditedAggregate):
         improvements: str
         agreed_actions: list[str]
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    Commented: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    Commented: ClassVar[type[Any]]
 
     def __init__(
         self, contract_id: str, technician_id: str, coordinator_id: str, municipality: str

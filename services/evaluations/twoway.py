@@ -62,8 +62,9 @@ class CoordinationFeedback(AuditedAggregate):
         comment: str
         suggestions: str
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    Acknowledged: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    Acknowledged: ClassVar[type[Any]]
 
     def __init__(self, coordinator_id: str) -> None:
         self.coordinator_id = coordinator_id

@@ -61,9 +61,10 @@ class Alert(AuditedAggregate):
         raised_at: str
         due_at: str
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    Escalated: ClassVar[type[AuditedAggregate.Event]]
-    Acknowledged: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    Escalated: ClassVar[type[Any]]
+    Acknowledged: ClassVar[type[Any]]
 
     def __init__(
         self,
@@ -203,9 +204,10 @@ class Notification(AuditedAggregate):
         targets: dict[str, str]
         created_at: str
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    DeliveryAttempted: ClassVar[type[AuditedAggregate.Event]]
-    Delivered: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    DeliveryAttempted: ClassVar[type[Any]]
+    Delivered: ClassVar[type[Any]]
 
     class DeliveryFailed(AuditedAggregate.Event):
         channel: str
@@ -222,8 +224,9 @@ class Notification(AuditedAggregate):
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["category"] = category_of_reason(state["reason"])
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    Read: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    Read: ClassVar[type[Any]]
 
     def __init__(
         self,

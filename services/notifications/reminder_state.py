@@ -35,8 +35,9 @@ class Reminder(AuditedAggregate):
         fields: dict[str, Any]
         payload: dict[str, Any]
 
-    # Created by the @event("...") methods below; named here for the type checker.
-    Rescheduled: ClassVar[type[AuditedAggregate.Event]]
+    # Created by the @event("...") methods below (their parameters are the
+    # fields); named for the type checker, which cannot see their fields (``Any``).
+    Rescheduled: ClassVar[type[Any]]
 
     def __init__(
         self,

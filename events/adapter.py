@@ -55,10 +55,6 @@ def id_of(command: dict[str, Any], field: str) -> UUID:
     return uuid_arg(command[field], field)
 
 
-def optional_id(command: dict[str, Any], field: str) -> UUID | None:
-    return None if command.get(field) is None else id_of(command, field)
-
-
 # The application is the service's own: a lambda written in the service's
 # class body cannot name its type, so it reaches the call as ``Any``.
 CommandCall = Callable[[Any, Actor, dict[str, Any]], Any]

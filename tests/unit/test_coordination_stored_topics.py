@@ -4,14 +4,13 @@ and the published contracts read them as before."""
 
 from uuid import UUID
 
-from sqlalchemy import text
-
 from events.actor import Actor
 from services.coordination.application import CoordinationApplication
 from services.coordination.contracts.rules import OBLIGATIONS
 from services.coordination.published import publication_of
 from tests.support.registry import ADMIN_ACTOR as ADMIN
 from tests.support.registry import CLUJ, TECHNICIAN
+from tests.support.stored_topics import stored_as_before
 
 FORMER = {  # where each aggregate's module was, where it is now
     "services.coordination.registry.domain:": "services.coordination.domain:",
@@ -48,14 +47,7 @@ def test_events_stored_under_the_former_modules_still_load(tmp_path):
     app.suspend_contract(head, contract_id, "concediu")
     before = app.get_contract(ADMIN, contract_id)
     app.close()
-    recorder = CoordinationApplication(url).recorder
-    table = recorder.events_record_cls.__table__.name
-    with recorder.datastore.engine.begin() as db:
-        for now, former in FORMER.items():
-            db.execute(
-                text(f"UPDATE {table} SET topic = replace(topic, :now, :former)"),
-                {"now": now, "former": former},
-            )
+    stored_as_before(tmp_path / "coordination.db", FORMER)
 
     reopened = CoordinationApplication(url)
     assert reopened.get_contract(ADMIN, contract_id) == before

@@ -11,6 +11,7 @@ from services.coordination.planning.journal import journal_id
 from services.coordination.planning.plan import CoordinationPlan, plan_id
 from services.coordination.planning.views import JournalMonths
 from tests.support.planning import COORDINATOR, TERMS, TODAY, journal, record
+from tests.support.stored_topics import stored_as_before
 
 OLD_MODULE = "services.coordination.planning"
 
@@ -18,14 +19,8 @@ OLD_MODULE = "services.coordination.planning"
 def stored_before_the_folders(store: Path) -> None:
     """Rewrite the store as the previous version wrote it: the old module in
     each event's topic and in the aggregate topic of each created event."""
+    stored_as_before(store, {f"{OLD_MODULE}.{m}:": f"{OLD_MODULE}:" for m in ("plan", "journal")})
     db = sqlite3.connect(store)
-    for module in (f"{OLD_MODULE}.plan:", f"{OLD_MODULE}.journal:"):
-        db.execute(
-            "UPDATE coordination_events SET topic = replace(topic, ?, ?),"
-            " state = CAST(replace(CAST(state AS TEXT), ?, ?) AS BLOB)",
-            (module, f"{OLD_MODULE}:", module, f"{OLD_MODULE}:"),
-        )
-    db.commit()
     assert {t for (t,) in db.execute("SELECT topic FROM coordination_events")} == {
         f"{OLD_MODULE}:CoordinationPlan.Opened",
         f"{OLD_MODULE}:CoordinationPlan.Versioned",

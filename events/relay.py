@@ -51,7 +51,12 @@ class OutboxRelay:
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
         self._backoff = 0.0
-        app.on_stored(lambda *_: self._wakeup.set())
+        # The newest id this process stored, and whether the last batch was
+        # full: with the position, all the lag needs, without asking the
+        # store for its head on every step.
+        self._stored_head = 0
+        self._more_waiting = False
+        app.on_stored(self._stored)
 
     def run(self) -> None:
         """Loop until ``stop()``; every failure is logged and retried."""
@@ -90,6 +95,7 @@ class OutboxRelay:
         notifications = self.app.chained_recorder.select_notifications(
             start=self.position, limit=self.batch, inclusive_of_start=False
         )
+        self._more_waiting = len(notifications) == self.batch
         if not notifications:
             return 0
         messages = [m for m in map(self._message, notifications) if m is not None]
@@ -132,9 +138,16 @@ class OutboxRelay:
             headers={"cloudEvents:type": event.get_type(), "cloudEvents:position": notification.id},
         )
 
+    def _stored(self, last_notification_id: int, count: int) -> None:
+        self._stored_head = max(self._stored_head, last_notification_id)
+        self._wakeup.set()
+
     def _update_lag(self) -> None:
-        head = self.app.chained_recorder.max_notification_id() or 0
-        metrics.relay_lag.labels(self.service).set(max(head - self.position, 0))
+        # What this replica stored and has not published yet, and at least one
+        # more while batches come back full. Events stored by other replicas
+        # show once they are read (a full batch), never by a query per step.
+        lag = max(self._stored_head - self.position, 1 if self._more_waiting else 0)
+        metrics.relay_lag.labels(self.service).set(lag)
 
     def _wait_for_events(self) -> None:
         if self._wakeup.wait(self.poll_seconds):

@@ -31,6 +31,7 @@ from sqlalchemy import Column, Engine, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
+from events.outbox import schema_lock
 from events.views import FollowedView
 
 T = TypeVar("T")
@@ -59,14 +60,16 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
 
     def create_table(self) -> None:
         """Also adds the unique aggregate index to a table created before it
-        was declared (``create`` with ``checkfirst`` leaves tables as found)."""
-        super().create_table()
-        table = self.events_record_cls.__table__
-        with self.engine.begin() as conn:
-            conn.exec_driver_sql(
-                f"CREATE UNIQUE INDEX IF NOT EXISTS {table.name}_aggregate_idx "
-                f"ON {table.name} (originator_id, originator_version)"
-            )
+        was declared (``create`` with ``checkfirst`` leaves tables as found).
+        Under ``schema_lock``: replicas starting together on a fresh store."""
+        with schema_lock(self.engine):
+            super().create_table()
+            table = self.events_record_cls.__table__
+            with self.engine.begin() as conn:
+                conn.exec_driver_sql(
+                    f"CREATE UNIQUE INDEX IF NOT EXISTS {table.name}_aggregate_idx "
+                    f"ON {table.name} (originator_id, originator_version)"
+                )
 
     @property
     def engine(self) -> Engine:

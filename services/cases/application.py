@@ -43,6 +43,7 @@ from services.cases.competence import (
 from services.cases.document_commands import DocumentCommands
 from services.cases.domain import Case
 from services.cases.figures import check_month, county_figures, municipalities_in_scope
+from services.cases.key_cache import ErasureWatch, KeyCache
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex, WorkIndex
 from services.cases.risk_commands import RiskCommands
@@ -56,6 +57,12 @@ class CasesApplication(
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
         super().__init__(store_url)
         self.vault = vault or PersonalDataVault.from_env(store_url)
+        # Keys unwrapped once per process, evicted by the erasures on record
+        # before any key is used (services/cases/key_cache.py).
+        if not self.vault.keys.maxsize:
+            self.vault.keys = KeyCache()
+        self.erasures = ErasureWatch(self, self.vault.keys)
+        self.erasures.catch_up()
         # A key table restored from a backup may hold keys erased since: the
         # erasures on record are applied again before anything is served.
         self.reapplied = self.reapply_erasures()
@@ -138,6 +145,7 @@ class CasesApplication(
         """Personal data sealed with the person's key (None stays None)."""
         if data is None:
             return None
+        self.erasures.catch_up()  # an erasure elsewhere refuses new data at once
         return self.vault.seal(UUID(beneficiary_id), data)
 
     def unseal(
@@ -155,11 +163,14 @@ class CasesApplication(
         gone; None for everyone else (R9)."""
         if not sees_personal_data(relation):
             return dict.fromkeys(tokens)
-        self.save(
+        recorded = self.save(
             PersonalDataRead.record(
                 actor, relation, kind, subject_id, beneficiary_id=beneficiary_id, case_id=case_id
             )
         )
+        # every erasure stored before this read is visible now: its key goes
+        # first, without a query for the head
+        self.erasures.catch_up(max((r.notification.id for r in recorded), default=None))
         opened = self.vault.open_many(UUID(beneficiary_id), list(tokens.values()))
         return {  # a token that opens to nothing: the person's key was erased
             name: (ERASED if value is None and token is not None else value)

@@ -16,14 +16,13 @@ stay as written, and each personal field reads as ``ERASED`` from then on.
 The erased row is kept as a tombstone (no key, ``erased_at`` set), so the
 person can never be given a new key and their old tokens never open again.
 
-Keys are not cached: an erasure must take effect at once on every replica.
+Unwrapped keys may be kept in the process (``keys``, a ``KeyCache``): the
+cases application does, and evicts them on the erasure events it follows
+(``services/cases/key_cache.py``); a vault made alone caches nothing.
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import os
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
@@ -51,21 +50,20 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from events import errors
+from events.outbox import schema_lock
+from services.cases.key_cache import KeyCache
 from services.cases.master_keys import HOW_TO_MAKE_A_KEY, decode_key, keys_url_for, master_key_id
+from services.cases.tokens import NONCE_BYTES, open_token, seal_token
 
 ERASED = "[erased]"  # what an erased personal field reads as, everywhere
 
-TOKEN_PREFIX = "pd1:"
-# Bound into every ciphertext as associated data, with the beneficiary id: a
-# token or a wrapped key copied to another person's row does not open.
-_TOKEN_AAD = b"coordonare/personal-data/v1:"
+# Bound into every wrapped key as associated data, with the beneficiary id: a
+# wrapped key copied to another person's row does not open.
 _WRAP_AAD = b"coordonare/beneficiary-key/v1:"
 # First byte of a wrapped key names the master-key scheme, so the master key
 # can be rotated later by re-wrapping rows without touching any event.
 _WRAP_V1 = b"\x01"
-_NONCE_BYTES = 12  # the GCM standard nonce; random per encryption
 _KEY_BYTES = 32  # AES-256
-_TAG_BYTES = 16  # GCM authentication tag, at the end of every ciphertext
 
 _metadata = MetaData()
 beneficiary_keys = Table(
@@ -94,13 +92,20 @@ class PersonalDataVault:
     the environment. ``previous`` master keys still open the rows they wrap,
     while a rotation re-wraps them with ``master_key``."""
 
-    def __init__(self, url: str, master_key: bytes, previous: Sequence[bytes] = ()) -> None:
+    def __init__(
+        self,
+        url: str,
+        master_key: bytes,
+        previous: Sequence[bytes] = (),
+        keys: KeyCache | None = None,
+    ) -> None:
         for key in (master_key, *previous):
             if len(key) != _KEY_BYTES:
                 raise ValueError(f"a master key must be {_KEY_BYTES} bytes, not {len(key)}")
         self._master = AESGCM(master_key)
         self.master_key_id = master_key_id(master_key)
         self._masters = {master_key_id(k): AESGCM(k) for k in (*previous, master_key)}
+        self.keys = keys or KeyCache(maxsize=0)
         backend = make_url(url).get_backend_name()
         if backend not in ("postgresql", "sqlite"):
             raise ValueError(f"unsupported key store {backend!r}: use postgresql:// or sqlite:///")
@@ -111,7 +116,8 @@ class PersonalDataVault:
         pool: dict[str, Any] = small if backend == "postgresql" else {}
         self._engine = create_engine(url, pool_pre_ping=True, **pool)
         try:
-            _metadata.create_all(self._engine, checkfirst=True)
+            with schema_lock(self._engine):  # replicas starting together
+                _metadata.create_all(self._engine, checkfirst=True)
         except OperationalError as exc:
             if "does not exist" not in str(exc):
                 raise
@@ -119,11 +125,6 @@ class PersonalDataVault:
                 f"the key database {make_url(url).database!r} does not exist: "
                 "`make stores` (deploy/stack.py stores) creates it; CASES_KEYS_URL names another"
             ) from exc
-        except DBAPIError:
-            # Replicas starting together may both try to create the table;
-            # the loser's error is harmless once the table is there.
-            if not inspect(self._engine).has_table(beneficiary_keys.name):
-                raise
         columns = {c["name"] for c in inspect(self._engine).get_columns(beneficiary_keys.name)}
         if "master_key_id" not in columns:  # a table made before master keys had names
             try:
@@ -182,11 +183,9 @@ class PersonalDataVault:
         """An opaque ASCII token of ``data`` that only this beneficiary's key
         opens; creates the key on first use."""
         bid = _id(beneficiary_id)
-        key = AESGCM(self._key_for_sealing(bid))
-        nonce = os.urandom(_NONCE_BYTES)
-        plain = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode()
-        sealed = nonce + key.encrypt(nonce, plain, _TOKEN_AAD + bid.encode())
-        return TOKEN_PREFIX + base64.urlsafe_b64encode(sealed).decode("ascii")
+        key = self.keys.key(bid, lambda: self._key_for_sealing(bid))
+        assert key is not None  # sealing for an erased person raised
+        return seal_token(AESGCM(key), bid, data)
 
     def open(self, beneficiary_id: UUID, token: str | None) -> dict[str, Any] | None:
         """The sealed data; ``None`` if there is no token or the beneficiary
@@ -201,19 +200,18 @@ class PersonalDataVault:
         if all(t is None for t in tokens):
             return [None] * len(tokens)
         bid = _id(beneficiary_id)
-        found, wrapped, wrapped_by = self._read_key(bid)
-        if not found:
-            raise ValueError("no personal-data key for this beneficiary: the token is not theirs")
-        if wrapped is None:  # erased
+        found = self.keys.key(bid, lambda: self._key_for_opening(bid))
+        if found is None:  # erased
             return [None] * len(tokens)
-        key = AESGCM(self._unwrap(bid, wrapped, wrapped_by))
-        return [None if t is None else _decrypt(key, bid, t) for t in tokens]
+        key = AESGCM(found)
+        return [None if t is None else open_token(key, bid, t) for t in tokens]
 
     # -- erasure ---------------------------------------------------------------
     def erase(self, beneficiary_id: UUID) -> bool:
         """Deletes the beneficiary's key: True if one was deleted now, False if
         it was already erased or never existed (a tombstone is left anyway)."""
         bid = _id(beneficiary_id)
+        self.keys.forget(bid)
         now = datetime.now(UTC)
         with self._engine.begin() as conn:
             # Tombstone first: if a concurrent seal is creating the key, this
@@ -318,12 +316,19 @@ class PersonalDataVault:
             )
         return self._unwrap(bid, wrapped, wrapped_by)
 
+    def _key_for_opening(self, bid: str) -> bytes | None:
+        """The person's key; None if erased."""
+        found, wrapped, wrapped_by = self._read_key(bid)
+        if not found:
+            raise ValueError("no personal-data key for this beneficiary: the token is not theirs")
+        return None if wrapped is None else self._unwrap(bid, wrapped, wrapped_by)
+
     def _read_key(self, bid: str) -> tuple[bool, bytes | None, str | None]:
         with self._engine.connect() as conn:
             return _select_key(conn, bid)
 
     def _wrap(self, bid: str, key: bytes) -> bytes:
-        nonce = os.urandom(_NONCE_BYTES)
+        nonce = os.urandom(NONCE_BYTES)
         return _WRAP_V1 + nonce + self._master.encrypt(nonce, key, _WRAP_AAD + bid.encode())
 
     def _unwrap(self, bid: str, wrapped: bytes, wrapped_by: str | None) -> bytes:
@@ -334,7 +339,7 @@ class PersonalDataVault:
                 f"the beneficiary's key is wrapped by master key {wrapped_by}, which is neither "
                 "CASES_MASTER_KEY nor one of CASES_PREVIOUS_MASTER_KEYS"
             )
-        nonce, sealed = wrapped[1 : 1 + _NONCE_BYTES], wrapped[1 + _NONCE_BYTES :]
+        nonce, sealed = wrapped[1 : 1 + NONCE_BYTES], wrapped[1 + NONCE_BYTES :]
         # a row of before master_key_id: whichever master key opens it
         candidates = [self._masters[wrapped_by]] if wrapped_by else list(self._masters.values())
         for master in candidates:
@@ -378,23 +383,3 @@ def _select_key(conn: Connection, bid: str) -> tuple[bool, bytes | None, str | N
     if row is None:
         return False, None, None
     return True, None if row[0] is None else bytes(row[0]), row[1]
-
-
-def _decrypt(key: AESGCM, bid: str, token: str) -> dict[str, Any]:
-    if not token.startswith(TOKEN_PREFIX):
-        raise ValueError("not a personal-data token")
-    try:
-        sealed = base64.b64decode(token[len(TOKEN_PREFIX) :], altchars=b"-_", validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise ValueError("personal-data token is not valid base64") from exc
-    if len(sealed) < _NONCE_BYTES + _TAG_BYTES:
-        raise ValueError("personal-data token is truncated")
-    nonce, ciphertext = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
-    try:
-        plain = key.decrypt(nonce, ciphertext, _TOKEN_AAD + bid.encode())
-    except InvalidTag as exc:
-        raise ValueError(
-            "personal-data token does not open: altered, or sealed for another beneficiary"
-        ) from exc
-    data: dict[str, Any] = json.loads(plain)
-    return data

@@ -1,17 +1,15 @@
 """Durable outbox state kept in the service's own database: the relay's
 published position, and (on PostgreSQL) the advisory lock that lets only one
-replica of a service publish at a time; also the lock under which replicas
-make the store's tables (``schema_lock``)."""
+replica of a service publish at a time."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
-from collections.abc import Iterator
-from contextlib import contextmanager
 
 from sqlalchemy import BigInteger, Column, MetaData, String, Table, text
 from sqlalchemy.engine import Connection, Engine
+
+from events.schema import lock_key, schema_lock
 
 log = logging.getLogger(__name__)
 
@@ -22,34 +20,6 @@ relay_positions = Table(
     Column("relay", String(64), primary_key=True),
     Column("position", BigInteger, nullable=False),
 )
-
-
-def _lock_key(name: str) -> int:
-    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
-
-
-_SCHEMA_LOCK = _lock_key("coordonare.schema")
-
-
-@contextmanager
-def schema_lock(engine: Engine) -> Iterator[None]:
-    """Held while tables are made. Replicas starting together on a fresh
-    store would otherwise both see a table missing and both create it: one
-    fails (PostgreSQL's catalogue refuses the second name, even with ``IF
-    NOT EXISTS``). Under the lock the second waits, then finds the table. A
-    session-level advisory lock on a connection of its own, so the DDL may
-    run on any other connection; SQLite stores are single-process."""
-    if engine.dialect.name != "postgresql":
-        yield
-        return
-    with engine.connect() as conn:
-        conn.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _SCHEMA_LOCK})
-        conn.commit()
-        try:
-            yield
-        finally:
-            conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": _SCHEMA_LOCK})
-            conn.commit()
 
 
 class PositionStore:
@@ -82,7 +52,7 @@ class LeaderLock:
 
     def __init__(self, engine: Engine, name: str) -> None:
         self.engine = engine
-        self.key = _lock_key(name)
+        self.key = lock_key(name)
         self._conn: Connection | None = None
 
     def held(self) -> bool:

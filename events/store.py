@@ -31,7 +31,7 @@ from sqlalchemy import Column, Engine, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
-from events.outbox import schema_lock
+from events.schema import schema_lock
 from events.views import FollowedView
 
 T = TypeVar("T")

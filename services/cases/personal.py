@@ -50,7 +50,7 @@ from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from events import errors
-from events.outbox import schema_lock
+from events.schema import schema_lock
 from services.cases.key_cache import KeyCache
 from services.cases.master_keys import HOW_TO_MAKE_A_KEY, decode_key, keys_url_for, master_key_id
 from services.cases.tokens import NONCE_BYTES, open_token, seal_token

@@ -21,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from events.schema import schema_lock
 from gateway.problems import Problem
 
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the IETF draft expects
@@ -71,7 +72,8 @@ class IdempotencyStore:
         self.engine = sa.create_engine(url, pool_pre_ping=True, **pooled)
         self.keep = timedelta(hours=keep_hours)
         self._insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert
-        metadata.create_all(self.engine)
+        with schema_lock(self.engine):  # two gateway replicas may start together
+            metadata.create_all(self.engine)
 
     def claim(self, principal: str, key: str, print_: str) -> Answer | None:
         """None: the key is now this request's to act on. Otherwise the stored

@@ -25,6 +25,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from events.schema import schema_lock
+
 DRAFT_MINUTES = 30
 
 metadata = sa.MetaData()
@@ -66,7 +68,8 @@ class SessionStore:
     def __init__(self, url: str) -> None:
         pooled = {} if url.startswith("sqlite") else {"pool_size": 10, "max_overflow": 20}
         self.engine = sa.create_engine(url, pool_pre_ping=True, **pooled)
-        metadata.create_all(self.engine)
+        with schema_lock(self.engine):  # two gateway replicas may start together
+            metadata.create_all(self.engine)
 
     # -- sessions -------------------------------------------------------------
     def open(self, token: str, name: str, expires_at: datetime) -> Session:

@@ -105,11 +105,16 @@ class RawUnit:
         if pooled is None:
             return
         try:
+            connection = pooled.dbapi_connection
+            if connection is None:  # lost mid-unit, and taken out of the pool
+                if commit:
+                    raise OperationalError("the unit's connection was lost before its commit")
+                return
             with raw_errors(pooled):
                 if commit:
-                    pooled.dbapi_connection.commit()
+                    connection.commit()
                 else:
-                    pooled.dbapi_connection.rollback()
+                    connection.rollback()
         finally:
             pooled.close()
 
@@ -121,7 +126,8 @@ def raw_errors(pooled: Any) -> Iterator[None]:
     try:
         yield
     except psycopg2.Error as error:
-        if isinstance(error, psycopg2.OperationalError | psycopg2.InterfaceError):
+        connection = pooled.dbapi_connection
+        if connection is not None and connection.closed:
             pooled.invalidate()
         for theirs, ours in _ERRORS:
             if isinstance(error, theirs):

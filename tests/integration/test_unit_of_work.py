@@ -5,10 +5,13 @@ entirely (with whatever in memory saw it) when it fails."""
 
 from typing import Any
 
+import eventlet
 import pytest
+from eventsourcing.persistence import IntegrityError, Tracking
 
 from events.actor import Actor
 from events.team import Coordination, Team
+from events.verify import verify_store
 from events.views import FollowedView
 from services.evaluations.application import EvaluationsApplication
 from services.evaluations.competence import DuplicateSubmission
@@ -147,3 +150,42 @@ def test_an_expected_outcome_commits_what_the_unit_did_and_goes_on(apps):
         raise LookupError("refused")
     assert heard == [1]
     assert replica.find(given.id, CoordinationFeedback) is not None
+
+
+def test_units_writing_at_once_neither_deadlock_nor_break_the_chain(apps, store_url):
+    """Consumers (position first, then events) and commands (events with a
+    position) of one upstream, 40 units at once on two replicas: each unit
+    takes the table lock before the position's row, so none waits on
+    another in a circle; a position behind one already stored is refused."""
+    app, replica = apps
+    outcomes: list[str] = []
+
+    def consumer(n: int, on: EvaluationsApplication) -> None:
+        try:
+            with on.unit_of_work():
+                on.save_processed(Tracking("upstream", n))
+                on.save(feedback(f"{2000 + n}-01"))
+            outcomes.append("stored")
+        except IntegrityError:
+            outcomes.append("behind")
+
+    def command(n: int, on: EvaluationsApplication) -> None:
+        try:
+            with on.unit_of_work():
+                found = on.find(feedback(f"{2000 + n - 1}-01").id, CoordinationFeedback)
+                on.save_processed(Tracking("upstream", n), feedback(f"{2000 + n}-02"), found)
+            outcomes.append("stored")
+        except IntegrityError:
+            outcomes.append("behind")
+
+    workers = [
+        eventlet.spawn(consumer if n % 2 else command, n, app if n % 4 < 2 else replica)
+        for n in range(1, 41)
+    ]
+    for worker in workers:
+        worker.wait()  # a deadlock would raise here (PostgreSQL breaks it with an error)
+
+    assert len(outcomes) == 40 and "stored" in outcomes
+    stored = app.chained_recorder.select_notifications(start=None, limit=1000)
+    assert len(stored) == sum(1 for o in outcomes if o == "stored")  # one event per unit
+    assert verify_store("evaluations", store_url).intact

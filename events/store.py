@@ -31,6 +31,7 @@ from sqlalchemy import Column, Engine, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
+from events.consuming import note as note_position
 from events.views import FollowedView
 
 T = TypeVar("T")
@@ -239,6 +240,7 @@ class EventSourcedApplication(Application[UUID]):
         processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*aggregates)
         self._notify(self._record(processing))
+        note_position(tracking)  # the subscription then need not record it again
 
     # -- what every command needs: load by kind, save or say "conflict" ---------
     def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:

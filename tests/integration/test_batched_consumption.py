@@ -1,0 +1,273 @@
+"""Events that are not urgent are consumed in batches: a backlog of upstream
+events takes effect in a few transactions instead of one each, ends in the
+same state as taken one by one, never twice, and a poison event holds only
+itself; an urgent subscription has its own queue and never waits behind a
+batch. Real broker, real PostgreSQL (a vhost and databases of the test's own).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+import amqp
+import kombu
+import pytest
+from eventsourcing.domain import Aggregate, event
+from eventsourcing.persistence import Tracking
+from nameko.containers import ServiceContainer
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+
+from events import cloudevent, metrics
+from events.nameko import ApplicationProvider
+from events.store import EventSourcedApplication
+from events.subscribe import Subscription, subscribe, tracking_name
+from services.notifications.service import NotificationsService
+from tests.support.services import nameko_config
+from tests.support.waiting import eventually
+
+# What the story's handlers are told to fail on, until released.
+POISON: dict[str, Any] = {"position": None, "attempts": 0}
+
+
+class Ledger(Aggregate):
+    """The upstream events one subscription kept, in the order it kept them."""
+
+    @event("Opened")
+    def __init__(self) -> None:
+        self.kept: list[int] = []
+
+    @event("Kept")
+    def keep(self, position: int) -> None:
+        self.kept.append(position)
+
+
+def ledger_id(name: str) -> UUID:
+    return uuid5(NAMESPACE_URL, f"tests/ledger/{name}")
+
+
+class LedgerApplication(EventSourcedApplication):
+    name = "ledger"
+
+    def record(self, ledger: str, event: Any, tracking: Tracking) -> None:
+        position = event.get_data()["position"]
+        if position == POISON["position"]:
+            POISON["attempts"] += 1
+            raise ConnectionError(f"poison #{position}")
+        if not event.get_data()["keep"]:
+            return  # nothing kept: the subscription records the position alone
+        found = self.ledger(ledger)
+        if found is None:
+            found = Ledger._create(Ledger.Opened, id=ledger_id(ledger))
+        found.keep(position)
+        self.save_processed(tracking, found)
+
+    def ledger(self, name: str) -> Ledger | None:
+        return self.find(ledger_id(name), Ledger)
+
+    def kept(self, name: str) -> list[int]:
+        found = self.ledger(name)
+        return [] if found is None else found.kept
+
+    def transactions(self, name: str) -> int:
+        """How many transactions wrote the ledger's events (their ``xmin``)."""
+        table = self.chained_recorder.events_record_cls.__table__.name
+        with self.chained_recorder.engine.connect() as conn:
+            found = conn.exec_driver_sql(
+                f"SELECT count(DISTINCT xmin::text) FROM {table} WHERE originator_id = %s",
+                (str(ledger_id(name)),),
+            ).scalar()
+        return int(found or 0)
+
+
+class BacklogService:
+    name = "backlog"
+    app: LedgerApplication = ApplicationProvider(LedgerApplication, lambda _: None)
+
+    @subscribe("upstream", ["Noted"], batch=25, linger=0.2)
+    def batched(self, event: Any, tracking: Tracking) -> None:
+        self.app.record("batched", event, tracking)
+
+    @subscribe("upstream", ["Noted"])
+    def one_by_one(self, event: Any, tracking: Tracking) -> None:
+        self.app.record("one_by_one", event, tracking)
+
+
+class TriageService:
+    name = "triage"
+    app: LedgerApplication = ApplicationProvider(LedgerApplication, lambda _: None)
+
+    @subscribe("upstream", ["UrgentRaised"])
+    def urgent(self, event: Any, tracking: Tracking) -> None:
+        self.app.record("urgent", event, tracking)
+
+    @subscribe("upstream", ["Routine"], batch=25, linger=0.2)
+    def routine(self, event: Any, tracking: Tracking) -> None:
+        self.app.record("routine", event, tracking)
+
+
+def publish(amqp_uri: str, name: str, positions: Sequence[int]) -> None:
+    """Upstream events as the relay publishes them; one in five tells the
+    subscriber nothing it keeps."""
+    with kombu.Connection(amqp_uri) as conn:
+        exchange = kombu.Exchange("coordonare.events", "topic", durable=True)
+        producer = conn.Producer(exchange=exchange)
+        for position in positions:
+            origin = cloudevent.Origin(
+                "upstream",
+                position,
+                uuid5(NAMESPACE_URL, f"upstream/{position}"),
+                1,
+                datetime.now(UTC),
+                "upstream",
+                "system",
+            )
+            data = {"position": position, "keep": position % 5 != 0}
+            message = cloudevent.build(origin, cloudevent.Publication(name, data))
+            producer.publish(
+                cloudevent.serialize(message),
+                routing_key=message.get_type(),
+                content_type=cloudevent.CONTENT_TYPE,
+                content_encoding="binary",
+                delivery_mode=2,
+            )
+
+
+def kept(positions: range) -> list[int]:
+    return [p for p in positions if p % 5 != 0]
+
+
+class Running:
+    """A service that can be stopped while its queues fill up, and started
+    again to find a backlog there."""
+
+    def __init__(self, service: type, amqp_uri: str) -> None:
+        self.service, self.amqp_uri = service, amqp_uri
+        self.container: ServiceContainer | None = None
+
+    def start(self) -> None:
+        self.container = ServiceContainer(self.service, nameko_config(self.amqp_uri))
+        self.container.start()
+
+    def stop(self) -> None:
+        if self.container is not None:
+            self.container.stop()
+            self.container = None
+
+    def queues_declared(self, *methods: str) -> None:
+        with kombu.Connection(self.amqp_uri) as conn:
+            for method in methods:
+
+                def declared(queue: str = f"coordonare.{self.service.name}.{method}") -> Any:
+                    with conn.channel() as channel:
+                        return channel.queue_declare(queue, passive=True)
+
+                eventually(declared, retrying=(amqp.exceptions.NotFound,))
+
+
+@pytest.fixture
+def backlog(make_store, amqp_uri, monkeypatch) -> Iterator[tuple[Running, LedgerApplication]]:
+    store = make_store()
+    monkeypatch.setenv("BACKLOG_STORE_URL", store)
+    monkeypatch.delenv("CONSUME_BATCH", raising=False)
+    POISON.update(position=None, attempts=0)
+    running = Running(BacklogService, amqp_uri)
+    running.start()
+    running.queues_declared("batched", "one_by_one")
+    running.stop()  # what is published now waits in the queues: a backlog
+    ledgers = LedgerApplication(store)
+    yield running, ledgers
+    running.stop()
+    ledgers.close()
+
+
+def test_a_backlog_takes_effect_in_fewer_transactions_and_ends_as_one_by_one(
+    backlog, amqp_uri
+) -> None:
+    running, ledgers = backlog
+    publish(amqp_uri, "Noted", range(1, 61))
+    running.start()
+
+    eventually(lambda: ledgers.kept("batched") == kept(range(1, 61)))
+    eventually(lambda: ledgers.kept("one_by_one") == kept(range(1, 61)))
+    # the last event kept nothing: its position was recorded all the same
+    for method in ("batched", "one_by_one"):
+        assert ledgers.has_processed(Tracking(tracking_name("upstream", method), 60))
+    assert ledgers.transactions("one_by_one") == len(kept(range(1, 61)))
+    assert ledgers.transactions("batched") < len(kept(range(1, 61))) / 5
+
+
+def test_a_backlog_delivered_again_has_no_second_effect(backlog, amqp_uri) -> None:
+    running, ledgers = backlog
+    duplicates = metrics.consumed.labels("backlog", "batched", "duplicate")
+    before = duplicates._value.get()
+    publish(amqp_uri, "Noted", range(1, 41))
+    running.start()
+    eventually(lambda: ledgers.kept("batched") == kept(range(1, 41)))
+    running.stop()
+
+    # what a consumer killed after its commit, before its ack, gets again,
+    # in one batch with events it never saw
+    publish(amqp_uri, "Noted", range(21, 51))
+    running.start()
+    eventually(lambda: ledgers.kept("batched") == kept(range(1, 51)))
+    eventually(lambda: duplicates._value.get() - before == 20)
+    eventually(lambda: ledgers.kept("one_by_one") == kept(range(1, 51)))
+
+
+def test_a_poison_event_holds_only_itself_and_those_after_it(backlog, amqp_uri) -> None:
+    running, ledgers = backlog
+    failed_batches = metrics.consumer_errors.labels("backlog", "batched", "batch")
+    before = failed_batches._value.get()
+    POISON["position"] = 7
+    publish(amqp_uri, "Noted", range(1, 13))
+    running.start()
+
+    # the batch failed whole; taken one by one, the events before the poison
+    # take effect while it is retried, and the events after it wait for it
+    eventually(lambda: POISON["attempts"] >= 4)
+    assert ledgers.kept("batched") == kept(range(1, 7))
+    assert failed_batches._value.get() > before
+    POISON["position"] = None
+    eventually(lambda: ledgers.kept("batched") == kept(range(1, 13)))
+    eventually(lambda: ledgers.kept("one_by_one") == kept(range(1, 13)))
+
+
+def test_an_urgent_event_does_not_wait_behind_a_held_batch(make_store, amqp_uri, monkeypatch):
+    store = make_store()
+    monkeypatch.setenv("TRIAGE_STORE_URL", store)
+    POISON.update(position=3, attempts=0)
+    running = Running(TriageService, amqp_uri)
+    running.start()
+    running.queues_declared("urgent", "routine")
+    ledgers = LedgerApplication(store)
+    try:
+        publish(amqp_uri, "Routine", range(1, 31))
+        eventually(lambda: POISON["attempts"] >= 2)  # the routine batch is held
+        publish(amqp_uri, "UrgentRaised", [101])
+        eventually(lambda: ledgers.kept("urgent") == [101])
+        assert ledgers.kept("routine") == [1, 2]
+        POISON["position"] = None
+        eventually(lambda: ledgers.kept("routine") == kept(range(1, 31)))
+    finally:
+        running.stop()
+        ledgers.close()
+
+
+def _subscription(method: Any) -> Subscription:
+    (found,) = getattr(method, ENTRYPOINT_EXTENSIONS_ATTR)
+    assert isinstance(found, Subscription)
+    return found
+
+
+def test_the_notifications_service_takes_urgent_risks_alone_and_routine_in_batches() -> None:
+    urgent = _subscription(NotificationsService.on_urgent_risks)
+    assert urgent.declared.size == 1
+    assert urgent.names == ["UrgentRiskReported", "UrgentRiskAcknowledged"]
+    for routine in (NotificationsService.on_cases, NotificationsService.on_coordination):
+        assert _subscription(routine).declared.size > 1
+        assert not {"UrgentRiskReported", "UrgentRiskAcknowledged"} & set(
+            _subscription(routine).names
+        )

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import eventlet
 from eventlet.corolocal import local
 from eventsourcing.persistence import IntegrityError, Tracking
 
@@ -48,7 +49,10 @@ class Delivery:
     tracking: Tracking
 
 
-Handler = Callable[[Any, Tracking], None]
+# A handler may return what to start once its effect is committed (the
+# notifications service sends an urgent alert's mail at once: started
+# inside the unit, it could look before the alert is there to be seen).
+Handler = Callable[[Any, Tracking], Callable[[], object] | None]
 
 
 class Batch:
@@ -63,13 +67,16 @@ class Batch:
         ``"duplicate"`` for a single delivery whose position was already
         written (a redelivery: found under the table lock by the write, so
         nothing is read before the handler runs)."""
+        after: list[Callable[[], object]] = []
         try:
             with self.app.unit_of_work():
                 for delivery in self.deliveries:
                     _forget()
                     event = delivery.event
                     logs.correlation_id.set(event.get_extension("correlationid") or event.get_id())
-                    handler(delivery.event, delivery.tracking)
+                    then = handler(delivery.event, delivery.tracking)
+                    if then is not None:
+                        after.append(then)
                     if not _noted(delivery.tracking):
                         self.app.save_processed(delivery.tracking)
         except IntegrityError:
@@ -80,4 +87,6 @@ class Batch:
             raise
         finally:
             _forget()
+        for then in after:
+            eventlet.spawn_n(then)
         return "processed"

@@ -8,7 +8,8 @@ method consume another service's CloudEvents.
   effect with ``app.save_processed(tracking, *aggregates)``: the upstream
   position is recorded in the same transaction, so a redelivered event has no
   second effect (a handler that stores nothing gets its position recorded
-  after it returns, in that same transaction: ``events.consuming``);
+  after it returns, in that same transaction: ``events.consuming``); it may
+  return what to start once that transaction committed;
 - urgent subscriptions take one event at a time, the moment it arrives; one
   declared with ``batch=N`` (not urgent: followed facts, reminders, figures)
   takes up to N, or what arrived within a short linger, and handles them in
@@ -83,12 +84,12 @@ class Subscription(Entrypoint):
         super().__init__(**kwargs)
 
     @classmethod
-    def decorator(cls, *args: Any, **kwargs: Any) -> Callable[[Callable[..., None]], Any]:
+    def decorator(cls, *args: Any, **kwargs: Any) -> Callable[[Callable[..., Any]], Any]:
         """``@subscribe(source, names, …)``; the method stays callable as
         ``handler(event, tracking)``, and the worker hands it a ``Batch``,
         which calls it for each of its events in one unit of work."""
 
-        def register(handler: Callable[..., None]) -> Callable[..., Any]:
+        def register(handler: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(handler)
             def entry(service: Any, *call: Any) -> Any:
                 if len(call) == 1 and isinstance(call[0], Batch):

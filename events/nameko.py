@@ -36,12 +36,17 @@ _rpc = Rpc.decorator(expected_exceptions=(CoordonareError,))
 def rpc(method: Callable[..., Any]) -> Callable[..., Any]:
     """An RPC entrypoint that runs only for a verified caller (ADR 12): the
     service's ``identity`` (``events.trust``) checks the call's assertion
-    before the method sees its arguments."""
+    before the method sees its arguments. The method runs in one unit of
+    work of the service's ``app`` (issue 17: one transaction per call)."""
 
     @functools.wraps(method)
     def entrypoint(self: Any, *args: Any, **kwargs: Any) -> Any:
+        # outside the unit: a refused caller is recorded, and the unit of the
+        # refused call would roll that record back
         self.identity.require()
-        return method(self, *args, **kwargs)
+        # a domain error is an answer: what the call stored (its refusal) stays
+        with self.app.unit_of_work(commit_on=(CoordonareError,)):
+            return method(self, *args, **kwargs)
 
     return _rpc(entrypoint)
 

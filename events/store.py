@@ -12,18 +12,23 @@ Selected by ``PERSISTENCE_MODULE=events.store:ChainedFactory`` (``store_env``).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
+import sqlalchemy.exc
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
+    Cache,
+    LRUCache,
     ProcessingEvent,
+    ProjectorFunction,
     Repository,
+    project_aggregate,
 )
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import EventStore, IntegrityError, Recording, StoredEvent, Tracking
-from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore
 from eventsourcing_sqlalchemy.factory import SQLAlchemyFactory
 from eventsourcing_sqlalchemy.models import StoredEventRecord
 from eventsourcing_sqlalchemy.recorders import SQLAlchemyProcessRecorder
@@ -32,6 +37,7 @@ from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
 from events.consuming import note as note_position
+from events.unit import UnitDatastore, UnitScope
 from events.views import FollowedView
 
 T = TypeVar("T")
@@ -51,7 +57,7 @@ class ChainedStoredEventRecord(StoredEventRecord):
     chain_hash = Column(LargeBinary(), nullable=True)
 
 
-class ChainedDatastore(SQLAlchemyDatastore):
+class ChainedDatastore(UnitDatastore):
     base_stored_event_record_cls = ChainedStoredEventRecord
 
 
@@ -70,12 +76,33 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
             )
 
     @property
+    def store(self) -> ChainedDatastore:
+        assert isinstance(self.datastore, ChainedDatastore)
+        return self.datastore
+
+    @property
     def engine(self) -> Engine:
         """The store's engine: ours is always made from a URL, so never the
         bare connection the library's type also allows."""
         engine = self.datastore.engine
         assert isinstance(engine, Engine)
         return engine
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        if not self.store.in_unit:
+            return super().insert_events(stored_events, **kwargs)
+        # In a unit, a refused write (a duplicate delivery, a concurrent
+        # version) must not abort the unit's transaction: PostgreSQL refuses
+        # every later statement of a transaction after an error, so each write
+        # is a savepoint, and its error is the library's, as outside a unit.
+        with self.transaction(commit=True) as session:
+            try:
+                with session.begin_nested():
+                    return super().insert_events(stored_events, session=session, **kwargs)
+            except sqlalchemy.exc.IntegrityError as error:
+                raise IntegrityError(error) from error
 
     def _insert_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -183,6 +210,10 @@ def store_env(store_url: str) -> dict[str, str]:
     }
 
 
+# the library's projector, typed for what ``find`` reconstructs
+_project: ProjectorFunction[Aggregate, DomainEventProtocol[UUID]] = project_aggregate
+
+
 class ApplicationPart:
     """Base of an application's capability mixins: the part of
     ``EventSourcedApplication`` they call, declared for readers and the type
@@ -217,6 +248,52 @@ class EventSourcedApplication(Application[UUID]):
     def __init__(self, store_url: str) -> None:
         super().__init__(env=store_env(store_url))
         self._stored_listeners: list[Callable[[int, int], None]] = []
+        self._units = UnitScope(f"{self.name}:{id(self)}")
+
+    @contextmanager
+    def unit_of_work(self, commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
+        """Every store read and write of this greenthread in one transaction
+        (on PostgreSQL; SQLite keeps one per call), committed when the
+        outermost unit exits; nested use joins the outer one. Reads see the
+        unit's own writes; a refused write (``IntegrityError``) undoes only
+        itself. On an exception all is rolled back, and a unit that wrote
+        drops what may have seen its rows: the aggregate cache and the views
+        (rebuilt from the log on next use) — except for the exceptions in
+        ``commit_on``, outcomes rather than failures (a refused command
+        stores its refusal), which commit what was done and go on. The stored
+        listeners hear of the unit's events once they are committed.
+
+            with app.unit_of_work():
+                ...  # find / get_as / view / save / save_processed
+        """
+        with self._units.open() as (unit, outermost):
+            if not outermost:
+                yield
+                return
+            outcome: BaseException | None = None
+            try:
+                with self.chained_recorder.store.unit() as unit.shared:
+                    try:
+                        yield
+                    except commit_on as expected:
+                        outcome = expected
+            except BaseException:
+                if unit.wrote:
+                    self._forget_uncommitted()
+                raise
+        self._tell_listeners(unit.recordings)
+        if outcome is not None:
+            raise outcome
+
+    def _forget_uncommitted(self) -> None:
+        cache = self.repository.cache
+        if cache is not None:
+            # the library's LRUCache.clear leaves its dict: a new cache instead
+            fresh: Cache[UUID, Any] = Cache()
+            if isinstance(cache, LRUCache):
+                fresh = LRUCache(cache.maxsize)
+            self.repository.cache = fresh
+        self.__dict__.pop("_views", None)
 
     def construct_recorder(self) -> ChainedProcessRecorder:
         # a process recorder (it tracks), and ours: store_env names ChainedFactory
@@ -245,8 +322,15 @@ class EventSourcedApplication(Application[UUID]):
     # -- what every command needs: load by kind, save or say "conflict" ---------
     def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
         """The aggregate, if it exists and is of that kind."""
+        unit = self._units.current
         try:
-            found: Aggregate = self.repository.get(aggregate_id)
+            if unit is not None and aggregate_id in unit.written:
+                # past the cache: it must never hold the unit's uncommitted events
+                found: Aggregate = self.repository._reconstruct_aggregate(
+                    aggregate_id, None, _project
+                )
+            else:
+                found = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None
@@ -282,6 +366,15 @@ class EventSourcedApplication(Application[UUID]):
         )
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
+        unit = self._units.current
+        if unit is not None and unit.shared:
+            # not committed yet: a listener (the relay) would look too soon
+            unit.recordings.extend(recordings)
+            unit.written.update(r.domain_event.originator_id for r in recordings)
+        else:
+            self._tell_listeners(recordings)
+
+    def _tell_listeners(self, recordings: list[Recording[UUID]]) -> None:
         if recordings:
             last = max(r.notification.id for r in recordings)
             for listener in self._stored_listeners:

@@ -1,0 +1,149 @@
+"""Units of work on the real database (issue 17): everything a command or a
+batch of consumed events reads and writes happens in one transaction. What
+it wrote is read back inside it, seen by nobody else until it ends, and gone
+entirely (with whatever in memory saw it) when it fails."""
+
+from typing import Any
+
+import pytest
+
+from events.actor import Actor
+from events.team import Coordination, Team
+from events.views import FollowedView
+from services.evaluations.application import EvaluationsApplication
+from services.evaluations.competence import DuplicateSubmission
+from services.evaluations.twoway import CoordinationFeedback
+
+CONTRACT = "00000000-0000-0000-0000-000000000002"
+TECH = Team(
+    Actor("t-1", "technician"),
+    "technician",
+    "54975",
+    None,
+    Coordination("t-1", "s-1", CONTRACT, "54975"),
+)
+COORDINATOR = Team(Actor("s-1", "social_worker"), "social_worker", None)
+SCORES = {"recommendations_useful": 4, "communication_clear": 3, "support_met_needs": 2}
+
+
+class Stored(FollowedView):
+    """How many events the application stored, as a view counts them."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.count = 0
+
+    def apply(self, event: Any) -> None:
+        self.count += 1
+
+
+def feedback(period: str = "2026-Q3") -> CoordinationFeedback:
+    return CoordinationFeedback.give(TECH, period, SCORES, "", "")
+
+
+@pytest.fixture
+def apps(store_url):
+    """The service's application and a second one on the same store (another
+    replica, which sees only what is committed)."""
+    mine, other = EvaluationsApplication(store_url), EvaluationsApplication(store_url)
+    yield mine, other
+    mine.close()
+    other.close()
+
+
+def test_what_a_unit_stores_is_read_back_in_it_and_seen_by_others_when_it_ends(apps):
+    app, replica = apps
+    heard: list[int] = []
+    app.on_stored(lambda last, count: heard.append(count))
+
+    with app.unit_of_work():
+        given = feedback()
+        app.save(given)
+        found = app.find(given.id, CoordinationFeedback)
+        assert found is not None and found.version == 1
+        found.acknowledge(COORDINATOR, "mulțumim")
+        app.save(found)
+        assert app.view(Stored).count == 2
+        # not committed: the replica does not see it, the relay is not woken
+        assert replica.find(given.id, CoordinationFeedback) is None
+        assert heard == []
+
+    assert heard == [2]  # once, for all it committed
+    seen = replica.find(given.id, CoordinationFeedback)
+    assert seen is not None and seen.version == 2
+
+
+def test_a_nested_unit_joins_the_outer_one(apps):
+    app, replica = apps
+    with app.unit_of_work():
+        with app.unit_of_work():
+            given = feedback()
+            app.save(given)
+        assert replica.find(given.id, CoordinationFeedback) is None
+    assert replica.find(given.id, CoordinationFeedback) is not None
+
+
+def test_a_failed_unit_stores_nothing_and_forgets_what_saw_its_events(apps):
+    app, replica = apps
+    given = feedback()
+    app.save(given)
+    before = app.view(Stored)
+    assert before.count == 1
+    heard: list[int] = []
+    app.on_stored(lambda last, count: heard.append(count))
+
+    with pytest.raises(RuntimeError), app.unit_of_work():
+        found = app.get_as(given.id, CoordinationFeedback, LookupError())
+        found.acknowledge(COORDINATOR, "da")
+        app.save(found, feedback("2026-Q4"))
+        seen = app.find(given.id, CoordinationFeedback)
+        assert seen is not None and seen.version == 2
+        assert app.view(Stored).count == 3
+        raise RuntimeError("the command fails after saving")
+
+    assert heard == []
+    assert app.view(Stored) is not before  # rebuilt from the log
+    assert app.view(Stored).count == 1
+    after = app.find(given.id, CoordinationFeedback)
+    assert after is not None and after.version == 1
+    assert app.chained_recorder.max_notification_id() == 1
+    # the aggregate was never left at its rolled-back version: it can be changed
+    after.acknowledge(COORDINATOR, "nu")
+    app.save(after)
+    assert replica.get_as(given.id, CoordinationFeedback, LookupError()).version == 2
+
+
+def test_a_unit_that_only_read_keeps_its_views(apps):
+    app, _ = apps
+    app.save(feedback())
+    view = app.view(Stored)
+    with pytest.raises(LookupError), app.unit_of_work():
+        assert app.view(Stored).count == 1
+        raise LookupError("a refused command")
+    assert app.view(Stored) is view
+
+
+def test_a_refused_write_undoes_only_itself_and_the_unit_goes_on(apps):
+    app, replica = apps
+    with app.unit_of_work():
+        first = feedback()
+        app.save(first)
+        with pytest.raises(DuplicateSubmission):
+            app.save_or(DuplicateSubmission("once"), feedback())
+        later = feedback("2026-Q4")
+        app.save(later)
+    assert replica.find(first.id, CoordinationFeedback) is not None
+    assert replica.find(later.id, CoordinationFeedback) is not None
+    assert len(replica.chained_recorder.select_notifications(start=None, limit=10)) == 2
+
+
+def test_an_expected_outcome_commits_what_the_unit_did_and_goes_on(apps):
+    app, replica = apps
+    heard: list[int] = []
+    app.on_stored(lambda last, count: heard.append(count))
+    with pytest.raises(LookupError), app.unit_of_work(commit_on=(LookupError,)):
+        given = feedback()
+        app.save(given)  # e.g. a refusal, recorded before the error goes back
+        raise LookupError("refused")
+    assert heard == [1]
+    assert replica.find(given.id, CoordinationFeedback) is not None

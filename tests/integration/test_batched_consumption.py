@@ -8,17 +8,20 @@ batch. Real broker, real PostgreSQL (a vhost and databases of the test's own).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from contextlib import closing
 from datetime import UTC, datetime
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 import amqp
 import kombu
+import psycopg2
 import pytest
 from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import Tracking
 from nameko.containers import ServiceContainer
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
+from sqlalchemy.engine import make_url
 
 from events import cloudevent, metrics
 from events.nameko import ApplicationProvider
@@ -71,28 +74,23 @@ class LedgerApplication(EventSourcedApplication):
         found = self.ledger(name)
         return [] if found is None else found.kept
 
-    def transactions(self, name: str) -> int:
-        """How many transactions wrote the ledger's events (their ``xmin``)."""
-        table = self.chained_recorder.events_record_cls.__table__.name
-        with self.chained_recorder.engine.connect() as conn:
-            found = conn.exec_driver_sql(
-                f"SELECT count(DISTINCT xmin::text) FROM {table} WHERE originator_id = %s",
-                (str(ledger_id(name)),),
-            ).scalar()
-        return int(found or 0)
 
-
-class BacklogService:
-    name = "backlog"
+class BatchedService:
+    name = "batched"
     app: LedgerApplication = ApplicationProvider(LedgerApplication, lambda _: None)
 
     @subscribe("upstream", ["Noted"], batch=25, linger=0.2)
-    def batched(self, event: Any, tracking: Tracking) -> None:
-        self.app.record("batched", event, tracking)
+    def on_noted(self, event: Any, tracking: Tracking) -> None:
+        self.app.record("noted", event, tracking)
+
+
+class OneByOneService:
+    name = "one_by_one"
+    app: LedgerApplication = ApplicationProvider(LedgerApplication, lambda _: None)
 
     @subscribe("upstream", ["Noted"])
-    def one_by_one(self, event: Any, tracking: Tracking) -> None:
-        self.app.record("one_by_one", event, tracking)
+    def on_noted(self, event: Any, tracking: Tracking) -> None:
+        self.app.record("noted", event, tracking)
 
 
 class TriageService:
@@ -140,11 +138,11 @@ def kept(positions: range) -> list[int]:
 
 
 class Running:
-    """A service that can be stopped while its queues fill up, and started
-    again to find a backlog there."""
+    """A service on a database of its own, which can be stopped while its
+    queues fill up (then started again, it finds a backlog there)."""
 
-    def __init__(self, service: type, amqp_uri: str) -> None:
-        self.service, self.amqp_uri = service, amqp_uri
+    def __init__(self, service: type, amqp_uri: str, store: str) -> None:
+        self.service, self.amqp_uri, self.store = service, amqp_uri, store
         self.container: ServiceContainer | None = None
 
     def start(self) -> None:
@@ -152,9 +150,15 @@ class Running:
         self.container.start()
 
     def stop(self) -> None:
-        if self.container is not None:
-            self.container.stop()
-            self.container = None
+        """Stopped, its sessions with the store ended: PostgreSQL has then
+        counted all they did (``commits``)."""
+        if self.container is None:
+            return
+        (provider,) = [d for d in self.container.dependencies if d.attr_name == "app"]
+        self.container.stop()
+        self.container = None
+        provider.app.chained_recorder.engine.dispose()
+        eventually(lambda: self._sessions() == 0)
 
     def queues_declared(self, *methods: str) -> None:
         with kombu.Connection(self.amqp_uri) as conn:
@@ -166,94 +170,135 @@ class Running:
 
                 eventually(declared, retrying=(amqp.exceptions.NotFound,))
 
+    def commits(self) -> int:
+        """Transactions committed in the service's database so far."""
+        return int(self._admin("SELECT xact_commit FROM pg_stat_database WHERE datname = %s"))
+
+    def _sessions(self) -> int:
+        return int(self._admin("SELECT count(*) FROM pg_stat_activity WHERE datname = %s"))
+
+    def _admin(self, sql: str) -> Any:
+        """Asked from another database, so that asking adds nothing."""
+        url = make_url(self.store)
+        admin = url.set(database="postgres").render_as_string(hide_password=False)
+        with closing(psycopg2.connect(admin)) as conn, conn.cursor() as cur:
+            cur.execute(sql, (url.database,))
+            row = cur.fetchone()
+            return row[0] if row else 0
+
 
 @pytest.fixture
-def backlog(make_store, amqp_uri, monkeypatch) -> Iterator[tuple[Running, LedgerApplication]]:
-    store = make_store()
-    monkeypatch.setenv("BACKLOG_STORE_URL", store)
+def services(make_store, amqp_uri, monkeypatch) -> Iterator[dict[str, Running]]:
+    """The batched and the one-by-one consumer, each on a database of its own,
+    their queues declared, stopped: what is published next waits there."""
     monkeypatch.delenv("CONSUME_BATCH", raising=False)
     POISON.update(position=None, attempts=0)
-    running = Running(BacklogService, amqp_uri)
-    running.start()
-    running.queues_declared("batched", "one_by_one")
-    running.stop()  # what is published now waits in the queues: a backlog
-    ledgers = LedgerApplication(store)
-    yield running, ledgers
-    running.stop()
-    ledgers.close()
+    running = {}
+    for service in (BatchedService, OneByOneService):
+        store = make_store()
+        monkeypatch.setenv(f"{service.name.upper()}_STORE_URL", store)
+        running[service.name] = Running(service, amqp_uri, store)
+        running[service.name].start()
+        running[service.name].queues_declared("on_noted")
+        running[service.name].stop()
+    yield running
+    for each in running.values():
+        each.stop()
+
+
+def processed(service: str) -> float:
+    return float(metrics.consumed.labels(service, "on_noted", "processed")._value.get())
+
+
+def ledger(running: Running, name: str = "noted") -> list[int]:
+    """The ledger as stored, read by a session that ends at once."""
+    app = LedgerApplication(running.store)
+    try:
+        return app.kept(name)
+    finally:
+        app.chained_recorder.engine.dispose()
 
 
 def test_a_backlog_takes_effect_in_fewer_transactions_and_ends_as_one_by_one(
-    backlog, amqp_uri
+    services, amqp_uri
 ) -> None:
-    running, ledgers = backlog
+    idle = {}  # what a start and a stop cost with nothing to consume
+    for name, running in services.items():
+        before = running.commits()
+        running.start()
+        running.queues_declared("on_noted")
+        running.stop()
+        idle[name] = running.commits() - before
     publish(amqp_uri, "Noted", range(1, 61))
-    running.start()
+    commits = {}
+    for name, running in services.items():
+        before, done = running.commits(), processed(name)
+        running.start()
+        eventually(lambda: processed(name) - done == 60)  # noqa: B023 (waited for here)
+        running.stop()
+        commits[name] = running.commits() - before - idle[name]
+    print(f"\n60 events consumed in {commits} transactions (beyond a start and a stop)")
 
-    eventually(lambda: ledgers.kept("batched") == kept(range(1, 61)))
-    eventually(lambda: ledgers.kept("one_by_one") == kept(range(1, 61)))
+    assert commits["one_by_one"] >= 60
+    assert commits["batched"] < commits["one_by_one"] / 3
+    assert ledger(services["batched"]) == ledger(services["one_by_one"]) == kept(range(1, 61))
     # the last event kept nothing: its position was recorded all the same
-    for method in ("batched", "one_by_one"):
-        assert ledgers.has_processed(Tracking(tracking_name("upstream", method), 60))
-    assert ledgers.transactions("one_by_one") == len(kept(range(1, 61)))
-    assert ledgers.transactions("batched") < len(kept(range(1, 61))) / 5
+    app = LedgerApplication(services["batched"].store)
+    assert app.has_processed(Tracking(tracking_name("upstream", "on_noted"), 60))
+    app.chained_recorder.engine.dispose()
 
 
-def test_a_backlog_delivered_again_has_no_second_effect(backlog, amqp_uri) -> None:
-    running, ledgers = backlog
-    duplicates = metrics.consumed.labels("backlog", "batched", "duplicate")
+def test_a_backlog_delivered_again_has_no_second_effect(services, amqp_uri) -> None:
+    batched = services["batched"]
+    duplicates = metrics.consumed.labels("batched", "on_noted", "duplicate")
     before = duplicates._value.get()
     publish(amqp_uri, "Noted", range(1, 41))
-    running.start()
-    eventually(lambda: ledgers.kept("batched") == kept(range(1, 41)))
-    running.stop()
+    batched.start()
+    eventually(lambda: ledger(batched) == kept(range(1, 41)))
+    batched.stop()
 
     # what a consumer killed after its commit, before its ack, gets again,
     # in one batch with events it never saw
     publish(amqp_uri, "Noted", range(21, 51))
-    running.start()
-    eventually(lambda: ledgers.kept("batched") == kept(range(1, 51)))
+    batched.start()
+    eventually(lambda: ledger(batched) == kept(range(1, 51)))
     eventually(lambda: duplicates._value.get() - before == 20)
-    eventually(lambda: ledgers.kept("one_by_one") == kept(range(1, 51)))
 
 
-def test_a_poison_event_holds_only_itself_and_those_after_it(backlog, amqp_uri) -> None:
-    running, ledgers = backlog
-    failed_batches = metrics.consumer_errors.labels("backlog", "batched", "batch")
+def test_a_poison_event_holds_only_itself_and_those_after_it(services, amqp_uri) -> None:
+    batched = services["batched"]
+    failed_batches = metrics.consumer_errors.labels("batched", "on_noted", "batch")
     before = failed_batches._value.get()
     POISON["position"] = 7
     publish(amqp_uri, "Noted", range(1, 13))
-    running.start()
+    batched.start()
 
     # the batch failed whole; taken one by one, the events before the poison
     # take effect while it is retried, and the events after it wait for it
     eventually(lambda: POISON["attempts"] >= 4)
-    assert ledgers.kept("batched") == kept(range(1, 7))
+    assert ledger(batched) == kept(range(1, 7))
     assert failed_batches._value.get() > before
     POISON["position"] = None
-    eventually(lambda: ledgers.kept("batched") == kept(range(1, 13)))
-    eventually(lambda: ledgers.kept("one_by_one") == kept(range(1, 13)))
+    eventually(lambda: ledger(batched) == kept(range(1, 13)))
 
 
 def test_an_urgent_event_does_not_wait_behind_a_held_batch(make_store, amqp_uri, monkeypatch):
     store = make_store()
     monkeypatch.setenv("TRIAGE_STORE_URL", store)
     POISON.update(position=3, attempts=0)
-    running = Running(TriageService, amqp_uri)
+    running = Running(TriageService, amqp_uri, store)
     running.start()
     running.queues_declared("urgent", "routine")
-    ledgers = LedgerApplication(store)
     try:
         publish(amqp_uri, "Routine", range(1, 31))
         eventually(lambda: POISON["attempts"] >= 2)  # the routine batch is held
         publish(amqp_uri, "UrgentRaised", [101])
-        eventually(lambda: ledgers.kept("urgent") == [101])
-        assert ledgers.kept("routine") == [1, 2]
+        eventually(lambda: ledger(running, "urgent") == [101])
+        assert ledger(running, "routine") == [1, 2]
         POISON["position"] = None
-        eventually(lambda: ledgers.kept("routine") == kept(range(1, 31)))
+        eventually(lambda: ledger(running, "routine") == kept(range(1, 31)))
     finally:
         running.stop()
-        ledgers.close()
 
 
 def _subscription(method: Any) -> Subscription:

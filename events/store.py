@@ -16,7 +16,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
-import sqlalchemy.exc
 from eventsourcing.application import (
     AggregateNotFoundError,
     Application,
@@ -87,22 +86,6 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
         engine = self.datastore.engine
         assert isinstance(engine, Engine)
         return engine
-
-    def insert_events(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        if not self.store.in_unit:
-            return super().insert_events(stored_events, **kwargs)
-        # In a unit, a refused write (a duplicate delivery, a concurrent
-        # version) must not abort the unit's transaction: PostgreSQL refuses
-        # every later statement of a transaction after an error, so each write
-        # is a savepoint, and its error is the library's, as outside a unit.
-        with self.transaction(commit=True) as session:
-            try:
-                with session.begin_nested():
-                    return super().insert_events(stored_events, session=session, **kwargs)
-            except sqlalchemy.exc.IntegrityError as error:
-                raise IntegrityError(error) from error
 
     def _insert_events(
         self, session: Session, stored_events: Sequence[StoredEvent], **kwargs: Any
@@ -198,6 +181,14 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
 class ChainedFactory(SQLAlchemyFactory):
     datastore_class = ChainedDatastore
     process_recorder_class = ChainedProcessRecorder
+
+    def __init__(self, env: Any) -> None:
+        super().__init__(env)
+        if isinstance(self.datastore, ChainedDatastore) and self.datastore.is_postgresql:
+            # imported here: that module builds on this one
+            from events.pg_recorder import PgChainedRecorder
+
+            self.process_recorder_class = PgChainedRecorder
 
 
 def store_env(store_url: str) -> dict[str, str]:

@@ -18,8 +18,21 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import Recording
+import psycopg2  # type: ignore[import-untyped]  # (no stubs installed)
+from eventsourcing.persistence import (
+    DatabaseError,
+    DataError,
+    IntegrityError,
+    InterfaceError,
+    InternalError,
+    NotSupportedError,
+    OperationalError,
+    PersistenceError,
+    ProgrammingError,
+    Recording,
+)
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, Transaction, transactions
+from sqlalchemy import Engine
 
 
 @dataclass
@@ -63,48 +76,120 @@ class UnitScope:
             self._current.reset(token)
 
 
+class RawUnit:
+    """A unit's one PostgreSQL connection, straight from the engine's pool
+    (so pool and settings stay in one place), checked out at first use: a
+    unit that never touches the store costs no connection and no transaction.
+    psycopg2 begins the transaction with the first statement."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+        self._pooled: Any = None
+        self.savepoint = False  # a write's savepoint not yet released
+
+    @property
+    def pooled(self) -> Any:
+        """The pool's proxy of the connection (``raw_errors`` takes it)."""
+        if self._pooled is None:
+            self._pooled = self._engine.raw_connection()
+        return self._pooled
+
+    @property
+    def connection(self) -> Any:
+        """The psycopg2 connection itself."""
+        return self.pooled.dbapi_connection
+
+    def end(self, commit: bool) -> None:
+        """Commit (or roll back) and give the connection back to the pool."""
+        pooled, self._pooled = self._pooled, None
+        if pooled is None:
+            return
+        try:
+            with raw_errors(pooled):
+                if commit:
+                    pooled.dbapi_connection.commit()
+                else:
+                    pooled.dbapi_connection.rollback()
+        finally:
+            pooled.close()
+
+
+@contextmanager
+def raw_errors(pooled: Any) -> Iterator[None]:
+    """psycopg2's errors as the library's (what callers catch), and a broken
+    connection taken out of the pool instead of handed to the next caller."""
+    try:
+        yield
+    except psycopg2.Error as error:
+        if isinstance(error, psycopg2.OperationalError | psycopg2.InterfaceError):
+            pooled.invalidate()
+        for theirs, ours in _ERRORS:
+            if isinstance(error, theirs):
+                raise ours(str(error)) from error
+        raise PersistenceError(str(error)) from error
+
+
+_ERRORS: list[tuple[type[psycopg2.Error], type[PersistenceError]]] = [
+    (psycopg2.IntegrityError, IntegrityError),
+    (psycopg2.DataError, DataError),
+    (psycopg2.OperationalError, OperationalError),
+    (psycopg2.ProgrammingError, ProgrammingError),
+    (psycopg2.InternalError, InternalError),
+    (psycopg2.NotSupportedError, NotSupportedError),
+    (psycopg2.InterfaceError, InterfaceError),
+    (psycopg2.DatabaseError, DatabaseError),
+]
+
+
 class UnitDatastore(SQLAlchemyDatastore):
     """The library's datastore, with units of work: while a greenthread has a
     unit open on this store, every recorder call of that greenthread joins
-    the unit's one transaction (``EventSourcedApplication.unit_of_work``)."""
+    the unit's one transaction (``EventSourcedApplication.unit_of_work``).
+    On PostgreSQL a unit is a raw connection (``RawUnit``), used by the
+    recorder's psycopg2 path (``events.pg_recorder``); SQLite keeps one
+    transaction per call: its in-process locks, held for a whole unit, would
+    stall every other worker of the process."""
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         # greenthread-local (see events.unit), and this store's own: a unit
         # never captures the calls made to another store
-        self._unit: ContextVar[Transaction | None] = ContextVar(f"unit:{id(self)}", default=None)
+        self._unit: ContextVar[RawUnit | None] = ContextVar(f"unit:{id(self)}", default=None)
 
     @property
-    def shares_transactions(self) -> bool:
-        # SQLite keeps one transaction per call: its in-process locks, held
-        # for a whole unit, would stall every other worker of the process
-        return self.engine is not None and self.engine.dialect.name == "postgresql"
+    def is_postgresql(self) -> bool:
+        return isinstance(self.engine, Engine) and self.engine.dialect.name == "postgresql"
+
+    @property
+    def open_unit(self) -> RawUnit | None:
+        """This greenthread's open unit on this store, if any."""
+        return self._unit.get()
 
     @contextmanager
     def unit(self) -> Iterator[bool]:
         """One transaction for the greenthread's recorder calls until exit,
         committed then (rolled back on an exception). Yields whether calls
         really share it; nested use joins the outer unit."""
-        if self._unit.get() is not None or not self.shares_transactions:
+        if self._unit.get() is not None or not self.is_postgresql:
             yield self._unit.get() is not None
             return
-        transaction = self._fresh_transaction(commit=True)
-        token = self._unit.set(transaction)
+        assert isinstance(self.engine, Engine)
+        unit = RawUnit(self.engine)
+        token = self._unit.set(unit)
         try:
-            with transaction:
-                yield True
+            yield True
+        except BaseException:
+            unit.end(commit=False)
+            raise
+        else:
+            unit.end(commit=True)
         finally:
             self._unit.reset(token)
 
-    @property
-    def in_unit(self) -> bool:
-        """Whether this greenthread's calls share an open unit's transaction."""
-        return self._unit.get() is not None
-
     def transaction(self, commit: bool) -> Transaction:
-        unit = self._unit.get()
-        if unit is not None:
-            return unit
+        if self._unit.get() is not None:
+            # every recorder call of a PostgreSQL store is on the raw path
+            raise ProgrammingError("an ORM transaction inside a unit of work")
         # The library joins whatever transaction its context variable (one
         # for every store) holds; join it only when it is this store's own.
         current = transactions.get(None)

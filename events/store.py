@@ -190,6 +190,13 @@ class ChainedFactory(SQLAlchemyFactory):
 
             self.process_recorder_class = PgChainedRecorder
 
+    def close(self) -> None:
+        """Closes the store's pooled connections (the library's factory keeps
+        them open: a stopped service would hold its backends)."""
+        super().close()
+        if isinstance(self.datastore.engine, Engine):
+            self.datastore.engine.dispose()
+
 
 def store_env(store_url: str) -> dict[str, str]:
     """The eventsourcing environment for a store URL."""

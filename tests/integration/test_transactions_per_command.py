@@ -1,0 +1,100 @@
+"""PostgreSQL transactions per call (issue 17): a command that stores events
+costs at most two, a query one. Counted by PostgreSQL itself
+(``pg_stat_database``), on the cases store of a county the services built:
+the services are stopped first, so the count is the call's alone, and the
+call runs as every RPC entrypoint runs it (``events.nameko.rpc``: one unit
+of work, domain errors committed as answers)."""
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+import eventlet
+import psycopg2
+import pytest
+from sqlalchemy.engine import make_url
+
+from events.actor import Actor
+from events.errors import CoordonareError
+from services.cases.application import CasesApplication
+from tests.conftest import PG_ADMIN_URL
+from tests.integration.test_case_service import observation_sheet
+from tests.support.casework import open_case
+
+
+class Transactions:
+    """PostgreSQL's count of one database's transactions. A backend reports
+    its figures when it exits, so the application's connections are closed
+    and their backends waited for before every reading."""
+
+    def __init__(self, app: CasesApplication, database: str) -> None:
+        self.app, self.database = app, database
+        self.admin = psycopg2.connect(PG_ADMIN_URL)
+        self.admin.autocommit = True
+
+    def settled(self) -> int:
+        self.app.chained_recorder.engine.dispose()
+        with self.admin.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = %s", (self.database,)
+                )
+                if cursor.fetchone()[0] == 0:
+                    break
+                eventlet.sleep(0.05)
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            # a backend's start is itself one transaction (it reads the
+            # catalogs): the sessions opened are taken off
+            cursor.execute(
+                "SELECT xact_commit + xact_rollback - sessions FROM pg_stat_database "
+                "WHERE datname = %s",
+                (self.database,),
+            )
+            return int(cursor.fetchone()[0])
+
+    def of(self, call: Callable[[], Any]) -> tuple[int, Any]:
+        before = self.settled()
+        with self.app.unit_of_work(commit_on=(CoordonareError,)):  # as events.nameko.rpc
+            result = call()
+        return self.settled() - before, result
+
+
+@pytest.fixture
+def stopped_county(casework):
+    """A case opened through the running services, which are then stopped:
+    nothing but the test touches the cases store any more."""
+    case = open_case(casework)
+    for container in casework["containers"]:
+        container.stop()
+    app = CasesApplication(casework["cases_store"])
+    counter = Transactions(app, make_url(casework["cases_store"]).database)
+    yield casework, case, app, counter
+    counter.admin.close()
+    app.close()
+
+
+def test_a_command_costs_at_most_two_transactions_and_a_query_one(stopped_county):
+    casework, case, app, count = stopped_county
+    tech = Actor.from_dict(casework["tech_actor"])
+    case_id = UUID(case["case_id"])
+    sheet = observation_sheet(case)
+
+    def draft() -> dict[str, Any]:
+        return app.draft_document(
+            tech, case_id, sheet["kind"], sheet["content"], occurred_at=sheet["occurred_at"]
+        )
+
+    # the first call of a fresh process reads its views from the log: warm
+    # them, as a running service is
+    count.of(lambda: app.list_cases(tech, None, None, None))
+    drafted, document = count.of(draft)
+    listed, cases = count.of(lambda: app.list_cases(tech, None, None, None))
+    # a read of personal data is recorded: a query that stores an event
+    read, seen = count.of(lambda: app.get_case(tech, case_id))
+
+    print(f"\ntransactions: draft_document {drafted}, list_cases {listed}, get_case {read}")
+    assert document["document_id"] and seen["case_id"] == case["case_id"]
+    assert case["case_id"] in str(cases)
+    assert 1 <= drafted <= 2
+    assert 1 <= read <= 2
+    assert listed == 1

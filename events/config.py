@@ -81,3 +81,28 @@ class Settings:
             relay_batch=int(os.environ.get("RELAY_BATCH", "500")),
             relay_poll_seconds=float(os.environ.get("RELAY_POLL_SECONDS", "1.0")),
         )
+
+
+@dataclass(frozen=True)
+class Batching:
+    """How a subscription that is not urgent consumes (``events.subscribe``):
+    up to ``size`` events in one transaction, waiting at most ``linger``
+    seconds after the first for the others. The declaration gives the
+    defaults; ``CONSUME_BATCH`` (1 turns batching off) and
+    ``CONSUME_LINGER_SECONDS`` win, for every batched subscription of the
+    process. One declared unbatched (urgent) stays so whatever they say."""
+
+    size: int
+    linger: float
+
+    @classmethod
+    def from_env(cls, declared: Batching) -> Batching:
+        if declared.size == 1:
+            return declared
+        size = int(os.environ.get("CONSUME_BATCH") or declared.size)
+        linger = float(os.environ.get("CONSUME_LINGER_SECONDS") or declared.linger)
+        if size < 1 or linger < 0:
+            raise RuntimeError(
+                f"CONSUME_BATCH must be ≥ 1 and CONSUME_LINGER_SECONDS ≥ 0 (got {size}, {linger})"
+            )
+        return cls(size, linger)

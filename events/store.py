@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from copy import deepcopy
 from typing import TYPE_CHECKING, Any, TypeVar
 from uuid import UUID
 
@@ -35,6 +36,7 @@ from sqlalchemy import Column, Engine, LargeBinary, Text, cast, select
 from sqlalchemy.orm import Session
 
 from events.chain import GENESIS, ChainRow, chain_hash
+from events.consuming import note as note_position
 from events.schema import schema_lock
 from events.unit import UnitDatastore, UnitScope
 from events.views import FollowedView
@@ -317,6 +319,7 @@ class EventSourcedApplication(Application[UUID]):
         processing = ProcessingEvent[UUID](tracking=tracking)
         processing.collect_events(*aggregates)
         self._notify(self._record(processing))
+        note_position(tracking)  # the subscription then need not record it again
 
     # -- what every command needs: load by kind, save or say "conflict" ---------
     def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
@@ -325,8 +328,11 @@ class EventSourcedApplication(Application[UUID]):
         try:
             if unit is not None and aggregate_id in unit.written:
                 # past the cache: it must never hold the unit's uncommitted events
-                found: Aggregate = self.repository._reconstruct_aggregate(
-                    aggregate_id, None, _project
+                latest = unit.latest.get(aggregate_id)
+                found: Aggregate = (
+                    deepcopy(latest)
+                    if latest is not None
+                    else self.repository._reconstruct_aggregate(aggregate_id, None, _project)
                 )
             else:
                 found = self.repository.get(aggregate_id)
@@ -363,6 +369,14 @@ class EventSourcedApplication(Application[UUID]):
         return self.chained_recorder.has_tracking_id(
             tracking.application_name, tracking.notification_id
         )
+
+    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
+        recordings = super()._record(processing_event)
+        unit = self._units.current
+        if unit is not None and unit.shared:
+            # a copy: the caller may go on changing its aggregate unsaved
+            unit.latest.update(deepcopy(processing_event.aggregates))
+        return recordings
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         unit = self._units.current

@@ -5,9 +5,9 @@ delivery audit."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
-import eventlet
 from eventsourcing.persistence import Tracking
 from nameko.timer import timer
 
@@ -43,18 +43,19 @@ class NotificationsService(ObservedService, RpcAdapter):
 
     # -- in from the other services ----------------------------------------------
     @subscribe("cases", ["UrgentRiskReported", "UrgentRiskAcknowledged"])
-    def on_urgent_risks(self, event: Any, tracking: Tracking) -> None:
+    def on_urgent_risks(self, event: Any, tracking: Tracking) -> Callable[[], int]:
         """A queue of their own, so that an urgent risk never waits behind
         the routine documents the reminders follow; its mail goes out at
-        once rather than at the next tick."""
+        once rather than at the next tick (started by the subscription once
+        the alert is committed)."""
         self.app.follow_cases(_event_name(event), event, tracking)
-        eventlet.spawn_n(self.app.deliver_due)
+        return self.app.deliver_due
 
-    @subscribe("cases", CASES_EVENTS)
+    @subscribe("cases", CASES_EVENTS, batch=50)
     def on_cases(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_cases(_event_name(event), event, tracking)
 
-    @subscribe("coordination", sorted({*FOLLOWED, *COORDINATION_EVENTS}))
+    @subscribe("coordination", sorted({*FOLLOWED, *COORDINATION_EVENTS}), batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_coordination(_event_name(event), event, tracking)
 

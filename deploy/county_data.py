@@ -75,6 +75,10 @@ def prepare(prefix: str, fresh: bool = False) -> dict[str, str]:
     for name in (*SERVICE_NAMES, "gateway"):
         os.environ[f"{name.upper()}_STORE_URL"] = urls[name]
     os.environ["CASES_KEYS_URL"] = urls["cases_keys"]
+    # A generator's commit need not wait for the disk (a crash loses the
+    # last moments, never the chain's order): most of a command's time was
+    # waiting for PostgreSQL's flush of the WAL.
+    os.environ["PGOPTIONS"] = os.environ.get("PGOPTIONS", "") + " -c synchronous_commit=off"
     os.environ["CASES_MASTER_KEY"] = stack.local_key(
         "CASES_MASTER_KEY", "cases-master.key", "cases: a local master key for personal data"
     )
@@ -178,8 +182,8 @@ def registry_phase(sizes: Sizes) -> tuple[dict[str, str], dict[str, str]]:
 def cases_phase(
     sizes: Sizes, ids: dict[str, str], worker: int, workers: int
 ) -> dict[str, list[str]]:
-    """This worker's share of the cases (every ``workers``-th); the first
-    worker has delivered coordination's facts before the others start."""
+    """This worker's share of the cases (every ``workers``-th), once the
+    cases store has coordination's facts (``follow_phase``)."""
     from deploy.county_work import tell_case
 
     cases = _open("cases")
@@ -226,7 +230,7 @@ def heads() -> dict[str, int]:
 
 
 # -- the whole ------------------------------------------------------------------------------
-def generate(sizes: Sizes, prefix: str, workers: int = 2, fresh: bool = False) -> dict[str, Any]:
+def generate(sizes: Sizes, prefix: str, workers: int = 4, fresh: bool = False) -> dict[str, Any]:
     prepare(prefix, fresh)
     started = time.monotonic()
     timings: dict[str, float] = {}
@@ -285,7 +289,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--reports", type=int, default=defaults.documents_per_case, help="per case in intervention"
     )
-    parser.add_argument("--workers", type=int, default=2, help="writers of the cases store")
+    parser.add_argument("--workers", type=int, default=4, help="writers of the cases store")
     parser.add_argument("--fresh", action="store_true", help="drop the stores first")
     return parser
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import logging
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,8 +32,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from deploy import stack as deployed
 from deploy.county_data import SERVICE_NAMES, store_urls
 from events.clock import local_today
-from events.verify import open_recorder
-from tests.bench.gateway_stack import ROOT, Stack, listening_port
+from events.verify import open_recorder, verify_store
+from tests.bench.gateway_stack import Stack, listening_port
 from tests.bench.support import new_vhost, percentiles, section, show
 from tests.support.signed import ClusterRpcProxy, trust_test_keys
 from tests.support.waiting import eventually
@@ -114,25 +113,25 @@ def queries(rpc: Any, me: dict[str, Any], coordinator: bool) -> dict[str, Callab
     their list of cases (one page as the API gives it, and whole)."""
     if not coordinator:
         return {
-            "technician: cases (whole)": lambda: rpc.cases.list_cases(me, technician_id=me["id"]),
-            "technician: cases (a page of 50)": lambda: rpc.cases.list_cases(
+            "technician: cases, whole": lambda: rpc.cases.list_cases(me, technician_id=me["id"]),
+            "technician: cases, a page of 50": lambda: rpc.cases.list_cases(
                 me, technician_id=me["id"], limit=50
             ),
             "technician: tasks": lambda: rpc.coordination.tasks_of_technician(me, me["id"]),
-            "technician: overdue documents": lambda: rpc.cases.overdue_documents(me),
-            "technician: open documents": lambda: rpc.cases.documents_of_technician(
+            "technician: overdue docs": lambda: rpc.cases.overdue_documents(me),
+            "technician: open docs": lambda: rpc.cases.documents_of_technician(
                 me, me["id"], open_only=True
             ),
             "technician: inbox": lambda: rpc.notifications.inbox(me, unread_only=True),
         }
     month = local_today().isoformat()[:7]
     return {
-        "coordinator: cases (a page of 50)": lambda: rpc.cases.list_cases(me, limit=50),
-        "coordinator: cases (whole)": lambda: rpc.cases.list_cases(me),
-        "coordinator: validation queue": lambda: rpc.cases.validation_queue(me),
-        "coordinator: overdue documents": lambda: rpc.cases.overdue_documents(me),
-        "coordinator: open urgent risks": lambda: rpc.cases.urgent_risks(me, open_only=True),
-        "coordinator: hours below 40": lambda: rpc.coordination.hours_of_coordinator(
+        "coordinator: cases, a page of 50": lambda: rpc.cases.list_cases(me, limit=50),
+        "coordinator: cases, whole": lambda: rpc.cases.list_cases(me),
+        "coordinator: to validate": lambda: rpc.cases.validation_queue(me),
+        "coordinator: overdue docs": lambda: rpc.cases.overdue_documents(me),
+        "coordinator: urgent risks": lambda: rpc.cases.urgent_risks(me, open_only=True),
+        "coordinator: hours (R6)": lambda: rpc.coordination.hours_of_coordinator(
             me, me["id"], month, below_only=True
         ),
     }
@@ -164,21 +163,17 @@ def time_queries(rpc: Any) -> None:
 
 
 def verify_throughput() -> None:
+    """What ``coordonare-verify`` does (``events.verify.verify_store``), timed
+    without the interpreter's start."""
     urls = store_urls(PREFIX)
-    verify = str(Path(sys.executable).with_name("coordonare-verify"))
     total_events, total_seconds = 0, 0.0
     for name in SERVICE_NAMES:
         events = events_in(urls[name], name)
         began = time.perf_counter()
-        done = subprocess.run(
-            [verify, "--service", name, "--store", urls[name]],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-        )
+        verdict = verify_store(name, urls[name])
         seconds = time.perf_counter() - began
-        verdict = "intact" if done.returncode == 0 else "NOT INTACT"
-        show(f"verify {name} ({events:,} events, {verdict})", events / seconds, "events/s")
+        state = "intact" if verdict.intact else "NOT INTACT"
+        show(f"verify {name}", events / seconds, "events/s", f"{events:,} events, {state}")
         total_events, total_seconds = total_events + events, total_seconds + seconds
     show(
         "verify, all stores",

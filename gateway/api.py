@@ -27,13 +27,7 @@ from gateway.calls import Claim, Outcome, Rpc, Settings, Timeout
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
 from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
-from gateway.paging import (
-    SERVICE_PAGED,
-    page,
-    read_page_args,
-    read_service_page_args,
-    service_page,
-)
+from gateway.paging import page_args
 from gateway.problems import (
     MEDIA_TYPE,
     Problem,
@@ -147,19 +141,13 @@ class Gateway:
             return self._command(route, path, who, values, request, body, cid)
         args = request.args.to_dict()
         values = query_args(route, args, path)
-        in_service = (route.service, route.operation) in SERVICE_PAGED
-        limit_offset = read_page_args(args) if route.paged and not in_service else None
-        limit, cursor = read_service_page_args(args) if in_service else (0, None)
+        pages = page_args(route.service, route.operation, route.paged, args)
         self._authorize(route, who, path, values)
         narrow_to_municipality(route, who, values)
-        if in_service:  # the page cut by the service (gateway/paging.py)
-            answer = self._send(route, path, who, values | {"limit": limit, "cursor": cursor})()
-            paged, headers = service_page(answer, limit, request.path, args)
-        elif limit_offset is None:
+        if pages is None:
             return self._json(200, self._send(route, path, who, values)())
-        else:
-            result = self._send(route, path, who, values)()
-            paged, headers = page(list(result), *limit_offset, request.path, args)
+        answer = self._send(route, path, who, values | pages.to_service())()
+        paged, headers = pages.envelope(answer, request.path, args)
         response = self._json(200, paged)
         response.headers.update(headers)
         return response

@@ -16,6 +16,7 @@ page back; the public envelope and cursors look the same to a client.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -112,3 +113,37 @@ def service_page(
         query = urlencode({**args, "cursor": body["next_cursor"], "limit": limit})
         headers["Link"] = f'<{path}?{query}>; rel="next"'
     return body, headers
+
+
+@dataclass(frozen=True)
+class Pages:
+    """A list query's page, as the request asks for it: cut here (``offset``)
+    or by the service (``cursor``, its own)."""
+
+    limit: int
+    offset: int = 0
+    cursor: str | None = None
+    in_service: bool = False
+
+    def to_service(self) -> dict[str, Any]:
+        """What the query sends its service besides its own arguments."""
+        return {"limit": self.limit, "cursor": self.cursor} if self.in_service else {}
+
+    def envelope(
+        self, answer: Any, path: str, args: dict[str, str]
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        if self.in_service:
+            return service_page(answer, self.limit, path, args)
+        return page(list(answer), self.limit, self.offset, path, args)
+
+
+def page_args(service: str, operation: str, paged: bool, args: dict[str, str]) -> Pages | None:
+    """The page a list query asks for (None: not a list); its arguments
+    checked before anything is sent."""
+    if (service, operation) in SERVICE_PAGED:
+        limit, cursor = read_service_page_args(args)
+        return Pages(limit, cursor=cursor, in_service=True)
+    if paged:
+        limit, offset = read_page_args(args)
+        return Pages(limit, offset)
+    return None

@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Eventlet warns at every import that it is in maintenance mode (see docs/adr).
 export PYTHONWARNINGS := ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.containers
 
-.PHONY: run test lint bench setup infra web stores catalogue messages verify clean
+.PHONY: run test lint bench setup infra web stores catalogue messages verify clean county-data
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,15 @@ bench: setup
 	$(BIN)/python tests/bench/bench_notifications.py
 	$(BIN)/python tests/bench/bench_gateway.py
 	$(BIN)/python tests/bench/bench_web.py
+	$(BIN)/python tests/bench/bench_county.py
+
+# a county-scale data set (issue 17), built through the services into the
+# empty stores $(COUNTY_PREFIX)_<service> (COUNTY_ARGS=--fresh drops them
+# first); tests/bench/bench_county.py measures the services on it
+COUNTY_PREFIX ?= county
+COUNTY_ARGS ?=
+county-data: $(VENV)/.installed infra
+	$(BIN)/python -m deploy.county_data --prefix $(COUNTY_PREFIX) $(COUNTY_ARGS)
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.vocabulary.schema > contracts/vocabulary.schema.json

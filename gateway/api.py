@@ -27,7 +27,7 @@ from gateway.calls import Claim, Outcome, Rpc, Settings, Timeout
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
 from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
-from gateway.paging import page, read_page_args
+from gateway.paging import page_args
 from gateway.problems import (
     MEDIA_TYPE,
     Problem,
@@ -141,13 +141,13 @@ class Gateway:
             return self._command(route, path, who, values, request, body, cid)
         args = request.args.to_dict()
         values = query_args(route, args, path)
-        limit_offset = read_page_args(args) if route.paged else None
+        pages = page_args(route.service, route.operation, route.paged, args)
         self._authorize(route, who, path, values)
         narrow_to_municipality(route, who, values)
-        result = self._send(route, path, who, values)()
-        if limit_offset is None:
-            return self._json(200, result)
-        paged, headers = page(list(result), *limit_offset, request.path, args)
+        if pages is None:
+            return self._json(200, self._send(route, path, who, values)())
+        answer = self._send(route, path, who, values | pages.to_service())()
+        paged, headers = pages.envelope(answer, request.path, args)
         response = self._json(200, paged)
         response.headers.update(headers)
         return response

@@ -10,6 +10,7 @@ from uuid import UUID
 
 from events.actor import Actor
 from events.clock import local_day
+from events.pages import page_after
 from events.refusals import records_refusals
 from events.team import Team
 from services.cases.competence import (
@@ -227,17 +228,32 @@ class CaseCommands(CasesPart):
         municipality: str | None = None,
         technician_id: str | None = None,
         stage: str | None = None,
-    ) -> list[dict[str, Any]]:
+        limit: int | None = None,
+        cursor: str | None = None,
+    ) -> list[dict[str, Any]] | dict[str, Any]:
         """Cases by municipality, technician and stage, within the actor's
-        scope; ids, stages and categories only."""
+        scope, oldest referral first; ids, stages and categories only. With
+        ``limit``, one page after ``cursor`` (``events.pages``): a county's
+        cases never travel whole; without it, the whole list (the service's
+        own callers: the demo's seeding, stories of a few cases)."""
         team = self.team(actor)
         self.check_reads_cases(actor, team, "list_cases")
         check_under_coordination(team)
+        index = self.view(CaseIndex)
+        # the actor's own candidates (a technician's, a coordinator's) first,
+        # so that a person's list costs their cases, not the county's
+        within = (
+            None
+            if technician_id is not None
+            else index.candidates(team.role, team.id, list(team.coordinated))
+        )
         found = [  # the scope (R9) of the cases selected only, not of every case
             c
-            for c in self.view(CaseIndex).select(municipality, technician_id, stage)
+            for c in index.select(municipality, technician_id, stage, within=within)
             if relation(team, CaseRow.of(c)) is not None
         ]
+        if limit is not None:
+            return page_after(found, limit, cursor, key=lambda c: (c["referred_at"], c["case_id"]))
         return sorted(found, key=lambda c: c["referred_at"])
 
     def case_timeline(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:

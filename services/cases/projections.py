@@ -125,8 +125,10 @@ class CaseIndex(FollowedView):
         technician_id: str | None = None,
         stage: str | None = None,
         beneficiary_id: str | None = None,
+        within: list[dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
-        rows: Any = self.cases.values()
+        """The cases that match, of ``within`` (e.g. ``candidates``) or of all."""
+        rows: Any = self.cases.values() if within is None else within
         if technician_id is not None:  # a technician's cases from the index, not a scan
             rows = [self.cases[k] for k in self.of_technician.get(technician_id, ())]
         return [

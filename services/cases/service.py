@@ -10,6 +10,7 @@ from uuid import UUID
 
 from eventsourcing.persistence import Tracking
 
+from events.actor import Actor
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
@@ -25,6 +26,18 @@ def _event_name(event: Any) -> str:
 def _if_id(value: Any, field: str) -> UUID | None:
     """An optional id: absent (or empty) means none."""
     return uuid_arg(value, field) if value else None
+
+
+def _list_cases(
+    app: CasesApplication,
+    actor: Actor,
+    municipality: str | None = None,
+    technician_id: str | None = None,
+    stage: str | None = None,
+    limit: int | None = None,
+    cursor: str | None = None,
+) -> Any:
+    return app.list_cases(actor, municipality, technician_id, stage, limit, cursor)
 
 
 class CasesService(ObservedService, RpcAdapter):
@@ -221,12 +234,8 @@ class CasesService(ObservedService, RpcAdapter):
     get_case = query(
         "get_case", lambda app, actor, case_id: app.get_case(actor, uuid_arg(case_id, "case_id"))
     )
-    list_cases = query(
-        "list_cases",
-        lambda app, actor, municipality=None, technician_id=None, stage=None: app.list_cases(
-            actor, municipality, technician_id, stage
-        ),
-    )
+    # With ``limit`` (and the ``cursor`` a page gave), one page (events.pages).
+    list_cases = query("list_cases", _list_cases)
     case_timeline = query(
         "case_timeline",
         lambda app, actor, case_id: app.case_timeline(actor, uuid_arg(case_id, "case_id")),

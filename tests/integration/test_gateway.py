@@ -251,6 +251,31 @@ def test_lists_come_in_pages(county: County) -> None:
     problem(admin.get(f"{county.url}/staff", params={"limit": 0}), 400, "invalid_parameter")
 
 
+def test_a_list_that_grows_with_the_county_is_paged_by_its_service(county: County) -> None:
+    """The coordinator's cases: the cases service cuts each page (a county's
+    list never travels whole); the envelope and the Link are the same."""
+    coordinator = county.as_("asistent.cluj")
+    everything = coordinator.get(f"{county.url}/cases", params={"limit": 200}).json()
+    assert everything["next_cursor"] is None and everything["total"] == len(everything["items"])
+    seen, cursor = [], None
+    while True:
+        params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
+        answer = coordinator.get(f"{county.url}/cases", params=params)
+        page = answer.json()
+        assert len(page["items"]) == 1 and page["total"] == everything["total"]
+        seen += page["items"]
+        cursor = page["next_cursor"]
+        if cursor is None:
+            assert "Link" not in answer.headers
+            break
+        assert 'rel="next"' in answer.headers["Link"]
+    assert seen == everything["items"] and len(seen) > 1
+    # a cursor of a list the gateway pages is not one of this list
+    staff = county.as_("judet").get(f"{county.url}/staff", params={"limit": 1}).json()
+    refused = coordinator.get(f"{county.url}/cases", params={"cursor": staff["next_cursor"]})
+    problem(refused, 400, "invalid_cursor")
+
+
 def test_every_answer_carries_a_correlation_id(county: County) -> None:
     tech = county.as_("tehnician.cluj")
     given = tech.get(f"{county.url}/me", headers={"X-Correlation-Id": "support-ticket-42"})

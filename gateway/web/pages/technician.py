@@ -28,7 +28,8 @@ def today(page: Page) -> Response:
     me = page.who.id
     # sent together; the documents still with the technician in one query, not one per case
     cases, tasks, overdue, mine, inbox = page.call_together(
-        ("cases.list_cases", None, {"technician_id": me}),
+        # one page, cut by the cases service: the home shows the first 20
+        ("cases.list_cases", None, {"technician_id": me, "limit": 20}),
         ("coordination.tasks_of_technician", {"technician_id": me}, {}),
         ("cases.overdue_documents", None, {}),
         ("cases.documents_of_technician", {"technician_id": me}, {"open_only": True}),
@@ -41,8 +42,8 @@ def today(page: Page) -> Response:
     return show(
         page,
         "technician/today.html",
-        cases=cases[:20],
-        more_cases=len(cases) > 20,
+        cases=cases["items"],
+        more_cases=cases["next_cursor"] is not None,
         tasks=tasks,
         overdue=overdue,
         returned=returned,

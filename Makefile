@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_notifications.py
 	$(BIN)/python tests/bench/bench_gateway.py
 	$(BIN)/python tests/bench/bench_web.py
+	$(BIN)/python tests/bench/bench_scale.py
 
 catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.vocabulary.schema > contracts/vocabulary.schema.json

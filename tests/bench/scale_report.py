@@ -12,6 +12,7 @@ AIM_FLOOR_RATIO = 2.0  # the command's CPU against its floor's
 AIM_THROUGHPUT = 250.0  # commands/s
 AIM_P99 = 300.0  # ms
 AIM_FLAT = 0.2  # ±, the largest history's figure against the smallest's
+SMALL_MS = 0.5  # CPU per command below which a process's ratio is noise
 
 
 def joined(figures: dict[str, float], digits: int = 1) -> str:
@@ -130,6 +131,8 @@ def scale_table(results: dict[tuple[int, str], PerCommand], sizes: list[int]) ->
                 continue  # a process this command never used
             ratio = values[-1] / values[0] if values[0] else float("inf")
             flat = "flat" if abs(ratio - 1) <= AIM_FLAT else "NOT flat"
+            if name.endswith("ms") and max(values) < SMALL_MS:
+                flat = "(too small to tell)"  # a tick of /proc is 10 ms
             cells = "".join(f"{v:>11,.1f}" for v in values)
             print(f"    {name:<36}{cells}   {ratio:5.2f}  {flat}", flush=True)
 

@@ -102,8 +102,8 @@ class Meter:
 
     def settle(self, limit: float = 120.0) -> float:
         """Waits until the stack is idle (below 10 % of a core: the previous
-        load's events consumed, history relayed) and its statistics are
-        flushed; the seconds waited."""
+        load's events consumed, history relayed), then for its statistics to
+        be flushed; the seconds waited in all."""
         started = time.perf_counter()
         while time.perf_counter() - started < limit and self.busy() >= 0.1:
             pass
@@ -111,11 +111,9 @@ class Meter:
         return time.perf_counter() - started
 
     def measure(self, spec: dict[str, Any]) -> PerCommand:
-        waited = self.settle()
-        if waited > 3:
-            print(
-                f"    (the stack was busy before this measurement for {waited:.0f} s)", flush=True
-            )
+        busy = self.settle() - STATS_FLUSH
+        if busy > 3:
+            print(f"    (the stack was busy before this measurement for {busy:.0f} s)", flush=True)
         names = list(self.databases.values())
         cpu_before, pg_before = cpu_ticks(self.stack.pids, names), pg_counters(self.databases)
         children_before = resource.getrusage(resource.RUSAGE_CHILDREN)

@@ -58,7 +58,13 @@ from tests.bench.event_log_store import ChainedApplication, Dot, RawApplication
 from tests.bench.gateway_client import client_main, http_request
 from tests.bench.gateway_stack import ROOT, County, Stack, draft, start_county, workers
 from tests.bench.scale_filler import fill
-from tests.bench.scale_measure import STATS_FLUSH, Meter, PerCommand, save_floor
+from tests.bench.scale_measure import (
+    REQUEST_TIMEOUT,
+    STATS_FLUSH,
+    Meter,
+    PerCommand,
+    save_floor,
+)
 from tests.bench.scale_report import floors_and_aims, human, per_command, scale_table
 from tests.bench.support import new_database, section, show
 
@@ -91,7 +97,9 @@ def main() -> None:
 
 def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:
     began = time.perf_counter()
-    county = start_county(stack, temporary, cleanup)
+    # the gateway waits for a slow command as long as the clients do
+    waits = {"GATEWAY_RPC_TIMEOUT": f"{REQUEST_TIMEOUT:.0f}"}
+    county = start_county(stack, temporary, cleanup, waits)
     technicians = workers(county.port, county.users_file)
     print(
         f"Coordonare scale benchmark: {os.cpu_count()} cores, {CLIENTS} clients, "

@@ -26,12 +26,12 @@ class Connection:
     """One keep-alive HTTP/1.1 connection: a request is bytes sent, the
     answer its status and body (Content-Length or chunked)."""
 
-    def __init__(self, host: str, port: int) -> None:
-        self.address = (host, port)
+    def __init__(self, host: str, port: int, timeout: float = 60) -> None:
+        self.address, self.timeout = (host, port), timeout
         self.open()
 
     def open(self) -> None:
-        self.sock = socket.create_connection(self.address, timeout=60)
+        self.sock = socket.create_connection(self.address, timeout=self.timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = self.sock.makefile("rb")
 
@@ -144,11 +144,12 @@ def client_main() -> None:
     spec = json.load(sys.stdin)
     logging.getLogger("amqp").setLevel(logging.ERROR)
     clients, record = [], Recorder()
+    timeout = spec.get("timeout", 60)  # seconds one request may take
     with ExitStack() as stack:
         if spec["kind"] == "http":
             host, port = spec["host"], spec["port"]
             for requests in spec["requests"]:
-                connection = Connection(host, port)
+                connection = Connection(host, port, timeout)
                 stack.callback(connection.close)
                 clients.append((http_worker, connection, requests))
         else:
@@ -156,7 +157,7 @@ def client_main() -> None:
             # the key the stack trusts is the parent's (each process makes its own)
             signer = Signer(SigningKey.from_file(TEST_ISSUER, spec["test_key"]))
             for call in spec["calls"]:
-                proxy = stack.enter_context(ClusterRpcProxy(config, timeout=60, signer=signer))
+                proxy = stack.enter_context(ClusterRpcProxy(config, timeout=timeout, signer=signer))
                 clients.append((rpc_worker, proxy, call))
         started = time.perf_counter()
         record.window(started + spec["warm_up"], started + spec["warm_up"] + spec["seconds"])

@@ -202,9 +202,12 @@ class County:
     store_urls: dict[str, str] = field(default_factory=dict)
 
 
-def start_county(stack: Stack, temporary: Path, cleanup: ExitStack) -> County:
+def start_county(
+    stack: Stack, temporary: Path, cleanup: ExitStack, gateway_env: dict[str, str] | None = None
+) -> County:
     """The services (and the echo service), each on a store of its own, on a
-    vhost of its own; the demo county seeded; then the gateway, healthy."""
+    vhost of its own; the demo county seeded; then the gateway (with
+    ``gateway_env`` added to its environment), healthy."""
     county = County(new_vhost(cleanup))
 
     def database(label: str) -> str:
@@ -241,7 +244,8 @@ def start_county(stack: Stack, temporary: Path, cleanup: ExitStack) -> County:
             "GATEWAY_PERSON_LIMIT": "1000000/minute",
             "GATEWAY_LOGIN_LIMIT": "1000000/minute",
             "GATEWAY_LOGIN_ADDRESS_LIMIT": "1000000/minute",
-        },
+        }
+        | (gateway_env or {}),
     )
     county.port = listening_port(stack.pids["gateway"])
     wait_for_health(county.port)

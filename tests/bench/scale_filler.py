@@ -15,8 +15,10 @@ import uuid
 from datetime import UTC, datetime
 
 from eventsourcing.persistence import StoredEvent
+from sqlalchemy import create_engine, text
 
 from events.following import StaffRecord
+from events.outbox import PositionStore
 from events.store import EventSourcedApplication
 from services.cases.published import INTERNAL as CASES_INTERNAL
 from services.coordination.audit import CoordinationRead
@@ -82,3 +84,14 @@ def fill(service: str, store_url: str, target: int) -> tuple[int, int, float]:
         return before, head(app) - before, time.perf_counter() - started
     finally:
         app.close()
+
+
+def unrelayed(service: str, store_url: str) -> int:
+    """How many stored events ``service``'s relay has yet to cover."""
+    engine = create_engine(store_url)
+    try:
+        with engine.connect() as conn:
+            stored = conn.execute(text(f"SELECT max(id) FROM {service}_events")).scalar() or 0
+        return max(stored - PositionStore(engine, f"{service}.bus").load(), 0)
+    finally:
+        engine.dispose()

@@ -56,6 +56,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_notifications.py
 	$(BIN)/python tests/bench/bench_gateway.py
 	$(BIN)/python tests/bench/bench_web.py
+	$(BIN)/python tests/bench/bench_scale.py
 	$(BIN)/python tests/bench/bench_county.py
 
 # a county-scale data set (issue 17), built through the services into the

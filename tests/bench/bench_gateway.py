@@ -52,30 +52,20 @@ from typing import Any
 
 from tests.bench.gateway_client import client_main, cpu_ticks, http_request
 from tests.bench.gateway_stack import (
+    GATEWAY_MAX_WORKERS,
     ROOT,
     Stack,
     draft,
-    listening_port,
-    seed_county,
-    wait_for_health,
+    start_county,
     workers,
 )
-from tests.bench.support import new_database, new_vhost, percentiles, section, show
-from tests.support.casework import new_master_key
+from tests.bench.support import percentiles, section, show
+from tests.support.signed import KEYS
 
 CLIENTS = 50
 SECONDS = float(os.environ.get("BENCH_SECONDS", "12"))  # each measurement
 WARM_UP = 2.0  # seconds before each, not counted
 AIM = 1000  # commands/s, the aim
-SERVICES = {
-    "coordination": "services.coordination.service:CoordinationService",
-    "cases": "services.cases.service:CasesService",
-    "evaluations": "services.evaluations.service:EvaluationsService",
-    "notifications": "services.notifications.service:NotificationsService",
-    "echo": "tests.bench.echo_service:EchoService",  # the baseline of d
-}
-GATEWAY = "gateway.service:GatewayService"
-GATEWAY_MAX_WORKERS = "128"  # as deploy/stack.py
 
 
 # -- measuring ----------------------------------------------------------------------------
@@ -91,6 +81,7 @@ class Bench:
             "seconds": SECONDS,
             "pids": self.stack.pids,
             "databases": self.databases,
+            "test_key": str(KEYS / "tests.pem"),
         }
         errors = self.logs / "client.log"
         with errors.open("wb") as stderr:
@@ -179,46 +170,9 @@ def main() -> None:
 
 def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:
     began = time.perf_counter()
-    amqp_uri = new_vhost(cleanup)
-    databases = []
-
-    def database() -> str:
-        url = new_database(cleanup)
-        databases.append(url.rsplit("/", 1)[1])
-        return url
-
-    keys = {
-        "CASES_MASTER_KEY": new_master_key(),
-        "CASES_KEYS_URL": database(),
-        "NOTIFICATIONS_WEBHOOK_KEY": new_master_key(),
-    }
-    for name, entry in SERVICES.items():
-        env = {
-            "AMQP_URI": amqp_uri,
-            "STORE_URL": database(),
-            "WEB_SERVER_ADDRESS": "127.0.0.1:0",
-        }
-        stack.start(name, entry, keys | env)
-    users_file = temporary / "users.json"
-    walkthrough = seed_county(amqp_uri, users_file)["walkthrough"]
-    stack.start(
-        "gateway",
-        GATEWAY,
-        {
-            "AMQP_URI": amqp_uri,
-            "GATEWAY_STORE_URL": database(),
-            "GATEWAY_USERS_FILE": str(users_file),
-            "MAX_WORKERS": GATEWAY_MAX_WORKERS,
-            "WEB_SERVER_ADDRESS": "127.0.0.1:0",
-            "GATEWAY_ADMIN_ADDRESS": "127.0.0.1:0",
-            # the benchmark measures the gateway, not its rate limits
-            "GATEWAY_PERSON_LIMIT": "1000000/minute",
-            "GATEWAY_LOGIN_LIMIT": "1000000/minute",
-            "GATEWAY_LOGIN_ADDRESS_LIMIT": "1000000/minute",
-        },
-    )
-    port = listening_port(stack.pids["gateway"])
-    wait_for_health(port)
+    county = start_county(stack, temporary, cleanup)
+    amqp_uri, port, users_file = county.amqp_uri, county.port, county.users_file
+    databases, walkthrough = list(county.databases.values()), county.walkthrough
     technicians = workers(port, users_file)
     print(
         f"Coordonare gateway benchmark: {os.cpu_count()} cores, {CLIENTS} clients, "

@@ -17,19 +17,21 @@ from typing import Any
 import eventlet
 from nameko.exceptions import RemoteError
 
-from tests.support.signed import ClusterRpcProxy
+from events.acting import Signer
+from events.identity import SigningKey
+from tests.support.signed import TEST_ISSUER, ClusterRpcProxy
 
 
 class Connection:
     """One keep-alive HTTP/1.1 connection: a request is bytes sent, the
     answer its status and body (Content-Length or chunked)."""
 
-    def __init__(self, host: str, port: int) -> None:
-        self.address = (host, port)
+    def __init__(self, host: str, port: int, timeout: float = 60) -> None:
+        self.address, self.timeout = (host, port), timeout
         self.open()
 
     def open(self) -> None:
-        self.sock = socket.create_connection(self.address, timeout=60)
+        self.sock = socket.create_connection(self.address, timeout=self.timeout)
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         self.reader = self.sock.makefile("rb")
 
@@ -142,17 +144,20 @@ def client_main() -> None:
     spec = json.load(sys.stdin)
     logging.getLogger("amqp").setLevel(logging.ERROR)
     clients, record = [], Recorder()
+    timeout = spec.get("timeout", 60)  # seconds one request may take
     with ExitStack() as stack:
         if spec["kind"] == "http":
             host, port = spec["host"], spec["port"]
             for requests in spec["requests"]:
-                connection = Connection(host, port)
+                connection = Connection(host, port, timeout)
                 stack.callback(connection.close)
                 clients.append((http_worker, connection, requests))
         else:
             config = {"AMQP_URI": spec["amqp_uri"]}
+            # the key the stack trusts is the parent's (each process makes its own)
+            signer = Signer(SigningKey.from_file(TEST_ISSUER, spec["test_key"]))
             for call in spec["calls"]:
-                proxy = stack.enter_context(ClusterRpcProxy(config, timeout=60))
+                proxy = stack.enter_context(ClusterRpcProxy(config, timeout=timeout, signer=signer))
                 clients.append((rpc_worker, proxy, call))
         started = time.perf_counter()
         record.window(started + spec["warm_up"], started + spec["warm_up"] + spec["seconds"])
@@ -172,6 +177,7 @@ class Recorder:
         self.examples: dict[str, str] = {}
         self.cpu: dict[str, float] = {}
         self.cpu_seconds = 0.0
+        self.completed = 0  # every success, warm-up and stragglers included
 
     def window(self, start: float, end: float) -> None:
         self.start, self.end = start, end
@@ -180,8 +186,10 @@ class Recorder:
         if error is not None:  # counted in the warm-up too
             self.errors[error] += 1
             self.examples.setdefault(error, detail[:300])
-        elif self.start <= finished <= self.end:
-            self.latencies.append(finished - started)
+        else:
+            self.completed += 1
+            if self.start <= finished <= self.end:
+                self.latencies.append(finished - started)
 
     def sample_cpu(self, pids: dict[str, int], databases: list[str]) -> None:
         eventlet.sleep(max(0.0, self.start - time.perf_counter()))
@@ -198,6 +206,7 @@ class Recorder:
             "examples": self.examples,
             "cpu": self.cpu,
             "cpu_seconds": self.cpu_seconds,
+            "completed": self.completed,
         }
 
 

@@ -7,16 +7,28 @@ import os
 import subprocess
 import sys
 from contextlib import ExitStack, suppress
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from tests.bench.gateway_client import Connection, http_request
+from tests.bench.support import new_database, new_vhost
+from tests.support.casework import new_master_key
 from tests.support.signed import ClusterRpcProxy
 from tests.support.waiting import eventually
 
 ROOT = Path(__file__).resolve().parents[2]
 TECHNICIANS = ("tehnician.cluj", "tehnician2.cluj", "tehnician.floresti")
+SERVICES = {
+    "coordination": "services.coordination.service:CoordinationService",
+    "cases": "services.cases.service:CasesService",
+    "evaluations": "services.evaluations.service:EvaluationsService",
+    "notifications": "services.notifications.service:NotificationsService",
+    "echo": "tests.bench.echo_service:EchoService",  # the baseline RPC
+}
+GATEWAY = "gateway.service:GatewayService"
+GATEWAY_MAX_WORKERS = "128"  # as deploy/stack.py
 
 
 def listening_port(pid: int, timeout: float = 60) -> int:
@@ -175,3 +187,66 @@ def workers(port: int, users_file: Path) -> list[dict[str, Any]]:
     if not found:
         raise RuntimeError("no technician of the demo county may draft a document")
     return found
+
+
+@dataclass
+class County:
+    """The started stack: its vhost, the gateway's port, the demo users, and
+    its databases (label -> database name; each service's store by its name)."""
+
+    amqp_uri: str
+    port: int = 0
+    users_file: Path = Path()
+    walkthrough: dict[str, Any] = field(default_factory=dict)
+    databases: dict[str, str] = field(default_factory=dict)
+    store_urls: dict[str, str] = field(default_factory=dict)
+
+
+def start_county(
+    stack: Stack, temporary: Path, cleanup: ExitStack, gateway_env: dict[str, str] | None = None
+) -> County:
+    """The services (and the echo service), each on a store of its own, on a
+    vhost of its own; the demo county seeded; then the gateway (with
+    ``gateway_env`` added to its environment), healthy."""
+    county = County(new_vhost(cleanup))
+
+    def database(label: str) -> str:
+        url = new_database(cleanup)
+        county.databases[label] = url.rsplit("/", 1)[1]
+        return url
+
+    keys = {
+        "CASES_MASTER_KEY": new_master_key(),
+        "CASES_KEYS_URL": database("cases keys"),
+        "NOTIFICATIONS_WEBHOOK_KEY": new_master_key(),
+    }
+    for name, entry in SERVICES.items():
+        county.store_urls[name] = database(name)
+        env = {
+            "AMQP_URI": county.amqp_uri,
+            "STORE_URL": county.store_urls[name],
+            "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+        }
+        stack.start(name, entry, keys | env)
+    county.users_file = temporary / "users.json"
+    county.walkthrough = seed_county(county.amqp_uri, county.users_file)["walkthrough"]
+    stack.start(
+        "gateway",
+        GATEWAY,
+        {
+            "AMQP_URI": county.amqp_uri,
+            "GATEWAY_STORE_URL": database("gateway"),
+            "GATEWAY_USERS_FILE": str(county.users_file),
+            "MAX_WORKERS": GATEWAY_MAX_WORKERS,
+            "WEB_SERVER_ADDRESS": "127.0.0.1:0",
+            "GATEWAY_ADMIN_ADDRESS": "127.0.0.1:0",
+            # the benchmarks measure the gateway, not its rate limits
+            "GATEWAY_PERSON_LIMIT": "1000000/minute",
+            "GATEWAY_LOGIN_LIMIT": "1000000/minute",
+            "GATEWAY_LOGIN_ADDRESS_LIMIT": "1000000/minute",
+        }
+        | (gateway_env or {}),
+    )
+    county.port = listening_port(stack.pids["gateway"])
+    wait_for_health(county.port)
+    return county

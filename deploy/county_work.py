@@ -13,11 +13,11 @@ from typing import Any
 from deploy.county_bus import Direct
 from deploy.county_people import COUNTY, CaseOutline, County, Pair, reaches
 from deploy.demo_county import OBLIGATIONS, Person, calendar_entry, moment, objective, school_plan
-from events.clock import LOCAL_TIME, local_today
 
 # the annexes filled in as a coordinator in Cluj would (shared with the
 # evaluation stories and their benchmark)
-from tests.support.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
+from deploy.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
+from events.clock import LOCAL_TIME, local_today
 
 # The registry's bootstrap is a system job (DESIGN §1), as in deploy/demo.py.
 SEEDER: dict[str, Any] = {"id": "deploy.county_data", "role": "system", "municipality": None}

@@ -38,6 +38,7 @@ from typing import Any
 from eventlet.queue import LightQueue
 from nameko.exceptions import RemoteError, UnknownService
 
+from deploy.evaluation_forms import SHEET, grid_rows
 from events.clock import local_today
 from tests.bench.bench_coordination import (
     CLIENTS,
@@ -54,7 +55,6 @@ from tests.bench.support import (
     technician_under_contract,
 )
 from tests.support.evaluating import evaluate, retry_while
-from tests.support.evaluation_forms import SHEET, grid_rows
 from tests.support.registry import ADMIN, CLUJ, bootstrap
 from tests.support.signed import ClusterRpcProxy
 from tests.support.waiting import eventually

@@ -12,10 +12,10 @@ from uuid import uuid4
 import pytest
 from nameko.exceptions import RemoteError
 
+from deploy.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from events.contracts import check_published
 from services.evaluations.grid import DOMAINS
 from tests.support.evaluating import evaluate, retry_while, sign_contract, written_since
-from tests.support.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count
 from tests.support.registry import AUDITOR

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from deploy.evaluation_forms import CONCLUSIONS, RESULTS, SHEET, grid_rows
 from tests.support.county import build_county, draft
-from tests.support.evaluation_forms import CONCLUSIONS, RESULTS, SHEET, grid_rows
 from tests.support.published import stored_since
 from tests.support.waiting import eventually
 

@@ -5,6 +5,7 @@ from datetime import date
 
 import pytest
 
+from deploy.evaluation_forms import CONCLUSIONS, RESULTS, SHEET, grid_rows
 from events.actor import Actor
 from events.team import Coordination, Team
 from services.evaluations.competence import (
@@ -23,7 +24,6 @@ from services.evaluations.monitoring import Checklist, ProgressReport, check_per
 from services.evaluations.report import employer_report
 from services.evaluations.sheet import InvalidSheet
 from services.evaluations.twoway import CoordinationFeedback
-from tests.support.evaluation_forms import CONCLUSIONS, RESULTS, SHEET, grid_rows
 
 SW_ID, TECH_ID = "11111111-1111-1111-1111-111111111111", "22222222-2222-2222-2222-222222222222"
 COORDINATION = Coordination(TECH_ID, SW_ID, "33333333-3333-3333-3333-333333333333", "54975")

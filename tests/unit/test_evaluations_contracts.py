@@ -10,6 +10,7 @@ from pathlib import Path
 
 from jsonschema import Draft202012Validator
 
+from deploy.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from events import contracts
 from events.refusals import Refusal
 from services.evaluations.competence import NotYourTechnician
@@ -18,7 +19,6 @@ from services.evaluations.monitoring import Checklist, FeedbackSession, Progress
 from services.evaluations.published import publication_of
 from services.evaluations.report import EmployerReport
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
-from tests.support.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
 from tests.support.published import as_published
 from tests.unit.test_evaluation_domain import COORDINATION, SW, TECH
 

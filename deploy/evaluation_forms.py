@@ -1,7 +1,7 @@
 """Filled-in forms of the guide, as a coordinator in Cluj would write them:
 annex 1 section by section, the annex 2 grid at some levels, the
-conclusions. Shared by the unit stories, the service stories and the
-benchmark."""
+conclusions. Shared by the county-scale generator (deploy/county_data.py),
+the unit and service stories and the benchmark."""
 
 from __future__ import annotations
 

@@ -260,7 +260,7 @@ class EventSourcedApplication(Application[UUID]):
         unit's own writes; a refused write (``IntegrityError``) undoes only
         itself. On an exception all is rolled back, and a unit that wrote
         drops what may have seen its rows: the aggregate cache and the views
-        (rebuilt from the log on next use) — except for the exceptions in
+        it caught up after writing (rebuilt from the log on next use) — except for the exceptions in
         ``commit_on``, outcomes rather than failures (a refused command
         stores its refusal), which commit what was done and go on. The stored
         listeners hear of the unit's events once they are committed.
@@ -281,13 +281,13 @@ class EventSourcedApplication(Application[UUID]):
                         outcome = expected
             except BaseException:
                 if unit.wrote:
-                    self._forget_uncommitted()
+                    self._forget_uncommitted(unit.tainted)
                 raise
         self._tell_listeners(unit.recordings)
         if outcome is not None:
             raise outcome
 
-    def _forget_uncommitted(self) -> None:
+    def _forget_uncommitted(self, views: set[type]) -> None:
         cache = self.repository.cache
         if cache is not None:
             # the library's LRUCache.clear leaves its dict: a new cache instead
@@ -295,7 +295,11 @@ class EventSourcedApplication(Application[UUID]):
             if isinstance(cache, LRUCache):
                 fresh = LRUCache(cache.maxsize)
             self.repository.cache = fresh
-        self.__dict__.pop("_views", None)
+        # Only views caught up after the unit's first write can have applied
+        # its rows; the others are kept (a rebuild reads the whole log).
+        kept = self.__dict__.get("_views", {})
+        for kind in views:
+            kept.pop(kind, None)
 
     def construct_recorder(self) -> ChainedProcessRecorder:
         # a process recorder (it tracks), and ours: store_env names ChainedFactory
@@ -362,6 +366,9 @@ class EventSourcedApplication(Application[UUID]):
         views = self.__dict__.setdefault("_views", {})
         if kind not in views:
             views[kind] = kind(self)
+        unit = self._units.current
+        if unit is not None and unit.wrote:
+            unit.tainted.add(kind)
         views[kind].catch_up()
         return views[kind]
 

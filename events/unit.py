@@ -47,6 +47,8 @@ class Unit:
     # each written aggregate as the unit last saved it: a batch of consumed
     # events that comes back to one aggregate must not replay its history
     latest: dict[UUID, Any] = field(default_factory=dict)
+    # the views caught up after the unit wrote: only they may hold its rows
+    tainted: set[type] = field(default_factory=set)
 
     @property
     def wrote(self) -> bool:

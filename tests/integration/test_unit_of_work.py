@@ -189,3 +189,17 @@ def test_units_writing_at_once_neither_deadlock_nor_break_the_chain(apps, store_
     stored = app.chained_recorder.select_notifications(start=None, limit=1000)
     assert len(stored) == sum(1 for o in outcomes if o == "stored")  # one event per unit
     assert verify_store("evaluations", store_url).intact
+
+
+def test_a_failed_unit_keeps_the_views_it_did_not_read_after_writing(apps):
+    """A rebuild reads the whole log: only a view caught up after the unit's
+    first write can hold its rows, so only such a view is dropped."""
+    app, _ = apps
+    app.save(feedback())
+    view = app.view(Stored)
+    with pytest.raises(RuntimeError), app.unit_of_work():
+        assert app.view(Stored).count == 1  # read before writing
+        app.save(feedback("2026-Q4"))
+        raise RuntimeError("the command fails after saving")
+    assert app.view(Stored) is view
+    assert app.view(Stored).count == 1

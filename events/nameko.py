@@ -82,6 +82,11 @@ class ApplicationProvider(DependencyProvider):
         service = self.container.service_name
         settings = Settings.from_env(service)
         self.app = self.factory(settings.store_url)
+        # Built now, before any entrypoint starts (``/health`` included): at
+        # county scale the first catch-up reads the whole log, which no
+        # caller should wait for.
+        for kind in self.app.VIEWS:
+            self.app.view(kind)
         self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
         config = self.container.config
         publisher = ConfirmedPublisher(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from copy import deepcopy
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import (
@@ -195,8 +195,7 @@ class ChainedFactory(SQLAlchemyFactory):
             self.process_recorder_class = PgChainedRecorder
 
     def close(self) -> None:
-        """Closes the store's pooled connections (the library's factory keeps
-        them open: a stopped service would hold its backends)."""
+        """Closes the pooled connections (else a stopped service holds its backends)."""
         super().close()
         if isinstance(self.datastore.engine, Engine):
             self.datastore.engine.dispose()
@@ -219,9 +218,8 @@ _project: ProjectorFunction[Aggregate, DomainEventProtocol[UUID]] = project_aggr
 class ApplicationPart:
     """Base of an application's capability mixins: the part of
     ``EventSourcedApplication`` they call, declared for readers and the type
-    checker. Only the type checker sees these declarations, so at run time
-    the application's own methods are the ones found; it also checks that
-    they agree with the application's (in every class that mixes both)."""
+    checker only (at run time the application's own methods are found; the
+    checker sees that they agree, in every class that mixes both)."""
 
     if TYPE_CHECKING:
 
@@ -247,6 +245,8 @@ class EventSourcedApplication(Application[UUID]):
     """Base of every service's application: hash-chained store with tracking,
     and a hook that tells the outbox relay the moment something was stored."""
 
+    VIEWS: ClassVar[tuple[type[FollowedView], ...]] = ()  # built before ready (events.nameko)
+
     def __init__(self, store_url: str) -> None:
         super().__init__(env=store_env(store_url))
         self._stored_listeners: list[Callable[[int, int], None]] = []
@@ -264,9 +264,7 @@ class EventSourcedApplication(Application[UUID]):
         ``commit_on``, outcomes rather than failures (a refused command
         stores its refusal), which commit what was done and go on. The stored
         listeners hear of the unit's events once they are committed.
-
-            with app.unit_of_work():
-                ...  # find / get_as / view / save / save_processed
+        ``with app.unit_of_work(): ...`` around find / get_as / view / save.
         """
         with self._units.open() as (unit, outermost):
             if not outermost:

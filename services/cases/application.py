@@ -53,6 +53,7 @@ class CasesApplication(
     CaseCommands, DocumentCommands, RiskCommands, FollowsCoordination, EventSourcedApplication
 ):
     name = "cases"
+    VIEWS = (TeamView, CaseIndex, WorkIndex, Erasures, ReadLog)
 
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
         super().__init__(store_url)

@@ -14,7 +14,7 @@ from events.clock import local_today
 from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contracts.commands import ContractCommands
-from services.coordination.contracts.views import ContractIndex
+from services.coordination.contracts.views import ContractIndex, InForceView
 from services.coordination.figures import (
     check_month,
     county_figures,
@@ -23,11 +23,13 @@ from services.coordination.figures import (
     terms_of,
 )
 from services.coordination.incidents.commands import IncidentCommands
+from services.coordination.incidents.views import IncidentIndex
 from services.coordination.planning.commands import PlanJournalCommands
-from services.coordination.planning.views import CoordinatorHours
+from services.coordination.planning.views import CoordinatorHours, JournalMonths
 from services.coordination.registry.commands import RegistryCommands
 from services.coordination.registry.views import RegistryView
 from services.coordination.tasks.commands import TaskCommands
+from services.coordination.tasks.views import TaskIndex
 
 
 class CoordinationApplication(
@@ -40,6 +42,15 @@ class CoordinationApplication(
     EventSourcedApplication,
 ):
     name = "coordination"
+    VIEWS = (
+        RegistryView,
+        ContractIndex,
+        InForceView,
+        JournalMonths,
+        TaskIndex,
+        IncidentIndex,
+        ReadLog,
+    )
 
     def __init__(self, store_url: str) -> None:
         super().__init__(store_url)

@@ -36,6 +36,7 @@ class EvaluationsApplication(
     MonitoringCommands, Reading, FollowsCoordination, EventSourcedApplication
 ):
     name = "evaluations"
+    VIEWS = (TeamView, TechnicianRecords, ReadLog)
 
     def today(self) -> date:
         """The clock; tests and replays may replace it."""

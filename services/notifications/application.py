@@ -18,7 +18,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from events.actor import SYSTEM, Actor
-from events.following import FollowsCoordination
+from events.following import FollowsCoordination, TeamView
 from events.refusals import records_refusals
 from events.store import EventSourcedApplication
 from services.notifications.clock import Clock
@@ -27,7 +27,8 @@ from services.notifications.delivery import Deliveries
 from services.notifications.destinations import Policy, Resolver, system_resolver
 from services.notifications.domain import Alert, Notification, alert_id
 from services.notifications.people import People
-from services.notifications.projections import Timers
+from services.notifications.projections import Inboxes, Timers, Webhooks
+from services.notifications.reminder_state import PendingReminders
 from services.notifications.reminders import Reminders
 
 DEFAULT_SLA_MINUTES = 120  # 2.1 §2: suspected abuse reported within 2 hours
@@ -44,6 +45,7 @@ class NotificationsApplication(
     Reminders, Deliveries, People, FollowsCoordination, EventSourcedApplication
 ):
     name = "notifications"
+    VIEWS = (TeamView, Timers, Inboxes, Webhooks, PendingReminders)
     actor = Actor("notifications", SYSTEM)
 
     def __init__(self, store_url: str) -> None:

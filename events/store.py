@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from copy import deepcopy
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -330,11 +329,8 @@ class EventSourcedApplication(Application[UUID]):
         try:
             if unit is not None and aggregate_id in unit.written:
                 # past the cache: it must never hold the unit's uncommitted events
-                latest = unit.latest.get(aggregate_id)
-                found: Aggregate = (
-                    deepcopy(latest)
-                    if latest is not None
-                    else self.repository._reconstruct_aggregate(aggregate_id, None, _project)
+                found: Aggregate = self.repository._reconstruct_aggregate(
+                    aggregate_id, None, _project
                 )
             else:
                 found = self.repository.get(aggregate_id)
@@ -374,14 +370,6 @@ class EventSourcedApplication(Application[UUID]):
         return self.chained_recorder.has_tracking_id(
             tracking.application_name, tracking.notification_id
         )
-
-    def _record(self, processing_event: ProcessingEvent[UUID]) -> list[Recording[UUID]]:
-        recordings = super()._record(processing_event)
-        unit = self._units.current
-        if unit is not None and unit.shared:
-            # a copy: the caller may go on changing its aggregate unsaved
-            unit.latest.update(deepcopy(processing_event.aggregates))
-        return recordings
 
     def _notify(self, recordings: list[Recording[UUID]]) -> None:
         unit = self._units.current

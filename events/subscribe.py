@@ -169,6 +169,9 @@ class Subscription(Entrypoint):
                         backoff = 0.2
                         while not self._stopping:
                             self._drain(conn)
+                        # what was taken is handled before stopping, as an
+                        # event in hand always was (the store is still open)
+                        self._flush()
             except Exception as exc:
                 # Broker or store unreachable: the unacknowledged messages are
                 # redelivered once we are back, so nothing is lost.
@@ -185,10 +188,13 @@ class Subscription(Entrypoint):
         with contextlib.suppress(TimeoutError):
             conn.drain_events(timeout=wait)
         full = len(self._pending) >= self.batching.size
-        if self._pending and (full or time.monotonic() >= self._deadline):
-            taken, self._pending = self._pending, []
-            if not self._stopping:  # else left unacknowledged: redelivered, in order
-                self._take(taken)
+        if full or time.monotonic() >= self._deadline:
+            self._flush()
+
+    def _flush(self) -> None:
+        taken, self._pending = self._pending, []
+        if taken:
+            self._take(taken)
 
     def _on_message(self, message: kombu.Message) -> None:
         labels = (self.container.service_name, self.method_name)

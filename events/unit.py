@@ -44,9 +44,6 @@ class Unit:
     shared: bool = False  # one transaction for all (PostgreSQL), else one per call
     recordings: list[Recording[UUID]] = field(default_factory=list)
     written: set[UUID] = field(default_factory=set)
-    # each written aggregate as the unit last saved it: a batch of consumed
-    # events that comes back to one aggregate must not replay its history
-    latest: dict[UUID, Any] = field(default_factory=dict)
     # the views caught up after the unit wrote: only they may hold its rows
     tainted: set[type] = field(default_factory=set)
 

@@ -12,15 +12,12 @@ from __future__ import annotations
 import signal
 import subprocess
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from eventsourcing.persistence import Tracking
-from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from events import metrics
-from events.subscribe import Subscription, tracking_name
-from services.notifications.service import NotificationsService
+from events.subscribe import tracking_name
 from tests.support.ledger import (
     POISON,
     BatchedService,
@@ -138,23 +135,6 @@ def test_an_urgent_event_does_not_wait_behind_a_held_batch(make_store, amqp_uri,
         eventually(lambda: ledger(running, "routine") == kept(range(1, 31)))
     finally:
         running.stop()
-
-
-def _subscription(method: Any) -> Subscription:
-    (found,) = getattr(method, ENTRYPOINT_EXTENSIONS_ATTR)
-    assert isinstance(found, Subscription)
-    return found
-
-
-def test_the_notifications_service_takes_urgent_risks_alone_and_routine_in_batches() -> None:
-    urgent = _subscription(NotificationsService.on_urgent_risks)
-    assert urgent.declared.size == 1
-    assert urgent.names == ["UrgentRiskReported", "UrgentRiskAcknowledged"]
-    for routine in (NotificationsService.on_cases, NotificationsService.on_coordination):
-        assert _subscription(routine).declared.size > 1
-        assert not {"UrgentRiskReported", "UrgentRiskAcknowledged"} & set(
-            _subscription(routine).names
-        )
 
 
 @pytest.fixture

@@ -76,12 +76,13 @@ def build_casework(rpc: Any, amqp_uri: str) -> Casework:
 
 
 def wait_for_coordination(casework: Casework, technician: dict, timeout: float = 20) -> None:
-    """The cases service learns of contracts from events: wait until it
-    lets the technician act (R1)."""
+    """The cases service learns of people and contracts from events: wait
+    until it lets the technician act (R1); until then it may not even know
+    them (its routine subscriptions take events in batches)."""
     eventually(
         lambda: casework["cases"].list_cases(technician),
         timeout,
-        retrying=("NoActiveCoordination",),
+        retrying=("ActorNotRegistered", "NoActiveCoordination"),
         until=lambda _: True,
     )
 

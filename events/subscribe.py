@@ -12,9 +12,10 @@ method consume another service's CloudEvents.
   return what to start once that transaction committed;
 - urgent subscriptions take one event at a time, the moment it arrives; one
   declared with ``batch=N`` (not urgent: followed facts, reminders, figures)
-  takes up to N, or what arrived within a short linger, and handles them in
-  ONE transaction, acknowledged together once it committed. A batch that
-  fails is rolled back whole and its events are taken one by one;
+  takes what has already arrived, up to N (or also what arrives within its
+  linger, none by default), and handles them in ONE transaction,
+  acknowledged together once it committed. A batch that fails is rolled
+  back whole and its events are taken one by one;
 - a failing handler is retried with backoff (logged as an error after
   ``alert_after`` attempts) and holds the subscription, because skipping one
   event would break the order the next ones rely on; a message that is not a
@@ -68,14 +69,15 @@ class Subscription(Entrypoint):
         names: Sequence[str] = ("*",),
         alert_after: int = 5,
         batch: int = 1,
-        linger: float = 0.05,
+        linger: float = 0.0,
         **kwargs: Any,
     ) -> None:
         """``batch`` > 1 makes a subscription that is not urgent consume up to
-        that many events per transaction, waiting at most ``linger`` seconds
-        for them to arrive (``CONSUME_BATCH``/``CONSUME_LINGER_SECONDS``
-        override both, see ``events.config.Batching``); 1 handles each event
-        the moment it arrives."""
+        that many events per transaction: those already arrived, and those
+        arriving within ``linger`` seconds (none by default: no event waits;
+        ``CONSUME_BATCH``/``CONSUME_LINGER_SECONDS`` override both, see
+        ``events.config.Batching``); 1 handles each event the moment it
+        arrives."""
         self.source, self.names, self.alert_after = source, list(names), alert_after
         self.declared = Batching(batch, linger)
         self._stopping = False
@@ -181,12 +183,17 @@ class Subscription(Entrypoint):
 
     def _drain(self, conn: kombu.Connection) -> None:
         """Takes what arrives until a batch is full or its linger is over
-        (at once, unbatched), then handles it."""
+        (at once when unbatched or with no linger), then handles it."""
         wait = 0.5
         if self._pending:
             wait = max(self._deadline - time.monotonic(), 0.001)
         with contextlib.suppress(TimeoutError):
             conn.drain_events(timeout=wait)
+            # then what has already arrived (the broker sends up to the
+            # prefetch ahead): a backlog is taken in batches at once, while
+            # an event arriving alone is handled alone, without waiting
+            while self._pending and len(self._pending) < self.batching.size:
+                conn.drain_events(timeout=0.001)
         full = len(self._pending) >= self.batching.size
         if full or time.monotonic() >= self._deadline:
             self._flush()

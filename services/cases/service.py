@@ -47,7 +47,7 @@ class CasesService(ObservedService, RpcAdapter):
     correlation_id: str = CallContext()
 
     # -- in from the coordination service ---------------------------------------
-    @subscribe("coordination", FOLLOWED)
+    @subscribe("coordination", FOLLOWED, batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_coordination(_event_name(event), event, tracking)
 

@@ -34,7 +34,7 @@ class EvaluationsService(ObservedService, RpcAdapter):
     correlation_id: str = CallContext()
 
     # -- in from the coordination service ---------------------------------------
-    @subscribe("coordination", FOLLOWED)
+    @subscribe("coordination", FOLLOWED, batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_coordination(event.get_type().split(".")[3], event, tracking)
 

@@ -51,11 +51,11 @@ class NotificationsService(ObservedService, RpcAdapter):
         self.app.follow_cases(_event_name(event), event, tracking)
         return self.app.deliver_due
 
-    @subscribe("cases", CASES_EVENTS)
+    @subscribe("cases", CASES_EVENTS, batch=50)
     def on_cases(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_cases(_event_name(event), event, tracking)
 
-    @subscribe("coordination", sorted({*FOLLOWED, *COORDINATION_EVENTS}))
+    @subscribe("coordination", sorted({*FOLLOWED, *COORDINATION_EVENTS}), batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_coordination(_event_name(event), event, tracking)
 

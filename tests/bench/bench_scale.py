@@ -20,6 +20,9 @@ recorder in big batches (``scale_filler``), the services running, the fill
 time printed, then the stack let relay the new history before measuring.
 Last, a table of every per-command figure against the history's size, flat
 or not (±20 %). BENCH_SECONDS: each measurement's window (default 10).
+The fill is the long part: one filler process writes about 11,000 events/s
+on an idle machine, 700 with the machine shared by other sessions (then
+the 10^6 fill took 22 minutes); SCALE_SIZES=1e3,1e5 runs in about 8.
 
 Never asserted anywhere: it only prints figures, beside the aims."""
 

@@ -96,17 +96,7 @@ class Source:
                     )
 
     def _build(self, position: int, event: Any, publication: cloudevent.Publication) -> Any:
-        # the relay's origin of a stored event (events/relay.py, _message)
-        origin = cloudevent.Origin(
-            service=self.service,
-            position=position,
-            originator_id=event.originator_id,
-            originator_version=event.originator_version,
-            time=event.timestamp,
-            actor=getattr(event, "actor_id", "system"),
-            actor_role=getattr(event, "actor_role", "system"),
-            correlation_id=getattr(event, "correlation_id", ""),
-        )
+        origin = cloudevent.Origin.of_stored(self.service, position, event)
         return cloudevent.build(origin, publication)
 
     def mark_delivered(self) -> int:

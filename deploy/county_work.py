@@ -12,7 +12,7 @@ from typing import Any
 
 from deploy.county_bus import Direct
 from deploy.county_people import COUNTY, CaseOutline, County, Pair, reaches
-from deploy.demo_county import OBLIGATIONS, Person, calendar_entry, moment, objective, school_plan
+from deploy.demo_county import OBLIGATIONS, Person, coordination_plan, moment, school_plan
 
 # the annexes filled in as a coordinator in Cluj would (shared with the
 # evaluation stories and their benchmark)
@@ -69,17 +69,7 @@ def sign_contract(coordination: Direct, county: County, pair: Pair, ids: Ids) ->
 
 
 def draw_up_plan(coordination: Direct, pair: Pair, ids: Ids, contract_id: str) -> None:
-    plan = {
-        "contract_id": contract_id,
-        "meetings": [
-            calendar_entry("status_review", "weekly", 20, "monday"),
-            calendar_entry("feedback_session", "monthly", 60, None),
-        ],
-        "objectives": [
-            objective("field_visits_per_active_case", pair.visits_per_month),
-            objective("progress_reports_per_active_case", 1),
-        ],
-    }
+    plan = coordination_plan(contract_id, pair.visits_per_month)
     coordination.call("draw_up_plan", actor(pair.coordinator, ids), plan)
 
 

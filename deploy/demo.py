@@ -46,9 +46,8 @@ from deploy.demo_county import (
     Meeting,
     Story,
     actor,
-    calendar_entry,
+    coordination_plan,
     moment,
-    objective,
     school_plan,
 )
 from deploy.demo_users import write_users
@@ -157,19 +156,7 @@ def sign_contract(rpc: Rpc, story: Story, ids: dict[str, str]) -> str:
 
 
 def draw_up_plan(rpc: Rpc, story: Story, ids: dict[str, str], contract_id: str) -> None:
-    """Weekly status reviews, a monthly feedback session, the field visits
-    a month per active case and a monthly progress report (R7)."""
-    plan = {
-        "contract_id": contract_id,
-        "meetings": [
-            calendar_entry("status_review", "weekly", 20, "monday"),
-            calendar_entry("feedback_session", "monthly", 60, None),
-        ],
-        "objectives": [
-            objective("field_visits_per_active_case", story.visits_per_month),
-            objective("progress_reports_per_active_case", 1),
-        ],
-    }
+    plan = coordination_plan(contract_id, story.visits_per_month)
     command(rpc, "coordination", "draw_up_plan", actor(story.coordinator, ids), plan)
 
 

@@ -303,6 +303,22 @@ def objective(indicator: str, target: int) -> dict[str, Any]:
     return {"indicator": indicator, "target": target, "period": "month"}
 
 
+def coordination_plan(contract_id: str, visits_per_month: int) -> dict[str, Any]:
+    """Weekly status reviews, a monthly feedback session, the field visits
+    a month per active case and a monthly progress report (R7)."""
+    return {
+        "contract_id": contract_id,
+        "meetings": [
+            calendar_entry("status_review", "weekly", 20, "monday"),
+            calendar_entry("feedback_session", "monthly", 60, None),
+        ],
+        "objectives": [
+            objective("field_visits_per_active_case", visits_per_month),
+            objective("progress_reports_per_active_case", 1),
+        ],
+    }
+
+
 def school_plan() -> list[dict[str, Any]]:
     """The objectives of the intervention plan (PII) of the Popescu family,
     the demo's case in intervention."""

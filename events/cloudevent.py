@@ -46,6 +46,21 @@ class Origin:
     actor_role: str
     correlation_id: str = field(default="")
 
+    @classmethod
+    def of_stored(cls, service: str, position: int, event: Any) -> Origin:
+        """The origin of a stored domain event: the relay's, and the county
+        generator's (deploy/county_bus.py), which plays the bus in process."""
+        return cls(
+            service=service,
+            position=position,
+            originator_id=event.originator_id,
+            originator_version=event.originator_version,
+            time=event.timestamp,
+            actor=getattr(event, "actor_id", "system"),
+            actor_role=getattr(event, "actor_role", "system"),
+            correlation_id=getattr(event, "correlation_id", ""),
+        )
+
 
 def event_type(service: str, name: str, version: int = 1) -> str:
     return f"{TYPE_PREFIX}.{service}.{name}.v{version}"

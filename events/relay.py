@@ -119,16 +119,7 @@ class OutboxRelay:
         publication = self.publication_of(domain_event)
         if publication is None:  # internal bookkeeping, not part of the contract
             return None
-        origin = cloudevent.Origin(
-            service=self.service,
-            position=notification.id,
-            originator_id=domain_event.originator_id,
-            originator_version=domain_event.originator_version,
-            time=domain_event.timestamp,
-            actor=getattr(domain_event, "actor_id", "system"),
-            actor_role=getattr(domain_event, "actor_role", "system"),
-            correlation_id=getattr(domain_event, "correlation_id", ""),
-        )
+        origin = cloudevent.Origin.of_stored(self.service, notification.id, domain_event)
         event = cloudevent.build(origin, publication)
         return OutgoingMessage(
             routing_key=event.get_type(),

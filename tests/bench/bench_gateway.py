@@ -41,11 +41,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import json
-import logging
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from contextlib import ExitStack
 from typing import Any
@@ -56,6 +53,7 @@ from tests.bench.gateway_stack import (
     ROOT,
     Stack,
     draft,
+    run_on_a_stack,
     start_county,
     workers,
 )
@@ -154,18 +152,7 @@ def background(seconds: float = 2.0) -> float:
 
 
 def main() -> None:
-    # while the services start, calls bounce (UnknownService) and py-amqp
-    # warns about each; that is noise here
-    logging.getLogger("amqp").setLevel(logging.ERROR)
-    with ExitStack() as cleanup:
-        temporary = Path(tempfile.mkdtemp(prefix="coordonare-bench-gateway-"))
-        cleanup.callback(shutil.rmtree, temporary, ignore_errors=True)
-        stack = Stack(temporary, cleanup)
-        try:
-            run(stack, temporary, cleanup)
-        except BaseException:
-            stack.tails()
-            raise
+    run_on_a_stack("gateway", run)
 
 
 def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:

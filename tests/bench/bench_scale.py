@@ -45,11 +45,8 @@ from events.nameko import make_psycopg_green
 make_psycopg_green()  # as the services run
 
 import json
-import logging
 import os
-import shutil
 import subprocess
-import tempfile
 import time
 from collections.abc import Callable
 from contextlib import ExitStack
@@ -59,7 +56,15 @@ from sqlalchemy.exc import SAWarning
 
 from tests.bench.event_log_store import ChainedApplication, Dot, RawApplication
 from tests.bench.gateway_client import client_main, http_request
-from tests.bench.gateway_stack import ROOT, County, Stack, draft, start_county, workers
+from tests.bench.gateway_stack import (
+    ROOT,
+    County,
+    Stack,
+    draft,
+    run_on_a_stack,
+    start_county,
+    workers,
+)
 from tests.bench.scale_filler import fill, unrelayed
 from tests.bench.scale_measure import (
     REQUEST_TIMEOUT,
@@ -83,18 +88,7 @@ warnings.filterwarnings("ignore", "This declarative base already contains", SAWa
 
 
 def main() -> None:
-    # while the services start, calls bounce (UnknownService) and py-amqp
-    # warns about each; that is noise here
-    logging.getLogger("amqp").setLevel(logging.ERROR)
-    with ExitStack() as cleanup:
-        temporary = Path(tempfile.mkdtemp(prefix="coordonare-bench-scale-"))
-        cleanup.callback(shutil.rmtree, temporary, ignore_errors=True)
-        stack = Stack(temporary, cleanup)
-        try:
-            run(stack, temporary, cleanup)
-        except BaseException:
-            stack.tails()
-            raise
+    run_on_a_stack("scale", run)
 
 
 def run(stack: Stack, temporary: Path, cleanup: ExitStack) -> None:

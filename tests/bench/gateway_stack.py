@@ -3,9 +3,13 @@
 requests each client will send."""
 
 import json
+import logging
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
+from collections.abc import Callable
 from contextlib import ExitStack, suppress
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -250,3 +254,20 @@ def start_county(
     county.port = listening_port(stack.pids["gateway"])
     wait_for_health(county.port)
     return county
+
+
+def run_on_a_stack(name: str, run: Callable[[Stack, Path, ExitStack], None]) -> None:
+    """A benchmark's ``run(stack, temporary, cleanup)`` on a stack of its own,
+    its folder removed after; on failure the processes' last lines."""
+    # while the services start, calls bounce (UnknownService) and py-amqp
+    # warns about each; that is noise here
+    logging.getLogger("amqp").setLevel(logging.ERROR)
+    with ExitStack() as cleanup:
+        temporary = Path(tempfile.mkdtemp(prefix=f"coordonare-bench-{name}-"))
+        cleanup.callback(shutil.rmtree, temporary, ignore_errors=True)
+        stack = Stack(temporary, cleanup)
+        try:
+            run(stack, temporary, cleanup)
+        except BaseException:
+            stack.tails()
+            raise

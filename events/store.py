@@ -259,10 +259,11 @@ class EventSourcedApplication(Application[UUID]):
         unit's own writes; a refused write (``IntegrityError``) undoes only
         itself. On an exception all is rolled back, and a unit that wrote
         drops what may have seen its rows: the aggregate cache and the views
-        it caught up after writing (rebuilt from the log on next use) — except for the exceptions in
-        ``commit_on``, outcomes rather than failures (a refused command
-        stores its refusal), which commit what was done and go on. The stored
-        listeners hear of the unit's events once they are committed.
+        it caught up after writing (rebuilt from the log on next use) —
+        except for the exceptions in ``commit_on``, outcomes rather than
+        failures (a refused command stores its refusal), which commit what
+        was done and go on. The stored listeners hear of the unit's events
+        once they are committed.
         ``with app.unit_of_work(): ...`` around find / get_as / view / save.
         """
         with self._units.open() as (unit, outermost):

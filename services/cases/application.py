@@ -19,7 +19,6 @@ from events.team import DEFAULT_TERMS, Team
 from events.vocabulary.cases import ERASURE_BASES
 from services.cases.audit import (
     BeneficiaryErasure,
-    Erasures,
     PersonalDataRead,
     ReadLog,
     erasure_id,
@@ -53,13 +52,14 @@ class CasesApplication(
     CaseCommands, DocumentCommands, RiskCommands, FollowsCoordination, EventSourcedApplication
 ):
     name = "cases"
-    VIEWS = (TeamView, CaseIndex, WorkIndex, Erasures, ReadLog)
+    VIEWS = (TeamView, CaseIndex, WorkIndex, ReadLog)  # and ``erasures``, below
 
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:
         super().__init__(store_url)
         self.vault = vault or PersonalDataVault.from_env(store_url)
         # Keys unwrapped once per process, evicted by the erasures on record
-        # before any key is used (services/cases/key_cache.py).
+        # before any key is used (services/cases/key_cache.py); the one view
+        # of the erasures, also what ``reapply_erasures`` deletes again.
         if not self.vault.keys.maxsize:
             self.vault.keys = KeyCache()
         self.erasures = ErasureWatch(self, self.vault.keys)
@@ -77,7 +77,8 @@ class CasesApplication(
         """Deletes again every erased person's key that is back in the key
         table (a restore); returns how many were. Erasing is idempotent, so
         replicas starting together do no harm."""
-        return sum(self.vault.erase(UUID(bid)) for bid in self.view(Erasures).beneficiary_ids)
+        self.erasures.catch_up()
+        return sum(self.vault.erase(UUID(bid)) for bid in self.erasures.beneficiary_ids)
 
     def close(self) -> None:
         self.vault.close()

@@ -20,51 +20,50 @@ instead would be the per-command look-up this cache exists to save.
 
 from __future__ import annotations
 
+import contextlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 from uuid import UUID
+
+from eventsourcing.application import LRUCache
 
 from services.cases.audit import Erasures
 
 
 class KeyCache:
     """Unwrapped data keys by beneficiary id, the least recently used
-    dropped past ``maxsize`` (0: nothing is kept). A person once seen erased
-    is never cached again, even by a look-up that began before the erasure
-    was seen (it would otherwise put back a key just evicted)."""
+    dropped past ``maxsize`` (the library's ``LRUCache``; 0: nothing is
+    kept). A person once seen erased is never cached again, even by a
+    look-up that began before the erasure was seen (it would otherwise put
+    back a key just evicted)."""
 
     def __init__(self, maxsize: int = 10_000) -> None:
         self.maxsize = maxsize
-        self._keys: OrderedDict[str, bytes] = OrderedDict()
+        self._keys: LRUCache[str, bytes] = LRUCache(max(maxsize, 1))
         self._erased: set[str] = set()
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the erased check and the put, together
 
     def key(self, bid: str, load: Callable[[], bytes | None]) -> bytes | None:
         """The cached key, or ``load()``'s (kept unless None or erased)."""
-        with self._lock:
-            found = self._keys.get(bid)
-            if found is not None:
-                self._keys.move_to_end(bid)
-                return found
+        with contextlib.suppress(KeyError):
+            return self._keys.get(bid)
         loaded = load()
         if loaded is not None and self.maxsize > 0:
             with self._lock:
                 if bid not in self._erased:
-                    self._keys[bid] = loaded
-                    while len(self._keys) > self.maxsize:
-                        self._keys.popitem(last=False)
+                    self._keys.put(bid, loaded)
         return loaded
 
     def forget(self, bid: str) -> None:
         """The person was erased: their key is dropped and never kept again."""
         with self._lock:
             self._erased.add(bid)
-            self._keys.pop(bid, None)
+            with contextlib.suppress(KeyError):
+                self._keys.get(bid, evict=True)
 
     def __len__(self) -> int:
-        return len(self._keys)
+        return len(self._keys.cache)
 
 
 class ErasureWatch(Erasures):

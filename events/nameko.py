@@ -85,8 +85,7 @@ class ApplicationProvider(DependencyProvider):
         # Built now, before any entrypoint starts (``/health`` included): at
         # county scale the first catch-up reads the whole log, which no
         # caller should wait for.
-        for kind in self.app.VIEWS:
-            self.app.view(kind)
+        self.app.warm_views()
         self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
         config = self.container.config
         publisher = ConfirmedPublisher(

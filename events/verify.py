@@ -13,7 +13,7 @@ import time
 from eventsourcing.utils import Environment
 
 from events.chain import Verdict, verify_rows
-from events.store import ChainedFactory, ChainedProcessRecorder, store_env
+from events.recorder import ChainedFactory, ChainedProcessRecorder, store_env
 
 
 def open_recorder(service: str, store_url: str) -> ChainedProcessRecorder:

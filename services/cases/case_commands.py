@@ -258,7 +258,7 @@ class CaseCommands(CasesPart):
 
     def case_timeline(self, actor: Actor, case_id: UUID) -> list[dict[str, Any]]:
         self.visible_case(actor, case_id, "case_timeline")
-        return list(self.view(CaseIndex).timelines.get(str(case_id), []))
+        return self.view(CaseIndex).timeline(str(case_id))
 
     def visits_of_case(self, actor: Actor, case_id: UUID, period: str) -> dict[str, Any]:
         """The visits-per-month objective of the coordination plan (R7),

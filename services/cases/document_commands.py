@@ -165,12 +165,8 @@ class DocumentCommands(CasesPart):
         team = self.team(actor)
         self.check_reads_cases(actor, team, "validation_queue")
         mine = self.case_ids_in_scope(team, coordinator_only=True)
-        queue = [
-            d
-            for d in self.view(WorkIndex).documents.values()
-            if d["status"] == "submitted" and d["case_id"] in mine
-        ]
-        return sorted(queue, key=lambda d: d["submitted_at"])
+        queue = [d for d in self.view(WorkIndex).of_cases(mine) if d["status"] == "submitted"]
+        return sorted(queue, key=lambda d: (d["submitted_at"], d["document_id"]))
 
     def overdue_documents(self, actor: Actor) -> list[dict[str, Any]]:
         """R7 within the actor's scope: drafts past their deadline (the
@@ -184,11 +180,17 @@ class DocumentCommands(CasesPart):
     def overdue_work(self, case_ids: set[str], now: datetime) -> list[dict[str, Any]]:
         """R7 over the given cases, oldest deadline first; shared by the
         actor's list and the county's figures, so both count alike."""
-        work = self.view(WorkIndex)
-        overdue = [d | {"reason": "deadline_passed"} for d in work.overdue(case_ids, now)]
-        handed_in = work.progress_periods()
-        for case in self.view(CaseIndex).cases.values():
-            if case["case_id"] not in case_ids or case["stage"] not in ACTIVE:
+        work, cases = self.view(WorkIndex), self.view(CaseIndex).cases
+        # the cases in scope in the order referred, from the index (never all the county's)
+        ordered = sorted(
+            (cases[c] for c in case_ids if c in cases),
+            key=lambda c: (c["referred_at"], c["case_id"]),
+        )
+        scope = [c["case_id"] for c in ordered]
+        overdue = [d | {"reason": "deadline_passed"} for d in work.overdue(scope, now)]
+        handed_in = work.progress_periods(scope)
+        for case in ordered:
+            if case["stage"] not in ACTIVE:
                 continue
             reported = handed_in.get(case["case_id"], set())
             for period in _months(case["opened_at"], now):

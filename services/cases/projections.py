@@ -11,8 +11,11 @@ They hold ids, codes, stages and times — never the sealed personal data.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from datetime import datetime
+from sys import intern
 from typing import Any
+from uuid import UUID
 
 from events.clock import LOCAL_TIME
 from events.topics import topics
@@ -23,52 +26,64 @@ from services.cases.domain import Case
 from services.cases.risks import UrgentRisk
 
 
-def _name(event: Any) -> str:
-    return type(event).__name__
+def _entry(event: Any) -> dict[str, Any]:
+    """One line of a case's timeline: when, what, who, on what (ids only)."""
+    entry = {
+        "at": event.timestamp.isoformat(),
+        "event": type(event).__name__,
+        "actor_id": getattr(event, "actor_id", None),
+        "actor_role": getattr(event, "actor_role", None),
+        "subject": str(event.originator_id),
+    }
+    if isinstance(event, CaseDocument.Drafted):
+        entry["kind"] = event.kind
+    return entry
 
 
 class CaseIndex(FollowedView):
     def __init__(self, app: Any) -> None:
         super().__init__(app)
         self.cases: dict[str, dict[str, Any]] = {}
-        self.timelines: dict[str, list[dict[str, Any]]] = {}
+        # A case's subjects (itself, its documents, risks and checks), not its
+        # timeline: the timeline is read from the store when asked for, so the
+        # view's memory follows the county's cases, not its history.
+        self.subjects: dict[str, list[str]] = {}
         self._case_of: dict[str, str] = {}  # document, risk or check -> its case
         # technician -> their cases' ids (a dict: an ordered set)
         self.of_technician: dict[str, dict[str, None]] = {}
         self.of_social_worker: dict[str, dict[str, None]] = {}  # their own cases' ids
 
     def apply(self, event: Any) -> None:
-        entry = {
-            "at": event.timestamp.isoformat(),
-            "event": _name(event),
-            "actor_id": getattr(event, "actor_id", None),
-            "actor_role": getattr(event, "actor_role", None),
-        }
         if isinstance(event, Case.Event):
-            key = str(event.originator_id)
-            self._apply_case(key, event)
-            self.timelines.setdefault(key, []).append(entry | {"subject": key})
+            self._apply_case(str(event.originator_id), event)
         elif isinstance(event, (CaseDocument.Event, UrgentRisk.Event, BenefitCheck.Event)):
-            case_id = getattr(event, "case_id", None) or self._case_of.get(str(event.originator_id))
-            if case_id is None:
-                return
-            self._case_of[str(event.originator_id)] = case_id
-            detail = {"kind": event.kind} if isinstance(event, CaseDocument.Drafted) else {}
-            self.timelines.setdefault(case_id, []).append(
-                entry | {"subject": str(event.originator_id)} | detail
-            )
+            subject = str(event.originator_id)
+            if subject not in self._case_of:
+                case_id = getattr(event, "case_id", None)
+                if case_id in self.subjects:
+                    self._case_of[subject] = case_id
+                    self.subjects[case_id].append(subject)
+
+    def timeline(self, case_id: str) -> list[dict[str, Any]]:
+        """What happened to the case and its documents, risks and checks, in
+        the order stored (the followed topics only)."""
+        subjects = self.subjects.get(case_id)
+        if not subjects:
+            return []
+        return [_entry(e) for e in self.stored_of([UUID(s) for s in subjects], self.TOPICS)]
 
     def _apply_case(self, key: str, event: Any) -> None:
         if isinstance(event, Case.Referred):
+            self.subjects[key] = [key]
             self.cases[key] = {
                 "case_id": key,
-                "municipality": event.municipality,
+                "municipality": intern(event.municipality),
                 "beneficiary_id": event.beneficiary_id,
-                "beneficiary_kind": event.beneficiary_kind,
-                "categories": list(event.categories),
-                "referral_source": event.referral_source,
-                "technicians": list(event.technicians),
-                "social_worker_id": event.social_worker_id,
+                "beneficiary_kind": intern(event.beneficiary_kind),
+                "categories": [intern(c) for c in event.categories],
+                "referral_source": intern(event.referral_source),
+                "technicians": [intern(t) for t in event.technicians],
+                "social_worker_id": intern(event.social_worker_id),
                 "stage": "referred",
                 "referred_at": event.timestamp.isoformat(),
                 "opened_at": None,
@@ -82,7 +97,7 @@ class CaseIndex(FollowedView):
             return
         case = self.cases[key]
         if isinstance(event, Case.StageChanged):
-            case["stage"] = event.stage
+            case["stage"] = intern(event.stage)
             if event.stage == "opened":
                 case["opened_at"] = event.timestamp.isoformat()
             if isinstance(event, Case.Closed):
@@ -98,7 +113,7 @@ class CaseIndex(FollowedView):
             if case["stage"] == "assessment":
                 case["stage"] = "intervention_plan"
         elif isinstance(event, Case.TechnicianAssigned):
-            case["technicians"].append(event.technician_id)
+            case["technicians"].append(intern(event.technician_id))
             self.of_technician.setdefault(event.technician_id, {})[key] = None
         elif isinstance(event, Case.TechnicianReleased):
             case["technicians"].remove(event.technician_id)
@@ -149,18 +164,20 @@ class WorkIndex(FollowedView):
         self.documents: dict[str, dict[str, Any]] = {}
         self.risks: dict[str, dict[str, Any]] = {}
         self.by_author: dict[str, list[str]] = {}  # author -> their documents' ids, drafted order
+        self.by_case: dict[str, list[str]] = {}  # case -> its documents' ids, drafted order
 
     def apply(self, event: Any) -> None:
         key = str(event.originator_id)
         if isinstance(event, CaseDocument.Drafted):
+            case_id = intern(event.case_id)
             self.documents[key] = {
                 "document_id": key,
-                "case_id": event.case_id,
-                "municipality": event.municipality,
-                "kind": event.kind,
-                "author_id": event.author_id,
+                "case_id": case_id,
+                "municipality": intern(event.municipality),
+                "kind": intern(event.kind),
+                "author_id": intern(event.author_id),
                 "occurred_at": event.occurred_at,
-                "period": event.period,
+                "period": event.period and intern(event.period),
                 "due_at": event.due_at,
                 "status": "drafted",
                 "version": 1,
@@ -168,6 +185,7 @@ class WorkIndex(FollowedView):
                 "submitted_at": None,
             }
             self.by_author.setdefault(event.author_id, []).append(key)
+            self.by_case.setdefault(case_id, []).append(key)
         elif isinstance(event, CaseDocument.Event):
             doc = self.documents[key]
             if isinstance(event, CaseDocument.Revised):
@@ -182,9 +200,9 @@ class WorkIndex(FollowedView):
         elif isinstance(event, UrgentRisk.Reported):
             self.risks[key] = {
                 "risk_id": key,
-                "case_id": event.case_id,
-                "municipality": event.municipality,
-                "category": event.category,
+                "case_id": intern(event.case_id),
+                "municipality": intern(event.municipality),
+                "category": intern(event.category),
                 "reported_at": event.timestamp.isoformat(),
                 "acknowledged_at": None,
                 "late": event.late,
@@ -198,27 +216,30 @@ class WorkIndex(FollowedView):
             self.risks[key]["status"] = "assessed"
 
     def of_case(self, case_id: str) -> list[dict[str, Any]]:
-        return [d for d in self.documents.values() if d["case_id"] == case_id]
+        return [self.documents[k] for k in self.by_case.get(case_id, ())]
+
+    def of_cases(self, case_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
+        """The documents of these cases, case by case (from the index: a
+        person's lists cost their caseload, not the county's documents)."""
+        for case_id in case_ids:
+            yield from self.of_case(case_id)
 
     def of_author(self, author_id: str) -> list[dict[str, Any]]:
         return [self.documents[k] for k in self.by_author.get(author_id, ())]
 
-    def overdue(self, case_ids: set[str], now: datetime) -> list[dict[str, Any]]:
+    def overdue(self, case_ids: Iterable[str], now: datetime) -> list[dict[str, Any]]:
         """Drafts past their R7 deadline (the observation sheet's 24 h)."""
         return [
             d
-            for d in self.documents.values()
-            if d["case_id"] in case_ids
-            and d["status"] in WITH_AUTHOR
+            for d in self.of_cases(case_ids)
+            if d["status"] in WITH_AUTHOR
             and d["due_at"] is not None
             and now > datetime.fromisoformat(d["due_at"])
         ]
 
     def visits(self, case_id: str, period: str) -> int:
         """Field visits of a month, from the visit reports submitted."""
-        return sum(
-            1 for d in self.documents.values() if d["case_id"] == case_id and is_visit_in(d, period)
-        )
+        return sum(1 for d in self.of_case(case_id) if is_visit_in(d, period))
 
     def visits_in(self, period: str) -> dict[str, int]:
         """Field visits of a month by case, in one pass (the county's
@@ -229,11 +250,11 @@ class WorkIndex(FollowedView):
                 counted[d["case_id"]] = counted.get(d["case_id"], 0) + 1
         return counted
 
-    def progress_periods(self) -> dict[str, set[str]]:
-        """The months each case's progress report was handed in for, in one
-        pass over the documents (R7 is checked for every case at once)."""
+    def progress_periods(self, case_ids: Iterable[str]) -> dict[str, set[str]]:
+        """The months each case's progress report was handed in for (R7 is
+        checked for every case in scope at once)."""
         periods: dict[str, set[str]] = {}
-        for d in self.documents.values():
+        for d in self.of_cases(case_ids):
             if d["kind"] == "progress_report" and d["status"] in ("submitted", "validated"):
                 periods.setdefault(d["case_id"], set()).add(d["period"])
         return periods

@@ -26,9 +26,9 @@ from services.notifications.competence import AlertAlreadyAcknowledged, UnknownA
 from services.notifications.delivery import Deliveries
 from services.notifications.destinations import Policy, Resolver, system_resolver
 from services.notifications.domain import Alert, Notification, alert_id
+from services.notifications.pending import PendingReminders
 from services.notifications.people import People
 from services.notifications.projections import Inboxes, Timers, Webhooks
-from services.notifications.reminder_state import PendingReminders
 from services.notifications.reminders import Reminders
 
 DEFAULT_SLA_MINUTES = 120  # 2.1 §2: suspected abuse reported within 2 hours

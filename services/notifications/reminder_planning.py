@@ -13,13 +13,13 @@ from uuid import UUID
 from events.actor import Actor
 from events.store import ApplicationPart
 from services.notifications.domain import Notification
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_rules import (
     case_record_id,
     reminder_id,
 )
 from services.notifications.reminder_state import (
     FollowedCase,
-    PendingReminders,
     Reminder,
 )
 

@@ -11,8 +11,6 @@ from typing import Any, ClassVar
 from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
-from events.topics import topics
-from events.views import FollowedView
 from services.notifications.reminder_rules import (
     case_record_id,
     covers,
@@ -265,68 +263,3 @@ INTERNAL_EVENTS = (Reminder.Event, FollowedCase.Event, FollowedDocument.Event)
 
 def _unique(ids: Iterable[str | None]) -> list[str]:
     return list(dict.fromkeys(i for i in ids if i))
-
-
-# -- the view of pending reminders: the durable timers ----------------------------------
-class PendingReminders(FollowedView):
-    TOPICS = topics(Reminder, "Scheduled", "Rescheduled", "Cancelled", "Sent")
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.due_at: dict[str, str] = {}  # pending reminder id -> due at
-        self.subject_of: dict[str, tuple[str, str]] = {}  # reminder id -> (subject, kind)
-        self.of_subject: dict[str, dict[str, str]] = {}  # subject -> pending id -> kind
-        self.upcoming: dict[str, dict[str, Any]] = {}  # pending id -> what, when, for whom
-
-    def apply(self, event: Any) -> None:
-        rid = str(event.originator_id)
-        # By class: the events made by @event("...") have their fields only at run time, so
-        # the event stays Any to the type checker (each is a leaf class: as isinstance was).
-        match type(event):
-            case Reminder.Scheduled:
-                self.subject_of[rid] = (event.subject_key, event.kind)
-                self._pending(rid, event.due_at)
-                self.upcoming[rid] = {
-                    "reminder_id": rid,
-                    "kind": event.kind,
-                    "period": event.period,
-                }
-            case Reminder.Rescheduled:
-                self._pending(rid, event.due_at)
-            case _:  # Cancelled, Sent
-                self.due_at.pop(rid, None)
-                self.upcoming.pop(rid, None)
-                subject, _ = self.subject_of[rid]
-                self.of_subject.get(subject, {}).pop(rid, None)
-        if rid in self.upcoming and hasattr(event, "recipients"):
-            self.upcoming[rid].update(
-                due_at=event.due_at, recipients=event.recipients, fields=event.fields
-            )
-
-    def for_recipient(self, person: str) -> list[dict[str, Any]]:
-        """What is coming due for someone, the soonest first."""
-        found = [r for r in self.upcoming.values() if person in r["recipients"]]
-        return sorted(found, key=lambda r: datetime.fromisoformat(r["due_at"]))  # offsets differ
-
-    def _pending(self, rid: str, due_at: str) -> None:
-        subject, kind = self.subject_of[rid]
-        self.due_at[rid] = due_at
-        self.of_subject.setdefault(subject, {})[rid] = kind
-
-    def due(self, now: datetime) -> list[str]:
-        """Pending reminders whose time has come, the earliest first."""
-        found = [(datetime.fromisoformat(at), rid) for rid, at in self.due_at.items()]
-        return [rid for at, rid in sorted(found) if at <= now]
-
-    def pending(self, subject_key: str, kind: str | None = None, nested: bool = False) -> list[str]:
-        """Pending reminders of a subject (``nested``: and of the subjects
-        under it, e.g. a case's authors), of one kind or all."""
-        subjects = [subject_key]
-        if nested:
-            subjects += [s for s in self.of_subject if s.startswith(subject_key + "/")]
-        return sorted(
-            rid
-            for subject in subjects
-            for rid, k in self.of_subject.get(subject, {}).items()
-            if kind is None or k == kind
-        )

@@ -66,6 +66,7 @@ from eventsourcing.persistence import IntegrityError
 
 from events.following import TeamView
 from services.notifications.domain import Notification
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_planning import Batch
 from services.notifications.reminder_rules import (
     ACTIVE_STAGES,
@@ -83,7 +84,6 @@ from services.notifications.reminder_rules import (
 )
 from services.notifications.reminder_state import (
     FollowedCase,
-    PendingReminders,
     Reminder,
     _unique,
 )

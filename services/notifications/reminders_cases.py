@@ -8,6 +8,7 @@ from uuid import UUID
 
 from events.clock import LOCAL_TIME
 from events.following import TeamView
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_planning import Batch, ReminderPlanning
 from services.notifications.reminder_rules import (
     FOLLOW_UP,
@@ -29,7 +30,6 @@ from services.notifications.reminder_rules import (
 from services.notifications.reminder_state import (
     FollowedCase,
     FollowedDocument,
-    PendingReminders,
     Reminder,
     _unique,
 )

@@ -8,6 +8,7 @@ from typing import Any
 from uuid import UUID
 
 from events.following import TeamView
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_planning import Batch, ReminderPlanning
 from services.notifications.reminder_rules import (
     CONTRACT_ENDING,
@@ -24,7 +25,6 @@ from services.notifications.reminder_rules import (
     task_key,
 )
 from services.notifications.reminder_state import (
-    PendingReminders,
     Reminder,
 )
 

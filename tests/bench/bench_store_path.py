@@ -33,7 +33,8 @@ from eventsourcing.domain import Aggregate, event
 from eventsourcing.persistence import StoredEvent, Tracking
 
 from events.nameko import make_psycopg_green
-from events.store import ChainedProcessRecorder, EventSourcedApplication
+from events.recorder import ChainedProcessRecorder
+from events.store import EventSourcedApplication
 from tests.bench.support import new_database, section, show
 
 SAVES = 500

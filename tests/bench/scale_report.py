@@ -57,7 +57,7 @@ def floors_and_aims(
     show("GET /me (the gateway hop, no RPC)", floors["hop"], "ms")
     show("raw save (plain eventsourcing)", floors["raw"], "ms", f"{floor_xacts['raw']:.1f} xacts")
     show(
-        "chained save (events.store)",
+        "chained save (events.recorder)",
         floors["chained"],
         "ms",
         f"{floor_xacts['chained']:.1f} xacts",

@@ -130,6 +130,40 @@ def test_a_coordinators_cases_come_in_pages_cut_by_the_service(
         cases_app.list_cases(me, limit=0)
 
 
+def test_a_restarted_service_warms_its_views_in_one_pass_and_holds_no_history(
+    county: dict[str, Any], cases_app: Any
+) -> None:
+    from services.cases.application import CasesApplication
+    from services.cases.projections import CaseIndex
+
+    # one pass over the log for every view (a start) builds what each view
+    # catching up alone builds
+    warmed = CasesApplication(county["urls"]["cases"])
+    try:
+        warmed.warm_views()
+        for kind in CasesApplication.VIEWS:
+            alone, together = cases_app.view(kind), warmed.view(kind)
+            assert together.position == alone.position == warmed.recorder.max_notification_id()
+            assert state_of(together) == state_of(alone), kind.__name__
+    finally:
+        warmed.close()
+
+    # the case index keeps each case's subjects, not its events: a case's
+    # timeline is read from the store, in the order stored, when asked for
+    index = cases_app.view(CaseIndex)
+    case_id, subjects = max(index.subjects.items(), key=lambda item: len(item[1]))
+    assert len(subjects) > 1 and subjects[0] == case_id  # the case, then its documents
+    timeline = index.timeline(case_id)
+    assert timeline[0]["event"] == "Referred" and timeline[0]["subject"] == case_id
+    assert {entry["subject"] for entry in timeline} == set(subjects)
+    assert [e["at"] for e in timeline] == sorted(e["at"] for e in timeline)
+    assert index.timeline(str(uuid.uuid4())) == []
+
+
+def state_of(view: Any) -> dict[str, Any]:
+    return {k: v for k, v in vars(view).items() if k not in ("app", "_lock")}
+
+
 def staff_ids(county: dict[str, Any]) -> list[dict[str, Any]]:
     from services.coordination.application import CoordinationApplication
 

@@ -31,7 +31,7 @@ from eventsourcing.tests.persistence import (
 from eventsourcing.utils import Environment
 
 from events.pg_recorder import PgChainedRecorder
-from events.store import ChainedFactory, store_env
+from events.recorder import ChainedFactory, store_env
 from tests.conftest import PG_ADMIN_URL, _admin
 
 

@@ -18,10 +18,11 @@ from events.cloudevent import Origin, Publication, build
 from events.following import TeamView, upstream_change, upstream_id
 from services.notifications.application import NotificationsApplication
 from services.notifications.domain import Notification
+from services.notifications.pending import PendingReminders
 from services.notifications.people import People
 from services.notifications.projections import Inboxes, Timers, Webhooks
 from services.notifications.reminder_rules import reminder_id
-from services.notifications.reminder_state import PendingReminders, Reminder
+from services.notifications.reminder_state import Reminder
 from services.notifications.reminders import Reminders
 
 SYSTEM_ACTOR = Actor("notifications", SYSTEM)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from services.notifications.messages import render
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_rules import (
     CONTRACT_ENDING,
     FOLLOW_UP,
@@ -25,7 +26,7 @@ from services.notifications.reminder_rules import (
     progress_verdict,
     reminder_id,
 )
-from services.notifications.reminder_state import PendingReminders, Reminder
+from services.notifications.reminder_state import Reminder
 from services.notifications.reminders import CASES_EVENTS, COORDINATION_EVENTS
 from tests.support.reminders import (
     CASE,
@@ -132,13 +133,34 @@ def test_the_pending_view_keeps_due_times_by_subject():
     for event in [*first.collect_events(), *second.collect_events()]:
         view.apply(event)
     assert view.due(due) == [str(second.id), str(first.id)]  # the earliest first
+    assert view.due(due) == [str(second.id), str(first.id)]  # still due until sent
+    assert view.due(due - timedelta(days=2)) == []
     assert view.pending(f"case/{CASE}", nested=True) == [str(second.id)]
     assert view.pending(f"case/{CASE}") == []
+    assert view.of_recipient == {TECH: {str(first.id)}}
     first.cancel(SYSTEM_ACTOR, "done", due)
     for event in first.collect_events():
         view.apply(event)
     assert view.due(due) == [str(second.id)]
-    assert view.pending("task/1") == []
+    assert view.pending("task/1") == [] and TECH not in view.of_recipient
+    # an ended reminder leaves every index: the view holds what is pending only
+    second.mark_sent(SYSTEM_ACTOR, [], due)
+    for event in second.collect_events():
+        view.apply(event)
+    assert view.due(due) == [] and view.pending(f"case/{CASE}", nested=True) == []
+    assert not (view.reminders or view.of_subject or view.nested or view.of_recipient)
+
+
+def test_a_rescheduled_reminder_is_due_at_its_new_time_only():
+    view = PendingReminders(None)
+    due = datetime(2026, 3, 1, tzinfo=UTC)
+    reminder = Reminder.schedule(SYSTEM_ACTOR, TASK, "task/1", "due", due, [TECH], {}, {})
+    assert reminder.reschedule(SYSTEM_ACTOR, due_at=due + timedelta(days=1), recipients=[CASE])
+    for event in reminder.collect_events():
+        view.apply(event)
+    assert view.due(due) == []
+    assert view.due(due + timedelta(days=1)) == [str(reminder.id)]
+    assert view.of_recipient == {CASE: {str(reminder.id)}}
 
 
 def test_every_followed_event_is_subscribed():

@@ -7,8 +7,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_rules import FOLLOW_UP, OBSERVATION, PROGRESS, case_record_id
-from services.notifications.reminder_state import FollowedCase, PendingReminders
+from services.notifications.reminder_state import FollowedCase
 from tests.support.reminders import (
     CASE,
     CONTRACT,

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from services.notifications.pending import PendingReminders
 from services.notifications.reminder_rules import CONTRACT_ENDING, HOURS
-from services.notifications.reminder_state import PendingReminders
 from tests.support.reminders import (
     CONTRACT,
     COORDINATOR,
@@ -89,7 +89,7 @@ def test_a_terminated_contract_is_not_reminded(app):
     assert app.fire_reminders(local(2026, 4, 1)) == 0
     assert app.reminder(HOURS, f"contract/{CONTRACT}", "2026-01").status == "cancelled"
     assert app.store[ending.id].cancelled_because == "contract_terminated"
-    assert app.view(PendingReminders).due_at == {}
+    assert app.view(PendingReminders).reminders == {}
 
 
 def test_contract_ending_rescheduled_by_an_amendment(app):

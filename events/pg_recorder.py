@@ -27,7 +27,7 @@ from uuid import UUID
 from eventsourcing.persistence import IntegrityError, Notification, StoredEvent, Tracking
 from psycopg2.extras import execute_values  # type: ignore[import-untyped]
 
-from events.chain import GENESIS, ChainRow, chain_hash
+from events.chain import GENESIS, chain_hash
 from events.recorder import ChainedProcessRecorder
 from events.unit import raw_errors
 
@@ -249,22 +249,11 @@ class PgChainedRecorder(ChainedProcessRecorder):
             for r in rows
         ]
 
-    def chain_rows(self, batch: int = 10_000) -> Iterator[ChainRow]:
-        """As the ORM path's, in keyset pages each its own short read (no
-        transaction held over the walk), without the ORM's row processing:
-        verify's rate is mostly this loop's."""
-        last = 0
-        while True:
-            with self._cursor(write=False) as cursor:
-                cursor.execute(self._chain_sql, (last, batch))
-                rows = cursor.fetchall()
-            for r in rows:
-                yield ChainRow(
-                    r[0], r[1], r[2], r[3], bytes(r[4]), None if r[5] is None else bytes(r[5])
-                )
-            if len(rows) < batch:
-                return
-            last = rows[-1][0]
+    def _chain_page(self, after: int, batch: int) -> Sequence[Any]:
+        # without the ORM's row processing: verify's rate is mostly this
+        with self._cursor(write=False) as cursor:
+            cursor.execute(self._chain_sql, (after, batch))
+            return cursor.fetchall()
 
     def max_notification_id(self) -> int | None:
         with self._cursor(write=False) as cursor:

@@ -148,10 +148,23 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
     def chain_rows(self, batch: int = 10_000) -> Iterator[ChainRow]:
         """Every stored event in notification order, read in keyset pages so a
         store of any size is walked in constant memory."""
+        last = 0
+        while True:
+            rows = self._chain_page(last, batch)
+            for r in rows:
+                yield ChainRow(
+                    r[0], r[1], r[2], r[3], bytes(r[4]), None if r[5] is None else bytes(r[5])
+                )
+            if len(rows) < batch:
+                return
+            last = rows[-1][0]
+
+    def _chain_page(self, after: int, batch: int) -> Sequence[Any]:
+        """One page of (id, originator, version, topic, state, chain hash),
+        a short read of its own: no transaction is held over the walk."""
         table = self.events_record_cls.__table__
-        engine = self.engine
         originator = table.c.originator_id
-        if engine.dialect.name == "postgresql":
+        if self.engine.dialect.name == "postgresql":
             # the text form is what was hashed; skips a UUID object per row
             originator = cast(originator, Text)
         query = select(
@@ -161,19 +174,11 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
             table.c.topic,
             table.c.state,
             table.c.chain_hash,
-        ).order_by(table.c.id)
-        last = 0
-        with engine.connect() as conn:
-            while True:
-                rows = conn.execute(query.where(table.c.id > last).limit(batch)).all()
-                for r in rows:
-                    yield ChainRow(
-                        r[0], r[1], r[2], r[3], bytes(r[4]), None if r[5] is None else bytes(r[5])
-                    )
-                if len(rows) < batch:
-                    return
-                last = rows[-1][0]
-                conn.rollback()  # end the read transaction between pages
+        )
+        with self.engine.connect() as conn:
+            return conn.execute(
+                query.where(table.c.id > after).order_by(table.c.id).limit(batch)
+            ).all()
 
 
 class ChainedFactory(SQLAlchemyFactory):

@@ -123,9 +123,14 @@ def queries(rpc: Any, me: dict[str, Any], coordinator: bool) -> dict[str, Callab
                 me, me["id"], open_only=True
             ),
             "technician: inbox": lambda: rpc.notifications.inbox(me, unread_only=True),
+            "technician: reminders coming": lambda: rpc.notifications.upcoming_reminders(me),
         }
     month = local_today().isoformat()[:7]
-    return {
+    oldest = rpc.cases.list_cases(me, limit=1)["items"]
+    timeline = {  # read from the store when asked (ADR 19), not held by the view
+        "coordinator: a case's timeline": lambda: rpc.cases.case_timeline(me, oldest[0]["case_id"])
+    }
+    return (timeline if oldest else {}) | {
         "coordinator: cases, a page of 50": lambda: rpc.cases.list_cases(me, limit=50),
         "coordinator: cases, whole": lambda: rpc.cases.list_cases(me),
         "coordinator: to validate": lambda: rpc.cases.validation_queue(me),

@@ -90,15 +90,10 @@ def _cursor(offset: int | str) -> str:
 def page(
     items: list[Any], limit: int, offset: int, path: str, args: dict[str, str]
 ) -> tuple[dict[str, Any], dict[str, str]]:
-    chunk = items[offset : offset + limit]
+    """The envelope of a page the gateway cuts from the whole list."""
     following = offset + limit
-    body: dict[str, Any] = {"items": chunk, "next_cursor": None, "total": len(items)}
-    headers: dict[str, str] = {}
-    if following < len(items):
-        body["next_cursor"] = _cursor(following)
-        query = urlencode({**args, "cursor": body["next_cursor"], "limit": limit})
-        headers["Link"] = f'<{path}?{query}>; rel="next"'
-    return body, headers
+    more = following if following < len(items) else None
+    return _envelope(items[offset:following], len(items), more, limit, path, args)
 
 
 def service_page(
@@ -106,10 +101,24 @@ def service_page(
 ) -> tuple[dict[str, Any], dict[str, str]]:
     """The envelope of a page its service cut (``events.pages``)."""
     following = answer["next_cursor"]
-    body = {"items": answer["items"], "next_cursor": None, "total": answer["total"]}
+    more = None if following is None else str(following)
+    return _envelope(answer["items"], answer["total"], more, limit, path, args)
+
+
+def _envelope(
+    items: list[Any],
+    total: int,
+    following: int | str | None,
+    limit: int,
+    path: str,
+    args: dict[str, str],
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """``items``, ``next_cursor`` and ``total``, and the ``Link`` header to
+    the next page while one follows."""
+    body: dict[str, Any] = {"items": items, "next_cursor": None, "total": total}
     headers: dict[str, str] = {}
     if following is not None:
-        body["next_cursor"] = _cursor(str(following))
+        body["next_cursor"] = _cursor(following)
         query = urlencode({**args, "cursor": body["next_cursor"], "limit": limit})
         headers["Link"] = f'<{path}?{query}>; rel="next"'
     return body, headers

@@ -225,8 +225,18 @@ def journal_phase(
 
 @phase
 def heads() -> dict[str, int]:
-    """Each store's events, the relay's position moved to the head."""
-    return {name: _source(name).mark_delivered() for name in SERVICE_NAMES}
+    """Each store's events, the relay's position moved to the head, and the
+    planner's statistics of the bulk just loaded (autovacuum would take
+    them in time, where it is on; a county starts with them)."""
+    import psycopg2
+
+    stored = {name: _source(name).mark_delivered() for name in SERVICE_NAMES}
+    for name in SERVICE_NAMES:
+        with psycopg2.connect(os.environ[f"{name.upper()}_STORE_URL"]) as conn:
+            with conn.cursor() as cursor:
+                cursor.execute("ANALYZE")
+        conn.close()
+    return stored
 
 
 # -- the whole ------------------------------------------------------------------------------

@@ -75,8 +75,15 @@ class PgChainedRecorder(ChainedProcessRecorder):
             "SELECT id, originator_id::text, originator_version, topic, state, chain_hash "
             f"FROM {events} WHERE id > %s ORDER BY id LIMIT %s"
         )
-        self._notifications_of_sql = (  # on the (originator_id, originator_version) index
-            self._notifications_sql + " AND originator_id = ANY(%s::uuid[])"
+        # One lookup on the aggregate index per aggregate, whatever the
+        # table's statistics say: with none (a bulk load, autovacuum off) an
+        # ``= ANY`` or a plain join was planned as a scan of the whole table
+        # (130 ms for a case's timeline). ``OFFSET 0`` keeps the planner from
+        # flattening the per-aggregate lookup into that join.
+        self._notifications_of_sql = (
+            "SELECT e.id, e.originator_id, e.originator_version, e.topic, e.state "
+            "FROM unnest(%s::uuid[]) AS wanted(id) CROSS JOIN LATERAL ("
+            f"SELECT * FROM {events} WHERE originator_id = wanted.id OFFSET 0) AS e WHERE true"
         )
 
     # -- connections ------------------------------------------------------------
@@ -230,9 +237,9 @@ class PgChainedRecorder(ChainedProcessRecorder):
     ) -> list[Notification]:
         sql, args = self._notifications_of_sql, [[str(i) for i in originator_ids]]
         if topics:
-            sql += " AND topic = ANY(%s)"
+            sql += " AND e.topic = ANY(%s)"
             args.append(list(topics))
-        return self._notifications(sql + " ORDER BY id", args)
+        return self._notifications(sql + " ORDER BY e.id", args)
 
     def _notifications(self, sql: str, args: list[Any]) -> list[Notification]:
         with self._cursor(write=False) as cursor:

@@ -232,10 +232,12 @@ def heads() -> dict[str, int]:
 
     stored = {name: _source(name).mark_delivered() for name in SERVICE_NAMES}
     for name in SERVICE_NAMES:
-        with psycopg2.connect(os.environ[f"{name.upper()}_STORE_URL"]) as conn:
-            with conn.cursor() as cursor:
+        conn = psycopg2.connect(os.environ[f"{name.upper()}_STORE_URL"])
+        try:
+            with conn, conn.cursor() as cursor:
                 cursor.execute("ANALYZE")
-        conn.close()
+        finally:
+            conn.close()
     return stored
 
 

@@ -48,7 +48,6 @@ class CaseIndex(FollowedView):
         # timeline: the timeline is read from the store when asked for, so the
         # view's memory follows the county's cases, not its history.
         self.subjects: dict[str, list[str]] = {}
-        self._case_of: dict[str, str] = {}  # document, risk or check -> its case
         # technician -> their cases' ids (a dict: an ordered set)
         self.of_technician: dict[str, dict[str, None]] = {}
         self.of_social_worker: dict[str, dict[str, None]] = {}  # their own cases' ids
@@ -57,12 +56,11 @@ class CaseIndex(FollowedView):
         if isinstance(event, Case.Event):
             self._apply_case(str(event.originator_id), event)
         elif isinstance(event, (CaseDocument.Event, UrgentRisk.Event, BenefitCheck.Event)):
-            subject = str(event.originator_id)
-            if subject not in self._case_of:
-                case_id = getattr(event, "case_id", None)
-                if case_id in self.subjects:
-                    self._case_of[subject] = case_id
-                    self.subjects[case_id].append(subject)
+            # the events that name their case (a document's, risk's or check's
+            # first does): a subject is listed once, under the case it names
+            subjects = self.subjects.get(getattr(event, "case_id", None) or "")
+            if subjects is not None and str(event.originator_id) not in subjects:
+                subjects.append(str(event.originator_id))
 
     def timeline(self, case_id: str) -> list[dict[str, Any]]:
         """What happened to the case and its documents, risks and checks, in

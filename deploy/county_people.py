@@ -40,7 +40,8 @@ class Sizes:
     municipalities: int = 100
     staff: int = 500  # heads, technicians, social workers, the admin and the auditor
     cases: int = 50_000
-    documents_per_case: int = 2  # field reports beyond the path's own steps
+    # field reports beyond the path's own steps: 4 make the default county about 1 M events
+    documents_per_case: int = 4
 
     @property
     def technicians(self) -> int:

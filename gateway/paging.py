@@ -24,7 +24,7 @@ from gateway.problems import bad_request
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 # (service, operation) of the lists their service pages
-SERVICE_PAGED = frozenset({("cases", "list_cases")})
+SERVICE_PAGED = frozenset({("cases", "list_cases"), ("notifications", "upcoming_reminders")})
 _SERVICE_CURSOR = "s:"
 
 

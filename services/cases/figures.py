@@ -13,7 +13,7 @@ models (``projections.py``).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from statistics import median
@@ -112,7 +112,7 @@ def visits(
 
 
 def documents(
-    documents_: Iterable[dict[str, Any]], overdue: Iterable[dict[str, Any]]
+    documents_: Iterable[Mapping[str, Any]], overdue: Iterable[Mapping[str, Any]]
 ) -> dict[str, Any]:
     """The validation backlog: documents submitted and not yet validated or
     returned, and R7 work overdue (drafts past their deadline, monthly
@@ -154,7 +154,7 @@ def county_figures(
     month: Month,
     municipalities: Iterable[str],
     cases: Iterable[dict[str, Any]],
-    documents_: Iterable[dict[str, Any]],
+    documents_: Iterable[Mapping[str, Any]],
     overdue: Iterable[dict[str, Any]],
     risks: Iterable[dict[str, Any]],
     visits_done: dict[str, int],
@@ -163,7 +163,7 @@ def county_figures(
     """Every section for each municipality asked for (zeros where nothing
     happened), from the rows of the read models."""
     wanted = list(municipalities)
-    rows: dict[str, dict[str, list[dict[str, Any]]]] = {
+    rows: dict[str, dict[str, list[Any]]] = {  # the read models' rows: dicts, document rows
         m: {"cases": [], "documents": [], "overdue": [], "risks": []} for m in wanted
     }
     for kind, items in (

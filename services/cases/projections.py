@@ -11,7 +11,7 @@ They hold ids, codes, stages and times — never the sealed personal data.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import datetime
 from sys import intern
 from typing import Any
@@ -154,12 +154,52 @@ class CaseIndex(FollowedView):
         ]
 
 
+class DocumentRow(Mapping[str, Any]):
+    """A document as ``WorkIndex`` holds it: its fields in slots, read like
+    the dict it is answered as (``dict(row)``). A dict per document cost
+    about 500 bytes, and a county holds some 300,000 documents: 70 MB of the
+    cases service's memory at a million events, against 15 MB as slots."""
+
+    FIELDS = (  # in the order answered
+        "document_id", "case_id", "municipality", "kind", "author_id", "occurred_at",
+        "period", "due_at", "status", "version", "late", "submitted_at",
+    )  # fmt: skip
+    __slots__ = FIELDS
+    document_id: str
+    case_id: str
+    municipality: str
+    kind: str
+    author_id: str
+    occurred_at: str
+    period: str | None
+    due_at: str | None
+    status: str
+    version: int
+    late: bool
+    submitted_at: str | None
+
+    def __init__(self, **fields: Any) -> None:
+        for name in self.FIELDS:
+            setattr(self, name, fields[name])
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self.FIELDS:
+            raise KeyError(name)
+        return getattr(self, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.FIELDS)
+
+    def __len__(self) -> int:
+        return len(self.FIELDS)
+
+
 class WorkIndex(FollowedView):
     """Documents and urgent risks, by case."""
 
     def __init__(self, app: Any) -> None:
         super().__init__(app)
-        self.documents: dict[str, dict[str, Any]] = {}
+        self.documents: dict[str, DocumentRow] = {}
         self.risks: dict[str, dict[str, Any]] = {}
         self.by_author: dict[str, list[str]] = {}  # author -> their documents' ids, drafted order
         self.by_case: dict[str, list[str]] = {}  # case -> its documents' ids, drafted order
@@ -168,33 +208,33 @@ class WorkIndex(FollowedView):
         key = str(event.originator_id)
         if isinstance(event, CaseDocument.Drafted):
             case_id = intern(event.case_id)
-            self.documents[key] = {
-                "document_id": key,
-                "case_id": case_id,
-                "municipality": intern(event.municipality),
-                "kind": intern(event.kind),
-                "author_id": intern(event.author_id),
-                "occurred_at": event.occurred_at,
-                "period": event.period and intern(event.period),
-                "due_at": event.due_at,
-                "status": "drafted",
-                "version": 1,
-                "late": False,
-                "submitted_at": None,
-            }
+            self.documents[key] = DocumentRow(
+                document_id=key,
+                case_id=case_id,
+                municipality=intern(event.municipality),
+                kind=intern(event.kind),
+                author_id=intern(event.author_id),
+                occurred_at=event.occurred_at,
+                period=event.period and intern(event.period),
+                due_at=event.due_at,
+                status="drafted",
+                version=1,
+                late=False,
+                submitted_at=None,
+            )
             self.by_author.setdefault(event.author_id, []).append(key)
             self.by_case.setdefault(case_id, []).append(key)
         elif isinstance(event, CaseDocument.Event):
             doc = self.documents[key]
             if isinstance(event, CaseDocument.Revised):
-                doc["status"], doc["version"] = "drafted", doc["version"] + 1
+                doc.status, doc.version = "drafted", doc.version + 1
             elif isinstance(event, CaseDocument.Submitted):
-                doc["status"], doc["late"] = "submitted", doc["late"] or event.late
-                doc["submitted_at"] = doc["submitted_at"] or event.timestamp.isoformat()
+                doc.status, doc.late = "submitted", doc.late or event.late
+                doc.submitted_at = doc.submitted_at or event.timestamp.isoformat()
             elif isinstance(event, CaseDocument.Returned):
-                doc["status"] = "returned"
+                doc.status = "returned"
             elif isinstance(event, CaseDocument.Validated):
-                doc["status"] = "validated"
+                doc.status = "validated"
         elif isinstance(event, UrgentRisk.Reported):
             self.risks[key] = {
                 "risk_id": key,
@@ -214,7 +254,7 @@ class WorkIndex(FollowedView):
             self.risks[key]["status"] = "assessed"
 
     def of_case(self, case_id: str) -> list[dict[str, Any]]:
-        return [self.documents[k] for k in self.by_case.get(case_id, ())]
+        return [dict(row) for row in self._rows_of(case_id)]
 
     def of_cases(self, case_ids: Iterable[str]) -> Iterator[dict[str, Any]]:
         """The documents of these cases, case by case (from the index: a
@@ -223,21 +263,25 @@ class WorkIndex(FollowedView):
             yield from self.of_case(case_id)
 
     def of_author(self, author_id: str) -> list[dict[str, Any]]:
-        return [self.documents[k] for k in self.by_author.get(author_id, ())]
+        return [dict(self.documents[k]) for k in self.by_author.get(author_id, ())]
 
     def overdue(self, case_ids: Iterable[str], now: datetime) -> list[dict[str, Any]]:
         """Drafts past their R7 deadline (the observation sheet's 24 h)."""
         return [
-            d
-            for d in self.of_cases(case_ids)
-            if d["status"] in WITH_AUTHOR
-            and d["due_at"] is not None
-            and now > datetime.fromisoformat(d["due_at"])
+            dict(row)
+            for case_id in case_ids
+            for row in self._rows_of(case_id)
+            if row.status in WITH_AUTHOR
+            and row.due_at is not None
+            and now > datetime.fromisoformat(row.due_at)
         ]
+
+    def _rows_of(self, case_id: str) -> list[DocumentRow]:
+        return [self.documents[k] for k in self.by_case.get(case_id, ())]
 
     def visits(self, case_id: str, period: str) -> int:
         """Field visits of a month, from the visit reports submitted."""
-        return sum(1 for d in self.of_case(case_id) if is_visit_in(d, period))
+        return sum(1 for row in self._rows_of(case_id) if is_visit_in(row, period))
 
     def visits_in(self, period: str) -> dict[str, int]:
         """Field visits of a month by case, in one pass (the county's
@@ -252,13 +296,15 @@ class WorkIndex(FollowedView):
         """The months each case's progress report was handed in for (R7 is
         checked for every case in scope at once)."""
         periods: dict[str, set[str]] = {}
-        for d in self.of_cases(case_ids):
-            if d["kind"] == "progress_report" and d["status"] in ("submitted", "validated"):
-                periods.setdefault(d["case_id"], set()).add(d["period"])
+        for case_id in case_ids:
+            for row in self._rows_of(case_id):
+                handed_in = row.status in ("submitted", "validated")
+                if row.kind == "progress_report" and handed_in and row.period is not None:
+                    periods.setdefault(case_id, set()).add(row.period)
         return periods
 
 
-def is_visit_in(document: dict[str, Any], period: str) -> bool:
+def is_visit_in(document: Mapping[str, Any], period: str) -> bool:
     """A field visit of the month ``YYYY-MM`` (county time): a visit report
     the coordinator has received (submitted, validated or returned)."""
     return (

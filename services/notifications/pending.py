@@ -11,6 +11,7 @@ from sys import intern
 from typing import Any
 from uuid import UUID
 
+from events.pages import page_after
 from events.topics import topics
 from events.views import FollowedView
 from services.notifications.reminder_state import Reminder
@@ -96,22 +97,38 @@ class PendingReminders(FollowedView):
                 if not below:
                     self.nested.pop(parent, None)
 
-    def for_recipient(self, person: str) -> list[dict[str, Any]]:
+    def for_recipient(
+        self, person: str, limit: int | None = None, cursor: str | None = None
+    ) -> Any:
         """What is coming due for someone, the soonest first (by the moment:
-        the offsets differ); what each says, read from the store."""
-        mine = self.of_recipient.get(person, set())
-        rows: dict[str, dict[str, Any]] = {}
+        the offsets differ); what each says, read from the store. With
+        ``limit``, one page after ``cursor`` (``events.pages``), and only that
+        page's reminders are read: a technician may have hundreds coming."""
+        mine = self.of_recipient.get(person, ())
+        ids = [{"reminder_id": rid} for rid in mine if rid in self.reminders]
+
+        def soonest(row: dict[str, Any]) -> tuple[str, str]:
+            due = self.reminders[row["reminder_id"]].due
+            return f"{due.timestamp():018.6f}", row["reminder_id"]  # fixed width: sorts as time
+
+        if limit is None:
+            return self._said(sorted(ids, key=soonest))
+        page = page_after(ids, limit, cursor, soonest)
+        return page | {"items": self._said(page["items"])}
+
+    def _said(self, chosen: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The chosen reminders, in their order, as their stored events say."""
+        rows = {
+            r["reminder_id"]: {"reminder_id": r["reminder_id"], "kind": None, "period": None}
+            for r in chosen
+        }
         said = topics(Reminder, "Scheduled", "Rescheduled")
-        for event in self.stored_of([UUID(rid) for rid in mine], said):
-            row = rows.setdefault(
-                str(event.originator_id),
-                {"reminder_id": str(event.originator_id), "kind": None, "period": None},
-            )
+        for event in self.stored_of([UUID(rid) for rid in rows], said):
+            row = rows[str(event.originator_id)]
             for name in ("kind", "period", "due_at", "recipients", "fields"):
                 if hasattr(event, name):
                     row[name] = getattr(event, name)
-        found = [row for rid, row in rows.items() if rid in self.reminders]
-        return sorted(found, key=lambda r: self.reminders[r["reminder_id"]].due)
+        return list(rows.values())
 
     def due(self, now: datetime) -> list[str]:
         """Pending reminders whose time has come, the earliest first, from a

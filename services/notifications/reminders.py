@@ -104,8 +104,11 @@ class Reminders(CaseReminders, CoordinationReminders):
         return batch.changed()
 
     # -- out: the timer ------------------------------------------------------------------
-    def upcoming_reminders(self, person: str) -> list[dict[str, Any]]:
-        return self.view(PendingReminders).for_recipient(person)
+    def upcoming_reminders(
+        self, person: str, limit: int | None = None, cursor: str | None = None
+    ) -> Any:
+        """Coming due for ``person``, the soonest first: all, or one page."""
+        return self.view(PendingReminders).for_recipient(person, limit, cursor)
 
     def fire_reminders(self, now: datetime) -> int:
         """Each reminder whose time has come: sent to its audience if still

@@ -98,9 +98,10 @@ class NotificationsService(ObservedService, RpcAdapter):
         "inbox", lambda app, actor, unread_only=False: app.inbox(actor, bool(unread_only))
     )
     alerts = query("alerts", lambda app, actor, open_only=False: app.alerts(actor, bool(open_only)))
-    # The reminders coming due for the caller.
+    # The reminders coming due for the caller (one page: the gateway's ``limit``, ``cursor``).
     upcoming_reminders = query(
-        "upcoming_reminders", lambda app, actor: app.upcoming_reminders(actor.id)
+        "upcoming_reminders",
+        lambda app, actor, limit=None, cursor=None: app.upcoming_reminders(actor.id, limit, cursor),
     )
     # The county's webhooks, without their secrets.
     webhooks = query("webhooks", lambda app, actor: app.webhooks(actor))

@@ -123,7 +123,10 @@ def queries(rpc: Any, me: dict[str, Any], coordinator: bool) -> dict[str, Callab
                 me, me["id"], open_only=True
             ),
             "technician: inbox": lambda: rpc.notifications.inbox(me, unread_only=True),
-            "technician: reminders coming": lambda: rpc.notifications.upcoming_reminders(me),
+            # a page, as the gateway asks (`/me/reminders`: 50 by default)
+            "technician: reminders coming": lambda: rpc.notifications.upcoming_reminders(
+                me, limit=50
+            ),
         }
     month = local_today().isoformat()[:7]
     oldest = rpc.cases.list_cases(me, limit=1)["items"]

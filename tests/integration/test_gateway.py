@@ -251,16 +251,14 @@ def test_lists_come_in_pages(county: County) -> None:
     problem(admin.get(f"{county.url}/staff", params={"limit": 0}), 400, "invalid_parameter")
 
 
-def test_a_list_that_grows_with_the_county_is_paged_by_its_service(county: County) -> None:
-    """The coordinator's cases: the cases service cuts each page (a county's
-    list never travels whole); the envelope and the Link are the same."""
-    coordinator = county.as_("asistent.cluj")
-    everything = coordinator.get(f"{county.url}/cases", params={"limit": 200}).json()
+def paged_one_by_one(session: requests.Session, url: str) -> tuple[list, dict]:
+    """Every page of one item of a list, and the list whole."""
+    everything = session.get(url, params={"limit": 200}).json()
     assert everything["next_cursor"] is None and everything["total"] == len(everything["items"])
     seen, cursor = [], None
     while True:
         params = {"limit": 1} | ({"cursor": cursor} if cursor else {})
-        answer = coordinator.get(f"{county.url}/cases", params=params)
+        answer = session.get(url, params=params)
         page = answer.json()
         assert len(page["items"]) == 1 and page["total"] == everything["total"]
         seen += page["items"]
@@ -269,7 +267,21 @@ def test_a_list_that_grows_with_the_county_is_paged_by_its_service(county: Count
             assert "Link" not in answer.headers
             break
         assert 'rel="next"' in answer.headers["Link"]
+    return seen, everything
+
+
+def test_a_list_that_grows_with_the_county_is_paged_by_its_service(county: County) -> None:
+    """The coordinator's cases and the technician's coming reminders: their
+    service cuts each page (a county's list never travels whole, and only a
+    page of reminders is read from the store); the envelope and the Link are
+    the same."""
+    coordinator = county.as_("asistent.cluj")
+    seen, everything = paged_one_by_one(coordinator, f"{county.url}/cases")
     assert seen == everything["items"] and len(seen) > 1
+    reminders, all_coming = paged_one_by_one(coordinator, f"{county.url}/me/reminders")
+    assert reminders == all_coming["items"] and len(reminders) > 1
+    due = [datetime.fromisoformat(r["due_at"]) for r in reminders]
+    assert due == sorted(due)  # the soonest first, across pages
     # a cursor of a list the gateway pages is not one of this list
     staff = county.as_("judet").get(f"{county.url}/staff", params={"limit": 1}).json()
     refused = coordinator.get(f"{county.url}/cases", params={"cursor": staff["next_cursor"]})

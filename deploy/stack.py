@@ -16,6 +16,7 @@ The cases service gets a second database for its beneficiaries' keys,
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import signal
@@ -29,6 +30,11 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from events import broker
+
+# run as a script (``python deploy/stack.py``): the project's root is where
+# ``deploy`` is found
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from deploy.supervise import Supervisor
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
@@ -207,7 +213,7 @@ def seed_demo(users_file: Path, amqp_uri: str, identity: dict[str, str]) -> bool
 
 
 def run() -> int:
-    processes: list[tuple[Service, subprocess.Popen[bytes]]] = []
+    supervisor = Supervisor()
     keys = {
         "CASES_MASTER_KEY": local_key(
             "CASES_MASTER_KEY", "cases-master.key", "cases: a local master key for personal data"
@@ -223,23 +229,26 @@ def run() -> int:
     # a demo: webhooks may go to loopback (a receiver tried on this machine)
     keys["WEBHOOK_DEMO"] = os.environ.get("WEBHOOK_DEMO", "1")
     for service in SERVICES:
-        processes.append((service, start(service, keys | {"AMQP_URI": uris[service.name]})))
+        supervisor.add(
+            service.name, functools.partial(start, service, keys | {"AMQP_URI": uris[service.name]})
+        )
     users_file = Path(os.environ.get("GATEWAY_USERS_FILE", LOCAL_STATE / "users.json"))
     if not seed_demo(users_file, uris["operator"], identity):
         print("the demo county could not be seeded; stopping")
-        return stop_all(processes, stopping=False)
+        return stop_all(supervisor, stopping=False)
     gateway_env = identity | {
         "MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128"),
         "AMQP_URI": uris["gateway"],
     }
     if not os.environ.get("GATEWAY_JWKS_URL"):
         gateway_env["GATEWAY_USERS_FILE"] = str(users_file)
-    processes.append((GATEWAY, start(GATEWAY, gateway_env)))
+    gateway = supervisor.add(GATEWAY.name, functools.partial(start, GATEWAY, gateway_env))
     # the banner only once the gateway answers: an address printed earlier
     # would refuse the first click
-    if not wait_for_gateway(processes[-1][1]):
+    assert gateway.process is not None
+    if not wait_for_gateway(gateway.process):
         print("the gateway did not answer /health; stopping")
-        return stop_all(processes, stopping=False)
+        return stop_all(supervisor, stopping=False)
     print("\nCoordonare is running:")
     print(
         f"  web app       http://127.0.0.1:{GATEWAY.port}/   (sign in as a demo user below)"
@@ -250,9 +259,10 @@ def run() -> int:
     )
     admin = os.environ.get("GATEWAY_ADMIN_ADDRESS", "127.0.0.1:8100")
     print(f"                http://{admin}/metrics   (the gateway's metrics, not public)")
-    for service, process in processes[:-1]:
+    for service, child in zip(SERVICES, supervisor.children, strict=False):
+        assert child.process is not None
         print(
-            f"  {service.name:<14} pid {process.pid}  "
+            f"  {service.name:<14} pid {child.process.pid}  "
             f"RPC over {without_password(uris[service.name])}  "
             f"http://127.0.0.1:{service.port}/health  /metrics"
         )
@@ -266,7 +276,7 @@ def run() -> int:
     )
     if "GATEWAY_USERS_FILE" in gateway_env:
         print(demo_users(users_file))
-    print("Press Ctrl-C to stop.\n", flush=True)
+    print("A process that stops is started again; Ctrl-C stops them all.\n", flush=True)
 
     stopping = False
 
@@ -276,9 +286,8 @@ def run() -> int:
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(p.poll() is None for _, p in processes):
-        time.sleep(0.2)
-    return stop_all(processes, stopping)
+    supervisor.run(lambda: stopping)
+    return stop_all(supervisor, stopping)
 
 
 def wait_for_gateway(process: subprocess.Popen[bytes], seconds: float = 60) -> bool:
@@ -306,18 +315,21 @@ def demo_users(users_file: Path) -> str:
     return "\n".join(lines)
 
 
-def stop_all(processes: list[tuple[Service, subprocess.Popen[bytes]]], stopping: bool) -> int:
-    for service, process in processes:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # nameko stops gracefully
+def stop_all(supervisor: Supervisor, stopping: bool) -> int:
+    for child in supervisor.children:
+        if child.running:
+            assert child.process is not None
+            child.process.send_signal(signal.SIGTERM)  # nameko stops gracefully
         elif not stopping:
-            print(f"{service.name} exited with {process.returncode}; stopping the others")
+            print(f"{child.name} is not running; stopping the others")
     deadline = time.monotonic() + 15
-    for _, process in processes:
+    for child in supervisor.children:
+        if child.process is None:
+            continue
         try:
-            process.wait(timeout=max(deadline - time.monotonic(), 0.1))
+            child.process.wait(timeout=max(deadline - time.monotonic(), 0.1))
         except subprocess.TimeoutExpired:
-            process.kill()
+            child.process.kill()
     print("Coordonare stopped.")
     return 0 if stopping else 1
 

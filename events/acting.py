@@ -17,8 +17,13 @@ from events.identity import IDENTITY, SigningKey
 
 
 class SignedMethod:
-    def __init__(self, proxy: Any, signer: Signer) -> None:
-        self.proxy, self.signer = proxy, signer
+    def __init__(self, proxy: Any, signer: Signer, command_id: str | None = None) -> None:
+        self.proxy, self.signer, self.command_id = proxy, signer, command_id
+
+    def as_command(self, command_id: str) -> SignedMethod:
+        """This method called as the command ``command_id`` (the service
+        records it under that id and acts on it once, ``events.commands``)."""
+        return SignedMethod(self.proxy, self.signer, command_id)
 
     def _sign(self, args: tuple, kwargs: dict) -> None:
         context = self.proxy.worker_ctx.data  # (``context_data`` is a copy)
@@ -33,6 +38,7 @@ class SignedMethod:
             args,
             kwargs,
             operator=self.signer.operator,
+            command_id=self.command_id,
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:

@@ -73,7 +73,7 @@ def command(name: str, call: CommandCall) -> Callable[..., Any]:
         return call(self.app, self._actor(actor), self._command(name, command))
 
     entrypoint.__name__ = entrypoint.__qualname__ = name
-    return rpc(entrypoint)
+    return rpc(entrypoint, command=True)
 
 
 def query(name: str, call: QueryCall) -> Callable[..., Any]:

@@ -101,8 +101,11 @@ class SigningKey:
         ttl: int = DEFAULT_TTL_SECONDS,
         operator: str | None = None,
         issued_at: int | None = None,
+        command_id: str | None = None,
     ) -> str:
-        """An assertion that ``actor`` makes this one call."""
+        """An assertion that ``actor`` makes this one call; a command's
+        ``command_id`` (the gateway's, from the request's idempotency key)
+        goes with it, so the service records the command under it."""
         now = int(time.time()) if issued_at is None else issued_at
         claims = {
             "iss": self.issuer,
@@ -116,9 +119,24 @@ class SigningKey:
             "iat": now,
             "exp": now + min(ttl, MAX_TTL_SECONDS),
         }
+        if command_id:
+            claims["cmd"] = command_id
         if operator:
             claims["act"] = operator  # the operator acting for the person (recorded)
         return jwt.encode(claims, self.private, algorithm="EdDSA", headers={"kid": self.kid})
+
+
+def command_id_of(claims: dict[str, Any]) -> str:
+    """The id a command of this call is recorded under (``events.commands``):
+    the one the assertion carries, else one made of the assertion's own id,
+    which a redelivered message carries too."""
+    given = claims.get("cmd")
+    if isinstance(given, str) and given:
+        try:
+            return str(uuid.UUID(given))
+        except ValueError:
+            pass  # not ours: a command id is a UUID; the assertion's own id then
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"coordonare:{claims['iss']}:{claims['jti']}"))
 
 
 def write_key_pair(issuer: str, private_path: Path, jwks_path: Path) -> SigningKey:

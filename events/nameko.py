@@ -33,17 +33,26 @@ log = logging.getLogger(__name__)
 _rpc = Rpc.decorator(expected_exceptions=(CoordonareError,))
 
 
-def rpc(method: Callable[..., Any]) -> Callable[..., Any]:
+def rpc(method: Callable[..., Any], *, command: bool = False) -> Callable[..., Any]:
     """An RPC entrypoint that runs only for a verified caller (ADR 12): the
     service's ``identity`` (``events.trust``) checks the call's assertion
     before the method sees its arguments. The method runs in one unit of
-    work of the service's ``app`` (issue 17: one transaction per call)."""
+    work of the service's ``app`` (issue 17: one transaction per call); a
+    ``command`` takes effect once, under the id its assertion gives it
+    (``events.commands``, issue 18)."""
 
     @functools.wraps(method)
     def entrypoint(self: Any, *args: Any, **kwargs: Any) -> Any:
         # outside the unit: a refused caller is recorded, and the unit of the
         # refused call would roll that record back
-        self.identity.require()
+        verified = self.identity.require()
+        if command:
+            return self.app.commands.once(
+                verified.command_id,
+                verified.actor.id,
+                method.__name__,
+                lambda: method(self, *args, **kwargs),
+            )
         # a domain error is an answer: what the call stored (its refusal) stays
         with self.app.unit_of_work(commit_on=(CoordonareError,)):
             return method(self, *args, **kwargs)
@@ -86,6 +95,7 @@ class ApplicationProvider(DependencyProvider):
         # county scale the first catch-up reads the whole log, which no
         # caller should wait for.
         self.app.warm_views()
+        self.app.commands.prune()  # (and the table made, if it is not there yet)
         self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
         config = self.container.config
         publisher = ConfirmedPublisher(

@@ -262,6 +262,14 @@ class PgChainedRecorder(ChainedProcessRecorder):
             cursor.execute(self._chain_sql, (after, batch))
             return cursor.fetchall()
 
+    def statement(self, sql: str, args: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """One statement on another table of the store (``events.commands``):
+        in this greenthread's unit of work when one is open, else a
+        transaction of its own. Its rows, if it returns any."""
+        with self._cursor(write=True) as cursor:
+            cursor.execute(sql, args)
+            return cursor.fetchall() if cursor.description is not None else []
+
     def max_notification_id(self) -> int | None:
         with self._cursor(write=False) as cursor:
             cursor.execute(self._max_id_sql)

@@ -45,6 +45,7 @@ from events.nameko import ApplicationProvider
 from events.store import EventSourcedApplication
 
 log = logging.getLogger(__name__)
+HEARTBEAT_SECONDS = 20  # AMQP heartbeat of a subscription's connection (SUBSCRIPTION_HEARTBEAT)
 
 
 def routing_keys(source: str, names: Sequence[str]) -> list[str]:
@@ -83,6 +84,7 @@ class Subscription(Entrypoint):
         self._stopping = False
         self._pending: list[tuple[kombu.Message, Delivery]] = []
         self._deadline = 0.0
+        self._tick = 0.5  # the longest wait on the connection (a quarter of its heartbeat)
         # A redelivery is found by the write (a batch with one in it fails
         # whole, then is taken one by one): an outcome, logged by nameko as
         # a warning without a traceback (events.logs), not as an error.
@@ -149,44 +151,63 @@ class Subscription(Entrypoint):
 
     # -- consuming --------------------------------------------------------
     def _consume(self) -> None:
-        backoff = 0.2
+        self._backoff = 0.2
         while not self._stopping:
             try:
                 config = self.container.config
-                with kombu.Connection(
-                    config["AMQP_URI"], heartbeat=0, ssl=amqp_ssl(config)
-                ) as conn:
-                    channel = conn.channel()
-                    self.exchange(channel).declare()
-                    self.dead_queue(channel).declare()
-                    # What a lost connection left unacknowledged is
-                    # redelivered: nothing of it may be acknowledged now.
-                    self._pending = []
-                    with conn.Consumer(
-                        self.queue,
-                        channel=channel,
-                        on_message=self._on_message,
-                        prefetch_count=self.batching.size,
-                    ):
-                        backoff = 0.2
-                        while not self._stopping:
-                            self._drain(conn)
-                        # what was taken is handled before stopping, as an
-                        # event in hand always was (the store is still open)
-                        self._flush()
+                # heartbeats: a half-open connection (the broker's host gone
+                # without a reset) is noticed within two of them, then redone
+                heartbeat = float(config.get("SUBSCRIPTION_HEARTBEAT", HEARTBEAT_SECONDS))
+                # checked (and ours sent) at least four times per interval
+                self._tick = min(0.5, heartbeat / 4) if heartbeat else 0.5
+                conn = kombu.Connection(
+                    config["AMQP_URI"], heartbeat=heartbeat, ssl=amqp_ssl(config)
+                )
+                try:
+                    self._consume_on(conn)
+                except BaseException:
+                    # Abandoned, not closed: a close (or the consumer's
+                    # cancel) waits for the broker's answer, which never
+                    # comes on a connection gone silent.
+                    conn.collect()
+                    raise
+                conn.release()
             except Exception as exc:
                 # Broker or store unreachable: the unacknowledged messages are
                 # redelivered once we are back, so nothing is lost.
                 log.warning("subscription %s: %s; reconnecting", self.queue_name, exc)
-                eventlet.sleep(backoff)
-                backoff = min(backoff * 2, 5.0)
+                eventlet.sleep(self._backoff)
+                self._backoff = min(self._backoff * 2, 5.0)
+
+    def _consume_on(self, conn: kombu.Connection) -> None:
+        channel = conn.channel()
+        self.exchange(channel).declare()
+        self.dead_queue(channel).declare()
+        # What a lost connection left unacknowledged is redelivered: nothing
+        # of it may be acknowledged now.
+        self._pending = []
+        consumer = conn.Consumer(
+            self.queue,
+            channel=channel,
+            on_message=self._on_message,
+            prefetch_count=self.batching.size,
+        )
+        consumer.consume()
+        self._backoff = 0.2
+        while not self._stopping:
+            self._drain(conn)
+        # what was taken is handled before stopping, as an event in hand
+        # always was (the store is still open)
+        self._flush()
+        consumer.cancel()
 
     def _drain(self, conn: kombu.Connection) -> None:
         """Takes what arrives until a batch is full or its linger is over
         (at once when unbatched or with no linger), then handles it."""
-        wait = 0.5
+        conn.heartbeat_check()  # sends ours when due; raises if the broker's stopped
+        wait = self._tick
         if self._pending:
-            wait = max(self._deadline - time.monotonic(), 0.001)
+            wait = min(max(self._deadline - time.monotonic(), 0.001), self._tick)
         with contextlib.suppress(TimeoutError):
             conn.drain_events(timeout=wait)
             # then what has already arrived (the broker sends up to the

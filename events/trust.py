@@ -35,7 +35,7 @@ from events.actor import SYSTEM, Actor, AuditedAggregate
 from events.cloudevent import Publication
 from events.contracts import check_actor
 from events.errors import Forbidden
-from events.identity import ALGORITHMS, IDENTITY, MAX_TTL_SECONDS, call_digest
+from events.identity import ALGORITHMS, IDENTITY, MAX_TTL_SECONDS, call_digest, command_id_of
 from events.refusals import Refusal
 from events.relay import PublicationOf
 from events.vocabulary import ROLES
@@ -166,6 +166,7 @@ class Verified:
     issuer: str
     assertion_id: str
     operator: str | None = None
+    command_id: str = ""  # what a command of this call is recorded under (events.commands)
 
 
 class Trust:
@@ -278,7 +279,13 @@ class Trust:
                     f"emitentul {issuer} nu poate acționa ca sistem pentru {service}.{method}",
                     issuer=issuer,
                 )
-            return Verified(Actor(subject, SYSTEM), issuer, claims["jti"], claims.get("act"))
+            return Verified(
+                Actor(subject, SYSTEM),
+                issuer,
+                claims["jti"],
+                claims.get("act"),
+                command_id_of(claims),
+            )
         if role not in ROLES:
             raise AssertionUntrusted(f"rol necunoscut în aserțiune: {role!r}")
         entry = app.registered(subject) if app is not None else None
@@ -292,7 +299,7 @@ class Trust:
             )
         # the registry wins over what the assertion claims
         actor = Actor(subject, entry["role"], entry["municipality"])
-        return Verified(actor, issuer, claims["jti"], claims.get("act"))
+        return Verified(actor, issuer, claims["jti"], claims.get("act"), command_id_of(claims))
 
 
 def _claimed(said: dict[str, Any], correlation_id: str) -> Actor:

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Request, Response
 
 from gateway import metrics
 from gateway.auth import Principal, TokenVerifier
-from gateway.calls import Claim, Outcome, Rpc, Settings, Timeout
+from gateway.calls import UNREACHABLE, Claim, Outcome, Rpc, Settings, Timeout
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
 from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
@@ -35,6 +35,8 @@ from gateway.problems import (
     from_service,
     hidden,
     internal,
+    is_hidden,
+    media_of,
     unavailable,
 )
 from gateway.route import RESOURCE_PARAMS, Route
@@ -207,12 +209,13 @@ class Gateway:
         if key is None:
             return self._json(route.status, self._send(route, path, who, values)())
         check_key(key)
-        stored = self.idempotency.claim(who.id, key, fingerprint("POST", request.path, body))
+        stored_print = fingerprint("POST", request.path, body)
+        stored = self.idempotency.claim(who.id, key, stored_print)
         if stored is not None:
-            replay = Response(stored.body, status=stored.status, mimetype=_media(stored.status))
+            replay = Response(stored.body, status=stored.status, mimetype=media_of(stored.status))
             replay.headers["Idempotency-Replayed"] = "true"
             return replay
-        claim = Claim(who.id, key, cid, request.path)
+        claim = Claim.of(who.id, key, cid, request.path, stored_print)
         return self._once(claim, lambda: self._send(route, path, who, values, claim)(), route)
 
     def _once(self, claim: Claim, forward: Callable[[], Any], route: Route) -> Response:
@@ -256,13 +259,14 @@ class Gateway:
         if key is None:
             return self._send(route, path, who, args)()
         body = json.dumps(args, sort_keys=True, default=str).encode()
-        stored = self.idempotency.claim(who.id, f"web:{key}", fingerprint("POST", route.path, body))
+        form_print = fingerprint("POST", route.path, body)
+        stored = self.idempotency.claim(who.id, f"web:{key}", form_print)
         if stored is not None:
             answer = json.loads(stored.body)
             if stored.status >= 400:
                 raise Problem.from_body(answer)
             return answer
-        claim = Claim(who.id, f"web:{key}", "", route.path)
+        claim = Claim.of(who.id, f"web:{key}", "", route.path, form_print)
         response = self._once(claim, lambda: self._send(route, path, who, args, claim)(), route)
         return json.loads(response.get_data())
 
@@ -312,19 +316,26 @@ class Gateway:
         if local is not None:
             answer = local(self, route, who, values)
             return lambda: answer
+        # a command's id: its idempotency key's, else its own (events.commands)
+        command_id = claim.command_id if claim is not None else str(uuid.uuid4())
         outcome = self.call(
-            route.service, route.operation, who.actor(), values, command=route.is_command
+            route.service,
+            route.operation,
+            who.actor(),
+            values,
+            command=route.is_command,
+            command_id=command_id if route.is_command else None,
         )
         return lambda: self.answer(route, outcome, path, claim)
 
-    def call(
-        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
-    ) -> Outcome:
-        assert self.rpc is not None
+    def call(self, service: str, operation: str, actor: dict, payload: dict, **how: Any) -> Outcome:
+        assert self.rpc is not None  # ``how``: ``command``, ``command_id`` (``Rpc.call``)
         try:
-            return self.rpc.call(service, operation, actor, payload, command=command)
+            return self.rpc.call(service, operation, actor, payload, **how)
         except UnknownService:  # no replica listening: nothing was sent
             raise unavailable(f"the {service} service is not running; try again later") from None
+        except UNREACHABLE:  # the broker: the call could not be sent
+            raise unavailable("the message broker cannot be reached; try again shortly") from None
 
     def answer(
         self,
@@ -366,7 +377,7 @@ class Gateway:
     def _mapped(self, route: Route, path: dict[str, str], error: ServiceError) -> Problem:
         problem = from_service(error)
         named = [p for p in route.path_params if p in RESOURCE_PARAMS]
-        if named and _is_hidden(problem, {route.argument(p) for p in named}):
+        if named and is_hidden(problem, {route.argument(p) for p in named}):
             return hidden(RESOURCE_PARAMS[named[-1]])
         return problem
 
@@ -387,14 +398,3 @@ class Gateway:
         response = Response(text, status=problem.status, mimetype=MEDIA_TYPE)
         response.headers.update(problem.headers)
         return response
-
-
-def _is_hidden(problem: Problem, path_fields: set[str]) -> bool:
-    """A refusal for scope, an unknown id, a malformed id in the path: alike from outside."""
-    if problem.kind in ("not_found", "forbidden"):
-        return True
-    return problem.status == 422 and problem.extensions.get("field") in path_fields
-
-
-def _media(status: int) -> str:
-    return "application/json" if status < 400 else MEDIA_TYPE

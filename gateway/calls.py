@@ -3,8 +3,12 @@ outcome, its time limit, and the idempotency key it may hold."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
+
+from amqp.exceptions import AMQPError
+from kombu.exceptions import OperationalError
 
 
 class Outcome(Protocol):
@@ -15,8 +19,20 @@ class Outcome(Protocol):
 
 class Rpc(Protocol):
     def call(
-        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
+        self,
+        service: str,
+        operation: str,
+        actor: dict,
+        payload: dict,
+        *,
+        command: bool,
+        command_id: str | None = None,
     ) -> Outcome: ...
+
+
+# What sending a call raises when the broker cannot be reached (refused,
+# reset, gone mid-publish; kombu gives up after its retries).
+UNREACHABLE = (OSError, OperationalError, AMQPError)
 
 
 class Timeout(Exception):
@@ -26,13 +42,24 @@ class Timeout(Exception):
 
 @dataclass(frozen=True)
 class Claim:
-    """An idempotency key a request holds, and what its answer names (the
-    correlation id, the instance) should the answer come late."""
+    """An idempotency key a request holds, what its answer names (the
+    correlation id, the instance) should the answer come late, and the id
+    its command goes under (``events.commands``)."""
 
     principal: str
     key: str
     cid: str
     instance: str
+    command_id: str
+
+    @classmethod
+    def of(cls, principal: str, key: str, cid: str, instance: str, fingerprint: str) -> Claim:
+        """The command id is the key's: every retry of this request sends the
+        same one, so the service acts once and answers each with the first
+        outcome. The fingerprint is in it too: a key reused once the gateway
+        forgot it (``GATEWAY_IDEMPOTENCY_HOURS``) names a new command."""
+        named = f"coordonare:{principal}\n{key}\n{fingerprint}"
+        return cls(principal, key, cid, instance, str(uuid.uuid5(uuid.NAMESPACE_URL, named)))
 
 
 @dataclass

@@ -5,9 +5,15 @@ Keys are per person and kept ``GATEWAY_IDEMPOTENCY_HOURS`` (24 by default)
 in the gateway's own database (``GATEWAY_STORE_URL``: PostgreSQL, or SQLite
 for an embedded run), so every gateway replica sees them and a restart
 forgets none. A key is claimed before the command is forwarded; the answer
-is stored when it comes. A key whose command's outcome is not yet known
-(still running, or the service did not answer in time) is ``409``: trying
-again later gets the answer once it is known.
+is stored when it comes.
+
+A retry while the first request may still be waiting for its answer (within
+the RPC time limit) is ``409 request_in_progress``. Past it, the answer was
+lost (the service died after its commit, or the gateway did): the retry takes
+the key over and sends the command again, under the same command id
+(``gateway.calls.Claim``), so the service answers with the outcome it
+recorded, or acts if the command never reached its store (issue 18,
+``events.commands``).
 """
 
 from __future__ import annotations
@@ -67,10 +73,12 @@ def check_key(key: str) -> str:
 
 
 class IdempotencyStore:
-    def __init__(self, url: str, keep_hours: float = 24) -> None:
+    def __init__(self, url: str, keep_hours: float = 24, in_progress_seconds: float = 35) -> None:
         pooled = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
         self.engine = sa.create_engine(url, pool_pre_ping=True, **pooled)
         self.keep = timedelta(hours=keep_hours)
+        # as long as the first request may still be waiting for its answer
+        self.in_progress = timedelta(seconds=in_progress_seconds)
         self._insert = (postgresql if self.engine.dialect.name == "postgresql" else sqlite).insert
         with schema_lock(self.engine):  # two gateway replicas may start together
             metadata.create_all(self.engine)
@@ -96,6 +104,8 @@ class IdempotencyStore:
                 "this Idempotency-Key was used for a different request; use a new key",
             )
         if row.status is None:
+            if self._taken_over(principal, key, row.created_at, now):
+                return None
             problem = Problem(
                 409,
                 "request_in_progress",
@@ -106,6 +116,25 @@ class IdempotencyStore:
             problem.headers["Retry-After"] = "2"
             raise problem
         return Answer(row.status, row.body)
+
+    def _taken_over(self, principal: str, key: str, claimed: datetime, now: datetime) -> bool:
+        """The key is this request's now, when its first request's answer is
+        past waiting for (and no other retry took it over first)."""
+        at = claimed if claimed.tzinfo is not None else claimed.replace(tzinfo=UTC)  # SQLite
+        if now - at < self.in_progress:
+            return False
+        with self.engine.begin() as db:
+            taken = db.execute(
+                sa.update(requests)
+                .where(
+                    requests.c.principal == principal,
+                    requests.c.key == key,
+                    requests.c.status.is_(None),
+                    requests.c.created_at == claimed,
+                )
+                .values(created_at=now)
+            )
+        return taken.rowcount == 1
 
     def answer(self, principal: str, key: str, status: int, body: str) -> None:
         with self.engine.begin() as db:

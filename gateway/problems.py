@@ -136,9 +136,23 @@ def bad_request(code: str, detail: str, **extensions: Any) -> Problem:
     return Problem(400, code, "Bad request", detail, **extensions)
 
 
-def unavailable(detail: str) -> Problem:
-    return Problem(503, "service_unavailable", "Service unavailable", detail)
+def unavailable(detail: str, retry_after: int = 5) -> Problem:
+    """Nothing was done, and it may work in a moment: say when to try again."""
+    problem = Problem(503, "service_unavailable", "Service unavailable", detail)
+    problem.headers["Retry-After"] = str(retry_after)
+    return problem
 
 
 def internal() -> Problem:
     return Problem(500, "internal_error", "Internal error", "the request failed; it is logged")
+
+
+def is_hidden(problem: Problem, path_fields: set[str]) -> bool:
+    """A refusal for scope, an unknown id, a malformed id in the path: alike from outside."""
+    if problem.kind in ("not_found", "forbidden"):
+        return True
+    return problem.status == 422 and problem.extensions.get("field") in path_fields
+
+
+def media_of(status: int) -> str:
+    return "application/json" if status < 400 else MEDIA_TYPE

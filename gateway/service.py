@@ -58,10 +58,19 @@ class NamekoRpc:
         self.proxies = proxies
 
     def call(
-        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool
+        self,
+        service: str,
+        operation: str,
+        actor: dict,
+        payload: dict,
+        *,
+        command: bool,
+        command_id: str | None = None,
     ) -> Outcome:
         method = getattr(self.proxies[service], operation)
         if command:
+            if command_id is not None:
+                method = method.as_command(command_id)
             return method.call_async(actor, payload)
         return method.call_async(actor, **payload)
 
@@ -96,8 +105,16 @@ class GatewayProvider(DependencyProvider):
         store_url = os.environ.get("GATEWAY_STORE_URL") or os.environ.get("STORE_URL")
         if not store_url:
             raise RuntimeError("set GATEWAY_STORE_URL: the gateway keeps idempotency keys there")
+        self.settings = Settings(
+            max_body_bytes=int(os.environ.get("GATEWAY_MAX_BODY_BYTES", str(64 * 1024))),
+            rpc_timeout_seconds=float(os.environ.get("GATEWAY_RPC_TIMEOUT", "30")),
+        )
         self.idempotency = IdempotencyStore(
-            store_url, float(os.environ.get("GATEWAY_IDEMPOTENCY_HOURS", "24"))
+            store_url,
+            float(os.environ.get("GATEWAY_IDEMPOTENCY_HOURS", "24")),
+            # past the time limit the first request stopped waiting: a retry
+            # takes its key over (a second to spare for its late answer)
+            in_progress_seconds=self.settings.rpc_timeout_seconds + 1,
         )
         key_file = os.environ.get("GATEWAY_IDENTITY_KEY")
         if not key_file:
@@ -107,10 +124,6 @@ class GatewayProvider(DependencyProvider):
         # each forwarded call carries an assertion for the person whose token
         # was verified (``who.actor()``), minted for that call alone
         self.signer = Signer(SigningKey.from_file(GATEWAY_ISSUER, key_file))
-        self.settings = Settings(
-            max_body_bytes=int(os.environ.get("GATEWAY_MAX_BODY_BYTES", str(64 * 1024))),
-            rpc_timeout_seconds=float(os.environ.get("GATEWAY_RPC_TIMEOUT", "30")),
-        )
         self.gateway = Gateway(
             ROUTES,
             self.verifier,
@@ -153,10 +166,11 @@ class GatewayProvider(DependencyProvider):
 
 class Context(DependencyProvider):
     """The worker's context data, where the correlation id is put for the
-    RPC calls to carry."""
+    RPC calls to carry: its own dict (``data``) — nameko's ``context_data``
+    is a copy, and an id put there reached no service (issue 18)."""
 
     def get_dependency(self, worker_ctx: Any) -> dict[str, Any]:
-        return worker_ctx.context_data
+        return worker_ctx.data
 
 
 class GatewayService:

@@ -1,8 +1,10 @@
 """A consumer whose handler fails holds its place and retries, so nothing is
 skipped; a message that is not one of our CloudEvents is set aside in the
-subscription's dead-letter queue and the stream goes on."""
+subscription's dead-letter queue and the stream goes on; a connection gone
+silent is noticed by its heartbeats."""
 
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import kombu
 import pytest
@@ -16,6 +18,7 @@ from events.relay import OutboxRelay
 from events.subscribe import subscribe
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
+from tests.support.proxy import CuttableProxy
 from tests.support.registry import ADMIN_ACTOR, CLUJ
 from tests.support.services import nameko_config
 from tests.support.tally import TallyApplication
@@ -95,3 +98,55 @@ def test_a_malformed_message_is_dead_lettered_and_the_stream_goes_on(flaky, stor
         dead = kombu.Queue("coordonare.flaky.on_municipality.dead")(conn.channel())
         message = dead.get(no_ack=True)
     assert message is not None and message.body == b"{not json"
+
+
+def consumers_of(amqp_uri: str, queue: str) -> int:
+    with kombu.Connection(amqp_uri) as conn:
+        try:
+            return int(conn.default_channel.queue_declare(queue, passive=True).consumer_count)
+        except conn.channel_errors:  # not declared yet
+            return 0
+
+
+class HalfOpenTallyService:
+    name = "halfopen"
+    app: TallyApplication = ApplicationProvider(TallyApplication, lambda _: None)
+
+    @subscribe("coordination", ["MunicipalityRegistered"])
+    def on_municipality(self, event: Any, tracking: Tracking) -> None:
+        self.app.record(event.get_id(), "", tracking)
+
+
+def test_a_half_open_connection_is_noticed_by_its_heartbeats(
+    make_store, store_url, amqp_uri, monkeypatch
+):
+    """The broker's host vanishes without a reset (a cable pulled, a VM
+    gone): nothing arrives on the connection, and nothing says it is dead.
+    The subscription's AMQP heartbeats notice; it connects again, and what
+    was published meanwhile arrives (issue 18)."""
+    tally_store = make_store()
+    monkeypatch.setenv("HALFOPEN_STORE_URL", tally_store)
+    parts = urlsplit(amqp_uri)
+    proxy = CuttableProxy(parts.hostname or "127.0.0.1", parts.port or 5672)
+    account = f"{parts.username}:{parts.password}"
+    through_proxy = urlunsplit(parts._replace(netloc=f"{account}@127.0.0.1:{proxy.port}"))
+    config = nameko_config(through_proxy) | {"SUBSCRIPTION_HEARTBEAT": 1}
+    container = ServiceContainer(HalfOpenTallyService, config)
+    container.start()
+    try:
+        # the subscription connects as the container starts (here through the
+        # proxy): published before its queue exists, an event would miss it
+        eventually(lambda: consumers_of(amqp_uri, "coordonare.halfopen.on_municipality") == 1)
+        app = CoordinationApplication(store_url)
+        app.register_municipality(ADMIN_ACTOR, **CLUJ.command())
+        publish_everything(store_url, amqp_uri)
+        tally = TallyApplication(tally_store)
+        eventually(lambda: (t := tally.tally()) is not None and len(t.seen) == 1)
+
+        proxy.freeze()
+        app.register_municipality(ADMIN_ACTOR, "55259", "Dej", "Cluj")
+        publish_everything(store_url, amqp_uri)
+        eventually(lambda: len(tally.tally().seen) == 2, 30, message="the half-open link hid it")
+    finally:
+        container.stop()
+        proxy.close()

@@ -23,6 +23,7 @@ class CuttableProxy:
         self.port = self.listener.getsockname()[1]
         self.up = True
         self._sockets: list[socket.socket] = []
+        self._frozen: set[socket.socket] = set()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def cut(self) -> None:
@@ -33,6 +34,12 @@ class CuttableProxy:
                 s.shutdown(socket.SHUT_RDWR)
             s.close()
         self._sockets.clear()
+
+    def freeze(self) -> None:
+        """The open connections go silent both ways, with no close and no
+        reset — a half-open connection, as when the far host vanished; new
+        connections pass."""
+        self._frozen.update(self._sockets)
 
     def restore(self) -> None:
         self.up = True
@@ -59,11 +66,11 @@ class CuttableProxy:
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
 
-    @staticmethod
-    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
         try:
             while data := source.recv(65536):
-                sink.sendall(data)
+                if source not in self._frozen:
+                    sink.sendall(data)
         except OSError:
             pass
         finally:

@@ -5,6 +5,7 @@ from uuid import UUID
 import pytest
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from events.errors import Conflict
 from events.verify import verify_store
 from services.coordination.application import CoordinationApplication
 from tests.support.registry import ADMIN_ACTOR as ADMIN
@@ -34,3 +35,29 @@ def test_a_consumed_position_takes_effect_once(tmp_path):
     assert not app.has_processed(Tracking("cases.on_event", 8))
     with pytest.raises(IntegrityError):
         app.save_processed(Tracking("cases.on_event", 7))
+
+
+def test_a_command_under_one_id_takes_effect_once(tmp_path):
+    """The command log on an embedded store (``events.commands``): the same
+    id again gets the first outcome — a result, or the same refusal — and
+    stores nothing more; another person's call under that id is refused."""
+    app = CoordinationApplication(f"sqlite:///{tmp_path / 'c.db'}")
+    app.register_municipality(ADMIN, **CLUJ.command())
+
+    def register() -> dict:
+        return app.register_staff(ADMIN, **TECHNICIAN.command())
+
+    staff = app.commands.once("c-1", ADMIN.id, "register_staff", register)
+    head = app.chained_recorder.max_notification_id()
+    assert app.commands.once("c-1", ADMIN.id, "register_staff", register) == staff
+    assert app.chained_recorder.max_notification_id() == head
+
+    with pytest.raises(Conflict) as first:  # registered already: refused
+        app.commands.once("c-2", ADMIN.id, "register_staff", register)
+    with pytest.raises(Conflict) as again:
+        app.commands.once("c-2", ADMIN.id, "register_staff", lambda: {"not": "run"})
+    assert (type(again.value), again.value.args) == (type(first.value), first.value.args)
+    assert app.chained_recorder.max_notification_id() == head
+
+    with pytest.raises(Conflict, match="altă comandă"):
+        app.commands.once("c-1", "someone-else", "register_staff", register)

@@ -11,11 +11,10 @@ import pytest
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from gateway.api import _is_hidden
 from gateway.idempotency import IdempotencyStore, fingerprint
 from gateway.inputs import command_of, query_args, read_body
 from gateway.paging import page, read_page_args
-from gateway.problems import Problem, ServiceError, from_service, hidden
+from gateway.problems import Problem, ServiceError, from_service, hidden, is_hidden
 from gateway.route import EVERYONE, Param, command, query
 
 LIST = query(
@@ -133,13 +132,13 @@ def test_the_service_errors_keep_their_codes_and_scope_refusals_read_as_unknown(
         "exclusive_act_of_social_worker",
         "R2",
     )
-    assert not _is_hidden(rule, {"document_id"})
+    assert not is_hidden(rule, {"document_id"})
     unseen = from_service(ServiceError("services.cases.competence.CaseNotVisible", "not yours"))
     unknown = from_service(ServiceError("services.cases.competence.UnknownCase", "no case x"))
     malformed = from_service(
         ServiceError("events.errors.InvalidCommand", "bad id", {"field": "case_id"})
     )
-    assert all(_is_hidden(p, {"case_id"}) for p in (unseen, unknown, malformed))
+    assert all(is_hidden(p, {"case_id"}) for p in (unseen, unknown, malformed))
     one, other = hidden("case").body("c", "/cases/1"), hidden("case").body("c", "/cases/1")
     assert one == other and one["status"] == 404
 

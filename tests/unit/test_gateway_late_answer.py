@@ -1,10 +1,12 @@
 """A command the service answers only after the gateway stopped waiting:
 the client is told 504, its key stays claimed, and the answer that comes
-later is kept for the retry, which then acts on nothing twice."""
+later is kept for the retry, which then acts on nothing twice; an answer
+that never comes is asked for again under the command's id (issue 18)."""
 
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 from typing import Any
 
@@ -37,15 +39,26 @@ class SlowOutcome:
 
 
 class SlowService:
-    def __init__(self) -> None:
-        self.calls = 0
+    """Answers every call, and notes the command id each went under."""
 
-    def call(self, service: str, operation: str, actor: dict, payload: dict, *, command: bool):
-        self.calls += 1
+    def __init__(self) -> None:
+        self.command_ids: list[str | None] = []
+
+    def call(
+        self, service: str, operation: str, actor: dict, payload: dict, *, command: bool, **how: Any
+    ):
+        self.command_ids.append(how.get("command_id"))
         return SlowOutcome()
 
+    @property
+    def calls(self) -> int:
+        return len(self.command_ids)
 
-def test_an_answer_that_comes_late_is_kept_for_the_retry(tmp_path: Path) -> None:
+
+def a_gateway(tmp_path: Path, waits: list[Any], later: list[Any], in_progress: float = 35):
+    """The gateway of one technician, Ana, whose RPC waits go as ``waits``
+    says (a ``Timeout``, or None: the answer came), and whose work for later
+    (the late answer's completion) is kept in ``later``."""
     users = tmp_path / "users.json"
     users.write_text(
         json.dumps(
@@ -63,16 +76,15 @@ def test_an_answer_that_comes_late_is_kept_for_the_retry(tmp_path: Path) -> None
         )
     )
     issuer = LocalIssuer(load_users(users), load_or_make_key(tmp_path / "k.pem"), SETTINGS)
-    later: list = []
-    waits = iter([Timeout(), None])
+    planned = iter(waits)
 
     def wait(outcome: Any, seconds: float) -> Any:
-        slow = next(waits)
+        slow = next(planned, None)
         if slow is not None:
             raise slow
         return outcome.result()
 
-    store = IdempotencyStore(f"sqlite:///{tmp_path / 'keys.db'}")
+    store = IdempotencyStore(f"sqlite:///{tmp_path / 'keys.db'}", in_progress_seconds=in_progress)
     service = SlowService()
     gateway = Gateway(
         [REPORT],
@@ -95,6 +107,12 @@ def test_an_answer_that_comes_late_is_kept_for_the_retry(tmp_path: Path) -> None
         ).get_environ()
         return gateway.handle(Request(environ), {})
 
+    return post, service, store
+
+
+def test_an_answer_that_comes_late_is_kept_for_the_retry(tmp_path: Path) -> None:
+    later: list = []
+    post, service, store = a_gateway(tmp_path, [Timeout()], later)
     first = post()
     assert first.status_code == 504 and first.json["code"] == "upstream_timeout"
     assert post().json["code"] == "request_in_progress"  # the outcome is not known yet
@@ -104,4 +122,26 @@ def test_an_answer_that_comes_late_is_kept_for_the_retry(tmp_path: Path) -> None
     assert retried.status_code == 201 and retried.headers["Idempotency-Replayed"] == "true"
     assert retried.json == {"risk_id": "r-1", "status": "reported"}
     assert service.calls == 1
+    store.close()
+
+
+def test_an_answer_lost_for_good_is_asked_again_under_the_same_command(tmp_path: Path) -> None:
+    """The first answer never comes (the service died after its commit, or
+    the gateway that waited did). While it might still come, a retry is told
+    to wait; past the time limit the retry sends the command again, under
+    the same command id, so the service answers with what it recorded
+    (``events.commands``) instead of acting a second time."""
+    later: list = []
+    post, service, store = a_gateway(tmp_path, [Timeout()], later, in_progress=0.2)
+    assert post().status_code == 504
+    later.clear()  # the late answer never arrives
+    waiting = post()
+    assert waiting.status_code == 409 and waiting.headers["Retry-After"] == "2"
+    time.sleep(0.25)
+    retried = post()
+    assert retried.status_code == 201 and retried.json == {"risk_id": "r-1", "status": "reported"}
+    first_id, second_id = service.command_ids
+    assert first_id == second_id and first_id is not None
+    replayed = post()  # and from then on, the kept answer
+    assert replayed.headers["Idempotency-Replayed"] == "true" and service.calls == 2
     store.close()

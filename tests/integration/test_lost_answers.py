@@ -1,0 +1,140 @@
+"""No answer is lost (issue 18): the demo county behind the gateway, where
+a command's answer never reached the person — the gateway that waited for
+it died — and the retry with the same ``Idempotency-Key`` gets the outcome
+the service recorded, without acting again; a correlation id the client
+gives reaches the stored event and the published one."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from uuid import UUID
+
+import pytest
+import requests
+import sqlalchemy as sa
+
+from events.verify import open_recorder
+from tests.support.gateway import County, county_behind_gateway
+from tests.support.outside import OutsideSubscriber
+
+RISKS = "ro.coordonare.cases.UrgentRiskReported.#"
+
+
+@pytest.fixture(scope="module")
+def county(amqp_uri, tmp_path_factory) -> Iterator[County]:
+    with county_behind_gateway(amqp_uri, tmp_path_factory.mktemp("lost")) as county:
+        yield county
+
+
+def risk_report() -> dict:
+    return {
+        "category": "neglect",
+        "observations": "Copilul a fost găsit singur acasă, fără hrană.",
+        "called_112": False,
+        "observed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+
+
+def a_case(tech: requests.Session, county: County) -> str:
+    cases = tech.get(f"{county.url}/cases", params={"stage": "intervention"}).json()
+    return cases["items"][0]["case_id"]
+
+
+def stored() -> int:
+    return open_recorder("cases", os.environ["CASES_STORE_URL"]).max_notification_id() or 0
+
+
+def the_gateway_forgets(key: str, seconds_ago: float) -> None:
+    """What a gateway that died while waiting leaves: the key claimed, with no
+    answer, since ``seconds_ago``."""
+    engine = sa.create_engine(os.environ["GATEWAY_STORE_URL"])
+    try:
+        with engine.begin() as db:
+            db.execute(
+                sa.text(
+                    "UPDATE idempotent_requests SET status = NULL, body = NULL, "
+                    "created_at = now() - make_interval(secs => :ago) WHERE key = :key"
+                ),
+                {"key": key, "ago": seconds_ago},
+            )
+    finally:
+        engine.dispose()
+
+
+def test_the_answer_a_dead_gateway_never_gave_comes_on_retry(county: County) -> None:
+    """Ana reports a risk from the field; the answer never reaches her phone.
+    Her phone retries with the same key: while the first request may still be
+    answered it is told to wait; after that it gets the risk the service
+    recorded — the same one, stored once."""
+    tech = county.as_("tehnician.cluj")
+    url = f"{county.url}/cases/{a_case(tech, county)}/urgent-risks"
+    report, key = risk_report(), {"Idempotency-Key": f"lost-{uuid.uuid4()}"}
+    first = tech.post(url, json=report, headers=key)
+    assert first.status_code == 201, first.text
+    before = stored()
+
+    the_gateway_forgets(key["Idempotency-Key"], seconds_ago=0)
+    waiting = tech.post(url, json=report, headers=key)
+    assert waiting.status_code == 409 and waiting.json()["code"] == "request_in_progress"
+    assert waiting.headers["Retry-After"]
+
+    the_gateway_forgets(key["Idempotency-Key"], seconds_ago=120)
+    retried = tech.post(url, json=report, headers=key)
+    assert retried.status_code == 201, retried.text
+    assert retried.json() == first.json()
+    assert stored() == before  # the service answered from its record: nothing acted again
+    again = tech.post(url, json=report, headers=key)
+    assert again.json() == first.json() and again.headers["Idempotency-Replayed"] == "true"
+
+
+def test_a_command_that_never_reached_the_service_acts_on_retry(county: County) -> None:
+    """The gateway claimed the key and died before it sent anything: the
+    retry, past the time limit, acts — once."""
+    tech = county.as_("tehnician.cluj")
+    url = f"{county.url}/cases/{a_case(tech, county)}/urgent-risks"
+    report, key = risk_report(), {"Idempotency-Key": f"never-{uuid.uuid4()}"}
+    first = tech.post(url, json=report, headers=key)
+    assert first.status_code == 201
+    # the same request under a new key never sent: claimed, then abandoned
+    unsent = {"Idempotency-Key": f"unsent-{uuid.uuid4()}"}
+    engine = sa.create_engine(os.environ["GATEWAY_STORE_URL"])
+    with engine.begin() as db:
+        db.execute(
+            sa.text(
+                "INSERT INTO idempotent_requests (principal, key, fingerprint, created_at) "
+                "SELECT principal, :unsent, fingerprint, now() - interval '2 minutes' "
+                "FROM idempotent_requests WHERE key = :key"
+            ),
+            {"unsent": unsent["Idempotency-Key"], "key": key["Idempotency-Key"]},
+        )
+    engine.dispose()
+    before = stored()
+    acted = tech.post(url, json=report, headers=unsent)
+    assert acted.status_code == 201, acted.text
+    assert acted.json()["risk_id"] != first.json()["risk_id"]
+    assert stored() > before
+    after = stored()
+    assert tech.post(url, json=report, headers=unsent).json() == acted.json()
+    assert stored() == after
+
+
+def test_the_clients_correlation_id_reaches_the_stored_and_published_event(
+    county: County, amqp_uri: str
+) -> None:
+    outside = OutsideSubscriber(amqp_uri, RISKS)
+    try:
+        tech = county.as_("tehnician.cluj")
+        url = f"{county.url}/cases/{a_case(tech, county)}/urgent-risks"
+        reported = tech.post(url, json=risk_report(), headers={"X-Correlation-Id": "ticket-7.a"})
+        assert reported.status_code == 201 and reported.headers["X-Correlation-Id"] == "ticket-7.a"
+        risk_id = reported.json()["risk_id"]
+        (published,) = outside.receive(1)
+        assert published["subject"] == risk_id and published["correlationid"] == "ticket-7.a"
+        recorder = open_recorder("cases", os.environ["CASES_STORE_URL"])
+        (event,) = recorder.select_events(UUID(risk_id))
+        assert b"ticket-7.a" in event.state
+    finally:
+        outside.close()

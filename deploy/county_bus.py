@@ -32,6 +32,7 @@ from events import cloudevent
 from events.actor import Actor
 from events.contracts import check_command
 from events.outbox import PositionStore
+from events.relay import FILLED
 from events.store import EventSourcedApplication
 from events.subscribe import Subscription, tracking_name
 
@@ -104,7 +105,11 @@ class Source:
         was delivered to every follower in process, so a service started on
         this store does not publish a million events again. Returns the head."""
         head = self.app.chained_recorder.max_notification_id() or 0
-        PositionStore(self.app.chained_recorder.engine, f"{self.service}.bus").advance(head)
+        engine = self.app.chained_recorder.engine
+        PositionStore(engine, f"{self.service}.bus").advance(head)
+        # nor written into its stream (events.stream): a generated county
+        # is not history any reader should replay
+        PositionStore(engine, f"{self.service}.stream").advance(FILLED)
         return head
 
 

@@ -18,6 +18,10 @@ What each process touches on the broker, and so what its account allows:
   binds ``coordonare.<service>.<method>``, its ``….dead`` queue and the
   dead-letter exchange (declaring a queue with a dead-letter exchange needs
   write on that exchange).
+- Streams (``events.stream``): the relay declares its service's stream
+  ``coordonare.<service>.log`` and fill exchange ``coordonare.<service>.fill``
+  (its own names); a subscription reads its source's stream when it joins
+  late, so every service may read every stream (what was published anyway).
 
 RabbitMQ matches these patterns unanchored, so each one is anchored here.
 ``deploy/stack.py`` applies them for ``make run``, the k8s manifests carry
@@ -64,6 +68,8 @@ def service_account(
     service: str, events_exchange: str = DEFAULT_EXCHANGE, prefix: str = "coordonare-"
 ) -> Account:
     own = re.escape(f"coordonare.{service}.") + ".+"  # subscription queues and their .dead
+    # every service's stream, read by a subscription that joins late (events.stream)
+    streams = re.escape("coordonare.") + "[a-z_]+" + re.escape(".log")
     rpc_queue = re.escape(f"rpc-{service}")
     rpc, events = re.escape(RPC_EXCHANGE), re.escape(events_exchange)
     dead = re.escape(DEAD_LETTER_EXCHANGE)
@@ -72,7 +78,7 @@ def service_account(
         user=prefix + service,
         configure=_any_of(rpc, events, dead, rpc_queue, own),
         write=_any_of(rpc, events, dead, rpc_queue, own),
-        read=_any_of(rpc, events, dead, rpc_queue, own),
+        read=_any_of(rpc, events, dead, rpc_queue, own, streams),
         topics={
             RPC_EXCHANGE: (f"^{_UUID}$", "^" + re.escape(f"{service}.*") + "$"),
             events_exchange: ("^" + re.escape(f"{TYPE_PREFIX}.{service}.") + ".+$", ".*"),

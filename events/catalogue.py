@@ -49,6 +49,44 @@ with kombu.Connection("amqps://my-system:PASSWORD@broker.example.ro:5671/coordon
             conn.drain_events()
 ```
 
+## Replaying the history: the streams
+
+A queue bound to the exchange gets what is published after it exists. The
+history is in a **stream** per service, `coordonare.<service>.log` (a
+RabbitMQ stream, `x-queue-type: stream`): every event the service ever
+published, in the order published, kept for as long as the county's
+retention says (by default, all). Read it from the start, from an offset or
+from a time with the consumer argument `x-stream-offset` (`"first"`, a
+number, or a timestamp), with a prefetch and acknowledgements, without
+declaring it:
+
+```python
+import json, kombu
+with kombu.Connection("amqps://my-system:PASSWORD@broker.example.ro:5671/coordonare") as conn:
+    channel = conn.channel()
+    channel.basic_qos(0, 100, False)              # a stream is read with a prefetch
+    history = kombu.Queue("coordonare.coordination.log", no_declare=True,
+                          consumer_arguments={{"x-stream-offset": "first"}})
+    seen = 0                                      # the last position you recorded
+    def on_message(message):
+        global seen
+        event = json.loads(message.body)
+        if event["position"] > seen:              # a batch may come twice: skip it
+            print(event["type"], event["position"], message.headers["x-stream-offset"])
+            seen = event["position"]
+        message.ack()
+    with kombu.Consumer(channel, queues=[history], on_message=on_message):
+        while True:                               # the history, then the live events
+            conn.drain_events()
+```
+
+Offsets are the stream's, positions ours: an internal event is never
+published, and a batch published again after a crash repeats positions, so
+skip by `position`. To start at one of our positions, find its offset
+(`events.stream.offset_at`: a binary search, about 20 reads for a million
+events) and skip what is below it. Your account needs read permission on
+the stream; ask the county's broker team.
+
 The JSON Schemas are in `contracts/`: `envelope.schema.json` and
 `events/<service>/<Name>.v<N>.schema.json` (draft 2020-12). Their lists of
 names are in `vocabulary.schema.json` (one `$defs` entry each, referred to

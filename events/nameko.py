@@ -17,12 +17,13 @@ from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
-from events import logs, metrics
+from events import faults, logs, metrics
 from events.config import DEFAULT_EXCHANGE, Settings, amqp_ssl
 from events.errors import CoordonareError
 from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay, PublicationOf
 from events.store import EventSourcedApplication
+from events.stream import Retention, Stream
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ def rpc(method: Callable[..., Any], *, command: bool = False) -> Callable[..., A
         with self.app.unit_of_work(commit_on=(CoordonareError,)):
             return method(self, *args, **kwargs)
 
+    entrypoint.is_command = command  # type: ignore[attr-defined]
     return _rpc(entrypoint)
 
 
@@ -98,11 +100,13 @@ class ApplicationProvider(DependencyProvider):
         self.app.commands.prune()  # (and the table made, if it is not there yet)
         self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
         config = self.container.config
+        exchange = config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE)
         publisher = ConfirmedPublisher(
             config["AMQP_URI"],
-            config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE),
+            exchange,
             app_id=f"coordonare.{service}",
             ssl=amqp_ssl(config),
+            stream=Stream(service, exchange, Retention.from_env()),
         )
         self.relay = OutboxRelay(
             service,
@@ -159,6 +163,9 @@ class CallContext(DependencyProvider):
         )
         if exc_info is not None and outcome == "internal_error":
             log.error("%s.%s failed", service, command, exc_info=exc_info)
+        method = getattr(worker_ctx.service, command, None)
+        if getattr(method, "is_command", False):
+            faults.point("command.after_reply")  # (nameko replied and acknowledged before)
 
 
 class ObservedService:

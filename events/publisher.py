@@ -16,6 +16,8 @@ from dataclasses import dataclass
 import amqp
 import kombu
 
+from events.stream import Stream
+
 log = logging.getLogger(__name__)
 
 
@@ -40,8 +42,12 @@ class ConfirmedPublisher:
         confirm_timeout: float = 30.0,
         app_id: str = "",
         ssl: dict[str, object] | None = None,
+        stream: Stream | None = None,
     ) -> None:
         self.amqp_uri, self.ssl = amqp_uri, ssl  # ssl: events.config.amqp_ssl
+        # the service's stream (events.stream), declared with its binding
+        # before anything is published on a connection
+        self.stream = stream
         self.exchange = exchange
         self.confirm_timeout = confirm_timeout
         self.app_id = app_id
@@ -51,15 +57,20 @@ class ConfirmedPublisher:
         self._outstanding: set[int] = set()
         self._nacked: set[int] = set()
 
-    def publish(self, messages: Sequence[OutgoingMessage]) -> None:
+    def publish(self, messages: Sequence[OutgoingMessage], to_stream: bool = False) -> None:
         """Returns once the broker confirmed all; raises otherwise (and drops
-        the connection, so the next call starts clean)."""
+        the connection, so the next call starts clean). ``to_stream``: into
+        the stream alone (what was published before it existed)."""
         if not messages:
             return
         try:
             channel = self._ensure_channel()
             for m in messages:
-                channel.basic_publish(self._message(m), self.exchange, m.routing_key)
+                if to_stream:
+                    assert self.stream is not None
+                    channel.basic_publish(self._message(m), self.stream.fill, "")
+                else:
+                    channel.basic_publish(self._message(m), self.exchange, m.routing_key)
                 self._outstanding.add(self._next_tag)
                 self._next_tag += 1
             self._await_confirms()
@@ -86,6 +97,8 @@ class ConfirmedPublisher:
         connection.connect()
         channel = connection.channel()
         kombu.Exchange(self.exchange, "topic", durable=True)(channel).declare()
+        if self.stream is not None:
+            self.stream.declare(channel)
         channel.confirm_select()
         channel.events["basic_ack"].add(self._on_ack)
         channel.events["basic_nack"].add(self._on_nack)

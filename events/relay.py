@@ -27,6 +27,7 @@ from events.store import EventSourcedApplication
 log = logging.getLogger(__name__)
 
 PublicationOf = Callable[[Any], cloudevent.Publication | None]
+FILLED = -1  # the stream's fill mark once it holds every published event
 
 
 class OutboxRelay:
@@ -45,6 +46,9 @@ class OutboxRelay:
         self.linger_seconds = linger_seconds
         engine = app.chained_recorder.engine
         self.positions = PositionStore(engine, f"{service}.bus")
+        # how far the stream was filled with what was published before it
+        # existed (events.stream); FILLED once it holds everything
+        self.stream_filled = PositionStore(engine, f"{service}.stream")
         self.leader = LeaderLock(engine, f"coordonare.relay.{service}")
         self.position = self.positions.load()
         self._leading = False
@@ -69,6 +73,7 @@ class OutboxRelay:
                     continue
                 if not self._leading:  # another replica may have published meanwhile
                     self.position = self.positions.load()
+                    self._fill_stream()
                     self._leading = True
                     log.info("relay %s leads from position %d", self.service, self.position)
                 covered = self.step()
@@ -107,6 +112,30 @@ class OutboxRelay:
         metrics.events_published.labels(self.service).inc(len(messages))
         metrics.relay_position.labels(self.service).set(self.position)
         return len(notifications)
+
+    def _fill_stream(self) -> None:
+        """Writes into the stream, once, what was published before it existed
+        (up to the relay's position; what comes after reaches the stream by
+        its binding, declared before anything more is published). Done in
+        batches, its progress kept: a crash midway goes on from there."""
+        if self.publisher.stream is None:
+            return
+        filled = self.stream_filled.load()
+        while filled != FILLED and filled < self.position:
+            notifications = [
+                n
+                for n in self.app.chained_recorder.select_notifications(
+                    start=filled, limit=self.batch, inclusive_of_start=False
+                )
+                if n.id <= self.position
+            ]
+            messages = [m for m in map(self._message, notifications) if m is not None]
+            self.publisher.publish(messages, to_stream=True)
+            filled = notifications[-1].id if notifications else self.position
+            self.stream_filled.advance(filled)
+        if filled != FILLED:
+            log.info("relay %s: the stream holds what was published up to %d", self.service, filled)
+            self.stream_filled.advance(FILLED)
 
     def stop(self) -> None:
         self._stopping.set()

@@ -43,6 +43,7 @@ from events.config import DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE, Batching, amqp
 from events.consuming import Batch, Delivery
 from events.nameko import ApplicationProvider
 from events.store import EventSourcedApplication
+from events.stream import offset_at, stream_name
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 20  # AMQP heartbeat of a subscription's connection (SUBSCRIPTION_HEARTBEAT)
@@ -85,6 +86,7 @@ class Subscription(Entrypoint):
         self._pending: list[tuple[kombu.Message, Delivery]] = []
         self._deadline = 0.0
         self._tick = 0.5  # the longest wait on the connection (a quarter of its heartbeat)
+        self._stream_at = -1  # the last offset taken from the source's stream
         # A redelivery is found by the write (a batch with one in it fails
         # whole, then is taken one by one): an outcome, logged by nameko as
         # a warning without a traceback (events.logs), not as an error.
@@ -186,6 +188,11 @@ class Subscription(Entrypoint):
         # What a lost connection left unacknowledged is redelivered: nothing
         # of it may be acknowledged now.
         self._pending = []
+        # bound first: from here on the queue gets every event; what came
+        # before, it may never have had (a service started after its source,
+        # a queue made anew), and the source's stream has
+        self.queue(channel).declare()
+        self._catch_up(conn)
         consumer = conn.Consumer(
             self.queue,
             channel=channel,
@@ -200,6 +207,43 @@ class Subscription(Entrypoint):
         # always was (the store is still open)
         self._flush()
         consumer.cancel()
+
+    def _catch_up(self, conn: kombu.Connection) -> None:
+        """What the source published before this queue was bound, from its
+        stream (``events.stream``), from the first event past this
+        subscription's position to the stream's end; each taken as from the
+        queue, and what the queue also holds is then skipped by position."""
+        probe = conn.channel()
+        try:
+            length = probe.queue_declare(stream_name(self.source), passive=True).message_count
+        except conn.channel_errors:  # a source without a stream (an older deployment)
+            return
+        finally:
+            with contextlib.suppress(Exception):
+                probe.close()
+        if length == 0:
+            return
+        seen = self._application().chained_recorder.max_tracking_id(self.tracking_name) or 0
+        reader = conn.channel()
+        start = offset_at(reader, self.source, seen + 1, length - 1)
+        reader.basic_qos(0, self.batching.size, False)
+        self._stream_at = start - 1
+        stream = kombu.Queue(
+            stream_name(self.source), no_declare=True, consumer_arguments={"x-stream-offset": start}
+        )
+        with kombu.Consumer(reader, queues=[stream], on_message=self._from_stream):
+            while self._stream_at < length - 1 and not self._stopping:
+                self._drain(conn)
+            self._flush()
+        reader.close()
+
+    def _from_stream(self, message: kombu.Message) -> None:
+        self._stream_at = int(message.headers["x-stream-offset"])
+        name = str(message.headers.get("cloudEvents:type", "")).split(".")
+        if "*" in self.names or (len(name) > 3 and name[3] in self.names):
+            self._on_message(message)
+        else:
+            message.ack()  # not this subscription's: a stream's ack is only credit
 
     def _drain(self, conn: kombu.Connection) -> None:
         """Takes what arrives until a batch is full or its linger is over

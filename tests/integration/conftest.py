@@ -1,10 +1,14 @@
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
+import kombu
 import pytest
 from nameko.containers import ServiceContainer
 from sqlalchemy.engine import make_url
 
+from events.broker import SERVICES
+from events.stream import stream_name
 from services.cases.master_keys import keys_url_for
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
@@ -23,6 +27,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if "tests/integration/" in str(item.fspath):
             item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(autouse=True)
+def streams_of_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test's streams (``events.stream``) go with it. A module's tests
+    share its vhost but each has stores of its own: a stream left by one
+    would give the next one's late-joining subscriptions another store's
+    history (positions included)."""
+    yield
+    if "amqp_uri" not in request.fixturenames:
+        return
+    with kombu.Connection(request.getfixturevalue("amqp_uri")) as conn:
+        for service in SERVICES:
+            channel = conn.channel()
+            try:
+                channel.queue_delete(stream_name(service))
+            except conn.channel_errors:
+                pass  # none made
+            finally:
+                with contextlib.suppress(Exception):
+                    channel.close()
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +47,7 @@ class County(WebCounty):
     """The county in this process: its services' RPC as well."""
 
     rpc: Any = None
+    containers: dict[str, ServiceContainer] = field(default_factory=dict)
 
 
 @contextmanager
@@ -81,7 +82,8 @@ def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Itera
             cleanup.callback(gateway.stop)
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url)
-            yield County(url, seeded, admin_url=f"http://{admin}", rpc=rpc)
+            in_process = {c.service_name: c for c in containers}
+            yield County(url, seeded, admin_url=f"http://{admin}", rpc=rpc, containers=in_process)
 
 
 def wait_healthy(url: str, seconds: float = 30, path: str = "/health") -> None:

@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -19,7 +19,7 @@ import requests
 
 from gateway.routes import ROUTES
 from tests.support.calendar import local_month
-from tests.support.gateway import County, county_behind_gateway
+from tests.support.gateway import County, county_behind_gateway, risk_report
 from tests.support.waiting import eventually
 
 
@@ -27,19 +27,6 @@ from tests.support.waiting import eventually
 def county(amqp_uri, tmp_path_factory) -> Iterator[County]:
     with county_behind_gateway(amqp_uri, tmp_path_factory.mktemp("gateway")) as county:
         yield county
-
-
-def now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def risk_report() -> dict:
-    return {
-        "category": "neglect",
-        "observations": "Copilul a fost găsit singur acasă, fără hrană.",
-        "called_112": False,
-        "observed_at": now(),
-    }
 
 
 def a_case_of(session: requests.Session, url: str, stage: str = "intervention") -> str:

@@ -17,7 +17,6 @@ import subprocess
 import time
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +26,7 @@ import requests
 import sqlalchemy as sa
 
 from deploy.supervise import Supervisor
-from tests.support.gateway import County, county_behind_gateway
+from tests.support.gateway import County, county_behind_gateway, risk_report
 from tests.support.services import start_process
 from tests.support.waiting import eventually
 
@@ -84,12 +83,7 @@ def reported_risks() -> int:
 def report_until_answered(tech: requests.Session, url: str, seen: list[int]) -> dict:
     """One risk reported as a phone would: the same key until it is answered."""
     key = {"Idempotency-Key": f"load-{uuid.uuid4()}"}
-    body = {
-        "category": "neglect",
-        "observations": "Copilul a fost găsit singur acasă, fără hrană.",
-        "called_112": False,
-        "observed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
+    body = risk_report()
     deadline = time.monotonic() + 120
     while True:
         answer = tech.post(url, json=body, headers=key, timeout=30)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from uuid import UUID
 
 import pytest
@@ -17,8 +16,9 @@ import requests
 import sqlalchemy as sa
 
 from events.verify import open_recorder
-from tests.support.gateway import County, county_behind_gateway
+from tests.support.gateway import County, county_behind_gateway, risk_report
 from tests.support.outside import OutsideSubscriber
+from tests.support.published import stored_count
 
 RISKS = "ro.coordonare.cases.UrgentRiskReported.#"
 
@@ -29,22 +29,13 @@ def county(amqp_uri, tmp_path_factory) -> Iterator[County]:
         yield county
 
 
-def risk_report() -> dict:
-    return {
-        "category": "neglect",
-        "observations": "Copilul a fost găsit singur acasă, fără hrană.",
-        "called_112": False,
-        "observed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-
-
 def a_case(tech: requests.Session, county: County) -> str:
     cases = tech.get(f"{county.url}/cases", params={"stage": "intervention"}).json()
     return cases["items"][0]["case_id"]
 
 
 def stored() -> int:
-    return open_recorder("cases", os.environ["CASES_STORE_URL"]).max_notification_id() or 0
+    return stored_count(os.environ["CASES_STORE_URL"], "cases")
 
 
 def the_gateway_forgets(key: str, seconds_ago: float) -> None:

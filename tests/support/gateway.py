@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,16 @@ UNLIMITED = {
     "GATEWAY_LOGIN_LIMIT": "100000/minute",
     "GATEWAY_LOGIN_ADDRESS_LIMIT": "100000/minute",
 }
+
+
+def risk_report() -> dict[str, Any]:
+    """A technician's urgent-risk report, observed now, as the stories send it."""
+    return {
+        "category": "neglect",
+        "observations": "Copilul a fost găsit singur acasă, fără hrană.",
+        "called_112": False,
+        "observed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
 
 
 @dataclass

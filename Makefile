@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # Eventlet warns at every import that it is in maintenance mode (see docs/adr).
 export PYTHONWARNINGS := ignore::Warning:nameko.cli.commands,ignore::Warning:nameko.containers
 
-.PHONY: run test lint bench setup infra web stores catalogue messages verify clean county-data
+.PHONY: run test lint bench setup infra web stores catalogue messages verify clean county-data parked replay-parked
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,13 @@ catalogue: $(VENV)/.installed
 	$(BIN)/python -m events.error_codes > contracts/errors.json
 	$(BIN)/python -m gateway.openapi > contracts/openapi.json
 	$(BIN)/python -m events.broker > k8s/broker-accounts.yaml
+
+# events the subscriptions set aside (events/parking.py), and their replay
+parked: $(VENV)/.installed
+	$(BIN)/python -W ignore -m deploy.parked
+
+replay-parked: $(VENV)/.installed
+	$(BIN)/python -W ignore -m deploy.parked --replay $(SUBSCRIPTION)
 
 verify: $(VENV)/.installed
 	$(BIN)/coordonare-verify --service $(SERVICE) --store $(STORE)

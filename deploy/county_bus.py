@@ -26,11 +26,11 @@ from typing import Any
 
 from eventsourcing.domain import DomainEvent
 from eventsourcing.persistence import Tracking
-from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR
 
 from events import cloudevent
 from events.actor import Actor
 from events.contracts import check_command
+from events.nameko import entrypoints_of
 from events.outbox import PositionStore
 from events.relay import FILLED
 from events.store import EventSourcedApplication
@@ -116,13 +116,11 @@ class Source:
 def subscriptions(direct: Direct, source: str) -> list[tuple[str, list[str], Callable]]:
     """The follower's ``@subscribe`` methods on ``source``: tracking name,
     event names, handler."""
-    found = []
-    for method_name in dir(direct.service_class):
-        method = getattr(direct.service_class, method_name)
-        for entrypoint in getattr(method, ENTRYPOINT_EXTENSIONS_ATTR, ()):
-            if isinstance(entrypoint, Subscription) and entrypoint.source == source:
-                found.append((tracking_name(source, method_name), entrypoint.names, method))
-    return found
+    return [
+        (tracking_name(source, name), entrypoint.names, getattr(direct.service_class, name))
+        for name, entrypoint in entrypoints_of(direct.service_class, Subscription)
+        if entrypoint.source == source
+    ]
 
 
 def forward(source: Source, follower: Direct) -> int:

@@ -45,3 +45,13 @@ consumer_redeliveries = Counter(
     "Events delivered again after they had taken effect (no second effect).",
     ["service", "subscription"],
 )
+events_parked = Counter(
+    "coordonare_events_parked_total",
+    "Events a subscription set aside after repeated failures (events.parking).",
+    ["service", "subscription"],
+)
+parked = Gauge(
+    "coordonare_events_parked_waiting",
+    "Events waiting in a subscription's parking queue for an operator's replay.",
+    ["service", "subscription"],
+)

@@ -9,9 +9,9 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
-from nameko.extensions import DependencyProvider
+from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
 from nameko.rpc import Rpc
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -60,6 +60,19 @@ def rpc(method: Callable[..., Any], *, command: bool = False) -> Callable[..., A
 
     entrypoint.is_command = command  # type: ignore[attr-defined]
     return _rpc(entrypoint)
+
+
+E = TypeVar("E")
+
+
+def entrypoints_of(service_class: type, kind: type[E]) -> list[tuple[str, E]]:
+    """A service class's entrypoints of one kind: (method name, entrypoint)."""
+    return [
+        (name, entrypoint)
+        for name in dir(service_class)
+        for entrypoint in getattr(getattr(service_class, name), ENTRYPOINT_EXTENSIONS_ATTR, ())
+        if isinstance(entrypoint, kind)
+    ]
 
 
 def make_psycopg_green() -> None:

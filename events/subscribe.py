@@ -1,33 +1,31 @@
 """In from the bus (DESIGN §5): ``@subscribe(source, [names])`` makes a nameko
 method consume another service's CloudEvents.
 
-- one durable queue per subscription (``coordonare.<service>.<method>``),
-  single active consumer, so events arrive in publication order even with
+- one quorum queue per subscription (``coordonare.<service>.<method>``,
+  ``events.queues``), single active consumer: publication order even with
   several replicas;
-- the handler is called as ``handler(event, tracking)`` and must store its
+- the handler is called as ``handler(event, tracking)`` and stores its
   effect with ``app.save_processed(tracking, *aggregates)``: the upstream
-  position is recorded in the same transaction, so a redelivered event has no
-  second effect (a handler that stores nothing gets its position recorded
-  after it returns, in that same transaction: ``events.consuming``); it may
-  return what to start once that transaction committed;
+  position is recorded in the same transaction, so a redelivered event has
+  no second effect (``events.consuming``); it may return what to start once
+  that transaction committed;
 - urgent subscriptions take one event at a time, the moment it arrives; one
-  declared with ``batch=N`` (not urgent: followed facts, reminders, figures)
-  takes what has already arrived, up to N (or also what arrives within its
-  linger, none by default), and handles them in ONE transaction,
-  acknowledged together once it committed. A batch that fails is rolled
-  back whole and its events are taken one by one;
-- a failing handler is retried with backoff (logged as an error after
-  ``alert_after`` attempts) and holds the subscription, because skipping one
-  event would break the order the next ones rely on; a message that is not a
-  CloudEvent of ours goes to the subscription's dead-letter queue
-  (``….dead``). Nothing is acknowledged before it took effect.
+  declared with ``batch=N`` (followed facts, reminders, figures) takes what
+  has already arrived, up to N (or also what arrives within its linger),
+  in ONE transaction, acknowledged together once it committed. A batch that
+  fails is rolled back whole and its events are taken one by one;
+- a failing handler is retried with backoff (an error in the logs after
+  ``alert_after`` attempts) and holds the subscription while the store or
+  the broker is out of reach; an event failing by its own fault is parked
+  after ``SUBSCRIPTION_PARK_AFTER`` attempts, as is a message that is not a
+  CloudEvent of ours (``events.parking``). Nothing is acknowledged before
+  it took effect.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
-import hashlib
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -38,30 +36,17 @@ import kombu
 from eventsourcing.persistence import IntegrityError, Tracking
 from nameko.extensions import Entrypoint, register_entrypoint
 
-from events import cloudevent, faults, metrics
-from events.config import DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE, Batching, amqp_ssl
+from events import cloudevent, faults, metrics, parking, queues
+from events.config import DEFAULT_EXCHANGE, Batching, amqp_ssl
 from events.consuming import Batch, Delivery
 from events.nameko import ApplicationProvider
+from events.queues import routing_keys, tracking_name
 from events.store import EventSourcedApplication
 from events.stream import offset_at, stream_name
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 20  # AMQP heartbeat of a subscription's connection (SUBSCRIPTION_HEARTBEAT)
-
-
-def routing_keys(source: str, names: Sequence[str]) -> list[str]:
-    """Binding keys for event names of a source service (``*`` = all)."""
-    if not names or "*" in names:
-        return [f"{cloudevent.TYPE_PREFIX}.{source}.#"]
-    return [f"{cloudevent.TYPE_PREFIX}.{source}.{n}.*" for n in names]
-
-
-def tracking_name(source: str, subscription: str) -> str:
-    """Each subscription tracks its own position (the library column holds 32)."""
-    name = f"{source}.{subscription}"
-    if len(name) <= 32:
-        return name
-    return f"{source[:15]}.{hashlib.sha1(name.encode()).hexdigest()[:16]}"
+PARKED_EVERY = 30.0  # seconds between two looks at the parking queue's depth
 
 
 class Subscription(Entrypoint):
@@ -87,6 +72,8 @@ class Subscription(Entrypoint):
         self._deadline = 0.0
         self._tick = 0.5  # the longest wait on the connection (a quarter of its heartbeat)
         self._stream_at = -1  # the last offset taken from the source's stream
+        self._look_at_parking = 0.0  # when to read the parking queue's depth next
+        self._silence = 10.0  # how long a question to the broker may go unanswered
         # A redelivery is found by the write (a batch with one in it fails
         # whole, then is taken one by one): an outcome, logged by nameko as
         # a warning without a traceback (events.logs), not as an error.
@@ -117,26 +104,17 @@ class Subscription(Entrypoint):
         self.queue_name = f"coordonare.{service}.{self.method_name}"
         self.tracking_name = tracking_name(self.source, self.method_name)
         self.batching = Batching.from_env(self.declared)
-        exchange_name = self.container.config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE)
+        config = self.container.config
+        exchange_name = config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE)
         exchange = kombu.Exchange(exchange_name, "topic", durable=True)
-        dead_letters = kombu.Exchange(DEAD_LETTER_EXCHANGE, "direct", durable=True)
-        self.dead_queue = kombu.Queue(
-            f"{self.queue_name}.dead", dead_letters, routing_key=self.queue_name, durable=True
-        )
-        self.queue = kombu.Queue(
+        self.queues = queues.SubscriptionQueues.of(
             self.queue_name,
-            bindings=[
-                kombu.binding(exchange, routing_key=k)
-                for k in routing_keys(self.source, self.names)
-            ],
-            durable=True,
-            queue_arguments={
-                "x-single-active-consumer": True,
-                "x-dead-letter-exchange": DEAD_LETTER_EXCHANGE,
-                "x-dead-letter-routing-key": self.queue_name,
-            },
+            exchange,
+            routing_keys(self.source, self.names),
+            queues.delivery_limit(config),
         )
-        self.exchange = exchange
+        self.park_after = parking.park_after(config)
+        self.parked_gauge = metrics.parked.labels(service, self.method_name)
 
     def start(self) -> None:
         self._thread = self.container.spawn_managed_thread(
@@ -162,6 +140,7 @@ class Subscription(Entrypoint):
                 heartbeat = float(config.get("SUBSCRIPTION_HEARTBEAT", HEARTBEAT_SECONDS))
                 # checked (and ours sent) at least four times per interval
                 self._tick = min(0.5, heartbeat / 4) if heartbeat else 0.5
+                self._silence = 2 * heartbeat if heartbeat else 10.0
                 conn = kombu.Connection(
                     config["AMQP_URI"], heartbeat=heartbeat, ssl=amqp_ssl(config)
                 )
@@ -182,20 +161,20 @@ class Subscription(Entrypoint):
                 self._backoff = min(self._backoff * 2, 5.0)
 
     def _consume_on(self, conn: kombu.Connection) -> None:
-        channel = conn.channel()
-        self.exchange(channel).declare()
-        self.dead_queue(channel).declare()
         # What a lost connection left unacknowledged is redelivered: nothing
         # of it may be acknowledged now.
         self._pending = []
         # bound first: from here on the queue gets every event; what came
         # before, it may never have had (a service started after its source,
         # a queue made anew), and the source's stream has
-        self.queue(channel).declare()
-        self._catch_up(conn)
+        queue = self.queues.open(conn)
+        streamed = self._catch_up(conn)
+        # an earlier release's classic queue: replaced once emptied, if what
+        # is published meanwhile can then be read from the source's stream
+        legacy = queue is self.queues.legacy and streamed
         consumer = conn.Consumer(
-            self.queue,
-            channel=channel,
+            queue,
+            channel=conn.channel(),
             on_message=self._on_message,
             prefetch_count=self.batching.size,
         )
@@ -203,26 +182,41 @@ class Subscription(Entrypoint):
         self._backoff = 0.2
         while not self._stopping:
             self._drain(conn)
+            if time.monotonic() >= self._look_at_parking:
+                self._look_at_parking = time.monotonic() + PARKED_EVERY
+                self.parked_gauge.set(self._count(conn, self.queues.dead.name))
+            if legacy and not self._pending and self._count(conn, queue.name) == 0:
+                consumer.cancel()
+                if self.queues.replace_legacy(conn):
+                    log.info("subscription %s: now a quorum queue", self.queue_name)
+                    return  # connected again, to the new queue
+                consumer.consume()
         # what was taken is handled before stopping, as an event in hand
         # always was (the store is still open)
         self._flush()
         consumer.cancel()
 
-    def _catch_up(self, conn: kombu.Connection) -> None:
+    def _count(self, conn: kombu.Connection, queue: str) -> int:
+        # asked of a connection gone silent, unlike a drain, it waits forever
+        with eventlet.Timeout(self._silence, TimeoutError("the broker does not answer")):
+            return queues.count(conn, queue)
+
+    def _catch_up(self, conn: kombu.Connection) -> bool:
         """What the source published before this queue was bound, from its
         stream (``events.stream``), from the first event past this
         subscription's position to the stream's end; each taken as from the
-        queue, and what the queue also holds is then skipped by position."""
+        queue, and what the queue also holds is then skipped by position.
+        False if the source has no stream (an older deployment)."""
         probe = conn.channel()
         try:
             length = probe.queue_declare(stream_name(self.source), passive=True).message_count
-        except conn.channel_errors:  # a source without a stream (an older deployment)
-            return
+        except conn.channel_errors:
+            return False
         finally:
             with contextlib.suppress(Exception):
                 probe.close()
         if length == 0:
-            return
+            return True
         seen = self._application().chained_recorder.max_tracking_id(self.tracking_name) or 0
         reader = conn.channel()
         start = offset_at(reader, self.source, seen + 1, length - 1)
@@ -236,6 +230,7 @@ class Subscription(Entrypoint):
                 self._drain(conn)
             self._flush()
         reader.close()
+        return True
 
     def _from_stream(self, message: kombu.Message) -> None:
         self._stream_at = int(message.headers["x-stream-offset"])
@@ -272,12 +267,16 @@ class Subscription(Entrypoint):
         labels = (self.container.service_name, self.method_name)
         try:
             event = cloudevent.parse(message.body)
-            tracking = Tracking(self.tracking_name, int(event.get_extension("position")))
+            position = int(event.get_extension("position"))
         except Exception as exc:
-            log.error("subscription %s: malformed message dead-lettered: %s", self.queue_name, exc)
+            log.error("subscription %s: malformed message parked: %s", self.queue_name, exc)
             metrics.consumer_errors.labels(*labels, "malformed").inc()
-            message.reject(requeue=False)
+            self._park(message)
             return
+        if (message.headers or {}).get(parking.REPLAYED):
+            tracking = parking.replayed_tracking(self.tracking_name, position)
+        else:
+            tracking = Tracking(self.tracking_name, position)
         if not self._pending:
             self._deadline = time.monotonic() + self.batching.linger
         self._pending.append((message, Delivery(event, tracking)))
@@ -309,7 +308,18 @@ class Subscription(Entrypoint):
                 for later, _ in taken[n:]:
                     later.requeue()
                 return
-            self._ack(message)
+            if outcome == "parked":
+                self._park(message)
+            else:
+                self._ack(message)
+
+    def _park(self, message: kombu.Message) -> None:
+        # dead-lettered by the broker into the parking queue, atomically
+        message.reject(requeue=False)
+        metrics.events_parked.labels(self.container.service_name, self.method_name).inc()
+        # shown at once (the queue may not hold it yet: the broker moves it
+        # after the reject); the depth is read again within PARKED_EVERY
+        self.parked_gauge.inc()
 
     def _ack(self, message: kombu.Message, multiple: bool = False) -> None:
         # the crash tests' power cut: committed, not yet acknowledged
@@ -321,7 +331,7 @@ class Subscription(Entrypoint):
         the order later events rely on, so a failing handler holds its
         subscription (and says so in logs and metrics) rather than lose one."""
         labels = (self.container.service_name, self.method_name)
-        attempt = 0
+        attempt = failures = 0
         while True:
             attempt += 1
             outcome, exc_info = self._run_worker([delivery])
@@ -330,6 +340,17 @@ class Subscription(Entrypoint):
                     metrics.consumer_redeliveries.labels(*labels).inc()
                 return str(outcome)
             metrics.consumer_errors.labels(*labels, "handler").inc()
+            failures += 0 if parking.is_outage(exc_info[1]) else 1
+            if self.park_after and failures >= self.park_after:
+                log.error(
+                    "subscription %s: %s #%s parked after %d failures: %r",
+                    self.queue_name,
+                    delivery.event.get_type(),
+                    delivery.tracking.notification_id,
+                    failures,
+                    exc_info[1],
+                )
+                return "parked"
             level = logging.ERROR if attempt >= self.alert_after else logging.WARNING
             log.log(
                 level,

@@ -27,13 +27,14 @@ import kombu
 import pytest
 from nameko.containers import ServiceContainer
 
-from events import broker
+from events import broker, parking, queues
 from events.publisher import ConfirmedPublisher, OutgoingMessage
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from tests.support.casework import build_casework, new_master_key
 from tests.support.services import nameko_config
 from tests.support.signed import ClusterRpcProxy
+from tests.support.waiting import eventually
 
 
 def _rabbitmqctl(*args: str) -> str:
@@ -152,3 +153,28 @@ def test_the_services_run_under_their_own_accounts(
     finally:
         for container in containers:
             container.stop()
+
+
+def test_a_service_account_replays_its_own_parked_events_only(uris: dict[str, str]) -> None:
+    """``make replay-parked`` runs as the service's own account (ADR 22)."""
+    events = kombu.Exchange("coordonare.events", "topic", durable=True)
+    dead_letters = kombu.Exchange("coordonare.dead-letter", "direct", durable=True)
+    own = queues.SubscriptionQueues.of("coordonare.cases.on_parked", events, ["ro.#"], 20)
+    with kombu.Connection(uris["cases"]) as conn:
+        assert own.open(conn) is own.live
+        kombu.Producer(conn.channel(), exchange=dead_letters).publish(
+            b"{}", routing_key=own.name, headers={"cloudEvents:position": 7}
+        )
+        eventually(lambda: [p.position for p in parking.parked(conn, own.name)] == ["7"])
+        eventually(lambda: queues.count(conn, f"{own.name}.dead") == 1)  # given back
+        assert parking.replay(conn, own.name) == 1
+        eventually(lambda: queues.count(conn, own.name) == 1)
+        theirs = queues.SubscriptionQueues.of("coordonare.coordination.on_x", events, ["ro.#"], 20)
+        with kombu.Connection(uris["coordination"]) as coordination:
+            theirs.open(coordination)
+            kombu.Producer(coordination.channel(), exchange=dead_letters).publish(
+                b"{}", routing_key=theirs.name
+            )
+            eventually(lambda: queues.count(coordination, f"{theirs.name}.dead") == 1)
+        with pytest.raises(amqp.exceptions.AccessRefused):
+            parking.replay(conn, theirs.name)

@@ -34,6 +34,15 @@ class Rpc(Protocol):
 # reset, gone mid-publish; kombu gives up after its retries).
 UNREACHABLE = (OSError, OperationalError, AMQPError)
 
+# What a service's call fails with when its store failed under it
+# (PostgreSQL restarting or unreachable, a connection cut): the DB-API's
+# names, which psycopg2, SQLAlchemy and eventsourcing all give these errors,
+# and all nameko carries of an error no class is registered for
+# (``RemoteError.exc_type``). The call's transaction was rolled back, or its
+# command id makes a retry safe (``events.commands``): the client is told to
+# try again (503), not that its request failed (500).
+STORE_FAILED = frozenset({"OperationalError", "InterfaceError"})
+
 
 class Timeout(Exception):
     """The service gave no answer in time; whether a command acted is not

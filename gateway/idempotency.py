@@ -20,7 +20,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -28,8 +31,9 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from events.schema import schema_lock
-from gateway.problems import Problem
+from gateway.problems import Problem, unavailable
 
+log = logging.getLogger(__name__)
 KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as the IETF draft expects
 
 metadata = sa.MetaData()
@@ -72,6 +76,19 @@ def check_key(key: str) -> str:
     return key
 
 
+@contextmanager
+def reachable() -> Iterator[None]:
+    """The store failing under a request (PostgreSQL restarting or out of
+    reach) as the 503 it is, not a 500: a claim not made acted on nothing;
+    an answer not kept leaves its key claimed, and the retry that takes it
+    over gets the service's recorded outcome (``events.commands``)."""
+    try:
+        yield
+    except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+        log.warning("the idempotency keys' store failed: %s", error)
+        raise unavailable("the gateway's store cannot be reached now; try again shortly") from None
+
+
 class IdempotencyStore:
     def __init__(self, url: str, keep_hours: float = 24, in_progress_seconds: float = 35) -> None:
         pooled = {} if url.startswith("sqlite") else {"pool_size": 20, "max_overflow": 20}
@@ -90,7 +107,7 @@ class IdempotencyStore:
         insert = self._insert(requests).values(
             principal=principal, key=key, fingerprint=print_, created_at=now
         )
-        with self.engine.begin() as db:
+        with reachable(), self.engine.begin() as db:
             if db.execute(insert.on_conflict_do_nothing()).rowcount == 1:
                 return None
             row = db.execute(
@@ -123,7 +140,7 @@ class IdempotencyStore:
         at = claimed if claimed.tzinfo is not None else claimed.replace(tzinfo=UTC)  # SQLite
         if now - at < self.in_progress:
             return False
-        with self.engine.begin() as db:
+        with reachable(), self.engine.begin() as db:
             taken = db.execute(
                 sa.update(requests)
                 .where(
@@ -137,7 +154,7 @@ class IdempotencyStore:
         return taken.rowcount == 1
 
     def answer(self, principal: str, key: str, status: int, body: str) -> None:
-        with self.engine.begin() as db:
+        with reachable(), self.engine.begin() as db:
             db.execute(
                 sa.update(requests)
                 .where(requests.c.principal == principal, requests.c.key == key)
@@ -147,7 +164,7 @@ class IdempotencyStore:
     def release(self, principal: str, key: str) -> None:
         """The command certainly did not act (the gateway failed before or the
         service refused with an internal error): a retry may act."""
-        with self.engine.begin() as db:
+        with reachable(), self.engine.begin() as db:
             db.execute(
                 sa.delete(requests).where(requests.c.principal == principal, requests.c.key == key)
             )

@@ -19,10 +19,13 @@ each forwarded call carries (ADR 12), whose JWKS the services trust as
 from __future__ import annotations
 
 import json
+import logging
 import os
+from collections.abc import Callable
 from typing import Any
 
 import eventlet
+from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
 from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
@@ -33,12 +36,12 @@ from events.identity import GATEWAY_ISSUER, SigningKey
 from events.nameko import make_psycopg_green
 from gateway.api import SECURITY_HEADERS, Gateway
 from gateway.auth import TokenSettings, TokenVerifier
-from gateway.calls import Outcome, Settings, Timeout
+from gateway.calls import STORE_FAILED, Outcome, Settings, Timeout
 from gateway.http import admin_http, http
 from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer
 from gateway.own import local_handlers
-from gateway.problems import register_service_errors
+from gateway.problems import ServiceError, register_service_errors, unavailable
 from gateway.routes import ROUTES
 from gateway.scope import GATEWAY_READER
 from gateway.throttle import Throttle, ThrottleSettings
@@ -49,6 +52,7 @@ from gateway.web.sessions import SessionStore
 
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
 METHODS = "GET,POST,PUT,PATCH,DELETE,HEAD,OPTIONS"
+log = logging.getLogger(__name__)
 
 
 class NamekoRpc:
@@ -76,11 +80,31 @@ class NamekoRpc:
 
 
 def wait(outcome: Outcome, seconds: float) -> Any:
+    """The service's answer; ``Timeout`` past ``seconds``; a failure of its
+    store (``STORE_FAILED``) as the 503 it is."""
     try:
         with eventlet.Timeout(seconds):
             return outcome.result()
     except eventlet.Timeout:
         raise Timeout from None
+    except RemoteError as error:
+        if isinstance(error, ServiceError) or error.exc_type not in STORE_FAILED:
+            raise
+        raise unavailable("the service cannot reach its store now; try again shortly") from None
+
+
+def surviving(job: Callable[[], None]) -> Callable[[], None]:
+    """``job`` as a managed thread of the container may run it: nameko kills
+    the whole container when one of those raises, and a job that failed
+    (its store restarting) left nothing that a retry cannot settle."""
+
+    def run() -> None:
+        try:
+            job()
+        except Exception:
+            log.warning("a background job of the gateway failed", exc_info=True)
+
+    return run
 
 
 class GatewayProvider(DependencyProvider):
@@ -132,7 +156,9 @@ class GatewayProvider(DependencyProvider):
             settings=self.settings,
             local=local_handlers(),
             wait=wait,
-            later=lambda job: self.container.spawn_managed_thread(job),
+            # a late answer not kept (the store down) leaves its key claimed:
+            # the retry takes it over and gets the service's recorded outcome
+            later=lambda job: self.container.spawn_managed_thread(surviving(job)),
             throttle=Throttle(ThrottleSettings.from_env()),
         )
         # the web app: the pages for people, on the API's origin (gateway/web/)
@@ -147,9 +173,12 @@ class GatewayProvider(DependencyProvider):
 
     def _forget_old_keys(self) -> None:
         while True:
-            self.idempotency.forget_old()
-            self.sessions.forget_old()
+            surviving(self._forget_old)()  # the store down: the next hour's turn does it
             eventlet.sleep(3600)
+
+    def _forget_old(self) -> None:
+        self.idempotency.forget_old()
+        self.sessions.forget_old()
 
     def stop(self) -> None:
         self.idempotency.close()
@@ -209,9 +238,7 @@ class GatewayService:
         """Ready when the idempotency store answers and the coordination
         service answers over the broker."""
         try:
-            self._bound().ask(
-                "coordination", "list_municipalities", GATEWAY_READER, {}
-            )
+            self._bound().ask("coordination", "list_municipalities", GATEWAY_READER, {})
         except Exception as exc:
             body = {"status": "unavailable", "reason": exc.__class__.__name__}
             return secured(Response(json.dumps(body), status=503, mimetype="application/json"))
@@ -222,4 +249,3 @@ def secured(response: Response) -> Response:
     """The API's security headers on the probes' and metrics' answers too."""
     response.headers.update(SECURITY_HEADERS)
     return response
-

@@ -60,8 +60,8 @@ def timed(action: Callable[[], Any]) -> float:
 
 
 # -- infrastructure: own databases and vhost, removed by the ExitStack --------
-def admin_sql(sql: str) -> Any:
-    conn = psycopg2.connect(PG_ADMIN_URL)
+def admin_sql(sql: str, admin_url: str = PG_ADMIN_URL) -> Any:
+    conn = psycopg2.connect(admin_url)
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
@@ -71,12 +71,13 @@ def admin_sql(sql: str) -> Any:
         conn.close()
 
 
-def new_database(cleanup: ExitStack) -> str:
-    """A fresh database, dropped (connections and all) when ``cleanup`` closes."""
+def new_database(cleanup: ExitStack, admin_url: str = PG_ADMIN_URL) -> str:
+    """A fresh database on the server of ``admin_url`` (the machine's by
+    default), dropped (connections and all) when ``cleanup`` closes."""
     name = f"coordonare_bench_{uuid.uuid4().hex[:12]}"
-    admin_sql(f'CREATE DATABASE "{name}"')
-    cleanup.callback(admin_sql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    return urlunsplit(urlsplit(PG_ADMIN_URL)._replace(path=f"/{name}"))
+    admin_sql(f'CREATE DATABASE "{name}"', admin_url)
+    cleanup.callback(admin_sql, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)', admin_url)
+    return urlunsplit(urlsplit(admin_url)._replace(path=f"/{name}"))
 
 
 def new_vhost(cleanup: ExitStack) -> str:

@@ -23,7 +23,7 @@ from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from services.evaluations.service import EvaluationsService
 from services.notifications.service import NotificationsService
-from tests.bench.support import new_database
+from tests.bench.support import PG_ADMIN_URL, new_database
 from tests.support.casework import new_master_key
 from tests.support.services import free_port, nameko_config
 from tests.support.signed import ClusterRpcProxy
@@ -62,11 +62,19 @@ class County(WebCounty):
 
 
 @contextmanager
-def county_behind_gateway(amqp_uri: str, tmp: Path, **gateway_env: str) -> Iterator[County]:
+def county_behind_gateway(
+    amqp_uri: str,
+    tmp: Path,
+    pg_admin_url: str = PG_ADMIN_URL,
+    **gateway_env: str,
+) -> Iterator[County]:
+    """The stores' databases are made on the server of ``pg_admin_url``: the
+    machine's by default, or a cluster of the test's own
+    (``tests.support.private_pg``) for a story that restarts it."""
     with ExitStack() as cleanup, pytest.MonkeyPatch.context() as env:
         for service in ("coordination", "cases", "evaluations", "notifications", "gateway"):
-            env.setenv(f"{service.upper()}_STORE_URL", new_database(cleanup))
-        env.setenv("CASES_KEYS_URL", new_database(cleanup))
+            env.setenv(f"{service.upper()}_STORE_URL", new_database(cleanup, pg_admin_url))
+        env.setenv("CASES_KEYS_URL", new_database(cleanup, pg_admin_url))
         env.setenv("CASES_MASTER_KEY", new_master_key())
         env.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
         env.setenv("RELAY_POLL_SECONDS", "0.2")

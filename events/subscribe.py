@@ -234,7 +234,11 @@ class Subscription(Entrypoint):
         with kombu.Consumer(reader, queues=[stream], on_message=self._from_stream):
             while self._stream_at < length - 1 and not self._stopping:
                 self._drain(conn)
-            self._flush()
+        # After the cancel, which takes what the stream sent while it was
+        # under way (a source publishing its backlog after an outage): taken
+        # while the reader is open to acknowledge it. Left for later, its ack
+        # on the closed reader dropped the connection, over and over.
+        self._flush()
         reader.close()
 
     def _from_stream(self, message: kombu.Message) -> None:

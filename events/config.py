@@ -17,8 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from amqp.exceptions import AMQPError
+from kombu.exceptions import OperationalError
+
 DEFAULT_EXCHANGE = "coordonare.events"
 DEAD_LETTER_EXCHANGE = "coordonare.dead-letter"
+# What sending to a broker that cannot be reached raises (refused, reset,
+# gone mid-publish; kombu gives up after its retries).
+BROKER_UNREACHABLE: tuple[type[Exception], ...] = (OSError, OperationalError, AMQPError)
 
 
 def amqp_ssl(config: Mapping[str, Any]) -> dict[str, Any] | None:

@@ -3,6 +3,7 @@ relay) and the per-call context (metrics, correlation id, actor)."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import logging
@@ -18,7 +19,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from events import faults, logs, metrics
-from events.config import DEFAULT_EXCHANGE, Settings, amqp_ssl
+from events.config import BROKER_UNREACHABLE, DEFAULT_EXCHANGE, Settings, amqp_ssl
 from events.errors import CoordonareError
 from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay, PublicationOf
@@ -27,11 +28,37 @@ from events.stream import Retention, Stream
 
 log = logging.getLogger(__name__)
 
+
+class _Rpc(Rpc):
+    """nameko's RPC entrypoint, save that a reply the broker cannot take
+    gives the request back instead of killing the service (issue 18)."""
+
+    def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
+        try:
+            return super().handle_result(message, worker_ctx, result, exc_info)
+        except BROKER_UNREACHABLE as exc:
+            # nameko lets this error end the worker's thread, and with it the
+            # whole container: its relay and subscriptions too, for good,
+            # because the broker was away a moment. The request, never
+            # acknowledged, is given back (or the broker takes it back with
+            # the lost connection) and taken again once the broker is here:
+            # a command answers it from its record (events.commands) without
+            # acting twice; a query answers it again.
+            log.warning(
+                "%s: the answer could not be sent (%s); the request is taken again",
+                worker_ctx.call_id,
+                exc,
+            )
+            with contextlib.suppress(*BROKER_UNREACHABLE):
+                self.rpc_consumer.requeue_message(message)
+            return result, exc_info
+
+
 # RPC entrypoint whose domain errors are expected outcomes: logged as a
 # warning without traceback (events.logs), still returned to the caller as the
 # error. (Called with the keyword first: nameko drops keywords given together
 # with the function.)
-_rpc = Rpc.decorator(expected_exceptions=(CoordonareError,))
+_rpc = _Rpc.decorator(expected_exceptions=(CoordonareError,))
 
 
 def rpc(method: Callable[..., Any], *, command: bool = False) -> Callable[..., Any]:

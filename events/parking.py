@@ -34,11 +34,10 @@ import kombu
 import psycopg2  # type: ignore[import-untyped]
 import sqlalchemy.exc
 from amqp import Message
-from amqp.exceptions import AMQPError, NotFound
+from amqp.exceptions import NotFound
 from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
-from kombu.exceptions import OperationalError as BrokerUnreachable
 
-from events.config import DEAD_LETTER_EXCHANGE
+from events.config import BROKER_UNREACHABLE, DEAD_LETTER_EXCHANGE
 from events.queues import REPLAY_KEY
 
 PARK_AFTER = 8
@@ -49,15 +48,13 @@ _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-cou
 # Not the event's fault: the store or the broker out of reach, a deadlock,
 # a connection lost. Held on, never parked.
 OUTAGES: tuple[type[BaseException], ...] = (
-    OSError,
+    *BROKER_UNREACHABLE,
     OperationalError,
     InterfaceError,
     psycopg2.OperationalError,
     psycopg2.InterfaceError,
     sqlalchemy.exc.OperationalError,
     sqlalchemy.exc.InterfaceError,
-    AMQPError,
-    BrokerUnreachable,
 )
 
 

@@ -26,6 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import eventlet
 import kombu
 from amqp.exceptions import PreconditionFailed
 
@@ -132,15 +133,19 @@ class SubscriptionQueues:
         return _replace_if_empty(conn, self.live)
 
 
-def count(conn: kombu.Connection, queue: str) -> int:
-    """How many messages ``queue`` holds ready (0 if it does not exist)."""
-    channel = conn.channel()
-    try:
-        return int(channel.queue_declare(queue, passive=True).message_count)
-    except conn.channel_errors:
-        return 0
-    finally:
-        _close(channel)
+def count(conn: kombu.Connection, queue: str, within: float | None = None) -> int:
+    """How many messages ``queue`` holds ready (0 if it does not exist);
+    ``TimeoutError`` if the broker does not answer ``within`` seconds (asked
+    on a connection gone silent, the question would wait forever, where a
+    drain notices by the heartbeats)."""
+    with eventlet.Timeout(within, TimeoutError("the broker does not answer")):
+        channel = conn.channel()
+        try:
+            return int(channel.queue_declare(queue, passive=True).message_count)
+        except conn.channel_errors:
+            return 0
+        finally:
+            _close(channel)
 
 
 def _declare(conn: kombu.Connection, queue: kombu.Queue) -> bool:

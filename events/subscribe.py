@@ -184,8 +184,8 @@ class Subscription(Entrypoint):
             self._drain(conn)
             if time.monotonic() >= self._look_at_parking:
                 self._look_at_parking = time.monotonic() + PARKED_EVERY
-                self.parked_gauge.set(self._count(conn, self.queues.dead.name))
-            if legacy and not self._pending and self._count(conn, queue.name) == 0:
+                self.parked_gauge.set(queues.count(conn, self.queues.dead.name, self._silence))
+            if legacy and not self._pending and queues.count(conn, queue.name, self._silence) == 0:
                 consumer.cancel()
                 if self.queues.replace_legacy(conn):
                     log.info("subscription %s: now a quorum queue", self.queue_name)
@@ -195,11 +195,6 @@ class Subscription(Entrypoint):
         # always was (the store is still open)
         self._flush()
         consumer.cancel()
-
-    def _count(self, conn: kombu.Connection, queue: str) -> int:
-        # asked of a connection gone silent, unlike a drain, it waits forever
-        with eventlet.Timeout(self._silence, TimeoutError("the broker does not answer")):
-            return queues.count(conn, queue)
 
     def _catch_up(self, conn: kombu.Connection) -> bool:
         """What the source published before this queue was bound, from its
@@ -228,7 +223,9 @@ class Subscription(Entrypoint):
         with kombu.Consumer(reader, queues=[stream], on_message=self._from_stream):
             while self._stream_at < length - 1 and not self._stopping:
                 self._drain(conn)
-            self._flush()
+        # after the cancel, which hands over what the stream sent meanwhile:
+        # acknowledged on the open reader (later, on a closed one, it failed)
+        self._flush()
         reader.close()
         return True
 

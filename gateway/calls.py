@@ -7,8 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from amqp.exceptions import AMQPError
-from kombu.exceptions import OperationalError
+from events.config import BROKER_UNREACHABLE
 
 
 class Outcome(Protocol):
@@ -30,9 +29,8 @@ class Rpc(Protocol):
     ) -> Outcome: ...
 
 
-# What sending a call raises when the broker cannot be reached (refused,
-# reset, gone mid-publish; kombu gives up after its retries).
-UNREACHABLE = (OSError, OperationalError, AMQPError)
+# What sending a call raises when the broker cannot be reached.
+UNREACHABLE = BROKER_UNREACHABLE
 
 # What a service's call fails with when its store failed under it
 # (PostgreSQL restarting or unreachable, a connection cut): the DB-API's

@@ -65,12 +65,19 @@ class County(WebCounty):
 def county_behind_gateway(
     amqp_uri: str,
     tmp: Path,
+    *,
+    broker: str | None = None,
     pg_admin_url: str = PG_ADMIN_URL,
     **gateway_env: str,
 ) -> Iterator[County]:
-    """The stores' databases are made on the server of ``pg_admin_url``: the
+    """``broker``: the AMQP URI the services and the gateway use (by default
+    ``amqp_uri``), e.g. a ``tests.support.proxy.CuttableProxy`` in front of
+    it; the seeding and the county's ``rpc`` go to ``amqp_uri`` directly, so
+    a story's own calls never depend on what it does to ``broker``. The
+    stores' databases are made on the server of ``pg_admin_url``: the
     machine's by default, or a cluster of the test's own
     (``tests.support.private_pg``) for a story that restarts it."""
+    services_uri = broker or amqp_uri
     with ExitStack() as cleanup, pytest.MonkeyPatch.context() as env:
         for service in ("coordination", "cases", "evaluations", "notifications", "gateway"):
             env.setenv(f"{service.upper()}_STORE_URL", new_database(cleanup, pg_admin_url))
@@ -79,7 +86,7 @@ def county_behind_gateway(
         env.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
         env.setenv("RELAY_POLL_SECONDS", "0.2")
         users_file = tmp / "users.json"
-        containers = [ServiceContainer(s, nameko_config(amqp_uri)) for s in SERVICES]
+        containers = [ServiceContainer(s, nameko_config(services_uri)) for s in SERVICES]
         for container in containers:
             container.start()
             cleanup.callback(container.stop)
@@ -94,7 +101,7 @@ def county_behind_gateway(
                 env.setenv(name, value)
             port = free_port()
             gateway = ServiceContainer(
-                GatewayService, nameko_config(amqp_uri, port) | {"max_workers": 60}
+                GatewayService, nameko_config(services_uri, port) | {"max_workers": 60}
             )
             gateway.start()
             cleanup.callback(unregister_service_errors)

@@ -4,6 +4,8 @@ the broker "goes down" for one client without disturbing anyone else's."""
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit, urlunsplit
 
 from eventlet.patcher import original
 
@@ -11,6 +13,8 @@ from eventlet.patcher import original
 # eventlet hub that the code under test runs on.
 socket = original("socket")
 threading = original("threading")
+if TYPE_CHECKING:
+    from socket import socket as Socket
 
 
 class CuttableProxy:
@@ -22,18 +26,33 @@ class CuttableProxy:
         self.listener.listen(16)
         self.port = self.listener.getsockname()[1]
         self.up = True
-        self._sockets: list[socket.socket] = []
-        self._frozen: set[socket.socket] = set()
+        self._sockets: list[Socket] = []
+        self._frozen: set[Socket] = set()
+        # a connection being opened as the proxy is cut is either cut with
+        # the others or refused, never left through
+        self._lock = threading.Lock()
         threading.Thread(target=self._accept, daemon=True).start()
+
+    @classmethod
+    def in_front_of(cls, amqp_uri: str) -> CuttableProxy:
+        parts = urlsplit(amqp_uri)
+        return cls(parts.hostname or "127.0.0.1", parts.port or 5672)
+
+    def uri(self, amqp_uri: str) -> str:
+        """``amqp_uri`` (its account and vhost) through this proxy."""
+        parts = urlsplit(amqp_uri)
+        account = f"{parts.username}:{parts.password}@" if parts.username else ""
+        return urlunsplit(parts._replace(netloc=f"{account}127.0.0.1:{self.port}"))
 
     def cut(self) -> None:
         """Drops every open connection and refuses new ones."""
-        self.up = False
-        for s in self._sockets:
+        with self._lock:
+            self.up = False
+            sockets, self._sockets = self._sockets, []
+        for s in sockets:
             with contextlib.suppress(OSError):
                 s.shutdown(socket.SHUT_RDWR)
             s.close()
-        self._sockets.clear()
 
     def freeze(self) -> None:
         """The open connections go silent both ways, with no close and no
@@ -62,11 +81,16 @@ class CuttableProxy:
             except OSError:
                 client.close()
                 continue
-            self._sockets += [client, upstream]
+            with self._lock:
+                if not self.up:  # cut meanwhile
+                    client.close()
+                    upstream.close()
+                    continue
+                self._sockets += [client, upstream]
             threading.Thread(target=self._pipe, args=(client, upstream), daemon=True).start()
             threading.Thread(target=self._pipe, args=(upstream, client), daemon=True).start()
 
-    def _pipe(self, source: socket.socket, sink: socket.socket) -> None:
+    def _pipe(self, source: Socket, sink: Socket) -> None:
         try:
             while data := source.recv(65536):
                 if source not in self._frozen:

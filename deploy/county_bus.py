@@ -131,7 +131,7 @@ def forward(source: Source, follower: Direct) -> int:
     for name, names, handler in subscriptions(follower, source.service):
         since = recorder.max_tracking_id(name) or 0
         for position, event in source.published_since(since):
-            if "*" not in names and event.get_type().split(".")[3] not in names:
+            if "*" not in names and cloudevent.name_of(event.get_type()) not in names:
                 continue
             tracking = Tracking(name, position)
             follower.correlation_id = event.get_extension("correlationid") or event.get_id()

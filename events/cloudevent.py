@@ -66,6 +66,12 @@ def event_type(service: str, name: str, version: int = 1) -> str:
     return f"{TYPE_PREFIX}.{service}.{name}.v{version}"
 
 
+def name_of(type_: str) -> str:
+    """The event's name in its type (``event_type``'s ``name``); "" if none."""
+    parts = type_.split(".")
+    return parts[3] if len(parts) > 4 else ""
+
+
 def event_id(service: str, originator_id: UUID, originator_version: int) -> str:
     """Stable across re-publication, so consumers can de-duplicate by id."""
     return str(uuid5(_ID_NAMESPACE, f"{service}/{originator_id}/{originator_version}"))

@@ -231,8 +231,8 @@ class Subscription(Entrypoint):
 
     def _from_stream(self, message: kombu.Message) -> None:
         self._stream_at = int(message.headers["x-stream-offset"])
-        name = str(message.headers.get("cloudEvents:type", "")).split(".")
-        if "*" in self.names or (len(name) > 3 and name[3] in self.names):
+        name = cloudevent.name_of(str(message.headers.get("cloudEvents:type", "")))
+        if "*" in self.names or name in self.names:
             self._on_message(message)
         else:
             message.ack()  # not this subscription's: a stream's ack is only credit

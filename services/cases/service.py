@@ -12,15 +12,12 @@ from eventsourcing.persistence import Tracking
 
 from events.actor import Actor
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
+from events.cloudevent import name_of
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
 from services.cases.application import CasesApplication
 from services.cases.published import publication_of
-
-
-def _event_name(event: Any) -> str:
-    return event.get_type().split(".")[3]
 
 
 def _if_id(value: Any, field: str) -> UUID | None:
@@ -49,7 +46,7 @@ class CasesService(ObservedService, RpcAdapter):
     # -- in from the coordination service ---------------------------------------
     @subscribe("coordination", FOLLOWED, batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
-        self.app.follow_coordination(_event_name(event), event, tracking)
+        self.app.follow_coordination(name_of(event.get_type()), event, tracking)
 
     # -- the case path -------------------------------------------------------------
     refer_case = command(

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
+from events.cloudevent import name_of
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
@@ -36,7 +37,7 @@ class EvaluationsService(ObservedService, RpcAdapter):
     # -- in from the coordination service ---------------------------------------
     @subscribe("coordination", FOLLOWED, batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
-        self.app.follow_coordination(event.get_type().split(".")[3], event, tracking)
+        self.app.follow_coordination(name_of(event.get_type()), event, tracking)
 
     # -- the evaluation ------------------------------------------------------------
     open_evaluation = command(

@@ -13,6 +13,7 @@ from nameko.timer import timer
 
 from events.actor import SYSTEM, Actor
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
+from events.cloudevent import name_of
 from events.errors import Forbidden
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
@@ -22,10 +23,6 @@ from services.notifications.published import publication_of
 from services.notifications.reminders import CASES_EVENTS, COORDINATION_EVENTS
 
 TICK_SECONDS = 1.0  # timers are read against the service's clock, not counted
-
-
-def _event_name(event: Any) -> str:
-    return event.get_type().split(".")[3]
 
 
 def _run_timers(app: NotificationsApplication, actor: Actor) -> dict[str, int]:
@@ -48,16 +45,16 @@ class NotificationsService(ObservedService, RpcAdapter):
         the routine documents the reminders follow; its mail goes out at
         once rather than at the next tick (started by the subscription once
         the alert is committed)."""
-        self.app.follow_cases(_event_name(event), event, tracking)
+        self.app.follow_cases(name_of(event.get_type()), event, tracking)
         return self.app.deliver_due
 
     @subscribe("cases", CASES_EVENTS, batch=50)
     def on_cases(self, event: Any, tracking: Tracking) -> None:
-        self.app.follow_cases(_event_name(event), event, tracking)
+        self.app.follow_cases(name_of(event.get_type()), event, tracking)
 
     @subscribe("coordination", sorted({*FOLLOWED, *COORDINATION_EVENTS}), batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
-        self.app.follow_coordination(_event_name(event), event, tracking)
+        self.app.follow_coordination(name_of(event.get_type()), event, tracking)
 
     # -- the durable timers --------------------------------------------------------
     @timer(interval=TICK_SECONDS)

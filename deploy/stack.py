@@ -114,6 +114,30 @@ def identity_keys() -> dict[str, str]:
     }
 
 
+def checkpoint_keys() -> dict[str, str]:
+    """Each service's checkpoint key (ADR 23) for ``make run``, made once in
+    ``.coordonare/`` beside its public JWKS (``<service>-checkpoint.jwks.json``,
+    the document an auditor verifies with). A configured
+    ``<SERVICE>_CHECKPOINT_KEY`` wins."""
+    from events.checkpoint import key_issuer
+    from events.identity import write_key_pair
+
+    LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
+    env = {}
+    for service in SERVICES:
+        variable = f"{service.name.upper()}_CHECKPOINT_KEY"
+        if os.environ.get(variable):
+            env[variable] = os.environ[variable]
+            continue
+        issuer = key_issuer(service.name)
+        private = LOCAL_STATE / f"{issuer}.pem"
+        if not private.exists():
+            print(f"{service.name}: a checkpoint key was made in {private}")
+        write_key_pair(issuer, private, LOCAL_STATE / f"{issuer}.jwks.json")
+        env[variable] = str(private)
+    return env
+
+
 def broker_uris() -> dict[str, str]:
     """Each account's ``AMQP_URI`` (services, ``gateway``, ``operator``),
     the accounts created (or their passwords and permissions reset) on the
@@ -192,10 +216,14 @@ def create_stores() -> None:
 
 def start(service: Service, env: dict[str, str]) -> subprocess.Popen[bytes]:
     nameko = str(Path(sys.executable).with_name("nameko"))
-    env = os.environ | env | {
-        "STORE_URL": service.store_url,
-        "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
-    }
+    env = (
+        os.environ
+        | env
+        | {
+            "STORE_URL": service.store_url,
+            "WEB_SERVER_ADDRESS": f"127.0.0.1:{service.port}",
+        }
+    )
     command = [nameko, "run", "--config", "deploy/nameko.yaml", service.entry]
     return subprocess.Popen(command, cwd=ROOT, env=env)
 
@@ -224,6 +252,7 @@ def run() -> int:
             "notifications: a local key for signing webhooks",
         ),
         **(identity := identity_keys()),
+        **checkpoint_keys(),
     }
     uris = broker_uris()
     # a demo: webhooks may go to loopback (a receiver tried on this machine)
@@ -250,9 +279,7 @@ def run() -> int:
         print("the gateway did not answer /health; stopping")
         return stop_all(supervisor, stopping=False)
     print("\nCoordonare is running:")
-    print(
-        f"  web app       http://127.0.0.1:{GATEWAY.port}/   (sign in as a demo user below)"
-    )
+    print(f"  web app       http://127.0.0.1:{GATEWAY.port}/   (sign in as a demo user below)")
     print(
         f"  gateway       http://127.0.0.1:{GATEWAY.port}/openapi.json   (the API; README, "
         "'Trying it', logs you in)"

@@ -10,7 +10,7 @@ stored, so erasing a key (crypto-shredding) never breaks the chain.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 from uuid import UUID
@@ -44,6 +44,7 @@ class Verdict:
     head: bytes
     broken_at: ChainRow | None = None
     reason: str = ""
+    checkpoints: int = 0  # signed heads the chain was found to pass through
 
     @property
     def intact(self) -> bool:
@@ -53,37 +54,87 @@ class Verdict:
         if self.broken_at is None:
             if self.reason:
                 return f"BROKEN: {self.reason}; {self.checked} events checked"
-            return f"intact: {self.checked} events, head {self.head.hex()}"
+            agreed = f", {self.checkpoints} checkpoints agree" if self.checkpoints else ""
+            return f"intact: {self.checked} events, head {self.head.hex()}{agreed}"
         row = self.broken_at
+        # before a contradicted checkpoint the events are consistent, not
+        # proven intact: the rewrite may have begun before this one
+        tail = (
+            ""
+            if self.reason.startswith("contradicts")
+            else (f"; {self.checked} events before it are intact")
+        )
         return (
             f"BROKEN at notification {row.notification_id} "
             f"(aggregate {row.originator_id} v{row.originator_version}, {row.topic}): "
-            f"{self.reason}; {self.checked} events before it are intact"
+            f"{self.reason}{tail}"
         )
 
 
-def verify_rows(rows: Iterable[ChainRow], anchor: bytes | None = None) -> Verdict:
+class Head(NamedTuple):
+    """A head the chain must pass through: a signed checkpoint's
+    (``events.checkpoint``), already believed; ``label`` names it."""
+
+    position: int
+    hash: bytes
+    label: str
+
+
+def verify_rows(
+    rows: Iterable[ChainRow], anchor: bytes | None = None, heads: Sequence[Head] = ()
+) -> Verdict:
     """Recompute the chain over rows in notification order; stop at the first
     row whose recorded hash does not follow from its predecessor.
 
     ``anchor``: a head hash an auditor noted earlier; the chain must still pass
     through it, which is how removing the newest events (truncation) shows.
+    ``heads``: signed checkpoints; the chain must hold each one's hash at its
+    position. A chain recomputed from position k is consistent, so only this
+    shows it: the first checkpoint at or after k contradicts it, and the
+    checkpoints before k agree, which bounds where the rewrite began.
     """
+    pending = sorted(heads)
     previous, checked, previous_id, anchor_seen = GENESIS, 0, 0, anchor is None
+    agreed: Head | None = None
     for row in rows:
         expected = chain_hash(
             previous, row.originator_id, row.originator_version, row.topic, row.state
         )
         if row.chain_hash != expected:
-            return Verdict(checked, previous, row, _reason(row, previous, previous_id))
+            return Verdict(checked, previous, row, _reason(row, previous, previous_id), len(heads))
+        while pending and pending[0].position <= row.notification_id:
+            head = pending.pop(0)
+            if head.position < row.notification_id or head.hash != expected:
+                return Verdict(checked, previous, row, _contradiction(head, agreed), len(heads))
+            agreed = head
         previous, checked, previous_id = expected, checked + 1, row.notification_id
         anchor_seen = anchor_seen or expected == anchor
+    if pending:
+        head = pending[0]
+        return Verdict(
+            checked,
+            previous,
+            None,
+            f"{head.label} signed the head at notification {head.position}, but the "
+            f"store ends at {previous_id}: events were removed",
+            len(heads) - len(pending),
+        )
     if not anchor_seen:
         assert anchor is not None
         return Verdict(
             checked, previous, None, f"anchor {anchor.hex()[:16]}… not found: events were removed"
         )
-    return Verdict(checked, previous)
+    return Verdict(checked, previous, checkpoints=len(heads))
+
+
+def _contradiction(head: Head, agreed: Head | None) -> str:
+    since = agreed.position + 1 if agreed else 1
+    return (
+        f"contradicts {head.label} (head {head.hash.hex()[:16]}… at notification "
+        f"{head.position}): the chain was rewritten or events removed from a position "
+        f"between {since} and {head.position}"
+        + (f" ({agreed.label} at {agreed.position} agrees)" if agreed else "")
+    )
 
 
 def _reason(row: ChainRow, previous: bytes, previous_id: int) -> str:

@@ -19,6 +19,8 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
 
 from events import faults, logs, metrics
+from events.checkpoint import CheckpointKey
+from events.checkpointer import Checkpointer, CheckpointSettings
 from events.config import BROKER_UNREACHABLE, DEFAULT_EXCHANGE, Settings, amqp_ssl
 from events.errors import CoordonareError
 from events.publisher import ConfirmedPublisher
@@ -127,6 +129,7 @@ class ApplicationProvider(DependencyProvider):
         self.publication_of = keeping_operator_acts(publication_of)
         self.app: EventSourcedApplication | None = None
         self.relay: OutboxRelay | None = None
+        self.checkpointer: Checkpointer | None = None
 
     def setup(self) -> None:
         make_psycopg_green()
@@ -156,23 +159,48 @@ class ApplicationProvider(DependencyProvider):
             batch=settings.relay_batch,
             poll_seconds=settings.relay_poll_seconds,
         )
+        checkpoints = CheckpointSettings.from_env(service)
+        if checkpoints.key_path:
+            self.checkpointer = Checkpointer(
+                CheckpointKey.from_file(service, checkpoints.key_path),
+                self.app.chained_recorder,
+                # a connection of its own: a publisher is one thread's
+                ConfirmedPublisher(
+                    config["AMQP_URI"],
+                    exchange,
+                    app_id=f"coordonare.{service}",
+                    ssl=amqp_ssl(config),
+                    stream=Stream(service, exchange, Retention.from_env()),
+                ),
+                seconds=checkpoints.seconds,
+                log_path=checkpoints.log_path,
+            )
 
     def start(self) -> None:
         assert self.relay is not None
         self._relay_thread = self.container.spawn_managed_thread(
             self.relay.run, identifier=f"{self.container.service_name}.relay"
         )
+        if self.checkpointer is not None:
+            self._checkpoint_thread = self.container.spawn_managed_thread(
+                self.checkpointer.run, identifier=f"{self.container.service_name}.checkpoints"
+            )
 
     def stop(self) -> None:
         if self.relay is not None:
             self.relay.stop()
             self._relay_thread.wait()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
+            self._checkpoint_thread.wait()
         if self.app is not None:
             self.app.close()
 
     def kill(self) -> None:
         if self.relay is not None:
             self.relay.stop()
+        if self.checkpointer is not None:
+            self.checkpointer.stop()
 
     def get_dependency(self, worker_ctx: Any) -> EventSourcedApplication:
         assert self.app is not None

@@ -145,6 +145,15 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
         head = session.execute(select(cls.chain_hash).order_by(cls.id.desc()).limit(1)).scalar()
         return head if head is not None else GENESIS
 
+    def chain_head(self) -> tuple[int, bytes] | None:
+        """The newest stored event's position and chain hash (what a
+        checkpoint signs, ``events.checkpoint``); None for an empty store."""
+        table = self.events_record_cls.__table__
+        query = select(table.c.id, table.c.chain_hash).order_by(table.c.id.desc()).limit(1)
+        with self.engine.connect() as conn:
+            row = conn.execute(query).first()
+        return None if row is None or row[1] is None else (int(row[0]), bytes(row[1]))
+
     def chain_rows(self, batch: int = 10_000) -> Iterator[ChainRow]:
         """Every stored event in notification order, read in keyset pages so a
         store of any size is walked in constant memory."""

@@ -2,18 +2,32 @@
 that was changed, removed or reordered (exit 1), or print the chain head.
 
     coordonare-verify --service coordination --store postgresql://…/coordonare_coordination
+
+With the service's signed checkpoints (ADR 23) and its published public keys,
+a chain rewritten consistently from some position, or truncated, shows too:
+
+    coordonare-verify --service cases --store postgresql://… \\
+        --keys cases-checkpoint.jwks.json --checkpoints checkpoints.jsonl
+    coordonare-verify … --checkpoints amqps://auditor:…@broker/coordonare   # the stream
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
 
+import kombu
 from eventsourcing.utils import Environment
 
-from events.chain import Verdict, verify_rows
+from events.chain import Head, Verdict, verify_rows
+from events.checkpoint import Checkpoint, PublicKeys, from_record, read_lines
 from events.recorder import ChainedFactory, ChainedProcessRecorder, store_env
+from events.stream import stream_name
 
 
 def open_recorder(service: str, store_url: str) -> ChainedProcessRecorder:
@@ -23,8 +37,84 @@ def open_recorder(service: str, store_url: str) -> ChainedProcessRecorder:
     return recorder
 
 
+@dataclass(frozen=True)
+class Report:
+    """A verification's result: the verdict, and the checkpoints given that
+    could not be believed (unsigned, forged, another service's), which take
+    no part in it."""
+
+    verdict: Verdict
+    ignored: list[str] = field(default_factory=list)
+
+    @property
+    def intact(self) -> bool:
+        return self.verdict.intact
+
+    def describe(self) -> str:
+        lines = [self.verdict.describe()]
+        lines += [f"  ignored checkpoint: {reason}" for reason in self.ignored]
+        return "\n".join(lines)
+
+
 def verify_store(service: str, store_url: str, anchor: bytes | None = None) -> Verdict:
     return verify_rows(open_recorder(service, store_url).chain_rows(), anchor)
+
+
+def verify_with_checkpoints(
+    service: str,
+    store_url: str,
+    anchor: bytes | None = None,
+    checkpoints: Iterable[Checkpoint] = (),
+    keys: PublicKeys | None = None,
+) -> Report:
+    """The library call behind the command (and the API's, later): the
+    store's chain, and every checkpoint whose signature verifies held to it."""
+    heads, ignored = [], []
+    for given in checkpoints:
+        problem = keys.problem(given, service) if keys else "no public keys were given"
+        if problem:
+            ignored.append(f"notification {given.position} at {given.time}: {problem}")
+        else:
+            label = f"the checkpoint of {given.time} ({given.kid})"
+            heads.append(Head(given.position, given.head_bytes, label))
+    verdict = verify_rows(open_recorder(service, store_url).chain_rows(), anchor, heads)
+    return Report(verdict, ignored)
+
+
+def read_checkpoints(source: str, service: str, idle_seconds: float = 2.0) -> list[Checkpoint]:
+    """From a file (JSON lines or a JSON array, checkpoints or CloudEvents),
+    or, for an ``amqp(s)://`` URI, from the service's stream on the broker."""
+    if source.startswith(("amqp://", "amqps://")):
+        return list(stream_checkpoints(source, service, idle_seconds))
+    return list(read_lines(Path(source).read_text().splitlines()))
+
+
+def stream_checkpoints(amqp_uri: str, service: str, idle_seconds: float) -> Iterator[Checkpoint]:
+    """Every checkpoint in ``coordonare.<service>.log``, from its first
+    message until none came for ``idle_seconds`` (a stream has no end)."""
+    found: list[Checkpoint] = []
+
+    def on_message(message: kombu.Message) -> None:
+        taken = from_record(json.loads(message.body))
+        if taken is not None:
+            found.append(taken)
+        message.ack()
+
+    with kombu.Connection(amqp_uri, connect_timeout=5) as connection:
+        channel = connection.channel()
+        channel.basic_qos(0, 500, False)  # a stream is read with a prefetch
+        history = kombu.Queue(
+            stream_name(service),
+            no_declare=True,
+            consumer_arguments={"x-stream-offset": "first"},
+        )
+        with kombu.Consumer(channel, queues=[history], on_message=on_message):
+            while True:
+                try:
+                    connection.drain_events(timeout=idle_seconds)
+                except TimeoutError:
+                    break
+    yield from found
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -34,13 +124,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--anchor", help="a head hash printed by an earlier verify: proves nothing was truncated"
     )
+    parser.add_argument(
+        "--checkpoints",
+        action="append",
+        default=[],
+        help="signed checkpoints: a file (JSON lines or array) or an amqp(s):// URI "
+        "(the service's stream); may be repeated",
+    )
+    parser.add_argument(
+        "--keys",
+        action="append",
+        default=[],
+        help="a JWKS file of the service's checkpoint public keys (current and rotated)",
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     anchor = bytes.fromhex(args.anchor) if args.anchor else None
-    verdict = verify_store(args.service, args.store, anchor)
+    checkpoints = [c for s in args.checkpoints for c in read_checkpoints(s, args.service)]
+    keys = PublicKeys.from_files(args.keys) if args.keys else None
+    report = verify_with_checkpoints(args.service, args.store, anchor, checkpoints, keys)
     seconds = time.perf_counter() - started
-    print(f"{args.service}: {verdict.describe()} ({seconds:.2f}s)")
-    return 0 if verdict.intact else 1
+    print(f"{args.service}: {report.describe()} ({seconds:.2f}s)")
+    if args.checkpoints and len(checkpoints) == len(report.ignored):
+        # asked to hold the chain to checkpoints, and none could be: not a pass
+        print(f"{args.service}: no checkpoint could be believed; only the chain was checked")
+        return 1
+    return 0 if report.intact else 1
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ from pathlib import Path
 from jsonschema import Draft202012Validator
 
 from deploy.evaluation_forms import CONCLUSIONS, SHEET, grid_rows
-from events import contracts
+from events import checkpoint, contracts
 from events.refusals import Refusal
 from services.evaluations.competence import NotYourTechnician
 from services.evaluations.domain import Evaluation, EvaluationFile
@@ -122,7 +122,7 @@ def test_every_stored_event_is_published_as_its_contract_says_and_without_text()
         bodies.append(body)
         names.add(body["type"].split(".")[3])
     on_file = {p.name.removesuffix(".v1.schema.json") for p in EVENTS.glob("*.v1.schema.json")}
-    assert names == on_file
+    assert names == on_file - {checkpoint.NAME}  # it signs the store (ADR 23)
     published = json.dumps(bodies, ensure_ascii=False)
     for text in ("Primăria Turda", "legislația beneficiilor", "mai mult", "util"):
         assert text not in published

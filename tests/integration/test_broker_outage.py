@@ -26,7 +26,6 @@ from typing import Any
 import eventlet
 import pytest
 import requests
-import sqlalchemy as sa
 from eventlet.greenthread import GreenThread
 
 from events.nameko import ApplicationProvider
@@ -34,6 +33,7 @@ from services.notifications.domain import Alert, alert_id
 from tests.support.gateway import County, county_behind_gateway, risk_report
 from tests.support.outside import OutsideSubscriber
 from tests.support.proxy import CuttableProxy
+from tests.support.published import stored_of
 from tests.support.waiting import eventually
 
 OUTAGE_SECONDS = 60.0  # what the issue asks the county to live through
@@ -139,15 +139,8 @@ class Phones:
                 self.after.append(risk["risk_id"])
 
 
-def stored(topic: str) -> int:
-    """How many events of ``topic`` (``UrgentRisk.Reported``…) the cases store holds."""
-    engine = sa.create_engine(os.environ["CASES_STORE_URL"])
-    counted = sa.text("SELECT count(*) FROM cases_events WHERE topic LIKE :topic")
-    try:
-        with engine.connect() as db:
-            return int(db.execute(counted, {"topic": f"%:{topic}"}).scalar_one())
-    finally:
-        engine.dispose()
+def stored(event: str) -> int:
+    return stored_of(os.environ["CASES_STORE_URL"], event)
 
 
 def application_of(county: County, service: str) -> ApplicationProvider:

@@ -26,11 +26,11 @@ from typing import Any
 import eventlet
 import pytest
 import requests
-import sqlalchemy as sa
 from nameko.containers import ServiceContainer
 
 from tests.support.gateway import County, county_behind_gateway, risk_report
 from tests.support.private_pg import PrivateCluster, private_cluster
+from tests.support.published import stored_of
 from tests.support.waiting import eventually
 
 PHONES = 6
@@ -99,13 +99,7 @@ class Load:
 
 
 def reported_risks() -> int:
-    engine = sa.create_engine(os.environ["CASES_STORE_URL"])
-    reported = sa.text("SELECT count(*) FROM cases_events WHERE topic LIKE '%UrgentRisk.Reported'")
-    try:
-        with engine.connect() as db:
-            return int(db.execute(reported).scalar_one())
-    finally:
-        engine.dispose()
+    return stored_of(os.environ["CASES_STORE_URL"], "UrgentRisk.Reported")
 
 
 def alerted_risks(auditor: requests.Session, url: str) -> set[str]:

@@ -7,6 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+import sqlalchemy as sa
+
 from events import cloudevent, contracts
 from events.verify import open_recorder
 from services.coordination.published import publication_of
@@ -42,6 +44,18 @@ def as_published(
 
 def stored_count(store_url: str, service: str = "coordination") -> int:
     return open_recorder(service, store_url).max_notification_id() or 0
+
+
+def stored_of(store_url: str, event: str, service: str = "cases") -> int:
+    """How many events named ``event`` (``UrgentRisk.Reported``…) a service's
+    store holds: what a story counts to show each command stored once."""
+    engine = sa.create_engine(store_url)
+    counted = sa.text(f"SELECT count(*) FROM {service}_events WHERE topic LIKE :topic")
+    try:
+        with engine.connect() as db:
+            return int(db.execute(counted, {"topic": f"%:{event}"}).scalar_one())
+    finally:
+        engine.dispose()
 
 
 def stored_since(store_url: str, position: int, service: str = "coordination") -> list[str]:

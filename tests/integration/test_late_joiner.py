@@ -76,7 +76,7 @@ def test_a_service_started_after_its_source_knows_what_it_missed(
     assert head >= STAFF
 
     # the cases service that ran from the beginning follows it all
-    eventually(lambda: what_cases_knows(early)["position"] == head, 90, every=0.5)
+    eventually(lambda: what_cases_knows(early)["position"] == head, 180, every=0.5)
     running[0].stop()
     with kombu.Connection(amqp_uri) as conn:  # and its queue goes: none is left behind
         conn.default_channel.queue_delete("coordonare.cases.on_coordination")
@@ -86,7 +86,7 @@ def test_a_service_started_after_its_source_knows_what_it_missed(
     joined = ServiceContainer(CasesService, nameko_config(amqp_uri))
     joined.start()
     try:
-        eventually(lambda: what_cases_knows(late)["position"] == head, 90, every=0.5)
+        eventually(lambda: what_cases_knows(late)["position"] == head, 180, every=0.5)
         known, missed = what_cases_knows(early), what_cases_knows(late)
         assert len(known["staff"]) == STAFF
         assert missed == known

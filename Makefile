@@ -58,6 +58,7 @@ bench: setup
 	$(BIN)/python tests/bench/bench_web.py
 	$(BIN)/python tests/bench/bench_scale.py
 	$(BIN)/python tests/bench/bench_county.py
+	$(BIN)/python tests/bench/bench_crash.py
 
 # a county-scale data set (issue 17), built through the services into the
 # empty stores $(COUNTY_PREFIX)_<service> (COUNTY_ARGS=--fresh drops them

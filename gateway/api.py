@@ -167,6 +167,8 @@ class Gateway:
                 check_municipality(route, who, path, values)
                 self.relations.check(who, path, self.ask)
         except Problem as refusal:
+            if refusal.status >= 500:  # a relation left unchecked (``ask``): no refusal
+                raise
             log.warning(
                 "refused by the gateway: %s",
                 refusal.detail,
@@ -382,9 +384,16 @@ class Gateway:
         return problem
 
     def ask(self, service: str, operation: str, actor: dict, kwargs: dict) -> Any:
-        """A read of the gateway's own (scope checks, reports)."""
+        """A read of the gateway's own (scope checks, reports). Unanswered in
+        time — the service is down or restarting — it is a 503 to try again,
+        not a 500: nothing was sent on the request's behalf yet, and its
+        idempotency key is not claimed (issue 18: a coordinator's commands
+        that name a technician wait on the coordination service's answer)."""
         outcome = self.call(service, operation, actor, kwargs, command=False)
-        return self.wait(outcome, self.settings.rpc_timeout_seconds)
+        try:
+            return self.wait(outcome, self.settings.rpc_timeout_seconds)
+        except Timeout:
+            raise unavailable(f"the {service} service gave no answer in time; try again") from None
 
     # -- answers ------------------------------------------------------------------------
     @staticmethod

@@ -1,129 +1,70 @@
 """One failure stays one failure, and nothing is lost or done twice (issue
-18): the demo county behind the gateway, its technicians reporting urgent
-risks all at once, each request retried with its own ``Idempotency-Key``
-until answered, while the cases service — a ``nameko run`` process under
-``make run``'s supervisor — is killed (SIGKILL) once: before a command's
-commit, after its commit before its reply, or after its reply.
+18): the demo county behind the gateway, one of its people sending the same
+command many times at once, each request retried with its own
+``Idempotency-Key`` until answered, while the service that takes it — a
+``nameko run`` process under ``make run``'s supervisor — is killed (SIGKILL)
+once: before the command's commit, after its commit before its reply, or
+after its reply. Each service that takes commands through the gateway, with
+a command its people send under load (``tests.support.killing.LOADS``):
 
-Every request ends with its risk, each risk is stored once, no answer is a
-500, the coordination service answers while cases is down, and the
-supervisor brings cases back by itself."""
+- coordination: the coordinator delegates task sheets;
+- cases: the technician reports urgent risks;
+- evaluations: the coordinator completes observation checklists;
+- notifications: the coordinator marks their alerts read.
+
+Every request ends with its own outcome, stored once in the service's store
+(read directly), and none other; no answer is a 500; another service answers
+while the killed one is down; the supervisor brings it back by itself."""
 
 from __future__ import annotations
 
-import os
 import signal
-import subprocess
-import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
-import eventlet
 import pytest
-import requests
-import sqlalchemy as sa
 
-from deploy.supervise import Supervisor
-from tests.support.gateway import County, county_behind_gateway, risk_report
-from tests.support.services import start_process
-from tests.support.waiting import eventually
+from tests.support.gateway import County, county_behind_gateway
+from tests.support.killing import FAULTS, GATEWAY_ENV, LOADS, RETRIED, killed_once, run_load
 
-CASES = "services.cases.service:CasesService"
 REQUESTS = 24
-ANSWERED = {201}
-RETRIED = {409, 503, 504}  # in progress, unavailable, no answer in time: try again
 
 
 @pytest.fixture(scope="module")
-def county(amqp_uri, tmp_path_factory) -> Iterator[County]:
-    # a short time limit: a request the killed service never answered is
-    # retried within seconds, as a phone would
+def county(amqp_uri: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[County]:
     with county_behind_gateway(
-        amqp_uri, tmp_path_factory.mktemp("killed"), GATEWAY_RPC_TIMEOUT="4"
+        amqp_uri, tmp_path_factory.mktemp("killed"), **GATEWAY_ENV
     ) as county:
-        county.containers["cases"].stop()  # from here on, cases runs as a process
         yield county
 
 
 @pytest.fixture
-def supervised(amqp_uri: str, tmp_path: Path) -> Iterator[Any]:
-    """Starts cases under the supervisor with a fault point, dying there once."""
-    supervisor = Supervisor(first_pause=0.2, say=lambda _: None)
-    ticking = eventlet.spawn(supervisor.run, lambda: False, 0.05)
-
-    def start(fault: str) -> Any:
-        env = {"COORDONARE_FAULT": fault, "COORDONARE_FAULT_ONCE": str(tmp_path / "died")}
-        return supervisor.add(
-            "cases",
-            lambda: start_process(
-                CASES, amqp_uri, os.environ["CASES_STORE_URL"], stderr=subprocess.DEVNULL, **env
-            ),
-        )
-
-    yield start
-    ticking.kill()
-    for child in supervisor.children:
-        if child.process is not None and child.process.poll() is None:
-            child.process.send_signal(signal.SIGTERM)
-            child.process.wait(timeout=30)
+def fast_teardown() -> Iterator[None]:
+    """In place of nameko's own (an autouse fixture of its pytest plugin),
+    which stops every AMQP consumer made during a test when the test ends:
+    each story here puts the service it killed back in this process for the
+    next ones (``killed_once``), and that container must keep consuming (its
+    stop would wait forever otherwise)."""
+    yield
 
 
-def reported_risks() -> int:
-    engine = sa.create_engine(os.environ["CASES_STORE_URL"])
-    reported = sa.text("SELECT count(*) FROM cases_events WHERE topic LIKE '%UrgentRisk.Reported'")
-    try:
-        with engine.connect() as db:
-            return int(db.execute(reported).scalar_one())
-    finally:
-        engine.dispose()
-
-
-def report_until_answered(tech: requests.Session, url: str, seen: list[int]) -> dict:
-    """One risk reported as a phone would: the same key until it is answered."""
-    key = {"Idempotency-Key": f"load-{uuid.uuid4()}"}
-    body = risk_report()
-    deadline = time.monotonic() + 120
-    while True:
-        answer = tech.post(url, json=body, headers=key, timeout=30)
-        seen.append(answer.status_code)
-        if answer.status_code in ANSWERED:
-            return answer.json()
-        assert answer.status_code in RETRIED, answer.text
-        assert time.monotonic() < deadline, "never answered"
-        eventlet.sleep(min(float(answer.headers.get("Retry-After", "1")), 1.0))
-
-
-@pytest.mark.parametrize(
-    "fault", ["command.before_commit", "command.after_commit", "command.after_reply"]
-)
+@pytest.mark.parametrize("fault", FAULTS)
+@pytest.mark.parametrize("service", list(LOADS))
 def test_a_service_killed_under_load_loses_nothing_and_doubles_nothing(
-    county: County, supervised: Any, fault: str
+    county: County, amqp_uri: str, tmp_path: Path, service: str, fault: str
 ) -> None:
-    cases = supervised(fault)
-    tech = county.as_("tehnician.cluj")
-    coordinator = county.as_("asistent.cluj")
-    case_id = eventually(
-        lambda: tech.get(f"{county.url}/cases", params={"stage": "intervention"}).json()["items"][
-            0
-        ]["case_id"],
-        60,
-        every=0.5,
-        retrying=(KeyError, IndexError, requests.RequestException),
-    )
-    url = f"{county.url}/cases/{case_id}/urgent-risks"
-    before = reported_risks()
+    load = LOADS[service]
+    requests = load.requests(county, REQUESTS)  # while every service runs in this process
 
-    seen: list[int] = []
-    load = [eventlet.spawn(report_until_answered, tech, url, seen) for _ in range(REQUESTS)]
-    # the coordination service answers while cases is down
-    eventually(lambda: cases.exits, 60, every=0.05, message="cases was never killed")
-    assert cases.exits[0] == -signal.SIGKILL
-    assert coordinator.get(f"{county.url}/municipalities", timeout=10).status_code == 200
-    risks = [call.wait() for call in load]
+    with killed_once(county, service, fault, amqp_uri, tmp_path) as killed:
+        outcome = run_load(county, load, requests, killed, concurrency=REQUESTS)
 
-    assert len({r["risk_id"] for r in risks}) == REQUESTS  # every request, its own risk
-    assert reported_risks() - before == REQUESTS  # each stored once
-    assert set(seen) <= ANSWERED | RETRIED  # never a 500
-    assert cases.restarts >= 1 and cases.running  # back by itself
+    assert outcome.exits[0] == -signal.SIGKILL  # it died at the fault point
+    assert outcome.answered == REQUESTS
+    assert (outcome.lost, outcome.duplicates) == (0, 0)  # counted in the service's store
+    assert len({a[load.id_field] for a in outcome.answers}) == REQUESTS  # each its own
+    assert sorted(outcome.stored) == sorted(a[load.id_field] for a in outcome.answers)
+    assert set(outcome.statuses) <= {load.status} | RETRIED  # never a 500
+    assert outcome.bystander == 200 and outcome.bystander_while_down  # the others answer
+    assert outcome.restarts >= 1 and outcome.running  # back by itself
+    assert outcome.down_for is not None  # … and answering

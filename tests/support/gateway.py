@@ -86,10 +86,14 @@ def county_behind_gateway(
         env.setenv("NOTIFICATIONS_WEBHOOK_KEY", new_master_key())
         env.setenv("RELAY_POLL_SECONDS", "0.2")
         users_file = tmp / "users.json"
-        containers = [ServiceContainer(s, nameko_config(services_uri)) for s in SERVICES]
-        for container in containers:
+        in_process = {s.name: ServiceContainer(s, nameko_config(services_uri)) for s in SERVICES}
+
+        def stop(name: str) -> None:
+            in_process[name].stop()  # the one in place by then: a story may replace it
+
+        for name, container in in_process.items():
             container.start()
-            cleanup.callback(container.stop)
+            cleanup.callback(stop, name)
         with ClusterRpcProxy(nameko_config(amqp_uri), timeout=30) as proxy:
             rpc = proxy_rpc(proxy)
             wait_for_services(rpc)
@@ -108,7 +112,6 @@ def county_behind_gateway(
             cleanup.callback(gateway.stop)
             url = f"http://127.0.0.1:{port}"
             wait_healthy(url)
-            in_process = {c.service_name: c for c in containers}
             yield County(url, seeded, admin_url=f"http://{admin}", rpc=rpc, containers=in_process)
 
 

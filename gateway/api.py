@@ -29,14 +29,15 @@ from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
 from gateway.paging import page_args
 from gateway.problems import (
-    MEDIA_TYPE,
     Problem,
     ServiceError,
     from_service,
     hidden,
     internal,
     is_hidden,
+    json_response,
     media_of,
+    problem_response,
     unavailable,
 )
 from gateway.route import RESOURCE_PARAMS, Route
@@ -102,10 +103,10 @@ class Gateway:
             template = route.path
             response = self._serve(route, path, request, cid)
         except Problem as problem:
-            response = self._problem(problem, cid, request.path)
+            response = problem_response(problem, cid, request.path)
         except Exception:
             log.exception("%s %s failed", request.method, request.path)
-            response = self._problem(internal(), cid, request.path)
+            response = problem_response(internal(), cid, request.path)
         response.headers["X-Correlation-Id"] = cid
         response.headers["Cache-Control"] = "no-store"
         response.headers.update(SECURITY_HEADERS)
@@ -147,10 +148,10 @@ class Gateway:
         self._authorize(route, who, path, values)
         narrow_to_municipality(route, who, values)
         if pages is None:
-            return self._json(200, self._send(route, path, who, values)())
+            return json_response(200, self._send(route, path, who, values)())
         answer = self._send(route, path, who, values | pages.to_service())()
         paged, headers = pages.envelope(answer, request.path, args)
-        response = self._json(200, paged)
+        response = json_response(200, paged)
         response.headers.update(headers)
         return response
 
@@ -192,8 +193,8 @@ class Gateway:
                     request.remote_addr, request.headers.get("X-Forwarded-For")
                 )
                 self.throttle.sign_in(address, command["username"])
-            return self._json(200, handler(self, route, None, command))
-        return self._json(
+            return json_response(200, handler(self, route, None, command))
+        return json_response(
             200, handler(self, route, None, query_args(route, request.args.to_dict(), path))
         )
 
@@ -209,7 +210,7 @@ class Gateway:
     ) -> Response:
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            return self._json(route.status, self._send(route, path, who, values)())
+            return json_response(route.status, self._send(route, path, who, values)())
         check_key(key)
         stored_print = fingerprint("POST", request.path, body)
         stored = self.idempotency.claim(who.id, key, stored_print)
@@ -225,12 +226,12 @@ class Gateway:
         (a refusal too); a 5xx acted on nothing and frees the key; a timeout
         leaves it to the late answer."""
         try:
-            response = self._json(route.status, forward())
+            response = json_response(route.status, forward())
         except Problem as problem:
             if problem.code != "upstream_timeout":
                 refused = problem.status < 500
                 self._settle(
-                    claim, self._problem(problem, claim.cid, claim.instance) if refused else None
+                    claim, problem_response(problem, claim.cid, claim.instance) if refused else None
                 )
             raise
         except Exception:
@@ -369,9 +370,9 @@ class Gateway:
         """The answer that came after the client gave up, kept for its retry."""
         answer: Response | None
         try:
-            answer = self._json(route.status, outcome.result())
+            answer = json_response(route.status, outcome.result())
         except ServiceError as error:
-            answer = self._problem(self._mapped(route, path, error), claim.cid, claim.instance)
+            answer = problem_response(self._mapped(route, path, error), claim.cid, claim.instance)
         except Exception:
             answer = None
         self._settle(claim, answer)
@@ -384,26 +385,10 @@ class Gateway:
         return problem
 
     def ask(self, service: str, operation: str, actor: dict, kwargs: dict) -> Any:
-        """A read of the gateway's own (scope checks, reports). Unanswered in
-        time — the service is down or restarting — it is a 503 to try again,
-        not a 500: nothing was sent on the request's behalf yet, and its
-        idempotency key is not claimed (issue 18: a coordinator's commands
-        that name a technician wait on the coordination service's answer)."""
+        """A read of the gateway's own (scope checks, reports); unanswered in
+        time, a 503: nothing was done yet for the request, no key claimed."""
         outcome = self.call(service, operation, actor, kwargs, command=False)
         try:
             return self.wait(outcome, self.settings.rpc_timeout_seconds)
         except Timeout:
             raise unavailable(f"the {service} service gave no answer in time; try again") from None
-
-    # -- answers ------------------------------------------------------------------------
-    @staticmethod
-    def _json(status: int, body: Any) -> Response:
-        text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
-        return Response(text, status=status, mimetype="application/json")
-
-    @staticmethod
-    def _problem(problem: Problem, cid: str, instance: str) -> Response:
-        text = json.dumps(problem.body(cid, instance), ensure_ascii=False)
-        response = Response(text, status=problem.status, mimetype=MEDIA_TYPE)
-        response.headers.update(problem.headers)
-        return response

@@ -17,6 +17,7 @@ from typing import Any
 
 from nameko import exceptions as nameko_exceptions
 from nameko.exceptions import RemoteError
+from werkzeug.wrappers import Response
 
 ERRORS_TABLE = Path(__file__).resolve().parents[1] / "contracts" / "errors.json"
 PROBLEM_TYPE = "https://coordonare.ro/problems/"
@@ -88,9 +89,7 @@ def from_service(error: ServiceError) -> Problem:
     entry = error_table()[error.path]
     # a detail named like a member of the problem itself (a contract's
     # "status", say) would collide with it: the problem's own wins
-    details = {
-        k: v for k, v in error.details.items() if v is not None and k not in PROBLEM_MEMBERS
-    }
+    details = {k: v for k, v in error.details.items() if v is not None and k not in PROBLEM_MEMBERS}
     problem = Problem(entry["status"], entry["code"], entry["title"], error.message, **details)
     problem.kind = entry["kind"]
     return problem
@@ -156,3 +155,15 @@ def is_hidden(problem: Problem, path_fields: set[str]) -> bool:
 
 def media_of(status: int) -> str:
     return "application/json" if status < 400 else MEDIA_TYPE
+
+
+def json_response(status: int, body: Any) -> Response:
+    text = json.dumps(body, ensure_ascii=False, separators=(",", ":"))
+    return Response(text, status=status, mimetype="application/json")
+
+
+def problem_response(problem: Problem, cid: str, instance: str) -> Response:
+    text = json.dumps(problem.body(cid, instance), ensure_ascii=False)
+    response = Response(text, status=problem.status, mimetype=MEDIA_TYPE)
+    response.headers.update(problem.headers)
+    return response

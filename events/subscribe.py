@@ -223,8 +223,9 @@ class Subscription(Entrypoint):
         with kombu.Consumer(reader, queues=[stream], on_message=self._from_stream):
             while self._stream_at < length - 1 and not self._stopping:
                 self._drain(conn)
-        # after the cancel, which hands over what the stream sent meanwhile:
-        # acknowledged on the open reader (later, on a closed one, it failed)
+            self._flush()
+        # and what the cancel handed over, acknowledged on the open reader
+        # (on the closed one, the ack dropped the connection after an outage)
         self._flush()
         reader.close()
         return True

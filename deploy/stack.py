@@ -90,21 +90,30 @@ def local_key(
     return path.read_text().strip()
 
 
+def local_key_pair(issuer: str, private_name: str, what: str) -> Path:
+    """An Ed25519 key made once in ``.coordonare/`` (``private_name``) beside
+    its public JWKS (``<issuer>.jwks.json``); the private key's path."""
+    from events.identity import write_key_pair
+
+    LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
+    private = LOCAL_STATE / private_name
+    if not private.exists():
+        print(f"{what} was made in {private}")
+    write_key_pair(issuer, private, LOCAL_STATE / f"{issuer}.jwks.json")
+    return private
+
+
 def identity_keys() -> dict[str, str]:
     """The keys of the identity model (ADR 12) for ``make run``, made once in
     ``.coordonare/``: the gateway's and the operator's (``coordonare-act``, the
     demo seeding), and the services told to trust their JWKS documents.
     Production configures these variables from its secret store instead."""
-    from events.identity import GATEWAY_ISSUER, OPERATOR_ISSUER, write_key_pair
+    from events.identity import GATEWAY_ISSUER, OPERATOR_ISSUER
 
-    LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
     env = {}
     for issuer in (GATEWAY_ISSUER, OPERATOR_ISSUER):
-        private, jwks = LOCAL_STATE / f"{issuer}-identity.pem", LOCAL_STATE / f"{issuer}.jwks.json"
-        if not private.exists():
-            print(f"{issuer}: an identity key was made in {private}")
-        write_key_pair(issuer, private, jwks)
-        env[issuer] = f"{issuer}={jwks}"
+        local_key_pair(issuer, f"{issuer}-identity.pem", f"{issuer}: an identity key")
+        env[issuer] = f"{issuer}={LOCAL_STATE / f'{issuer}.jwks.json'}"
     return {
         "IDENTITY_ISSUERS": os.environ.get("IDENTITY_ISSUERS") or " ".join(env.values()),
         "GATEWAY_IDENTITY_KEY": os.environ.get("GATEWAY_IDENTITY_KEY")
@@ -120,21 +129,14 @@ def checkpoint_keys() -> dict[str, str]:
     the document an auditor verifies with). A configured
     ``<SERVICE>_CHECKPOINT_KEY`` wins."""
     from events.checkpoint import key_issuer
-    from events.identity import write_key_pair
 
-    LOCAL_STATE.mkdir(mode=0o700, exist_ok=True)
     env = {}
     for service in SERVICES:
         variable = f"{service.name.upper()}_CHECKPOINT_KEY"
-        if os.environ.get(variable):
-            env[variable] = os.environ[variable]
-            continue
         issuer = key_issuer(service.name)
-        private = LOCAL_STATE / f"{issuer}.pem"
-        if not private.exists():
-            print(f"{service.name}: a checkpoint key was made in {private}")
-        write_key_pair(issuer, private, LOCAL_STATE / f"{issuer}.jwks.json")
-        env[variable] = str(private)
+        env[variable] = os.environ.get(variable) or str(
+            local_key_pair(issuer, f"{issuer}.pem", f"{service.name}: a checkpoint key")
+        )
     return env
 
 

@@ -18,8 +18,8 @@ checkpoints it signed still verify (README, "Checkpoint keys").
 
 from __future__ import annotations
 
-import base64
 import json
+import os
 import uuid
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, replace
@@ -30,7 +30,8 @@ from typing import Any
 from cloudevents.core.v1.event import CloudEvent
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-from jwt.algorithms import OKPAlgorithm
+from jwt import PyJWKSet
+from jwt.utils import base64url_decode, base64url_encode
 
 from events import cloudevent
 from events.identity import SigningKey
@@ -43,14 +44,6 @@ FORMAT = "coordonare-checkpoint/1"  # in the signed text: a signature for nothin
 def key_issuer(service: str) -> str:
     """The issuer a service's checkpoint key is named for (its ``kid`` prefix)."""
     return f"{service}-checkpoint"
-
-
-def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def _unb64(text: str) -> bytes:
-    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
 
 
 @dataclass(frozen=True)
@@ -109,7 +102,10 @@ class CheckpointKey:
         unsigned = Checkpoint(
             self.service, position, head.hex(), moment.isoformat(timespec="seconds"), self.kid
         )
-        return replace(unsigned, signature=_b64(self.key.private.sign(unsigned.signed_text())))
+        return replace(
+            unsigned,
+            signature=base64url_encode(self.key.private.sign(unsigned.signed_text())).decode(),
+        )
 
 
 class PublicKeys:
@@ -120,13 +116,14 @@ class PublicKeys:
 
     @classmethod
     def from_jwks(cls, documents: Iterable[Mapping[str, Any]]) -> PublicKeys:
-        keys = {}
-        for document in documents:
-            for jwk in document.get("keys", []):
-                public = OKPAlgorithm.from_jwk(dict(jwk))
-                if isinstance(public, Ed25519PublicKey):
-                    keys[str(jwk["kid"])] = public
-        return cls(keys)
+        return cls(
+            {
+                str(jwk.key_id): jwk.key
+                for document in documents
+                for jwk in PyJWKSet.from_dict(dict(document)).keys
+                if isinstance(jwk.key, Ed25519PublicKey)
+            }
+        )
 
     @classmethod
     def from_files(cls, paths: Iterable[str | Path]) -> PublicKeys:
@@ -140,7 +137,7 @@ class PublicKeys:
         if public is None:
             return f"signed by an unknown key {checkpoint.kid}"
         try:
-            public.verify(_unb64(checkpoint.signature), checkpoint.signed_text())
+            public.verify(base64url_decode(checkpoint.signature), checkpoint.signed_text())
         except (InvalidSignature, ValueError):
             return "its signature does not verify"
         return None
@@ -167,13 +164,7 @@ def message(checkpoint: Checkpoint) -> OutgoingMessage:
         },
         checkpoint.to_dict(),
     )
-    return OutgoingMessage(
-        routing_key=event_type,
-        body=cloudevent.serialize(event),
-        message_id=event_id,
-        content_type=cloudevent.CONTENT_TYPE,
-        headers={"cloudEvents:type": event_type, "cloudEvents:position": checkpoint.position},
-    )
+    return OutgoingMessage.of(event, checkpoint.position)
 
 
 def from_record(record: Mapping[str, Any]) -> Checkpoint | None:
@@ -203,8 +194,6 @@ def read_lines(lines: Iterable[str]) -> Iterator[Checkpoint]:
 def append(path: str | Path, checkpoint: Checkpoint) -> None:
     """One line more in the append-only file, flushed to disk before the
     checkpoint counts as taken."""
-    import os
-
     line = json.dumps(checkpoint.to_dict(), sort_keys=True) + "\n"
     fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
     try:

@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg2  # type: ignore[import-untyped]
+import sqlalchemy.exc
 from amqp.exceptions import AMQPError
+from eventsourcing import persistence
 from kombu.exceptions import OperationalError
 
 DEFAULT_EXCHANGE = "coordonare.events"
@@ -25,6 +28,18 @@ DEAD_LETTER_EXCHANGE = "coordonare.dead-letter"
 # What sending to a broker that cannot be reached raises (refused, reset,
 # gone mid-publish; kombu gives up after its retries).
 BROKER_UNREACHABLE: tuple[type[Exception], ...] = (OSError, OperationalError, AMQPError)
+# What a store that cannot be reached raises (PostgreSQL restarting or out of
+# reach, a connection cut, a deadlock), as each layer names it: the DB-API's
+# OperationalError and InterfaceError, through psycopg2, SQLAlchemy and the
+# library. Across nameko, only the name survives (``RemoteError.exc_type``).
+STORE_UNREACHABLE: tuple[type[Exception], ...] = (
+    persistence.OperationalError,
+    persistence.InterfaceError,
+    psycopg2.OperationalError,
+    psycopg2.InterfaceError,
+    sqlalchemy.exc.OperationalError,
+    sqlalchemy.exc.InterfaceError,
+)
 
 
 def amqp_ssl(config: Mapping[str, Any]) -> dict[str, Any] | None:

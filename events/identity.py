@@ -11,7 +11,6 @@ cannot be reused for another call, nor for long.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import time
@@ -24,6 +23,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from jwt.algorithms import OKPAlgorithm
+from jwt.utils import base64url_encode
 from kombu.utils.json import dumps as kombu_dumps
 from kombu.utils.json import loads as kombu_loads
 
@@ -39,7 +39,7 @@ OPERATOR_ISSUER = "operator"
 
 
 def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+    return base64url_encode(data).decode()
 
 
 def call_digest(args: Any, kwargs: Any) -> str:

@@ -144,18 +144,22 @@ class ApplicationProvider(DependencyProvider):
         self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
         config = self.container.config
         exchange = config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE)
-        publisher = ConfirmedPublisher(
-            config["AMQP_URI"],
-            exchange,
-            app_id=f"coordonare.{service}",
-            ssl=amqp_ssl(config),
-            stream=Stream(service, exchange, Retention.from_env()),
-        )
+
+        def publisher() -> ConfirmedPublisher:
+            # one per thread that publishes: a publisher is one connection's
+            return ConfirmedPublisher(
+                config["AMQP_URI"],
+                exchange,
+                app_id=f"coordonare.{service}",
+                ssl=amqp_ssl(config),
+                stream=Stream(service, exchange, Retention.from_env()),
+            )
+
         self.relay = OutboxRelay(
             service,
             self.app,
             self.publication_of,
-            publisher,
+            publisher(),
             batch=settings.relay_batch,
             poll_seconds=settings.relay_poll_seconds,
         )
@@ -164,14 +168,7 @@ class ApplicationProvider(DependencyProvider):
             self.checkpointer = Checkpointer(
                 CheckpointKey.from_file(service, checkpoints.key_path),
                 self.app.chained_recorder,
-                # a connection of its own: a publisher is one thread's
-                ConfirmedPublisher(
-                    config["AMQP_URI"],
-                    exchange,
-                    app_id=f"coordonare.{service}",
-                    ssl=amqp_ssl(config),
-                    stream=Stream(service, exchange, Retention.from_env()),
-                ),
+                publisher(),
                 seconds=checkpoints.seconds,
                 log_path=checkpoints.log_path,
             )

@@ -31,13 +31,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import kombu
-import psycopg2  # type: ignore[import-untyped]
-import sqlalchemy.exc
 from amqp import Message
 from amqp.exceptions import NotFound
-from eventsourcing.persistence import InterfaceError, OperationalError, Tracking
+from eventsourcing.persistence import Tracking
 
-from events.config import BROKER_UNREACHABLE, DEAD_LETTER_EXCHANGE
+from events.config import BROKER_UNREACHABLE, DEAD_LETTER_EXCHANGE, STORE_UNREACHABLE
 from events.queues import REPLAY_KEY
 
 PARK_AFTER = 8
@@ -47,15 +45,7 @@ _BROKER_HEADERS = ("x-death", "x-first-death-", "x-last-death-", "x-delivery-cou
 
 # Not the event's fault: the store or the broker out of reach, a deadlock,
 # a connection lost. Held on, never parked.
-OUTAGES: tuple[type[BaseException], ...] = (
-    *BROKER_UNREACHABLE,
-    OperationalError,
-    InterfaceError,
-    psycopg2.OperationalError,
-    psycopg2.InterfaceError,
-    sqlalchemy.exc.OperationalError,
-    sqlalchemy.exc.InterfaceError,
-)
+OUTAGES = (*BROKER_UNREACHABLE, *STORE_UNREACHABLE)
 
 
 def is_outage(error: BaseException | None) -> bool:

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 
 import amqp
 import kombu
+from cloudevents.core.v1.event import CloudEvent
 
+from events import cloudevent
 from events.stream import Stream
 
 log = logging.getLogger(__name__)
@@ -32,6 +34,19 @@ class OutgoingMessage:
     message_id: str
     content_type: str
     headers: dict[str, object]
+
+    @classmethod
+    def of(cls, event: CloudEvent, position: int) -> OutgoingMessage:
+        """A CloudEvent as it goes on the bus: routed by its type, its id the
+        message's, its type and position also in headers (what a stream's
+        reader filters and seeks by, ``events.stream``)."""
+        return cls(
+            routing_key=event.get_type(),
+            body=cloudevent.serialize(event),
+            message_id=event.get_id(),
+            content_type=cloudevent.CONTENT_TYPE,
+            headers={"cloudEvents:type": event.get_type(), "cloudEvents:position": position},
+        )
 
 
 class ConfirmedPublisher:
@@ -91,9 +106,7 @@ class ConfirmedPublisher:
     def _ensure_channel(self) -> amqp.Channel:
         if self._channel is not None:
             return self._channel
-        connection = kombu.Connection(
-            self.amqp_uri, connect_timeout=5, heartbeat=0, ssl=self.ssl
-        )
+        connection = kombu.Connection(self.amqp_uri, connect_timeout=5, heartbeat=0, ssl=self.ssl)
         connection.connect()
         channel = connection.channel()
         kombu.Exchange(self.exchange, "topic", durable=True)(channel).declare()

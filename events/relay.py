@@ -149,14 +149,7 @@ class OutboxRelay:
         if publication is None:  # internal bookkeeping, not part of the contract
             return None
         origin = cloudevent.Origin.of_stored(self.service, notification.id, domain_event)
-        event = cloudevent.build(origin, publication)
-        return OutgoingMessage(
-            routing_key=event.get_type(),
-            body=cloudevent.serialize(event),
-            message_id=event.get_id(),
-            content_type=cloudevent.CONTENT_TYPE,
-            headers={"cloudEvents:type": event.get_type(), "cloudEvents:position": notification.id},
-        )
+        return OutgoingMessage.of(cloudevent.build(origin, publication), notification.id)
 
     def _stored(self, last_notification_id: int, count: int) -> None:
         self._stored_head = max(self._stored_head, last_notification_id)

@@ -17,7 +17,7 @@ import argparse
 import json
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -57,7 +57,7 @@ class Report:
 
 
 def verify_store(service: str, store_url: str, anchor: bytes | None = None) -> Verdict:
-    return verify_rows(open_recorder(service, store_url).chain_rows(), anchor)
+    return verify_with_checkpoints(service, store_url, anchor).verdict
 
 
 def verify_with_checkpoints(
@@ -85,11 +85,11 @@ def read_checkpoints(source: str, service: str, idle_seconds: float = 2.0) -> li
     """From a file (JSON lines or a JSON array, checkpoints or CloudEvents),
     or, for an ``amqp(s)://`` URI, from the service's stream on the broker."""
     if source.startswith(("amqp://", "amqps://")):
-        return list(stream_checkpoints(source, service, idle_seconds))
+        return stream_checkpoints(source, service, idle_seconds)
     return list(read_lines(Path(source).read_text().splitlines()))
 
 
-def stream_checkpoints(amqp_uri: str, service: str, idle_seconds: float) -> Iterator[Checkpoint]:
+def stream_checkpoints(amqp_uri: str, service: str, idle_seconds: float) -> list[Checkpoint]:
     """Every checkpoint in ``coordonare.<service>.log``, from its first
     message until none came for ``idle_seconds`` (a stream has no end)."""
     found: list[Checkpoint] = []
@@ -113,8 +113,7 @@ def stream_checkpoints(amqp_uri: str, service: str, idle_seconds: float) -> Iter
                 try:
                     connection.drain_events(timeout=idle_seconds)
                 except TimeoutError:
-                    break
-    yield from found
+                    return found
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,9 +21,10 @@ from werkzeug.exceptions import MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from events.config import BROKER_UNREACHABLE
 from gateway import metrics
 from gateway.auth import Principal, TokenVerifier
-from gateway.calls import UNREACHABLE, Claim, Outcome, Rpc, Settings, Timeout
+from gateway.calls import Claim, Outcome, Rpc, Settings, Timeout
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
 from gateway.inputs import check_own_body, command_of, query_args, read_body
 from gateway.issuer import LocalIssuer
@@ -337,7 +338,7 @@ class Gateway:
             return self.rpc.call(service, operation, actor, payload, **how)
         except UnknownService:  # no replica listening: nothing was sent
             raise unavailable(f"the {service} service is not running; try again later") from None
-        except UNREACHABLE:  # the broker: the call could not be sent
+        except BROKER_UNREACHABLE:  # the broker: the call could not be sent
             raise unavailable("the message broker cannot be reached; try again shortly") from None
 
     def answer(

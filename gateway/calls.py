@@ -7,7 +7,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from events.config import BROKER_UNREACHABLE
+from events.config import STORE_UNREACHABLE
 
 
 class Outcome(Protocol):
@@ -29,17 +29,11 @@ class Rpc(Protocol):
     ) -> Outcome: ...
 
 
-# What sending a call raises when the broker cannot be reached.
-UNREACHABLE = BROKER_UNREACHABLE
-
-# What a service's call fails with when its store failed under it
-# (PostgreSQL restarting or unreachable, a connection cut): the DB-API's
-# names, which psycopg2, SQLAlchemy and eventsourcing all give these errors,
-# and all nameko carries of an error no class is registered for
-# (``RemoteError.exc_type``). The call's transaction was rolled back, or its
-# command id makes a retry safe (``events.commands``): the client is told to
-# try again (503), not that its request failed (500).
-STORE_FAILED = frozenset({"OperationalError", "InterfaceError"})
+# What a service's call fails with when its store failed under it, by the
+# name nameko carries (``RemoteError.exc_type``). The call's transaction was
+# rolled back, or its command id makes a retry safe (``events.commands``):
+# the client is told to try again (503), not that its request failed (500).
+STORE_FAILED = frozenset(error.__name__ for error in STORE_UNREACHABLE)
 
 
 class Timeout(Exception):

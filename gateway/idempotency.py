@@ -30,6 +30,7 @@ from datetime import UTC, datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from events.config import STORE_UNREACHABLE
 from events.schema import schema_lock
 from gateway.problems import Problem, unavailable
 
@@ -84,7 +85,7 @@ def reachable() -> Iterator[None]:
     over gets the service's recorded outcome (``events.commands``)."""
     try:
         yield
-    except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
+    except STORE_UNREACHABLE as error:
         log.warning("the idempotency keys' store failed: %s", error)
         raise unavailable("the gateway's store cannot be reached now; try again shortly") from None
 

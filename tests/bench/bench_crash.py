@@ -45,13 +45,12 @@ from contextlib import ExitStack
 
 from events.nameko import make_psycopg_green
 from tests.bench.support import new_vhost, section, show
-from tests.support.gateway import County, county_behind_gateway
+from tests.support.gateway import RETRIED, County, county_behind_gateway
 from tests.support.killing import (
     FAULTS,
     GATEWAY_ENV,
     LOADS,
     RESTART_PAUSE,
-    RETRIED,
     Outcome,
     killed_once,
     run_load,

@@ -24,8 +24,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.gateway import County, county_behind_gateway
-from tests.support.killing import FAULTS, GATEWAY_ENV, LOADS, RETRIED, killed_once, run_load
+from tests.support.gateway import RETRIED, County, county_behind_gateway
+from tests.support.killing import FAULTS, GATEWAY_ENV, LOADS, killed_once, run_load
 
 REQUESTS = 24
 

@@ -32,7 +32,7 @@ import requests
 
 from gateway.openapi import OPENAPI_FILE
 from gateway.routes import ROUTES
-from tests.support.gateway import County, county_behind_gateway
+from tests.support.gateway import County, county_behind_gateway, risk_report
 from tests.support.scope import (
     CASEWORK,
     GROUPS,
@@ -45,7 +45,6 @@ from tests.support.scope import (
     minimal,
     missing_value,
     month,
-    risk_report,
 )
 from tests.support.waiting import eventually
 
@@ -80,9 +79,16 @@ def prepared(county: County) -> dict[str, Group]:
         coordinator = county.as_(coordinator_name)
         base = f"{county.url}/technicians/{tech_id}"
         made[name] = {
-            "incident_id": created(head.post(f"{base}/incidents", json={
-                "difficulty_type": "roles_and_competences",
-                "description": "Dificultate de probă."}), "incident_id"),
+            "incident_id": created(
+                head.post(
+                    f"{base}/incidents",
+                    json={
+                        "difficulty_type": "roles_and_competences",
+                        "description": "Dificultate de probă.",
+                    },
+                ),
+                "incident_id",
+            ),
             "evaluation_id": created(
                 coordinator.post(f"{base}/evaluations", json={"kind": "initial"}), "evaluation_id"
             ),
@@ -164,8 +170,11 @@ class Matrix:
             return self.session.post(
                 url, json=minimal(body["schema"], DOCUMENT) if body else {}, timeout=30
             )
-        params = {p["name"]: month() for p in operation.get("parameters", []) if p["in"] ==
-                  "query" and p.get("required")}
+        params = {
+            p["name"]: month()
+            for p in operation.get("parameters", [])
+            if p["in"] == "query" and p.get("required")
+        }
         if any(p["name"] == "limit" for p in operation.get("parameters", [])):
             params["limit"] = "200"
         return self.session.get(url, params=params, timeout=30)
@@ -211,7 +220,8 @@ class Matrix:
             self.check_leaks(method, path, answer)
             if seen_as(answer, foreign) != seen_as(unknown, missing):
                 self.fail(
-                    method, path,
+                    method,
+                    path,
                     f"{group.name}'s id answers {answer.status_code} {answer.text[:300]}, "
                     f"an unknown id {unknown.status_code} {unknown.text[:300]}",
                 )
@@ -275,6 +285,7 @@ def test_each_auditor_read_of_personal_data_is_recorded(county) -> None:
     ]
     assert [kind for kind, _, _ in reads] == ["case", "benefit_check", "document", "urgent_risk"]
     for kind, path, subject in reads:
+
         def logged(subject: str = subject) -> list[dict[str, Any]]:
             log = auditor.get(
                 f"{county_.url}/personal-data-reads", params={"case_id": case_id, "limit": 200}

@@ -17,8 +17,6 @@ notifications service)."""
 from __future__ import annotations
 
 import os
-import time
-import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,14 +26,20 @@ import pytest
 import requests
 from nameko.containers import ServiceContainer
 
-from tests.support.gateway import County, county_behind_gateway, risk_report
+from tests.support.gateway import (
+    RETRIED,
+    County,
+    county_behind_gateway,
+    listed,
+    risk_report,
+    until_answered,
+)
 from tests.support.private_pg import PrivateCluster, private_cluster
 from tests.support.published import stored_of
 from tests.support.waiting import eventually
 
 PHONES = 6
 ANSWERED = {201}
-RETRIED = {409, 503, 504}  # in progress, unavailable, no answer in time: try again
 
 
 @pytest.fixture(scope="module")
@@ -83,19 +87,12 @@ class Load:
 
     def report_until_answered(self) -> dict[str, Any]:
         """One risk reported as a phone would: the same key until answered."""
-        key = {"Idempotency-Key": f"restart-{uuid.uuid4()}"}
-        body = risk_report()
-        deadline = time.monotonic() + 120
-        while True:
-            answer = self.tech.post(self.url, json=body, headers=key, timeout=30)
-            self.statuses.append(answer.status_code)
-            if answer.status_code in ANSWERED:
-                return dict(answer.json())
-            assert answer.status_code in RETRIED, answer.text
-            if answer.status_code == 503:
-                self.unavailable.append(answer)
-            assert time.monotonic() < deadline, "never answered"
-            eventlet.sleep(min(float(answer.headers.get("Retry-After", "1")), 1.0))
+        return until_answered(self.tech, self.url, risk_report(), 201, self.noted, within=120)
+
+    def noted(self, answer: requests.Response) -> None:
+        self.statuses.append(answer.status_code)
+        if answer.status_code == 503:
+            self.unavailable.append(answer)
 
 
 def reported_risks() -> int:
@@ -104,14 +101,7 @@ def reported_risks() -> int:
 
 def alerted_risks(auditor: requests.Session, url: str) -> set[str]:
     """The risks the notifications service raised an alert for, every page."""
-    found: set[str] = set()
-    params: dict[str, Any] = {"limit": 200}
-    while True:
-        page = auditor.get(f"{url}/alerts", params=params, timeout=30).json()
-        found |= {a["risk_id"] for a in page["items"]}
-        if page["next_cursor"] is None:
-            return found
-        params["cursor"] = page["next_cursor"]
+    return {a["risk_id"] for a in listed(auditor, f"{url}/alerts")}
 
 
 def threads_of(containers: dict[str, ServiceContainer]) -> dict[str, set[Any]]:

@@ -5,13 +5,16 @@ gateway's local issuer. One per test module: seeding takes a few seconds."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import time
+import uuid
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import eventlet
 import pytest
 import requests
 from nameko.containers import ServiceContainer
@@ -51,6 +54,56 @@ def risk_report() -> dict[str, Any]:
         "called_112": False,
         "observed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
+
+
+# -- a phone's requests ----------------------------------------------------------------
+RETRIED = frozenset({409, 503, 504})  # in progress, unavailable, no answer in time: try again
+# Client-side: longer than the gateway's own RPC time limit, so that its 504
+# (and not a client timeout) says a request is to be sent again.
+CLIENT_TIMEOUT = 60
+ANSWER_WITHIN = 180  # seconds a request may take, retries included, before the story fails
+
+
+def until_answered(
+    session: requests.Session,
+    url: str,
+    body: dict[str, Any],
+    status: int,
+    noted: Callable[[requests.Response], object] = lambda _: None,
+    within: float = ANSWER_WITHIN,
+) -> dict[str, Any]:
+    """One request as a phone sends it: the same key until it is answered
+    ``status``, each answer ``noted``, waiting as ``Retry-After`` says (a
+    second at most). An answer neither ``status`` nor one to retry fails the
+    story, as does no answer ``within`` seconds."""
+    key = str(uuid.uuid4())
+    deadline = time.monotonic() + within
+    while True:
+        answer = post(session, url, body, key)
+        noted(answer)
+        if answer.status_code == status:
+            return dict(answer.json())
+        assert answer.status_code in RETRIED, f"{answer.status_code} {answer.text}"
+        assert time.monotonic() < deadline, f"never answered: {url}"
+        eventlet.sleep(min(float(answer.headers.get("Retry-After", "1")), 1.0))
+
+
+def post(session: requests.Session, url: str, body: dict[str, Any], key: str) -> requests.Response:
+    headers = {"Idempotency-Key": f"load-{key}"}
+    return session.post(url, json=body, headers=headers, timeout=CLIENT_TIMEOUT)
+
+
+def listed(session: requests.Session, url: str, **params: str) -> list[dict[str, Any]]:
+    """Every item of a paged list, page after page."""
+    items: list[dict[str, Any]] = []
+    query: dict[str, str] = params | {"limit": "200"}
+    while True:
+        page = session.get(url, params=query, timeout=CLIENT_TIMEOUT)
+        page.raise_for_status()
+        items += page.json()["items"]
+        if not page.json().get("next_cursor"):
+            return items
+        query = params | {"limit": "200", "cursor": page.json()["next_cursor"]}
 
 
 @dataclass

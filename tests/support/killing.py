@@ -27,18 +27,25 @@ from typing import Any
 
 import eventlet
 import requests
-import sqlalchemy as sa
 from eventlet.greenpool import GreenPool
 from nameko.containers import ServiceContainer
 
 from deploy.supervise import Child, Supervisor
 from events.clock import local_today
-from tests.support.gateway import SERVICES, County, risk_report
+from tests.support.gateway import (
+    CLIENT_TIMEOUT,
+    SERVICES,
+    County,
+    listed,
+    post,
+    risk_report,
+    until_answered,
+)
+from tests.support.published import aggregates_stored_since, stored_count
 from tests.support.services import nameko_config, start_process
 from tests.support.waiting import eventually
 
 FAULTS = ("command.before_commit", "command.after_commit", "command.after_reply")
-RETRIED = frozenset({409, 503, 504})  # in progress, unavailable, no answer in time: try again
 ENTRIES = {s.name: f"{s.__module__}:{s.__name__}" for s in SERVICES}
 # The county's gateway with a short time limit: a request the killed service
 # never answered is retried within seconds, as a phone would.
@@ -51,10 +58,6 @@ GATEWAY_ENV = {"GATEWAY_RPC_TIMEOUT": "4"}
 # while coordination is down, the requests that name a technician are
 # checked again, and must be told to try again, not given a 500.
 RESTART_PAUSE = 11.0
-# Client-side: longer than the gateway's own RPC time limit, so that its 504
-# (and not a client timeout) says a request is to be sent again.
-CLIENT_TIMEOUT = 60
-ANSWER_WITHIN = 180  # seconds a request may take, retries included, before the story fails
 
 Request = tuple[str, dict[str, Any]]  # path, body
 
@@ -186,7 +189,7 @@ def notifications_read(county: County, n: int) -> list[Request]:
         reports = urgent_risks(county, lacking)
         list(
             GreenPool(24).imap(
-                lambda r: until_answered(tech, county.url + r[0], r[1], 201, []), reports
+                lambda r: until_answered(tech, county.url + r[0], r[1], 201), reports
             )
         )
     found = eventually(unread, 120, every=0.5, until=lambda ids: len(ids) >= n)
@@ -255,11 +258,16 @@ def run_load(
     """``requests_`` sent ``concurrency`` at a time by ``load.user``, each
     until answered, while ``child`` dies and comes back."""
     session = county.as_(load.user)
-    since = last_position(load.service)
+    store = os.environ[f"{load.service.upper()}_STORE_URL"]
+    since = stored_count(store, load.service)
     seen: list[tuple[float, int]] = []  # (monotonic time, status) of every answer
+
+    def noted(answer: requests.Response) -> None:
+        seen.append((time.monotonic(), answer.status_code))
+
     started = time.monotonic()
     pool = GreenPool(concurrency)
-    sent = [(session, county.url + path, body, load.status, seen) for path, body in requests_]
+    sent = [(session, county.url + path, body, load.status, noted) for path, body in requests_]
     running = eventlet.spawn(lambda: list(pool.starmap(until_answered, sent)))
     try:
         eventually(lambda: child.exits, 120, every=0.05, message=f"{load.service} was never killed")
@@ -279,7 +287,7 @@ def run_load(
         requests=len(requests_),
         answers=answers,
         statuses=Counter(status for _, status in seen),
-        stored=stored_since(load.service, load.topic, since),
+        stored=aggregates_stored_since(store, since, load.topic, load.service),
         id_field=load.id_field,
         exits=list(child.exits),
         restarts=child.restarts,
@@ -290,71 +298,3 @@ def run_load(
         starting_for=back - child.started_at if back is not None else None,
         seconds=seconds,
     )
-
-
-def until_answered(
-    session: requests.Session,
-    url: str,
-    body: dict[str, Any],
-    status: int,
-    seen: list[tuple[float, int]],
-) -> dict[str, Any]:
-    """One request as a phone sends it: the same key until it is answered.
-    An answer neither ``status`` nor one to retry fails the story."""
-    key = str(uuid.uuid4())
-    deadline = time.monotonic() + ANSWER_WITHIN
-    while True:
-        answer = post(session, url, body, key)
-        seen.append((time.monotonic(), answer.status_code))
-        if answer.status_code == status:
-            return dict(answer.json())
-        assert answer.status_code in RETRIED, f"{answer.status_code} {answer.text}"
-        assert time.monotonic() < deadline, f"never answered: {url}"
-        eventlet.sleep(min(float(answer.headers.get("Retry-After", "1")), 1.0))
-
-
-def post(session: requests.Session, url: str, body: dict[str, Any], key: str) -> requests.Response:
-    headers = {"Idempotency-Key": f"load-{key}"}
-    return session.post(url, json=body, headers=headers, timeout=CLIENT_TIMEOUT)
-
-
-def listed(session: requests.Session, url: str, **params: str) -> list[dict[str, Any]]:
-    """Every item of a paged list, page after page."""
-    items: list[dict[str, Any]] = []
-    query: dict[str, str] = params | {"limit": "200"}
-    while True:
-        page = session.get(url, params=query, timeout=CLIENT_TIMEOUT)
-        page.raise_for_status()
-        items += page.json()["items"]
-        if not page.json().get("next_cursor"):
-            return items
-        query = params | {"limit": "200", "cursor": page.json()["next_cursor"]}
-
-
-# -- the store, read directly ------------------------------------------------------------
-def _store(service: str) -> tuple[sa.Engine, str]:
-    return sa.create_engine(os.environ[f"{service.upper()}_STORE_URL"]), f"{service}_events"
-
-
-def last_position(service: str) -> int:
-    engine, table = _store(service)
-    try:
-        with engine.connect() as db:
-            return int(
-                db.execute(sa.text(f"SELECT coalesce(max(id), 0) FROM {table}")).scalar_one()
-            )
-    finally:
-        engine.dispose()
-
-
-def stored_since(service: str, topic: str, position: int) -> list[str]:
-    """The aggregate ids of the ``topic`` events stored after ``position``."""
-    engine, table = _store(service)
-    select = sa.text(
-        f"SELECT originator_id::text FROM {table} WHERE id > :position AND topic LIKE :topic"
-    )
-    try:
-        with engine.connect() as db:
-            return [row[0] for row in db.execute(select, {"position": position, "topic": topic})]
-    finally:
-        engine.dispose()

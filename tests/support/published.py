@@ -46,16 +46,30 @@ def stored_count(store_url: str, service: str = "coordination") -> int:
     return open_recorder(service, store_url).max_notification_id() or 0
 
 
+def _selected(store_url: str, sql: str, **args: Any) -> list[Any]:
+    engine = sa.create_engine(store_url)
+    try:
+        with engine.connect() as db:
+            return [row[0] for row in db.execute(sa.text(sql), args)]
+    finally:
+        engine.dispose()
+
+
 def stored_of(store_url: str, event: str, service: str = "cases") -> int:
     """How many events named ``event`` (``UrgentRisk.Reported``…) a service's
     store holds: what a story counts to show each command stored once."""
-    engine = sa.create_engine(store_url)
-    counted = sa.text(f"SELECT count(*) FROM {service}_events WHERE topic LIKE :topic")
-    try:
-        with engine.connect() as db:
-            return int(db.execute(counted, {"topic": f"%:{event}"}).scalar_one())
-    finally:
-        engine.dispose()
+    sql = f"SELECT count(*) FROM {service}_events WHERE topic LIKE :topic"
+    return int(_selected(store_url, sql, topic=f"%:{event}")[0])
+
+
+def aggregates_stored_since(store_url: str, position: int, topic: str, service: str) -> list[str]:
+    """The aggregate ids of the events stored after ``position`` whose topic
+    is ``LIKE`` ``topic``, one per event (repeats kept)."""
+    sql = (
+        f"SELECT originator_id::text FROM {service}_events "
+        "WHERE id > :position AND topic LIKE :topic"
+    )
+    return _selected(store_url, sql, position=position, topic=topic)
 
 
 def stored_since(store_url: str, position: int, service: str = "coordination") -> list[str]:

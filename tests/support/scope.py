@@ -55,9 +55,22 @@ class Viewer:
 
 
 EVERY_PARAM = frozenset(
-    {"siruta", "staff_id", "technician_id", "coordinator_id", "contract_id", "entry_id",
-     "incident_id", "evaluation_id", "report_id", "session_id", "feedback_id", "alert_id",
-     "notification_id"} | CASEWORK
+    {
+        "siruta",
+        "staff_id",
+        "technician_id",
+        "coordinator_id",
+        "contract_id",
+        "entry_id",
+        "incident_id",
+        "evaluation_id",
+        "report_id",
+        "session_id",
+        "feedback_id",
+        "alert_id",
+        "notification_id",
+    }
+    | CASEWORK
 )
 NOT_REGISTRY = EVERY_PARAM - {"siruta", "staff_id"}
 VIEWERS = (
@@ -71,7 +84,11 @@ VIEWERS = (
     Viewer("sef.floresti", "spas_head", FLORESTI, frozenset({"B"}), EVERY_PARAM, "B"),
     # the county: the registry and contracts are its to manage, casework never
     Viewer(
-        "judet", "county_admin", None, frozenset(), frozenset(CASEWORK),
+        "judet",
+        "county_admin",
+        None,
+        frozenset(),
+        frozenset(CASEWORK),
         acts_on=frozenset({"beneficiary_id"}),
     ),
     Viewer("auditor", "auditor", None, frozenset(GROUPS), frozenset()),
@@ -154,15 +171,6 @@ def learn(county: County) -> dict[str, Group]:
     return groups
 
 
-def risk_report() -> dict[str, Any]:
-    return {
-        "category": "neglect",
-        "observations": "Copilul a fost găsit singur acasă, fără hrană.",
-        "called_112": False,
-        "observed_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-
-
 def benefit_check(applicant: str, case_id: str) -> dict[str, Any]:
     return {
         "benefit": "heating_aid",
@@ -205,8 +213,7 @@ def minimal(schema: dict[str, Any], document: dict[str, Any]) -> Any:
     if kind == "object":
         properties = schema.get("properties", {})
         return {
-            name: minimal(properties.get(name, {}), document)
-            for name in schema.get("required", [])
+            name: minimal(properties.get(name, {}), document) for name in schema.get("required", [])
         }
     if kind == "array":
         count, item = schema.get("minItems", 0), schema.get("items", {})

@@ -26,6 +26,7 @@ set a RabbitMQ policy (``max-age``, ``max-length-bytes``) on the stream.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -95,6 +96,21 @@ class Stream:
         for bound in queue.bindings:
             bound.exchange(channel).declare()
         queue(channel).declare()
+
+
+def told_length(conn: kombu.Connection, service: str) -> int | None:
+    """How many messages the broker says the service's stream holds (None:
+    it has none). Its statistics, refreshed every few seconds: what was
+    written just now is not in it yet, so a reader cannot take it for the
+    end."""
+    probe = conn.channel()
+    try:
+        return int(probe.queue_declare(stream_name(service), passive=True).message_count)
+    except conn.channel_errors:
+        return None
+    finally:
+        with contextlib.suppress(Exception):
+            probe.close()
 
 
 def read_one(channel: Any, service: str, offset: int) -> tuple[int, int] | None:

@@ -42,11 +42,12 @@ from events.consuming import Batch, Delivery
 from events.nameko import ApplicationProvider
 from events.queues import routing_keys, tracking_name
 from events.store import EventSourcedApplication
-from events.stream import offset_at, stream_name
+from events.stream import offset_at, stream_name, told_length
 
 log = logging.getLogger(__name__)
 HEARTBEAT_SECONDS = 20  # AMQP heartbeat of a subscription's connection (SUBSCRIPTION_HEARTBEAT)
 PARKED_EVERY = 30.0  # seconds between two looks at the parking queue's depth
+STREAM_QUIET = 2.0  # seconds without a message that end a stream's catch-up (as ``read_one``)
 
 
 class Subscription(Entrypoint):
@@ -198,34 +199,35 @@ class Subscription(Entrypoint):
 
     def _catch_up(self, conn: kombu.Connection) -> bool:
         """What the source published before this queue was bound, from its
-        stream (``events.stream``), from the first event past this
-        subscription's position to the stream's end; each taken as from the
-        queue, and what the queue also holds is then skipped by position.
+        stream (``events.stream``): from the first event past this
+        subscription's position until nothing more comes for ``STREAM_QUIET``
+        seconds (the length the broker tells is seconds old: a lower bound).
+        Each is taken as from the queue, which then skips it by position.
         False if the source has no stream (an older deployment)."""
-        probe = conn.channel()
-        try:
-            length = probe.queue_declare(stream_name(self.source), passive=True).message_count
-        except conn.channel_errors:
+        length = told_length(conn, self.source)
+        if length is None:
             return False
-        finally:
-            with contextlib.suppress(Exception):
-                probe.close()
-        if length == 0:
-            return True
         seen = self._application().chained_recorder.max_tracking_id(self.tracking_name) or 0
         reader = conn.channel()
-        start = offset_at(reader, self.source, seen + 1, length - 1)
+        start = offset_at(reader, self.source, seen + 1, length - 1) if length else 0
         reader.basic_qos(0, self.batching.size, False)
         self._stream_at = start - 1
+        log.info("subscription %s: catching up from offset %d", self.queue_name, start)
         stream = kombu.Queue(
             stream_name(self.source), no_declare=True, consumer_arguments={"x-stream-offset": start}
         )
         with kombu.Consumer(reader, queues=[stream], on_message=self._from_stream):
-            while self._stream_at < length - 1 and not self._stopping:
+            heard = time.monotonic()
+            while not self._stopping:
+                taken = self._stream_at
                 self._drain(conn)
+                if self._stream_at != taken:
+                    heard = time.monotonic()
+                elif self._stream_at >= length - 1 and heard < time.monotonic() - STREAM_QUIET:
+                    break
             self._flush()
-        # and what the cancel handed over, acknowledged on the open reader
-        # (on the closed one, the ack dropped the connection after an outage)
+        log.info("subscription %s: caught up at offset %d", self.queue_name, self._stream_at)
+        # what the cancel handed over, acknowledged while the reader is open
         self._flush()
         reader.close()
         return True

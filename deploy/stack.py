@@ -126,17 +126,23 @@ def identity_keys() -> dict[str, str]:
 def checkpoint_keys() -> dict[str, str]:
     """Each service's checkpoint key (ADR 23) for ``make run``, made once in
     ``.coordonare/`` beside its public JWKS (``<service>-checkpoint.jwks.json``,
-    the document an auditor verifies with). A configured
-    ``<SERVICE>_CHECKPOINT_KEY`` wins."""
-    from events.checkpoint import key_issuer
+    the document an auditor verifies with, which the gateway publishes:
+    ``CHECKPOINT_PUBLIC_KEYS``). A configured ``<SERVICE>_CHECKPOINT_KEY``
+    wins; so does a configured ``CHECKPOINT_PUBLIC_KEYS``."""
+    from events.checkpoint import PUBLISHED_KEYS, key_issuer
 
-    env = {}
+    env, published = {}, []
     for service in SERVICES:
         variable = f"{service.name.upper()}_CHECKPOINT_KEY"
         issuer = key_issuer(service.name)
-        env[variable] = os.environ.get(variable) or str(
+        if os.environ.get(variable):
+            env[variable] = os.environ[variable]
+            continue
+        env[variable] = str(
             local_key_pair(issuer, f"{issuer}.pem", f"{service.name}: a checkpoint key")
         )
+        published.append(str(LOCAL_STATE / f"{issuer}.jwks.json"))
+    env[PUBLISHED_KEYS] = os.environ.get(PUBLISHED_KEYS) or " ".join(published)
     return env
 
 
@@ -268,6 +274,7 @@ def run() -> int:
         print("the demo county could not be seeded; stopping")
         return stop_all(supervisor, stopping=False)
     gateway_env = identity | {
+        "CHECKPOINT_PUBLIC_KEYS": keys["CHECKPOINT_PUBLIC_KEYS"],
         "MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128"),
         "AMQP_URI": uris["gateway"],
     }
@@ -288,6 +295,10 @@ def run() -> int:
     )
     admin = os.environ.get("GATEWAY_ADMIN_ADDRESS", "127.0.0.1:8100")
     print(f"                http://{admin}/metrics   (the gateway's metrics, not public)")
+    print(
+        f"  audit         http://127.0.0.1:{GATEWAY.port}/.well-known/checkpoint-keys.json   "
+        "(the keys that verify the services' checkpoints)"
+    )
     for service, child in zip(SERVICES, supervisor.children, strict=False):
         assert child.process is not None
         print(

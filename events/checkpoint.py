@@ -38,6 +38,9 @@ from events.identity import SigningKey
 from events.publisher import OutgoingMessage
 
 NAME = "ChainCheckpointed"  # the published event's name, per service
+# the JWKS documents the county publishes (space-separated paths): every
+# service's public checkpoint key, current and rotated
+PUBLISHED_KEYS = "CHECKPOINT_PUBLIC_KEYS"
 FORMAT = "coordonare-checkpoint/1"  # in the signed text: a signature for nothing else
 
 
@@ -141,6 +144,17 @@ class PublicKeys:
         except (InvalidSignature, ValueError):
             return "its signature does not verify"
         return None
+
+
+def published_keys(environ: Mapping[str, str] = os.environ) -> list[dict[str, Any]]:
+    """The public checkpoint keys the county publishes (``PUBLISHED_KEYS``),
+    one JWK per ``kid``, read afresh each time: a key added by a rotation is
+    published without a restart."""
+    keys: dict[str, dict[str, Any]] = {}
+    for path in environ.get(PUBLISHED_KEYS, "").split():
+        for jwk in json.loads(Path(path).read_text()).get("keys", []):
+            keys.setdefault(str(jwk.get("kid")), jwk)
+    return list(keys.values())
 
 
 def message(checkpoint: Checkpoint) -> OutgoingMessage:

@@ -1,5 +1,6 @@
 """The gateway's own operations (``gateway/routes/own.py``): logging in,
-the issuer's keys, the API's description, who am I, the county report."""
+the issuer's keys, the checkpoint keys, the API's description, who am I,
+the county report."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import json
 from functools import cache
 from typing import Any
 
+from events.checkpoint import PUBLISHED_KEYS, published_keys
 from gateway.api import Gateway, LocalHandler
 from gateway.auth import Principal
 from gateway.openapi import OPENAPI_FILE
@@ -40,6 +42,21 @@ def jwks(
     return gateway.issuer.jwks()
 
 
+def checkpoint_keys(
+    gateway: Gateway, route: Route, who: Principal | None, args: dict[str, Any]
+) -> dict[str, Any]:
+    """What an auditor verifies the services' checkpoints with (ADR 23)."""
+    keys = published_keys()
+    if not keys:
+        raise Problem(
+            404,
+            "no_checkpoint_keys",
+            "Not found",
+            f"this deployment publishes no checkpoint keys ({PUBLISHED_KEYS} is unset)",
+        )
+    return {"keys": keys}
+
+
 @cache
 def _description() -> dict[str, Any]:
     return json.loads(OPENAPI_FILE.read_text())
@@ -62,6 +79,7 @@ def local_handlers() -> dict[str, LocalHandler]:
     return {
         "gateway.token": token,
         "gateway.jwks": jwks,
+        "gateway.checkpoint_keys": checkpoint_keys,
         "gateway.openapi": openapi,
         "gateway.me": me,
         "gateway.county_report": county_report,

@@ -1,6 +1,7 @@
 """The gateway's own operations: logging in with the local issuer, the keys
-that verify its tokens, the API's description, who am I, and the county's
-consolidated report (instrument G), which it assembles from two services."""
+that verify its tokens and the services' checkpoints, the API's description,
+who am I, and the county's consolidated report (instrument G), which it
+assembles from two services."""
 
 from gateway.route import COUNTY, EVERYONE, SPAS_HEAD, Param, Route, query
 
@@ -53,6 +54,18 @@ ROUTES = [
         EVERYONE,
         "The public keys that verify the local issuer's tokens",
         "authentication",
+        public=True,
+        returns={"type": "object", "required": ["keys"]},
+    ),
+    Route(
+        "GET",
+        "/.well-known/checkpoint-keys.json",
+        "gateway",
+        "checkpoint_keys",
+        EVERYONE,
+        "The public keys that verify the services' signed chain checkpoints (ADR 23): "
+        "current and rotated, each named by its kid",
+        "audit",
         public=True,
         returns={"type": "object", "required": ["keys"]},
     ),

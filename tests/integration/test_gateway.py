@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import requests
 
+from events.checkpoint import key_issuer
+from events.identity import write_key_pair
 from gateway.routes import ROUTES
 from tests.support.calendar import local_month
 from tests.support.gateway import County, county_behind_gateway, risk_report
@@ -25,7 +27,10 @@ from tests.support.waiting import eventually
 
 @pytest.fixture(scope="module")
 def county(amqp_uri, tmp_path_factory) -> Iterator[County]:
-    with county_behind_gateway(amqp_uri, tmp_path_factory.mktemp("gateway")) as county:
+    tmp = tmp_path_factory.mktemp("gateway")
+    published = tmp / "coordination-checkpoint.jwks.json"
+    write_key_pair(key_issuer("coordination"), tmp / "checkpoint.pem", published)
+    with county_behind_gateway(amqp_uri, tmp, CHECKPOINT_PUBLIC_KEYS=str(published)) as county:
         yield county
 
 
@@ -344,3 +349,13 @@ def test_the_readme_walkthrough_works_verbatim(county: County) -> None:
     assert acknowledged["status"] == "acknowledged" and acknowledged["acknowledged_at"]
     assert submitted["document_id"] in queue
     assert validated == {"document_id": submitted["document_id"], "status": "validated"}
+
+
+def test_an_auditor_finds_the_checkpoint_keys_where_the_api_is(county: County) -> None:
+    """ADR 23: the public halves that verify the services' checkpoints,
+    served to anyone (an auditor verifies offline with them)."""
+    answer = requests.get(f"{county.url}/.well-known/checkpoint-keys.json", timeout=10)
+    assert answer.status_code == 200, answer.text
+    (key,) = answer.json()["keys"]
+    assert key["kid"].startswith("coordination-checkpoint-") and key["crv"] == "Ed25519"
+    assert "d" not in key

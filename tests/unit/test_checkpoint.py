@@ -70,6 +70,24 @@ def test_a_rotated_key_still_verifies_what_it_signed():
     assert keys.problem(new.sign(4, GENESIS), "cases") is None
 
 
+def test_the_county_publishes_every_service_s_keys_rotated_ones_included(tmp_path):
+    cases_old, cases_new, coordination = service_key(), service_key(), service_key("coordination")
+    rotated = tmp_path / "cases-checkpoint.jwks.json"  # both cases keys, after a rotation
+    rotated.write_text(json.dumps({"keys": cases_new.jwks()["keys"] + cases_old.jwks()["keys"]}))
+    other = tmp_path / "coordination-checkpoint.jwks.json"
+    other.write_text(json.dumps(coordination.jwks()))
+    environ = {checkpoint.PUBLISHED_KEYS: f"{rotated} {other} {other}"}
+
+    published = checkpoint.published_keys(environ)
+
+    assert [k["kid"] for k in published] == [cases_new.kid, cases_old.kid, coordination.kid]
+    assert not any("d" in jwk for jwk in published)  # public halves only
+    keys = PublicKeys.from_jwks([{"keys": published}])
+    assert keys.problem(cases_old.sign(3, GENESIS), "cases") is None
+    assert keys.problem(coordination.sign(3, GENESIS), "coordination") is None
+    assert checkpoint.published_keys({}) == []
+
+
 def test_the_published_cloudevent_carries_the_checkpoint_and_is_read_back():
     taken = service_key().sign(7, b"\x01" * 32, MOMENT)
     message = checkpoint.message(taken)

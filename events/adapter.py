@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 from uuid import UUID
 
+from events import as_of
 from events.actor import Actor
 from events.contracts import check_actor, check_command
 from events.errors import InvalidCommand
@@ -76,18 +77,34 @@ def command(name: str, call: CommandCall) -> Callable[..., Any]:
     return rpc(entrypoint, command=True)
 
 
-def query(name: str, call: QueryCall) -> Callable[..., Any]:
+def query(name: str, call: QueryCall, *, past: bool = False) -> Callable[..., Any]:
     """One query entrypoint: the verified actor, then the query's own
-    arguments as the caller gave them (``call(app, actor, *args)``)."""
+    arguments as the caller gave them (``call(app, actor, *args)``).
+
+    ``past``: a record's read, which may also be asked ``as_of`` a moment
+    (ISO 8601 with its offset) or at the record's ``version`` — the record
+    its first argument names (``events.as_of``)."""
 
     def entrypoint(self: RpcAdapter[Any], actor: Any, *args: Any, **kwargs: Any) -> Any:
-        return call(self.app, self._actor(actor), *args, **kwargs)
+        who = self._actor(actor)
+        if not past:
+            return call(self.app, who, *args, **kwargs)
+        moment = as_of.moment_arg(kwargs.pop("as_of", None))
+        version = as_of.version_arg(kwargs.pop("version", None))
+        record = _record_id(args[0] if args else next(iter(kwargs.values()), None))
+        with self.app.as_of(moment, record, version):
+            return call(self.app, who, *args, **kwargs)
 
     entrypoint.__name__ = entrypoint.__qualname__ = name
     # The query's own parameters, as a method would declare them: nameko
     # refuses a call that does not fit them (IncorrectSignature), and the
     # gateway's route table is checked against them.
     own = list(inspect.signature(call).parameters.values())[2:]
+    if past:
+        own += [
+            inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, default=None)
+            for p in ("as_of", "version")
+        ]
     entrypoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [
             inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD),
@@ -96,3 +113,11 @@ def query(name: str, call: QueryCall) -> Callable[..., Any]:
         ]
     )
     return rpc(entrypoint)
+
+
+def _record_id(value: Any) -> UUID | None:
+    """The record's id, if it is one (a malformed one is refused by the read)."""
+    try:
+        return UUID(str(value))
+    except ValueError:
+        return None

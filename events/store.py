@@ -12,6 +12,7 @@ import functools
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from uuid import UUID
 
@@ -28,6 +29,7 @@ from eventsourcing.application import (
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
 from eventsourcing.persistence import EventStore, IntegrityError, Recording, Tracking
 
+from events import as_of as past_reads
 from events.commands import CommandLog
 from events.consuming import note as note_position
 from events.recorder import ChainedProcessRecorder, store_env
@@ -91,6 +93,7 @@ class EventSourcedApplication(Application[UUID]):
         super().__init__(env=store_env(store_url))
         self._stored_listeners: list[Callable[[int, int], None]] = []
         self._units = UnitScope(f"{self.name}:{id(self)}")
+        self._past = past_reads.PastScope(f"{self.name}:{id(self)}")
 
     @contextmanager
     def unit_of_work(self, commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
@@ -170,8 +173,27 @@ class EventSourcedApplication(Application[UUID]):
         note_position(tracking)  # the subscription then need not record it again
 
     # -- what every command needs: load by kind, save or say "conflict" ---------
+    @contextmanager
+    def as_of(
+        self, moment: datetime | None, record: UUID | None = None, version: int | None = None
+    ) -> Iterator[None]:
+        """The reads inside see every aggregate as it was at ``moment``, or
+        as when ``record`` reached ``version`` (``events.as_of``)."""
+        past = past_reads.past_of(self.repository, moment, record, version)
+        if past is None:
+            yield
+            return
+        with self._past.at(past):
+            yield
+        past_reads.refuse_if_untouched(past)
+
     def find(self, aggregate_id: UUID, kind: type[T]) -> T | None:
-        """The aggregate, if it exists and is of that kind."""
+        """The aggregate, if it exists and is of that kind (as it was, inside
+        ``as_of``)."""
+        past = self._past.current
+        if past is not None:
+            then = past_reads.then(self.repository, aggregate_id, past)
+            return then if isinstance(then, kind) else None
         unit = self._units.current
         try:
             if unit is not None and aggregate_id in unit.written:

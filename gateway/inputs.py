@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -127,6 +127,8 @@ def _typed(param: Param, raw: str) -> Any:
             return raw if MONTH.fullmatch(raw) else _fail()
         if param.type == "uuid":
             return str(UUID(raw))
+        if param.type == "moment":
+            return _moment(raw)
     except (KeyError, ValueError):
         expected = {
             "boolean": "true or false",
@@ -134,11 +136,19 @@ def _typed(param: Param, raw: str) -> Any:
             "date": "a date YYYY-MM-DD",
             "month": "a month YYYY-MM",
             "uuid": "an id (UUID)",
+            "moment": "a moment with its UTC offset, e.g. 2026-03-01T09:30:00+02:00",
         }[param.type]
         raise bad_request(
             "invalid_parameter", f"{param.name} must be {expected}", field=param.name
         ) from None
     return raw
+
+
+def _moment(raw: str) -> str:
+    # an unencoded "+" of the offset reaches us as a space
+    text = re.sub(r" (\d\d:?\d\d)$", r"+\1", raw.strip())
+    moment = datetime.fromisoformat(text)
+    return moment.isoformat() if moment.tzinfo is not None else _fail()
 
 
 def _fail() -> Any:

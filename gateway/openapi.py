@@ -36,6 +36,7 @@ TYPES: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date"},
     "month": {"type": "string", "pattern": f"^{MONTH.pattern}$"},
     "uuid": {"type": "string", "format": "uuid"},
+    "moment": {"type": "string", "format": "date-time"},
 }
 ERRORS = {
     "400": "Malformed request: bad JSON, unknown or invalid parameter",

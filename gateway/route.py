@@ -54,7 +54,7 @@ RESOURCE_PARAMS = {
     "notification_id": "notification",
 }
 
-ParamType = Literal["string", "boolean", "integer", "date", "month", "uuid"]
+ParamType = Literal["string", "boolean", "integer", "date", "month", "uuid", "moment"]
 
 
 @dataclass(frozen=True)
@@ -190,4 +190,33 @@ def query(
         renames=renames,
         description=description,
         fixed=fixed,
+    )
+
+
+# a record read as it was (issue 19, ``events.as_of``): the same answer, from
+# the record's events up to a moment or to one of its versions
+PAST = (
+    Param(
+        "as_of",
+        "moment",
+        "The record as it was at this moment (ISO 8601 with its UTC offset, e.g. "
+        "2026-03-01T09:30:00+02:00), rebuilt from its events up to then",
+    ),
+    Param("version", "integer", "The record as it was at this version of it"),
+)
+
+
+def record(
+    path: str,
+    service: str,
+    operation: str,
+    roles: frozenset[str],
+    summary: str,
+    *,
+    tag: str,
+    description: str = "",
+) -> Route:
+    """A GET of one record, also as it was (``as_of`` or ``version``)."""
+    return query(
+        path, service, operation, roles, summary, tag=tag, params=PAST, description=description
     )

@@ -14,6 +14,7 @@ from gateway.route import (
     Param,
     command,
     query,
+    record,
 )
 
 FIELD = frozenset({TECHNICIAN, SOCIAL_WORKER})
@@ -41,7 +42,7 @@ ROUTES = [
             Param("stage", "string", "stage of the case path"),
         ),
     ),
-    query("/cases/{case_id}", "cases", "get_case", CASE_READERS, "A case", tag=T),
+    record("/cases/{case_id}", "cases", "get_case", CASE_READERS, "A case", tag=T),
     query(
         "/cases/{case_id}/timeline", "cases", "case_timeline", CASE_READERS, "Its history", tag=T,
         paged=True,
@@ -116,7 +117,7 @@ ROUTES = [
         params=(Param("open_only", "boolean", "only those still with their author: drafted "
                       "or returned"),),
     ),
-    query("/documents/{document_id}", "cases", "get_document", CASE_READERS, "A document", tag=D),
+    record("/documents/{document_id}", "cases", "get_document", CASE_READERS, "A document", tag=D),
     command(
         "/documents/{document_id}/revise", "cases", "revise_document", FIELD,
         "Revise a draft or returned document", tag=D,
@@ -152,7 +153,7 @@ ROUTES = [
         tag=R, paged=True,
         params=(Param("open_only", "boolean", "only those not yet closed"),),
     ),
-    query("/urgent-risks/{risk_id}", "cases", "get_urgent_risk", CASE_READERS, "An urgent risk",
+    record("/urgent-risks/{risk_id}", "cases", "get_urgent_risk", CASE_READERS, "An urgent risk",
           tag=R),
     command(
         "/urgent-risks/{risk_id}/acknowledge", "cases", "acknowledge_urgent_risk", WORKER,
@@ -171,7 +172,7 @@ ROUTES = [
         "/benefit-checks", "cases", "record_benefit_check", FIELD,
         "Record a benefit check", tag=B, created=True,
     ),
-    query("/benefit-checks/{check_id}", "cases", "get_benefit_check", CASE_READERS,
+    record("/benefit-checks/{check_id}", "cases", "get_benefit_check", CASE_READERS,
           "A benefit check", tag=B),
     command(
         "/benefit-checks/{check_id}/cosign", "cases", "cosign_benefit_check", WORKER,

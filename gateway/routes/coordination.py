@@ -16,6 +16,7 @@ from gateway.route import (
     Param,
     command,
     query,
+    record,
 )
 
 S = "coordination"
@@ -65,7 +66,7 @@ ROUTES = [
             Param("role", "string", "technician, social_worker, spas_head, county_admin, auditor"),
         ),
     ),
-    query("/staff/{staff_id}", S, "get_staff", EVERYONE, "A staff member", tag="staff"),
+    record("/staff/{staff_id}", S, "get_staff", EVERYONE, "A staff member", tag="staff"),
     command(
         "/staff/{staff_id}/experience", S, "change_experience", COUNTY_ONLY,
         "Change a social worker's domains of experience (R5)", tag="staff",
@@ -93,7 +94,7 @@ ROUTES = [
         "Draft a coordination contract (R5 matching experience, R6 at least 40 hours)",
         tag="contracts", created=True,
     ),
-    query(
+    record(
         "/contracts/{contract_id}", S, "get_contract", EVERYONE, "A coordination contract",
         tag="contracts",
     ),
@@ -230,7 +231,7 @@ ROUTES = [
         "/technicians/{technician_id}/delegable-tasks", S, "delegable_tasks", EVERYONE,
         "What may be delegated to the technician today, with what autonomy (R3)", tag="tasks",
     ),
-    query("/tasks/{task_id}", S, "get_task", CASE_READERS, "A task sheet", tag="tasks"),
+    record("/tasks/{task_id}", S, "get_task", CASE_READERS, "A task sheet", tag="tasks"),
     command(
         "/tasks/{task_id}/accept", S, "accept_task", ASSIGNEE, "Accept the task (R1)",
         tag="tasks",
@@ -284,7 +285,7 @@ ROUTES = [
         paged=True,
         params=(Param("municipality", "string", "SIRUTA code"),),
     ),
-    query(
+    record(
         "/incidents/{incident_id}", S, "get_incident", EVERYONE, "An incident",
         tag="incidents",
     ),

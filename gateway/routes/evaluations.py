@@ -16,6 +16,7 @@ from gateway.route import (
     Param,
     command,
     query,
+    record,
 )
 
 S = "evaluations"
@@ -42,7 +43,7 @@ ROUTES = [
         "/evaluations/due", S, "evaluations_due", DUE_READERS,
         "Evaluations due under the plans' periods", tag=E, paged=True,
     ),
-    query(
+    record(
         "/evaluations/{evaluation_id}", S, "get_evaluation", SHEET_READERS,
         "An evaluation sheet (its parties and auditors, R9)", tag=E,
     ),
@@ -166,7 +167,7 @@ ROUTES = [
             "(with technician_id)."
         ),
     ),
-    query(
+    record(
         "/employer-reports/{report_id}", S, "issued_report", EVERYONE,
         "An issued report to the employer", tag=R,
     ),

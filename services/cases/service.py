@@ -229,7 +229,9 @@ class CasesService(ObservedService, RpcAdapter):
 
     # -- queries: the verified actor, then the query's own arguments ---------------------
     get_case = query(
-        "get_case", lambda app, actor, case_id: app.get_case(actor, uuid_arg(case_id, "case_id"))
+        "get_case",
+        lambda app, actor, case_id: app.get_case(actor, uuid_arg(case_id, "case_id")),
+        past=True,
     )
     # With ``limit`` (and the ``cursor`` a page gave), one page (events.pages).
     list_cases = query("list_cases", _list_cases)
@@ -248,6 +250,7 @@ class CasesService(ObservedService, RpcAdapter):
         lambda app, actor, document_id: app.get_document(
             actor, uuid_arg(document_id, "document_id")
         ),
+        past=True,
     )
     documents_of_case = query(
         "documents_of_case",
@@ -264,6 +267,7 @@ class CasesService(ObservedService, RpcAdapter):
     get_urgent_risk = query(
         "get_urgent_risk",
         lambda app, actor, risk_id: app.get_urgent_risk(actor, uuid_arg(risk_id, "risk_id")),
+        past=True,
     )
     urgent_risks = query(
         "urgent_risks",
@@ -279,6 +283,7 @@ class CasesService(ObservedService, RpcAdapter):
     get_benefit_check = query(
         "get_benefit_check",
         lambda app, actor, check_id: app.get_benefit_check(actor, uuid_arg(check_id, "check_id")),
+        past=True,
     )
     personal_data_reads = query(
         "personal_data_reads",

@@ -143,6 +143,7 @@ class EvaluationsService(ObservedService, RpcAdapter):
         lambda app, actor, evaluation_id: app.evaluation(
             actor, uuid_arg(evaluation_id, "evaluation_id")
         ),
+        past=True,
     )
     technician_record = query(
         "technician_record",
@@ -181,6 +182,7 @@ class EvaluationsService(ObservedService, RpcAdapter):
     issued_report = query(
         "issued_report",
         lambda app, actor, report_id: app.issued_report(actor, uuid_arg(report_id, "report_id")),
+        past=True,
     )
     record_reads = query(
         "record_reads",

@@ -80,6 +80,7 @@ class ContractRpc(CoordinationRpc):
         lambda app, actor, contract_id: app.get_contract(
             actor, uuid_arg(contract_id, "contract_id")
         ),
+        past=True,
     )
     contracts_of_technician = query(
         "contracts_of_technician",

@@ -109,6 +109,7 @@ class IncidentRpc(CoordinationRpc):
         lambda app, actor, incident_id: app.get_incident(
             actor, uuid_arg(incident_id, "incident_id")
         ),
+        past=True,
     )
     incidents_of_technician = query(
         "incidents_of_technician",

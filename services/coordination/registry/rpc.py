@@ -48,7 +48,9 @@ class RegistryRpc(CoordinationRpc):
     )
     list_municipalities = query("list_municipalities", lambda app, actor: app.list_municipalities())
     get_staff = query(
-        "get_staff", lambda app, actor, staff_id: app.get_staff(uuid_arg(staff_id, "staff_id"))
+        "get_staff",
+        lambda app, actor, staff_id: app.get_staff(uuid_arg(staff_id, "staff_id")),
+        past=True,
     )
     list_staff = query(
         "list_staff",

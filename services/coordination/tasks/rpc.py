@@ -57,7 +57,9 @@ class TaskRpc(CoordinationRpc):
 
     # -- queries ---------------------------------------------------------------
     get_task = query(
-        "get_task", lambda app, actor, task_id: app.get_task(actor, uuid_arg(task_id, "task_id"))
+        "get_task",
+        lambda app, actor, task_id: app.get_task(actor, uuid_arg(task_id, "task_id")),
+        past=True,
     )
     tasks_of_technician = query(
         "tasks_of_technician",

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date
+from datetime import date, datetime
 from functools import cache
 from typing import Any
 from uuid import UUID
@@ -127,6 +127,9 @@ def _typed(param: Param, raw: str) -> Any:
             return raw if MONTH.fullmatch(raw) else _fail()
         if param.type == "uuid":
             return str(UUID(raw))
+        if param.type == "time":  # RFC 3339, as OpenAPI's date-time: with its offset
+            moment = datetime.fromisoformat(raw)
+            return moment.isoformat() if "T" in raw.upper() and moment.tzinfo else _fail()
     except (KeyError, ValueError):
         expected = {
             "boolean": "true or false",
@@ -134,6 +137,7 @@ def _typed(param: Param, raw: str) -> Any:
             "date": "a date YYYY-MM-DD",
             "month": "a month YYYY-MM",
             "uuid": "an id (UUID)",
+            "time": "a moment with its offset, e.g. 2026-11-30T08:00:00+02:00",
         }[param.type]
         raise bad_request(
             "invalid_parameter", f"{param.name} must be {expected}", field=param.name

@@ -61,20 +61,25 @@ class PastScope:
             self._current.reset(token)
 
 
-def moment_arg(as_of: Any) -> datetime | None:
-    """``as_of`` as an aware moment: ISO 8601 with its offset (a moment
-    without one would mean a different instant to each reader), not in the
-    future."""
-    if as_of is None:
-        return None
+def moment_of(value: Any, field: str) -> datetime:
+    """A moment a caller names: ISO 8601 with its offset (one without would
+    mean a different instant to each reader); refused at ``field``."""
     try:
-        moment = datetime.fromisoformat(str(as_of))
+        moment = datetime.fromisoformat(str(value))
     except ValueError:
-        raise InvalidCommand(f"{as_of!r} is not an ISO 8601 moment", field="as_of") from None
+        raise InvalidCommand(f"{value!r} is not an ISO 8601 moment", field=field) from None
     if moment.tzinfo is None:
         raise InvalidCommand(
-            f"{as_of!r} has no UTC offset (e.g. 2026-03-01T09:30:00+02:00)", field="as_of"
+            f"{value!r} has no UTC offset (e.g. 2026-03-01T09:30:00+02:00)", field=field
         )
+    return moment
+
+
+def moment_arg(as_of: Any) -> datetime | None:
+    """``as_of`` as an aware moment, not in the future."""
+    if as_of is None:
+        return None
+    moment = moment_of(as_of, "as_of")
     if moment > datetime.now(UTC):
         raise InvalidCommand(f"{as_of!r} is in the future", field="as_of")
     return moment

@@ -87,6 +87,18 @@ skip by `position`. To start at one of our positions, find its offset
 events) and skip what is below it. Your account needs read permission on
 the stream; ask the county's broker team.
 
+## The stored log, for the auditor
+
+Positions have gaps on the bus: internal events stay in the store. The
+auditor reads a service's whole stored log, internal events included, in
+position order with each event's chain hash, at `GET /audit/<service>/events`
+of the HTTP API (filters: municipality, actor, type, since, until; paged by
+`after`), and verifies the store against the service's checkpoints
+(`ro.coordonare.<service>.ChainCheckpointed.v1`, on its stream) with
+`POST /audit/<service>/verifications` (README, "Auditing through the API").
+The feed shows each event's metadata and, for a published one, the `data`
+below; never the fields that stay in the store.
+
 The JSON Schemas are in `contracts/`: `envelope.schema.json` and
 `events/<service>/<Name>.v<N>.schema.json` (draft 2020-12). Their lists of
 names are in `vocabulary.schema.json` (one `$defs` entry each, referred to

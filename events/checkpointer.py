@@ -18,7 +18,7 @@ import threading
 from dataclasses import dataclass
 
 from events import checkpoint
-from events.checkpoint import Checkpoint, CheckpointKey
+from events.checkpoint import Checkpoint, CheckpointKey, PublicKeys
 from events.publisher import ConfirmedPublisher
 from events.recorder import ChainedProcessRecorder
 
@@ -30,16 +30,29 @@ class CheckpointSettings:
     key_path: str | None
     seconds: float
     log_path: str | None
+    # JWKS files of the service's rotated keys' public halves: the checkpoints
+    # they signed still count when the service verifies itself (the API's)
+    rotated: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, service: str) -> CheckpointSettings:
+        rotated = os.environ.get(f"{service.upper()}_CHECKPOINT_ROTATED_KEYS", "")
         return cls(
             key_path=os.environ.get(f"{service.upper()}_CHECKPOINT_KEY") or None,
             seconds=float(os.environ.get("CHECKPOINT_SECONDS", "60")),
             log_path=os.environ.get(f"{service.upper()}_CHECKPOINT_LOG")
             or os.environ.get("CHECKPOINT_LOG")
             or None,
+            rotated=tuple(p for p in rotated.split(os.pathsep) if p),
         )
+
+    def public_keys(self, service: str) -> PublicKeys | None:
+        """The keys the service's checkpoints are believed by: its own key's
+        public half and its rotated ones'; None without a key."""
+        if self.key_path is None:
+            return None
+        own = PublicKeys.from_jwks([CheckpointKey.from_file(service, self.key_path).jwks()])
+        return PublicKeys(own.keys | PublicKeys.from_files(self.rotated).keys)
 
 
 class Checkpointer:

@@ -154,10 +154,11 @@ class ChainedProcessRecorder(SQLAlchemyProcessRecorder):
             row = conn.execute(query).first()
         return None if row is None or row[1] is None else (int(row[0]), bytes(row[1]))
 
-    def chain_rows(self, batch: int = 10_000) -> Iterator[ChainRow]:
-        """Every stored event in notification order, read in keyset pages so a
-        store of any size is walked in constant memory."""
-        last = 0
+    def chain_rows(self, batch: int = 10_000, after: int = 0) -> Iterator[ChainRow]:
+        """Every stored event after position ``after`` in notification order,
+        read in keyset pages so a store of any size is walked in constant
+        memory."""
+        last = after
         while True:
             rows = self._chain_page(last, batch)
             for r in rows:

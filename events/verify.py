@@ -20,11 +20,12 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import kombu
 from eventsourcing.utils import Environment
 
-from events.chain import Head, Verdict, verify_rows
+from events.chain import ChainRow, Head, Verdict, verify_rows
 from events.checkpoint import Checkpoint, PublicKeys, from_record, read_lines
 from events.recorder import ChainedFactory, ChainedProcessRecorder, store_env
 from events.stream import stream_name
@@ -67,8 +68,22 @@ def verify_with_checkpoints(
     checkpoints: Iterable[Checkpoint] = (),
     keys: PublicKeys | None = None,
 ) -> Report:
-    """The library call behind the command (and the API's, later): the
-    store's chain, and every checkpoint whose signature verifies held to it."""
+    """The library call behind the command: the store's chain, and every
+    checkpoint whose signature verifies held to it."""
+    rows = open_recorder(service, store_url).chain_rows()
+    return verify_chain(service, rows, anchor, checkpoints, keys)
+
+
+def verify_chain(
+    service: str,
+    rows: Iterable[ChainRow],
+    anchor: bytes | None = None,
+    checkpoints: Iterable[Checkpoint] = (),
+    keys: PublicKeys | None = None,
+) -> Report:
+    """``rows`` of ``service``'s store (``chain_rows``) held to their chain
+    and to every checkpoint whose signature verifies: the command's check,
+    and the API's (``events.verification``), which walks the store it runs on."""
     heads, ignored = [], []
     for given in checkpoints:
         problem = keys.problem(given, service) if keys else "no public keys were given"
@@ -77,8 +92,7 @@ def verify_with_checkpoints(
         else:
             label = f"the checkpoint of {given.time} ({given.kid})"
             heads.append(Head(given.position, given.head_bytes, label))
-    verdict = verify_rows(open_recorder(service, store_url).chain_rows(), anchor, heads)
-    return Report(verdict, ignored)
+    return Report(verify_rows(rows, anchor, heads), ignored)
 
 
 def read_checkpoints(source: str, service: str, idle_seconds: float = 2.0) -> list[Checkpoint]:
@@ -89,9 +103,12 @@ def read_checkpoints(source: str, service: str, idle_seconds: float = 2.0) -> li
     return list(read_lines(Path(source).read_text().splitlines()))
 
 
-def stream_checkpoints(amqp_uri: str, service: str, idle_seconds: float) -> list[Checkpoint]:
+def stream_checkpoints(
+    amqp_uri: str, service: str, idle_seconds: float, ssl: Any = None
+) -> list[Checkpoint]:
     """Every checkpoint in ``coordonare.<service>.log``, from its first
-    message until none came for ``idle_seconds`` (a stream has no end)."""
+    message until none came for ``idle_seconds`` (a stream has no end).
+    ``ssl``: kombu's TLS options, as a service connects (``amqp_ssl``)."""
     found: list[Checkpoint] = []
 
     def on_message(message: kombu.Message) -> None:
@@ -100,7 +117,7 @@ def stream_checkpoints(amqp_uri: str, service: str, idle_seconds: float) -> list
             found.append(taken)
         message.ack()
 
-    with kombu.Connection(amqp_uri, connect_timeout=5) as connection:
+    with kombu.Connection(amqp_uri, connect_timeout=5, ssl=ssl) as connection:
         channel = connection.channel()
         channel.basic_qos(0, 500, False)  # a stream is read with a prefetch
         history = kombu.Queue(

@@ -41,7 +41,7 @@ from gateway.problems import (
     problem_response,
     unavailable,
 )
-from gateway.route import RESOURCE_PARAMS, Route
+from gateway.route import RESOURCE_PARAMS, Route, answered
 from gateway.scope import Relations, check_municipality, check_role, narrow_to_municipality
 from gateway.throttle import Throttle, ThrottleSettings
 
@@ -211,13 +211,14 @@ class Gateway:
     ) -> Response:
         key = request.headers.get("Idempotency-Key")
         if key is None:
-            return json_response(route.status, self._send(route, path, who, values)())
+            return answered(route, self._send(route, path, who, values)())
         check_key(key)
         stored_print = fingerprint("POST", request.path, body)
         stored = self.idempotency.claim(who.id, key, stored_print)
         if stored is not None:
             replay = Response(stored.body, status=stored.status, mimetype=media_of(stored.status))
             replay.headers["Idempotency-Replayed"] = "true"
+            replay.headers.update(route.located(json.loads(stored.body)))
             return replay
         claim = Claim.of(who.id, key, cid, request.path, stored_print)
         return self._once(claim, lambda: self._send(route, path, who, values, claim)(), route)
@@ -227,7 +228,7 @@ class Gateway:
         (a refusal too); a 5xx acted on nothing and frees the key; a timeout
         leaves it to the late answer."""
         try:
-            response = json_response(route.status, forward())
+            response = answered(route, forward())
         except Problem as problem:
             if problem.code != "upstream_timeout":
                 refused = problem.status < 500
@@ -371,7 +372,7 @@ class Gateway:
         """The answer that came after the client gave up, kept for its retry."""
         answer: Response | None
         try:
-            answer = json_response(route.status, outcome.result())
+            answer = answered(route, outcome.result())
         except ServiceError as error:
             answer = problem_response(self._mapped(route, path, error), claim.cid, claim.instance)
         except Exception:

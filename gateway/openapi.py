@@ -36,7 +36,7 @@ TYPES: dict[str, dict[str, Any]] = {
     "date": {"type": "string", "format": "date"},
     "month": {"type": "string", "pattern": f"^{MONTH.pattern}$"},
     "uuid": {"type": "string", "format": "uuid"},
-    "moment": {"type": "string", "format": "date-time"},
+    "time": {"type": "string", "format": "date-time"},
 }
 ERRORS = {
     "400": "Malformed request: bad JSON, unknown or invalid parameter",
@@ -143,15 +143,22 @@ def _success(route: Route) -> dict[str, Any]:
         schema = {"type": "object"}
     else:
         schema = {"type": ["object", "null"]}
-    headers = dict(HEADERS)
+    headers: dict[str, Any] = dict(HEADERS)
     if route.paged:
         headers["Link"] = {
             "description": 'rel="next" while more remain',
             "schema": {"type": "string"},
         }
+    if route.location:
+        headers["Location"] = {
+            "description": f"Where its progress is read: {route.location}",
+            "required": True,
+            "schema": {"type": "string"},
+        }
+    done = "Started: follow it at Location" if route.location else "Done"
     return {
         str(route.status): {
-            "description": "Done" if route.is_command else "The answer",
+            "description": done if route.is_command else "The answer",
             "headers": headers,
             "content": {"application/json": {"schema": schema}},
         }

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
+
+from werkzeug.wrappers import Response
+
+from gateway.problems import json_response
 
 TECHNICIAN = "technician"
 SOCIAL_WORKER = "social_worker"
@@ -52,9 +56,10 @@ RESOURCE_PARAMS = {
     "feedback_id": "feedback",
     "alert_id": "alert",
     "notification_id": "notification",
+    "verification_id": "verification",
 }
 
-ParamType = Literal["string", "boolean", "integer", "date", "month", "uuid", "moment"]
+ParamType = Literal["string", "boolean", "integer", "date", "month", "uuid", "time"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,9 @@ class Route:
     # schema in contracts/commands/)
     body: dict | None = field(default=None, hash=False, compare=False)
     returns: dict | None = field(default=None, hash=False, compare=False)
+    # a command that starts work the client then follows (202): where its
+    # progress is read, filled from the answer's fields (``located``)
+    location: str | None = None
 
     @property
     def is_command(self) -> bool:
@@ -104,8 +112,19 @@ class Route:
 
     @property
     def status(self) -> int:
-        """Of success: 201 for a command that creates a resource."""
-        return 201 if self.created else 200
+        """Of success: 201 for a command that creates a resource, 202 for
+        one that starts work still under way."""
+        return 201 if self.created else 202 if self.location else 200
+
+    def located(self, answer: Any) -> dict[str, str]:
+        """The ``Location`` header of what the command started; none for an
+        answer without the fields it names (a refusal)."""
+        if self.location is None or not isinstance(answer, dict):
+            return {}
+        try:
+            return {"Location": self.location.format(**answer)}
+        except KeyError:
+            return {}
 
     @property
     def path_params(self) -> list[str]:
@@ -138,6 +157,7 @@ def command(
     description: str = "",
     returns: dict | None = None,
     rule: str | None = None,
+    location: str | None = None,
 ) -> Route:
     """A POST whose JSON body is the service command (its schema is
     ``contracts/commands/<service>/<operation>.schema.json``); path
@@ -155,6 +175,7 @@ def command(
         description=description,
         returns=returns,
         rule=rule,
+        location=location,
     )
 
 
@@ -193,12 +214,19 @@ def query(
     )
 
 
+def answered(route: Route, answer: Any) -> Response:
+    """A route's success: its status, and the ``Location`` of what it started."""
+    response = json_response(route.status, answer)
+    response.headers.update(route.located(answer))
+    return response
+
+
 # a record read as it was (issue 19, ``events.as_of``): the same answer, from
 # the record's events up to a moment or to one of its versions
 PAST = (
     Param(
         "as_of",
-        "moment",
+        "time",
         "The record as it was at this moment (ISO 8601 with its UTC offset, e.g. "
         "2026-03-01T09:30:00+02:00), rebuilt from its events up to then",
     ),

@@ -3,7 +3,7 @@
 ``gateway.openapi``."""
 
 from gateway.route import Route
-from gateway.routes import cases, coordination, evaluations, notifications, own
+from gateway.routes import audit, cases, coordination, evaluations, notifications, own
 
 ROUTES: list[Route] = [
     *own.ROUTES,
@@ -11,4 +11,5 @@ ROUTES: list[Route] = [
     *cases.ROUTES,
     *evaluations.ROUTES,
     *notifications.ROUTES,
+    *audit.ROUTES,
 ]

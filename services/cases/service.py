@@ -12,6 +12,7 @@ from eventsourcing.persistence import Tracking
 
 from events.actor import Actor
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
+from events.audited import AuditedLog
 from events.cloudevent import name_of
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
@@ -37,7 +38,7 @@ def _list_cases(
     return app.list_cases(actor, municipality, technician_id, stage, limit, cursor)
 
 
-class CasesService(ObservedService, RpcAdapter):
+class CasesService(ObservedService, AuditedLog, RpcAdapter):
     name = "cases"
 
     app: CasesApplication = ApplicationProvider(CasesApplication, publication_of)

@@ -7,6 +7,7 @@ makes one application call and returns plain data; errors are
 from __future__ import annotations
 
 from events.adapter import query, uuid_arg
+from events.audited import AuditedLog
 from events.nameko import ApplicationProvider, CallContext, ObservedService
 from services.coordination.application import CoordinationApplication
 from services.coordination.contracts.rpc import ContractRpc
@@ -19,7 +20,7 @@ from services.coordination.tasks.rpc import TaskRpc
 
 
 class CoordinationService(
-    ObservedService, RegistryRpc, ContractRpc, PlanJournalRpc, TaskRpc, IncidentRpc
+    ObservedService, AuditedLog, RegistryRpc, ContractRpc, PlanJournalRpc, TaskRpc, IncidentRpc
 ):
     """Registry, contracts, plan and journal, task sheets and incidents in
     their mixins (nameko collects inherited entrypoints)."""

@@ -11,6 +11,7 @@ from uuid import UUID
 from eventsourcing.persistence import Tracking
 
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
+from events.audited import AuditedLog
 from events.cloudevent import name_of
 from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
@@ -28,7 +29,7 @@ def _evaluation(c: dict[str, Any]) -> UUID:
     return id_of(c, "evaluation_id")
 
 
-class EvaluationsService(ObservedService, RpcAdapter):
+class EvaluationsService(ObservedService, AuditedLog, RpcAdapter):
     name = "evaluations"
 
     app: EvaluationsApplication = ApplicationProvider(EvaluationsApplication, publication_of)

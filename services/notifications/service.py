@@ -13,6 +13,7 @@ from nameko.timer import timer
 
 from events.actor import SYSTEM, Actor
 from events.adapter import RpcAdapter, command, id_of, query, uuid_arg
+from events.audited import AuditedLog
 from events.cloudevent import name_of
 from events.errors import Forbidden
 from events.following import FOLLOWED
@@ -32,7 +33,7 @@ def _run_timers(app: NotificationsApplication, actor: Actor) -> dict[str, int]:
     return app.tick()
 
 
-class NotificationsService(ObservedService, RpcAdapter):
+class NotificationsService(ObservedService, AuditedLog, RpcAdapter):
     name = "notifications"
 
     app: NotificationsApplication = ApplicationProvider(NotificationsApplication, publication_of)

@@ -70,6 +70,26 @@ def test_query_strings_are_typed_and_nothing_unknown_passes() -> None:
     refusal(lambda: query_args(required, {}, {}), 400, "missing_parameter")
 
 
+def test_a_moment_has_its_offset_and_a_started_verification_its_location() -> None:
+    feed = query(
+        "/audit/cases/events", "cases", "audit_events", EVERYONE, "", tag="t",
+        params=(Param("since", "time"),),
+    )  # fmt: skip
+    assert query_args(feed, {"since": "2026-11-30T08:00:00Z"}, {}) == {
+        "since": "2026-11-30T08:00:00+00:00"
+    }
+    for vague in ("2026-11-30", "2026-11-30T08:00:00", "yesterday"):
+        refusal(lambda v=vague: query_args(feed, {"since": v}, {}), 400, "invalid_parameter")
+    started = command(
+        "/audit/cases/verifications", "cases", "start_verification", EVERYONE, "", tag="t",
+        location="/audit/cases/verifications/{verification_id}",
+    )  # fmt: skip
+    assert started.status == 202
+    answer = {"verification_id": "v1", "state": "running"}
+    assert started.located(answer) == {"Location": "/audit/cases/verifications/v1"}
+    assert started.located({"code": "verification_running"}) == {}  # a refusal names none
+
+
 def test_a_command_is_the_json_object_of_the_body_with_the_ids_of_the_path() -> None:
     body = b'{"category": "neglect"}'
     assert command_of(REPORT, request(body), body, {"case_id": "c-1"}) == {

@@ -4,7 +4,6 @@ event of an alert's whole course published as its contract says, with no
 address and no text."""
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from uuid import uuid4
@@ -15,6 +14,7 @@ from events.refusals import Refusal
 from services.notifications.competence import NotAlerted
 from services.notifications.domain import Alert, Notification, notification_id
 from services.notifications.published import publication_of
+from tests.support.contract_code import commands_declared
 from tests.support.published import as_published
 
 ROOT = Path(__file__).parents[2]
@@ -26,7 +26,7 @@ NOW = datetime(2026, 11, 26, 9, 0, tzinfo=UTC)
 
 
 def test_every_command_has_its_schema_and_every_schema_its_command():
-    in_code = set(re.findall(r'\bcommand\(\s*"(\w+)"', SERVICE.read_text()))
+    in_code = commands_declared(SERVICE)
     on_file = {p.name.removesuffix(".schema.json") for p in COMMANDS.glob("*.schema.json")}
     assert on_file == in_code
 

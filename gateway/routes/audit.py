@@ -1,0 +1,81 @@
+"""The auditor's view of each service's store (issue 19, parts 3 and 4):
+its whole log as a feed, and the verification of its hash chain against the
+checkpoints the service signed (ADR 23). The same three operations for
+every service (``events.audited``), under ``/audit/<service>/``; the
+auditor's alone (DESIGN §1), and the services refuse anyone else again."""
+
+from gateway.route import AUDITOR, Param, Route, command, query
+
+SERVICES = ("cases", "coordination", "evaluations", "notifications")
+AUDITORS = frozenset({AUDITOR})
+TAG = "audit"
+FEED_DESCRIPTION = (
+    "Ordered by position; each event with its chain hash, when, its stored and published "
+    "type, aggregate id and version, actor id and role, municipality and correlation id. "
+    "Personal data never: an event's own fields stay in the store, only what the bus "
+    "publishes of it (`data`: ids, codes, categories) is shown. Paged by position: ask for "
+    "the next page with `after` = `next_after`, null at the log's end. A page reads a "
+    "bounded number of events, so under a narrow filter it may hold fewer than `limit` (none, "
+    "even) and still be followed."
+)
+
+
+def _routes(service: str) -> list[Route]:
+    base = f"/audit/{service}"
+    return [
+        query(
+            f"{base}/events",
+            service,
+            "audit_events",
+            AUDITORS,
+            f"The {service} service's whole log, with its chain hashes",
+            tag=TAG,
+            description=FEED_DESCRIPTION,
+            params=(
+                Param("after", "integer", "a position: the events after it (default 0)"),
+                Param("limit", "integer", "at most this many events (default 50)"),
+                Param("municipality", "string", "of this municipality (SIRUTA code)"),
+                Param("actor", "string", "caused by this person (staff id)", arg="actor_id"),
+                Param(
+                    "type",
+                    "string",
+                    "of this type: the stored event's name (Case.Referred) or its published "
+                    "one (CaseReferred)",
+                    arg="event_type",
+                ),
+                Param("since", "time", "stored at or after this moment"),
+                Param("until", "time", "stored before this moment"),
+            ),
+        ),
+        command(
+            f"{base}/verifications",
+            service,
+            "start_verification",
+            AUDITORS,
+            f"Start verifying the {service} service's store against its signed checkpoints",
+            tag=TAG,
+            location=f"{base}/verifications/{{verification_id}}",
+            description=(
+                "The hash chain walked from the first event, held to every checkpoint the "
+                "service published on its stream; one at a time per replica (409 while one "
+                "runs). Read its progress and result at Location."
+            ),
+        ),
+        query(
+            f"{base}/verifications/{{verification_id}}",
+            service,
+            "verification",
+            AUDITORS,
+            "A verification: running with the events checked so far, then its result",
+            tag=TAG,
+            description=(
+                "`result`: `intact` with `events` and `head` (the hash to note as a later "
+                "verification's `anchor`), or `broken_at` (the first position that "
+                "contradicts its chain or a checkpoint; null when events were removed from "
+                "the end) and `reason`. Kept in the memory of the replica that runs it."
+            ),
+        ),
+    ]
+
+
+ROUTES = [route for service in SERVICES for route in _routes(service)]

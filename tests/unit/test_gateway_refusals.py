@@ -23,10 +23,11 @@ from gateway.problems import (
     from_service,
     outside_municipality,
 )
-from gateway.refused import GatewayApplication, on_record, publication_of
+from gateway.refused import GatewayApplication, publication_of
 from gateway.routes import ROUTES
 from gateway.rules import RULES, SCOPE
 from gateway.scope import check_role
+from tests.support.gateway_alone import DELEGATE, a_gateway
 from tests.support.published import as_published
 
 ANA = Principal("tech-1", "technician", "54975")
@@ -109,7 +110,12 @@ def test_a_service_refusal_naming_its_rule_says_it_the_same_way() -> None:
 def test_a_refusal_of_the_gateway_is_stored_in_its_own_store(tmp_path: Path) -> None:
     store = GatewayApplication(f"sqlite:///{tmp_path / 'gateway.db'}")
     route = BY_ID["cases.close_case"]
-    on_record(store, route, ANA, {"case_id": "c-9"}, refusal_of(route.operation_id), "cid-1")
+    post, service, keys = a_gateway(
+        tmp_path, [], [], route=route, path="/cases/c-9/close", refusals=store
+    )
+    answer = post()
+    assert (answer.status_code, answer.json["rule"]) == (403, "R2")
+    assert service.calls == 0  # never forwarded
     (stored,) = store.chained_recorder.select_notifications(start=1, limit=10)
     event = store.mapper.to_domain_event(stored)
     assert isinstance(event, Refusal.Recorded)
@@ -124,11 +130,12 @@ def test_a_refusal_of_the_gateway_is_stored_in_its_own_store(tmp_path: Path) -> 
         "technician",
         "54975",
     )
-    assert event.correlation_id == "cid-1"
+    assert event.correlation_id == answer.headers["X-Correlation-Id"]
     published = as_published(event, 1, "gateway", publication_of)  # checked by its contract
     assert published is not None
     assert published["type"] == "ro.coordonare.gateway.CommandRefused.v1"
     store.close()
+    keys.close()
 
 
 class StoreDown(GatewayApplication):
@@ -141,13 +148,20 @@ class StoreDown(GatewayApplication):
         raise sqlalchemy.exc.OperationalError("INSERT", {}, Exception("connection refused"))
 
 
-def test_a_refusal_the_store_cannot_take_is_logged_and_answered_as_it_was(
-    caplog: pytest.LogCaptureFixture,
+def test_a_refusal_the_store_cannot_take_is_answered_all_the_same_and_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    route = BY_ID["cases.open_case"]
+    post, service, keys = a_gateway(
+        tmp_path, [], [], route=DELEGATE, path="/technicians/tech-1/tasks", refusals=StoreDown()
+    )
     before = metrics.refusals_unrecorded._value.get()
     with caplog.at_level(logging.WARNING, logger="gateway.refused"):
-        on_record(StoreDown(), route, ANA, {"case_id": "c-1"}, refusal_of(route.operation_id), "c")
+        answer = post()
+    assert answer.status_code == 403, answer.json  # never a 500
+    assert service.calls == 0
+    assert (answer.json["code"], answer.json["rule"]) == ("role_not_allowed", SCOPE)
     assert metrics.refusals_unrecorded._value.get() == before + 1
     unstored = [r for r in caplog.records if r.levelno == logging.ERROR]
-    assert unstored and unstored[0].operation == "cases.open_case" and unstored[0].rule == "R2"
+    assert unstored and unstored[0].operation == "coordination.delegate_task"
+    assert unstored[0].actor_id == "tech-1" and unstored[0].rule == SCOPE
+    keys.close()

@@ -22,6 +22,9 @@ What each process touches on the broker, and so what its account allows:
   ``coordonare.<service>.log`` and fill exchange ``coordonare.<service>.fill``
   (its own names); a subscription reads its source's stream when it joins
   late, so every service may read every stream (what was published anyway).
+- The gateway calls the services, and its relay publishes its own refusals
+  (``ro.coordonare.gateway.…``, ADR 5) and keeps their stream, as a
+  service's relay does; it consumes no events and answers no RPC.
 
 RabbitMQ matches these patterns unanchored, so each one is anchored here.
 ``deploy/stack.py`` applies them for ``make run``, the k8s manifests carry
@@ -39,6 +42,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 
 from events.cloudevent import TYPE_PREFIX
 from events.config import DEAD_LETTER_EXCHANGE, DEFAULT_EXCHANGE
+from events.stream import Stream, stream_name
 
 VHOST = "coordonare"
 SERVICES = ("coordination", "cases", "evaluations", "notifications")
@@ -87,20 +91,33 @@ def service_account(
 
 
 def caller_account(
-    name: str, caller: str, callees: Sequence[str] = SERVICES, prefix: str = "coordonare-"
+    name: str,
+    caller: str,
+    callees: Sequence[str] = SERVICES,
+    prefix: str = "coordonare-",
+    events_exchange: str | None = None,
 ) -> Account:
-    """An RPC caller that publishes no events: the gateway (nameko service
-    ``gateway``) or an operator's standalone proxy (``deploy/demo.py``,
-    ``nameko shell``)."""
+    """An RPC caller: the gateway (nameko service ``gateway``) or an
+    operator's standalone proxy (``deploy/demo.py``, ``nameko shell``). With
+    ``events_exchange``, it publishes there its own events (``ro.coordonare.
+    <name>.…``) into its own stream, as a service's relay does (the
+    gateway's refusals); without, it publishes none."""
     replies = re.escape(f"rpc.reply-{caller}-") + _UUID
     rpc = re.escape(RPC_EXCHANGE)
+    names = [rpc, replies]
+    topics = {RPC_EXCHANGE: ("^(" + "|".join(callees) + r")\.\w+$", f"^{_UUID}$")}
+    if events_exchange is not None:
+        stream = Stream(name, events_exchange)
+        names += [re.escape(n) for n in (events_exchange, stream.fill, stream_name(name))]
+        own = "^" + re.escape(f"{TYPE_PREFIX}.{name}.") + ".+$"
+        topics[events_exchange] = (own, own)
     return Account(
         name=name,
         user=prefix + name,
-        configure=_any_of(rpc, replies),
-        write=_any_of(rpc, replies),
-        read=_any_of(rpc, replies),
-        topics={RPC_EXCHANGE: ("^(" + "|".join(callees) + r")\.\w+$", f"^{_UUID}$")},
+        configure=_any_of(*names),
+        write=_any_of(*names),
+        read=_any_of(*names),
+        topics=topics,
     )
 
 
@@ -110,7 +127,7 @@ ACCOUNT_NAMES = (*SERVICES, "gateway", "operator")
 def accounts(events_exchange: str = DEFAULT_EXCHANGE, prefix: str = "coordonare-") -> list[Account]:
     return [
         *(service_account(s, events_exchange, prefix) for s in SERVICES),
-        caller_account("gateway", "gateway", prefix=prefix),
+        caller_account("gateway", "gateway", prefix=prefix, events_exchange=events_exchange),
         caller_account("operator", OPERATOR_CALLER, prefix=prefix),
     ]
 

@@ -41,13 +41,28 @@ class Refusal(AuditedAggregate):
     def record(
         cls, actor: Actor, command: str, error: CoordonareError, subject: str | None = None
     ) -> Refusal:
+        rule = getattr(error, "rule", None)
+        return cls.of(actor, command, error.code, rule, error.message, subject)
+
+    @classmethod
+    def of(
+        cls,
+        actor: Actor,
+        command: str,
+        code: str,
+        rule: str | None,
+        reason: str,
+        subject: str | None = None,
+    ) -> Refusal:
+        """A refusal told by its parts: the gateway's, which refuses with a
+        problem rather than a domain error (``gateway.refused``)."""
         return cls._create(
             cls.Recorded,
             id=uuid.uuid4(),
             command=command,
-            code=error.code,
-            rule=getattr(error, "rule", None),
-            reason=error.message,
+            code=code,
+            rule=rule,
+            reason=reason,
             subject=subject,
             municipality=actor.municipality,
             **actor.event_fields(),

@@ -41,6 +41,7 @@ from gateway.problems import (
     problem_response,
     unavailable,
 )
+from gateway.refused import GatewayApplication, on_record
 from gateway.route import RESOURCE_PARAMS, Route, answered
 from gateway.scope import Relations, check_municipality, check_role, narrow_to_municipality
 from gateway.throttle import Throttle, ThrottleSettings
@@ -75,6 +76,8 @@ class Gateway:
     ) -> None:
         self.routes, self.verifier = routes, verifier
         self.rpc: Rpc | None = None  # the worker's, see ``bound``
+        self.store: GatewayApplication | None = None  # its refusals' (``bound``)
+        self.correlation_id = ""  # the request's, on its refusal (``handle``)
         self.issuer, self.idempotency, self.settings = issuer, idempotency, settings
         self.local, self.wait, self.later = local, wait, later
         self.relations = Relations()
@@ -86,10 +89,11 @@ class Gateway:
         )
         self.by_operation = {r.operation_id: r for r in routes}
 
-    def bound(self, rpc: Rpc) -> Gateway:
-        """This gateway calling through one worker's RPC proxies."""
+    def bound(self, rpc: Rpc, store: GatewayApplication | None = None) -> Gateway:
+        """This gateway calling through one worker's RPC proxies, its
+        refusals stored in ``store``."""
         worker = copy.copy(self)
-        worker.rpc = rpc
+        worker.rpc, worker.store = rpc, store
         return worker
 
     # -- the request ------------------------------------------------------------
@@ -98,6 +102,7 @@ class Gateway:
         given = request.headers.get("X-Correlation-Id", "")
         cid = given if CORRELATION.match(given) else str(uuid.uuid4())
         correlation["correlation_id"] = cid  # onward with every RPC call
+        self.correlation_id = cid
         template = "unmatched"
         try:
             route, path = self._match(request)
@@ -161,7 +166,7 @@ class Gateway:
     ) -> None:
         """The role first (``values`` not yet read), then municipality and
         relation. A refusal here never reaches the service, which would have
-        stored it as ``CommandRefused``: it is logged and counted instead."""
+        stored it: the gateway stores it (``gateway.refused``)."""
         try:
             if values is None:
                 check_role(route, who)
@@ -171,17 +176,7 @@ class Gateway:
         except Problem as refusal:
             if refusal.status >= 500:  # a relation left unchecked (``ask``): no refusal
                 raise
-            log.warning(
-                "refused by the gateway: %s",
-                refusal.detail,
-                extra={
-                    "actor_id": who.id,
-                    "actor_role": who.role,
-                    "operation": route.operation_id,
-                    "code": refusal.code,
-                },
-            )
-            metrics.refusals.labels(route.operation_id, refusal.code).inc()
+            on_record(self.store, route, who, path, refusal, self.correlation_id)
             raise
 
     def _public(self, route: Route, path: dict[str, str], request: Request) -> Response:
@@ -380,7 +375,7 @@ class Gateway:
         self._settle(claim, answer)
 
     def _mapped(self, route: Route, path: dict[str, str], error: ServiceError) -> Problem:
-        problem = from_service(error)
+        problem = from_service(error, route.operation)
         named = [p for p in route.path_params if p in RESOURCE_PARAMS]
         if named and is_hidden(problem, {route.argument(p) for p in named}):
             return hidden(RESOURCE_PARAMS[named[-1]])

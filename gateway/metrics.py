@@ -15,6 +15,10 @@ refusals = Counter(
     "Requests the gateway refused for role, municipality or relation (the service never saw them)",
     ["operation", "code"],
 )
+refusals_unrecorded = Counter(
+    "coordonare_gateway_refusals_unrecorded_total",
+    "Refusals answered but not stored, the gateway's store failing (their log lines keep them)",
+)
 seconds = Histogram(
     "coordonare_gateway_request_seconds",
     "HTTP request latency",

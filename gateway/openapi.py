@@ -27,6 +27,18 @@ PROBLEM = {
         "detail": {"type": "string"},
         "instance": {"type": "string"},
         "correlation_id": {"type": "string"},
+        "rule": {
+            "type": "string",
+            "pattern": "^(R([1-9]|10)|scope)$",
+            "description": "Of a refusal (403): the rule that refused it, the guide's R1–R10 "
+            "or `scope` (role, municipality or relation where no rule of the guide applies)",
+        },
+        "rule_text": {
+            "type": "object",
+            "description": "What the rule says, in Romanian and English",
+            "required": ["ro", "en"],
+            "properties": {"ro": {"type": "string"}, "en": {"type": "string"}},
+        },
     },
 }
 TYPES: dict[str, dict[str, Any]] = {
@@ -41,7 +53,9 @@ TYPES: dict[str, dict[str, Any]] = {
 ERRORS = {
     "400": "Malformed request: bad JSON, unknown or invalid parameter",
     "401": "No token, or one that is not valid",
-    "403": "Not allowed: your role, your municipality, or a competence rule (R1–R10)",
+    "403": "Not allowed: your role, your municipality, or a competence rule (R1–R10); the "
+    "problem names its `rule` (R1–R10 or `scope`) and says it in `rule_text`, and the "
+    "refusal is on record (`CommandRefused`, docs/events.md)",
     "404": "No such resource that you can see (unknown and out of scope read alike)",
     "409": "Conflict: a duplicate, an out-of-order step, a request still in progress",
     "413": "The body is too large",

@@ -19,6 +19,8 @@ from nameko import exceptions as nameko_exceptions
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Response
 
+from gateway.rules import SCOPE, rule_text
+
 ERRORS_TABLE = Path(__file__).resolve().parents[1] / "contracts" / "errors.json"
 PROBLEM_TYPE = "https://coordonare.ro/problems/"
 MEDIA_TYPE = "application/problem+json"
@@ -85,14 +87,26 @@ def unregister_service_errors() -> None:
         nameko_exceptions.registry.pop(path, None)
 
 
-def from_service(error: ServiceError) -> Problem:
+def from_service(error: ServiceError, operation: str = "") -> Problem:
+    """``operation``: the service operation refused, which R2's text names
+    (the error's own ``act`` when it says one)."""
     entry = error_table()[error.path]
     # a detail named like a member of the problem itself (a contract's
     # "status", say) would collide with it: the problem's own wins
     details = {k: v for k, v in error.details.items() if v is not None and k not in PROBLEM_MEMBERS}
+    rule = details.get("rule")
+    if isinstance(rule, str):
+        details |= ruled(rule, str(details.get("act") or operation), entry["code"])
     problem = Problem(entry["status"], entry["code"], entry["title"], error.message, **details)
     problem.kind = entry["kind"]
     return problem
+
+
+def ruled(rule: str, operation: str = "", code: str = "") -> dict[str, Any]:
+    """The members naming a refusal's rule: ``rule``, and ``rule_text`` in
+    Romanian and English (``gateway.rules``)."""
+    text = rule_text(rule, operation, code)
+    return {"rule": rule, "rule_text": text} if text else {"rule": rule}
 
 
 def hidden(resource: str) -> Problem:
@@ -101,16 +115,17 @@ def hidden(resource: str) -> Problem:
     return Problem(404, "not_found", "Not found", f"There is no such {resource} that you can see.")
 
 
-def forbidden_role(role: str, rule: str | None = None) -> Problem:
-    """``rule``: the guide's rule that reserves the operation to other roles."""
-    named = {} if rule is None else {"rule": rule}
+def forbidden_role(role: str, rule: str | None = None, operation: str = "") -> Problem:
+    """``rule``: the guide's rule that reserves ``operation`` to other
+    roles; where none does, the scope rule refuses it."""
+    rule = rule or SCOPE
     return Problem(
         403,
         "role_not_allowed",
         "Not allowed for your role",
-        f"{rule}: a {role} may not do this" if rule else f"a {role} may not do this",
+        f"{rule}: a {role} may not do this",
         role=role,
-        **named,
+        **ruled(rule, operation),
     )
 
 
@@ -119,8 +134,9 @@ def outside_municipality(field: str) -> Problem:
         403,
         "outside_your_municipality",
         "Outside your municipality",
-        f"{field} names another municipality than yours",
+        f"{SCOPE}: {field} names another municipality than yours",
         field=field,
+        **ruled(SCOPE),
     )
 
 

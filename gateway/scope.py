@@ -31,7 +31,7 @@ Lookup = Callable[[str, str, dict[str, Any], dict[str, Any]], Any]
 
 def check_role(route: Route, who: Principal) -> None:
     if who.role not in route.roles:
-        raise forbidden_role(who.role, route.rule)
+        raise forbidden_role(who.role, route.rule, route.operation)
 
 
 def check_municipality(

@@ -6,7 +6,10 @@ Configuration, from the environment only:
 ``GATEWAY_JWKS_URL`` (production: the identity provider's keys) or
 ``GATEWAY_USERS_FILE`` (the local issuer of ``make run``);
 ``GATEWAY_JWT_ISSUER``, ``GATEWAY_JWT_AUDIENCE``, ``GATEWAY_ROLE_CLAIM``,
-``GATEWAY_MUNICIPALITY_CLAIM``; ``GATEWAY_STORE_URL`` (idempotency keys);
+``GATEWAY_MUNICIPALITY_CLAIM``; ``GATEWAY_STORE_URL`` (idempotency keys,
+sessions, and the gateway's own event store of its refusals, published by
+its relay as a service's are: ``RELAY_BATCH``, ``RELAY_POLL_SECONDS``,
+``GATEWAY_CHECKPOINT_KEY``, ``EVENTS_STREAM_MAX_AGE`` as for a service);
 ``GATEWAY_MAX_BODY_BYTES``, ``GATEWAY_RPC_TIMEOUT``, ``GATEWAY_IDEMPOTENCY_HOURS``;
 ``GATEWAY_ADMIN_ADDRESS`` (``/metrics``, off the public port); the rate limits
 ``GATEWAY_LOGIN_LIMIT``, ``GATEWAY_LOGIN_ADDRESS_LIMIT``, ``GATEWAY_PERSON_LIMIT``,
@@ -33,7 +36,7 @@ from werkzeug.wrappers import Request, Response
 
 from events.acting import Signer
 from events.identity import GATEWAY_ISSUER, SigningKey
-from events.nameko import make_psycopg_green
+from events.nameko import ApplicationProvider, make_psycopg_green
 from gateway.api import SECURITY_HEADERS, Gateway
 from gateway.auth import TokenSettings, TokenVerifier
 from gateway.calls import STORE_FAILED, Outcome, Settings, Timeout
@@ -42,6 +45,7 @@ from gateway.idempotency import IdempotencyStore
 from gateway.issuer import LocalIssuer
 from gateway.own import local_handlers
 from gateway.problems import ServiceError, register_service_errors, unavailable
+from gateway.refused import GatewayApplication, publication_of
 from gateway.routes import ROUTES
 from gateway.scope import GATEWAY_READER
 from gateway.throttle import Throttle, ThrottleSettings
@@ -187,9 +191,10 @@ class GatewayProvider(DependencyProvider):
     def get_dependency(self, worker_ctx: Any) -> GatewayProvider:
         return self
 
-    def bound(self, proxies: dict[str, Any]) -> Gateway:
+    def bound(self, proxies: dict[str, Any], store: GatewayApplication) -> Gateway:
         return self.gateway.bound(
-            NamekoRpc({name: self.signer.service(proxy) for name, proxy in proxies.items()})
+            NamekoRpc({name: self.signer.service(proxy) for name, proxy in proxies.items()}),
+            store,
         )
 
 
@@ -206,6 +211,8 @@ class GatewayService:
     name = "gateway"
 
     gateway = GatewayProvider()
+    # its refusals' store, and the relay that publishes them (ADR 5)
+    app = ApplicationProvider(GatewayApplication, publication_of)
     context = Context()
     coordination = RpcProxy("coordination")
     cases = RpcProxy("cases")
@@ -221,7 +228,7 @@ class GatewayService:
 
     def _bound(self) -> Gateway:
         """The gateway, calling through this worker's proxies."""
-        return self.gateway.bound({s: getattr(self, s) for s in SERVICES})
+        return self.gateway.bound({s: getattr(self, s) for s in SERVICES}, self.app)
 
     @admin_http("GET", "/metrics")
     def metrics(self, request: Request) -> Response:

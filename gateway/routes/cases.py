@@ -128,11 +128,11 @@ ROUTES = [
     ),
     command(
         "/documents/{document_id}/return", "cases", "return_document", WORKER,
-        "Return it with comments", tag=D, rule="R3",
+        "Return it with comments", tag=D, rule="R2",
     ),
     command(
         "/documents/{document_id}/validate", "cases", "validate_document", WORKER,
-        "Validate it (R2)", tag=D, rule="R3",
+        "Validate it (R2)", tag=D, rule="R2",
     ),
     query(
         "/validation-queue", "cases", "validation_queue",

@@ -109,7 +109,7 @@ ROUTES = [
     ),
     command(
         "/progress-reports/{report_id}/review", S, "review_progress_report", COORDINATOR,
-        "Validate or return a progress report (the coordinator)", tag=M,
+        "Validate or return a progress report (the coordinator)", tag=M, rule="R3",
     ),
     command(
         "/technicians/{technician_id}/feedback-sessions", S, "record_feedback_session",

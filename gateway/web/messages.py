@@ -36,11 +36,13 @@ def texts() -> set[str]:
 
 def _table_texts() -> set[str]:
     """The labels of the tables (``words``: every table of names; the rule
-    texts of ``refusals``), which pages translate from variables."""
+    texts of ``gateway.rules``, which the API's problems say too; the
+    advice of ``refusals``), which pages translate from variables."""
+    from gateway import rules
     from gateway.web import refusals, words
 
-    found: set[str] = {refusals.GENERIC, refusals.DEFAULT_ACT}
-    for module in (refusals, words):
+    found: set[str] = {refusals.GENERIC, rules.DEFAULT_ACT}
+    for module in (refusals, rules, words):
         for name, table in vars(module).items():
             if name.isupper() and isinstance(table, dict):
                 found.update(v for v in table.values() if isinstance(v, str))

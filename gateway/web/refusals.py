@@ -4,7 +4,8 @@ guide's rule when a rule refused, and saying what to do instead.
 The services and the gateway refuse with problems (``gateway.problems``):
 a stable ``code``, and for a competence rule its ``rule`` (R1–R10). This
 module turns them into the page's words; the rule texts are the guide's
-(DESIGN §3).
+(DESIGN §3), said once in ``gateway.rules``. The scope rule, no rule of the
+guide, is told by its code's sentence (``BY_CODE``).
 """
 
 from __future__ import annotations
@@ -13,21 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from gateway.problems import Problem
-from gateway.web.words import ACTS
+from gateway.rules import RULES, SCOPE, said
 
-# What each rule says, as the refusal starts: "R2 — doar asistentul social…"
-RULES = {
-    "R1": "fără contract de coordonare activ, tehnicianul nu poate acționa",
-    "R2": "doar asistentul social coordonator {act}",
-    "R3": "ce redactează tehnicianul validează asistentul social coordonator",
-    "R4": "o verificare cu neconcordanțe (situația B) o decide asistentul social",
-    "R5": "experiența coordonatorului trebuie să acopere categoriile tehnicianului",
-    "R6": "cel puțin 40 de ore de coordonare pe lună pentru fiecare contract",
-    "R7": "termenele ghidului trebuie respectate",
-    "R8": "închiderea cere raportul final validat și o perioadă de monitorizare",
-    "R9": "ce observă tehnicianul ajunge doar la coordonatorul său",
-    "R10": "coordonarea se încheie sau se predă cu tot istoricul",
-}
 # ... and what to do instead
 ADVICE = {
     "R1": "Cereți șefului SPAS un contract de coordonare activ.",
@@ -41,7 +29,6 @@ ADVICE = {
     "R9": "Lucrați doar cu cazurile în care sunteți implicat.",
     "R10": "Cereți șefului SPAS predarea coordonării.",
 }
-DEFAULT_ACT = "face acest act"
 
 # The gateway's and services' codes that are no rule of the guide.
 BY_CODE = {
@@ -90,8 +77,7 @@ def explain(problem: Problem, operation_id: str, _: Callable[[str], str]) -> Ref
     rule = problem.extensions.get("rule")
     field = problem.extensions.get("field")
     field = field if isinstance(field, str) else None
-    if isinstance(rule, str) and rule in RULES:
-        act = ACTS.get(operation_id.split(".")[-1] if operation_id else "", DEFAULT_ACT)
-        said = _(RULES[rule]).format(act=_(act))
-        return Refusal(f"{rule} — {said}", _(ADVICE[rule]), field, rule)
+    if isinstance(rule, str) and rule in RULES and rule != SCOPE:
+        text = said(rule, operation_id.split(".")[-1], _, problem.code)
+        return Refusal(f"{rule} — {text}", _(ADVICE[rule]), field, rule)
     return Refusal(_(BY_CODE.get(problem.code, GENERIC)), "", field, None)

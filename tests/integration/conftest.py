@@ -39,7 +39,7 @@ def streams_of_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
     if "amqp_uri" not in request.fixturenames:
         return
     with kombu.Connection(request.getfixturevalue("amqp_uri")) as conn:
-        for service in SERVICES:
+        for service in (*SERVICES, "gateway"):  # the gateway's: its refusals
             channel = conn.channel()
             try:
                 channel.queue_delete(stream_name(service))

@@ -5,8 +5,8 @@ module's own where ``guest`` has no permission at all.
 - the cases service's account publishes its own events, and the broker
   refuses it a coordination routing key (ACCESS_REFUSED closes the channel):
   nothing of it reaches a subscriber;
-- it cannot command another service over RPC, and the gateway publishes no
-  events;
+- it cannot command another service over RPC, and the gateway publishes
+  its own refusals only;
 - the services do run under these narrow accounts: RPC from the operator,
   the relay's publishing, and the cases service following the coordination
   service's events.
@@ -114,7 +114,7 @@ def test_the_cases_account_publishes_its_own_events_and_not_coordinations(
     listener.release()
 
 
-def test_a_service_cannot_command_another_and_the_gateway_publishes_no_events(
+def test_a_service_cannot_command_another_and_the_gateway_publishes_only_its_own(
     uris: dict[str, str],
 ) -> None:
     cases = ConfirmedPublisher(uris["cases"], "nameko-rpc")
@@ -123,8 +123,9 @@ def test_a_service_cannot_command_another_and_the_gateway_publishes_no_events(
     cases.close()
 
     gateway = ConfirmedPublisher(uris["gateway"], "coordonare.events")
+    gateway.publish([event("ro.coordonare.gateway.CommandRefused.v1")])
     with pytest.raises(amqp.exceptions.AccessRefused):
-        gateway.publish([event("ro.coordonare.gateway.Anything.v1")])
+        gateway.publish([event("ro.coordonare.cases.CaseOpened.v1")])
     gateway.close()
 
 

@@ -38,15 +38,21 @@ def test_a_service_answers_rpc_but_calls_no_other_service() -> None:
     assert allowed(read, "cases.*") and not allowed(read, "coordination.*")
 
 
-def test_the_gateway_calls_the_services_and_publishes_no_events() -> None:
+def test_the_gateway_calls_the_services_and_publishes_only_its_refusals() -> None:
     gateway = account("gateway")
     write, _ = gateway.topics["nameko-rpc"]
     assert allowed(write, "cases.get_case")
     assert not allowed(write, str(uuid.uuid4()))
-    assert "coordonare.events" not in gateway.topics
-    assert not allowed(gateway.write, "coordonare.events")
+    published, _ = gateway.topics["coordonare.events"]
+    assert allowed(published, event_type("gateway", "CommandRefused", 1))
+    assert not allowed(published, event_type("cases", "CaseOpened", 1))
+    for name in ("coordonare.events", "coordonare.gateway.log", "coordonare.gateway.fill"):
+        assert allowed(gateway.write, name)
+    assert not allowed(gateway.write, "coordonare.cases.log")
     assert allowed(gateway.configure, f"rpc.reply-gateway-{uuid.uuid4()}")
     assert not allowed(gateway.configure, "rpc-cases")
+    services = [a for a in broker.accounts() if a.name in broker.SERVICES]
+    assert not any(allowed(a.write, "coordonare.gateway.log") for a in services)
 
 
 def test_a_service_declares_only_its_own_queues() -> None:

@@ -83,7 +83,7 @@ def query(name: str, call: QueryCall, *, past: bool = False) -> Callable[..., An
 
     ``past``: a record's read, which may also be asked ``as_of`` a moment
     (ISO 8601 with its offset) or at the record's ``version`` — the record
-    its first argument names (``events.as_of``)."""
+    its first argument names — or for its ``history`` (``events.as_of``)."""
 
     def entrypoint(self: RpcAdapter[Any], actor: Any, *args: Any, **kwargs: Any) -> Any:
         who = self._actor(actor)
@@ -91,7 +91,12 @@ def query(name: str, call: QueryCall, *, past: bool = False) -> Callable[..., An
             return call(self.app, who, *args, **kwargs)
         moment = as_of.moment_arg(kwargs.pop("as_of", None))
         version = as_of.version_arg(kwargs.pop("version", None))
+        whole = kwargs.pop("history", None)
         record = _record_id(args[0] if args else next(iter(kwargs.values()), None))
+        if whole and record is not None and moment is None and version is None:
+            return as_of.history(self.app, record, lambda: call(self.app, who, *args, **kwargs))
+        if whole:
+            raise InvalidCommand("a record's history is asked of the record alone", field="history")
         with self.app.as_of(moment, record, version):
             return call(self.app, who, *args, **kwargs)
 
@@ -103,7 +108,7 @@ def query(name: str, call: QueryCall, *, past: bool = False) -> Callable[..., An
     if past:
         own += [
             inspect.Parameter(p, inspect.Parameter.KEYWORD_ONLY, default=None)
-            for p in ("as_of", "version")
+            for p in ("as_of", "version", "history")
         ]
     entrypoint.__signature__ = inspect.Signature(  # type: ignore[attr-defined]
         [

@@ -18,7 +18,7 @@ today's state under a past date.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -140,6 +140,40 @@ def past_of(
             raise InvalidCommand("only a record is read at a version", field="version")
         return Past(moment_of_version(repository, record, version), record, version)
     return None if moment is None else Past(moment, record)
+
+
+def history(app: Any, record: UUID, read: Callable[[], dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record's history with content (issue 19, part 2): each of its
+    events with when, who, role, correlation id and position, and the fields
+    of the record's answer it changed (before → after). Each version is the
+    same read at that version (``app.as_of``), so personal fields show as
+    the reader may see them, and each such read is recorded as any read."""
+    read()  # today's read first: whoever may not see the record is refused as today
+    entries: list[dict[str, Any]] = []
+    before: dict[str, Any] = {}
+    for stored in app.chained_recorder.select_notifications_of([record]):
+        event = app.mapper.to_domain_event(stored)
+        with app.as_of(None, record, stored.originator_version):
+            after = read()
+        keys = [k for k in {**before, **after} if k != "version"]
+        entries.append(
+            {
+                "version": stored.originator_version,
+                "event": type(event).__qualname__,
+                "at": _when(event).isoformat(),
+                "actor_id": getattr(event, "actor_id", None),
+                "actor_role": getattr(event, "actor_role", None),
+                "correlation_id": getattr(event, "correlation_id", None),
+                "position": stored.id,
+                "changed": {
+                    k: {"before": before.get(k), "after": after.get(k)}
+                    for k in keys
+                    if before.get(k) != after.get(k)
+                },
+            }
+        )
+        before = after
+    return entries
 
 
 def refuse_if_untouched(past: Past) -> None:

@@ -9,7 +9,7 @@ from them, so the document cannot drift from what is served.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from werkzeug.wrappers import Response
@@ -247,4 +247,21 @@ def record(
     """A GET of one record, also as it was (``as_of`` or ``version``)."""
     return query(
         path, service, operation, roles, summary, tag=tag, params=PAST, description=description
+    )
+
+
+def history_of(route: Route) -> Route:
+    """A record's history beside it (``…/history``): the same read at each
+    of its versions, and what each event changed."""
+    return replace(
+        route,
+        path=f"{route.path}/history",
+        summary=f"{route.summary}: its history",
+        params=(),
+        fixed=(("history", True),),
+        description=(
+            "Each event of the record in order: when, who (id and role), correlation id, "
+            "position in the service's log, and the fields of the record it changed "
+            "(before → after); personal fields as you may see them, each such read recorded."
+        ),
     )

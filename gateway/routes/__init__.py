@@ -2,7 +2,7 @@
 ``ROUTES`` here is the whole API, served by ``gateway.api`` and described by
 ``gateway.openapi``."""
 
-from gateway.route import Route
+from gateway.route import PAST, Route, history_of
 from gateway.routes import audit, cases, coordination, evaluations, notifications, own
 
 ROUTES: list[Route] = [
@@ -13,3 +13,5 @@ ROUTES: list[Route] = [
     *notifications.ROUTES,
     *audit.ROUTES,
 ]
+# each record read as it was also has its history (issue 19)
+ROUTES += [history_of(r) for r in ROUTES if r.params == PAST]

@@ -1,7 +1,9 @@
-"""The auditor reads a record as it was (issue 19, part 1): the answer the
-API gave at a past moment is what ``as_of`` that moment answers now, and
-what ``version`` of the record answers; a moment before the record existed
-finds nothing, and a malformed or future moment is refused."""
+"""The auditor reads a record as it was (issue 19, parts 1 and 2): the
+answer the API gave at a past moment is what ``as_of`` that moment answers
+now, and what ``version`` of the record answers; a moment before the record
+existed finds nothing, and a malformed or future moment is refused. Its
+history lists each event with who, when, why (correlation id), where in the
+log, and what it changed."""
 
 from __future__ import annotations
 
@@ -97,3 +99,41 @@ def test_other_records_are_read_as_they_were_too(county: County) -> None:
     assert first["version"] == 1 and first["status"] != contract["status"]
     staff = auditor.get(f"{county.url}/staff/{technician}", params={"version": 1})
     assert staff.status_code == 200 and staff.json()["staff_id"] == technician, staff.text
+
+
+def test_a_case_s_history_says_who_changed_what_and_when(county: County) -> None:
+    auditor, coordinator = county.as_("auditor"), county.as_("asistent.cluj")
+    cases = coordinator.get(f"{county.url}/cases", params={"stage": "intervention"}).json()
+    case_url = f"{county.url}/cases/{cases['items'][0]['case_id']}"
+    before = auditor.get(case_url).json()
+    revised = coordinator.post(
+        f"{case_url}/intervention-plan",
+        json=revised_plan("Consiliere parentală lunară"),
+        headers={"X-Correlation-Id": "revizuire-plan-42"},
+    )
+    assert revised.status_code == 200, revised.text
+
+    answer = auditor.get(f"{case_url}/history")
+    assert answer.status_code == 200, answer.text
+    history = answer.json()
+    assert [e["version"] for e in history] == list(range(1, before["version"] + 2))
+    positions = [e["position"] for e in history]
+    assert positions == sorted(positions) and len(set(positions)) == len(positions)
+    referred, last = history[0], history[-1]
+    assert referred["event"] == "Case.Referred" and referred["actor_role"] == "technician"
+    assert referred["changed"]["beneficiary"]["after"]  # the auditor sees it (R9)
+    assert last["actor_id"] == county.user("asistent.cluj")["sub"]
+    assert last["actor_role"] == "social_worker"
+    assert last["correlation_id"] == "revizuire-plan-42"
+    assert last["changed"]["plan_version"] == {
+        "before": before["plan_version"],
+        "after": before["plan_version"] + 1,
+    }
+    assert last["changed"]["plan"]["before"] == before["plan"]
+    assert last["changed"]["plan"]["after"]["objectives"][0]["objective"] == (
+        "Consiliere parentală lunară"
+    )
+    assert set(last["changed"]) == {"plan_version", "plan"}
+    # another municipality's technician learns nothing, not even that it exists
+    stranger = county.as_("tehnician.floresti").get(f"{case_url}/history")
+    assert stranger.status_code == 404, stranger.text

@@ -56,7 +56,12 @@ def test_the_error_table_is_generated_from_the_services_errors() -> None:
 
 
 def test_every_operation_of_every_service_has_one_route() -> None:
-    routed = [f"{r.service}.{r.operation}" for r in ROUTES if r.service in SERVICES]
+    # a record's history (``…/history``) is its read again, at each version
+    routed = [
+        f"{r.service}.{r.operation}"
+        for r in ROUTES
+        if r.service in SERVICES and not dict(r.fixed).get("history")
+    ]
     assert len(routed) == len(set(routed))
     operations = {f"{s}.{name}" for s, cls in SERVICES.items() for name in rpc_operations(cls)}
     assert operations - NOT_ROUTED == set(routed)

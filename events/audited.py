@@ -17,9 +17,11 @@ from typing import TYPE_CHECKING, Any
 from nameko.extensions import DependencyProvider
 
 from events.actor import Actor
+from events.checkpoint import CheckpointKey
 from events.checkpointer import CheckpointSettings
 from events.config import amqp_ssl
 from events.errors import Forbidden, InvalidCommand
+from events.exports import Exports
 from events.log_feed import DEFAULT_LIMIT, FeedFilter, LogFeed, moment
 from events.nameko import ApplicationProvider, rpc
 from events.verification import Verifications
@@ -45,6 +47,7 @@ class Audit:
 
     feed: LogFeed
     verifications: Verifications
+    exports: Exports
 
 
 class AuditProvider(DependencyProvider):
@@ -78,7 +81,11 @@ class AuditProvider(DependencyProvider):
                 walk, identifier=f"{service}.verification"
             ),
         )
-        return Audit(LogFeed(app, provider.publication_of), verifications)
+        settings = CheckpointSettings.from_env(service)
+        key = CheckpointKey.from_file(service, settings.key_path) if settings.key_path else None
+        feed = LogFeed(app, provider.publication_of)
+        exports = Exports(app, feed, service, verifications.checkpoints, key)
+        return Audit(feed, verifications, exports)
 
 
 class AuditedLog:
@@ -121,6 +128,21 @@ class AuditedLog:
         check_auditor(who)
         anchor = self._command("start_verification", command).get("anchor")
         return self.audit.verifications.start(who.id, bytes.fromhex(anchor) if anchor else None)
+
+    @rpc
+    def export_bundle(
+        self,
+        actor: Any,
+        kind: str,
+        subject: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> dict[str, Any]:
+        """An evidence bundle (``events.bundle``) of a record (``kind`` and
+        ``subject``) or of a period (``since`` … ``until``)."""
+        who = self._actor(actor)
+        check_auditor(who)
+        return self.audit.exports.export(who, kind, subject, since, until)
 
     @rpc
     def verification(self, actor: Any, verification_id: str) -> dict[str, Any]:

@@ -81,7 +81,10 @@ class Head(NamedTuple):
 
 
 def verify_rows(
-    rows: Iterable[ChainRow], anchor: bytes | None = None, heads: Sequence[Head] = ()
+    rows: Iterable[ChainRow],
+    anchor: bytes | None = None,
+    heads: Sequence[Head] = (),
+    after: tuple[int, bytes] = (0, GENESIS),
 ) -> Verdict:
     """Recompute the chain over rows in notification order; stop at the first
     row whose recorded hash does not follow from its predecessor.
@@ -92,9 +95,11 @@ def verify_rows(
     position. A chain recomputed from position k is consistent, so only this
     shows it: the first checkpoint at or after k contradicts it, and the
     checkpoints before k agree, which bounds where the rewrite began.
+    ``after``: the position and hash the rows follow (a run of the chain,
+    as an evidence bundle holds; the whole store follows the genesis).
     """
     pending = sorted(heads)
-    previous, checked, previous_id, anchor_seen = GENESIS, 0, 0, anchor is None
+    (previous_id, previous), checked, anchor_seen = after, 0, anchor is None
     agreed: Head | None = None
     for row in rows:
         expected = chain_hash(

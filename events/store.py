@@ -32,6 +32,7 @@ from eventsourcing.persistence import EventStore, IntegrityError, Recording, Tra
 from events import as_of as past_reads
 from events.commands import CommandLog
 from events.consuming import note as note_position
+from events.errors import InvalidCommand
 from events.recorder import ChainedProcessRecorder, store_env
 from events.unit import UnitScope
 from events.views import FollowedView, catch_up_together
@@ -206,6 +207,14 @@ class EventSourcedApplication(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None
+
+    def bundle_records(
+        self, actor: Any, kind: str, subject: str
+    ) -> list[tuple[UUID, Callable[[], dict[str, Any]]]]:
+        """The records an evidence bundle of ``kind`` about ``subject`` holds,
+        each with the read that shows it (``events.exports``); a service
+        that bundles records names its kinds by overriding this."""
+        raise InvalidCommand(f"{kind!r}: this service bundles only a period", field="kind")
 
     def get_as(self, aggregate_id: UUID, kind: type[T], missing: Exception) -> T:
         """The aggregate, or ``missing`` raised (a specific NotFound)."""

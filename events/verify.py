@@ -9,6 +9,10 @@ a chain rewritten consistently from some position, or truncated, shows too:
     coordonare-verify --service cases --store postgresql://… \\
         --keys cases-checkpoint.jwks.json --checkpoints checkpoints.jsonl
     coordonare-verify … --checkpoints amqps://auditor:…@broker/coordonare   # the stream
+
+An evidence bundle exported through the API (``events.bundle``), offline:
+
+    coordonare-verify --bundle case-1234.json --keys cases-checkpoint.jwks.json
 """
 
 from __future__ import annotations
@@ -25,10 +29,11 @@ from typing import Any
 import kombu
 from eventsourcing.utils import Environment
 
+from events import bundle
 from events.chain import ChainRow, Head, Verdict, verify_rows
 from events.checkpoint import Checkpoint, PublicKeys, from_record, read_lines
 from events.recorder import ChainedFactory, ChainedProcessRecorder, store_env
-from events.stream import stream_name
+from events.stream import stream_name, told_length
 
 
 def open_recorder(service: str, store_url: str) -> ChainedProcessRecorder:
@@ -118,6 +123,8 @@ def stream_checkpoints(
         message.ack()
 
     with kombu.Connection(amqp_uri, connect_timeout=5, ssl=ssl) as connection:
+        if told_length(connection, service) is None:
+            return found  # no stream (deleted by hand): no checkpoint to hold the chain to
         channel = connection.channel()
         channel.basic_qos(0, 500, False)  # a stream is read with a prefetch
         history = kombu.Queue(
@@ -133,10 +140,26 @@ def stream_checkpoints(
                     return found
 
 
+def verify_bundle_file(path: str, key_files: list[str]) -> int:
+    """``--bundle``: the file and the published public keys, nothing else."""
+    try:
+        document = json.loads(Path(path).read_text())
+    except (OSError, ValueError) as error:
+        print(f"{path}: not a bundle that can be read ({error})")
+        return 1
+    report = bundle.verify(document, PublicKeys.from_files(key_files))
+    print(f"{path}: {report.describe()}")
+    return 0 if report.intact else 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--service", required=True, help="service whose store to walk")
-    parser.add_argument("--store", required=True, help="store URL (postgresql://… or sqlite:///…)")
+    parser.add_argument("--service", help="service whose store to walk")
+    parser.add_argument("--store", help="store URL (postgresql://… or sqlite:///…)")
+    parser.add_argument(
+        "--bundle",
+        help="an evidence bundle exported through the API: verified offline, with --keys only",
+    )
     parser.add_argument(
         "--anchor", help="a head hash printed by an earlier verify: proves nothing was truncated"
     )
@@ -154,6 +177,10 @@ def main(argv: list[str] | None = None) -> int:
         help="a JWKS file of the service's checkpoint public keys (current and rotated)",
     )
     args = parser.parse_args(argv)
+    if args.bundle:
+        return verify_bundle_file(args.bundle, args.keys)
+    if not (args.service and args.store):
+        parser.error("--service and --store, or --bundle")
     started = time.perf_counter()
     anchor = bytes.fromhex(args.anchor) if args.anchor else None
     checkpoints = [c for s in args.checkpoints for c in read_checkpoints(s, args.service)]

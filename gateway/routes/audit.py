@@ -19,6 +19,15 @@ FEED_DESCRIPTION = (
     "even) and still be followed."
 )
 
+BUNDLE_DESCRIPTION = (
+    "The selected events as stored, with their chain hashes, every event between them (a "
+    "chain hash follows from the one before it), the signed checkpoints of that run, and "
+    "what each selected event changed in its record as you may see it (personal data "
+    "included, each read recorded; a period shows what the feed shows). Signed by the "
+    "service; `coordonare-verify --bundle FILE --keys` checks it offline with the keys at "
+    "`/.well-known/checkpoint-keys.json`, naming an event changed after export."
+)
+
 
 def _routes(service: str) -> list[Route]:
     base = f"/audit/{service}"
@@ -60,6 +69,27 @@ def _routes(service: str) -> list[Route]:
                 "service published on its stream; one at a time per replica (409 while one "
                 "runs). Read its progress and result at Location."
             ),
+        ),
+        query(
+            f"{base}/bundle",
+            service,
+            "export_bundle",
+            AUDITORS,
+            f"An evidence bundle of the {service} service: one file that verifies offline",
+            tag=TAG,
+            params=(
+                Param(
+                    "kind",
+                    "string",
+                    "case (cases), contract or coordination (coordination: a technician's "
+                    "contracts and tasks), or period (any service)",
+                    required=True,
+                ),
+                Param("subject", "string", "the case, contract or technician (its id)"),
+                Param("since", "time", "a period's beginning"),
+                Param("until", "time", "a period's end (not included)"),
+            ),
+            description=BUNDLE_DESCRIPTION,
         ),
         query(
             f"{base}/verifications/{{verification_id}}",

@@ -5,13 +5,17 @@ before it reaches an event, and records every read of it (R9)."""
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, overload
 from uuid import UUID
 
 from events.actor import Actor
+from events.adapter import uuid_arg
 from events.clock import LOCAL_TIME
+from events.exports import Records, unknown_kind
 from events.following import FollowsCoordination, TeamView
 from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
@@ -23,6 +27,7 @@ from services.cases.audit import (
     ReadLog,
     erasure_id,
 )
+from services.cases.benefits import BenefitCheck
 from services.cases.case_commands import CaseCommands
 from services.cases.competence import (
     CaseAccessDenied,
@@ -40,18 +45,43 @@ from services.cases.competence import (
     sees_personal_data,
 )
 from services.cases.document_commands import DocumentCommands
+from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.figures import check_month, county_figures, municipalities_in_scope
 from services.cases.key_cache import ErasureWatch, KeyCache
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex, WorkIndex
 from services.cases.risk_commands import RiskCommands
+from services.cases.risks import UrgentRisk
 
 
 class CasesApplication(
     CaseCommands, DocumentCommands, RiskCommands, FollowsCoordination, EventSourcedApplication
 ):
+    """The cases service's application: the case path, its documents, urgent
+    risks and benefit checks, and its beneficiaries' personal data."""
+
     name = "cases"
+
+    def bundle_records(self, actor: Actor, kind: str, subject: str) -> Records:
+        """A case's evidence bundle: the case, its documents, urgent risks
+        and benefit checks (``events.exports``), each with its read."""
+        if kind != "case":
+            raise unknown_kind(kind, ("case",))
+        case_id = uuid_arg(subject, "subject")
+        self.visible_case(actor, case_id, "export_bundle")
+        reads: dict[type, Callable[[Actor, UUID], dict[str, Any]]] = {
+            Case: self.get_case,
+            CaseDocument: self.get_document,
+            UrgentRisk: self.get_urgent_risk,
+            BenefitCheck: self.get_benefit_check,
+        }
+        records: Records = []
+        for subject_id in map(UUID, self.view(CaseIndex).subjects.get(str(case_id), [])):
+            read = reads[type(self.repository.get(subject_id))]
+            records.append((subject_id, functools.partial(read, actor, subject_id)))
+        return records
+
     VIEWS = (TeamView, CaseIndex, WorkIndex, ReadLog)  # and ``erasures``, below
 
     def __init__(self, store_url: str, vault: PersonalDataVault | None = None) -> None:

@@ -6,11 +6,14 @@ the auditor's read log and the county's figures."""
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 from uuid import UUID
 
 from events.actor import Actor
+from events.adapter import uuid_arg
 from events.clock import local_today
+from events.exports import Records, unknown_kind
 from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contracts.commands import ContractCommands
@@ -63,6 +66,25 @@ class CoordinationApplication(
         self.task_moves = self
 
     # -- the auditor's read log (R9) -------------------------------------------
+    def bundle_records(self, actor: Actor, kind: str, subject: str) -> Records:
+        """A contract's evidence bundle, or a technician's whole coordination:
+        every contract they had and every task delegated to them
+        (``events.exports``), each with its read."""
+        if kind == "contract":
+            contract_id = uuid_arg(subject, "subject")
+            return [(contract_id, functools.partial(self.get_contract, actor, contract_id))]
+        if kind != "coordination":
+            raise unknown_kind(kind, ("contract", "coordination"))
+        technician = str(uuid_arg(subject, "subject"))
+        self.get_staff(UUID(technician))  # an unknown technician is named as such
+        index = self._existing_index(technician)
+        contracts = [UUID(c) for c in index.contracts] if index else []
+        tasks = [UUID(t) for t in self.view(TaskIndex).of(technician)]
+        return [
+            *((c, functools.partial(self.get_contract, actor, c)) for c in contracts),
+            *((t, functools.partial(self.get_task, actor, t)) for t in tasks),
+        ]
+
     def coordination_reads(
         self, actor: Actor, technician_id: UUID | None = None
     ) -> list[dict[str, Any]]:

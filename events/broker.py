@@ -49,6 +49,8 @@ SERVICES = ("coordination", "cases", "evaluations", "notifications")
 RPC_EXCHANGE = "nameko-rpc"  # nameko.rpc.get_rpc_exchange's default
 # nameko's reply_to: str(uuid.uuid4())
 _UUID = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+# every service's stream (``events.stream``): what was published anyway
+STREAMS = re.escape("coordonare.") + "[a-z_]+" + re.escape(".log")
 # the standalone ClusterRpcProxy's service name in its reply queues
 OPERATOR_CALLER = "standalone_rpc_proxy"
 
@@ -72,8 +74,6 @@ def service_account(
     service: str, events_exchange: str = DEFAULT_EXCHANGE, prefix: str = "coordonare-"
 ) -> Account:
     own = re.escape(f"coordonare.{service}.") + ".+"  # subscription queues and their .dead
-    # every service's stream, read by a subscription that joins late (events.stream)
-    streams = re.escape("coordonare.") + "[a-z_]+" + re.escape(".log")
     rpc_queue = re.escape(f"rpc-{service}")
     rpc, events = re.escape(RPC_EXCHANGE), re.escape(events_exchange)
     dead = re.escape(DEAD_LETTER_EXCHANGE)
@@ -82,7 +82,8 @@ def service_account(
         user=prefix + service,
         configure=_any_of(rpc, events, dead, rpc_queue, own),
         write=_any_of(rpc, events, dead, rpc_queue, own),
-        read=_any_of(rpc, events, dead, rpc_queue, own, streams),
+        # a subscription that joins late reads its source's stream
+        read=_any_of(rpc, events, dead, rpc_queue, own, STREAMS),
         topics={
             RPC_EXCHANGE: (f"^{_UUID}$", "^" + re.escape(f"{service}.*") + "$"),
             events_exchange: ("^" + re.escape(f"{TYPE_PREFIX}.{service}.") + ".+$", ".*"),
@@ -121,7 +122,16 @@ def caller_account(
     )
 
 
-ACCOUNT_NAMES = (*SERVICES, "gateway", "operator")
+def auditor_account(prefix: str = "coordonare-") -> Account:
+    """An auditor's: reads every service's stream (its history and signed
+    checkpoints, ``coordonare-verify --checkpoints``), and nothing else; it
+    declares, writes and consumes no other queue."""
+    return Account(
+        name="auditor", user=prefix + "auditor", configure="^$", write="^$", read=_any_of(STREAMS)
+    )
+
+
+ACCOUNT_NAMES = (*SERVICES, "gateway", "operator", "auditor")
 
 
 def accounts(events_exchange: str = DEFAULT_EXCHANGE, prefix: str = "coordonare-") -> list[Account]:
@@ -129,6 +139,7 @@ def accounts(events_exchange: str = DEFAULT_EXCHANGE, prefix: str = "coordonare-
         *(service_account(s, events_exchange, prefix) for s in SERVICES),
         caller_account("gateway", "gateway", prefix=prefix, events_exchange=events_exchange),
         caller_account("operator", OPERATOR_CALLER, prefix=prefix),
+        auditor_account(prefix),
     ]
 
 

@@ -27,8 +27,12 @@ import kombu
 import pytest
 from nameko.containers import ServiceContainer
 
-from events import broker, parking, queues
+from events import broker, checkpoint, parking, queues
+from events.checkpoint import CheckpointKey
+from events.identity import SigningKey, new_private_key_pem
 from events.publisher import ConfirmedPublisher, OutgoingMessage
+from events.stream import Stream
+from events.verify import stream_checkpoints
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
 from tests.support.casework import build_casework, new_master_key
@@ -179,3 +183,34 @@ def test_a_service_account_replays_its_own_parked_events_only(uris: dict[str, st
             eventually(lambda: queues.count(coordination, f"{theirs.name}.dead") == 1)
         with pytest.raises(amqp.exceptions.AccessRefused):
             parking.replay(conn, theirs.name)
+
+
+def test_the_auditor_reads_the_streams_and_nothing_else(uris: dict[str, str]) -> None:
+    """``coordonare-verify --checkpoints amqp://<auditor>…``: the history and
+    the signed checkpoints of every service, and no way to change or take
+    anything."""
+    cases = ConfirmedPublisher(
+        uris["cases"], "coordonare.events", stream=Stream("cases", "coordonare.events")
+    )
+    key = CheckpointKey(
+        "cases", SigningKey.from_pem(checkpoint.key_issuer("cases"), new_private_key_pem())
+    )
+    cases.publish([checkpoint.message(key.sign(1, b"\x01" * 32))])
+    cases.close()
+
+    (read,) = stream_checkpoints(uris["auditor"], "cases", idle_seconds=1)
+    assert read.position == 1 and read.kid == key.kid
+
+    auditor = ConfirmedPublisher(uris["auditor"], "coordonare.events")
+    with pytest.raises(amqp.exceptions.AccessRefused):
+        auditor.publish([event("ro.coordonare.cases.CaseOpened.v1")])
+    auditor.close()
+    for refused in (
+        lambda channel: channel.queue_declare("coordonare.auditor.mine", auto_delete=False),
+        lambda channel: channel.basic_get("rpc-cases"),
+    ):
+        with (
+            kombu.Connection(uris["auditor"]) as connection,
+            pytest.raises(amqp.exceptions.AccessRefused),
+        ):
+            refused(connection.channel())

@@ -132,15 +132,14 @@ def checkpoint_keys() -> dict[str, str]:
     from events.checkpoint import PUBLISHED_KEYS, key_issuer
 
     env, published = {}, []
-    for service in SERVICES:
-        variable = f"{service.name.upper()}_CHECKPOINT_KEY"
-        issuer = key_issuer(service.name)
+    # the gateway's store holds its refusals (ADR 5): signed like a service's
+    for name in [*(s.name for s in SERVICES), "gateway"]:
+        variable = f"{name.upper()}_CHECKPOINT_KEY"
+        issuer = key_issuer(name)
         if os.environ.get(variable):
             env[variable] = os.environ[variable]
             continue
-        env[variable] = str(
-            local_key_pair(issuer, f"{issuer}.pem", f"{service.name}: a checkpoint key")
-        )
+        env[variable] = str(local_key_pair(issuer, f"{issuer}.pem", f"{name}: a checkpoint key"))
         published.append(str(LOCAL_STATE / f"{issuer}.jwks.json"))
     env[PUBLISHED_KEYS] = os.environ.get(PUBLISHED_KEYS) or " ".join(published)
     return env
@@ -275,6 +274,7 @@ def run() -> int:
         return stop_all(supervisor, stopping=False)
     gateway_env = identity | {
         "CHECKPOINT_PUBLIC_KEYS": keys["CHECKPOINT_PUBLIC_KEYS"],
+        "GATEWAY_CHECKPOINT_KEY": keys["GATEWAY_CHECKPOINT_KEY"],
         "MAX_WORKERS": os.environ.get("GATEWAY_MAX_WORKERS", "128"),
         "AMQP_URI": uris["gateway"],
     }

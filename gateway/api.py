@@ -8,6 +8,7 @@ Independent of nameko: ``gateway/service.py`` gives it the RPC calls.
 from __future__ import annotations
 
 import copy
+import functools
 import json
 import logging
 import re
@@ -23,6 +24,7 @@ from werkzeug.wrappers import Request, Response
 
 from events.config import BROKER_UNREACHABLE
 from gateway import metrics
+from gateway.auditor_requests import on_api, on_web
 from gateway.auth import Principal, TokenVerifier
 from gateway.calls import Claim, Outcome, Rpc, Settings, Timeout
 from gateway.idempotency import IdempotencyStore, check_key, fingerprint
@@ -143,6 +145,13 @@ class Gateway:
         who = self.verifier.principal(request.headers.get("Authorization"))
         self.throttle.request(who.id)
         self._authorize(route, who, path)
+        answer = functools.partial(self._answer, route, path, request, who, cid)
+        return on_api(self.store, route, who, path, request, cid, answer)
+
+    def _answer(
+        self, route: Route, path: dict[str, str], request: Request, who: Principal, cid: str
+    ) -> Response:
+        """The answer to a request whose role was allowed (``_serve``)."""
         if route.is_command:
             body = read_body(request, self.settings.max_body_bytes)
             values = command_of(route, request, body, path)
@@ -279,7 +288,7 @@ class Gateway:
         route = self.by_operation[operation_id]
         args = self._checked(route, who, path, values)
         narrow_to_municipality(route, who, args)
-        return self._send(route, path, who, args)
+        return on_web(self.store, route, who, path, args, self._send(route, path, who, args))
 
     def _checked(
         self, route: Route, who: Principal, path: dict[str, str], values: dict[str, Any]

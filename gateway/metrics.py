@@ -19,6 +19,11 @@ refusals_unrecorded = Counter(
     "coordonare_gateway_refusals_unrecorded_total",
     "Refusals answered but not stored, the gateway's store failing (their log lines keep them)",
 )
+auditor_requests_unrecorded = Counter(
+    "coordonare_gateway_auditor_requests_unrecorded_total",
+    "Auditors' requests answered but not stored, the gateway's store failing (their log lines "
+    "keep them)",
+)
 seconds = Histogram(
     "coordonare_gateway_request_seconds",
     "HTTP request latency",

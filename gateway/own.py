@@ -1,6 +1,6 @@
 """The gateway's own operations (``gateway/routes/own.py``): logging in,
 the issuer's keys, the checkpoint keys, the API's description, who am I,
-the county report."""
+the county report, who audited what."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from typing import Any
 
 from events.checkpoint import PUBLISHED_KEYS, published_keys
 from gateway.api import Gateway, LocalHandler
+from gateway.auditor_log import auditor_requests
 from gateway.auth import Principal
 from gateway.openapi import OPENAPI_FILE
 from gateway.problems import Problem
@@ -83,4 +84,5 @@ def local_handlers() -> dict[str, LocalHandler]:
         "gateway.openapi": openapi,
         "gateway.me": me,
         "gateway.county_report": county_report,
+        "gateway.auditor_requests": auditor_requests,
     }

@@ -24,7 +24,13 @@ from gateway.problems import bad_request
 
 DEFAULT_LIMIT, MAX_LIMIT = 50, 200
 # (service, operation) of the lists their service pages
-SERVICE_PAGED = frozenset({("cases", "list_cases"), ("notifications", "upcoming_reminders")})
+SERVICE_PAGED = frozenset(
+    {
+        ("cases", "list_cases"),
+        ("notifications", "upcoming_reminders"),
+        ("gateway", "auditor_requests"),  # paged by the gateway's read model (auditor_log)
+    }
+)
 _SERVICE_CURSOR = "s:"
 
 

@@ -38,6 +38,7 @@ class Problem(Exception):
         self.extensions = extensions
         self.headers: dict[str, str] = {}
         self.kind: str | None = None  # of a service's error: not_found, forbidden...
+        self.on_record = False  # a refusal the gateway stored as one (gateway.refused)
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Problem:

@@ -4,7 +4,8 @@ have stored it as a service stores its own refusals: the gateway stores it
 in a chained store of its own (``GATEWAY_STORE_URL``, beside its
 idempotency keys) as an ``events.refusals.Refusal``, and its outbox relay
 (``events.nameko.ApplicationProvider``) publishes it as
-``ro.coordonare.gateway.CommandRefused.v1``.
+``ro.coordonare.gateway.CommandRefused.v1``. The same store keeps every
+auditor request answered (``gateway.auditor_requests``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from events.actor import Actor
 from events.mapping import publication_mapper
 from events.refusals import Refusal
 from events.store import EventSourcedApplication
-from gateway import metrics
+from gateway import auditor_requests, metrics
+from gateway.auditor_log import AuditorRequests
+from gateway.auditor_requests import AuditorRequest
 from gateway.auth import Principal
 from gateway.problems import Problem
 from gateway.route import Route
@@ -25,10 +28,12 @@ log = logging.getLogger(__name__)
 
 
 class GatewayApplication(EventSourcedApplication):
-    """The gateway's event store: its refusals, chained and verified as any
-    service's store is (``coordonare-verify --service gateway``)."""
+    """The gateway's event store: its refusals and the auditors' requests,
+    chained and verified as any service's store is (``coordonare-verify
+    --service gateway``)."""
 
     name = "gateway"
+    VIEWS = (AuditorRequests,)  # who audited what: built at start (events.nameko)
 
     def refused(self, actor: Actor, operation: str, refusal: Problem, subject: str | None) -> None:
         # a relation refused reads as an unknown id, naming no rule (it would
@@ -39,9 +44,13 @@ class GatewayApplication(EventSourcedApplication):
         with self.unit_of_work():
             self.save(recorded)
 
+    def save_auditor_request(self, request: AuditorRequest) -> None:
+        with self.unit_of_work():
+            self.save(request)
 
-# the gateway stores nothing but its refusals
-publication_of = publication_mapper(())
+
+# the gateway stores its refusals and the auditors' requests, and publishes both
+publication_of = publication_mapper((), auditor_requests.publication)
 
 
 def on_record(
@@ -64,6 +73,7 @@ def on_record(
         "rule": refusal.extensions.get("rule"),
     }
     log.warning("refused by the gateway: %s", refusal.detail, extra=facts)
+    refusal.on_record = True  # never on record again as an auditor's request
     metrics.refusals.labels(route.operation_id, refusal.code).inc()
     if store is None:
         return

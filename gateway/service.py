@@ -7,7 +7,8 @@ Configuration, from the environment only:
 ``GATEWAY_USERS_FILE`` (the local issuer of ``make run``);
 ``GATEWAY_JWT_ISSUER``, ``GATEWAY_JWT_AUDIENCE``, ``GATEWAY_ROLE_CLAIM``,
 ``GATEWAY_MUNICIPALITY_CLAIM``; ``GATEWAY_STORE_URL`` (idempotency keys,
-sessions, and the gateway's own event store of its refusals, published by
+sessions, and the gateway's own event store of its refusals and auditors'
+requests, published by
 its relay as a service's are: ``RELAY_BATCH``, ``RELAY_POLL_SECONDS``,
 ``GATEWAY_CHECKPOINT_KEY``, ``EVENTS_STREAM_MAX_AGE`` as for a service);
 ``GATEWAY_MAX_BODY_BYTES``, ``GATEWAY_RPC_TIMEOUT``, ``GATEWAY_IDEMPOTENCY_HOURS``;

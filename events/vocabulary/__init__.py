@@ -66,3 +66,7 @@ EVALUATION_KINDS = ("initial", "periodic")
 
 # The languages people read messages and pages in.
 LANGUAGES = ("ro", "en")
+
+# Where an auditor's request came from (issue 19): the HTTP API, or a page of
+# the web app on their behalf (gateway.auditor_requests).
+REQUEST_CHANNELS = ("api", "web")

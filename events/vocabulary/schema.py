@@ -32,6 +32,7 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "meeting_channel": shared.MEETING_CHANNELS,
     "evaluation_kind": shared.EVALUATION_KINDS,
     "language": shared.LANGUAGES,
+    "request_channel": shared.REQUEST_CHANNELS,
     # cases
     "referral_source": cases.REFERRAL_SOURCES,
     "beneficiary_kind": cases.BENEFICIARY_KINDS,

@@ -2,9 +2,11 @@
 its whole log as a feed, and the verification of its hash chain against the
 checkpoints the service signed (ADR 23). The same three operations for
 every service (``events.audited``), under ``/audit/<service>/``; the
-auditor's alone (DESIGN §1), and the services refuse anyone else again."""
+auditor's alone (DESIGN §1), and the services refuse anyone else again.
+And who audited what (part 8): the auditors' requests on record, which the
+gateway lists from its own store (``gateway.auditor_log``) to the county."""
 
-from gateway.route import AUDITOR, Param, Route, command, query
+from gateway.route import AUDITOR, COUNTY, Param, Route, command, query
 
 SERVICES = ("cases", "coordination", "evaluations", "notifications")
 AUDITORS = frozenset({AUDITOR})
@@ -108,4 +110,38 @@ def _routes(service: str) -> list[Route]:
     ]
 
 
-ROUTES = [route for service in SERVICES for route in _routes(service)]
+AUDITOR_REQUESTS = query(
+    "/audit/requests",
+    "gateway",
+    "auditor_requests",
+    COUNTY,
+    "Who audited what: every request answered to an auditor, on record",
+    tag=TAG,
+    paged=True,
+    description=(
+        "Each request the gateway answered to an auditor (the API's, and the web app's "
+        "operations on their behalf), stored in the gateway's own chained store as it was "
+        "answered: `number` (its order on record, from 1), `at`, `auditor_id`, `operation` "
+        "(its operationId), `method`, `route`, `path` (the ids the path named) and `subject` "
+        "(the first of them), `selection` (the query parameters that selected what was shown: "
+        "`as_of`, `version`, filters, the page), `status` of the answer, `channel` (`api` or "
+        "`web`) and `correlation_id`. A request refused is on record as its refusal "
+        "(`CommandRefused`), not here. Reading this list is itself an auditor's request. The "
+        "county admin's and the auditors'; nobody else's. To the county admin, the values a "
+        "request named of a record they may not read themselves (a case, a document, a "
+        "beneficiary; an auditor's own feed) are withheld (null), and a `subject` filter never "
+        "finds them: casework is never the county's."
+    ),
+    params=(
+        Param("auditor", "string", "requests of this auditor (staff id)", arg="auditor_id"),
+        Param("subject", "string", "requests whose path named this id (a case, a contract…)"),
+        Param(
+            "operation", "string", "requests of this operation (operationId, e.g. cases.get_case)"
+        ),
+        Param("since", "time", "answered at or after this moment"),
+        Param("until", "time", "answered before this moment"),
+        Param("order", "string", "`oldest` first (default) or `newest` first"),
+    ),
+)
+
+ROUTES = [route for service in SERVICES for route in _routes(service)] + [AUDITOR_REQUESTS]

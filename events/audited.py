@@ -84,7 +84,16 @@ class AuditProvider(DependencyProvider):
         settings = CheckpointSettings.from_env(service)
         key = CheckpointKey.from_file(service, settings.key_path) if settings.key_path else None
         feed = LogFeed(app, provider.publication_of)
-        exports = Exports(app, feed, service, verifications.checkpoints, key)
+        exports = Exports(
+            app,
+            feed,
+            service,
+            # those of the bundle's run only: read from its first position on
+            lambda first, last: stream_checkpoints(
+                config["AMQP_URI"], service, STREAM_IDLE_SECONDS, amqp_ssl(config), (first, last)
+            ),
+            key,
+        )
         return Audit(feed, verifications, exports)
 
 

@@ -38,7 +38,7 @@ class Exports:
         app: Any,
         feed: LogFeed,
         service: str,
-        checkpoints: Callable[[], list[Checkpoint]],
+        checkpoints: Callable[[int, int], list[Checkpoint]],
         key: CheckpointKey | None,
     ) -> None:
         self.app, self.feed, self.service = app, feed, service
@@ -77,7 +77,7 @@ class Exports:
             recorder.chain_rows,
             sorted(seen),
             seen,
-            self.checkpoints(),
+            self.checkpoints(min(seen), max(seen)),
             self.key,
             selection,
             who.id,

@@ -33,7 +33,7 @@ from events import bundle
 from events.chain import ChainRow, Head, Verdict, verify_rows
 from events.checkpoint import Checkpoint, PublicKeys, from_record, read_lines
 from events.recorder import ChainedFactory, ChainedProcessRecorder, store_env
-from events.stream import stream_name, told_length
+from events.stream import offset_at, stream_name, told_length
 
 
 def open_recorder(service: str, store_url: str) -> ChainedProcessRecorder:
@@ -109,35 +109,50 @@ def read_checkpoints(source: str, service: str, idle_seconds: float = 2.0) -> li
 
 
 def stream_checkpoints(
-    amqp_uri: str, service: str, idle_seconds: float, ssl: Any = None
+    amqp_uri: str,
+    service: str,
+    idle_seconds: float,
+    ssl: Any = None,
+    between: tuple[int, int] | None = None,
 ) -> list[Checkpoint]:
     """Every checkpoint in ``coordonare.<service>.log``, from its first
     message until none came for ``idle_seconds`` (a stream has no end).
-    ``ssl``: kombu's TLS options, as a service connects (``amqp_ssl``)."""
+    ``ssl``: kombu's TLS options, as a service connects (``amqp_ssl``).
+    ``between`` (first, last): only those from the one at or after position
+    ``first`` to the first at or after ``last``, read from the offset of
+    ``first`` (``events.stream.offset_at``) and no further: what an evidence
+    bundle needs, without reading a county's whole stream."""
     found: list[Checkpoint] = []
+    done = False
 
     def on_message(message: kombu.Message) -> None:
+        nonlocal done
         taken = from_record(json.loads(message.body))
-        if taken is not None:
-            found.append(taken)
+        if taken is not None and not done:
+            if between is None or taken.position >= between[0]:
+                found.append(taken)
+            done = between is not None and taken.position >= between[1]
         message.ack()
 
     with kombu.Connection(amqp_uri, connect_timeout=5, ssl=ssl) as connection:
-        if told_length(connection, service) is None:
+        length = told_length(connection, service)
+        if length is None:
             return found  # no stream (deleted by hand): no checkpoint to hold the chain to
         channel = connection.channel()
+        start: Any = "first"
+        if between is not None and length:
+            start = offset_at(channel, service, between[0], length - 1)
         channel.basic_qos(0, 500, False)  # a stream is read with a prefetch
         history = kombu.Queue(
-            stream_name(service),
-            no_declare=True,
-            consumer_arguments={"x-stream-offset": "first"},
+            stream_name(service), no_declare=True, consumer_arguments={"x-stream-offset": start}
         )
         with kombu.Consumer(channel, queues=[history], on_message=on_message):
-            while True:
+            while not done:
                 try:
                     connection.drain_events(timeout=idle_seconds)
                 except TimeoutError:
-                    return found
+                    break
+        return found
 
 
 def verify_bundle_file(path: str, key_files: list[str]) -> int:

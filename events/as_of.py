@@ -31,6 +31,8 @@ from eventsourcing.domain import Aggregate, DomainEvent
 
 from events.errors import InvalidCommand, NotFound
 
+MOST_VERSIONS = 2**31 - 1  # past any aggregate's life, and what the store's column holds
+
 
 @dataclass
 class Past:
@@ -92,8 +94,8 @@ def version_arg(version: Any) -> int | None:
         number = int(version)
     except (TypeError, ValueError):
         raise InvalidCommand(f"{version!r} is not a version number", field="version") from None
-    if number < 1:
-        raise InvalidCommand("versions count from 1", field="version")
+    if not 1 <= number <= MOST_VERSIONS:
+        raise InvalidCommand(f"versions count from 1 to {MOST_VERSIONS}", field="version")
     return number
 
 

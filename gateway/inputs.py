@@ -120,7 +120,9 @@ def _typed(param: Param, raw: str) -> Any:
         if param.type == "boolean":
             return {"true": True, "false": False, "1": True, "0": False}[raw.lower()]
         if param.type == "integer":
-            return int(raw)
+            number = int(raw)
+            # past a PostgreSQL bigint, no id, position or count means anything
+            return number if -(2**63) <= number < 2**63 else _fail()
         if param.type == "date":
             return date.fromisoformat(raw).isoformat() if len(raw) == 10 else _fail()
         if param.type == "month":

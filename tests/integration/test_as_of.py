@@ -82,6 +82,8 @@ def test_a_record_before_it_existed_and_malformed_moments(county: County) -> Non
     refused({"as_of": tomorrow}, 422, "as_of")
     refused({"as_of": long_ago, "version": "1"}, 422, "version")
     refused({"version": "0"}, 422, "version")
+    refused({"version": str(2**40)}, 422, "version")  # past any aggregate's life
+    refused({"version": str(2**70)}, 400, "version")  # past any number we keep
     assert auditor.get(case_url, params={"version": "999"}).status_code == 404
 
 

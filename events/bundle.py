@@ -167,9 +167,9 @@ def verify(bundle: Mapping[str, Any], keys: PublicKeys) -> BundleReport:
                 f"event {n + 1} (notification {entry.get('position')}, aggregate "
                 f"{entry.get('aggregate_id')} v{entry.get('version')}) was changed after export",
             )
-    public = keys.keys.get(str(bundle.get("kid")))
-    if public is None:
-        return BundleReport(False, f"signed by an unknown key {bundle.get('kid')}")
+    public = keys.of(service, str(bundle.get("kid")))
+    if isinstance(public, str):
+        return BundleReport(False, public)
     try:
         public.verify(base64url_decode(str(bundle["signature"])), _signed(bundle))
     except (InvalidSignature, ValueError):

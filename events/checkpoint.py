@@ -132,13 +132,22 @@ class PublicKeys:
     def from_files(cls, paths: Iterable[str | Path]) -> PublicKeys:
         return cls.from_jwks(json.loads(Path(p).read_text()) for p in paths)
 
+    def of(self, service: str, kid: str) -> Ed25519PublicKey | str:
+        """The service's public key named ``kid``, or why there is none. Only
+        the service's own: with every service's keys published together, a
+        leaked key must not vouch for another service's chain."""
+        if not kid.startswith(f"{key_issuer(service)}-"):
+            return f"signed by {kid}, not a key of {service}'s"
+        public = self.keys.get(kid)
+        return f"signed by an unknown key {kid}" if public is None else public
+
     def problem(self, checkpoint: Checkpoint, service: str) -> str | None:
         """Why this checkpoint cannot be believed, or None if it can."""
         if checkpoint.service != service:
             return f"it is {checkpoint.service}'s, not {service}'s"
-        public = self.keys.get(checkpoint.kid)
-        if public is None:
-            return f"signed by an unknown key {checkpoint.kid}"
+        public = self.of(service, checkpoint.kid)
+        if isinstance(public, str):
+            return public
         try:
             public.verify(base64url_decode(checkpoint.signature), checkpoint.signed_text())
         except (InvalidSignature, ValueError):

@@ -86,6 +86,11 @@ def test_only_the_published_keys_are_believed():
     stranger = service_key("cases")
     report = bundle.verify(exported(ROWS, [4], [5], key=stranger), KEYS)
     assert not report.intact and "unknown key" in report.detail, report.detail
+    # another service's key, published beside this one's, vouches for nothing here
+    coordination = service_key("coordination")
+    both = PublicKeys.from_jwks([SIGNER.jwks(), coordination.jwks()])
+    report = bundle.verify(exported(ROWS, [4], [5], key=coordination), both)
+    assert not report.intact and "not a key of cases's" in report.detail, report.detail
     tampered = copy.deepcopy(exported(ROWS, [4], [5]))
     tampered["format"] = "something/else"
     assert "not a bundle" in bundle.verify(tampered, KEYS).detail

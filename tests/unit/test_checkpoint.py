@@ -63,6 +63,17 @@ def test_any_signed_field_changed_breaks_the_signature(change):
     )
 
 
+def test_a_key_of_another_service_vouches_for_nothing_of_this_one():
+    """Published together (the gateway serves every service's keys), a
+    leaked coordination key still forges no cases checkpoint."""
+    cases, coordination = service_key("cases"), service_key("coordination")
+    keys = PublicKeys.from_jwks([cases.jwks(), coordination.jwks()])
+    forged = CheckpointKey("cases", coordination.key).sign(9, GENESIS)
+    assert forged.service == "cases" and forged.kid == coordination.kid
+    assert "not a key of cases's" in keys.problem(forged, "cases")
+    assert keys.problem(cases.sign(9, GENESIS), "cases") is None
+
+
 def test_a_rotated_key_still_verifies_what_it_signed():
     old, new = service_key(), service_key()
     keys = PublicKeys.from_jwks([new.jwks(), old.jwks()])

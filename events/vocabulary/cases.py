@@ -2,7 +2,10 @@
 urgent risks, benefit checks and erasure. The command and event schemas
 refer to them (``contracts/vocabulary.schema.json``)."""
 
-# Who referred the case (4.1).
+# Who referred the case, as the DGASPC page lists them: identified in the
+# field, reported by family doctors, hospitals, tenants' associations,
+# neighbours, or by the person or their family. Neighbours and a tenants'
+# association are two sources.
 REFERRAL_SOURCES = (
     "self",
     "family",
@@ -11,9 +14,15 @@ REFERRAL_SOURCES = (
     "school",
     "police",
     "neighbours",
+    "tenants_association",
     "field_identification",
     "other_institution",
 )
+# A referral stored before the two were told apart said "neighbours" for
+# either; it reads as this, which no new referral may name.
+NEIGHBOURS_OR_TENANTS = "neighbours_or_tenants_association"
+# Every source a stored referral may carry: what is published and read.
+RECORDED_REFERRAL_SOURCES = (*REFERRAL_SOURCES, NEIGHBOURS_OR_TENANTS)
 BENEFICIARY_KINDS = ("person", "family")
 RISK_LEVELS = ("low", "medium", "high")
 DECISIONS = (

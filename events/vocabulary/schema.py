@@ -34,6 +34,7 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "language": shared.LANGUAGES,
     # cases
     "referral_source": cases.REFERRAL_SOURCES,
+    "recorded_referral_source": cases.RECORDED_REFERRAL_SOURCES,
     "beneficiary_kind": cases.BENEFICIARY_KINDS,
     "risk_level": cases.RISK_LEVELS,
     "case_decision": cases.DECISIONS,

@@ -4,10 +4,8 @@ intervention_plan → intervention ⇄ monitoring → closed → follow_up →
 archived.
 
 Pure domain. Opening, the social diagnosis, the intervention plan (PII),
-decisions, closure and archiving are the social worker's (R2); closure
-schedules the follow-up 3–6 months later (R8). The beneficiary's identity and
-every free text about them arrive here already sealed (``personal.py``): the
-case holds tokens, never the plain data.
+decisions, closure and archiving are the social worker's (R2). Identity and
+free text arrive sealed (``personal.py``): the case holds tokens only.
 """
 
 from __future__ import annotations
@@ -48,6 +46,14 @@ class Case(AuditedAggregate):
         technicians: list[str]
         social_worker_id: str
 
+        # v2: neighbours, tenants' association two sources; v1 meant either
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            if state["referral_source"] == "neighbours":
+                state["referral_source"] = names.NEIGHBOURS_OR_TENANTS
+
     class StageChanged(AuditedAggregate.Event):
         """Every step of the path; ``record`` (sealed) holds what the step
         established: findings, rationale, diagnosis."""
@@ -55,8 +61,7 @@ class Case(AuditedAggregate):
         stage: str
         record: str | None
 
-        # One apply for every step: each is a move along the path (an
-        # ``@event`` method per step would repeat this body eight times).
+        # One apply for every step, each a move along the path.
         def apply(self, case: Case) -> None:
             case.stage = self.stage
             case.history.append(self.stage)

@@ -23,6 +23,13 @@ REFERRAL_SOURCES = (
 NEIGHBOURS_OR_TENANTS = "neighbours_or_tenants_association"
 # Every source a stored referral may carry: what is published and read.
 RECORDED_REFERRAL_SOURCES = (*REFERRAL_SOURCES, NEIGHBOURS_OR_TENANTS)
+# How a case started (DGASPC page, "Cerere/solicitare/sesizare"): the
+# person's (or their family's) written request, a report by someone else,
+# or identification in the field.
+CASE_ORIGINS = ("request", "report", "field_identification")
+# The person's informed consent to the processing of their data: given,
+# refused, limited (given within limits the person set) or withdrawn.
+CONSENT_STATUSES = ("given", "refused", "limited", "withdrawn")
 BENEFICIARY_KINDS = ("person", "family")
 RISK_LEVELS = ("low", "medium", "high")
 DECISIONS = (

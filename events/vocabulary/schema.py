@@ -35,6 +35,8 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     # cases
     "referral_source": cases.REFERRAL_SOURCES,
     "recorded_referral_source": cases.RECORDED_REFERRAL_SOURCES,
+    "case_origin": cases.CASE_ORIGINS,
+    "consent_status": cases.CONSENT_STATUSES,
     "beneficiary_kind": cases.BENEFICIARY_KINDS,
     "risk_level": cases.RISK_LEVELS,
     "case_decision": cases.DECISIONS,

@@ -64,6 +64,10 @@ ROUTES = [
         "/cases/{case_id}/open", "cases", "open_case", WORKER, "Open the case", tag=T, rule="R2"
     ),
     command(
+        "/cases/{case_id}/consent", "cases", "record_consent", FIELD,
+        "Record the person's consent to the processing of their data", tag=T,
+    ),
+    command(
         "/cases/{case_id}/social-diagnosis", "cases", "record_social_diagnosis", WORKER,
         "Record the social diagnosis (R2)", tag=T, rule="R2",
     ),

@@ -20,6 +20,12 @@ from services.cases.competence import (
     check_under_coordination,
     relation,
 )
+from services.cases.consent import (
+    CaseConsent,
+    check_consents_to_collection,
+    consent_id,
+    day_of,
+)
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.part import CasesPart
@@ -41,6 +47,7 @@ class CaseCommands(CasesPart):
         referral_source: str,
         referral_note: str,
         technicians: list[str],
+        origin: str | None = None,
     ) -> dict[str, Any]:
         team = self.team(actor)
         beneficiary_id = str(uuid.uuid4())
@@ -57,18 +64,48 @@ class CaseCommands(CasesPart):
                 beneficiary_id, {"text": check_text(referral_note, "referral_note")}
             ),
             technicians=technicians,
+            origin=origin,
         )
         self.save_changed(case)
         return self._summary(case)
 
     @records_refusals
     def record_initial_evaluation(self, actor: Actor, case_id: UUID, findings: str) -> dict:
-        return self._step(
-            actor,
-            case_id,
-            "record_initial_evaluation",
-            lambda t, c, s: c.record_initial_evaluation(t, s(findings, "findings")),
+        def evaluate(team: Team, case: Case, seal: Any) -> None:
+            self.check_consents(case, "recording the initial evaluation")
+            case.record_initial_evaluation(team, seal(findings, "findings"))
+
+        return self._step(actor, case_id, "record_initial_evaluation", evaluate)
+
+    @records_refusals
+    def record_consent(
+        self, actor: Actor, case_id: UUID, status: str, on: str, limits: str | None = None
+    ) -> dict[str, Any]:
+        """The person's consent to the processing of their data, as stated
+        on ``on`` (``consent.py``): its limits sealed."""
+        team, case, _ = self.visible_case(actor, case_id, "record_consent")
+        consent = self.find(consent_id(str(case_id)), CaseConsent) or CaseConsent.start(
+            team, case, case.beneficiary_id
         )
+        sealed = None
+        if limits is not None and limits.strip():
+            sealed = self.seal(case.beneficiary_id, {"text": check_text(limits, "limits")})
+        consent.record(
+            team,
+            case,
+            status=status,
+            on=day_of(on, "on"),
+            today=local_day(self.now()),
+            limits=sealed,
+            stage=case.stage,
+        )
+        self.save_changed(consent)
+        return self._summary(case)
+
+    def check_consents(self, case: Case, act: str) -> None:
+        """R9 with the person's consent: refused or withdrawn, nothing more
+        is collected about them (``consent.py``)."""
+        check_consents_to_collection(self.find(consent_id(str(case.id)), CaseConsent), act)
 
     @records_refusals
     def open_case(self, actor: Actor, case_id: UUID, rationale: str) -> dict:
@@ -195,6 +232,9 @@ class CaseCommands(CasesPart):
         """The case; its personal data and plan only for those who work with
         the person or audit (R9), and each such read recorded."""
         _, case, relation = self.visible_case(actor, case_id, "get_case")
+        consent = self.find(consent_id(str(case.id)), CaseConsent)
+        statements = consent.statements if consent is not None else []
+        limits = {f"limits{n}": s["limits"] for n, s in enumerate(statements) if s["limits"]}
         opened = self.unseal(
             actor,
             relation,
@@ -206,9 +246,14 @@ class CaseCommands(CasesPart):
                 "personal": case.personal,
                 "referral_note": case.referral_note,
                 "plan": case.plans[-1] if case.plans else None,
-            },
+            }
+            | limits,
         )
         view = self._summary(case)
+        view["consent"] = [  # the person's statements; limits only to those who see (R9)
+            s | {"limits": text_of(opened.get(f"limits{n}")) if s["limits"] else None}
+            for n, s in enumerate(statements)
+        ]
         personal = opened["personal"]
         if personal is not None:  # None: not theirs to see
             view["beneficiary"] = redact(None if personal == ERASED else personal, PERSONAL_FIELDS)
@@ -309,6 +354,7 @@ class CaseCommands(CasesPart):
             "beneficiary_kind": case.beneficiary_kind,
             "categories": list(case.categories),
             "referral_source": case.referral_source,
+            "origin": case.origin,
             "technicians": list(case.technicians),
             "social_worker_id": case.social_worker_id,
             "stage": case.stage,

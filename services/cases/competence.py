@@ -280,6 +280,20 @@ def check_referral(team: Team, municipality: str, technicians: list[str]) -> tup
     return technicians, social_worker_id
 
 
+def check_new_technician(case: CaseLike, stage: str, technician_id: str) -> None:
+    """A technician joins a case still worked on, once."""
+    if stage in ("closed", "archived"):
+        raise StageConflict(
+            f"cannot assign a technician to a case that is {stage}",
+            stage=stage,
+            case_id=str(case.id),
+        )
+    if technician_id in case.technicians:
+        raise StageConflict(
+            f"technician {technician_id} already works on the case", case_id=str(case.id)
+        )
+
+
 def check_may_join(
     team: Team, technician_id: str, municipality: str, social_worker_id: str
 ) -> None:

@@ -27,11 +27,13 @@ from services.cases.competence import (
     check_choice,
     check_field_work,
     check_may_join,
+    check_new_technician,
     check_referral,
     check_social_worker_act,
     check_under_coordination,
     follow_up_window,
 )
+from services.cases.consent import origin_of
 
 
 class Case(AuditedAggregate):
@@ -45,14 +47,19 @@ class Case(AuditedAggregate):
         referral_note: str  # sealed
         technicians: list[str]
         social_worker_id: str
+        origin: str | None  # how it started (consent.py); None: not recorded then
 
         # v2: neighbours, tenants' association two sources; v1 meant either
-        class_version = 2
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             if state["referral_source"] == "neighbours":
                 state["referral_source"] = names.NEIGHBOURS_OR_TENANTS
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["origin"] = None
 
     class StageChanged(AuditedAggregate.Event):
         """Every step of the path; ``record`` (sealed) holds what the step
@@ -95,9 +102,7 @@ class Case(AuditedAggregate):
     class Archived(StageChanged):
         pass
 
-    # Created by the ``@event("…")`` methods below, named here for the type
-    # checker: their fields are the methods' parameters, which it cannot see,
-    # so readers keep ``Any`` after ``isinstance``.
+    # Created by the ``@event("…")`` methods below; ``Any`` for the checker.
     PlanVersioned: ClassVar[type[Any]]
     DecisionRecorded: ClassVar[type[Any]]
     TechnicianAssigned: ClassVar[type[Any]]
@@ -114,12 +119,13 @@ class Case(AuditedAggregate):
         referral_note: str,
         technicians: list[str],
         social_worker_id: str,
+        origin: str | None,
         **_meta: str,
     ) -> None:
         self.municipality, self.beneficiary_id = municipality, beneficiary_id
         self.beneficiary_kind, self.personal = beneficiary_kind, personal
         self.categories, self.referral_source = list(categories), referral_source
-        self.referral_note = referral_note
+        self.referral_note, self.origin = referral_note, origin
         self.technicians, self.social_worker_id = list(technicians), social_worker_id
         self.stage = "referred"
         self.history = ["referred"]
@@ -206,6 +212,7 @@ class Case(AuditedAggregate):
         referral_source: str,
         referral_note: str,
         technicians: list[str],
+        origin: str | None = None,
     ) -> Case:
         """A technician refers what they identified in the field (R3: data
         collection), for their coordinator; a social worker refers a case
@@ -226,6 +233,7 @@ class Case(AuditedAggregate):
             referral_note=referral_note,
             technicians=sorted(set(technicians)),
             social_worker_id=social_worker_id,
+            origin=origin_of(referral_source, origin),
             **team.actor.event_fields(),
         )
 
@@ -360,16 +368,7 @@ class Case(AuditedAggregate):
     # -- who works on it -------------------------------------------------------
     def assign_technician(self, team: Team, technician_id: str) -> None:
         check_social_worker_act(team, self, "assign_technician")
-        if self.stage in ("closed", "archived"):
-            raise StageConflict(
-                f"cannot assign a technician to a case that is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-        if technician_id in self.technicians:
-            raise StageConflict(
-                f"technician {technician_id} already works on the case", case_id=str(self.id)
-            )
+        check_new_technician(self, self.stage, technician_id)
         check_may_join(team, technician_id, self.municipality, self.social_worker_id)
         self._technician_assigned(technician_id, **team.actor.event_fields())
 

@@ -13,11 +13,13 @@ from events.following import ContractRecord, StaffRecord
 from events.mapping import publication_mapper
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
+from services.cases.consent import CaseConsent
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.risks import UrgentRisk, emergency_call_missing
 
-INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event)
+# A consent's start only names the case its statements belong to.
+INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event, CaseConsent.Started)
 
 # The steps of the case path, by stored event, as published.
 STEPS = {
@@ -50,6 +52,7 @@ def _case(event: Any) -> Publication | None:
                     "beneficiary_kind": event.beneficiary_kind,
                     "categories": event.categories,
                     "referral_source": event.referral_source,
+                    "origin": event.origin,
                     "technicians": event.technicians,
                     "social_worker_id": event.social_worker_id,
                 },
@@ -202,6 +205,11 @@ def _other(event: Any) -> Publication | None:
                     "amount": event.amount,
                     "measures": event.measures,
                 },
+            )
+        case CaseConsent.Recorded():
+            return Publication(
+                "CaseConsentRecorded",
+                {"case_id": event.case_id, "status": event.status, "on": event.on},
             )
         case BeneficiaryErasure.Erased():
             return Publication(

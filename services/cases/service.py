@@ -60,6 +60,13 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             c["referral_source"],
             c.get("referral_note", "—"),
             c.get("technicians", []),
+            c.get("origin"),
+        ),
+    )
+    record_consent = command(
+        "record_consent",
+        lambda app, actor, c: app.record_consent(
+            actor, id_of(c, "case_id"), c["status"], c["on"], c.get("limits")
         ),
     )
     record_initial_evaluation = command(

@@ -219,3 +219,24 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(casework):
     late = refused(cases.draft_document, tech, observation_sheet(case))
     assert late.exc_type == "StageConflict" and "closed" in str(late)
     assert stored_count(store, "cases") == before
+
+
+def test_the_person_withdraws_consent_and_nothing_more_is_collected_about_them(casework):
+    """DGASPC page and issue 20 item 16: how the case started and the
+    person's informed consent, recorded on the case over RPC; withdrawn, the
+    technician's next document is refused, the refusal stored nothing."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = open_case(casework)
+    key, today = {"case_id": case["case_id"]}, ago(hours=0)[:10]
+    cases.record_consent(tech, key | {"status": "given", "on": today})
+    cases.record_consent(sw, key | {"status": "withdrawn", "on": today})
+    before = stored_count(casework["cases_store"], "cases")
+    error = refused(cases.draft_document, tech, observation_sheet(case))
+    assert error.exc_type == "NoConsentToProcessing" and "withdrawn consent" in str(error)
+    assert stored_count(casework["cases_store"], "cases") == before
+    seen = cases.get_case(sw, case["case_id"])
+    assert seen["origin"] == "report"  # referred by the school
+    assert [(s["status"], s["on"]) for s in seen["consent"]] == [
+        ("given", today),
+        ("withdrawn", today),
+    ]

@@ -5,15 +5,23 @@ for sealed fields."""
 
 import uuid
 from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from eventsourcing.application import Application
 
+from events.actor import Actor
 from events.vocabulary import cases as names
-from services.cases.competence import InvalidCaseCommand
+from services.cases.competence import InvalidCaseCommand, StageConflict
+from services.cases.consent import CaseConsent, NoConsentToProcessing
 from services.cases.published import publication_of
 from tests.support.published import as_published
-from tests.unit.test_case_domain import referred
+from tests.unit.test_case_domain import SW, SW_ID, TECH, TECH_ID, referred
+from tests.unit.test_cases_published import SW as SW_STAFF
+from tests.unit.test_cases_published import TECH as TECH_STAFF
+from tests.unit.test_cases_published import app as app  # the embedded service (fixture)
+
+DAY, ONE = date(2026, 11, 20), timedelta(days=1)
 
 
 def test_neighbours_and_a_tenants_association_are_two_referral_sources():
@@ -36,12 +44,90 @@ def test_a_referral_stored_as_neighbours_before_keeps_meaning_either():
     event = case.collect_events()[0]
     stored = mapper.to_stored_event(event)
     state = mapper.transcoder.decode(stored.state)
-    assert state.pop("class_version") == 2
+    assert state.pop("class_version") == 3
+    del state["origin"]
     old = replace(stored, state=mapper.transcoder.encode(state))
     read = mapper.to_domain_event(old)
-    assert read.referral_source == "neighbours_or_tenants_association"
+    assert read.referral_source == "neighbours_or_tenants_association" and read.origin is None
     body = as_published(read, 1, "cases", publication_of)
     assert body is not None
     assert body["data"]["referral_source"] == "neighbours_or_tenants_association"
     # one stored since reads as it was recorded
     assert mapper.to_domain_event(stored).referral_source == "neighbours"
+
+
+# -- the person's request and consent (DGASPC page; issue 20 item 16) ----------
+def test_a_case_records_how_it_started_request_report_or_field_identification():
+    """DGASPC page, "Acte necesare": the request, solicitation or report
+    (cerere/solicitare/sesizare) the case starts with; cases are identified
+    in the field, reported by others, or brought by the person or family."""
+    assert referred(referral_source="self").origin == "request"
+    assert referred(referral_source="school").origin == "report"
+    assert referred(referral_source="field_identification").origin == "field_identification"
+    assert referred(referral_source="family", origin="request").origin == "request"
+    with pytest.raises(InvalidCaseCommand, match="referred by school starts as report"):
+        referred(referral_source="school", origin="request")
+    with pytest.raises(InvalidCaseCommand, match="starts as field_identification"):
+        referred(referral_source="field_identification", origin="report")
+
+
+def test_a_referral_stored_before_reads_as_not_recording_how_it_started():
+    mapper = Application().mapper
+    event = referred(beneficiary_id=str(uuid.uuid4())).collect_events()[0]
+    stored = mapper.to_stored_event(event)
+    state = mapper.transcoder.decode(stored.state)
+    state["class_version"] = 2
+    del state["origin"]
+    read = mapper.to_domain_event(replace(stored, state=mapper.transcoder.encode(state)))
+    assert read.origin is None and read.referral_source == "school"
+    assert as_published(read, 1, "cases", publication_of)["data"]["origin"] is None
+
+
+def test_informed_consent_given_limited_refused_withdrawn_dated_and_by_whom():
+    """The person's informed consent to the processing of their data: each
+    statement with its day and who recorded it, every one kept."""
+    case = referred()
+    consent = CaseConsent.start(TECH, case, case.beneficiary_id)
+    consent.record(TECH, case, status="given", on=DAY, today=DAY, limits=None, stage="referred")
+    consent.record(SW, case, status="limited", on=DAY, today=DAY, limits="pd1:l", stage="opened")
+    assert consent.statements == [
+        {"status": "given", "on": "2026-11-20", "limits": None, "recorded_by": TECH_ID},
+        {"status": "limited", "on": "2026-11-20", "limits": "pd1:l", "recorded_by": SW_ID},
+    ]
+    with pytest.raises(InvalidCaseCommand, match="not on 2026-11-21 ahead"):
+        consent.record(TECH, case, status="given", on=DAY + ONE, today=DAY, limits=None, stage="x")
+    with pytest.raises(InvalidCaseCommand, match="says what it is limited to"):
+        consent.record(TECH, case, status="limited", on=DAY, today=DAY, limits=None, stage="x")
+    refused = CaseConsent.start(TECH, case, case.beneficiary_id)
+    refused.record(TECH, case, status="refused", on=DAY, today=DAY, limits=None, stage="x")
+    with pytest.raises(StageConflict, match="only a consent given is withdrawn"):
+        refused.record(TECH, case, status="withdrawn", on=DAY, today=DAY, limits=None, stage="x")
+
+
+def test_withdrawn_consent_stops_collecting_but_not_the_urgent_risk_report(app):
+    """What withdrawing changes: nothing more is collected about the person
+    (no document, no initial evaluation) until they consent again; what was
+    recorded stays, sealed; a danger to them is still reported (4.6)."""
+    tech = Actor(TECH_STAFF, "technician", "54975")
+    sw = Actor(SW_STAFF, "social_worker")
+    case = app.refer_case(
+        tech, "54975", {"kind": "person", "full_name": "Ana"}, ["old_age"], "self", "Cere.", []
+    )
+    cid = uuid.UUID(case["case_id"])
+    now = datetime.now(UTC)
+    today = now.date().isoformat()
+    app.record_consent(tech, cid, "given", today)
+    app.record_initial_evaluation(tech, cid, "Singură, fără venit.")
+    app.record_consent(tech, cid, "withdrawn", today)
+    with pytest.raises(NoConsentToProcessing, match="withdrawn consent .* on " + today):
+        app.draft_document(tech, cid, "phone_note", {"text": "A sunat."}, "none", now.isoformat())
+    app.report_urgent_risk(tech, cid, "neglect", "Fără hrană.", False, now.isoformat())
+    seen = app.get_case(sw, cid)
+    assert seen["origin"] == "request" and seen["history"] == ["referred", "initial_evaluation"]
+    assert [(s["status"], s["recorded_by"]) for s in seen["consent"]] == [
+        ("given", TECH_STAFF),
+        ("withdrawn", TECH_STAFF),
+    ]
+    app.record_consent(tech, cid, "limited", today, "Doar telefonic.")
+    app.draft_document(tech, cid, "phone_note", {"text": "A sunat."}, "none", now.isoformat())
+    assert app.get_case(sw, cid)["consent"][-1]["limits"] == "Doar telefonic."

@@ -18,7 +18,15 @@ from services.cases.personal import PersonalDataVault
 from services.cases.published import publication_of
 
 TECH, TECH2, SW = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-PERSONAL = ("Ion Ionescu", "1900101123456", "Florilor", "lipsește", "lovituri", "Vasile")
+PERSONAL = (
+    "Ion Ionescu",
+    "1900101123456",
+    "Florilor",
+    "lipsește",
+    "lovituri",
+    "Vasile",
+    "fotografii",
+)
 
 
 class Upstream:
@@ -89,6 +97,7 @@ def whole_case(app):
     )
     cid = uuid.UUID(case["case_id"])
     app.record_initial_evaluation(tech, cid, "Copilul lipsește de trei săptămâni.")
+    app.record_consent(tech, cid, "limited", now.date().isoformat(), "Fără fotografii.")
     with pytest.raises(Exception, match="R2"):
         app.open_case(tech, cid, "lipsește")
     app.open_case(sw, cid, "Risc confirmat.")

@@ -13,6 +13,7 @@ from events.clock import local_day
 from events.pages import page_after
 from events.refusals import records_refusals
 from events.team import Team
+from services.cases.closure import FinalReportMissing
 from services.cases.competence import (
     CaseRow,
     InvalidCaseCommand,
@@ -173,7 +174,10 @@ class CaseCommands(CasesPart):
         destination: str | None = None,
         final_report_id: str | None = None,
         follow_up_months: tuple[int, int] | None = None,
+        without_report_reason: str | None = None,
     ) -> dict:
+        """R8 (2.4): on the technician's validated final report, or, when no
+        technician works on the case, the coordinator's reason (sealed)."""
         if final_report_id is not None:
             self._check_final_report(case_id, final_report_id)
         return self._step(
@@ -187,6 +191,9 @@ class CaseCommands(CasesPart):
                 today=local_day(self.now()),
                 destination=destination,
                 final_report_id=final_report_id,
+                without_report=s(
+                    without_report_reason or "", "without_report_reason", optional=True
+                ),
                 follow_up_months=follow_up_months,
             ),
         )
@@ -246,6 +253,7 @@ class CaseCommands(CasesPart):
                 "personal": case.personal,
                 "referral_note": case.referral_note,
                 "plan": case.plans[-1] if case.plans else None,
+                "without_report_reason": case.without_report_reason,
             }
             | limits,
         )
@@ -258,6 +266,7 @@ class CaseCommands(CasesPart):
         if personal is not None:  # None: not theirs to see
             view["beneficiary"] = redact(None if personal == ERASED else personal, PERSONAL_FIELDS)
             view["referral_note"] = text_of(opened["referral_note"])
+            view["without_report_reason"] = text_of(opened["without_report_reason"])
             plan = opened["plan"]
             view["plan"] = (
                 None
@@ -333,17 +342,18 @@ class CaseCommands(CasesPart):
         return self._summary(case)
 
     def _check_final_report(self, case_id: UUID, document_id: str) -> None:
-        """Closure rests on the technician's final report as validated."""
+        """Closure rests on the technician's final report as validated (R8)."""
         document = self.find(UUID(document_id), CaseDocument)
-        if (
-            document is None
-            or document.case_id != str(case_id)
-            or document.kind != "final_report"
-            or document.status != "validated"
-        ):
+        if document is None or document.case_id != str(case_id) or document.kind != "final_report":
             raise InvalidCaseCommand(
-                f"{document_id} is not a validated final report of case {case_id}",
+                f"{document_id} is not a final report of case {case_id}", field="final_report_id"
+            )
+        if document.status != "validated":
+            raise FinalReportMissing(
+                "R8",
+                f"the final report {document_id} is {document.status}: validate it first (2.4)",
                 field="final_report_id",
+                case_id=str(case_id),
             )
 
     def _summary(self, case: Case) -> dict[str, Any]:
@@ -363,6 +373,7 @@ class CaseCommands(CasesPart):
             "plan_version": case.plan_version,
             "decisions": list(case.decisions),
             "outcome": case.outcome,
+            "final_report_id": case.final_report_id,
             "follow_up": (
                 {"from": case.follow_up[0], "until": case.follow_up[1]} if case.follow_up else None
             ),

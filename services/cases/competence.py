@@ -17,6 +17,7 @@ from events.clock import add_months
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
 from events.team import Team
 from events.vocabulary import CATEGORIES
+from services.cases.vocabulary import ACTIVE
 
 
 # -- errors ------------------------------------------------------------------
@@ -278,6 +279,13 @@ def check_referral(team: Team, municipality: str, technicians: list[str]) -> tup
     for technician_id in technicians:
         check_may_join(team, technician_id, municipality, social_worker_id)
     return technicians, social_worker_id
+
+
+def check_open_case(case: CaseLike, stage: str, what: str) -> None:
+    if stage not in ACTIVE:
+        raise StageConflict(
+            f"{what} on an open case; the case is {stage}", stage=stage, case_id=str(case.id)
+        )
 
 
 def check_new_technician(case: CaseLike, stage: str, technician_id: str) -> None:

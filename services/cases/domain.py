@@ -20,6 +20,7 @@ from events.actor import AuditedAggregate
 from events.team import Team
 from events.vocabulary import cases as names
 from services.cases import vocabulary
+from services.cases.closure import check_closure
 from services.cases.competence import (
     InvalidCaseCommand,
     StageConflict,
@@ -28,6 +29,7 @@ from services.cases.competence import (
     check_field_work,
     check_may_join,
     check_new_technician,
+    check_open_case,
     check_referral,
     check_social_worker_act,
     check_under_coordination,
@@ -93,8 +95,14 @@ class Case(AuditedAggregate):
         outcome: str
         destination: str | None
         final_report_id: str | None
+        without_report_reason: str | None  # sealed; v1 closed without the rule
         follow_up_from: str | None
         follow_up_until: str | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["without_report_reason"] = None
 
     class FollowUpBegun(StageChanged):
         pass
@@ -133,6 +141,8 @@ class Case(AuditedAggregate):
         self.plans: list[str] = []
         self.decisions: list[str] = []
         self.outcome: str | None = None
+        self.final_report_id: str | None = None
+        self.without_report_reason: str | None = None
         self.follow_up: tuple[str, str] | None = None
 
     # -- what each event changes (its apply, run again on every load) ----------
@@ -187,6 +197,7 @@ class Case(AuditedAggregate):
         outcome: str,
         destination: str | None,
         final_report_id: str | None,
+        without_report_reason: str | None,
         follow_up_from: str | None,
         follow_up_until: str | None,
         actor_id: str,
@@ -194,7 +205,8 @@ class Case(AuditedAggregate):
         correlation_id: str,
     ) -> None:
         """What closing adds to the step (``StageChanged.apply`` runs after)."""
-        self.outcome = outcome
+        self.outcome, self.final_report_id = outcome, final_report_id
+        self.without_report_reason = without_report_reason
         if follow_up_from and follow_up_until:
             self.follow_up = (follow_up_from, follow_up_until)
 
@@ -298,12 +310,7 @@ class Case(AuditedAggregate):
     def record_decision(self, team: Team, decision: str, rationale: str) -> None:
         check_social_worker_act(team, self, "professional_decision")
         check_choice(decision, names.DECISIONS, "decision")
-        if self.stage not in vocabulary.ACTIVE:
-            raise StageConflict(
-                f"decisions are taken on an open case; the case is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
+        check_open_case(self, self.stage, "decisions are taken")
         self._decision_recorded(decision, rationale, **team.actor.event_fields())
 
     def close(
@@ -315,23 +322,13 @@ class Case(AuditedAggregate):
         today: date,
         destination: str | None = None,
         final_report_id: str | None = None,
+        without_report: str | None = None,  # sealed: why, when no technician works on it
         follow_up_months: tuple[int, int] | None = None,
     ) -> None:
-        """R8: closure is the social worker's, and (unless the case was never
-        opened) schedules the follow-up 3–6 months later."""
+        """R8: closure is the social worker's, on the final report
+        (``closure.py``), and (unless never opened) opens the follow-up."""
         check_social_worker_act(team, self, "close_case")
-        check_choice(outcome, names.CLOSURE_OUTCOMES, "outcome")
-        if (outcome == "not_opened") != (self.stage == "initial_evaluation"):
-            raise StageConflict(
-                "a case is closed as not_opened after its initial evaluation, and any other "
-                f"way once the intervention ran; the case is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-        if outcome in ("referral", "transfer") and not (destination or "").strip():
-            raise InvalidCaseCommand(
-                f"a {outcome} names the destination service or institution", field="destination"
-            )
+        check_closure(self, self.stage, outcome, destination, final_report_id, without_report)
         window: tuple[str | None, str | None] = (None, None)
         if outcome != "not_opened":
             window = follow_up_window(team, self.technicians, today, follow_up_months)
@@ -342,6 +339,7 @@ class Case(AuditedAggregate):
             outcome=outcome,
             destination=(destination or "").strip() or None,
             final_report_id=final_report_id,
+            without_report_reason=without_report,
             follow_up_from=window[0],
             follow_up_until=window[1],
             **team.actor.event_fields(),

@@ -115,6 +115,7 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             c.get("destination"),
             c.get("final_report_id"),
             _months(c.get("follow_up_months")),
+            c.get("without_report_reason"),
         ),
     )
     begin_follow_up = command(

@@ -113,7 +113,9 @@ def test_r1_no_contract_no_case_and_no_case_of_another_municipality():
 def test_r8_closure_schedules_the_follow_up_which_comes_before_archiving():
     case = in_intervention()
     case.start_monitoring(SW, None)
-    case.close(SW, outcome="plan_achieved", rationale="pd1:r", today=date(2026, 8, 31))
+    case.close(
+        SW, outcome="plan_achieved", rationale="pd1:r", today=date(2026, 8, 31), final_report_id="d"
+    )
     assert case.follow_up == ("2026-11-30", "2027-02-28")
     with pytest.raises(StageConflict, match="R8: the follow-up"):
         case.archive(SW, None)
@@ -131,6 +133,7 @@ def test_the_follow_up_window_lies_within_3_to_6_months():
             outcome="plan_achieved",
             rationale="pd1:r",
             today=date(2026, 11, 23),
+            final_report_id="d",
             follow_up_months=(1, 2),
         )
 

@@ -12,11 +12,12 @@ from eventsourcing.application import Application
 
 from events.actor import Actor
 from events.vocabulary import cases as names
+from services.cases.closure import FinalReportMissing
 from services.cases.competence import InvalidCaseCommand, StageConflict
 from services.cases.consent import CaseConsent, NoConsentToProcessing
 from services.cases.published import publication_of
 from tests.support.published import as_published
-from tests.unit.test_case_domain import SW, SW_ID, TECH, TECH_ID, referred
+from tests.unit.test_case_domain import SW, SW_ID, TECH, TECH_ID, in_intervention, referred
 from tests.unit.test_cases_published import SW as SW_STAFF
 from tests.unit.test_cases_published import TECH as TECH_STAFF
 from tests.unit.test_cases_published import app as app  # the embedded service (fixture)
@@ -131,3 +132,77 @@ def test_withdrawn_consent_stops_collecting_but_not_the_urgent_risk_report(app):
     app.record_consent(tech, cid, "limited", today, "Doar telefonic.")
     app.draft_document(tech, cid, "phone_note", {"text": "A sunat."}, "none", now.isoformat())
     assert app.get_case(sw, cid)["consent"][-1]["limits"] == "Doar telefonic."
+
+
+# -- closure on the final report (2.4, R8; issue 20 item 11) ---------------------
+def test_the_coordinator_validates_the_closure_on_the_technicians_final_report():
+    """2.4: the technician writes the final case report ("Redactează
+    raportul final de caz"), the coordinator validates the closure."""
+    case = in_intervention()
+    close = dict(outcome="plan_achieved", rationale="pd1:r", today=DAY)
+    with pytest.raises(FinalReportMissing, match="R8: a case closes on its technician's valid"):
+        case.close(SW, **close)
+    with pytest.raises(InvalidCaseCommand, match="closes on their final report, not on a reason"):
+        case.close(SW, **close, without_report="pd1:why")
+    case.close(SW, **close, final_report_id="d-1")
+    assert (case.stage, case.final_report_id) == ("closed", "d-1")
+
+
+def test_with_no_technician_on_the_case_the_coordinator_records_why_no_final_report():
+    case = in_intervention()
+    case.release_technician(SW, TECH_ID)
+    close = dict(outcome="referral", rationale="pd1:r", today=DAY, destination="DGASPC Cluj")
+    with pytest.raises(FinalReportMissing, match="record why the case closes without one"):
+        case.close(SW, **close)
+    case.close(SW, **close, without_report="pd1:no technician since March")
+    assert case.without_report_reason == "pd1:no technician since March"
+
+
+def test_a_case_not_opened_closes_without_a_final_report():
+    case = referred()
+    case.record_initial_evaluation(TECH, "pd1:findings")
+    case.close(SW, outcome="not_opened", rationale="pd1:r", today=DAY)
+    assert case.stage == "closed" and case.follow_up is None
+
+
+def test_a_closure_stored_before_the_rule_reads_as_it_was():
+    mapper = Application().mapper
+    case = in_intervention()
+    case.close(SW, outcome="plan_achieved", rationale="pd1:r", today=DAY, final_report_id="d")
+    stored = mapper.to_stored_event(case.collect_events()[-1])
+    state = mapper.transcoder.decode(stored.state)
+    assert state.pop("class_version") == 2
+    del state["without_report_reason"]
+    state["final_report_id"] = None
+    read = mapper.to_domain_event(replace(stored, state=mapper.transcoder.encode(state)))
+    assert (read.final_report_id, read.without_report_reason) == (None, None)
+
+
+def test_closing_names_a_final_report_validated_not_one_still_a_draft(app):
+    """R8 through the service: a final report not yet validated is refused,
+    naming the rule; validated, the case closes on it."""
+    tech = Actor(TECH_STAFF, "technician", "54975")
+    sw = Actor(SW_STAFF, "social_worker")
+    cid = uuid.UUID(whole_intervention(app, tech, sw))
+    final = app.draft_document(tech, cid, "final_report", {"text": "Obiective atinse."})
+    report = uuid.UUID(final["document_id"])
+    app.submit_document(tech, report)
+    with pytest.raises(FinalReportMissing, match=r"R8: the final report .* is submitted"):
+        app.close_case(sw, cid, "plan_achieved", "Gata.", None, str(report))
+    app.validate_document(sw, report)
+    closed = app.close_case(sw, cid, "plan_achieved", "Gata.", None, str(report))
+    assert closed["final_report_id"] == str(report)
+
+
+def whole_intervention(app, tech, sw) -> str:
+    case = app.refer_case(
+        tech, "54975", {"kind": "person", "full_name": "Ana"}, ["old_age"], "self", "Cere.", []
+    )
+    cid = uuid.UUID(case["case_id"])
+    app.record_initial_evaluation(tech, cid, "Singură.")
+    app.open_case(sw, cid, "Risc.")
+    app.record_social_diagnosis(sw, cid, "Izolare.", ["social_support"], "medium")
+    objective = {"objective": "Sprijin", "indicator": "vizite", "responsible": "technician"}
+    app.write_intervention_plan(sw, cid, [objective | {"deadline": "2027-06-30"}])
+    app.start_intervention(sw, cid)
+    return case["case_id"]

@@ -149,7 +149,10 @@ def whole_case(app):
         sw, uuid.UUID(check["check_id"]), "ineligible", "Venit ascuns.", None, ["counselling"]
     )
     app.start_monitoring(sw, cid)
-    app.close_case(sw, cid, "plan_achieved", "Obiective atinse.")
+    final = app.draft_document(tech, cid, "final_report", {"text": "Ion merge la școală."})
+    app.submit_document(tech, uuid.UUID(final["document_id"]))
+    app.validate_document(sw, uuid.UUID(final["document_id"]))
+    app.close_case(sw, cid, "plan_achieved", "Obiective atinse.", None, final["document_id"])
     app.begin_follow_up(sw, cid)
     app.archive_case(sw, cid)
     app.get_case(sw, cid)

@@ -97,6 +97,11 @@ CASE_ACTS: dict[str, CaseAct] = {
             Field("destination", "Unde a fost îndrumat (opțional)", "text", required=False),
             # the options are the case's validated final reports, read when the form is shown
             Field("final_report_id", "Raportul final validat", "report", required=False),
+            # R8 (2.4): only when no technician works on the case, so no final report
+            Field(
+                "without_report_reason", "Motivul închiderii fără raport final (niciun tehnician)",
+                "text", required=False,
+            ),
         ),
     ),
     "urmarire": CaseAct(

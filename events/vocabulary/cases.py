@@ -42,6 +42,9 @@ DECISIONS = (
 )
 # Whose task an objective of the intervention plan is.
 RESPONSIBLE = ("social_worker", "technician", "beneficiary", "family", "institution")
+# What the coordinator plans in the follow-up period after closure (2.4:
+# "vizite periodice, evaluări suplimentare").
+FOLLOW_UP_ACTIONS = ("visit", "evaluation")
 CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
 DOCUMENT_KINDS = (
     "visit_report",

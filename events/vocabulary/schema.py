@@ -42,6 +42,7 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "case_decision": cases.DECISIONS,
     "responsible": cases.RESPONSIBLE,
     "closure_outcome": cases.CLOSURE_OUTCOMES,
+    "follow_up_action": cases.FOLLOW_UP_ACTIONS,
     "document_kind": cases.DOCUMENT_KINDS,
     "signature": cases.SIGNATURES,
     "urgent_risk_category": cases.RISK_CATEGORIES,

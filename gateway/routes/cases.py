@@ -95,6 +95,18 @@ ROUTES = [
         "Begin the follow-up after closing", tag=T, rule="R8",
     ),
     command(
+        "/cases/{case_id}/follow-up/plan", "cases", "plan_follow_up", WORKER,
+        "Plan follow-up visits and evaluations within the period (2.4)", tag=T, rule="R8",
+    ),
+    command(
+        "/cases/{case_id}/follow-up/actions", "cases", "record_follow_up", FIELD,
+        "Record a follow-up visit or evaluation done (2.4)", tag=T, rule="R8",
+    ),
+    query(
+        "/cases/{case_id}/follow-up/record", "cases", "follow_up_of_case", CASE_READERS,
+        "The follow-up period, the actions planned and done", tag=T,
+    ),
+    command(
         "/cases/{case_id}/archive", "cases", "archive_case", WORKER, "Archive", tag=T, rule="R8"
     ),
     command(

@@ -48,6 +48,7 @@ from services.cases.document_commands import DocumentCommands
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.figures import check_month, county_figures, municipalities_in_scope
+from services.cases.follow_up_commands import FollowUpCommands
 from services.cases.key_cache import ErasureWatch, KeyCache
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex, WorkIndex
@@ -56,7 +57,12 @@ from services.cases.risks import UrgentRisk
 
 
 class CasesApplication(
-    CaseCommands, DocumentCommands, RiskCommands, FollowsCoordination, EventSourcedApplication
+    CaseCommands,
+    FollowUpCommands,
+    DocumentCommands,
+    RiskCommands,
+    FollowsCoordination,
+    EventSourcedApplication,
 ):
     """The cases service's application: the case path, its documents, urgent
     risks and benefit checks, and its beneficiaries' personal data."""

@@ -173,7 +173,7 @@ class CaseCommands(CasesPart):
         rationale: str,
         destination: str | None = None,
         final_report_id: str | None = None,
-        follow_up_months: tuple[int, int] | None = None,
+        follow_up_months: int | None = None,
         without_report_reason: str | None = None,
     ) -> dict:
         """R8 (2.4): on the technician's validated final report, or, when no
@@ -208,12 +208,20 @@ class CaseCommands(CasesPart):
         )
 
     @records_refusals
-    def archive_case(self, actor: Actor, case_id: UUID, note: str = "") -> dict:
+    def archive_case(
+        self, actor: Actor, case_id: UUID, note: str = "", follow_up_decision: str = ""
+    ) -> dict:
+        """R8: after the follow-up period, or on the recorded decision to end it early."""
         return self._step(
             actor,
             case_id,
             "archive_case",
-            lambda t, c, s: c.archive(t, s(note, "note", optional=True)),
+            lambda t, c, s: c.archive(
+                t,
+                s(note, "note", optional=True),
+                local_day(self.now()),
+                s(follow_up_decision, "follow_up_decision", optional=True),
+            ),
         )
 
     @records_refusals

@@ -33,9 +33,9 @@ from services.cases.competence import (
     check_referral,
     check_social_worker_act,
     check_under_coordination,
-    follow_up_window,
 )
 from services.cases.consent import origin_of
+from services.cases.follow_up import check_archivable, follow_up_period
 
 
 class Case(AuditedAggregate):
@@ -108,7 +108,12 @@ class Case(AuditedAggregate):
         pass
 
     class Archived(StageChanged):
-        pass
+        follow_up_decision: str | None  # sealed; v1 archived after beginning it
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["follow_up_decision"] = None
 
     # Created by the ``@event("…")`` methods below; ``Any`` for the checker.
     PlanVersioned: ClassVar[type[Any]]
@@ -323,7 +328,7 @@ class Case(AuditedAggregate):
         destination: str | None = None,
         final_report_id: str | None = None,
         without_report: str | None = None,  # sealed: why, when no technician works on it
-        follow_up_months: tuple[int, int] | None = None,
+        follow_up_months: int | None = None,
     ) -> None:
         """R8: closure is the social worker's, on the final report
         (``closure.py``), and (unless never opened) opens the follow-up."""
@@ -331,7 +336,7 @@ class Case(AuditedAggregate):
         check_closure(self, self.stage, outcome, destination, final_report_id, without_report)
         window: tuple[str | None, str | None] = (None, None)
         if outcome != "not_opened":
-            window = follow_up_window(team, self.technicians, today, follow_up_months)
+            window = follow_up_period(team, self.technicians, today, follow_up_months)
         self._check_move("closed")
         self._closed(
             stage="closed",
@@ -351,17 +356,12 @@ class Case(AuditedAggregate):
             raise StageConflict("a case that was not opened has no follow-up", case_id=str(self.id))
         self._move(team, self.FollowUpBegun, "follow_up", record=note)
 
-    def archive(self, team: Team, note: str | None) -> None:
-        """R8: an opened case is archived only after its follow-up."""
+    def archive(self, team: Team, note: str | None, today: date, decision: str | None) -> None:
+        """R8: after the follow-up period, or on the coordinator's recorded
+        decision (sealed) to end it early (``follow_up.py``)."""
         check_social_worker_act(team, self, "archive_case")
-        if self.stage == "closed" and self.follow_up is not None:
-            raise StageConflict(
-                f"R8: the follow-up ({self.follow_up[0]} – {self.follow_up[1]}) comes before "
-                "archiving",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-        self._move(team, self.Archived, "archived", record=note)
+        check_archivable(self.follow_up, today, decision)
+        self._move(team, self.Archived, "archived", record=note, follow_up_decision=decision)
 
     # -- who works on it -------------------------------------------------------
     def assign_technician(self, team: Team, technician_id: str) -> None:

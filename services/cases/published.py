@@ -16,10 +16,17 @@ from services.cases.benefits import BenefitCheck
 from services.cases.consent import CaseConsent
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
+from services.cases.follow_up import FollowUp
 from services.cases.risks import UrgentRisk, emergency_call_missing
 
-# A consent's start only names the case its statements belong to.
-INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event, CaseConsent.Started)
+# A consent's or a follow-up's start only names the case it belongs to.
+INTERNAL = (
+    PersonalDataRead.Event,
+    StaffRecord.Event,
+    ContractRecord.Event,
+    CaseConsent.Started,
+    FollowUp.Started,
+)
 
 # The steps of the case path, by stored event, as published.
 STEPS = {
@@ -210,6 +217,15 @@ def _other(event: Any) -> Publication | None:
             return Publication(
                 "CaseConsentRecorded",
                 {"case_id": event.case_id, "status": event.status, "on": event.on},
+            )
+        case FollowUp.Planned():
+            return Publication(
+                "FollowUpPlanned", {"case_id": event.case_id, "actions": event.actions}
+            )
+        case FollowUp.Recorded():
+            return Publication(
+                "FollowUpActionRecorded",
+                {"case_id": event.case_id, "action": event.action, "done_on": event.done_on},
             )
         case BeneficiaryErasure.Erased():
             return Publication(

@@ -114,7 +114,7 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             c["rationale"],
             c.get("destination"),
             c.get("final_report_id"),
-            _months(c.get("follow_up_months")),
+            c.get("follow_up_months"),
             c.get("without_report_reason"),
         ),
     )
@@ -124,7 +124,19 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
     )
     archive_case = command(
         "archive_case",
-        lambda app, actor, c: app.archive_case(actor, id_of(c, "case_id"), c.get("note", "")),
+        lambda app, actor, c: app.archive_case(
+            actor, id_of(c, "case_id"), c.get("note", ""), c.get("follow_up_decision", "")
+        ),
+    )
+    plan_follow_up = command(
+        "plan_follow_up",
+        lambda app, actor, c: app.plan_follow_up(actor, id_of(c, "case_id"), c["actions"]),
+    )
+    record_follow_up = command(
+        "record_follow_up",
+        lambda app, actor, c: app.record_follow_up(
+            actor, id_of(c, "case_id"), c["action"], c["done_on"], c.get("note", "")
+        ),
     )
     assign_technician = command(
         "assign_technician",
@@ -248,6 +260,10 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
         "case_timeline",
         lambda app, actor, case_id: app.case_timeline(actor, uuid_arg(case_id, "case_id")),
     )
+    follow_up_of_case = query(
+        "follow_up_of_case",
+        lambda app, actor, case_id: app.follow_up_of_case(actor, uuid_arg(case_id, "case_id")),
+    )
     visits_of_case = query(
         "visits_of_case",
         lambda app, actor, case_id, period: app.visits_of_case(
@@ -300,8 +316,3 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             actor, _if_id(case_id, "case_id"), _if_id(beneficiary_id, "beneficiary_id")
         ),
     )
-
-
-def _months(window: dict[str, int] | None) -> tuple[int, int] | None:
-    """The follow-up window the command names, as (from, until) months."""
-    return (window["from"], window["until"]) if window else None

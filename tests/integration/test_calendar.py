@@ -194,8 +194,8 @@ def test_closure_counts_the_follow_up_in_county_months(casework):
             "final_report_id": final_report(casework, case),
         },
     )
-    assert closed["follow_up"] == {
-        "from": add_months(today, 3).isoformat(),
+    assert closed["follow_up"] == {  # from closure, for the plan's 6 months (R8, 2.4)
+        "from": today.isoformat(),
         "until": add_months(today, 6).isoformat(),
     }
 

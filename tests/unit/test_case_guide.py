@@ -11,10 +11,17 @@ import pytest
 from eventsourcing.application import Application
 
 from events.actor import Actor
+from events.clock import add_months
 from events.vocabulary import cases as names
 from services.cases.closure import FinalReportMissing
-from services.cases.competence import InvalidCaseCommand, StageConflict
+from services.cases.competence import (
+    ExclusiveActOfSocialWorker,
+    InvalidCaseCommand,
+    StageConflict,
+)
 from services.cases.consent import CaseConsent, NoConsentToProcessing
+from services.cases.domain import Case
+from services.cases.follow_up import FollowUp, FollowUpOutsideWindow
 from services.cases.published import publication_of
 from tests.support.published import as_published
 from tests.unit.test_case_domain import SW, SW_ID, TECH, TECH_ID, in_intervention, referred
@@ -206,3 +213,101 @@ def whole_intervention(app, tech, sw) -> str:
     app.write_intervention_plan(sw, cid, [objective | {"deadline": "2027-06-30"}])
     app.start_intervention(sw, cid)
     return case["case_id"]
+
+
+# -- the follow-up period after closure (2.4, R8; issue 20 item 1) ---------------
+def closed_on(day: date, months: int | None = 3) -> Case:
+    case = in_intervention()
+    case.close(
+        SW,
+        outcome="plan_achieved",
+        rationale="pd1:r",
+        today=day,
+        final_report_id="d",
+        follow_up_months=months,
+    )
+    return case
+
+
+def test_three_monthly_follow_up_visits_after_a_child_returns_to_school():
+    """2.4: "asistentul social coordonator solicită tehnicianului efectuarea
+    a trei vizite lunare de follow-up" — within a monitoring period of e.g.
+    3–6 months that starts at closure."""
+    case = closed_on(DAY)
+    assert case.follow_up == ("2026-11-20", "2027-02-20")
+    follow_up = FollowUp.start(SW, case)
+    monthly = [{"action": "visit", "due_on": add_months(DAY, n).isoformat()} for n in (1, 2, 3)]
+    follow_up.plan(SW, case, case.stage, case.follow_up, monthly)
+    assert [a["due_on"] for a in follow_up.planned] == ["2026-12-20", "2027-01-20", "2027-02-20"]
+    visit = dict(action="visit", done_on=DAY + 30 * ONE, today=DAY + 30 * ONE, note="pd1:n")
+    follow_up.record(TECH, case, case.stage, case.follow_up, **visit)
+    assert follow_up.done == [
+        {"action": "visit", "done_on": "2026-12-20", "note": "pd1:n", "by": TECH_ID}
+    ]
+
+
+def test_follow_up_actions_lie_within_the_period_and_are_the_coordinators_to_plan():
+    case = closed_on(DAY)
+    follow_up = FollowUp.start(SW, case)
+    late = [{"action": "evaluation", "due_on": "2027-03-01"}]
+    with pytest.raises(FollowUpOutsideWindow, match="outside the follow-up period"):
+        follow_up.plan(SW, case, case.stage, case.follow_up, late)
+    with pytest.raises(ExclusiveActOfSocialWorker, match="R2: plan_follow_up"):
+        follow_up.plan(TECH, case, case.stage, case.follow_up, late)
+    with pytest.raises(InvalidCaseCommand, match="has not come yet"):
+        follow_up.record(
+            TECH, case, case.stage, case.follow_up,
+            action="visit", done_on=DAY + ONE, today=DAY, note=None,
+        )  # fmt: skip
+
+
+def test_archiving_waits_for_the_period_s_end_or_a_recorded_decision():
+    """R8: not archived the day follow-up begins."""
+    case = closed_on(DAY)
+    case.begin_follow_up(SW, None)
+    with pytest.raises(FollowUpOutsideWindow, match="has not ended"):
+        case.archive(SW, None, DAY, None)
+    case.archive(SW, None, DAY, "pd1:the family moved abroad")
+    assert case.stage == "archived"
+    ended = closed_on(DAY)
+    ended.archive(SW, None, date(2027, 2, 21), None)
+    assert ended.stage == "archived"
+
+
+def test_a_window_stored_before_keeps_its_days():
+    """A closure stored with the former window (3–6 months after closure)
+    keeps it: follow-up is planned within it and archiving waits for its end."""
+    mapper = Application().mapper
+    *before, closure = [mapper.to_stored_event(e) for e in closed_on(DAY).collect_events()]
+    state = mapper.transcoder.decode(closure.state)
+    state |= {"class_version": 1, "follow_up_from": "2027-02-20", "follow_up_until": "2027-05-20"}
+    del state["without_report_reason"]
+    old = replace(closure, state=mapper.transcoder.encode(state))
+    read = None
+    for stored in [*before, old]:
+        read = mapper.to_domain_event(stored).mutate(read)
+    assert isinstance(read, Case) and read.follow_up == ("2027-02-20", "2027-05-20")
+    with pytest.raises(FollowUpOutsideWindow, match="has not ended"):
+        read.archive(SW, None, date(2027, 5, 20), None)
+    FollowUp.start(SW, read).plan(
+        SW, read, read.stage, read.follow_up, [{"action": "visit", "due_on": "2027-03-20"}]
+    )
+
+
+def test_the_follow_up_is_planned_recorded_and_read_through_the_service(app):
+    tech = Actor(TECH_STAFF, "technician", "54975")
+    sw = Actor(SW_STAFF, "social_worker")
+    cid = uuid.UUID(whole_intervention(app, tech, sw))
+    final = app.draft_document(tech, cid, "final_report", {"text": "Obiective atinse."})
+    app.submit_document(tech, uuid.UUID(final["document_id"]))
+    app.validate_document(sw, uuid.UUID(final["document_id"]))
+    closed = app.close_case(sw, cid, "plan_achieved", "Gata.", None, final["document_id"], 3)
+    today = date.fromisoformat(closed["follow_up"]["from"])
+    monthly = [{"action": "visit", "due_on": add_months(today, n).isoformat()} for n in (1, 2, 3)]
+    app.plan_follow_up(sw, cid, monthly)
+    app.record_follow_up(tech, cid, "visit", today.isoformat(), "Stabil.")
+    seen = app.follow_up_of_case(sw, cid)
+    assert len(seen["planned"]) == 3 and seen["done"][0]["note"] == "Stabil."
+    with pytest.raises(FollowUpOutsideWindow):
+        app.archive_case(sw, cid)
+    assert app.archive_case(sw, cid, "", "Cazul a fost preluat de DGASPC.")["stage"] == "archived"

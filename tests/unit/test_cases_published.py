@@ -13,6 +13,7 @@ from eventsourcing.persistence import Tracking
 
 from events import checkpoint, cloudevent, contracts
 from events.actor import Actor
+from events.clock import local_day
 from services.cases.application import CasesApplication
 from services.cases.personal import PersonalDataVault
 from services.cases.published import publication_of
@@ -154,7 +155,10 @@ def whole_case(app):
     app.validate_document(sw, uuid.UUID(final["document_id"]))
     app.close_case(sw, cid, "plan_achieved", "Obiective atinse.", None, final["document_id"])
     app.begin_follow_up(sw, cid)
-    app.archive_case(sw, cid)
+    in_a_month = (now + timedelta(days=30)).date().isoformat()
+    app.plan_follow_up(sw, cid, [{"action": "visit", "due_on": in_a_month}])
+    app.record_follow_up(tech, cid, "visit", local_day(now).isoformat(), "Ion merge la școală.")
+    app.archive_case(sw, cid, "", "Familia s-a mutat din județ.")
     app.get_case(sw, cid)
     app.erase_personal_data(
         Actor("admin", "county_admin"),

@@ -45,6 +45,9 @@ RESPONSIBLE = ("social_worker", "technician", "beneficiary", "family", "institut
 # What the coordinator plans in the follow-up period after closure (2.4:
 # "vizite periodice, evaluări suplimentare").
 FOLLOW_UP_ACTIONS = ("visit", "evaluation")
+# Whom a disagreement documented on the case is with (4.6, 2.2: the
+# beneficiary's refusal, the family, a school, hospital or other institution).
+DISAGREEMENT_PARTIES = ("beneficiary", "family", "institution")
 CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
 DOCUMENT_KINDS = (
     "visit_report",

@@ -43,6 +43,7 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "responsible": cases.RESPONSIBLE,
     "closure_outcome": cases.CLOSURE_OUTCOMES,
     "follow_up_action": cases.FOLLOW_UP_ACTIONS,
+    "disagreement_party": cases.DISAGREEMENT_PARTIES,
     "document_kind": cases.DOCUMENT_KINDS,
     "signature": cases.SIGNATURES,
     "urgent_risk_category": cases.RISK_CATEGORIES,

@@ -95,6 +95,26 @@ ROUTES = [
         "Begin the follow-up after closing", tag=T, rule="R8",
     ),
     command(
+        "/cases/{case_id}/disagreements", "cases", "record_disagreement", FIELD,
+        "Document a disagreement with the family or an institution (4.6)", tag=T, created=True,
+    ),
+    query(
+        "/cases/{case_id}/disagreements", "cases", "disagreements_of_case", CASE_READERS,
+        "The disagreements documented on the case", tag=T,
+    ),
+    record(
+        "/disagreements/{disagreement_id}", "cases", "get_disagreement", CASE_READERS,
+        "A disagreement", tag=T,
+    ),
+    command(
+        "/disagreements/{disagreement_id}/escalate", "cases", "escalate_disagreement", WORKER,
+        "Escalate it one level up: the SPAS head, then the county (4.4.3)", tag=T, rule="R2",
+    ),
+    command(
+        "/disagreements/{disagreement_id}/settle", "cases", "settle_disagreement", WORKER,
+        "Record how it was settled", tag=T, rule="R2",
+    ),
+    command(
         "/cases/{case_id}/follow-up/plan", "cases", "plan_follow_up", WORKER,
         "Plan follow-up visits and evaluations within the period (2.4)", tag=T, rule="R8",
     ),

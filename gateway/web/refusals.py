@@ -51,6 +51,7 @@ BY_CODE = {
     "invalid_command": "Datele nu sunt valide.",
     "invalid_case_command": "Datele nu sunt valide.",
     "case_stage_conflict": "Cazul nu este în etapa potrivită pentru acest pas.",
+    "disagreement_settled": "Dezacordul a fost deja soluționat.",
     "no_consent_to_processing": (
         "Persoana a refuzat sau și-a retras consimțământul: nu se mai colectează date despre "
         "ea. Ce s-a consemnat rămâne; coordonatorul decide cum continuă cazul."

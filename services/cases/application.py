@@ -44,6 +44,8 @@ from services.cases.competence import (
     relation,
     sees_personal_data,
 )
+from services.cases.disagreement_commands import DisagreementCommands
+from services.cases.disagreements import CaseDisagreement
 from services.cases.document_commands import DocumentCommands
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
@@ -59,6 +61,7 @@ from services.cases.risks import UrgentRisk
 class CasesApplication(
     CaseCommands,
     FollowUpCommands,
+    DisagreementCommands,
     DocumentCommands,
     RiskCommands,
     FollowsCoordination,
@@ -81,6 +84,7 @@ class CasesApplication(
             CaseDocument: self.get_document,
             UrgentRisk: self.get_urgent_risk,
             BenefitCheck: self.get_benefit_check,
+            CaseDisagreement: self.get_disagreement,
         }
         records: Records = []
         for subject_id in map(UUID, self.view(CaseIndex).subjects.get(str(case_id), [])):

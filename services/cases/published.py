@@ -14,6 +14,7 @@ from events.mapping import publication_mapper
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
 from services.cases.consent import CaseConsent
+from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.follow_up import FollowUp
@@ -217,6 +218,30 @@ def _other(event: Any) -> Publication | None:
             return Publication(
                 "CaseConsentRecorded",
                 {"case_id": event.case_id, "status": event.status, "on": event.on},
+            )
+        case CaseDisagreement.Recorded():
+            return Publication(
+                "DisagreementRecorded",
+                {
+                    "disagreement_id": str(event.originator_id),
+                    "case_id": event.case_id,
+                    "party": event.party,
+                },
+                municipality=event.municipality,
+            )
+        case CaseDisagreement.Escalated():
+            return Publication(
+                "DisagreementEscalated",
+                {
+                    "disagreement_id": str(event.originator_id),
+                    "case_id": event.case_id,
+                    "level": event.level,
+                },
+            )
+        case CaseDisagreement.Settled():
+            return Publication(
+                "DisagreementSettled",
+                {"disagreement_id": str(event.originator_id), "case_id": event.case_id},
             )
         case FollowUp.Planned():
             return Publication(

@@ -128,6 +128,24 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             actor, id_of(c, "case_id"), c.get("note", ""), c.get("follow_up_decision", "")
         ),
     )
+    record_disagreement = command(
+        "record_disagreement",
+        lambda app, actor, c: app.record_disagreement(
+            actor, id_of(c, "case_id"), c["party"], c["summary"], c.get("institution")
+        ),
+    )
+    escalate_disagreement = command(
+        "escalate_disagreement",
+        lambda app, actor, c: app.escalate_disagreement(
+            actor, id_of(c, "disagreement_id"), c["reason"]
+        ),
+    )
+    settle_disagreement = command(
+        "settle_disagreement",
+        lambda app, actor, c: app.settle_disagreement(
+            actor, id_of(c, "disagreement_id"), c["settlement"]
+        ),
+    )
     plan_follow_up = command(
         "plan_follow_up",
         lambda app, actor, c: app.plan_follow_up(actor, id_of(c, "case_id"), c["actions"]),
@@ -259,6 +277,17 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
     case_timeline = query(
         "case_timeline",
         lambda app, actor, case_id: app.case_timeline(actor, uuid_arg(case_id, "case_id")),
+    )
+    get_disagreement = query(
+        "get_disagreement",
+        lambda app, actor, disagreement_id: app.get_disagreement(
+            actor, uuid_arg(disagreement_id, "disagreement_id")
+        ),
+        past=True,
+    )
+    disagreements_of_case = query(
+        "disagreements_of_case",
+        lambda app, actor, case_id: app.disagreements_of_case(actor, uuid_arg(case_id, "case_id")),
     )
     follow_up_of_case = query(
         "follow_up_of_case",

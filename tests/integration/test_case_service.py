@@ -240,3 +240,25 @@ def test_the_person_withdraws_consent_and_nothing_more_is_collected_about_them(c
         ("given", today),
         ("withdrawn", today),
     ]
+
+
+def test_case_3_a_disagreement_with_an_institution_is_documented_and_escalated(casework):
+    """4.6 case 3, 4.4.3: documented in the case record by the technician,
+    escalated by the coordinator to the SPAS head; a technician may not."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = open_case(casework)
+    recorded = cases.record_disagreement(
+        tech,
+        {
+            "case_id": case["case_id"],
+            "party": "institution",
+            "institution": "Școala Gimnazială nr. 1",
+            "summary": "Școala nu acceptă reînscrierea copilului.",
+        },
+    )
+    key = {"disagreement_id": recorded["disagreement_id"], "reason": "Școala nu răspunde."}
+    error = refused(cases.escalate_disagreement, tech, key)
+    assert error.exc_type == "ExclusiveActOfSocialWorker" and "R2" in str(error)
+    assert cases.escalate_disagreement(sw, key)["escalated_to"] == ["spas_head"]
+    seen = cases.get_disagreement(sw, recorded["disagreement_id"])
+    assert seen["summary"] == "Școala nu acceptă reînscrierea copilului."

@@ -27,6 +27,8 @@ PERSONAL = (
     "lovituri",
     "Vasile",
     "fotografii",
+    "reînscrierea",
+    "răspunde",
 )
 
 
@@ -149,6 +151,12 @@ def whole_case(app):
     app.cosign_benefit_check(
         sw, uuid.UUID(check["check_id"]), "ineligible", "Venit ascuns.", None, ["counselling"]
     )
+    disagreement = app.record_disagreement(
+        tech, cid, "institution", "Școala refuză reînscrierea.", "Școala nr. 1"
+    )
+    did = uuid.UUID(disagreement["disagreement_id"])
+    app.escalate_disagreement(sw, did, "Școala nu răspunde.")
+    app.settle_disagreement(sw, did, "Inspectoratul a aprobat reînscrierea.")
     app.start_monitoring(sw, cid)
     final = app.draft_document(tech, cid, "final_report", {"text": "Ion merge la școală."})
     app.submit_document(tech, uuid.UUID(final["document_id"]))

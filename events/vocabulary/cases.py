@@ -48,6 +48,18 @@ FOLLOW_UP_ACTIONS = ("visit", "evaluation")
 # Whom a disagreement documented on the case is with (4.6, 2.2: the
 # beneficiary's refusal, the family, a school, hospital or other institution).
 DISAGREEMENT_PARTIES = ("beneficiary", "family", "institution")
+# The case file's documents, as the DGASPC page lists what is needed: the
+# request (cerere/solicitare/sesizare), the identity card, proof of income,
+# proof of housing, and a supporting document of the difficulty.
+CASE_FILE_DOCUMENTS = (
+    "request",
+    "identity_document",
+    "income_proof",
+    "housing_proof",
+    "supporting_document",
+)
+# What a supporting document is (medical papers, an eviction notice, debts).
+SUPPORTING_DOCUMENTS = ("medical", "eviction_notice", "debts", "other")
 CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
 DOCUMENT_KINDS = (
     "visit_report",

@@ -44,6 +44,8 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "closure_outcome": cases.CLOSURE_OUTCOMES,
     "follow_up_action": cases.FOLLOW_UP_ACTIONS,
     "disagreement_party": cases.DISAGREEMENT_PARTIES,
+    "case_file_document": cases.CASE_FILE_DOCUMENTS,
+    "supporting_document": cases.SUPPORTING_DOCUMENTS,
     "document_kind": cases.DOCUMENT_KINDS,
     "signature": cases.SIGNATURES,
     "urgent_risk_category": cases.RISK_CATEGORIES,

@@ -95,6 +95,18 @@ ROUTES = [
         "Begin the follow-up after closing", tag=T, rule="R8",
     ),
     command(
+        "/cases/{case_id}/file", "cases", "record_case_file_document", FIELD,
+        "Record a document of the case file received (DGASPC checklist)", tag=T,
+    ),
+    query(
+        "/cases/{case_id}/file", "cases", "case_file", CASE_READERS,
+        "The case file's checklist: received, when, by whom; what is missing", tag=T,
+    ),
+    query(
+        "/case-file/missing", "cases", "missing_case_file_documents", CASE_READERS,
+        "Work to do: the open cases whose file misses documents, and which", tag=T,
+    ),
+    command(
         "/cases/{case_id}/disagreements", "cases", "record_disagreement", FIELD,
         "Document a disagreement with the family or an institution (4.6)", tag=T, created=True,
     ),

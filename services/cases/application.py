@@ -29,6 +29,7 @@ from services.cases.audit import (
 )
 from services.cases.benefits import BenefitCheck
 from services.cases.case_commands import CaseCommands
+from services.cases.case_file_commands import CaseFileCommands
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
@@ -62,6 +63,7 @@ class CasesApplication(
     CaseCommands,
     FollowUpCommands,
     DisagreementCommands,
+    CaseFileCommands,
     DocumentCommands,
     RiskCommands,
     FollowsCoordination,

@@ -13,6 +13,7 @@ from events.following import ContractRecord, StaffRecord
 from events.mapping import publication_mapper
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
+from services.cases.case_file import CaseFile
 from services.cases.consent import CaseConsent
 from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import CaseDocument
@@ -27,6 +28,7 @@ INTERNAL = (
     ContractRecord.Event,
     CaseConsent.Started,
     FollowUp.Started,
+    CaseFile.Started,
 )
 
 # The steps of the case path, by stored event, as published.
@@ -242,6 +244,16 @@ def _other(event: Any) -> Publication | None:
             return Publication(
                 "DisagreementSettled",
                 {"disagreement_id": str(event.originator_id), "case_id": event.case_id},
+            )
+        case CaseFile.Received():
+            return Publication(
+                "CaseFileDocumentReceived",
+                {
+                    "case_id": event.case_id,
+                    "item": event.item,
+                    "supporting": event.supporting,
+                    "received_on": event.received_on,
+                },
             )
         case FollowUp.Planned():
             return Publication(

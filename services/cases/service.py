@@ -146,6 +146,17 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             actor, id_of(c, "disagreement_id"), c["settlement"]
         ),
     )
+    record_case_file_document = command(
+        "record_case_file_document",
+        lambda app, actor, c: app.record_case_file_document(
+            actor,
+            id_of(c, "case_id"),
+            c["item"],
+            c["received_on"],
+            c.get("supporting"),
+            c.get("description", ""),
+        ),
+    )
     plan_follow_up = command(
         "plan_follow_up",
         lambda app, actor, c: app.plan_follow_up(actor, id_of(c, "case_id"), c["actions"]),
@@ -288,6 +299,13 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
     disagreements_of_case = query(
         "disagreements_of_case",
         lambda app, actor, case_id: app.disagreements_of_case(actor, uuid_arg(case_id, "case_id")),
+    )
+    case_file = query(
+        "case_file",
+        lambda app, actor, case_id: app.case_file(actor, uuid_arg(case_id, "case_id")),
+    )
+    missing_case_file_documents = query(
+        "missing_case_file_documents", lambda app, actor: app.missing_case_file_documents(actor)
     )
     follow_up_of_case = query(
         "follow_up_of_case",

@@ -262,3 +262,23 @@ def test_case_3_a_disagreement_with_an_institution_is_documented_and_escalated(c
     assert cases.escalate_disagreement(sw, key)["escalated_to"] == ["spas_head"]
     seen = cases.get_disagreement(sw, recorded["disagreement_id"])
     assert seen["summary"] == "Școala nu acceptă reînscrierea copilului."
+
+
+def test_the_case_files_missing_documents_are_the_technicians_work(casework):
+    """DGASPC page, "Acte necesare": the checklist of the case file, what
+    was received and when, and what is missing, as the technician sees it."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = open_case(casework)
+    today = ago(hours=0)[:10]
+    cases.record_case_file_document(
+        tech, {"case_id": case["case_id"], "item": "request", "received_on": today}
+    )
+    [work] = [w for w in cases.missing_case_file_documents(tech) if w["case_id"] == case["case_id"]]
+    assert work["missing"] == [
+        "identity_document",
+        "income_proof",
+        "housing_proof",
+        "supporting_document",
+    ]
+    seen = cases.case_file(sw, case["case_id"])
+    assert [(r["item"], r["received_on"]) for r in seen["received"]] == [("request", today)]

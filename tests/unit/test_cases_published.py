@@ -28,6 +28,7 @@ PERSONAL = (
     "Vasile",
     "fotografii",
     "reînscrierea",
+    "întreținere",
     "răspunde",
 )
 
@@ -101,6 +102,9 @@ def whole_case(app):
     cid = uuid.UUID(case["case_id"])
     app.record_initial_evaluation(tech, cid, "Copilul lipsește de trei săptămâni.")
     app.record_consent(tech, cid, "limited", now.date().isoformat(), "Fără fotografii.")
+    app.record_case_file_document(
+        tech, cid, "supporting_document", now.date().isoformat(), "debts", "Datorii la întreținere."
+    )
     with pytest.raises(Exception, match="R2"):
         app.open_case(tech, cid, "lipsește")
     app.open_case(sw, cid, "Risc confirmat.")

@@ -30,6 +30,7 @@ from services.cases.audit import (
 from services.cases.benefits import BenefitCheck
 from services.cases.case_commands import CaseCommands
 from services.cases.case_file_commands import CaseFileCommands
+from services.cases.case_record import R
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
@@ -168,6 +169,15 @@ class CasesApplication(
             if (found := relation(team, CaseRow.of(row))) is not None
             and (not coordinator_only or found == "coordinator")
         }
+
+    def record_of(self, kind: type[R], case_id: str) -> R | None:
+        """The case's own record of ``kind`` (consent, follow-up, case file)."""
+        return self.find(kind.id_for(case_id), kind)
+
+    def started_record(self, kind: type[R], team: Team, case: Case) -> R:
+        """The case's record of ``kind``, started by this command if none yet."""
+        found = self.record_of(kind, str(case.id))
+        return found if found is not None else kind.start(team, case)
 
     def save_changed(self, aggregate: Any) -> None:
         """Saves; a concurrent command that changed the same aggregate first

@@ -24,7 +24,6 @@ from services.cases.competence import (
 from services.cases.consent import (
     CaseConsent,
     check_consents_to_collection,
-    consent_id,
     day_of,
 )
 from services.cases.documents import CaseDocument
@@ -85,9 +84,7 @@ class CaseCommands(CasesPart):
         """The person's consent to the processing of their data, as stated
         on ``on`` (``consent.py``): its limits sealed."""
         team, case, _ = self.visible_case(actor, case_id, "record_consent")
-        consent = self.find(consent_id(str(case_id)), CaseConsent) or CaseConsent.start(
-            team, case, case.beneficiary_id
-        )
+        consent = self.started_record(CaseConsent, team, case)
         sealed = None
         if limits is not None and limits.strip():
             sealed = self.seal(case.beneficiary_id, {"text": check_text(limits, "limits")})
@@ -106,7 +103,7 @@ class CaseCommands(CasesPart):
     def check_consents(self, case: Case, act: str) -> None:
         """R9 with the person's consent: refused or withdrawn, nothing more
         is collected about them (``consent.py``)."""
-        check_consents_to_collection(self.find(consent_id(str(case.id)), CaseConsent), act)
+        check_consents_to_collection(self.record_of(CaseConsent, str(case.id)), act)
 
     @records_refusals
     def open_case(self, actor: Actor, case_id: UUID, rationale: str) -> dict:
@@ -247,7 +244,7 @@ class CaseCommands(CasesPart):
         """The case; its personal data and plan only for those who work with
         the person or audit (R9), and each such read recorded."""
         _, case, relation = self.visible_case(actor, case_id, "get_case")
-        consent = self.find(consent_id(str(case.id)), CaseConsent)
+        consent = self.record_of(CaseConsent, str(case.id))
         statements = consent.statements if consent is not None else []
         limits = {f"limits{n}": s["limits"] for n, s in enumerate(statements) if s["limits"]}
         opened = self.unseal(

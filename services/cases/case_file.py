@@ -14,13 +14,12 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from events.actor import AuditedAggregate
 from events.team import Team
 from events.vocabulary import cases as names
+from services.cases.case_record import CaseRecord
 from services.cases.competence import (
     CaseLike,
     InvalidCaseCommand,
@@ -32,32 +31,19 @@ from services.cases.competence import (
 REQUIRED = names.CASE_FILE_DOCUMENTS
 
 
-def case_file_id(case_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"https://coordonare.ro/cases/case-file/{case_id}")
+class CaseFile(CaseRecord):
+    """The documents received for one case."""
 
+    KIND = "case-file"
 
-class CaseFile(AuditedAggregate):
-    """The documents received for one case (deterministic id)."""
-
-    class Started(Aggregate.Created, AuditedAggregate.Event):
-        case_id: str
-        municipality: str
+    class Started(CaseRecord.Started):
+        """Declared here, so that the record's __init__ defines no event."""
 
     Received: ClassVar[type[Any]]  # by ``_received``; its fields are the parameters
 
     def __init__(self, case_id: str, municipality: str, **_: Any) -> None:
-        self.case_id, self.municipality = case_id, municipality
+        super().__init__(case_id, municipality)
         self.received: list[dict[str, Any]] = []
-
-    @classmethod
-    def start(cls, team: Team, case: CaseLike) -> CaseFile:
-        return cls._create(
-            cls.Started,
-            id=case_file_id(str(case.id)),
-            case_id=str(case.id),
-            municipality=case.municipality,
-            **team.actor.event_fields(),
-        )
 
     @event("Received")
     def _received(

@@ -9,7 +9,7 @@ from uuid import UUID
 from events.actor import Actor
 from events.clock import local_day
 from events.refusals import records_refusals
-from services.cases.case_file import CaseFile, case_file_id, missing_of
+from services.cases.case_file import CaseFile, missing_of
 from services.cases.competence import CaseRow, check_text, check_under_coordination, relation
 from services.cases.consent import day_of
 from services.cases.domain import Case
@@ -33,8 +33,7 @@ class CaseFileCommands(CasesPart):
         """A document of the checklist received; what it is, sealed."""
         team, case, _ = self.visible_case(actor, case_id, "record_case_file_document")
         self.check_consents(case, "recording a document of the case file")
-        found = self.find(case_file_id(str(case_id)), CaseFile)
-        case_file = found if found is not None else CaseFile.start(team, case)
+        case_file = self.started_record(CaseFile, team, case)
         sealed = None
         if description.strip():
             sealed = self.seal(
@@ -57,7 +56,7 @@ class CaseFileCommands(CasesPart):
         """The checklist: what was received, when and by whom, and what is
         missing; descriptions for those who see personal data (R9)."""
         _, case, relation_ = self.visible_case(actor, case_id, "case_file")
-        case_file = self.find(case_file_id(str(case_id)), CaseFile)
+        case_file = self.record_of(CaseFile, str(case_id))
         tokens: dict[str, str | None] = {}
         if case_file is not None:
             tokens = {str(n): r["description"] for n, r in enumerate(case_file.received)}
@@ -85,7 +84,7 @@ class CaseFileCommands(CasesPart):
                 continue
             if relation(team, CaseRow.of(row)) is None:
                 continue
-            missing = missing_of(self.find(case_file_id(row["case_id"]), CaseFile))
+            missing = missing_of(self.record_of(CaseFile, row["case_id"]))
             if missing:
                 work.append({"case_id": row["case_id"], "stage": row["stage"], "missing": missing})
         return work

@@ -20,14 +20,13 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from events.actor import AuditedAggregate
 from events.errors import Conflict
 from events.team import Team
 from events.vocabulary import cases as names
+from services.cases.case_record import CaseRecord
 from services.cases.competence import (
     CaseLike,
     InvalidCaseCommand,
@@ -75,34 +74,17 @@ def day_of(value: str, field: str) -> date:
         raise InvalidCaseCommand(f"{field} is a day, YYYY-MM-DD", field=field) from None
 
 
-def consent_id(case_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"https://coordonare.ro/cases/consent/{case_id}")
+class CaseConsent(CaseRecord):
+    """The person's consent on one case, every statement kept in order."""
 
+    KIND = "consent"
 
-class CaseConsent(AuditedAggregate):
-    """The person's consent on one case: one per case (deterministic id),
-    every statement kept in order."""
+    class Started(CaseRecord.Started):
+        """Declared here, so that the record's __init__ defines no event."""
 
-    class Started(Aggregate.Created, AuditedAggregate.Event):
-        case_id: str
-        municipality: str
-        beneficiary_id: str
-
-    def __init__(self, case_id: str, municipality: str, beneficiary_id: str, **_: Any) -> None:
-        self.case_id, self.municipality = case_id, municipality
-        self.beneficiary_id = beneficiary_id
+    def __init__(self, case_id: str, municipality: str, **_: Any) -> None:
+        super().__init__(case_id, municipality)
         self.statements: list[dict[str, Any]] = []
-
-    @classmethod
-    def start(cls, team: Team, case: CaseLike, beneficiary_id: str) -> CaseConsent:
-        return cls._create(
-            cls.Started,
-            id=consent_id(str(case.id)),
-            case_id=str(case.id),
-            municipality=case.municipality,
-            beneficiary_id=beneficiary_id,
-            **team.actor.event_fields(),
-        )
 
     @property
     def status(self) -> str | None:

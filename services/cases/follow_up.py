@@ -16,15 +16,14 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, ClassVar
-from uuid import NAMESPACE_URL, UUID, uuid5
 
-from eventsourcing.domain import Aggregate, event
+from eventsourcing.domain import event
 
-from events.actor import AuditedAggregate
 from events.clock import add_months
 from events.errors import RuleViolation
 from events.team import Team
 from events.vocabulary import cases as names
+from services.cases.case_record import CaseRecord
 from services.cases.competence import (
     CaseLike,
     InvalidCaseCommand,
@@ -91,35 +90,21 @@ def check_within(period: tuple[str, str] | None, day: date, field: str) -> None:
         )
 
 
-def follow_up_id(case_id: str) -> UUID:
-    return uuid5(NAMESPACE_URL, f"https://coordonare.ro/cases/follow-up/{case_id}")
+class FollowUp(CaseRecord):
+    """The follow-up of one closed case: the actions planned, and those done."""
 
+    KIND = "follow-up"
 
-class FollowUp(AuditedAggregate):
-    """The follow-up of one closed case (deterministic id): the actions
-    planned, and those done."""
-
-    class Started(Aggregate.Created, AuditedAggregate.Event):
-        case_id: str
-        municipality: str
+    class Started(CaseRecord.Started):
+        """Declared here, so that the record's __init__ defines no event."""
 
     Planned: ClassVar[type[Any]]  # by ``_planned``; its fields are the parameters
     Recorded: ClassVar[type[Any]]  # by ``_recorded``
 
     def __init__(self, case_id: str, municipality: str, **_: Any) -> None:
-        self.case_id, self.municipality = case_id, municipality
+        super().__init__(case_id, municipality)
         self.planned: list[dict[str, str]] = []
         self.done: list[dict[str, str | None]] = []
-
-    @classmethod
-    def start(cls, team: Team, case: CaseLike) -> FollowUp:
-        return cls._create(
-            cls.Started,
-            id=follow_up_id(str(case.id)),
-            case_id=str(case.id),
-            municipality=case.municipality,
-            **team.actor.event_fields(),
-        )
 
     @event("Planned")
     def _planned(

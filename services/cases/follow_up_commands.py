@@ -14,7 +14,7 @@ from events.refusals import records_refusals
 from services.cases.competence import check_text
 from services.cases.consent import day_of
 from services.cases.domain import Case
-from services.cases.follow_up import FollowUp, follow_up_id
+from services.cases.follow_up import FollowUp
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
 
@@ -27,7 +27,7 @@ class FollowUpCommands(CasesPart):
         """Follow-up actions, each ``{"action": "visit"|"evaluation",
         "due_on": day}``, within the period (e.g. three monthly visits)."""
         team, case, _ = self.visible_case(actor, case_id, "plan_follow_up")
-        follow_up = self._follow_up(team, case)
+        follow_up = self.started_record(FollowUp, team, case)
         follow_up.plan(team, case, case.stage, case.follow_up, actions)
         self.save_changed(follow_up)
         return self._follow_up_view(follow_up, case, None)
@@ -38,7 +38,7 @@ class FollowUpCommands(CasesPart):
     ) -> dict[str, Any]:
         """A follow-up visit or evaluation done, its note sealed."""
         team, case, _ = self.visible_case(actor, case_id, "record_follow_up")
-        follow_up = self._follow_up(team, case)
+        follow_up = self.started_record(FollowUp, team, case)
         sealed = None
         if note.strip():
             sealed = self.seal(case.beneficiary_id, {"text": check_text(note, "note")})
@@ -59,7 +59,7 @@ class FollowUpCommands(CasesPart):
         """The period, the actions planned and those done; the notes for
         those who see personal data (R9), the read recorded."""
         _, case, relation = self.visible_case(actor, case_id, "follow_up_of_case")
-        follow_up = self.find(follow_up_id(str(case_id)), FollowUp)
+        follow_up = self.record_of(FollowUp, str(case_id))
         notes: dict[str, str | None] = {}
         if follow_up is not None:
             notes = {str(n): d["note"] for n, d in enumerate(follow_up.done) if d["note"]}
@@ -71,10 +71,6 @@ class FollowUpCommands(CasesPart):
             else {}
         )
         return self._follow_up_view(follow_up, case, opened)
-
-    def _follow_up(self, team: Any, case: Case) -> FollowUp:
-        found = self.find(follow_up_id(str(case.id)), FollowUp)
-        return found if found is not None else FollowUp.start(team, case)
 
     @staticmethod
     def _follow_up_view(

@@ -14,6 +14,7 @@ from events.mapping import publication_mapper
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
 from services.cases.case_file import CaseFile
+from services.cases.case_record import CaseRecord
 from services.cases.consent import CaseConsent
 from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import CaseDocument
@@ -21,14 +22,12 @@ from services.cases.domain import Case
 from services.cases.follow_up import FollowUp
 from services.cases.risks import UrgentRisk, emergency_call_missing
 
-# A consent's or a follow-up's start only names the case it belongs to.
+# A case record's start (consent, follow-up, case file) only names its case.
 INTERNAL = (
     PersonalDataRead.Event,
     StaffRecord.Event,
     ContractRecord.Event,
-    CaseConsent.Started,
-    FollowUp.Started,
-    CaseFile.Started,
+    CaseRecord.Started,
 )
 
 # The steps of the case path, by stored event, as published.

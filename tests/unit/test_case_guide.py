@@ -95,7 +95,7 @@ def test_informed_consent_given_limited_refused_withdrawn_dated_and_by_whom():
     """The person's informed consent to the processing of their data: each
     statement with its day and who recorded it, every one kept."""
     case = referred()
-    consent = CaseConsent.start(TECH, case, case.beneficiary_id)
+    consent = CaseConsent.start(TECH, case)
     consent.record(TECH, case, status="given", on=DAY, today=DAY, limits=None, stage="referred")
     consent.record(SW, case, status="limited", on=DAY, today=DAY, limits="pd1:l", stage="opened")
     assert consent.statements == [
@@ -106,7 +106,7 @@ def test_informed_consent_given_limited_refused_withdrawn_dated_and_by_whom():
         consent.record(TECH, case, status="given", on=DAY + ONE, today=DAY, limits=None, stage="x")
     with pytest.raises(InvalidCaseCommand, match="says what it is limited to"):
         consent.record(TECH, case, status="limited", on=DAY, today=DAY, limits=None, stage="x")
-    refused = CaseConsent.start(TECH, case, case.beneficiary_id)
+    refused = CaseConsent.start(TECH, case)
     refused.record(TECH, case, status="refused", on=DAY, today=DAY, limits=None, stage="x")
     with pytest.raises(StageConflict, match="only a consent given is withdrawn"):
         refused.record(TECH, case, status="withdrawn", on=DAY, today=DAY, limits=None, stage="x")

@@ -2,7 +2,10 @@
 urgent risks, benefit checks and erasure. The command and event schemas
 refer to them (``contracts/vocabulary.schema.json``)."""
 
-# Who referred the case (4.1).
+# Who referred the case, as the DGASPC page lists them: identified in the
+# field, reported by family doctors, hospitals, tenants' associations,
+# neighbours, or by the person or their family. Neighbours and a tenants'
+# association are two sources.
 REFERRAL_SOURCES = (
     "self",
     "family",
@@ -11,9 +14,22 @@ REFERRAL_SOURCES = (
     "school",
     "police",
     "neighbours",
+    "tenants_association",
     "field_identification",
     "other_institution",
 )
+# A referral stored before the two were told apart said "neighbours" for
+# either; it reads as this, which no new referral may name.
+NEIGHBOURS_OR_TENANTS = "neighbours_or_tenants_association"
+# Every source a stored referral may carry: what is published and read.
+RECORDED_REFERRAL_SOURCES = (*REFERRAL_SOURCES, NEIGHBOURS_OR_TENANTS)
+# How a case started (DGASPC page, "Cerere/solicitare/sesizare"): the
+# person's (or their family's) written request, a report by someone else,
+# or identification in the field.
+CASE_ORIGINS = ("request", "report", "field_identification")
+# The person's informed consent to the processing of their data: given,
+# refused, limited (given within limits the person set) or withdrawn.
+CONSENT_STATUSES = ("given", "refused", "limited", "withdrawn")
 BENEFICIARY_KINDS = ("person", "family")
 RISK_LEVELS = ("low", "medium", "high")
 DECISIONS = (
@@ -26,6 +42,24 @@ DECISIONS = (
 )
 # Whose task an objective of the intervention plan is.
 RESPONSIBLE = ("social_worker", "technician", "beneficiary", "family", "institution")
+# What the coordinator plans in the follow-up period after closure (2.4:
+# "vizite periodice, evaluări suplimentare").
+FOLLOW_UP_ACTIONS = ("visit", "evaluation")
+# Whom a disagreement documented on the case is with (4.6, 2.2: the
+# beneficiary's refusal, the family, a school, hospital or other institution).
+DISAGREEMENT_PARTIES = ("beneficiary", "family", "institution")
+# The case file's documents, as the DGASPC page lists what is needed: the
+# request (cerere/solicitare/sesizare), the identity card, proof of income,
+# proof of housing, and a supporting document of the difficulty.
+CASE_FILE_DOCUMENTS = (
+    "request",
+    "identity_document",
+    "income_proof",
+    "housing_proof",
+    "supporting_document",
+)
+# What a supporting document is (medical papers, an eviction notice, debts).
+SUPPORTING_DOCUMENTS = ("medical", "eviction_notice", "debts", "other")
 CLOSURE_OUTCOMES = ("plan_achieved", "referral", "transfer", "not_opened")
 DOCUMENT_KINDS = (
     "visit_report",

@@ -64,6 +64,10 @@ ROUTES = [
         "/cases/{case_id}/open", "cases", "open_case", WORKER, "Open the case", tag=T, rule="R2"
     ),
     command(
+        "/cases/{case_id}/consent", "cases", "record_consent", FIELD,
+        "Record the person's consent to the processing of their data", tag=T,
+    ),
+    command(
         "/cases/{case_id}/social-diagnosis", "cases", "record_social_diagnosis", WORKER,
         "Record the social diagnosis (R2)", tag=T, rule="R2",
     ),
@@ -89,6 +93,50 @@ ROUTES = [
     command(
         "/cases/{case_id}/follow-up", "cases", "begin_follow_up", WORKER,
         "Begin the follow-up after closing", tag=T, rule="R8",
+    ),
+    command(
+        "/cases/{case_id}/file", "cases", "record_case_file_document", FIELD,
+        "Record a document of the case file received (DGASPC checklist)", tag=T,
+    ),
+    query(
+        "/cases/{case_id}/file", "cases", "case_file", CASE_READERS,
+        "The case file's checklist: received, when, by whom; what is missing", tag=T,
+    ),
+    query(
+        "/case-file/missing", "cases", "missing_case_file_documents", CASE_READERS,
+        "Work to do: the open cases whose file misses documents, and which", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/disagreements", "cases", "record_disagreement", FIELD,
+        "Document a disagreement with the family or an institution (4.6)", tag=T, created=True,
+    ),
+    query(
+        "/cases/{case_id}/disagreements", "cases", "disagreements_of_case", CASE_READERS,
+        "The disagreements documented on the case", tag=T,
+    ),
+    record(
+        "/disagreements/{disagreement_id}", "cases", "get_disagreement", CASE_READERS,
+        "A disagreement", tag=T,
+    ),
+    command(
+        "/disagreements/{disagreement_id}/escalate", "cases", "escalate_disagreement", WORKER,
+        "Escalate it one level up: the SPAS head, then the county (4.4.3)", tag=T, rule="R2",
+    ),
+    command(
+        "/disagreements/{disagreement_id}/settle", "cases", "settle_disagreement", WORKER,
+        "Record how it was settled", tag=T, rule="R2",
+    ),
+    command(
+        "/cases/{case_id}/follow-up/plan", "cases", "plan_follow_up", WORKER,
+        "Plan follow-up visits and evaluations within the period (2.4)", tag=T, rule="R8",
+    ),
+    command(
+        "/cases/{case_id}/follow-up/actions", "cases", "record_follow_up", FIELD,
+        "Record a follow-up visit or evaluation done (2.4)", tag=T, rule="R8",
+    ),
+    query(
+        "/cases/{case_id}/follow-up/record", "cases", "follow_up_of_case", CASE_READERS,
+        "The follow-up period, the actions planned and done", tag=T,
     ),
     command(
         "/cases/{case_id}/archive", "cases", "archive_case", WORKER, "Archive", tag=T, rule="R8"

@@ -51,6 +51,11 @@ BY_CODE = {
     "invalid_command": "Datele nu sunt valide.",
     "invalid_case_command": "Datele nu sunt valide.",
     "case_stage_conflict": "Cazul nu este în etapa potrivită pentru acest pas.",
+    "disagreement_settled": "Dezacordul a fost deja soluționat.",
+    "no_consent_to_processing": (
+        "Persoana a refuzat sau și-a retras consimțământul: nu se mai colectează date despre "
+        "ea. Ce s-a consemnat rămâne; coordonatorul decide cum continuă cazul."
+    ),
     "document_state_conflict": "Documentul nu este în starea potrivită pentru acest pas.",
     "document_already_validated": "Documentul a fost deja validat.",
     "urgent_risk_already_acknowledged": "Riscul a fost deja confirmat.",

@@ -124,6 +124,13 @@ DISCREPANCIES = {
     "residence_differs": "domiciliul diferă",
     "other": "altă neconcordanță",
 }
+CASE_FILE_DOCUMENTS = {  # the case file's checklist (DGASPC page)
+    "request": "cererea, solicitarea sau sesizarea",
+    "identity_document": "actul de identitate",
+    "income_proof": "actele doveditoare ale veniturilor",
+    "housing_proof": "documentul privind situația locativă",
+    "supporting_document": "un document justificativ al situației de dificultate",
+}
 FEEDBACK_QUESTIONS = {
     "recommendations_useful": "Cât de utile au fost recomandările primite",
     "communication_clear": "Cât de clar a fost modul de comunicare",
@@ -145,6 +152,8 @@ EVENTS = {  # a case's timeline
     "UrgentRiskReported": "risc urgent semnalat",
     "DecisionRecorded": "decizie profesională",
     "Closed": "caz închis",
+    "Escalated": "dezacord escaladat",
+    "Settled": "dezacord soluționat",
 }
 
 # The coordinator's forms (pages/coord_cases.py): the domain's values and their labels.

@@ -29,6 +29,8 @@ from services.cases.audit import (
 )
 from services.cases.benefits import BenefitCheck
 from services.cases.case_commands import CaseCommands
+from services.cases.case_file_commands import CaseFileCommands
+from services.cases.case_record import R
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
@@ -44,10 +46,13 @@ from services.cases.competence import (
     relation,
     sees_personal_data,
 )
+from services.cases.disagreement_commands import DisagreementCommands
+from services.cases.disagreements import CaseDisagreement
 from services.cases.document_commands import DocumentCommands
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.figures import check_month, county_figures, municipalities_in_scope
+from services.cases.follow_up_commands import FollowUpCommands
 from services.cases.key_cache import ErasureWatch, KeyCache
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
 from services.cases.projections import CaseIndex, WorkIndex
@@ -56,7 +61,14 @@ from services.cases.risks import UrgentRisk
 
 
 class CasesApplication(
-    CaseCommands, DocumentCommands, RiskCommands, FollowsCoordination, EventSourcedApplication
+    CaseCommands,
+    FollowUpCommands,
+    DisagreementCommands,
+    CaseFileCommands,
+    DocumentCommands,
+    RiskCommands,
+    FollowsCoordination,
+    EventSourcedApplication,
 ):
     """The cases service's application: the case path, its documents, urgent
     risks and benefit checks, and its beneficiaries' personal data."""
@@ -75,6 +87,7 @@ class CasesApplication(
             CaseDocument: self.get_document,
             UrgentRisk: self.get_urgent_risk,
             BenefitCheck: self.get_benefit_check,
+            CaseDisagreement: self.get_disagreement,
         }
         records: Records = []
         for subject_id in map(UUID, self.view(CaseIndex).subjects.get(str(case_id), [])):
@@ -156,6 +169,15 @@ class CasesApplication(
             if (found := relation(team, CaseRow.of(row))) is not None
             and (not coordinator_only or found == "coordinator")
         }
+
+    def record_of(self, kind: type[R], case_id: str) -> R | None:
+        """The case's own record of ``kind`` (consent, follow-up, case file)."""
+        return self.find(kind.id_for(case_id), kind)
+
+    def started_record(self, kind: type[R], team: Team, case: Case) -> R:
+        """The case's record of ``kind``, started by this command if none yet."""
+        found = self.record_of(kind, str(case.id))
+        return found if found is not None else kind.start(team, case)
 
     def save_changed(self, aggregate: Any) -> None:
         """Saves; a concurrent command that changed the same aggregate first

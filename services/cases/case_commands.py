@@ -13,12 +13,18 @@ from events.clock import local_day
 from events.pages import page_after
 from events.refusals import records_refusals
 from events.team import Team
+from services.cases.closure import FinalReportMissing
 from services.cases.competence import (
     CaseRow,
     InvalidCaseCommand,
     check_text,
     check_under_coordination,
     relation,
+)
+from services.cases.consent import (
+    CaseConsent,
+    check_consents_to_collection,
+    day_of,
 )
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
@@ -41,6 +47,7 @@ class CaseCommands(CasesPart):
         referral_source: str,
         referral_note: str,
         technicians: list[str],
+        origin: str | None = None,
     ) -> dict[str, Any]:
         team = self.team(actor)
         beneficiary_id = str(uuid.uuid4())
@@ -57,18 +64,46 @@ class CaseCommands(CasesPart):
                 beneficiary_id, {"text": check_text(referral_note, "referral_note")}
             ),
             technicians=technicians,
+            origin=origin,
         )
         self.save_changed(case)
         return self._summary(case)
 
     @records_refusals
     def record_initial_evaluation(self, actor: Actor, case_id: UUID, findings: str) -> dict:
-        return self._step(
-            actor,
-            case_id,
-            "record_initial_evaluation",
-            lambda t, c, s: c.record_initial_evaluation(t, s(findings, "findings")),
+        def evaluate(team: Team, case: Case, seal: Any) -> None:
+            self.check_consents(case, "recording the initial evaluation")
+            case.record_initial_evaluation(team, seal(findings, "findings"))
+
+        return self._step(actor, case_id, "record_initial_evaluation", evaluate)
+
+    @records_refusals
+    def record_consent(
+        self, actor: Actor, case_id: UUID, status: str, on: str, limits: str | None = None
+    ) -> dict[str, Any]:
+        """The person's consent to the processing of their data, as stated
+        on ``on`` (``consent.py``): its limits sealed."""
+        team, case, _ = self.visible_case(actor, case_id, "record_consent")
+        consent = self.started_record(CaseConsent, team, case)
+        sealed = None
+        if limits is not None and limits.strip():
+            sealed = self.seal(case.beneficiary_id, {"text": check_text(limits, "limits")})
+        consent.record(
+            team,
+            case,
+            status=status,
+            on=day_of(on, "on"),
+            today=local_day(self.now()),
+            limits=sealed,
+            stage=case.stage,
         )
+        self.save_changed(consent)
+        return self._summary(case)
+
+    def check_consents(self, case: Case, act: str) -> None:
+        """R9 with the person's consent: refused or withdrawn, nothing more
+        is collected about them (``consent.py``)."""
+        check_consents_to_collection(self.record_of(CaseConsent, str(case.id)), act)
 
     @records_refusals
     def open_case(self, actor: Actor, case_id: UUID, rationale: str) -> dict:
@@ -135,8 +170,11 @@ class CaseCommands(CasesPart):
         rationale: str,
         destination: str | None = None,
         final_report_id: str | None = None,
-        follow_up_months: tuple[int, int] | None = None,
+        follow_up_months: int | None = None,
+        without_report_reason: str | None = None,
     ) -> dict:
+        """R8 (2.4): on the technician's validated final report, or, when no
+        technician works on the case, the coordinator's reason (sealed)."""
         if final_report_id is not None:
             self._check_final_report(case_id, final_report_id)
         return self._step(
@@ -150,6 +188,9 @@ class CaseCommands(CasesPart):
                 today=local_day(self.now()),
                 destination=destination,
                 final_report_id=final_report_id,
+                without_report=s(
+                    without_report_reason or "", "without_report_reason", optional=True
+                ),
                 follow_up_months=follow_up_months,
             ),
         )
@@ -164,12 +205,20 @@ class CaseCommands(CasesPart):
         )
 
     @records_refusals
-    def archive_case(self, actor: Actor, case_id: UUID, note: str = "") -> dict:
+    def archive_case(
+        self, actor: Actor, case_id: UUID, note: str = "", follow_up_decision: str = ""
+    ) -> dict:
+        """R8: after the follow-up period, or on the recorded decision to end it early."""
         return self._step(
             actor,
             case_id,
             "archive_case",
-            lambda t, c, s: c.archive(t, s(note, "note", optional=True)),
+            lambda t, c, s: c.archive(
+                t,
+                s(note, "note", optional=True),
+                local_day(self.now()),
+                s(follow_up_decision, "follow_up_decision", optional=True),
+            ),
         )
 
     @records_refusals
@@ -195,6 +244,9 @@ class CaseCommands(CasesPart):
         """The case; its personal data and plan only for those who work with
         the person or audit (R9), and each such read recorded."""
         _, case, relation = self.visible_case(actor, case_id, "get_case")
+        consent = self.record_of(CaseConsent, str(case.id))
+        statements = consent.statements if consent is not None else []
+        limits = {f"limits{n}": s["limits"] for n, s in enumerate(statements) if s["limits"]}
         opened = self.unseal(
             actor,
             relation,
@@ -206,13 +258,20 @@ class CaseCommands(CasesPart):
                 "personal": case.personal,
                 "referral_note": case.referral_note,
                 "plan": case.plans[-1] if case.plans else None,
-            },
+                "without_report_reason": case.without_report_reason,
+            }
+            | limits,
         )
         view = self._summary(case)
+        view["consent"] = [  # the person's statements; limits only to those who see (R9)
+            s | {"limits": text_of(opened.get(f"limits{n}")) if s["limits"] else None}
+            for n, s in enumerate(statements)
+        ]
         personal = opened["personal"]
         if personal is not None:  # None: not theirs to see
             view["beneficiary"] = redact(None if personal == ERASED else personal, PERSONAL_FIELDS)
             view["referral_note"] = text_of(opened["referral_note"])
+            view["without_report_reason"] = text_of(opened["without_report_reason"])
             plan = opened["plan"]
             view["plan"] = (
                 None
@@ -288,17 +347,18 @@ class CaseCommands(CasesPart):
         return self._summary(case)
 
     def _check_final_report(self, case_id: UUID, document_id: str) -> None:
-        """Closure rests on the technician's final report as validated."""
+        """Closure rests on the technician's final report as validated (R8)."""
         document = self.find(UUID(document_id), CaseDocument)
-        if (
-            document is None
-            or document.case_id != str(case_id)
-            or document.kind != "final_report"
-            or document.status != "validated"
-        ):
+        if document is None or document.case_id != str(case_id) or document.kind != "final_report":
             raise InvalidCaseCommand(
-                f"{document_id} is not a validated final report of case {case_id}",
+                f"{document_id} is not a final report of case {case_id}", field="final_report_id"
+            )
+        if document.status != "validated":
+            raise FinalReportMissing(
+                "R8",
+                f"the final report {document_id} is {document.status}: validate it first (2.4)",
                 field="final_report_id",
+                case_id=str(case_id),
             )
 
     def _summary(self, case: Case) -> dict[str, Any]:
@@ -309,6 +369,7 @@ class CaseCommands(CasesPart):
             "beneficiary_kind": case.beneficiary_kind,
             "categories": list(case.categories),
             "referral_source": case.referral_source,
+            "origin": case.origin,
             "technicians": list(case.technicians),
             "social_worker_id": case.social_worker_id,
             "stage": case.stage,
@@ -317,6 +378,7 @@ class CaseCommands(CasesPart):
             "plan_version": case.plan_version,
             "decisions": list(case.decisions),
             "outcome": case.outcome,
+            "final_report_id": case.final_report_id,
             "follow_up": (
                 {"from": case.follow_up[0], "until": case.follow_up[1]} if case.follow_up else None
             ),

@@ -2,21 +2,20 @@
 active coordination contract), R2 (the social worker's exclusive acts), R9
 (what a technician observes goes to their coordinator only; reads of
 personal data are scoped), and the rules a case's content answers to: its
-categories and choices, who a referral names, the follow-up window (R8).
+categories and choices, who a referral names.
 Pure; the errors of the cases service live here.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
-from events.clock import add_months
 from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleViolation
 from events.team import Team
 from events.vocabulary import CATEGORIES
+from services.cases.vocabulary import ACTIVE
 
 
 # -- errors ------------------------------------------------------------------
@@ -229,32 +228,6 @@ def check_choice(value: str, allowed: tuple[str, ...], field: str) -> str:
     return value
 
 
-class FollowUpOutsideWindow(RuleViolation):
-    code = "follow_up_outside_window"
-
-
-def check_follow_up_window(from_months: int, until_months: int) -> None:
-    """R8 with R7: follow-up lies within 3–6 months of closure; closing a
-    case with a shorter one is closing it prematurely."""
-    if not 3 <= from_months <= until_months <= 6:
-        raise FollowUpOutsideWindow(
-            "R8",
-            f"follow-up lies 3–6 months after closure (got {from_months}–{until_months} months)",
-            field="follow_up_months",
-        )
-
-
-def follow_up_window(
-    team: Team, technicians: list[str], today: date, months: tuple[int, int] | None
-) -> tuple[str, str]:
-    """R8: the follow-up's first and last day, by the months given or else
-    by the terms of the case's coordination."""
-    terms = team.terms_for(technicians)
-    months = months or (terms.follow_up_from_months, terms.follow_up_until_months)
-    check_follow_up_window(*months)
-    return add_months(today, months[0]).isoformat(), add_months(today, months[1]).isoformat()
-
-
 def check_referral(team: Team, municipality: str, technicians: list[str]) -> tuple[list[str], str]:
     """Who a referral names, as (technicians, social worker): a technician
     refers what they identified in their own municipality, for their
@@ -278,6 +251,27 @@ def check_referral(team: Team, municipality: str, technicians: list[str]) -> tup
     for technician_id in technicians:
         check_may_join(team, technician_id, municipality, social_worker_id)
     return technicians, social_worker_id
+
+
+def check_open_case(case: CaseLike, stage: str, what: str) -> None:
+    if stage not in ACTIVE:
+        raise StageConflict(
+            f"{what} on an open case; the case is {stage}", stage=stage, case_id=str(case.id)
+        )
+
+
+def check_new_technician(case: CaseLike, stage: str, technician_id: str) -> None:
+    """A technician joins a case still worked on, once."""
+    if stage in ("closed", "archived"):
+        raise StageConflict(
+            f"cannot assign a technician to a case that is {stage}",
+            stage=stage,
+            case_id=str(case.id),
+        )
+    if technician_id in case.technicians:
+        raise StageConflict(
+            f"technician {technician_id} already works on the case", case_id=str(case.id)
+        )
 
 
 def check_may_join(

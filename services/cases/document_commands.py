@@ -45,6 +45,7 @@ class DocumentCommands(CasesPart):
         period: str | None = None,
     ) -> dict[str, Any]:
         team, case, _ = self.visible_case(actor, case_id, "draft_document")
+        self.check_consents(case, "drafting a document")
         document = CaseDocument.draft(
             team,
             case,
@@ -66,12 +67,11 @@ class DocumentCommands(CasesPart):
         content: dict[str, Any],
         beneficiary_signature: str = "none",
     ) -> dict[str, Any]:
-        return self._act(
-            actor,
-            document_id,
-            "revise_document",
-            lambda d, t, c: d.revise(t, c, self._sealed_content(c, content), beneficiary_signature),
-        )
+        def revise(d: CaseDocument, t: Team, c: Case) -> None:
+            self.check_consents(c, "revising a document")
+            d.revise(t, c, self._sealed_content(c, content), beneficiary_signature)
+
+        return self._act(actor, document_id, "revise_document", revise)
 
     @records_refusals
     def submit_document(self, actor: Actor, document_id: UUID) -> dict[str, Any]:

@@ -4,10 +4,8 @@ intervention_plan → intervention ⇄ monitoring → closed → follow_up →
 archived.
 
 Pure domain. Opening, the social diagnosis, the intervention plan (PII),
-decisions, closure and archiving are the social worker's (R2); closure
-schedules the follow-up 3–6 months later (R8). The beneficiary's identity and
-every free text about them arrive here already sealed (``personal.py``): the
-case holds tokens, never the plain data.
+decisions, closure and archiving are the social worker's (R2). Identity and
+free text arrive sealed (``personal.py``): the case holds tokens only.
 """
 
 from __future__ import annotations
@@ -22,6 +20,7 @@ from events.actor import AuditedAggregate
 from events.team import Team
 from events.vocabulary import cases as names
 from services.cases import vocabulary
+from services.cases.closure import check_closure
 from services.cases.competence import (
     InvalidCaseCommand,
     StageConflict,
@@ -29,11 +28,14 @@ from services.cases.competence import (
     check_choice,
     check_field_work,
     check_may_join,
+    check_new_technician,
+    check_open_case,
     check_referral,
     check_social_worker_act,
     check_under_coordination,
-    follow_up_window,
 )
+from services.cases.consent import origin_of
+from services.cases.follow_up import check_archivable, follow_up_period
 
 
 class Case(AuditedAggregate):
@@ -47,6 +49,19 @@ class Case(AuditedAggregate):
         referral_note: str  # sealed
         technicians: list[str]
         social_worker_id: str
+        origin: str | None  # how it started (consent.py); None: not recorded then
+
+        # v2: neighbours, tenants' association two sources; v1 meant either
+        class_version = 3
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            if state["referral_source"] == "neighbours":
+                state["referral_source"] = names.NEIGHBOURS_OR_TENANTS
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["origin"] = None
 
     class StageChanged(AuditedAggregate.Event):
         """Every step of the path; ``record`` (sealed) holds what the step
@@ -55,8 +70,7 @@ class Case(AuditedAggregate):
         stage: str
         record: str | None
 
-        # One apply for every step: each is a move along the path (an
-        # ``@event`` method per step would repeat this body eight times).
+        # One apply for every step, each a move along the path.
         def apply(self, case: Case) -> None:
             case.stage = self.stage
             case.history.append(self.stage)
@@ -81,18 +95,27 @@ class Case(AuditedAggregate):
         outcome: str
         destination: str | None
         final_report_id: str | None
+        without_report_reason: str | None  # sealed; v1 closed without the rule
         follow_up_from: str | None
         follow_up_until: str | None
+        class_version = 2
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["without_report_reason"] = None
 
     class FollowUpBegun(StageChanged):
         pass
 
     class Archived(StageChanged):
-        pass
+        follow_up_decision: str | None  # sealed; v1 archived after beginning it
+        class_version = 2
 
-    # Created by the ``@event("…")`` methods below, named here for the type
-    # checker: their fields are the methods' parameters, which it cannot see,
-    # so readers keep ``Any`` after ``isinstance``.
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, Any]) -> None:
+            state["follow_up_decision"] = None
+
+    # Created by the ``@event("…")`` methods below; ``Any`` for the checker.
     PlanVersioned: ClassVar[type[Any]]
     DecisionRecorded: ClassVar[type[Any]]
     TechnicianAssigned: ClassVar[type[Any]]
@@ -109,12 +132,13 @@ class Case(AuditedAggregate):
         referral_note: str,
         technicians: list[str],
         social_worker_id: str,
+        origin: str | None,
         **_meta: str,
     ) -> None:
         self.municipality, self.beneficiary_id = municipality, beneficiary_id
         self.beneficiary_kind, self.personal = beneficiary_kind, personal
         self.categories, self.referral_source = list(categories), referral_source
-        self.referral_note = referral_note
+        self.referral_note, self.origin = referral_note, origin
         self.technicians, self.social_worker_id = list(technicians), social_worker_id
         self.stage = "referred"
         self.history = ["referred"]
@@ -122,6 +146,8 @@ class Case(AuditedAggregate):
         self.plans: list[str] = []
         self.decisions: list[str] = []
         self.outcome: str | None = None
+        self.final_report_id: str | None = None
+        self.without_report_reason: str | None = None
         self.follow_up: tuple[str, str] | None = None
 
     # -- what each event changes (its apply, run again on every load) ----------
@@ -176,6 +202,7 @@ class Case(AuditedAggregate):
         outcome: str,
         destination: str | None,
         final_report_id: str | None,
+        without_report_reason: str | None,
         follow_up_from: str | None,
         follow_up_until: str | None,
         actor_id: str,
@@ -183,7 +210,8 @@ class Case(AuditedAggregate):
         correlation_id: str,
     ) -> None:
         """What closing adds to the step (``StageChanged.apply`` runs after)."""
-        self.outcome = outcome
+        self.outcome, self.final_report_id = outcome, final_report_id
+        self.without_report_reason = without_report_reason
         if follow_up_from and follow_up_until:
             self.follow_up = (follow_up_from, follow_up_until)
 
@@ -201,6 +229,7 @@ class Case(AuditedAggregate):
         referral_source: str,
         referral_note: str,
         technicians: list[str],
+        origin: str | None = None,
     ) -> Case:
         """A technician refers what they identified in the field (R3: data
         collection), for their coordinator; a social worker refers a case
@@ -221,6 +250,7 @@ class Case(AuditedAggregate):
             referral_note=referral_note,
             technicians=sorted(set(technicians)),
             social_worker_id=social_worker_id,
+            origin=origin_of(referral_source, origin),
             **team.actor.event_fields(),
         )
 
@@ -285,12 +315,7 @@ class Case(AuditedAggregate):
     def record_decision(self, team: Team, decision: str, rationale: str) -> None:
         check_social_worker_act(team, self, "professional_decision")
         check_choice(decision, names.DECISIONS, "decision")
-        if self.stage not in vocabulary.ACTIVE:
-            raise StageConflict(
-                f"decisions are taken on an open case; the case is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
+        check_open_case(self, self.stage, "decisions are taken")
         self._decision_recorded(decision, rationale, **team.actor.event_fields())
 
     def close(
@@ -302,26 +327,16 @@ class Case(AuditedAggregate):
         today: date,
         destination: str | None = None,
         final_report_id: str | None = None,
-        follow_up_months: tuple[int, int] | None = None,
+        without_report: str | None = None,  # sealed: why, when no technician works on it
+        follow_up_months: int | None = None,
     ) -> None:
-        """R8: closure is the social worker's, and (unless the case was never
-        opened) schedules the follow-up 3–6 months later."""
+        """R8: closure is the social worker's, on the final report
+        (``closure.py``), and (unless never opened) opens the follow-up."""
         check_social_worker_act(team, self, "close_case")
-        check_choice(outcome, names.CLOSURE_OUTCOMES, "outcome")
-        if (outcome == "not_opened") != (self.stage == "initial_evaluation"):
-            raise StageConflict(
-                "a case is closed as not_opened after its initial evaluation, and any other "
-                f"way once the intervention ran; the case is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-        if outcome in ("referral", "transfer") and not (destination or "").strip():
-            raise InvalidCaseCommand(
-                f"a {outcome} names the destination service or institution", field="destination"
-            )
+        check_closure(self, self.stage, outcome, destination, final_report_id, without_report)
         window: tuple[str | None, str | None] = (None, None)
         if outcome != "not_opened":
-            window = follow_up_window(team, self.technicians, today, follow_up_months)
+            window = follow_up_period(team, self.technicians, today, follow_up_months)
         self._check_move("closed")
         self._closed(
             stage="closed",
@@ -329,6 +344,7 @@ class Case(AuditedAggregate):
             outcome=outcome,
             destination=(destination or "").strip() or None,
             final_report_id=final_report_id,
+            without_report_reason=without_report,
             follow_up_from=window[0],
             follow_up_until=window[1],
             **team.actor.event_fields(),
@@ -340,31 +356,17 @@ class Case(AuditedAggregate):
             raise StageConflict("a case that was not opened has no follow-up", case_id=str(self.id))
         self._move(team, self.FollowUpBegun, "follow_up", record=note)
 
-    def archive(self, team: Team, note: str | None) -> None:
-        """R8: an opened case is archived only after its follow-up."""
+    def archive(self, team: Team, note: str | None, today: date, decision: str | None) -> None:
+        """R8: after the follow-up period, or on the coordinator's recorded
+        decision (sealed) to end it early (``follow_up.py``)."""
         check_social_worker_act(team, self, "archive_case")
-        if self.stage == "closed" and self.follow_up is not None:
-            raise StageConflict(
-                f"R8: the follow-up ({self.follow_up[0]} – {self.follow_up[1]}) comes before "
-                "archiving",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-        self._move(team, self.Archived, "archived", record=note)
+        check_archivable(self.follow_up, today, decision)
+        self._move(team, self.Archived, "archived", record=note, follow_up_decision=decision)
 
     # -- who works on it -------------------------------------------------------
     def assign_technician(self, team: Team, technician_id: str) -> None:
         check_social_worker_act(team, self, "assign_technician")
-        if self.stage in ("closed", "archived"):
-            raise StageConflict(
-                f"cannot assign a technician to a case that is {self.stage}",
-                stage=self.stage,
-                case_id=str(self.id),
-            )
-        if technician_id in self.technicians:
-            raise StageConflict(
-                f"technician {technician_id} already works on the case", case_id=str(self.id)
-            )
+        check_new_technician(self, self.stage, technician_id)
         check_may_join(team, technician_id, self.municipality, self.social_worker_id)
         self._technician_assigned(technician_id, **team.actor.event_fields())
 

@@ -12,6 +12,7 @@ from events.store import ApplicationPart
 from events.team import Team
 
 if TYPE_CHECKING:
+    from services.cases.case_record import R
     from services.cases.domain import Case
 
 
@@ -51,4 +52,10 @@ class CasesPart(ApplicationPart):
 
         def now(self) -> datetime: ...
 
+        def check_consents(self, case: Case, act: str) -> None: ...
+
         def save_changed(self, aggregate: Any) -> None: ...
+
+        def record_of(self, kind: type[R], case_id: str) -> R | None: ...
+
+        def started_record(self, kind: type[R], team: Team, case: Case) -> R: ...

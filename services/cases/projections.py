@@ -21,6 +21,7 @@ from events.clock import LOCAL_TIME
 from events.topics import topics
 from events.views import FollowedView
 from services.cases.benefits import BenefitCheck
+from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import WITH_AUTHOR, CaseDocument
 from services.cases.domain import Case
 from services.cases.risks import UrgentRisk
@@ -55,7 +56,10 @@ class CaseIndex(FollowedView):
     def apply(self, event: Any) -> None:
         if isinstance(event, Case.Event):
             self._apply_case(str(event.originator_id), event)
-        elif isinstance(event, (CaseDocument.Event, UrgentRisk.Event, BenefitCheck.Event)):
+        elif isinstance(
+            event,
+            (CaseDocument.Event, UrgentRisk.Event, BenefitCheck.Event, CaseDisagreement.Event),
+        ):
             # the events that name their case (a document's, risk's or check's
             # first does): a subject is listed once, under the case it names
             subjects = self.subjects.get(getattr(event, "case_id", None) or "")
@@ -339,4 +343,5 @@ CaseIndex.TOPICS = [
     *WorkIndex.TOPICS,
     *topics(UrgentRisk, "InstitutionNotified"),
     *topics(BenefitCheck, "Recorded", "CoSigned"),
+    *topics(CaseDisagreement, "Recorded", "Escalated", "Settled"),
 ]

@@ -13,11 +13,22 @@ from events.following import ContractRecord, StaffRecord
 from events.mapping import publication_mapper
 from services.cases.audit import BeneficiaryErasure, PersonalDataRead
 from services.cases.benefits import BenefitCheck
+from services.cases.case_file import CaseFile
+from services.cases.case_record import CaseRecord
+from services.cases.consent import CaseConsent
+from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
+from services.cases.follow_up import FollowUp
 from services.cases.risks import UrgentRisk, emergency_call_missing
 
-INTERNAL = (PersonalDataRead.Event, StaffRecord.Event, ContractRecord.Event)
+# A case record's start (consent, follow-up, case file) only names its case.
+INTERNAL = (
+    PersonalDataRead.Event,
+    StaffRecord.Event,
+    ContractRecord.Event,
+    CaseRecord.Started,
+)
 
 # The steps of the case path, by stored event, as published.
 STEPS = {
@@ -50,6 +61,7 @@ def _case(event: Any) -> Publication | None:
                     "beneficiary_kind": event.beneficiary_kind,
                     "categories": event.categories,
                     "referral_source": event.referral_source,
+                    "origin": event.origin,
                     "technicians": event.technicians,
                     "social_worker_id": event.social_worker_id,
                 },
@@ -202,6 +214,54 @@ def _other(event: Any) -> Publication | None:
                     "amount": event.amount,
                     "measures": event.measures,
                 },
+            )
+        case CaseConsent.Recorded():
+            return Publication(
+                "CaseConsentRecorded",
+                {"case_id": event.case_id, "status": event.status, "on": event.on},
+            )
+        case CaseDisagreement.Recorded():
+            return Publication(
+                "DisagreementRecorded",
+                {
+                    "disagreement_id": str(event.originator_id),
+                    "case_id": event.case_id,
+                    "party": event.party,
+                },
+                municipality=event.municipality,
+            )
+        case CaseDisagreement.Escalated():
+            return Publication(
+                "DisagreementEscalated",
+                {
+                    "disagreement_id": str(event.originator_id),
+                    "case_id": event.case_id,
+                    "level": event.level,
+                },
+            )
+        case CaseDisagreement.Settled():
+            return Publication(
+                "DisagreementSettled",
+                {"disagreement_id": str(event.originator_id), "case_id": event.case_id},
+            )
+        case CaseFile.Received():
+            return Publication(
+                "CaseFileDocumentReceived",
+                {
+                    "case_id": event.case_id,
+                    "item": event.item,
+                    "supporting": event.supporting,
+                    "received_on": event.received_on,
+                },
+            )
+        case FollowUp.Planned():
+            return Publication(
+                "FollowUpPlanned", {"case_id": event.case_id, "actions": event.actions}
+            )
+        case FollowUp.Recorded():
+            return Publication(
+                "FollowUpActionRecorded",
+                {"case_id": event.case_id, "action": event.action, "done_on": event.done_on},
             )
         case BeneficiaryErasure.Erased():
             return Publication(

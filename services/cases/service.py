@@ -60,6 +60,13 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             c["referral_source"],
             c.get("referral_note", "—"),
             c.get("technicians", []),
+            c.get("origin"),
+        ),
+    )
+    record_consent = command(
+        "record_consent",
+        lambda app, actor, c: app.record_consent(
+            actor, id_of(c, "case_id"), c["status"], c["on"], c.get("limits")
         ),
     )
     record_initial_evaluation = command(
@@ -107,7 +114,8 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             c["rationale"],
             c.get("destination"),
             c.get("final_report_id"),
-            _months(c.get("follow_up_months")),
+            c.get("follow_up_months"),
+            c.get("without_report_reason"),
         ),
     )
     begin_follow_up = command(
@@ -116,7 +124,48 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
     )
     archive_case = command(
         "archive_case",
-        lambda app, actor, c: app.archive_case(actor, id_of(c, "case_id"), c.get("note", "")),
+        lambda app, actor, c: app.archive_case(
+            actor, id_of(c, "case_id"), c.get("note", ""), c.get("follow_up_decision", "")
+        ),
+    )
+    record_disagreement = command(
+        "record_disagreement",
+        lambda app, actor, c: app.record_disagreement(
+            actor, id_of(c, "case_id"), c["party"], c["summary"], c.get("institution")
+        ),
+    )
+    escalate_disagreement = command(
+        "escalate_disagreement",
+        lambda app, actor, c: app.escalate_disagreement(
+            actor, id_of(c, "disagreement_id"), c["reason"]
+        ),
+    )
+    settle_disagreement = command(
+        "settle_disagreement",
+        lambda app, actor, c: app.settle_disagreement(
+            actor, id_of(c, "disagreement_id"), c["settlement"]
+        ),
+    )
+    record_case_file_document = command(
+        "record_case_file_document",
+        lambda app, actor, c: app.record_case_file_document(
+            actor,
+            id_of(c, "case_id"),
+            c["item"],
+            c["received_on"],
+            c.get("supporting"),
+            c.get("description", ""),
+        ),
+    )
+    plan_follow_up = command(
+        "plan_follow_up",
+        lambda app, actor, c: app.plan_follow_up(actor, id_of(c, "case_id"), c["actions"]),
+    )
+    record_follow_up = command(
+        "record_follow_up",
+        lambda app, actor, c: app.record_follow_up(
+            actor, id_of(c, "case_id"), c["action"], c["done_on"], c.get("note", "")
+        ),
     )
     assign_technician = command(
         "assign_technician",
@@ -240,6 +289,28 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
         "case_timeline",
         lambda app, actor, case_id: app.case_timeline(actor, uuid_arg(case_id, "case_id")),
     )
+    get_disagreement = query(
+        "get_disagreement",
+        lambda app, actor, disagreement_id: app.get_disagreement(
+            actor, uuid_arg(disagreement_id, "disagreement_id")
+        ),
+        past=True,
+    )
+    disagreements_of_case = query(
+        "disagreements_of_case",
+        lambda app, actor, case_id: app.disagreements_of_case(actor, uuid_arg(case_id, "case_id")),
+    )
+    case_file = query(
+        "case_file",
+        lambda app, actor, case_id: app.case_file(actor, uuid_arg(case_id, "case_id")),
+    )
+    missing_case_file_documents = query(
+        "missing_case_file_documents", lambda app, actor: app.missing_case_file_documents(actor)
+    )
+    follow_up_of_case = query(
+        "follow_up_of_case",
+        lambda app, actor, case_id: app.follow_up_of_case(actor, uuid_arg(case_id, "case_id")),
+    )
     visits_of_case = query(
         "visits_of_case",
         lambda app, actor, case_id, period: app.visits_of_case(
@@ -292,8 +363,3 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             actor, _if_id(case_id, "case_id"), _if_id(beneficiary_id, "beneficiary_id")
         ),
     )
-
-
-def _months(window: dict[str, int] | None) -> tuple[int, int] | None:
-    """The follow-up window the command names, as (from, until) months."""
-    return (window["from"], window["until"]) if window else None

@@ -1,5 +1,6 @@
 """The coordinator's remaining acts: closing a case offers the follow-up
-window (R8) and the case's validated final reports; an open incident offers
+period (R8) and the case's validated final reports, and is refused without
+one (2.4); an open incident offers
 its escalation one level up (4.4.3), and escalating shows the level reached;
 the day's pages on a tablet are accessible."""
 
@@ -22,19 +23,18 @@ def test_the_closing_form_offers_the_follow_up_window(web, open_page):
     sign_in(page, web.url, COORDINATOR, f"/cazuri/{case_id}/inchide")
     assert page.get_by_role("heading", name="Închiderea cazului").is_visible()
     assert page.get_by_role("group", name="Monitorizarea după închidere (R8)").is_visible()
-    start = page.get_by_label("De la (luni după închidere)")
-    assert start.locator("option").all_inner_texts() == [
+    length = page.get_by_label("Durata (luni de la închidere)")
+    assert length.locator("option").all_inner_texts() == [
         "Din planul de coordonare", "3", "4", "5", "6",
     ]
-    assert page.get_by_label("Până la (luni după închidere)").is_visible()
     assert page.get_by_label("Raportul final (identificator)").count() == 0  # no typed id any more
     assert check(page, "coordonator-inchidere") == []
-    # only one end of the window: told at the field, the typed text kept
+    # no validated final report of the technician yet: refused naming R8, the text kept
     page.get_by_label("Rezultatul").select_option("plan_achieved")
     page.get_by_label("Motivarea").fill("Obiectivele au fost atinse.")
-    start.select_option("3")
+    length.select_option("3")
     page.get_by_role("button", name="Închide cazul").click()
-    assert page.locator("#follow_up_until-eroare").inner_text() == "Completați acest câmp."
+    assert page.get_by_text("Validați mai întâi raportul final al tehnicianului.").is_visible()
     assert page.get_by_label("Motivarea").input_value() == "Obiectivele au fost atinse."
 
 

@@ -29,6 +29,9 @@ def test_a_technician_writes_and_submits_a_visit_report(web, open_page):
     sign_in(page, web.url, "tehnician.cluj", "/azi")
     assert page.get_by_role("heading", name="Azi", level=1).is_visible()
     assert check(page, "tehnician-azi") == []
+    # the case files' missing documents are work to do (DGASPC page)
+    assert page.get_by_role("heading", name="Acte lipsă din dosarele cazurilor").is_visible()
+    assert "actul de identitate" in main_text(page)
     page.get_by_role("link", name=f"Caz {_case(web)[:8]}").first.click()
     assert check(page, "tehnician-caz") == []
     assert "Obiectivele planului" in main_text(page)

@@ -18,7 +18,7 @@ from nameko.exceptions import RemoteError
 from events.clock import LOCAL_TIME, add_months
 from services.notifications.reminder_rules import month_end
 from tests.support.calendar import MOMENTS, contract_period, local_day, local_month
-from tests.support.casework import open_case, plan
+from tests.support.casework import final_report, open_case, plan
 from tests.support.county import activate, draft
 from tests.support.evaluating import evaluate, sign_contract
 from tests.support.notifying import advance, alert_of, report_abuse
@@ -123,6 +123,7 @@ def test_the_observation_sheet_is_due_24_real_hours_after_the_visit(notifying):
 def test_abuse_is_late_after_two_real_hours_and_escalates_after_the_sla(notifying):
     world, tech = notifying, notifying["tech_actor"]
     case = open_case(world)
+
     def report(minutes_ago: int) -> dict:
         return world["cases"].report_urgent_risk(
             tech,
@@ -147,8 +148,9 @@ def test_abuse_is_late_after_two_real_hours_and_escalates_after_the_sla(notifyin
     assert alert_of(world, risk).get("escalations", []) == []
     advance(world, minutes=10)
     eventually(
-        lambda: [e["to_role"] for e in alert_of(world, risk).get("escalations", [])]
-        == ["spas_head"]
+        lambda: (
+            [e["to_role"] for e in alert_of(world, risk).get("escalations", [])] == ["spas_head"]
+        )
     )
 
 
@@ -185,10 +187,15 @@ def test_closure_counts_the_follow_up_in_county_months(casework):
     today = local_day()
     closed = cases.close_case(
         sw,
-        {"case_id": case["case_id"], "outcome": "plan_achieved", "rationale": "Obiective atinse."},
+        {
+            "case_id": case["case_id"],
+            "outcome": "plan_achieved",
+            "rationale": "Obiective atinse.",
+            "final_report_id": final_report(casework, case),
+        },
     )
-    assert closed["follow_up"] == {
-        "from": add_months(today, 3).isoformat(),
+    assert closed["follow_up"] == {  # from closure, for the plan's 6 months (R8, 2.4)
+        "from": today.isoformat(),
         "until": add_months(today, 6).isoformat(),
     }
 

@@ -219,3 +219,66 @@ def test_bad_input_gets_a_specific_error_and_stores_nothing(casework):
     late = refused(cases.draft_document, tech, observation_sheet(case))
     assert late.exc_type == "StageConflict" and "closed" in str(late)
     assert stored_count(store, "cases") == before
+
+
+def test_the_person_withdraws_consent_and_nothing_more_is_collected_about_them(casework):
+    """DGASPC page and issue 20 item 16: how the case started and the
+    person's informed consent, recorded on the case over RPC; withdrawn, the
+    technician's next document is refused, the refusal stored nothing."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = open_case(casework)
+    key, today = {"case_id": case["case_id"]}, ago(hours=0)[:10]
+    cases.record_consent(tech, key | {"status": "given", "on": today})
+    cases.record_consent(sw, key | {"status": "withdrawn", "on": today})
+    before = stored_count(casework["cases_store"], "cases")
+    error = refused(cases.draft_document, tech, observation_sheet(case))
+    assert error.exc_type == "NoConsentToProcessing" and "withdrawn consent" in str(error)
+    assert stored_count(casework["cases_store"], "cases") == before
+    seen = cases.get_case(sw, case["case_id"])
+    assert seen["origin"] == "report"  # referred by the school
+    assert [(s["status"], s["on"]) for s in seen["consent"]] == [
+        ("given", today),
+        ("withdrawn", today),
+    ]
+
+
+def test_case_3_a_disagreement_with_an_institution_is_documented_and_escalated(casework):
+    """4.6 case 3, 4.4.3: documented in the case record by the technician,
+    escalated by the coordinator to the SPAS head; a technician may not."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = open_case(casework)
+    recorded = cases.record_disagreement(
+        tech,
+        {
+            "case_id": case["case_id"],
+            "party": "institution",
+            "institution": "Școala Gimnazială nr. 1",
+            "summary": "Școala nu acceptă reînscrierea copilului.",
+        },
+    )
+    key = {"disagreement_id": recorded["disagreement_id"], "reason": "Școala nu răspunde."}
+    error = refused(cases.escalate_disagreement, tech, key)
+    assert error.exc_type == "ExclusiveActOfSocialWorker" and "R2" in str(error)
+    assert cases.escalate_disagreement(sw, key)["escalated_to"] == ["spas_head"]
+    seen = cases.get_disagreement(sw, recorded["disagreement_id"])
+    assert seen["summary"] == "Școala nu acceptă reînscrierea copilului."
+
+
+def test_the_case_files_missing_documents_are_the_technicians_work(casework):
+    """DGASPC page, "Acte necesare": the checklist of the case file, what
+    was received and when, and what is missing, as the technician sees it."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    case = open_case(casework)
+    today = ago(hours=0)[:10]
+    cases.record_case_file_document(
+        tech, {"case_id": case["case_id"], "item": "request", "received_on": today}
+    )
+    [work] = [w for w in cases.missing_case_file_documents(tech) if w["case_id"] == case["case_id"]]
+    assert work["missing"] == [
+        "identity_document",
+        "income_proof",
+        "housing_proof",
+        "supporting_document",
+    ]
+    seen = cases.case_file(sw, case["case_id"])
+    assert [(r["item"], r["received_on"]) for r in seen["received"]] == [("request", today)]

@@ -158,3 +158,21 @@ def plan(casework: Casework, case: dict[str, Any]) -> dict[str, Any]:
         },
     )
     return cases.start_intervention(sw, key)
+
+
+def final_report(casework: Casework, case: dict[str, Any]) -> str:
+    """The technician's final case report, submitted and validated by the
+    coordinator (2.4): what closure rests on (R8). Its id."""
+    cases, tech, sw = casework["cases"], casework["tech_actor"], casework["expert_actor"]
+    report = cases.draft_document(
+        tech,
+        {
+            "case_id": case["case_id"],
+            "kind": "final_report",
+            "content": {"text": "Copilul merge la școală; familia primește sprijin."},
+        },
+    )
+    key = {"document_id": report["document_id"]}
+    cases.submit_document(tech, key)
+    cases.validate_document(sw, key)
+    return report["document_id"]

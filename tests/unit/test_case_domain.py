@@ -19,6 +19,7 @@ from services.cases.competence import (
 )
 from services.cases.documents import CaseDocument, DocumentAlreadyValidated
 from services.cases.domain import Case
+from services.cases.follow_up import FollowUpOutsideWindow
 from services.cases.risks import RiskAlreadyAcknowledged, UrgentRisk
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -110,28 +111,31 @@ def test_r1_no_contract_no_case_and_no_case_of_another_municipality():
         referred(technicians=["someone-not-coordinated"])
 
 
-def test_r8_closure_schedules_the_follow_up_which_comes_before_archiving():
+def test_r8_closure_opens_the_follow_up_period_and_archiving_waits_for_its_end():
     case = in_intervention()
     case.start_monitoring(SW, None)
-    case.close(SW, outcome="plan_achieved", rationale="pd1:r", today=date(2026, 8, 31))
-    assert case.follow_up == ("2026-11-30", "2027-02-28")
-    with pytest.raises(StageConflict, match="R8: the follow-up"):
-        case.archive(SW, None)
+    case.close(
+        SW, outcome="plan_achieved", rationale="pd1:r", today=date(2026, 8, 31), final_report_id="d"
+    )
+    assert case.follow_up == ("2026-08-31", "2027-02-28")  # the plan's 6 months, from closure
     case.begin_follow_up(SW, None)
-    case.archive(SW, None)
+    with pytest.raises(FollowUpOutsideWindow, match=r"R8: the follow-up period \(2026-08-31"):
+        case.archive(SW, None, date(2026, 8, 31), None)
+    case.archive(SW, None, date(2027, 3, 1), None)
     assert case.stage == "archived"
     assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
 
 
-def test_the_follow_up_window_lies_within_3_to_6_months():
+def test_the_follow_up_period_lasts_3_to_6_months():
     case = in_intervention()
-    with pytest.raises(Exception, match="R8: follow-up lies 3–6 months"):
+    with pytest.raises(FollowUpOutsideWindow, match="R8: the follow-up period lasts 3–6 months"):
         case.close(
             SW,
             outcome="plan_achieved",
             rationale="pd1:r",
             today=date(2026, 11, 23),
-            follow_up_months=(1, 2),
+            final_report_id="d",
+            follow_up_months=2,
         )
 
 

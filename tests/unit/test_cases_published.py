@@ -13,12 +13,24 @@ from eventsourcing.persistence import Tracking
 
 from events import checkpoint, cloudevent, contracts
 from events.actor import Actor
+from events.clock import local_day
 from services.cases.application import CasesApplication
 from services.cases.personal import PersonalDataVault
 from services.cases.published import publication_of
 
 TECH, TECH2, SW = str(uuid.uuid4()), str(uuid.uuid4()), str(uuid.uuid4())
-PERSONAL = ("Ion Ionescu", "1900101123456", "Florilor", "lipsește", "lovituri", "Vasile")
+PERSONAL = (
+    "Ion Ionescu",
+    "1900101123456",
+    "Florilor",
+    "lipsește",
+    "lovituri",
+    "Vasile",
+    "fotografii",
+    "reînscrierea",
+    "întreținere",
+    "răspunde",
+)
 
 
 class Upstream:
@@ -89,6 +101,10 @@ def whole_case(app):
     )
     cid = uuid.UUID(case["case_id"])
     app.record_initial_evaluation(tech, cid, "Copilul lipsește de trei săptămâni.")
+    app.record_consent(tech, cid, "limited", now.date().isoformat(), "Fără fotografii.")
+    app.record_case_file_document(
+        tech, cid, "supporting_document", now.date().isoformat(), "debts", "Datorii la întreținere."
+    )
     with pytest.raises(Exception, match="R2"):
         app.open_case(tech, cid, "lipsește")
     app.open_case(sw, cid, "Risc confirmat.")
@@ -139,10 +155,22 @@ def whole_case(app):
     app.cosign_benefit_check(
         sw, uuid.UUID(check["check_id"]), "ineligible", "Venit ascuns.", None, ["counselling"]
     )
+    disagreement = app.record_disagreement(
+        tech, cid, "institution", "Școala refuză reînscrierea.", "Școala nr. 1"
+    )
+    did = uuid.UUID(disagreement["disagreement_id"])
+    app.escalate_disagreement(sw, did, "Școala nu răspunde.")
+    app.settle_disagreement(sw, did, "Inspectoratul a aprobat reînscrierea.")
     app.start_monitoring(sw, cid)
-    app.close_case(sw, cid, "plan_achieved", "Obiective atinse.")
+    final = app.draft_document(tech, cid, "final_report", {"text": "Ion merge la școală."})
+    app.submit_document(tech, uuid.UUID(final["document_id"]))
+    app.validate_document(sw, uuid.UUID(final["document_id"]))
+    app.close_case(sw, cid, "plan_achieved", "Obiective atinse.", None, final["document_id"])
     app.begin_follow_up(sw, cid)
-    app.archive_case(sw, cid)
+    in_a_month = (now + timedelta(days=30)).date().isoformat()
+    app.plan_follow_up(sw, cid, [{"action": "visit", "due_on": in_a_month}])
+    app.record_follow_up(tech, cid, "visit", local_day(now).isoformat(), "Ion merge la școală.")
+    app.archive_case(sw, cid, "", "Familia s-a mutat din județ.")
     app.get_case(sw, cid)
     app.erase_personal_data(
         Actor("admin", "county_admin"),

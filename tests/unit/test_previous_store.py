@@ -59,6 +59,18 @@ def previous_store(tmp_path, monkeypatch):
         app.close()
 
 
+# Names the previous version stored that read in today's words, with the
+# same meaning: its "neighbours" referred to neighbours or a tenants'
+# association (issue 20 item 18).
+READ_AS = {("Case", "referral_source", "neighbours"): "neighbours_or_tenants_association"}
+
+
+def as_read_now(class_name: str, state: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: READ_AS.get((class_name, k, v), v) if isinstance(v, str) else v for k, v in state.items()
+    }
+
+
 def state_of(aggregate: Any) -> dict[str, Any]:
     """What ``expected.json`` recorded of an aggregate: its public attributes."""
     public = {k: v for k, v in vars(aggregate).items() if not k.startswith("_")}
@@ -86,7 +98,7 @@ def test_every_aggregate_comes_back_as_the_previous_version_rebuilt_it(service, 
         # now keep more: the read log keeps what its event says).
         state = state_of(aggregate)
         kept = {name: state.get(name) for name in expected["state"]}
-        assert kept == expected["state"], type(aggregate).__name__
+        assert kept == as_read_now(expected["class"], expected["state"]), expected["class"]
 
 
 def test_the_read_models_find_the_previous_version_s_events(previous_store):

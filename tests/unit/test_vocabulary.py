@@ -96,6 +96,7 @@ def test_the_web_pages_label_exactly_the_names_of_the_vocabulary():
         "EVALUATION_KINDS": shared.EVALUATION_KINDS,
         "ESCALATION_LEVELS": shared.ESCALATION_LEVELS,
         "DOCUMENT_KINDS": cases.DOCUMENT_KINDS,
+        "CASE_FILE_DOCUMENTS": cases.CASE_FILE_DOCUMENTS,
         "RISK_CATEGORIES": cases.RISK_CATEGORIES,
         "BENEFITS": cases.BENEFITS,
         "CHECKED_DOCUMENTS": cases.BENEFIT_DOCUMENTS,

@@ -32,7 +32,7 @@ from gateway.web.words import (
 )
 
 pages = PageTable()
-FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R7/R8: 3–6 months after closure
+FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R8: 3–6 months from closure
 PLAN_ROWS = 3  # objectives shown at once; a longer plan is written in versions
 
 
@@ -97,6 +97,11 @@ CASE_ACTS: dict[str, CaseAct] = {
             Field("destination", "Unde a fost îndrumat (opțional)", "text", required=False),
             # the options are the case's validated final reports, read when the form is shown
             Field("final_report_id", "Raportul final validat", "report", required=False),
+            # R8 (2.4): only when no technician works on the case, so no final report
+            Field(
+                "without_report_reason", "Motivul închiderii fără raport final (niciun tehnician)",
+                "text", required=False,
+            ),
         ),
     ),
     "urmarire": CaseAct(
@@ -104,7 +109,15 @@ CASE_ACTS: dict[str, CaseAct] = {
         "Perioada de monitorizare după închidere a început.", (NOTE,),
     ),
     "arhiveaza": CaseAct(
-        "cases.archive_case", "Arhivarea cazului", "Arhivează", "Cazul a fost arhivat.", (NOTE,),
+        "cases.archive_case", "Arhivarea cazului", "Arhivează", "Cazul a fost arhivat.",
+        (
+            NOTE,
+            # R8: before the follow-up period ends, only on a recorded decision
+            Field(
+                "follow_up_decision", "Decizia de a încheia monitorizarea înainte de termen",
+                "text", required=False,
+            ),
+        ),
     ),
 }
 
@@ -127,17 +140,15 @@ def command_values(act: CaseAct, form: MultiDict, required: str) -> tuple[dict, 
     return values, errors
 
 
-def follow_up(form: MultiDict, required: str) -> tuple[dict | None, dict]:
-    """The follow-up window (R7, R8: 3–6 months after closure): both ends or
-    none (none = the coordination plan's window); the domain checks the rule."""
-    start, end = form.get("follow_up_from", "").strip(), form.get("follow_up_until", "").strip()
-    if not start and not end:
+def follow_up(form: MultiDict, required: str) -> tuple[int | None, dict]:
+    """The follow-up period's length (R8, 2.4: 3–6 months from closure), or
+    none (the coordination plan's); the domain checks the rule."""
+    months = form.get("follow_up_months", "").strip()
+    if not months:
         return None, {}
-    if not start or not end:
-        return None, {"follow_up_from" if not start else "follow_up_until": required}
-    if not (start.isdigit() and end.isdigit()):
-        return None, {"follow_up_from": required}
-    return {"from": int(start), "until": int(end)}, {}
+    if not months.isdigit():
+        return None, {"follow_up_months": required}
+    return int(months), {}
 
 
 def plan_objectives(

@@ -27,13 +27,15 @@ def today(page: Page) -> Response:
     assert page.who is not None
     me = page.who.id
     # sent together; the documents still with the technician in one query, not one per case
-    cases, tasks, overdue, mine, inbox = page.call_together(
+    cases, tasks, overdue, mine, inbox, files = page.call_together(
         # one page, cut by the cases service: the home shows the first 20
         ("cases.list_cases", None, {"technician_id": me, "limit": 20}),
         ("coordination.tasks_of_technician", {"technician_id": me}, {}),
         ("cases.overdue_documents", None, {}),
         ("cases.documents_of_technician", {"technician_id": me}, {"open_only": True}),
         ("notifications.inbox", None, {"unread_only": True}),
+        # the case files' missing documents (DGASPC page): work to do
+        ("cases.missing_case_file_documents", None, {}),
     )
     tasks = [t for t in tasks if t["status"] in OPEN_TASKS]
     returned = [d for d in mine if d["status"] == "returned"]
@@ -49,6 +51,7 @@ def today(page: Page) -> Response:
         returned=returned,
         drafts=drafts,
         inbox=inbox,
+        files=files,
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from events.clock import LOCAL_TIME
@@ -142,6 +143,13 @@ def hours_verdict(minutes: int, contract_status: str | None) -> str | None:
     if contract_status == "suspended":
         return "contract_suspended"
     return None
+
+
+def listed(kind: str, payload: dict[str, Any]) -> bool:
+    """Whether a pending reminder shows among what is coming: a month's hours
+    check only while the month is under 40 hours (R6). At 40 it stays pending,
+    for the month-end check schedules the next month's, but nothing is coming."""
+    return kind != HOURS or payload.get("month_minutes", 0) < MIN_MONTH_MINUTES
 
 
 def follow_up_verdict(stage: str | None) -> str | None:

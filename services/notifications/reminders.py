@@ -44,6 +44,8 @@ like the months of the journal and of the progress reports):
    recorded for a month already checked changes nothing (the reminder went
    out, or was not needed); one for a month not yet scheduled schedules it.
    The threshold is R6's 40 hours, not a contract's higher hours_per_month.
+   A month already at 40 hours keeps its check pending (it schedules the
+   next month's) but is not listed among a person's coming reminders.
 4. ``follow_up_due`` (R8): a case closed with a follow-up window reminds its
    social worker and technicians on ``follow_up_from`` at 09:00, unless its
    follow-up began (or it was archived) first.

@@ -268,3 +268,48 @@ def test_a_38_hour_month_produces_the_coordination_hours_reminder(notifying):
     assert "coordination_hours_low" in eventually(lambda: inbox_kinds(world, head))
     mails = world["mailbox"].wait_for(2, timeout=20)
     assert {m.to[0] for m in mails} >= {world["emails"][world["expert"]["staff_id"]]}
+
+
+def test_every_coordination_activity_counts_and_a_contract_with_40_hours_is_not_listed(notifying):
+    """2.1 §2, 3.1 (R6): meetings, joint field work, reviewing and validating
+    reports (the technician absent), feedback sessions (E.3) and evaluation
+    sessions all go into the journal and count; the coordinator's coming
+    reminders show the contract's hours check while under 40 hours only."""
+    world = notifying
+    rpc, sw = world["rpc"].coordination, world["expert_actor"]
+    contract_id, today = world["contract"]["contract_id"], local_day()
+    activities = (
+        ("meeting", 600, None),
+        ("joint_field_work", 600, None),
+        ("report_review", 480, [sw["id"]]),
+        ("feedback_session", 360, None),
+        ("evaluation_session", 360, None),
+    )
+    for kind, minutes, participants in activities:
+        entry = {
+            "contract_id": contract_id,
+            "occurred_on": today.isoformat(),
+            "minutes": minutes,
+            "channel": "in_person",
+            "kind": kind,
+        }
+        rpc.record_journal_entry(
+            sw, entry | ({"participant_ids": participants} if participants else {})
+        )
+        if kind == "feedback_session":  # 34 hours so far: listed
+            assert eventually(lambda: hours_listed(world, sw, contract_id, "34"))
+
+    month = rpc.coordination_hours(sw, contract_id, today.strftime("%Y-%m"))
+    assert (month["hours"], month["entries"], month["compliant"]) == (40.0, 5, True)
+    eventually(lambda: not hours_listed(world, sw, contract_id, "34"))
+    assert hours_listed(world, sw, contract_id, None) == []
+
+
+def hours_listed(world, person, contract_id, hours):
+    return [
+        r
+        for r in world["notifications"].upcoming_reminders(person)
+        if r["kind"] == "coordination_hours_low"
+        and r["fields"]["contract_id"] == contract_id
+        and hours in (None, r["fields"]["hours"])
+    ]

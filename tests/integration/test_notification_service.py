@@ -14,6 +14,7 @@ from nameko.exceptions import RemoteError
 from events.contracts import check_published
 from services.notifications.service import NotificationsService
 from tests.support.calendar import local_day
+from tests.support.casework import ago, open_case
 from tests.support.notifying import (
     advance,
     alert_of,
@@ -313,3 +314,46 @@ def hours_listed(world, person, contract_id, hours):
         and r["fields"]["contract_id"] == contract_id
         and hours in (None, r["fields"]["hours"])
     ]
+
+
+@pytest.fixture
+def county_service_levels(monkeypatch):
+    """The county's acknowledgement SLAs, read when the service starts."""
+    monkeypatch.setenv("NOTIFICATIONS_SLA_MINUTES", '{"immediate_danger": 20, "abuse": 60}')
+
+
+def test_a_late_report_of_violence_endangering_integrity_is_flagged_and_escalates_soonest(
+    county_service_levels, notifying
+):
+    """2.3.1, 4.6 case 2: two deadlines. The technician had 2 hours from
+    observing it to tell the coordinator: reported 3 hours later, the report
+    is marked late and the coordinator's alert says so. The coordinator's
+    acknowledgement has the county's SLA for the situation — violence that
+    endangers integrity is immediate danger, the shortest — and escalates
+    as before when it runs out."""
+    world = notifying
+    case = open_case(world)
+    risk = world["cases"].report_urgent_risk(
+        world["tech_actor"],
+        {
+            "case_id": case["case_id"],
+            "category": "domestic_violence",
+            "observations": "Urme de strangulare; a sunat la 112.",
+            "called_112": True,
+            "life_or_integrity_at_risk": True,
+            "observed_at": ago(hours=3),
+        },
+    )
+    assert risk["late"] and risk["deadline_hours"] == 2
+    assert risk["life_or_integrity_at_risk"] and not risk["emergency_call_missing"]
+    alert = eventually(lambda: alert_of(world, risk))
+    assert (alert["sla_minutes"], alert["immediate_danger"], alert["reported_late"]) == (
+        20,
+        True,
+        True,
+    )
+    [note] = eventually(lambda: world["notifications"].inbox(world["expert_actor"]))
+    assert "Raportată după termenul de 2 ore de la observare (R7)." in note["text"]
+
+    advance(world, minutes=25)
+    eventually(lambda: escalations(world, risk) == ["spas_head"])

@@ -107,6 +107,9 @@ TASK_OBSTACLES = (
     "institution_unavailable",
     "other",
 )
+# How the coordinator answers an obstacle (2.3.3: "nu se amână pe termen
+# nedefinit"); reassigning or cancelling the task answers it too.
+OBSTACLE_ANSWERS = ("guidance", "new_deadline")
 # -- incidents (chapter 4) ---------------------------------------------------
 # 4.2.1–4.2.6, in the guide's order.
 DIFFICULTY_TYPES = (

@@ -118,6 +118,33 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "the technician can no longer act (R1).",
         ),
     },
+    "task_obstacle_unanswered": {
+        "ro": (
+            "Obstacol fără răspuns: sarcina {task_id}",
+            "Tehnicianul a semnalat un obstacol ({obstacle}) la sarcina {task_id} ({task_type}). "
+            "Răspundeți: îndrumare, un termen nou, reatribuire sau anulare; sarcina nu se amână "
+            "pe termen nedefinit (2.3.3).",
+        ),
+        "en": (
+            "Obstacle unanswered: task {task_id}",
+            "The technician reported an obstacle ({obstacle}) on task {task_id} ({task_type}). "
+            "Answer it: guidance, a new deadline, reassignment or cancellation; a task is not "
+            "put off indefinitely (2.3.3).",
+        ),
+    },
+    "task_obstacle_escalated": {
+        "ro": (
+            "ESCALADARE: obstacol fără răspuns, sarcina {task_id}",
+            "Obstacolul ({obstacle}) semnalat la sarcina {task_id} ({task_type}) nu a primit "
+            "răspunsul coordonatorului până la {answer_due_at} și nici după. Vă rugăm să "
+            "interveniți (2.3.3).",
+        ),
+        "en": (
+            "ESCALATION: obstacle unanswered, task {task_id}",
+            "The obstacle ({obstacle}) reported on task {task_id} ({task_type}) had no answer "
+            "from the coordinator by {answer_due_at}, nor since. Please step in (2.3.3).",
+        ),
+    },
     "task_overdue": {
         "ro": (
             "Sarcină depășită: {task_type}, scadentă la {due_at}",

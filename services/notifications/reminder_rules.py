@@ -24,6 +24,10 @@ HOURS = "coordination_hours_low"
 FOLLOW_UP = "follow_up_due"
 CONTRACT_ENDING = "contract_ending"
 TASK = "task_overdue"
+OBSTACLE = "task_obstacle_unanswered"  # 2.3.3: the coordinator, when the answer is due
+OBSTACLE_ESCALATED = "task_obstacle_escalated"  # the SPAS head, as long again after
+OBSTACLE_KINDS = (OBSTACLE, OBSTACLE_ESCALATED)
+OBSTACLE_ESCALATION_AFTER = timedelta(hours=24)
 
 
 # -- ids and time ---------------------------------------------------------------------

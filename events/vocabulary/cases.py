@@ -83,6 +83,10 @@ RISK_CATEGORIES = (
     "self_harm",
     "other",
 )
+# The categories that always put the person's life or integrity in danger;
+# any other urgent risk does when the reporter says so (4.6: 112 first, then
+# the coordinator, "for any situation that endangers life and integrity").
+LIFE_OR_INTEGRITY_CATEGORIES = ("danger_to_life", "self_harm")
 URGENT_RISK_LEVELS = ("low", "medium", "high", "imminent")
 RISK_MEASURES = (
     "official_notification",

@@ -60,7 +60,19 @@ OBJECTIVE_INDICATORS = (
 )
 OBJECTIVE_PERIODS = ("week", "month")
 # -- the coordination journal ------------------------------------------------
-ENTRY_KINDS = ("meeting", "contact", "emergency", "feedback_session", "joint_field_work")
+# Every coordination activity counts towards R6 (2.1 §2, 3.1): meetings and
+# contacts, joint field work, reviewing and validating the technician's reports,
+# feedback sessions (E.3) and evaluation sessions (B, E), whether or not the
+# technician is present for each minute of it.
+ENTRY_KINDS = (
+    "meeting",
+    "contact",
+    "emergency",
+    "feedback_session",
+    "joint_field_work",
+    "report_review",
+    "evaluation_session",
+)
 # Others present at a meeting are named by role only: no names on the bus, and
 # none in the store either when a role says enough.
 EXTERNAL_ROLES = (
@@ -95,6 +107,9 @@ TASK_OBSTACLES = (
     "institution_unavailable",
     "other",
 )
+# How the coordinator answers an obstacle (2.3.3: "nu se amână pe termen
+# nedefinit"); reassigning or cancelling the task answers it too.
+OBSTACLE_ANSWERS = ("guidance", "new_deadline")
 # -- incidents (chapter 4) ---------------------------------------------------
 # 4.2.1–4.2.6, in the guide's order.
 DIFFICULTY_TYPES = (

@@ -11,6 +11,8 @@ NOTIFICATION_KINDS = (
     "follow_up_due",
     "contract_ending",
     "task_overdue",
+    "task_obstacle_unanswered",
+    "task_obstacle_escalated",
 )
 FAILURE_CATEGORIES = (
     "unreachable",

@@ -80,6 +80,7 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "withdrawal_reason": coordination.WITHDRAWAL_REASONS,
     "task_priority": coordination.TASK_PRIORITIES,
     "task_obstacle": coordination.TASK_OBSTACLES,
+    "obstacle_answer": coordination.OBSTACLE_ANSWERS,
     "difficulty_type": coordination.DIFFICULTY_TYPES,
     "informed_party": coordination.INFORMED_PARTIES,
     "incident_cause": coordination.INCIDENT_CAUSES,

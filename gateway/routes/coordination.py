@@ -248,6 +248,11 @@ ROUTES = [
         "Report an obstacle (R1)", tag="tasks",
     ),
     command(
+        "/tasks/{task_id}/obstacles/answer", S, "answer_task_obstacle", COORDINATOR,
+        "Answer the obstacle: guidance or a new deadline; the technician resumes (2.3.3)",
+        tag="tasks",
+    ),
+    command(
         "/tasks/{task_id}/cancel", S, "cancel_task", COORDINATOR, "Cancel the task",
         tag="tasks",
     ),

@@ -201,6 +201,8 @@ ENTRY_KINDS = {
     "emergency": "urgență",
     "feedback_session": "sesiune de feedback",
     "joint_field_work": "teren împreună",
+    "report_review": "analiza și validarea rapoartelor",
+    "evaluation_session": "sesiune de evaluare",
 }
 DIFFICULTIES = {
     "roles_and_competences": "roluri și competențe",

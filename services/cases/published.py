@@ -20,7 +20,11 @@ from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.follow_up import FollowUp
-from services.cases.risks import UrgentRisk, emergency_call_missing
+from services.cases.risks import (
+    UrgentRisk,
+    emergency_call_missing,
+    life_or_integrity_as_stored,
+)
 
 # A case record's start (consent, follow-up, case file) only names its case.
 INTERNAL = (
@@ -148,6 +152,7 @@ def _risk(event: Any) -> Publication | None:
     risk = {"risk_id": str(event.originator_id)}
     match event:
         case UrgentRisk.Reported():
+            at_risk = life_or_integrity_as_stored(event.category, event.life_or_integrity_at_risk)
             return Publication(
                 "UrgentRiskReported",
                 risk
@@ -155,9 +160,8 @@ def _risk(event: Any) -> Publication | None:
                     "case_id": event.case_id,
                     "category": event.category,
                     "called_112": event.called_112,
-                    "emergency_call_missing": emergency_call_missing(
-                        event.category, event.called_112
-                    ),
+                    "life_or_integrity_at_risk": at_risk,
+                    "emergency_call_missing": emergency_call_missing(at_risk, event.called_112),
                     "observed_at": event.observed_at,
                     "deadline_hours": event.deadline_hours,
                     "late": event.late,

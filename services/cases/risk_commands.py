@@ -40,6 +40,7 @@ class RiskCommands(CasesPart):
         observations: str,
         called_112: bool,
         observed_at: str,
+        life_or_integrity_at_risk: bool | None = None,
     ) -> dict[str, Any]:
         team, case, _ = self.visible_case(actor, case_id, "report_urgent_risk")
         risk = UrgentRisk.report(
@@ -52,6 +53,7 @@ class RiskCommands(CasesPart):
             called_112=called_112,
             observed_at=observed_at,
             now=self.now(),
+            life_or_integrity_at_risk=life_or_integrity_at_risk,
         )
         self.save_changed(risk)
         return risk.summary()

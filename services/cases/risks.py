@@ -1,6 +1,6 @@
 """Urgent-risk reports (case 2 of 4.6 and the operational checklist): the
-technician notes objective observations, calls 112 first where a life is in
-danger, and reports to the coordinator at once — suspected abuse within 2 h
+technician notes objective observations, calls 112 first where the person's
+life or integrity is in danger, and reports to the coordinator at once — suspected abuse within 2 h
 (R7). The coordinator acknowledges, assesses the risk, decides the measures
 and alone issues the official notification to DGASPC or the police, under
 their RNASR code (R2).
@@ -23,6 +23,7 @@ from events.errors import Conflict
 from events.team import Team
 from events.vocabulary.cases import (
     INSTITUTIONS,
+    LIFE_OR_INTEGRITY_CATEGORIES,
     RISK_CATEGORIES,
     RISK_MEASURES,
     URGENT_RISK_LEVELS,
@@ -42,9 +43,26 @@ from services.cases.domain import Case
 SUSPECTED_ABUSE = ("abuse", "neglect", "domestic_violence", "exploitation", "trafficking")
 
 
-def emergency_call_missing(category: str, called_112: bool) -> bool:
-    """R7: where a life is in danger, 112 comes first."""
-    return category == "danger_to_life" and not called_112
+def check_life_or_integrity(category: str, at_risk: bool | None) -> bool:
+    """4.6: whether the person's life or integrity is in danger — always for
+    ``LIFE_OR_INTEGRITY_CATEGORIES``, for any other category when the reporter
+    says so (violence that left injuries, say)."""
+    if at_risk is not None and not isinstance(at_risk, bool):
+        raise InvalidCaseCommand(
+            "life_or_integrity_at_risk is true or false", field="life_or_integrity_at_risk"
+        )
+    return category in LIFE_OR_INTEGRITY_CATEGORIES or bool(at_risk)
+
+
+def life_or_integrity_as_stored(category: str, at_risk: bool | None) -> bool:
+    """A report stored before the question was asked (None) meant danger to
+    life only: so it keeps its meaning."""
+    return category == "danger_to_life" if at_risk is None else at_risk
+
+
+def emergency_call_missing(life_or_integrity_at_risk: bool, called_112: bool) -> bool:
+    """R7 (4.6): where life or integrity is in danger, 112 comes first."""
+    return life_or_integrity_at_risk and not called_112
 
 
 class RiskStateConflict(Conflict):
@@ -68,6 +86,7 @@ class UrgentRisk(AuditedAggregate):
         late: bool
         reporter_id: str
         coordinator_id: str
+        life_or_integrity_at_risk: bool | None = None  # None: stored before it was asked
 
     # Created by the ``@event("…")`` methods below, named here for the type
     # checker: their fields are the methods' parameters, which it cannot see,
@@ -89,9 +108,13 @@ class UrgentRisk(AuditedAggregate):
         late: bool,
         reporter_id: str,
         coordinator_id: str,
+        life_or_integrity_at_risk: bool | None = None,
         **_meta: str,
     ) -> None:
         self.case_id, self.municipality, self.beneficiary_id = case_id, municipality, beneficiary_id
+        self.life_or_integrity_at_risk = life_or_integrity_as_stored(
+            category, life_or_integrity_at_risk
+        )
         self.category, self.observations, self.called_112 = category, observations, called_112
         self.observed_at, self.deadline_hours, self.late = observed_at, deadline_hours, late
         self.reporter_id, self.coordinator_id = reporter_id, coordinator_id
@@ -148,6 +171,7 @@ class UrgentRisk(AuditedAggregate):
         called_112: bool,
         observed_at: str,
         now: datetime,
+        life_or_integrity_at_risk: bool | None = None,
     ) -> UrgentRisk:
         check_field_work(team, case, "report an urgent risk", coordinator_too=True)
         if case.stage == "archived":
@@ -168,6 +192,7 @@ class UrgentRisk(AuditedAggregate):
             category=category,
             observations=observations,
             called_112=called_112,
+            life_or_integrity_at_risk=check_life_or_integrity(category, life_or_integrity_at_risk),
             observed_at=observed_at,
             deadline_hours=hours,
             late=now - moment > timedelta(hours=hours),
@@ -178,7 +203,7 @@ class UrgentRisk(AuditedAggregate):
 
     @property
     def emergency_call_missing(self) -> bool:
-        return emergency_call_missing(self.category, self.called_112)
+        return emergency_call_missing(self.life_or_integrity_at_risk, self.called_112)
 
     # -- the coordinator -------------------------------------------------------
     def acknowledge(self, team: Team, case: Case) -> None:
@@ -256,6 +281,7 @@ class UrgentRisk(AuditedAggregate):
             "municipality": self.municipality,
             "category": self.category,
             "called_112": self.called_112,
+            "life_or_integrity_at_risk": self.life_or_integrity_at_risk,
             "emergency_call_missing": self.emergency_call_missing,
             "observed_at": self.observed_at,
             "reported_at": self.created_on.isoformat(),

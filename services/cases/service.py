@@ -224,6 +224,7 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
             c["observations"],
             c["called_112"],
             c["observed_at"],
+            c.get("life_or_integrity_at_risk"),
         ),
     )
     acknowledge_urgent_risk = command(

@@ -8,7 +8,6 @@ escalate, deliver, retry and remind, each step an event of its own."""
 from __future__ import annotations
 
 import base64
-import json
 import os
 from dataclasses import replace
 from datetime import datetime
@@ -30,15 +29,7 @@ from services.notifications.pending import PendingReminders
 from services.notifications.people import People
 from services.notifications.projections import Inboxes, Timers, Webhooks
 from services.notifications.reminders import Reminders
-
-DEFAULT_SLA_MINUTES = 120  # 2.1 §2: suspected abuse reported within 2 hours
-
-
-def sla_from_env() -> dict[str, int]:
-    """``NOTIFICATIONS_SLA_MINUTES``: a JSON object of minutes by risk
-    category, with ``"default"`` for the rest."""
-    configured = json.loads(os.environ.get("NOTIFICATIONS_SLA_MINUTES", "{}"))
-    return {"default": DEFAULT_SLA_MINUTES} | {k: int(v) for k, v in configured.items()}
+from services.notifications.sla import acknowledgement_sla, service_levels_from_env
 
 
 class NotificationsApplication(
@@ -51,7 +42,7 @@ class NotificationsApplication(
     def __init__(self, store_url: str) -> None:
         super().__init__(store_url)
         self.clock = Clock.from_env()
-        self.sla = sla_from_env()
+        self.sla = service_levels_from_env()  # the coordinator's, per category (sla.py)
         key = os.environ.get("NOTIFICATIONS_WEBHOOK_KEY", "")
         self.webhook_key = base64.urlsafe_b64decode(key) if key else b""
         self.destinations = Policy.from_env()
@@ -75,13 +66,16 @@ class NotificationsApplication(
     def _raise_alert(self, risk: dict[str, Any], municipality: str | None, now: datetime) -> list:
         if self.find(alert_id(risk["risk_id"]), Alert) is not None:
             return []
-        sla = self.sla.get(risk["category"], self.sla["default"])
+        sla = acknowledgement_sla(self.sla, risk)
         alert = Alert.raise_for(self.actor, risk, municipality, sla, now)
         fields = {
             "case_id": alert.case_id,
             "category": alert.category,
             "observed_at": risk["observed_at"],
             "due_at": alert.due_at,
+            "reported_late": alert.reported_late,
+            "deadline_hours": risk.get("deadline_hours"),
+            "immediate_danger": alert.immediate_danger,
         }
         payload = self._alert_payload(alert, "urgent_risk_alert")
         told = self.tell(
@@ -137,6 +131,9 @@ class NotificationsApplication(
             "risk_id": alert.risk_id,
             "case_id": alert.case_id,
             "category": alert.category,
+            "immediate_danger": alert.immediate_danger,
+            "reported_late": alert.reported_late,
+            "sla_minutes": alert.sla_minutes,
             "status": alert.status,
             "raised_at": alert.raised_at,
             "due_at": alert.due_at,

@@ -26,6 +26,7 @@ from services.notifications.competence import (
     UnknownNotification,
 )
 from services.notifications.outcomes import category_of_reason
+from services.notifications.sla import immediate_danger, immediate_danger_of
 
 LEASE = timedelta(minutes=5)  # an attempt with no outcome by then is tried again
 
@@ -60,6 +61,10 @@ class Alert(AuditedAggregate):
         sla_minutes: int
         raised_at: str
         due_at: str
+        # the technician's 2 hours (2.3.1) missed; life or integrity in danger (4.6):
+        # None on alerts raised before they were recorded
+        reported_late: bool | None = None
+        immediate_danger: bool | None = None
 
     # Created by the @event("...") methods below (their parameters are the
     # fields); named for the type checker, which cannot see their fields (``Any``).
@@ -76,8 +81,12 @@ class Alert(AuditedAggregate):
         sla_minutes: int,
         raised_at: str,
         due_at: str,
+        reported_late: bool | None = None,
+        immediate_danger: bool | None = None,
     ) -> None:
         self.risk_id, self.case_id, self.category = risk_id, case_id, category
+        self.reported_late = bool(reported_late)
+        self.immediate_danger = immediate_danger_of(category, immediate_danger)
         self.municipality, self.coordinator_id = municipality, coordinator_id
         self.sla_minutes, self.raised_at = sla_minutes, raised_at
         self.due_at: str | None = due_at
@@ -107,6 +116,8 @@ class Alert(AuditedAggregate):
             sla_minutes=sla_minutes,
             raised_at=moment(now),
             due_at=moment(now + timedelta(minutes=sla_minutes)),
+            reported_late=bool(risk.get("late")),
+            immediate_danger=immediate_danger(risk),
             **actor.event_fields(),
         )
 

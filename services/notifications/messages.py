@@ -22,6 +22,12 @@ RISK_CATEGORIES = {
     "other": ("risc urgent", "urgent risk"),
 }
 
+# 2.3.1: the technician's deadline from observation to report, missed (R7)
+LATE_REPORT = (
+    " Raportată după termenul de {deadline_hours} ore de la observare (R7).",
+    " Reported after the {deadline_hours}-hour deadline from observation (R7).",
+)
+
 # kind (events.vocabulary.notifications.NOTIFICATION_KINDS) -> (subject, text)
 # per language, formatted with the notification's fields
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
@@ -29,14 +35,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "ro": (
             "URGENT: {category_ro}, cazul {case_id}",
             "Tehnicianul a raportat o situație de {category_ro} în cazul {case_id}, observată "
-            "la {observed_at}. Confirmați primirea până la {due_at}; fără confirmare, alerta "
-            "se escaladează la șeful SPAS și apoi la DGASPC.",
+            "la {observed_at}.{late_ro} Confirmați primirea până la {due_at}; fără confirmare, "
+            "alerta se escaladează la șeful SPAS și apoi la DGASPC.",
         ),
         "en": (
             "URGENT: {category_en}, case {case_id}",
             "The technician reported {category_en} in case {case_id}, observed at "
-            "{observed_at}. Acknowledge by {due_at}; unacknowledged, the alert goes to the SPAS "
-            "head and then to the county.",
+            "{observed_at}.{late_en} Acknowledge by {due_at}; unacknowledged, the alert goes to "
+            "the SPAS head and then to the county.",
         ),
     },
     "urgent_risk_escalation": {
@@ -112,6 +118,33 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "the technician can no longer act (R1).",
         ),
     },
+    "task_obstacle_unanswered": {
+        "ro": (
+            "Obstacol fără răspuns: sarcina {task_id}",
+            "Tehnicianul a semnalat un obstacol ({obstacle}) la sarcina {task_id} ({task_type}). "
+            "Răspundeți: îndrumare, un termen nou, reatribuire sau anulare; sarcina nu se amână "
+            "pe termen nedefinit (2.3.3).",
+        ),
+        "en": (
+            "Obstacle unanswered: task {task_id}",
+            "The technician reported an obstacle ({obstacle}) on task {task_id} ({task_type}). "
+            "Answer it: guidance, a new deadline, reassignment or cancellation; a task is not "
+            "put off indefinitely (2.3.3).",
+        ),
+    },
+    "task_obstacle_escalated": {
+        "ro": (
+            "ESCALADARE: obstacol fără răspuns, sarcina {task_id}",
+            "Obstacolul ({obstacle}) semnalat la sarcina {task_id} ({task_type}) nu a primit "
+            "răspunsul coordonatorului până la {answer_due_at} și nici după. Vă rugăm să "
+            "interveniți (2.3.3).",
+        ),
+        "en": (
+            "ESCALATION: obstacle unanswered, task {task_id}",
+            "The obstacle ({obstacle}) reported on task {task_id} ({task_type}) had no answer "
+            "from the coordinator by {answer_due_at}, nor since. Please step in (2.3.3).",
+        ),
+    },
     "task_overdue": {
         "ro": (
             "Sarcină depășită: {task_type}, scadentă la {due_at}",
@@ -143,6 +176,11 @@ def render(kind: str, language: str, fields: dict[str, Any]) -> tuple[str, str]:
         values["category_ro"], values["category_en"] = RISK_CATEGORIES.get(
             values["category"], RISK_CATEGORIES["other"]
         )
+    late = values.get("reported_late") is True
+    hours = values.get("deadline_hours") or 2
+    values["late_ro"], values["late_en"] = (
+        (t.format(deadline_hours=hours) for t in LATE_REPORT) if late else ("", "")
+    )
     first, second = (language, "en" if language == "ro" else "ro")
     subject = TEMPLATES[kind][first][0].format(**values)
     text = "\n\n".join(TEMPLATES[kind][lang][1].format(**values) for lang in (first, second))

@@ -14,6 +14,7 @@ from uuid import UUID
 from events.pages import page_after
 from events.topics import topics
 from events.views import FollowedView
+from services.notifications.reminder_rules import listed
 from services.notifications.reminder_state import Reminder
 
 
@@ -26,6 +27,7 @@ class Pending:
     kind: str
     due: datetime
     recipients: tuple[str, ...]
+    listed: bool = True  # shown among what is coming (``reminder_rules.listed``)
 
 
 class PendingReminders(FollowedView):
@@ -50,7 +52,11 @@ class PendingReminders(FollowedView):
             case Reminder.Scheduled:
                 self._listed(rid, event.subject_key, event.kind, event)
             case Reminder.Rescheduled if rid in self.reminders:
-                self.reminders[rid].due = _moment(event.due_at)
+                pending = self.reminders[rid]
+                pending.due, pending.listed = (
+                    _moment(event.due_at),
+                    listed(pending.kind, event.payload),
+                )
                 self._timed(rid, event.recipients)
             case Reminder.Rescheduled:  # a cancelled one, pending again: its subject is stored
                 first = self.stored_of([event.originator_id], topics(Reminder, "Scheduled"))[0]
@@ -64,7 +70,8 @@ class PendingReminders(FollowedView):
             for parent in _parents(subject):
                 self.nested.setdefault(parent, set()).add(subject)
         self.of_subject.setdefault(subject, {})[rid] = kind
-        self.reminders[rid] = Pending(subject, kind, _moment(event.due_at), ())
+        shown = listed(kind, event.payload)
+        self.reminders[rid] = Pending(subject, kind, _moment(event.due_at), (), shown)
         self._timed(rid, event.recipients)
 
     def _timed(self, rid: str, recipients: list[str]) -> None:
@@ -105,7 +112,7 @@ class PendingReminders(FollowedView):
         ``limit``, one page after ``cursor`` (``events.pages``), and only that
         page's reminders are read: a technician may have hundreds coming."""
         mine = self.of_recipient.get(person, ())
-        ids = [{"reminder_id": rid} for rid in mine if rid in self.reminders]
+        ids = [{"reminder_id": r} for r in mine if r in self.reminders and self.reminders[r].listed]
 
         def soonest(row: dict[str, Any]) -> tuple[str, str]:
             due = self.reminders[row["reminder_id"]].due

@@ -17,6 +17,7 @@ from events.topics import topics
 from events.views import FollowedView
 from services.notifications.domain import Alert, Notification, lease_ends
 from services.notifications.recipients import Webhook
+from services.notifications.sla import immediate_danger_of
 
 
 class Timers(FollowedView):
@@ -120,6 +121,9 @@ class Inboxes(FollowedView):
                     "category": event.category,
                     "municipality": event.municipality,
                     "raised_at": event.raised_at,
+                    "sla_minutes": event.sla_minutes,  # the coordinator's (sla.py)
+                    "immediate_danger": immediate_danger_of(event.category, event.immediate_danger),
+                    "reported_late": bool(event.reported_late),  # the technician's 2 h missed
                     # when it escalates next unless acknowledged: the countdown
                     # a coordinator's home shows
                     "due_at": event.due_at,

@@ -15,6 +15,7 @@ from events.mapping import publication_mapper
 from services.notifications.domain import Alert, Notification
 from services.notifications.recipients import Contact, Webhook
 from services.notifications.reminder_state import INTERNAL_EVENTS
+from services.notifications.sla import immediate_danger_of
 
 INTERNAL = (Contact.Event, Webhook.Event, *INTERNAL_EVENTS, StaffRecord.Event, ContractRecord.Event)
 
@@ -36,6 +37,8 @@ def _alert(event: Any) -> Publication | None:
                     "sla_minutes": event.sla_minutes,
                     "raised_at": event.raised_at,
                     "due_at": event.due_at,
+                    "immediate_danger": immediate_danger_of(event.category, event.immediate_danger),
+                    "reported_late": bool(event.reported_late),
                 },
                 municipality=event.municipality,
             )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from events.clock import LOCAL_TIME
@@ -23,6 +24,10 @@ HOURS = "coordination_hours_low"
 FOLLOW_UP = "follow_up_due"
 CONTRACT_ENDING = "contract_ending"
 TASK = "task_overdue"
+OBSTACLE = "task_obstacle_unanswered"  # 2.3.3: the coordinator, when the answer is due
+OBSTACLE_ESCALATED = "task_obstacle_escalated"  # the SPAS head, as long again after
+OBSTACLE_KINDS = (OBSTACLE, OBSTACLE_ESCALATED)
+OBSTACLE_ESCALATION_AFTER = timedelta(hours=24)
 
 
 # -- ids and time ---------------------------------------------------------------------
@@ -142,6 +147,13 @@ def hours_verdict(minutes: int, contract_status: str | None) -> str | None:
     if contract_status == "suspended":
         return "contract_suspended"
     return None
+
+
+def listed(kind: str, payload: dict[str, Any]) -> bool:
+    """Whether a pending reminder shows among what is coming: a month's hours
+    check only while the month is under 40 hours (R6). At 40 it stays pending,
+    for the month-end check schedules the next month's, but nothing is coming."""
+    return kind != HOURS or payload.get("month_minutes", 0) < MIN_MONTH_MINUTES
 
 
 def follow_up_verdict(stage: str | None) -> str | None:

@@ -44,6 +44,8 @@ like the months of the journal and of the progress reports):
    recorded for a month already checked changes nothing (the reminder went
    out, or was not needed); one for a month not yet scheduled schedules it.
    The threshold is R6's 40 hours, not a contract's higher hours_per_month.
+   A month already at 40 hours keeps its check pending (it schedules the
+   next month's) but is not listed among a person's coming reminders.
 4. ``follow_up_due`` (R8): a case closed with a follow-up window reminds its
    social worker and technicians on ``follow_up_from`` at 09:00, unless its
    follow-up began (or it was archived) first.
@@ -52,7 +54,12 @@ like the months of the journal and of the progress reports):
    amended end date schedules anew, a terminated contract cancels it.
 6. ``task_overdue``: at a delegated task's ``due_at``, the technician who
    holds it (after any reassignment) and the coordinator, unless it was
-   completed or cancelled first.
+   completed or cancelled first; an obstacle answered with a new deadline
+   moves it.
+7. ``task_obstacle_unanswered`` (2.3.3): an obstacle reminds the coordinator
+   when their answer is due (24 h after the report), then
+   ``task_obstacle_escalated`` the SPAS head 24 h later, unless answered
+   first (guidance, a new deadline, reassignment, cancellation, completion).
 """
 
 from __future__ import annotations
@@ -73,6 +80,7 @@ from services.notifications.reminder_rules import (
     CONTRACT_ENDING,
     FOLLOW_UP,
     HOURS,
+    OBSTACLE_ESCALATED,
     PROGRESS,
     case_record_id,
     contract_ending_verdict,
@@ -198,6 +206,8 @@ class Reminders(CaseReminders, CoordinationReminders):
                 ends_on = contract["ends_on"] if contract else None
                 verdict = contract_ending_verdict(status, ends_on, reminder.period)
                 audience = [coordinator, technician, *heads]
+        elif kind == OBSTACLE_ESCALATED:  # the SPAS head in post (4.4.3)
+            audience = self.people_with_role("spas_head", payload.get("municipality"))
         gone = {s for s, entry in team.staff.items() if not entry.get("active", True)}
         return verdict, [p for p in _unique(audience) if p not in gone]
 
@@ -237,6 +247,8 @@ _PLANNERS: dict[tuple[str, str], Callable[..., None]] = {
     ("coordination", "TaskReassigned"): Reminders._on_task_reassigned,
     ("coordination", "TaskCompleted"): Reminders._on_task_closed,
     ("coordination", "TaskCancelled"): Reminders._on_task_closed,
+    ("coordination", "TaskObstacleReported"): Reminders._on_obstacle_reported,
+    ("coordination", "TaskObstacleAnswered"): Reminders._on_obstacle_answered,
 }
 # the events each upstream service's queue binds: those planned on
 CASES_EVENTS = [n for s, n in _PLANNERS if s == "cases"]

@@ -13,6 +13,10 @@ from services.notifications.reminder_planning import Batch, ReminderPlanning
 from services.notifications.reminder_rules import (
     CONTRACT_ENDING,
     HOURS,
+    OBSTACLE,
+    OBSTACLE_ESCALATED,
+    OBSTACLE_ESCALATION_AFTER,
+    OBSTACLE_KINDS,
     TASK,
     contract_ending_at,
     contract_key,
@@ -141,6 +145,7 @@ class CoordinationReminders(ReminderPlanning):
         )
 
     def _on_task_reassigned(self, batch, data, municipality, now) -> None:
+        self._obstacle_answered(batch, data["task_id"], now)
         reminder = batch.get(reminder_id(TASK, task_key(data["task_id"]), "due"), Reminder)
         if reminder is None or not reminder.pending:
             return
@@ -155,3 +160,44 @@ class CoordinationReminders(ReminderPlanning):
         reminder = batch.get(reminder_id(TASK, task_key(data["task_id"]), "due"), Reminder)
         if reminder is not None:
             reminder.cancel(self.actor, "task_done", now)
+        self._obstacle_answered(batch, data["task_id"], now)
+
+    def _on_obstacle_reported(self, batch, data, municipality, now) -> None:
+        """2.3.3: the coordinator is reminded when their answer is due, the
+        SPAS head as long again after, unless it is answered first."""
+        task = batch.get(reminder_id(TASK, task_key(data["task_id"]), "due"), Reminder)
+        known = dict(task.payload) if task is not None else {}
+        due = datetime.fromisoformat(data["answer_due_at"])
+        fields = {
+            "task_id": data["task_id"],
+            "task_type": known.get("task_type", ""),
+            "obstacle": data["obstacle"],
+            "answer_due_at": shown(due),
+        }
+        payload = known | {"municipality": known.get("municipality") or municipality}
+        payload |= {"task_id": data["task_id"], "obstacle": data["obstacle"]}
+        coordinator = [known["coordinator_id"]] if "coordinator_id" in known else []
+        key, after = task_key(data["task_id"]), due + OBSTACLE_ESCALATION_AFTER
+        self._schedule(
+            batch, OBSTACLE, key, data["answer_due_at"], due, coordinator, fields, payload
+        )
+        self._schedule(
+            batch, OBSTACLE_ESCALATED, key, data["answer_due_at"], after, [], fields, payload
+        )
+
+    def _on_obstacle_answered(self, batch, data, municipality, now) -> None:
+        self._obstacle_answered(batch, data["task_id"], now)
+        if data.get("due_at"):  # a new deadline: the overdue reminder moves with it
+            task = batch.get(reminder_id(TASK, task_key(data["task_id"]), "due"), Reminder)
+            if task is not None and task.pending:
+                due = datetime.fromisoformat(data["due_at"])
+                task.reschedule(
+                    self.actor,
+                    due_at=due,
+                    fields={"due_at": shown(due)},
+                    payload={"due_at": data["due_at"]},
+                )
+
+    def _obstacle_answered(self, batch, task_id: str, now: datetime) -> None:
+        for kind in OBSTACLE_KINDS:
+            self._cancel_pending(batch, task_key(task_id), kind, "obstacle_answered", now)

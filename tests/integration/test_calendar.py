@@ -236,7 +236,6 @@ def test_an_incident_deadline_keeps_its_county_hour(county):
             "technician_id": county["tech"]["staff_id"],
             "difficulty_type": "communication",
             "description": "Comunicare dificilă cu familia.",
-            "resolution_days": 14,
         },
     )
     deadline = datetime.fromisoformat(incident["deadline"]).astimezone(LOCAL_TIME)

@@ -132,10 +132,40 @@ def test_steps_out_of_order_repeated_or_malformed_are_refused_and_store_nothing(
     assert rpc.get_incident(ADMIN, incident["incident_id"])["next_step"] == "informed"
 
 
+def test_an_ethics_breach_is_handled_at_once_and_escalates_within_hours(county):
+    """1.3 §2.5, F, 4.2.4: an ethics breach (a suspicion of abuse left
+    unreported) has the county's deadline in hours, not 14 days: missed, it
+    goes to the SPAS head the same day."""
+    activate(county)
+    ethics = report(county, difficulty_type="ethics_and_integrity")
+    reported = datetime.fromisoformat(ethics["reported_at"])
+    assert ethics["resolution_hours"] == 4
+    assert datetime.fromisoformat(ethics["deadline"]) == reported + timedelta(hours=4)
+    error = refused(
+        county["rpc"].report_incident,
+        county["tech_actor"],
+        {
+            "technician_id": county["tech"]["staff_id"],
+            "difficulty_type": "ethics_and_integrity",
+            "description": "x",
+            "resolution_hours": 48,
+        },
+    )
+    assert error.exc_type == "InvalidIncident" and "1 to 4 hours" in str(error)
+
+    def run(hours):
+        moment = (reported + timedelta(hours=hours)).isoformat()
+        return county["rpc"].escalate_overdue_incidents(SYSTEM, {"now": moment})
+
+    assert run(3) == []
+    (first,) = run(5)
+    assert (first["incident_id"], first["escalation_level"]) == (ethics["incident_id"], "spas_head")
+
+
 def test_overdue_goes_to_the_spas_head_then_the_county_admin_exactly_once_each(county):
     rpc = county["rpc"]
     activate(county)
-    incident = report(county, resolution_days=7)
+    incident = report(county, resolution_hours=7 * 24)
     resolved = report(county, difficulty_type="resources")
     for index in range(5):
         step(county, resolved, index)

@@ -14,6 +14,7 @@ from nameko.exceptions import RemoteError
 from events.contracts import check_published
 from services.notifications.service import NotificationsService
 from tests.support.calendar import local_day
+from tests.support.casework import ago, open_case
 from tests.support.notifying import (
     advance,
     alert_of,
@@ -268,3 +269,91 @@ def test_a_38_hour_month_produces_the_coordination_hours_reminder(notifying):
     assert "coordination_hours_low" in eventually(lambda: inbox_kinds(world, head))
     mails = world["mailbox"].wait_for(2, timeout=20)
     assert {m.to[0] for m in mails} >= {world["emails"][world["expert"]["staff_id"]]}
+
+
+def test_every_coordination_activity_counts_and_a_contract_with_40_hours_is_not_listed(notifying):
+    """2.1 §2, 3.1 (R6): meetings, joint field work, reviewing and validating
+    reports (the technician absent), feedback sessions (E.3) and evaluation
+    sessions all go into the journal and count; the coordinator's coming
+    reminders show the contract's hours check while under 40 hours only."""
+    world = notifying
+    rpc, sw = world["rpc"].coordination, world["expert_actor"]
+    contract_id, today = world["contract"]["contract_id"], local_day()
+    activities = (
+        ("meeting", 600, None),
+        ("joint_field_work", 600, None),
+        ("report_review", 480, [sw["id"]]),
+        ("feedback_session", 360, None),
+        ("evaluation_session", 360, None),
+    )
+    for kind, minutes, participants in activities:
+        entry = {
+            "contract_id": contract_id,
+            "occurred_on": today.isoformat(),
+            "minutes": minutes,
+            "channel": "in_person",
+            "kind": kind,
+        }
+        rpc.record_journal_entry(
+            sw, entry | ({"participant_ids": participants} if participants else {})
+        )
+        if kind == "feedback_session":  # 34 hours so far: listed
+            assert eventually(lambda: hours_listed(world, sw, contract_id, "34"))
+
+    month = rpc.coordination_hours(sw, contract_id, today.strftime("%Y-%m"))
+    assert (month["hours"], month["entries"], month["compliant"]) == (40.0, 5, True)
+    eventually(lambda: not hours_listed(world, sw, contract_id, "34"))
+    assert hours_listed(world, sw, contract_id, None) == []
+
+
+def hours_listed(world, person, contract_id, hours):
+    return [
+        r
+        for r in world["notifications"].upcoming_reminders(person)
+        if r["kind"] == "coordination_hours_low"
+        and r["fields"]["contract_id"] == contract_id
+        and hours in (None, r["fields"]["hours"])
+    ]
+
+
+@pytest.fixture
+def county_service_levels(monkeypatch):
+    """The county's acknowledgement SLAs, read when the service starts."""
+    monkeypatch.setenv("NOTIFICATIONS_SLA_MINUTES", '{"immediate_danger": 20, "abuse": 60}')
+
+
+def test_a_late_report_of_violence_endangering_integrity_is_flagged_and_escalates_soonest(
+    county_service_levels, notifying
+):
+    """2.3.1, 4.6 case 2: two deadlines. The technician had 2 hours from
+    observing it to tell the coordinator: reported 3 hours later, the report
+    is marked late and the coordinator's alert says so. The coordinator's
+    acknowledgement has the county's SLA for the situation — violence that
+    endangers integrity is immediate danger, the shortest — and escalates
+    as before when it runs out."""
+    world = notifying
+    case = open_case(world)
+    risk = world["cases"].report_urgent_risk(
+        world["tech_actor"],
+        {
+            "case_id": case["case_id"],
+            "category": "domestic_violence",
+            "observations": "Urme de strangulare; a sunat la 112.",
+            "called_112": True,
+            "life_or_integrity_at_risk": True,
+            "observed_at": ago(hours=3),
+        },
+    )
+    assert risk["late"] and risk["deadline_hours"] == 2
+    assert risk["life_or_integrity_at_risk"] and not risk["emergency_call_missing"]
+    alert = eventually(lambda: alert_of(world, risk))
+    assert (alert["sla_minutes"], alert["immediate_danger"], alert["reported_late"]) == (
+        20,
+        True,
+        True,
+    )
+    [note] = eventually(lambda: world["notifications"].inbox(world["expert_actor"]))
+    assert "Raportată după termenul de 2 ore de la observare (R7)." in note["text"]
+
+    advance(world, minutes=25)
+    eventually(lambda: escalations(world, risk) == ["spas_head"])

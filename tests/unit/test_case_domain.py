@@ -191,6 +191,49 @@ def test_a_late_abuse_report_is_taken_and_marked_late_and_112_is_checked():
         risk.acknowledge(SW, case)
 
 
+def reported(category: str, called: bool, at_risk: bool | None = None) -> UrgentRisk:
+    return UrgentRisk.report(
+        TECH,
+        opened(),
+        category=category,
+        observations="pd1:o",
+        called_112=called,
+        observed_at=NOW.isoformat(),
+        now=NOW,
+        life_or_integrity_at_risk=at_risk,
+    )
+
+
+def test_112_first_for_any_situation_endangering_life_or_integrity():
+    """4.6 (case 2, "Important"): for any situation that endangers the
+    person's life or integrity, 112 first, then the coordinator — self-harm as
+    much as danger to life, and violence that put integrity in danger, not
+    only the danger_to_life category. Never refused: the missing call is
+    recorded."""
+
+    assert reported("self_harm", False).emergency_call_missing
+    assert reported("danger_to_life", False, at_risk=False).life_or_integrity_at_risk
+    beaten = reported("domestic_violence", False, at_risk=True)
+    assert beaten.life_or_integrity_at_risk and beaten.emergency_call_missing
+    assert not reported("domestic_violence", True, at_risk=True).emergency_call_missing
+    assert not reported("neglect", False).emergency_call_missing
+    assert reported("abuse", False).summary()["life_or_integrity_at_risk"] is False
+
+
+def test_an_urgent_risk_stored_before_the_life_or_integrity_question_keeps_its_meaning():
+    """4.6: a report stored without the question meant danger to life only;
+    loaded again, a self-harm report without a 112 call is not turned into a
+    missing call after the fact."""
+
+    def as_stored_before(category: str) -> UrgentRisk:
+        [created] = reported(category, False).collect_events()
+        del created.__dict__["life_or_integrity_at_risk"]  # the field it did not have
+        return created.mutate(None)
+
+    assert as_stored_before("danger_to_life").emergency_call_missing
+    assert not as_stored_before("self_harm").emergency_call_missing
+
+
 def test_r4_the_technician_decides_situation_a_and_situation_b_waits_for_the_coordinator():
     common = dict(
         beneficiary_id="b-2",

@@ -11,6 +11,7 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
+from services.coordination.incidents.deadlines import check_deadline_hours
 from services.coordination.incidents.domain import Incident
 from services.coordination.incidents.published import incident_publication
 from services.coordination.incidents.rules import (
@@ -59,6 +60,10 @@ MAY_1 = datetime(2026, 5, 1, 9, 0, tzinfo=UTC)
 TODAY = date(2026, 5, 1)
 
 
+# this county gives emotional strain 14 days (4.2.6; 7 by default)
+COUNTY = check_deadline_hours({"emotional_strain": 14 * 24})
+
+
 def report(actor=TECH, coordination=COORDINATION, **overrides):
     form = dict(
         technician=TECHNICIAN,
@@ -66,6 +71,7 @@ def report(actor=TECH, coordination=COORDINATION, **overrides):
         difficulty_type="emotional_strain",
         description="După mai multe cazuri de violență domestică: oboseală, frustrare.",
         now=MAY_1,
+        deadlines=COUNTY,
     )
     return Incident.report(actor, **(form | overrides))
 
@@ -95,7 +101,7 @@ def walk(incident, upto, actor=COORDINATOR, coordinator_id=COORDINATOR_ID, start
 def test_a_burnout_report_walks_the_seven_steps_of_4_5():
     incident = report()
     assert (incident.next_step, incident.coordinator_id) == ("identified", COORDINATOR_ID)
-    assert incident.deadline == "2026-05-15T09:00:00+00:00"  # 14 days by default
+    assert incident.deadline == "2026-05-15T09:00:00+00:00"  # the county's 14 days
 
     walk(incident, 5)
     assert incident.resolved and not incident.closed  # the solution is in place
@@ -158,8 +164,8 @@ def test_the_coordinator_leads_the_steps_not_the_technician_nor_another_coordina
     [
         ({"difficulty_type": "gossip"}, "difficulty_type"),
         ({"description": "   "}, "description"),
-        ({"resolution_days": 0}, "resolution_days"),
-        ({"resolution_days": 91}, "resolution_days"),
+        ({"resolution_hours": 0}, "resolution_hours"),
+        ({"resolution_hours": 14 * 24 + 1}, "resolution_hours"),  # longer than the county's
     ],
 )
 def test_a_bad_report_form_is_refused_naming_the_field(overrides, field):

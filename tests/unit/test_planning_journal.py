@@ -68,6 +68,25 @@ def test_the_first_month_is_partial_and_the_current_one_is_not_complete():
     assert months_of(TERMS, date(2025, 12, 1)) == []
 
 
+def test_r6_every_coordination_activity_counts_with_or_without_the_technician():
+    """2.1 §2, 3.1: coordination hours are not only the meetings the technician
+    attends: joint field visits, reviewing and validating reports (the
+    coordinator alone), feedback sessions (E.3) and evaluation sessions are
+    journal entries, and every minute of each counts."""
+    november = journal()
+    record(november, "2026-10-05", 600, kind="meeting")
+    record(november, "2026-10-06", 600, kind="joint_field_work")
+    review = record(
+        november, "2026-10-07", 480, kind="report_review", participant_ids=[COORDINATOR_ID]
+    )
+    record(november, "2026-10-08", 360, kind="feedback_session")
+    record(november, "2026-10-09", 360, kind="evaluation_session")
+    assert november.entries[review]["participant_ids"] == [COORDINATOR_ID]
+    assert (november.minutes, november.counted) == (2400, 5)
+    hours = month_compliance(TERMS, "2026-10", november.minutes, november.counted, TODAY)
+    assert (hours["hours"], hours["compliant"]) == (40.0, True)
+
+
 def test_an_entry_records_the_meeting_and_its_participants():
     october = journal()
     entry_id = record(
@@ -103,7 +122,8 @@ def test_an_entry_records_the_meeting_and_its_participants():
             InvalidJournalEntry,
             "name others by role",
         ),
-        ({"participant_ids": [COORDINATOR_ID]}, InvalidJournalEntry, "technician takes part"),
+        ({"participant_ids": [TECHNICIAN_ID]}, InvalidJournalEntry, "the coordinator takes part"),
+        ({"kind": "supervision"}, InvalidJournalEntry, "'supervision' is not one of"),
         ({"external_roles": ["neighbour Ion"]}, InvalidJournalEntry, "is not one of"),
         ({"case_ids": ["case seven"]}, InvalidJournalEntry, "not a case id"),
         ({"decisions": ["  "]}, InvalidJournalEntry, "1 to 2000 characters"),

@@ -73,6 +73,33 @@ def test_a_compliant_month_and_a_withdrawal(app):
     assert app.reminder(HOURS, f"contract/{CONTRACT}", "2026-02").status == "sent"
 
 
+def test_a_contract_under_40_coordination_hours_is_listed_only_while_under_40(app):
+    """2.1 §2, 3.1 (R6): the coordinator's coming reminders show a month's
+    hours check while the journal is under 40 hours, and not once it has 40;
+    an entry withdrawn below 40 shows it again."""
+    now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    activate(app, now)
+
+    def coming() -> list[str]:  # what upcoming_reminders lists, as the view keeps it
+        timers = app.view(PendingReminders)
+        mine = timers.of_recipient.get(COORDINATOR, set())
+        return [
+            rid
+            for rid in mine
+            if timers.reminders[rid].kind == HOURS and timers.reminders[rid].listed
+        ]
+
+    january = str(app.reminder(HOURS, f"contract/{CONTRACT}", "2026-01").id)
+    assert coming() == [january]
+    journal(app, "JournalEntryRecorded", "2026-01", 38 * 60, now)
+    assert coming() == [january]
+    journal(app, "JournalEntryRecorded", "2026-01", 40 * 60, now + timedelta(days=1))
+    assert coming() == []
+    assert app.reminder(HOURS, f"contract/{CONTRACT}", "2026-01").pending  # still checked
+    journal(app, "JournalEntryWithdrawn", "2026-01", 39 * 60, now + timedelta(days=2))
+    assert coming() == [january]
+
+
 def test_a_terminated_contract_is_not_reminded(app):
     now = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
     activate(app, now, ends_on="2026-03-31")

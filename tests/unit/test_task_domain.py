@@ -14,10 +14,10 @@ from services.coordination.tasks.autonomy import (
     autonomy_for,
     evaluated_autonomy_id,
 )
-from services.coordination.tasks.domain import (
+from services.coordination.tasks.domain import TaskSheet
+from services.coordination.tasks.rules import (
     InvalidTask,
     TaskAccessDenied,
-    TaskSheet,
     TaskStateConflict,
     check_may_read_delegation,
 )

@@ -10,6 +10,7 @@ from typing import Any
 
 from werkzeug.wrappers import Response
 
+from events.vocabulary.cases import LIFE_OR_INTEGRITY_CATEGORIES
 from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
@@ -19,7 +20,7 @@ from gateway.web.pages.listing import paged, refused, show
 
 pages = PageTable()
 OPEN_TASKS = ("delegated", "accepted", "in_progress", "obstacle_reported")
-DANGER = ("danger_to_life", "self_harm")  # where 112 comes before anything else (R7)
+DANGER = LIFE_OR_INTEGRITY_CATEGORIES  # where 112 comes before anything else (R7, 4.6)
 
 
 @pages.get("/azi")

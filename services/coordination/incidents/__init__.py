@@ -9,6 +9,10 @@ monitored → documented as an internal case study.
 - The coordinator of the technician leads the steps; the SPAS head may too
   (step 2 of 4.5 brings a difficulty about the coordination itself to the
   superior), and the county admin once it has been escalated to them.
+- Deadlines by kind (1.3 §2.5, F, 4.2; ``deadlines.py``): each difficulty
+  type has the county's default deadline, in hours; ethics breaches (4.2.4,
+  a suspicion of abuse left unreported among them) are handled at once —
+  hours, never days. A reporter may shorten it, never lengthen it.
 - Escalation (4.4.3): every incident has a resolution deadline. An incident
   whose solution is not implemented by then goes up one level — the SPAS
   head, then, after a further deadline, the county admin — never twice to

@@ -21,6 +21,7 @@ from events.actor import Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
+from services.coordination.incidents.deadlines import deadline_hours_from_env
 from services.coordination.incidents.domain import Incident
 from services.coordination.incidents.rules import (
     IncidentChangedConcurrently,
@@ -31,7 +32,6 @@ from services.coordination.incidents.rules import (
     parse_moment,
     redistribution_due_back,
 )
-from services.coordination.incidents.steps import DEFAULT_RESOLUTION_DAYS
 from services.coordination.incidents.views import IncidentIndex, incident_view
 from services.coordination.ports import Coordinations, StaffDirectory, TaskMoves
 from services.coordination.tasks.domain import TaskSheet
@@ -53,7 +53,7 @@ class IncidentCommands(ApplicationPart):
         technician_id: UUID,
         difficulty_type: str,
         description: str,
-        resolution_days: int = DEFAULT_RESOLUTION_DAYS,
+        resolution_hours: int | None = None,
     ) -> dict[str, Any]:
         incident = Incident.report(
             actor,
@@ -62,7 +62,8 @@ class IncidentCommands(ApplicationPart):
             difficulty_type=difficulty_type,
             description=description,
             now=datetime.now(UTC),
-            resolution_days=resolution_days,
+            deadlines=deadline_hours_from_env(),  # the county's, by difficulty type
+            resolution_hours=resolution_hours,
         )
         self._save_incident(incident)
         return incident_view(incident)

@@ -3,21 +3,20 @@
 escalated when it stays unresolved (4.4.3), and the burnout redistribution
 of case 4 of 4.6 (the package's docstring tells the whole story).
 
-Pure domain: no nameko, no database; the rules that need no incident are in
-``rules.py``, the steps in ``steps.py``, the codes in
-``events.vocabulary.coordination``.
+Pure domain; the rules that need no incident are in ``rules.py``, the steps
+in ``steps.py``, deadlines in ``deadlines.py``, codes in the vocabulary.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any, TypeAlias
 
 from eventsourcing.domain import event
 
 from events.actor import Actor, AuditedAggregate
-from events.clock import days_after
 from events.topics import moved
 from events.vocabulary.coordination import (
     DIFFICULTY_TYPES,
@@ -26,6 +25,7 @@ from events.vocabulary.coordination import (
     INCIDENT_OUTCOMES,
     INFORMED_PARTIES,
 )
+from services.coordination.incidents import deadlines as county
 from services.coordination.incidents import facts, rules, steps
 
 
@@ -61,12 +61,14 @@ class Incident(AuditedAggregate):
         deadline: str,
         actor_id: str,
         actor_role: str,
+        resolution_hours: int | None = None,
         **_meta: str,
     ) -> None:
         self.municipality, self.technician_id = municipality, technician_id
         self.coordinator_id, self.contract_id = coordinator_id, contract_id
         self.difficulty_type, self.description = difficulty_type, description
         self.reported_at, self.resolution_days = reported_at, resolution_days
+        self.resolution_hours = resolution_hours or resolution_days * rules.DAY
         self.deadline: str | None = deadline
         self.reporter_id, self.reporter_role = actor_id, actor_role
         self.steps: list[dict[str, Any]] = []
@@ -84,13 +86,15 @@ class Incident(AuditedAggregate):
         difficulty_type: str,
         description: str,
         now: datetime,
-        resolution_days: int = steps.DEFAULT_RESOLUTION_DAYS,
+        deadlines: Mapping[str, int] = county.DEFAULT_DEADLINE_HOURS,
+        resolution_hours: int | None = None,
     ) -> Incident:
-        """``technician`` is a registry view (staff_view), ``coordination``
-        the technician's coordination today (``coordination_of``)."""
+        """``technician``: staff_view; ``coordination``: ``coordination_of``
+        today; the deadline is the county's for the type, or shorter."""
         rules.check_is_technician(technician, "technician_id")
         rules.check_may_report(actor, technician, coordination)
-        days = rules.check_resolution_days(resolution_days)
+        kind = rules.check_code(difficulty_type, DIFFICULTY_TYPES, "difficulty_type")
+        hours = county.check_resolution_hours(resolution_hours, deadlines[kind])
         return cls._create(
             cls.Reported,
             id=uuid.uuid4(),
@@ -98,11 +102,12 @@ class Incident(AuditedAggregate):
             technician_id=technician["staff_id"],
             coordinator_id=coordination["coordinator_id"] if coordination else None,
             contract_id=coordination["contract_id"] if coordination else None,
-            difficulty_type=rules.check_code(difficulty_type, DIFFICULTY_TYPES, "difficulty_type"),
+            difficulty_type=kind,
             description=rules.check_text(description, "description"),
             reported_at=rules.moment_text(now),
-            resolution_days=days,
-            deadline=rules.moment_text(days_after(now, days)),
+            resolution_days=-(-hours // rules.DAY),
+            resolution_hours=hours,
+            deadline=rules.moment_text(rules.deadline_after(now, hours)),
             **actor.event_fields(),
         )
 
@@ -202,8 +207,7 @@ class Incident(AuditedAggregate):
 
     # -- escalation (4.4.3) ------------------------------------------------------
     def escalate_if_overdue(self, actor: Actor, now: datetime) -> bool:
-        """One level up when the deadline has passed with no solution in
-        place; the escalation sets the next level's deadline."""
+        """One level up when the deadline passed with no solution in place."""
         if self.resolved or self.deadline is None or now <= rules.parse_moment(self.deadline):
             return False
         self._escalate(actor, now, "deadline_missed", self.deadline, "")
@@ -231,7 +235,7 @@ class Incident(AuditedAggregate):
         floor: str | None = None,
     ) -> None:
         reached = (self.escalation_level, floor)
-        level, deadline = rules.escalation(str(self.id), reached, now, self.resolution_days)
+        level, deadline = rules.escalation(str(self.id), reached, now, self.resolution_hours)
         self._escalated(
             level=level,
             trigger=trigger,
@@ -280,9 +284,8 @@ class Incident(AuditedAggregate):
 
     # -- guards --------------------------------------------------------------------
     def check_may_lead(self, actor: Actor, coordinator_id: str | None) -> None:
-        """The technician's coordinator today leads the steps; the SPAS head
-        (the superior of step 2) may, and so may the county admin once the
-        incident has been escalated to them."""
+        """The technician's coordinator today leads the steps; so may the SPAS
+        head (step 2's superior), and the county admin once escalated to."""
         allowed = (
             (actor.role == "social_worker" and actor.id == coordinator_id)
             or (actor.role == "spas_head" and actor.municipality == self.municipality)
@@ -393,5 +396,4 @@ class Incident(AuditedAggregate):
         self.redistributions[-1]["returned"] = True
 
 
-# Stored before the capability folders (ADR 0016): old topics stay readable.
-moved("services.coordination.incidents:Incident", Incident)
+moved("services.coordination.incidents:Incident", Incident)  # stored before ADR 0016

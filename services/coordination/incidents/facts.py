@@ -25,8 +25,9 @@ class Reported(Aggregate.Created, AuditedAggregate.Event):
     difficulty_type: str
     description: str
     reported_at: str
-    resolution_days: int
+    resolution_days: int  # whole days, rounded up (the deadline is exact)
     deadline: str
+    resolution_hours: int | None = None  # None: stored in days (resolution_days × 24)
 
 
 class Fact(AuditedAggregate.Event):

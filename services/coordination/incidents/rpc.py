@@ -12,7 +12,6 @@ from nameko.timer import timer
 
 from events.actor import SYSTEM, Actor
 from events.adapter import command, id_of, query, uuid_arg
-from services.coordination.incidents.steps import DEFAULT_RESOLUTION_DAYS
 from services.coordination.rpc_base import CoordinationRpc
 
 
@@ -25,7 +24,7 @@ class IncidentRpc(CoordinationRpc):
             id_of(c, "technician_id"),
             c["difficulty_type"],
             c["description"],
-            c.get("resolution_days", DEFAULT_RESOLUTION_DAYS),
+            c.get("resolution_hours"),
         ),
     )
     identify_incident = command(

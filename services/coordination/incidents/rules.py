@@ -14,10 +14,11 @@ from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleVio
 from events.vocabulary import ESCALATION_LEVELS
 from services.coordination.incidents.steps import (
     MAX_REDISTRIBUTION_DAYS,
-    MAX_RESOLUTION_DAYS,
     REDISTRIBUTABLE,
     STEPS,
 )
+
+DAY = 24  # hours
 
 
 # -- errors ----------------------------------------------------------------
@@ -107,15 +108,6 @@ def check_text(value: str, field: str) -> str:
     if not value.strip():
         raise InvalidIncident(f"{field} must not be blank", field=field)
     return value.strip()
-
-
-def check_resolution_days(days: int) -> int:
-    if not 1 <= days <= MAX_RESOLUTION_DAYS:
-        raise InvalidIncident(
-            f"the resolution deadline is 1 to {MAX_RESOLUTION_DAYS} days, not {days}",
-            field="resolution_days",
-        )
-    return days
 
 
 def parse_moment(value: str, field: str = "now") -> datetime:
@@ -211,13 +203,20 @@ def check_next_step(incident_id: str, done: list[str], step: str) -> None:
         raise IncidentStepOutOfOrder(incident_id, expected, step)
 
 
+def deadline_after(now: datetime, hours: int) -> datetime:
+    """Whole days fall at the same hour of the county's clock (``days_after``);
+    anything shorter is real hours (an ethics breach's 4)."""
+    return days_after(now, hours // DAY) if hours % DAY == 0 else now + timedelta(hours=hours)
+
+
 def escalation(
-    incident_id: str, reached: Iterable[str | None], now: datetime, resolution_days: int
+    incident_id: str, reached: Iterable[str | None], now: datetime, resolution_hours: int
 ) -> tuple[str, str | None]:
-    """The next level, and its deadline (none at the highest level)."""
+    """The next level, and its deadline (none at the highest level): as long
+    again as the incident's own."""
     level = next_level(incident_id, reached)
     higher = ESCALATION_LEVELS.index(level) + 1 < len(ESCALATION_LEVELS)
-    return level, (moment_text(days_after(now, resolution_days)) if higher else None)
+    return level, (moment_text(deadline_after(now, resolution_hours)) if higher else None)
 
 
 def next_level(incident_id: str, reached: Iterable[str | None]) -> str:

@@ -17,7 +17,7 @@ STEPS = (
 )
 RESOLVING_STEP = "solution_implemented"
 CLOSING_STEP = "documented"
-DEFAULT_RESOLUTION_DAYS = 14
+# the longest deadline a county may give (by type: ``deadlines.py``)
 MAX_RESOLUTION_DAYS = 90
 # Case 4: tasks are redistributed "pe termen scurt" — for a short time only.
 MAX_REDISTRIBUTION_DAYS = 90

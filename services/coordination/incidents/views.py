@@ -73,6 +73,7 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "description": i.description,
         "reported_at": i.reported_at,
         "resolution_days": i.resolution_days,
+        "resolution_hours": i.resolution_hours,
         "deadline": i.deadline,
         "steps": [dict(s) for s in i.steps],
         "next_step": i.next_step,

@@ -1,6 +1,7 @@
-"""The coordination journal (instrument D.3): the meetings and contacts of
-the coordinator with the technician, the rules on each entry, and
-``CoordinationJournal``.
+"""The coordination journal (instrument D.3): every coordination activity of
+the coordinator with or for the technician (meetings, joint field work,
+report reviews, feedback and evaluation sessions), the rules on each entry,
+and ``CoordinationJournal``.
 
 The journal is one aggregate per contract and calendar month: R6 is a
 monthly figure, so one month is one small aggregate to load (not the whole
@@ -92,7 +93,7 @@ def check_entry_day(occurred_on: Any, terms: ContractTerms, today: date) -> date
 def check_minutes(minutes: Any) -> int:
     if isinstance(minutes, bool) or not isinstance(minutes, int) or minutes <= 0:
         raise InvalidJournalEntry(
-            f"a meeting or contact lasts a positive number of minutes, not {minutes!r}",
+            f"a coordination activity lasts a positive number of minutes, not {minutes!r}",
             field="minutes",
         )
     if minutes > MAX_ENTRY_MINUTES:
@@ -104,8 +105,8 @@ def check_minutes(minutes: Any) -> int:
 
 
 def check_participants(ids: Iterable[str] | None, terms: ContractTerms) -> list[str]:
-    """The contract's parties by id; the technician takes part in every
-    coordination and the coordinator records it, so both are always there."""
+    """The contract's parties by id: the coordinator always, the technician
+    when present (both unless said); it counts either way (2.1 §2, 3.1)."""
     parties = [terms.coordinator_id, terms.technician_id]
     given = unique(ids or parties, "participant_ids", InvalidJournalEntry)
     strangers = [i for i in given if i not in parties]
@@ -115,11 +116,9 @@ def check_participants(ids: Iterable[str] | None, terms: ContractTerms) -> list[
             "by role in external_roles",
             field="participant_ids",
         )
-    if terms.technician_id not in given:
-        raise InvalidJournalEntry(
-            "the technician takes part in every coordination entry", field="participant_ids"
-        )
-    return parties
+    if terms.coordinator_id not in given:
+        raise InvalidJournalEntry("the coordinator takes part", field="participant_ids")
+    return [p for p in parties if p in given]
 
 
 def check_case_ids(ids: Iterable[str]) -> list[str]:
@@ -268,8 +267,9 @@ class CoordinationJournal(AuditedAggregate):
         recommendations: Iterable[str] = (),
         follow_ups: Iterable[Mapping[str, Any]] = (),
     ) -> str:
-        """A meeting or contact of the coordinator with the technician; returns
-        the entry id."""
+        """A coordination activity of the month (``ENTRY_KINDS``: meetings,
+        joint field work, report reviews, feedback and evaluation sessions);
+        returns the entry id. Each counts towards R6 in full."""
         check_keeps_journal(actor, terms)
         day = check_entry_day(occurred_on, terms, today)
         if month_of(day) != self.month:

@@ -30,9 +30,8 @@ from services.coordination.tasks.autonomy import (
     autonomy_for,
     evaluated_autonomy_id,
 )
-from services.coordination.tasks.domain import (
-    OPEN,
-    TaskSheet,
+from services.coordination.tasks.domain import OPEN, TaskSheet
+from services.coordination.tasks.rules import (
     TaskStateConflict,
     UnknownTask,
     check_may_read_delegation,
@@ -106,6 +105,15 @@ class TaskCommands(ApplicationPart):
         self, actor: Actor, task_id: UUID, obstacle: str, note: str = ""
     ) -> dict[str, Any]:
         return self._act(task_id, lambda t, c: t.report_obstacle(actor, c, obstacle, note))
+
+    @records_refusals
+    def answer_task_obstacle(
+        self, actor: Actor, task_id: UUID, answer: str, note: str = "", due_at: str | None = None
+    ) -> dict[str, Any]:
+        now = datetime.now(UTC)
+        return self._act(
+            task_id, lambda t, c: t.answer_obstacle(actor, c, answer, note, now, due_at)
+        )
 
     @records_refusals
     def cancel_task(self, actor: Actor, task_id: UUID, reason: str) -> dict[str, Any]:

@@ -19,90 +19,26 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.clock import parse_moment
-from events.errors import Conflict, Forbidden, InvalidCommand, NotFound
 from events.topics import moved
-from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary.coordination import OBSTACLE_ANSWERS
 from services.coordination.competence import (
-    EXCLUSIVE_ACTS,
-    ExclusiveActNotDelegable,
     NoActiveCoordination,
 )
 from services.coordination.tasks.autonomy import autonomy_for
+from services.coordination.tasks.rules import (
+    InvalidTask,
+    TaskAccessDenied,
+    TaskStateConflict,
+    check_coordinates,
+    check_delegable,
+)
 
 # A task still to be done. (A priority and an obstacle are codes the command
-# schemas alone check: contracts/commands/coordination/.)
+# schemas alone check: contracts/commands/coordination/.) One held up by an
+# obstacle waits for its coordinator's answer: never a dead end (2.3.3).
 OPEN = ("delegated", "accepted", "in_progress")
-
-
-class InvalidTask(InvalidCommand):
-    code = "invalid_task"
-
-
-class TaskAccessDenied(Forbidden):
-    code = "task_access_denied"
-
-
-class TaskStateConflict(Conflict):
-    code = "task_state_conflict"
-
-
-class UnknownTask(NotFound):
-    code = "task_not_found"
-
-
-# -- guards ----------------------------------------------------------------
-def check_delegable(task_type: str) -> None:
-    """R2 before R3: naming an exclusive act is a competence question, not a typo."""
-    if task_type in EXCLUSIVE_ACTS:
-        raise ExclusiveActNotDelegable(
-            "R2",
-            f"{task_type} ({EXCLUSIVE_ACTS[task_type]}) is an exclusive act of the social "
-            "worker and is never delegated to a technician",
-            task_type=task_type,
-        )
-    if task_type not in DELEGABLE_TASKS:
-        raise InvalidTask(
-            f"unknown task type {task_type!r}; delegable (R3): {', '.join(DELEGABLE_TASKS)}",
-            field="task_type",
-        )
-
-
-def check_may_read_delegation(
-    actor: Actor, technician_id: str, municipality: str | None, coordinator_id: str | None
-) -> None:
-    """What may be delegated to a technician and how: the technician, their
-    coordinator, their SPAS head, the county and auditors."""
-    allowed = (
-        actor.role in ("county_admin", "auditor", "system")
-        or (actor.role == "spas_head" and actor.municipality == municipality)
-        or (actor.role == "technician" and actor.id == technician_id)
-        or (actor.role == "social_worker" and actor.id == coordinator_id)
-    )
-    if not allowed:
-        raise TaskAccessDenied(
-            f"what is delegable to technician {technician_id} is read by the technician, "
-            "their coordinator, their SPAS head, the county and auditors",
-            technician_id=technician_id,
-        )
-
-
-def check_coordinates(
-    actor: Actor, technician_id: str, coordination: dict[str, Any] | None
-) -> None:
-    """R1: only under an active contract, and only by that contract's
-    coordinator."""
-    if coordination is None:
-        raise NoActiveCoordination(
-            "R1",
-            f"technician {technician_id} has no active coordination contract: no tasks",
-            technician_id=technician_id,
-        )
-    if actor.role != "social_worker" or actor.id != coordination["coordinator_id"]:
-        raise TaskAccessDenied(
-            f"technician {technician_id} is coordinated by another social worker; only their "
-            "coordinator delegates to them",
-            technician_id=technician_id,
-        )
+HELD_UP = (*OPEN, "obstacle_reported")
+OBSTACLE_ANSWER_HOURS = 24  # then the coordinator is reminded; 24 more, the SPAS head
 
 
 # -- aggregate -------------------------------------------------------------
@@ -129,6 +65,7 @@ class TaskSheet(AuditedAggregate):
     Started: ClassVar[type[Any]]
     Completed: ClassVar[type[Any]]
     ObstacleReported: ClassVar[type[Any]]
+    ObstacleAnswered: ClassVar[type[Any]]
     Cancelled: ClassVar[type[Any]]
     Reassigned: ClassVar[type[Any]]
 
@@ -155,6 +92,7 @@ class TaskSheet(AuditedAggregate):
         self.result: str | None = None
         self.report_ref: str | None = None
         self.obstacle: str | None = None
+        self.resumes_as = "delegated"  # where an answered obstacle leaves the task
         self.moved_from: str | None = None
         self.moved_because = ""
 
@@ -230,9 +168,33 @@ class TaskSheet(AuditedAggregate):
         self._obstacle_reported(obstacle, note.strip(), **actor.event_fields())
 
     # -- the coordinator -----------------------------------------------------
+    def answer_obstacle(
+        self,
+        actor: Actor,
+        current: dict[str, Any] | None,
+        answer: str,
+        note: str,
+        now: datetime,
+        due_at: str | None = None,
+    ) -> None:
+        """2.3.3: guidance, or a new deadline; the technician resumes where
+        they were (reassigning or cancelling the task answers it too)."""
+        self._check_coordinator(actor, current)
+        self._check_status("answer an obstacle on", ("obstacle_reported",))
+        if answer not in OBSTACLE_ANSWERS:
+            raise InvalidTask(f"answer is one of {', '.join(OBSTACLE_ANSWERS)}", field="answer")
+        if answer == "new_deadline" and (
+            due_at is None or parse_moment(due_at, "due_at", InvalidTask) <= now
+        ):
+            raise InvalidTask("a new deadline is a moment still to come", field="due_at")
+        if answer == "guidance" and not note.strip():
+            raise InvalidTask("say what the technician is to do (note)", field="note")
+        new_due = due_at if answer == "new_deadline" else None
+        self._obstacle_answered(answer, note.strip(), new_due, **actor.event_fields())
+
     def cancel(self, actor: Actor, current: dict[str, Any] | None, reason: str) -> None:
         self._check_coordinator(actor, current)
-        self._check_status("cancel", OPEN)
+        self._check_status("cancel", HELD_UP)
         if not reason.strip():
             raise InvalidTask("say why the task is cancelled", field="reason")
         self._cancelled(reason.strip(), **actor.event_fields())
@@ -261,7 +223,7 @@ class TaskSheet(AuditedAggregate):
         """Moves the task as the consequence of a redistribution already
         authorised elsewhere (an incident's burnout redistribution, 4.6 case
         4); the receiving technician must still be under coordination (R1)."""
-        self._check_status("reassign", OPEN)
+        self._check_status("reassign", HELD_UP)
         if coordination is None:
             raise NoActiveCoordination(
                 "R1",
@@ -304,7 +266,19 @@ class TaskSheet(AuditedAggregate):
     def _obstacle_reported(
         self, obstacle: str, note: str, actor_id: str, actor_role: str, correlation_id: str
     ) -> None:
-        self.status, self.obstacle = "obstacle_reported", obstacle
+        self.resumes_as, self.status, self.obstacle = self.status, "obstacle_reported", obstacle
+
+    @event("ObstacleAnswered")
+    def _obstacle_answered(
+        self,
+        answer: str,
+        note: str,
+        due_at: str | None,
+        actor_id: str,
+        actor_role: str,
+        correlation_id: str,
+    ) -> None:
+        self.status, self.due_at = self.resumes_as, due_at or self.due_at
 
     @event("Cancelled")
     def _cancelled(self, reason: str, actor_id: str, actor_role: str, correlation_id: str) -> None:

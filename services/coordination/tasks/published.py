@@ -5,11 +5,12 @@ published again (its effect shows in each TaskDelegated's autonomy)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from events.cloudevent import Publication
 from services.coordination.tasks.autonomy import EvaluatedAutonomy
-from services.coordination.tasks.domain import TaskSheet
+from services.coordination.tasks.domain import OBSTACLE_ANSWER_HOURS, TaskSheet
 
 
 def task_publication(event: Any) -> Any:
@@ -44,7 +45,15 @@ def task_publication(event: Any) -> Any:
         case TaskSheet.Completed():
             return Publication("TaskCompleted", task | {"report_ref": event.report_ref})
         case TaskSheet.ObstacleReported():
-            return Publication("TaskObstacleReported", task | {"obstacle": event.obstacle})
+            answer_due = event.timestamp + timedelta(hours=OBSTACLE_ANSWER_HOURS)
+            return Publication(
+                "TaskObstacleReported",
+                task | {"obstacle": event.obstacle, "answer_due_at": answer_due.isoformat()},
+            )
+        case TaskSheet.ObstacleAnswered():
+            return Publication(
+                "TaskObstacleAnswered", task | {"answer": event.answer, "due_at": event.due_at}
+            )
         case TaskSheet.Cancelled():
             return Publication("TaskCancelled", task)
         case TaskSheet.Reassigned():

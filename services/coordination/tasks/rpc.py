@@ -44,6 +44,12 @@ class TaskRpc(CoordinationRpc):
             actor, id_of(c, "task_id"), c["obstacle"], c.get("note", "")
         ),
     )
+    answer_task_obstacle = command(
+        "answer_task_obstacle",
+        lambda app, actor, c: app.answer_task_obstacle(
+            actor, id_of(c, "task_id"), c["answer"], c.get("note", ""), c.get("due_at")
+        ),
+    )
     cancel_task = command(
         "cancel_task",
         lambda app, actor, c: app.cancel_task(actor, id_of(c, "task_id"), c["reason"]),

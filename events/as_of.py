@@ -155,8 +155,13 @@ def history(app: Any, record: UUID, read: Callable[[], dict[str, Any]]) -> list[
     before: dict[str, Any] = {}
     for stored in app.chained_recorder.select_notifications_of([record]):
         event = app.mapper.to_domain_event(stored)
-        with app.as_of(None, record, stored.originator_version):
-            after = read()
+        try:
+            with app.as_of(None, record, stored.originator_version):
+                after = read()
+        except NotFound:
+            # not among its readers then (a technician assigned later): when
+            # and who, but not what it was
+            after = {}
         keys = [k for k in {**before, **after} if k != "version"]
         entries.append(
             {
@@ -171,7 +176,9 @@ def history(app: Any, record: UUID, read: Callable[[], dict[str, Any]]) -> list[
                     k: {"before": before.get(k), "after": after.get(k)}
                     for k in keys
                     if before.get(k) != after.get(k)
-                },
+                }
+                if after
+                else None,
             }
         )
         before = after

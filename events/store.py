@@ -34,6 +34,7 @@ from events.commands import CommandLog
 from events.consuming import note as note_position
 from events.errors import InvalidCommand
 from events.recorder import ChainedProcessRecorder, store_env
+from events.refusals import Refusal
 from events.unit import UnitScope
 from events.views import FollowedView, catch_up_together
 
@@ -207,6 +208,13 @@ class EventSourcedApplication(Application[UUID]):
         except AggregateNotFoundError:
             return None
         return found if isinstance(found, kind) else None
+
+    def save(self, *objs: Saved, **kwargs: Any) -> list[Recording[UUID]]:
+        if self._past.current is not None:
+            # a read of the past is judged on the record as it was: not being
+            # among its readers then is no attempt beyond one's competence
+            objs = tuple(o for o in objs if not isinstance(o, Refusal))
+        return super().save(*objs, **kwargs)
 
     def bundle_records(
         self, actor: Any, kind: str, subject: str

@@ -250,6 +250,26 @@ def record(
     )
 
 
+HISTORY = {
+    "type": "array",
+    "items": {
+        "type": "object",
+        "required": ["version", "event", "at", "position", "changed"],
+        "properties": {
+            "version": {"type": "integer"},
+            "event": {"type": "string"},
+            "at": {"type": "string", "format": "date-time"},
+            "actor_id": {"type": ["string", "null"]},
+            "actor_role": {"type": ["string", "null"]},
+            "correlation_id": {"type": ["string", "null"]},
+            "position": {"type": "integer"},
+            # null: the reader was not among the record's readers at that version
+            "changed": {"type": ["object", "null"]},
+        },
+    },
+}
+
+
 def history_of(route: Route) -> Route:
     """A record's history beside it (``…/history``): the same read at each
     of its versions, and what each event changed."""
@@ -259,6 +279,7 @@ def history_of(route: Route) -> Route:
         summary=f"{route.summary}: its history",
         params=(),
         fixed=(("history", True),),
+        returns=HISTORY,
         description=(
             "Each event of the record in order: when, who (id and role), correlation id, "
             "position in the service's log, and the fields of the record it changed "

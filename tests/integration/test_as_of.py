@@ -139,3 +139,4 @@ def test_a_case_s_history_says_who_changed_what_and_when(county: County) -> None
     # another municipality's technician learns nothing, not even that it exists
     stranger = county.as_("tehnician.floresti").get(f"{case_url}/history")
     assert stranger.status_code == 404, stranger.text
+

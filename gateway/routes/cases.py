@@ -105,6 +105,7 @@ ROUTES = [
     query(
         "/case-file/missing", "cases", "missing_case_file_documents", CASE_READERS,
         "Work to do: the open cases whose file misses documents, and which", tag=T,
+        paged=True,
     ),
     command(
         "/cases/{case_id}/disagreements", "cases", "record_disagreement", FIELD,
@@ -112,7 +113,7 @@ ROUTES = [
     ),
     query(
         "/cases/{case_id}/disagreements", "cases", "disagreements_of_case", CASE_READERS,
-        "The disagreements documented on the case", tag=T,
+        "The disagreements documented on the case", tag=T, paged=True,
     ),
     record(
         "/disagreements/{disagreement_id}", "cases", "get_disagreement", CASE_READERS,

@@ -93,10 +93,12 @@ def query(name: str, call: QueryCall, *, past: bool = False) -> Callable[..., An
         version = as_of.version_arg(kwargs.pop("version", None))
         whole = kwargs.pop("history", None)
         record = _record_id(args[0] if args else next(iter(kwargs.values()), None))
-        if whole and record is not None and moment is None and version is None:
-            return as_of.history(self.app, record, lambda: call(self.app, who, *args, **kwargs))
         if whole:
-            raise InvalidCommand("a record's history is asked of the record alone", field="history")
+            if record is None or moment is not None or version is not None:
+                raise InvalidCommand(
+                    "a record's history is asked of the record alone", field="history"
+                )
+            return as_of.history(self.app, record, lambda: call(self.app, who, *args, **kwargs))
         with self.app.as_of(moment, record, version):
             return call(self.app, who, *args, **kwargs)
 

@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from events.errors import InvalidCommand
+from events.log_feed import moment
 from events.pages import page_after
 from events.topics import topics
 from events.views import FollowedView
@@ -103,8 +104,8 @@ def auditor_requests(
         auditor_id=args.get("auditor_id"),
         subject=args.get("subject"),
         operation=args.get("operation"),
-        since=_moment(args.get("since")),
-        until=_moment(args.get("until")),
+        since=moment(args.get("since"), "since"),
+        until=moment(args.get("until"), "until"),
     )
     ids_shown = Readable(gateway, who)
     if args.get("subject") is not None:  # an id withheld is never confirmed by a filter
@@ -148,8 +149,3 @@ def shown(row: dict[str, Any], with_ids: bool) -> dict[str, Any]:
         answer["selection"] = dict.fromkeys(row["selection"])
         answer["subject"] = None
     return answer
-
-
-def _moment(text: str | None) -> datetime | None:
-    """A moment the API checked (``gateway.inputs``: with its offset)."""
-    return None if text is None else datetime.fromisoformat(text)

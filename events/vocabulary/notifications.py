@@ -13,6 +13,7 @@ NOTIFICATION_KINDS = (
     "task_overdue",
     "task_obstacle_unanswered",
     "task_obstacle_escalated",
+    "signature_for_beneficiary_refused",
 )
 FAILURE_CATEGORIES = (
     "unreachable",

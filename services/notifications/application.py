@@ -29,11 +29,12 @@ from services.notifications.pending import PendingReminders
 from services.notifications.people import People
 from services.notifications.projections import Inboxes, Timers, Webhooks
 from services.notifications.reminders import Reminders
+from services.notifications.signatures import RefusedSignatures
 from services.notifications.sla import acknowledgement_sla, service_levels_from_env
 
 
 class NotificationsApplication(
-    Reminders, Deliveries, People, FollowsCoordination, EventSourcedApplication
+    RefusedSignatures, Reminders, Deliveries, People, FollowsCoordination, EventSourcedApplication
 ):
     name = "notifications"
     VIEWS = (TeamView, Timers, Inboxes, Webhooks, PendingReminders)
@@ -60,6 +61,8 @@ class NotificationsApplication(
             changed += self._raise_alert(data, event.get_extension("municipality"), now)
         elif name == "UrgentRiskAcknowledged":
             changed += self._acknowledged_in_cases(data, event, now)
+        elif name == "CommandRefused":
+            changed += self.signature_refused(data, event, event.get_extension("municipality"), now)
         changed += self.plan_reminders("cases", name, event, now)
         self.save_processed(tracking, *changed)
 

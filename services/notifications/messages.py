@@ -118,6 +118,22 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "the technician can no longer act (R1).",
         ),
     },
+    "signature_for_beneficiary_refused": {
+        "ro": (
+            "Semnătură în numele beneficiarului refuzată: cazul {case_id}",
+            "Tehnicianul a încercat să înregistreze în cazul {case_id} un document semnat în "
+            "numele beneficiarului, iar platforma l-a refuzat: semnătura este numai a "
+            "beneficiarului (ghidul, 4.6 cazul 1). Discutați situația cu tehnicianul; dacă "
+            "beneficiarul nu poate semna, documentul se înregistrează nesemnat.",
+        ),
+        "en": (
+            "Signature on the beneficiary's behalf refused: case {case_id}",
+            "The technician tried to record a document of case {case_id} signed on the "
+            "beneficiary's behalf, and the platform refused it: the signature is the "
+            "beneficiary's alone (the guide, 4.6 case 1). Talk it over with the technician; "
+            "if the beneficiary cannot sign, the document is recorded unsigned.",
+        ),
+    },
     "task_obstacle_unanswered": {
         "ro": (
             "Obstacol fără răspuns: sarcina {task_id}",

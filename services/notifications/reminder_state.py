@@ -226,8 +226,10 @@ class FollowedCase(AuditedAggregate):
 
 
 class FollowedDocument(AuditedAggregate):
-    """An observation sheet or a progress report: what its later
-    ``DocumentSubmitted`` (which names only the document) is about."""
+    """A case's document: what its later ``DocumentSubmitted``, or a refused
+    revision of it, is about (both name only the document). Documents
+    drafted before every kind was noted (only observation sheets and
+    progress reports were) are simply not found."""
 
     class Noted(Aggregate.Created, AuditedAggregate.Event):
         document_id: str

@@ -117,10 +117,10 @@ class CaseReminders(ReminderPlanning):
         kind = data["kind"]
         if kind == "visit_report" and data.get("occurred_at"):
             self._schedule_observation_sheet(batch, data, municipality)
-        elif kind in ("observation_sheet", "progress_report"):
-            record_id = document_record_id(data["document_id"])
-            if batch.get(record_id, FollowedDocument) is not None:
-                return
+        # Every document is noted: its DocumentSubmitted names the document
+        # alone, and so does a refused revision (signatures.py).
+        record_id = document_record_id(data["document_id"])
+        if batch.get(record_id, FollowedDocument) is None:
             batch.add(
                 FollowedDocument._create(
                     FollowedDocument.Noted,

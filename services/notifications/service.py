@@ -49,7 +49,8 @@ class NotificationsService(ObservedService, AuditedLog, RpcAdapter):
         self.app.follow_cases(name_of(event.get_type()), event, tracking)
         return self.app.deliver_due
 
-    @subscribe("cases", CASES_EVENTS, batch=50)
+    # and the refusals: one of a signature for the beneficiary reaches the coordinator
+    @subscribe("cases", [*CASES_EVENTS, "CommandRefused"], batch=50)
     def on_cases(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_cases(name_of(event.get_type()), event, tracking)
 

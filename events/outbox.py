@@ -62,6 +62,9 @@ class LeaderLock:
         try:
             if self._conn is not None:
                 self._conn.execute(text("SELECT 1"))  # still alive, so still ours
+                # ended at once: an idle transaction is what a server's
+                # idle_in_transaction_session_timeout ends, lock and all
+                self._conn.commit()
                 return True
             conn = self.engine.connect()
             if conn.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": self.key}).scalar():

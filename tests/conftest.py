@@ -30,9 +30,17 @@ from events.nameko import make_psycopg_green  # noqa: E402
 from tests.support.calendar import QUIET  # noqa: E402
 from tests.support.signed import trust_test_keys  # noqa: E402
 from tests.support.vhosts import private_vhost  # noqa: E402
+from tests.support.watchdog import watched  # noqa: E402
 
 if not BROWSER:
     make_psycopg_green()
+
+    @pytest.hookimpl(hookwrapper=True)
+    def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+        """A story that hangs fails alone (tests/support/watchdog.py)."""
+        with watched(item.nodeid):
+            yield
+
 trust_test_keys()  # before any service reads its environment
 
 PG_ADMIN_URL = os.environ.get("PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/postgres")

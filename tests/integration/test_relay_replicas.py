@@ -2,6 +2,7 @@
 time (PostgreSQL advisory lock), and the other takes over when it stops."""
 
 import eventlet
+import psycopg2
 import pytest
 
 from events.publisher import ConfirmedPublisher
@@ -10,6 +11,15 @@ from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
 from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN_ACTOR, TECHNICIAN, register_technicians
+
+
+def idle_in_transaction(store_url: str) -> int:
+    with psycopg2.connect(store_url) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND state = 'idle in transaction' AND now() - state_change > interval '1 second'"
+        )
+        return cur.fetchone()[0]
 
 
 def replica(store_url, amqp_uri):
@@ -35,6 +45,9 @@ def test_one_replica_publishes_and_the_other_takes_over(store_url, amqp_uri, out
         events = outside.receive(4)
         assert relay_a.position == events[-1]["position"]
         assert relay_b.position == 0, "the second replica published too"
+        # the leader holds its lock on a session, not on a transaction left
+        # open: a server's idle_in_transaction_session_timeout would end it
+        assert idle_in_transaction(store_url) == 0
 
         relay_a.stop()
         thread_a.wait()

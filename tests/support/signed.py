@@ -43,10 +43,16 @@ def trust_test_keys() -> None:
     os.environ["COORDONARE_OPERATOR_KEY"] = str(KEYS / "operator.pem")
 
 
+RPC_TIMEOUT = 300.0  # seconds; the slowest call of a story takes a few
+
+
 class ClusterRpcProxy(standalone.ClusterRpcProxy):
     """nameko's, whose every call carries an assertion for its actor dict."""
 
     def __init__(self, *args: Any, signer: Signer | None = None, **kwargs: Any) -> None:
+        # nameko waits for a reply forever by default: a reply that never
+        # comes (a worker hung) fails the story, not the whole run
+        kwargs.setdefault("timeout", RPC_TIMEOUT)
         super().__init__(*args, **kwargs)
         self._signer = signer or Signer(TEST_KEY)
 

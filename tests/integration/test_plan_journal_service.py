@@ -237,11 +237,18 @@ def test_journal_facts_go_on_the_bus_without_what_was_said(county, contract):
         details = {
             "case_ids": [case_id],
             "external_roles": ["school_staff"],
+            # 3.3 §3a: the journal records the situations discussed
+            "situations": ["Copilul lipsește de la școală de două săptămâni"],
             "decisions": ["Se solicită ancheta socială"],
             "recommendations": ["Discuție cu dirigintele"],
             "follow_ups": [{"action": "Fișa de observație", "owner": "technician"}],
         }
         kept = rpc.record_journal_entry(coordinator, entry(contract, LAST_MONTH, 90, **details))
+        assert kept["situations"] == details["situations"]
+        blank = refused(
+            rpc.record_journal_entry, coordinator, entry(contract, LAST_MONTH, 30, situations=[" "])
+        )
+        assert blank.exc_type == "InvalidJournalEntry" and "situations" in str(blank)
         twice = rpc.record_journal_entry(coordinator, entry(contract, LAST_MONTH, 90))
         withdrawal = {"contract_id": cid, "month": month(LAST_MONTH), "reason": "duplicate"}
         rpc.withdraw_journal_entry(coordinator, withdrawal | {"entry_id": twice["entry_id"]})
@@ -255,6 +262,7 @@ def test_journal_facts_go_on_the_bus_without_what_was_said(county, contract):
         for event in events:
             check_published(event)
             assert "ancheta" not in str(event) and case_id not in str(event)
+            assert "lipsește" not in str(event)
         recorded = events[0]["data"]
         assert recorded["entry_id"] == kept["entry_id"]
         assert (recorded["cases_discussed"], recorded["follow_ups"]) == (1, 1)

@@ -5,7 +5,8 @@ intervention plan, close it, validate their own report, notify the police,
 sign for the beneficiary. Six refusals, each naming R2 in Romanian and
 English; six ``CommandRefused`` events stored (five in the gateway's own
 store, refused there by role; one in the cases service's, refused there by
-the rule) and published on the bus; and no other change in any store."""
+the rule) and published on the bus; and no other change in any store but
+the notification that tells the coordinator of the signature refused."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from tests.support.outside import OutsideSubscriber
 from tests.support.published import REFUSAL, stored_count, stored_since
 from tests.support.waiting import eventually
 
+NOTIFICATION = "services.notifications.domain:Notification"
 STORES = ("coordination", "cases", "evaluations", "notifications", "gateway")
 REFUSED = ("ro.coordonare.gateway.CommandRefused.v1", "ro.coordonare.cases.CommandRefused.v1")
 
@@ -109,14 +111,19 @@ def test_a_technician_attempting_six_acts_of_the_social_worker_is_refused_on_rec
     by_source = sorted(e["source"] for e in events)
     assert by_source == ["/coordonare/cases"] + ["/coordonare/gateway"] * 5
 
-    after = heads()
-    assert {s: after[s] - before[s] for s in STORES} == {
+    after = settled()
+    assert {s: after[s] - before[s] for s in STORES if s != "notifications"} == {
         "coordination": 0,
         "cases": 1,
         "evaluations": 0,
-        "notifications": 0,
         "gateway": 5,
     }
+    # the signature refused reaches the coordinator (4.6 case 1): their
+    # notification and its deliveries, and nothing else
+    told = stored_since(
+        os.environ["NOTIFICATIONS_STORE_URL"], before["notifications"], "notifications"
+    )
+    assert told and {t.rsplit(".", 1)[0] for t in told} == {NOTIFICATION}
     for store in ("cases", "gateway"):
         url_of = os.environ[f"{store.upper()}_STORE_URL"]
         assert set(stored_since(url_of, before[store], store)) == {REFUSAL}

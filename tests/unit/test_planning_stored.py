@@ -3,6 +3,7 @@ both aggregates lived in one ``services.coordination.planning`` module, still
 load: every version of the plan, every entry of the journal, and the month's
 hours the journal view sums."""
 
+import json
 import sqlite3
 from pathlib import Path
 
@@ -49,3 +50,30 @@ def test_a_plan_and_a_journal_stored_under_the_old_topics_still_load(tmp_path):
     month = after.repository.get(journal_id(TERMS.contract_id, "2026-10"))
     assert (month.minutes, month.counted, month.entries) == (30, 1, october.entries)
     assert after.view(JournalMonths).of(TERMS.contract_id, "2026-10") == (30, 1)
+
+
+def test_an_entry_stored_before_the_situations_discussed_loads_with_none(tmp_path):
+    """3.3 §3a: entries now record the situations discussed; one stored
+    before (no field, event version 1) reads as having named none."""
+    store = tmp_path / "coordination.db"
+    before = CoordinationApplication(f"sqlite:///{store}")
+    october = journal()
+    entry = record(october, situations=["Familia cere sprijin pentru chirie"])
+    before.save(october)
+    db = sqlite3.connect(store)
+    for rowid, state in db.execute(
+        "SELECT rowid, state FROM coordination_events WHERE topic LIKE '%EntryRecorded'"
+    ).fetchall():
+        stored = json.loads(state)
+        assert stored.pop("class_version") == 2 and stored.pop("situations")
+        db.execute(
+            "UPDATE coordination_events SET state = ? WHERE rowid = ?",
+            (json.dumps(stored).encode(), rowid),
+        )
+    db.commit()
+    db.close()
+
+    after = CoordinationApplication(f"sqlite:///{store}")
+    month = after.repository.get(journal_id(TERMS.contract_id, "2026-10"))
+    assert month.entries[entry]["situations"] == []
+    assert month.minutes == october.minutes

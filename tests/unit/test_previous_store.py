@@ -66,9 +66,12 @@ READ_AS = {("Case", "referral_source", "neighbours"): "neighbours_or_tenants_ass
 
 
 def as_read_now(class_name: str, state: dict[str, Any]) -> dict[str, Any]:
-    return {
+    read = {
         k: READ_AS.get((class_name, k, v), v) if isinstance(v, str) else v for k, v in state.items()
     }
+    if class_name == "CoordinationJournal":  # an entry of before named no situations (3.3 §3a)
+        read["entries"] = {i: {"situations": []} | e for i, e in read["entries"].items()}
+    return read
 
 
 def state_of(aggregate: Any) -> dict[str, Any]:

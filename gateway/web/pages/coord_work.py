@@ -149,6 +149,7 @@ def journal_entry(page: Page) -> Response:
         "minutes": minutes,
         "channel": form.get("channel", ""),
         "kind": form.get("kind", ""),
+        "situations": lines(form.get("situations", "")),
         "decisions": lines(form.get("decisions", "")),
         "recommendations": lines(form.get("recommendations", "")),
     }

@@ -16,6 +16,7 @@ ENTRY_DETAILS = (
     "participant_ids",
     "external_roles",
     "case_ids",
+    "situations",
     "decisions",
     "recommendations",
     "follow_ups",

@@ -18,13 +18,21 @@ OPENAPI_FILE = CONTRACTS_DIR / "openapi.json"
 PROBLEM = {
     "type": "object",
     "description": "RFC 9457 problem details; `code` is stable (contracts/errors.json).",
-    "required": ["type", "title", "status", "code", "detail", "correlation_id"],
+    "required": ["type", "title", "status", "code", "detail", "message", "correlation_id"],
     "properties": {
         "type": {"type": "string", "format": "uri"},
         "title": {"type": "string"},
         "status": {"type": "integer"},
         "code": {"type": "string"},
         "detail": {"type": "string"},
+        "message": {
+            "type": "object",
+            "description": "What happened, for the person who made the request: one sentence "
+            "per `code`, in Romanian and English, the same the web app shows (`title` and "
+            "`detail` are English, for developers)",
+            "required": ["ro", "en"],
+            "properties": {"ro": {"type": "string"}, "en": {"type": "string"}},
+        },
         "instance": {"type": "string"},
         "correlation_id": {"type": "string"},
         "rule": {

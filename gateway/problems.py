@@ -6,6 +6,11 @@ one mapping table from those paths to codes and statuses is
 ``contracts/errors.json`` (generated from the services' error hierarchy by
 ``make catalogue``). Errors of the gateway itself (authentication, body,
 paging, idempotency) are ``Problem``s raised here.
+
+Every problem also says what happened to the person who reads it: its
+``message``, ``{"ro": …, "en": …}``, its code's sentence
+(``gateway.problem_texts``), the same the web app's pages show. ``title`` and
+``detail`` stay English, for the developer and the log.
 """
 
 from __future__ import annotations
@@ -19,12 +24,22 @@ from nameko import exceptions as nameko_exceptions
 from nameko.exceptions import RemoteError
 from werkzeug.wrappers import Response
 
+from gateway.problem_texts import message
 from gateway.rules import SCOPE, rule_text
 
 ERRORS_TABLE = Path(__file__).resolve().parents[1] / "contracts" / "errors.json"
 PROBLEM_TYPE = "https://coordonare.ro/problems/"
 MEDIA_TYPE = "application/problem+json"
-PROBLEM_MEMBERS = ("type", "title", "status", "code", "detail", "instance", "correlation_id")
+PROBLEM_MEMBERS = (
+    "type",
+    "title",
+    "status",
+    "code",
+    "detail",
+    "message",
+    "instance",
+    "correlation_id",
+)
 
 
 class Problem(Exception):
@@ -54,6 +69,8 @@ class Problem(Exception):
             "status": self.status,
             "code": self.code,
             "detail": self.detail or self.title,
+            # from the code, never from a stored body (``from_body``): today's words
+            "message": message(self.code),
             "instance": instance,
             "correlation_id": correlation_id,
         }

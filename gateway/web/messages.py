@@ -36,13 +36,14 @@ def texts() -> set[str]:
 
 def _table_texts() -> set[str]:
     """The labels of the tables (``words``: every table of names; the rule
-    texts of ``gateway.rules``, which the API's problems say too; the
-    advice of ``refusals``), which pages translate from variables."""
-    from gateway import rules
+    texts of ``gateway.rules`` and the sentences of ``gateway.problem_texts``,
+    which the API's problems say too; the advice of ``refusals``), which
+    pages translate from variables."""
+    from gateway import problem_texts, rules
     from gateway.web import refusals, words
 
-    found: set[str] = {refusals.GENERIC, rules.DEFAULT_ACT}
-    for module in (refusals, rules, words):
+    found: set[str] = {problem_texts.GENERIC, rules.DEFAULT_ACT}
+    for module in (problem_texts, refusals, rules, words):
         for name, table in vars(module).items():
             if name.isupper() and isinstance(table, dict):
                 found.update(v for v in table.values() if isinstance(v, str))

@@ -136,6 +136,12 @@ def test_a_delegated_task_is_accepted_started_and_completed(web, open_page):
     assert check(page, "sarcina") == []
     page.get_by_role("button", name="Accept sarcina").click()
     assert "acceptată" in main_text(page)
+    # accepted again from a page left open: refused in its code's own words
+    csrf = page.locator('input[name="csrf"]').first.get_attribute("value")
+    stale = {"csrf": csrf, "form_id": "alta-fila", "pas": "accept"}
+    again = page.request.post(page.url, form=stale)
+    assert again.status == 409
+    assert "Sarcina nu este în starea potrivită pentru acest pas." in again.text()
     page.get_by_role("button", name="Încep lucrul").click()
     assert "în lucru" in main_text(page)
     page.get_by_role("button", name="Încheie").click()  # no result yet: refused at the field

@@ -45,6 +45,8 @@ def problem(answer: requests.Response, status: int, code: str) -> dict:
     body = answer.json()
     assert body["code"] == code and body["status"] == status
     assert body["correlation_id"] == answer.headers["X-Correlation-Id"]
+    # what happened, for the person: in Romanian, with its English
+    assert body["message"]["ro"] and body["message"]["en"] != body["message"]["ro"]
     return body
 
 
@@ -154,6 +156,30 @@ def test_roles_and_rules_are_refused_with_their_codes(county: County) -> None:
         403,
         "role_not_allowed",
     )
+
+
+def test_a_refused_request_says_what_happened_in_romanian_and_english(county: County) -> None:
+    tech = county.as_("tehnician.cluj")
+    case_id = a_case_of(tech, county.url)
+    closed = tech.post(f"{county.url}/cases/{case_id}/close", json={})
+    wrong_role = problem(closed, 403, "role_not_allowed")
+    assert wrong_role["message"] == {
+        "ro": "Rolul dumneavoastră nu permite acest act.",
+        "en": "Your role does not allow this act.",
+    }
+    assert wrong_role["rule_text"]["ro"] == "doar asistentul social coordonator închide cazul"
+    unknown = problem(tech.get(f"{county.url}/cases/{uuid.uuid4()}"), 404, "not_found")
+    assert unknown["message"]["ro"] == "Nu există sau nu îl puteți vedea."
+    risks = f"{county.url}/cases/{case_id}/urgent-risks"
+    malformed = tech.post(risks, data=b"{", headers={"Content-Type": "application/json"})
+    assert problem(malformed, 400, "malformed_json")["message"] == {
+        "ro": "Cererea nu este un JSON valid.",
+        "en": "The request is not valid JSON.",
+    }
+    # a service's own refusal: its code's sentence, its detail still English
+    invalid = tech.post(risks, json=risk_report() | {"category": "not-a-category"})
+    said = problem(invalid, 422, invalid.json()["code"])
+    assert said["message"] == {"ro": "Datele nu sunt valide.", "en": "The data are not valid."}
 
 
 def test_bad_requests_are_problems_that_change_nothing(county: County) -> None:

@@ -20,6 +20,11 @@ TERMINATION_REASONS = (
     "employment_ended",
     "coordinator_departed",
 )
+# R5 kept true (principle 9): the registry changes after which every contract
+# in force is checked again, and what a contract that no longer matches
+# proposes to its SPAS head (a new coordinator, with the history: R10).
+EXPERIENCE_RECHECKS = ("experience_changed", "categories_changed")
+MISMATCH_PROPOSALS = ("replace_coordinator",)
 # The terms of a contract an amendment may change.
 AMENDABLE_TERMS = ("hours_per_month", "ends_on", "obligations")
 # The two parties that sign a contract: the institution (by its SPAS head) and

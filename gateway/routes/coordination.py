@@ -134,6 +134,18 @@ ROUTES = [
         returns=ENDED,
     ),
     query(
+        "/contracts/experience-mismatches",
+        S,
+        "experience_mismatches",
+        OPEN_INCIDENT_READERS,
+        "Contracts in force the coordinator's experience no longer covers since a registry "
+        "change, with what is missing and the proposal to replace the coordinator (R5, "
+        "principle 9; the SPAS head's own SPAS, any for the county)",
+        tag="contracts",
+        paged=True,
+        params=(Param("municipality", "string", "SIRUTA code"),),
+    ),
+    query(
         "/technicians/{technician_id}/contracts", S, "contracts_of_technician", EVERYONE,
         "Every contract the technician has had, oldest first", tag="contracts", paged=True,
     ),

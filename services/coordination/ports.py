@@ -48,6 +48,16 @@ class CoordinationEnds(Protocol):
     def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Aggregate]: ...
 
 
+class ExperienceRechecks(Protocol):
+    """R5 kept true (principle 9): the contracts to save with a change of a
+    party's categories or experience, flagged or cleared (``staff``: the
+    entry as changed; ``because``: ``EXPERIENCE_RECHECKS``)."""
+
+    def recheck_experience_of(
+        self, actor: Actor, staff: dict[str, Any], because: str
+    ) -> list[Aggregate]: ...
+
+
 class Plans(Protocol):
     """The plan in force for a contract (``plan_view``), None before one is drawn up."""
 

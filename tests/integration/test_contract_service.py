@@ -177,3 +177,63 @@ def test_a_coordinator_who_leaves_ends_the_coordination_they_held(county):
     ended = rpc.get_contract(ADMIN, contract["contract_id"])
     assert (ended["status"], ended["termination_reason"]) == ("terminated", "coordinator_departed")
     assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+
+
+def test_coordination_only_with_relevant_experience_kept_when_the_registry_changes(county):
+    """Guide 1.2, principle 9 ("Asistentul social oferă coordonare doar dacă
+    are experiență profesională relevantă în domeniul în care activează
+    tehnicianul"), R5 kept true: the technician's categories change, the
+    contract in force is checked again and flagged to the SPAS head with
+    what is missing and a proposal to replace the coordinator; widening the
+    coordinator's experience clears it. A draft that no longer matches is not
+    put in force by its last signature."""
+    rpc, tech, expert = county["rpc"], county["tech"], county["expert"]
+    outside = OutsideSubscriber(
+        county["amqp_uri"], "ro.coordonare.coordination.ContractExperienceMismatchFlagged.v1"
+    )
+    try:
+        contract = activate(county)
+        grown = ["disability_chronic_illness", "old_age"]
+        rpc.change_categories(
+            ADMIN, {"staff_id": tech["staff_id"], "beneficiary_categories": grown}
+        )
+        flagged = rpc.get_contract(county["head"], contract["contract_id"])
+        assert flagged["status"] == "active"
+        assert flagged["experience_mismatch"] == {
+            "missing": ["old_age"],
+            "proposal": "replace_coordinator",
+        }
+        [listed] = rpc.experience_mismatches(county["head"])
+        assert (listed["contract_id"], listed["missing"]) == (contract["contract_id"], ["old_age"])
+        assert listed["because"] == "categories_changed"
+        [event] = outside.receive(1)
+        check_published(event)
+        assert event["data"]["missing"] == ["old_age"] and event["municipality"] == "54975"
+    finally:
+        outside.close()
+    # only the SPAS head and the county list them
+    denied = refused(rpc.experience_mismatches, county["expert_actor"])
+    assert denied.exc_type == "ContractReadDenied"
+
+    rpc.change_experience(ADMIN, {"staff_id": expert["staff_id"], "experience_domains": grown})
+    cleared = rpc.get_contract(county["head"], contract["contract_id"])
+    assert cleared["experience_mismatch"] is None
+    assert rpc.experience_mismatches(county["head"]) == []
+
+
+def test_a_draft_no_longer_matching_is_not_put_in_force(county):
+    """Guide 1.2, principle 9: R5 is asked again when the last signature would
+    put a draft in force; the refusal names what is missing and nothing changes."""
+    rpc, tech = county["rpc"], county["tech"]
+    contract = draft(county, county["expert"])
+    rpc.sign_contract(county["head"], {"contract_id": contract["contract_id"]})
+    rpc.change_categories(
+        ADMIN, {"staff_id": tech["staff_id"], "beneficiary_categories": ["poverty"]}
+    )
+    error = refused(
+        rpc.sign_contract, county["expert_actor"], {"contract_id": contract["contract_id"]}
+    )
+    assert error.exc_type == "ExperienceDoesNotCover" and "poverty" in str(error)
+    unchanged = rpc.get_contract(ADMIN, contract["contract_id"])
+    assert (unchanged["status"], unchanged["signed_by"]) == ("draft", ["institution"])
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None

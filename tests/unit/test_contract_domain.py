@@ -7,7 +7,8 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
-from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.contracts.domain import CoordinationContract
+from services.coordination.contracts.index import TechnicianCoordination
 from services.coordination.contracts.rules import (
     OBLIGATIONS,
     AlreadySigned,
@@ -153,3 +154,32 @@ def test_one_contract_in_force_per_technician():
     with pytest.raises(RuleViolation, match=r"R1: technician .* already has an active"):
         index.check_none_in_force()
     index.check_none_in_force(replacing="contract-a")  # a replacement may take over
+
+
+def test_coordination_only_with_relevant_experience_a_contract_no_longer_matching_is_flagged():
+    """Guide 1.2, principle 9 (R5 kept true): when the technician starts
+    working with a category their coordinator has no experience with, the
+    contract in force is flagged to the SPAS head with what is missing and a
+    proposal to replace the coordinator; it is cleared once the coordinator's
+    experience covers it again."""
+    contract = draft()
+    contract.sign(HEAD)
+    contract.sign(COORDINATOR)
+    contract.activate(COORDINATOR)
+    admin = Actor("admin", "county_admin")
+    grown = TECHNICIAN | {"beneficiary_categories": [*TECHNICIAN["beneficiary_categories"],
+                                                      "domestic_violence"]}  # fmt: skip
+    assert contract.recheck_experience(admin, grown, SOCIAL_WORKER, "categories_changed")
+    assert contract.experience_mismatch == {
+        "missing": ["domestic_violence"],
+        "proposal": "replace_coordinator",
+    }
+    # the same gap again is no new fact
+    assert not contract.recheck_experience(admin, grown, SOCIAL_WORKER, "categories_changed")
+    wider = SOCIAL_WORKER | {
+        "experience_domains": [*SOCIAL_WORKER["experience_domains"], "domestic_violence"]
+    }
+    assert contract.recheck_experience(admin, grown, wider, "experience_changed")
+    assert contract.experience_mismatch is None
+    # a draft is not in force: it is checked when its last signature would activate it
+    assert not draft().recheck_experience(admin, grown, SOCIAL_WORKER, "categories_changed")

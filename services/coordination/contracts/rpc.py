@@ -95,3 +95,8 @@ class ContractRpc(CoordinationRpc):
             uuid_arg(technician_id, "technician_id")
         ),
     )
+    # R5 kept true: the SPAS head's contracts that no longer match (principle 9)
+    experience_mismatches = query(
+        "experience_mismatches",
+        lambda app, actor, municipality=None: app.experience_mismatches(actor, municipality),
+    )

@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from events.actor import SYSTEM, Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
-from events.vocabulary.coordination import LEGAL_FORMS
+from events.vocabulary.coordination import AMENDABLE_TERMS, LEGAL_FORMS, TERMINATION_REASONS
 
 # The obligations the guide requires of each party (2.1 §1a); a contract
 # lists every one of them and may add its own.
@@ -88,10 +88,18 @@ class TooFewHours(RuleViolation):
 
 
 # -- guards ----------------------------------------------------------------
+def missing_experience(categories: list[str], domains: list[str]) -> list[str]:
+    """R5: the technician's beneficiary categories the coordinator has no
+    declared experience with, in the technician's order."""
+    return [c for c in categories if c not in domains]
+
+
 def check_experience_covers(categories: list[str], domains: list[str]) -> None:
     """R5 (principle 9): a social worker coordinates only where they have
-    relevant experience; the refusal names what is missing."""
-    missing = [c for c in categories if c not in domains]
+    relevant experience; the refusal names what is missing. Asked when the
+    contract is drafted and again when its last signature would put it in
+    force (the registry may have changed meanwhile)."""
+    missing = missing_experience(categories, domains)
     if missing:
         raise ExperienceDoesNotCover(
             "R5",
@@ -131,6 +139,32 @@ def check_hours(hours_per_month: int) -> None:
             f"coordination takes at least {MIN_HOURS_PER_MONTH} hours a month, "
             f"not {hours_per_month}",
             hours_per_month=hours_per_month,
+        )
+
+
+def check_amendment(changes: dict[str, Any], starts_on: str) -> dict[str, Any]:
+    """An amendment changes some of the amendable terms, each within its rule;
+    returns the changes as they will be recorded."""
+    unknown, allowed = sorted(set(changes) - set(AMENDABLE_TERMS)), sorted(AMENDABLE_TERMS)
+    if unknown or not changes:
+        raise InvalidContract(
+            f"an amendment changes {', '.join(allowed)}; got {unknown or 'nothing'}",
+            field="changes",
+        )
+    if "hours_per_month" in changes:
+        check_hours(changes["hours_per_month"])
+    if "ends_on" in changes:
+        check_period(starts_on, changes["ends_on"])
+    if "obligations" in changes:
+        changes = changes | {"obligations": check_obligations(changes["obligations"])}
+    return changes
+
+
+def check_termination_reason(reason: str) -> None:
+    if reason not in TERMINATION_REASONS:
+        raise InvalidContract(
+            f"unknown termination reason {reason!r}; one of {', '.join(TERMINATION_REASONS)}",
+            field="reason",
         )
 
 

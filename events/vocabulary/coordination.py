@@ -10,8 +10,12 @@ from events.vocabulary import MEETING_CHANNELS
 DEPARTURE_REASONS = ("resigned", "retired", "employment_ended", "deceased", "other")
 # Art. 40(7): (a) a service contract with the social worker, (b) a cooperation
 # agreement inside an association or county structure, (c) a partnership
-# contract with the DGASPC.
-LEGAL_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
+# contract with the DGASPC — for a coordinator from outside the technician's
+# SPAS; and (3.2 A, 2.1 §1) the job description (fișa postului) of a
+# coordinator the SPAS itself employs: the same obligations, hours and period.
+CONTRACT_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
+INTERNAL_FORM = "job_description"
+LEGAL_FORMS = (*CONTRACT_FORMS, INTERNAL_FORM)
 TERMINATION_REASONS = (
     "technician_licensed",
     "coordinator_replaced",

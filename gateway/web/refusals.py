@@ -58,6 +58,16 @@ BY_CODE = {
     ),
     "document_state_conflict": "Documentul nu este în starea potrivită pentru acest pas.",
     "document_already_validated": "Documentul a fost deja validat.",
+    # the form of the coordination (3.2 A): who employs the coordinator decides it
+    "job_description_outside_the_spas": (
+        "Fișa postului este forma coordonării doar pentru un asistent social angajat al "
+        "SPAS-ului tehnicianului; pentru un coordonator din afară alegeți un contract "
+        "(art. 40 alin. 7 lit. a–c)."
+    ),
+    "own_employee_under_contract_form": (
+        "Asistentul social este angajat al SPAS-ului: coordonarea se consemnează în fișa "
+        "postului, nu printr-un contract."
+    ),
     "urgent_risk_already_acknowledged": "Riscul a fost deja confirmat.",
     "changed_concurrently": "Altcineva a modificat între timp; reîncărcați pagina.",
     "conflict": "Starea nu permite acest pas.",

@@ -8,7 +8,7 @@ from nameko.exceptions import RemoteError
 from events.contracts import check_published
 from tests.support.county import activate, draft, outsider
 from tests.support.outside import OutsideSubscriber
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, CLUJ, Person
 
 
 def refused(call, *args, **kwargs):
@@ -237,3 +237,58 @@ def test_a_draft_no_longer_matching_is_not_put_in_force(county):
     unchanged = rpc.get_contract(ADMIN, contract["contract_id"])
     assert (unchanged["status"], unchanged["signed_by"]) == ("draft", ["institution"])
     assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+
+
+def test_fisa_postului_a_social_worker_employed_by_the_spas_coordinates_through_the_job_description(
+    county,
+):
+    """Guide 3.2 A (Contractarea: "Fișa postului … se întocmește când
+    asistentul social cu rol de coordonare este deja angajat al instituției"),
+    2.1 §1: the SPAS head records the coordination of a social worker the
+    SPAS employs in their job description — the same obligations, hours and
+    period, signed by both, in force under R1 like any contract; a form of
+    art. 40(7) for them is refused, as is the job description for someone
+    from outside, and nothing is drafted."""
+    rpc, tech = county["rpc"], county["tech"]
+    employee = Person(
+        "irina@primaria-cluj.ro",
+        "Irina Lazăr",
+        "social_worker",
+        municipality=CLUJ.siruta,
+        rnasr_code="AS400",
+        experience_domains=("disability_chronic_illness",),
+    )
+    registered = rpc.register_staff(ADMIN, employee.command())
+    outside = OutsideSubscriber(county["amqp_uri"], "ro.coordonare.coordination.ContractDrafted.v1")
+    try:
+        with_contract = refused(draft, county, registered)  # service_contract
+        assert with_contract.exc_type == "OwnEmployeeUnderContractForm"
+        assert "job description" in str(with_contract)
+        from_outside = refused(draft, county, county["expert"], legal_form="job_description")
+        assert from_outside.exc_type == "JobDescriptionOutsideTheSpas"
+        assert rpc.contracts_of_technician(ADMIN, tech["staff_id"]) == []
+
+        internal = draft(county, registered, legal_form="job_description")
+        [event] = outside.receive(1)
+        check_published(event)
+        assert event["data"]["legal_form"] == "job_description"
+    finally:
+        outside.close()
+    active = activate(county, employee.actor(), internal)
+    assert (active["status"], active["legal_form"]) == ("active", "job_description")
+    assert active["hours_per_month"] == 40 and active["obligations"] == internal["obligations"]
+    coordination = rpc.coordination_of(ADMIN, tech["staff_id"])
+    assert coordination["coordinator_id"] == registered["staff_id"]
+    # R1 as for any contract: one in force per technician
+    assert refused(draft, county, county["expert"]).exc_type == "TechnicianAlreadyCoordinated"
+    # handing over to a coordinator from outside names the form they come under
+    handover = rpc.replace_coordinator(
+        county["head"],
+        {
+            "contract_id": internal["contract_id"],
+            "coordinator_id": county["expert"]["staff_id"],
+            "starts_on": internal["starts_on"],
+            "legal_form": "cooperation_agreement",
+        },
+    )
+    assert handover["legal_form"] == "cooperation_agreement"

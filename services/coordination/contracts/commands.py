@@ -78,10 +78,13 @@ class ContractCommands(ApplicationPart):
         starts_on: str,
         hours_per_month: int | None = None,
         ends_on: str | None = None,
+        legal_form: str | None = None,
     ) -> dict[str, Any]:
         """R10: a new contract with another coordinator takes over when it is
         signed; the old one then ends and the history stays with the
-        technician."""
+        technician. Its form is the old one's unless given: a coordinator
+        employed by the SPAS takes over through their job description, one
+        from outside through a form of art. 40(7) (``check_legal_form``)."""
         old = self._contract(contract_id)
         old.check_in_force()
         index = self._index(actor, old.technician_id)
@@ -90,7 +93,7 @@ class ContractCommands(ApplicationPart):
             index,
             UUID(old.technician_id),
             coordinator_id,
-            old.legal_form,
+            legal_form or old.legal_form,
             old.obligations,
             hours_per_month or old.hours_per_month,
             starts_on,

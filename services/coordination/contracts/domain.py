@@ -130,7 +130,7 @@ class CoordinationContract(AuditedAggregate):
         municipality = technician.get("municipality") or ""
         check_is_head_of(actor, municipality)
         check_parties(technician, coordinator)
-        check_legal_form(legal_form)
+        check_legal_form(legal_form, technician, coordinator)
         check_period(starts_on, ends_on)
         check_hours(hours_per_month)
         terms = check_obligations(obligations)

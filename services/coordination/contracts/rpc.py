@@ -36,6 +36,7 @@ class ContractRpc(CoordinationRpc):
             c["starts_on"],
             c.get("hours_per_month"),
             c.get("ends_on"),
+            c.get("legal_form"),
         ),
     )
     sign_contract = command(

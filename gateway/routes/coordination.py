@@ -335,6 +335,12 @@ ROUTES = [
         "Step 7: document it as a case study (closes the incident)", tag="incidents",
     ),
     command(
+        "/incidents/{incident_id}/share-with-coordinator", S,
+        "share_incident_with_coordinator", frozenset({SPAS_HEAD, COUNTY_ADMIN}),
+        "4.5 step 2: let the coordinator a difficulty concerns read it (the SPAS head's "
+        "decision; hidden from them until then)", tag="incidents",
+    ),
+    command(
         "/incidents/{incident_id}/escalate", S, "escalate_incident", LEADS,
         "Escalate one level up (4.4.3)", tag="incidents",
     ),

@@ -64,6 +64,11 @@ BY_CODE = {
         "SPAS-ului tehnicianului; pentru un coordonator din afară alegeți un contract "
         "(art. 40 alin. 7 lit. a–c)."
     ),
+    # a difficulty about the coordinator (4.5 step 2)
+    "incident_led_by_the_head": (
+        "Dificultatea privește relația de coordonare: o conduce șeful SPAS."
+    ),
+    "incident_not_hidden": "Dificultatea nu este ascunsă coordonatorului.",
     "own_employee_under_contract_form": (
         "Asistentul social este angajat al SPAS-ului: coordonarea se consemnează în fișa "
         "postului, nu printr-un contract."

@@ -9,6 +9,9 @@ monitored → documented as an internal case study.
 - The coordinator of the technician leads the steps; the SPAS head may too
   (step 2 of 4.5 brings a difficulty about the coordination itself to the
   superior), and the county admin once it has been escalated to them.
+- A difficulty about the coordinator (``about_coordinator``, 4.5 step 2) is
+  the SPAS head's alone to lead, and hidden from that coordinator (as if it
+  were not there) until the head shares it (``SharedWithCoordinator``).
 - Deadlines by kind (1.3 §2.5, F, 4.2; ``deadlines.py``): each difficulty
   type has the county's default deadline, in hours; ethics breaches (4.2.4,
   a suspicion of abuse left unreported among them) are handled at once —

@@ -54,6 +54,7 @@ class IncidentCommands(ApplicationPart):
         difficulty_type: str,
         description: str,
         resolution_hours: int | None = None,
+        about_coordinator: bool = False,
     ) -> dict[str, Any]:
         incident = Incident.report(
             actor,
@@ -64,6 +65,7 @@ class IncidentCommands(ApplicationPart):
             now=datetime.now(UTC),
             deadlines=deadline_hours_from_env(),  # the county's, by difficulty type
             resolution_hours=resolution_hours,
+            about_coordinator=about_coordinator,
         )
         self._save_incident(incident)
         return incident_view(incident)
@@ -110,6 +112,14 @@ class IncidentCommands(ApplicationPart):
         self, actor: Actor, incident_id: UUID, case_study: str, lessons: str
     ) -> dict[str, Any]:
         return self._lead(incident_id, lambda i, c: i.document(actor, c, case_study, lessons))
+
+    @records_refusals
+    def share_incident_with_coordinator(
+        self, actor: Actor, incident_id: UUID, note: str
+    ) -> dict[str, Any]:
+        """4.5 step 2: the SPAS head decides that the coordinator a difficulty
+        concerns may read it; until then it is hidden from them."""
+        return self._lead(incident_id, lambda i, c: i.share_with_coordinator(actor, c, note))
 
     # -- escalation (4.4.3) ------------------------------------------------------
     @records_refusals
@@ -208,7 +218,9 @@ class IncidentCommands(ApplicationPart):
             (self._coordinator_of(technician["staff_id"]),),
         )
         ids = self.view(IncidentIndex).of_technician(technician["staff_id"])
-        return [incident_view(self._incident(i)) for i in ids]
+        incidents = [self._incident(i) for i in ids]
+        # a difficulty about the coordinator is not in their list (4.5 step 2)
+        return [incident_view(i) for i in incidents if not i.hidden_from(actor)]
 
     def open_incidents(self, actor: Actor, municipality: str | None = None) -> list[dict[str, Any]]:
         """Incidents not yet documented: the SPAS head's own SPAS, or any (or

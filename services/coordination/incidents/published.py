@@ -17,8 +17,9 @@ from services.coordination.incidents.domain import Incident
 CONTRACTS: dict[type, tuple[str, tuple[str, ...]]] = {
     Incident.Reported: (
         "IncidentReported",
-        ("coordinator_id", "difficulty_type", "resolution_days", "deadline"),
+        ("coordinator_id", "difficulty_type", "resolution_days", "deadline", "about_coordinator"),
     ),
+    Incident.SharedWithCoordinator: ("IncidentSharedWithCoordinator", ()),
     Incident.Identified: ("IncidentIdentified", ("difficulty_type",)),
     Incident.Informed: ("IncidentInformed", ("informed_party",)),
     Incident.CauseAnalysed: ("IncidentCauseAnalysed", ("causes",)),

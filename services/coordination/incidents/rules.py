@@ -34,6 +34,16 @@ class IncidentAccessDenied(Forbidden):
     code = "incident_access_denied"
 
 
+class IncidentNotHidden(Conflict):
+    code = "incident_not_hidden"
+
+
+class IncidentLedByTheHead(Forbidden):
+    """4.5 step 2: a difficulty about the coordinator is the SPAS head's."""
+
+    code = "incident_led_by_the_head"
+
+
 class IncidentReadDenied(Forbidden):
     code = "incident_read_denied"
 
@@ -153,6 +163,58 @@ def check_may_report(
     raise IncidentAccessDenied(
         f"a difficulty of technician {technician['staff_id']} is reported by the technician, "
         f"their coordinator or the head of their SPAS ({municipality}), not by this {actor.role}",
+        role=actor.role,
+    )
+
+
+def check_about_coordinator(
+    actor: Actor, coordination: dict[str, Any] | None, about_coordinator: bool
+) -> None:
+    """4.5 step 2: a difficulty about the coordination relationship goes to
+    the SPAS head; there must be a coordinator, and it is not theirs to report."""
+    if not about_coordinator:
+        return
+    if coordination is None:
+        raise InvalidIncident(
+            "the technician has no coordinator today: a difficulty cannot concern them",
+            field="about_coordinator",
+        )
+    if actor.id == coordination["coordinator_id"]:
+        raise InvalidIncident(
+            "a difficulty about the coordinator is reported by the technician or the head of "
+            "their SPAS, not by the coordinator",
+            field="about_coordinator",
+        )
+
+
+def check_may_lead(
+    actor: Actor,
+    incident_id: str,
+    municipality: str,
+    escalation_level: str | None,
+    coordinator_id: str | None,
+    about_coordinator: bool,
+) -> None:
+    """The technician's coordinator today leads the steps; so may the SPAS
+    head (step 2's superior), and the county admin once escalated to. A
+    difficulty about the coordinator is led by the SPAS head alone (4.5
+    step 2), and by the county once escalated."""
+    allowed = (
+        (actor.role == "social_worker" and actor.id == coordinator_id and not about_coordinator)
+        or (actor.role == "spas_head" and actor.municipality == municipality)
+        or (actor.role == "county_admin" and escalation_level == "county_admin")
+    )
+    if allowed:
+        return
+    if about_coordinator and actor.role == "social_worker":
+        raise IncidentLedByTheHead(
+            f"incident {incident_id} concerns the coordination relationship: the head of the "
+            f"SPAS ({municipality}) leads it (4.5 step 2)",
+            role=actor.role,
+        )
+    raise IncidentAccessDenied(
+        f"the steps of incident {incident_id} are led by the coordinator of the technician "
+        f"or the head of their SPAS ({municipality}), not by this {actor.role}",
         role=actor.role,
     )
 

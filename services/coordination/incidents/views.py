@@ -82,5 +82,7 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "escalation_level": i.escalation_level,
         "escalations": [dict(e) for e in i.escalations],
         "redistributions": [dict(r) for r in i.redistributions],
+        "about_coordinator": i.about_coordinator,
+        "shared_with_coordinator": i.shared_with_coordinator,
         "version": i.version,
     }

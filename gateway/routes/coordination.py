@@ -346,7 +346,8 @@ ROUTES = [
     ),
     command(
         "/incidents/{incident_id}/redistribute-tasks", S, "redistribute_incident_tasks", LEADS,
-        "Hand the technician's open tasks to a colleague for a while (4.6 case 4, R1)",
+        "Hand the technician's open tasks to a colleague for a while: where the workload is "
+        "the cause, or a burnout (4.5 step 4, 4.2.5, 4.6 case 4; R1)",
         tag="incidents",
     ),
     command(

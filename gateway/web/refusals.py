@@ -69,6 +69,11 @@ BY_CODE = {
         "Dificultatea privește relația de coordonare: o conduce șeful SPAS."
     ),
     "incident_not_hidden": "Dificultatea nu este ascunsă coordonatorului.",
+    # 4.5 step 4: redistribution answers a workload (4.2.5, 4.2.1) or a burnout
+    "redistribution_not_applicable": (
+        "Redistribuirea sarcinilor este o soluție când analiza cauzei arată volumul de muncă "
+        "sau delegarea excesivă, ori pentru epuizare; analizați întâi cauza."
+    ),
     "own_employee_under_contract_form": (
         "Asistentul social este angajat al SPAS-ului: coordonarea se consemnează în fișa "
         "postului, nu printr-un contract."

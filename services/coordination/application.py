@@ -70,6 +70,7 @@ class CoordinationApplication(
         self.coordinations = self
         self.plans = self
         self.task_moves = self
+        self.delegation_watch = self
 
     # -- the auditor's read log (R9) -------------------------------------------
     def bundle_records(self, actor: Actor, kind: str, subject: str) -> Records:

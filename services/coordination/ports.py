@@ -58,6 +58,16 @@ class ExperienceRechecks(Protocol):
     ) -> list[Aggregate]: ...
 
 
+class DelegationWatch(Protocol):
+    """4.2.1 from the tasks: the difficulty to save with a delegation that
+    leaves the technician too many open tasks (``open_tasks``, this one
+    included) from their coordinator; none below the county's limit."""
+
+    def excessive_delegation_raised(
+        self, actor: Actor, coordination: dict[str, Any], open_tasks: int
+    ) -> list[Aggregate]: ...
+
+
 class Plans(Protocol):
     """The plan in force for a contract (``plan_view``), None before one is drawn up."""
 

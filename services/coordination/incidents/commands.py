@@ -15,12 +15,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from events.actor import Actor
+from events.actor import SYSTEM, Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
+from services.coordination.incidents import workload
 from services.coordination.incidents.deadlines import deadline_hours_from_env
 from services.coordination.incidents.domain import Incident
 from services.coordination.incidents.rules import (
@@ -148,7 +150,7 @@ class IncidentCommands(ApplicationPart):
             escalated.append(incident_view(incident))
         return escalated
 
-    # -- burnout: temporary redistribution (case 4 of 4.6) -----------------------
+    # -- temporary redistribution where the workload is the cause (4.5 step 4) ----
     @records_refusals
     def redistribute_incident_tasks(
         self,
@@ -201,6 +203,33 @@ class IncidentCommands(ApplicationPart):
             self._save_incident(incident, *back)
             returned.append(incident_view(incident) | {"tasks_returned": [str(t.id) for t in back]})
         return returned
+
+    # -- excessive delegation (4.2.1), detected from the tasks ----------------------
+    def excessive_delegation_raised(
+        self, actor: Actor, coordination: dict[str, Any], open_tasks: int
+    ) -> list[Aggregate]:
+        """The difficulty to save with a delegation that leaves the technician
+        ``open_tasks`` from their coordinator, past the county's limit: about
+        the coordinator (the SPAS head leads it, 4.5 step 2), raised by the
+        platform — once, until documented."""
+        limit = workload.open_tasks_limit_from_env()
+        technician_id = coordination["technician_id"]
+        index = self.view(IncidentIndex)
+        if open_tasks <= limit or index.open_detected(technician_id, workload.DETECTED):
+            return []
+        watch = Actor("coordination.delegation-watch", SYSTEM, None, actor.correlation_id)
+        incident = Incident.report(
+            watch,
+            technician=self.staff_directory.get_staff(UUID(technician_id)),
+            coordination=coordination,
+            difficulty_type=workload.DIFFICULTY,
+            description=workload.description(open_tasks, limit),
+            now=datetime.now(UTC),
+            deadlines=deadline_hours_from_env(),
+            about_coordinator=True,
+            detected=workload.DETECTED,
+        )
+        return [incident]
 
     # -- queries -------------------------------------------------------------------
     def get_incident(self, actor: Actor, incident_id: UUID) -> dict[str, Any]:

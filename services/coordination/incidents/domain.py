@@ -1,10 +1,12 @@
 """Incidents and difficulties (instrument F; guide chapter 4): the
 ``Incident`` aggregate, one report walked through the seven steps of 4.5,
-escalated when it stays unresolved (4.4.3), and the burnout redistribution
-of case 4 of 4.6 (the package's docstring tells the whole story).
+escalated when it stays unresolved (4.4.3), and the tasks redistributed
+where the workload is the cause (4.5 step 4; the package's docstring tells
+the whole story).
 
 Pure domain; the rules that need no incident are in ``rules.py``, the steps
-in ``steps.py``, deadlines in ``deadlines.py``, codes in the vocabulary.
+in ``steps.py``, deadlines in ``deadlines.py``, the workload's in
+``workload.py``, codes in the vocabulary.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from events.vocabulary.coordination import (
     INFORMED_PARTIES,
 )
 from services.coordination.incidents import deadlines as county
-from services.coordination.incidents import facts, rules, steps
+from services.coordination.incidents import facts, rules, steps, workload
 
 
 class Incident(AuditedAggregate):
@@ -64,6 +66,7 @@ class Incident(AuditedAggregate):
         actor_role: str,
         resolution_hours: int | None = None,
         about_coordinator: bool = False,
+        detected: str | None = None,
         **_meta: str,
     ) -> None:
         self.municipality, self.technician_id = municipality, technician_id
@@ -78,6 +81,7 @@ class Incident(AuditedAggregate):
         self.escalations: list[dict[str, Any]] = []
         self.redistributions: list[dict[str, Any]] = []
         self.about_coordinator, self.shared_with_coordinator = about_coordinator, False
+        self.detected = detected
 
     @classmethod
     def report(
@@ -92,6 +96,7 @@ class Incident(AuditedAggregate):
         deadlines: Mapping[str, int] = county.DEFAULT_DEADLINE_HOURS,
         resolution_hours: int | None = None,
         about_coordinator: bool = False,
+        detected: str | None = None,
     ) -> Incident:
         """``technician``: staff_view; ``coordination``: ``coordination_of``
         today; the deadline is the county's for the type, or shorter.
@@ -115,6 +120,7 @@ class Incident(AuditedAggregate):
             resolution_hours=hours,
             deadline=rules.moment_text(rules.deadline_after(now, hours)),
             about_coordinator=about_coordinator,
+            detected=detected,
             **actor.event_fields(),
         )
 
@@ -173,6 +179,8 @@ class Incident(AuditedAggregate):
         self, actor: Actor, coordinator_id: str | None, measures: list[str], solution: str
     ) -> None:
         self._begin(actor, coordinator_id, "solution_chosen")
+        if "task_redistribution" in measures:  # a solution only where it answers (4.5 step 4)
+            workload.check_redistributable(str(self.id), self.difficulty_type, self.steps)
         self._record(
             self.SolutionChosen,
             actor,
@@ -255,7 +263,7 @@ class Incident(AuditedAggregate):
             **self._fact(actor),
         )
 
-    # -- burnout: temporary redistribution (case 4 of 4.6) -----------------------
+    # -- temporary redistribution where the workload is the cause (4.5 step 4) ----
     def redistribute_tasks(
         self,
         actor: Actor,
@@ -271,7 +279,7 @@ class Incident(AuditedAggregate):
         coordinator_id = coordination["coordinator_id"] if coordination else None
         self.check_may_lead(actor, coordinator_id)
         self.check_open()
-        rules.check_redistributable(str(self.id), self.difficulty_type, self.done)
+        workload.check_redistributable(str(self.id), self.difficulty_type, self.steps)
         delegator = rules.check_receiver(
             self.technician_id, self.municipality, receiver, coordinator_id, receiver_coordination
         )

@@ -32,6 +32,9 @@ class Reported(Aggregate.Created, AuditedAggregate.Event):
     # head, hidden from the coordinator until the head shares it); reports
     # stored before item 9 were not
     about_coordinator: bool = False
+    # what the platform detected and raised (an INCIDENT_CAUSES code: 4.2.1
+    # excessive delegation, from the tasks); None when a person reported it
+    detected: str | None = None
 
 
 class Fact(AuditedAggregate.Event):

@@ -14,7 +14,6 @@ from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleVio
 from events.vocabulary import ESCALATION_LEVELS
 from services.coordination.incidents.steps import (
     MAX_REDISTRIBUTION_DAYS,
-    REDISTRIBUTABLE,
     STEPS,
 )
 
@@ -146,6 +145,8 @@ def check_may_report(
     """The technician (under coordination, R1), their coordinator or the head
     of their SPAS fills in the report form."""
     municipality = technician["municipality"]
+    if actor.role == SYSTEM:  # the platform's own detection (4.2.1, ``workload.py``)
+        return
     if actor.role == "spas_head" and actor.municipality == municipality:
         return
     coordinator = coordination["coordinator_id"] if coordination else None
@@ -297,7 +298,7 @@ def next_level(incident_id: str, reached: Iterable[str | None]) -> str:
     return ESCALATION_LEVELS[position]
 
 
-# -- burnout: temporary redistribution (case 4 of 4.6) ---------------------
+# -- temporary redistribution (4.5 step 4; when: workload.py) -------------
 def check_receiver(
     technician_id: str,
     municipality: str,
@@ -377,16 +378,3 @@ def check_none_in_force(
                 f"until {earlier['until']}",
                 until=earlier["until"],
             )
-
-
-def check_redistributable(incident_id: str, difficulty_type: str, done: list[str]) -> None:
-    if difficulty_type not in REDISTRIBUTABLE:
-        raise RedistributionNotApplicable(
-            "tasks are redistributed for emotional strain (case 4 of 4.6), not for a "
-            f"difficulty of type {difficulty_type}",
-            difficulty_type=difficulty_type,
-        )
-    if "identified" not in done:
-        raise RedistributionNotApplicable(
-            f"incident {incident_id} is not identified yet (step 1 of 4.5)"
-        )

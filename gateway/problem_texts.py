@@ -171,12 +171,31 @@ SENTENCES = {
     "incident_requires_coordination": (
         "Fără contract de coordonare activ, dificultatea o semnalează șeful SPAS."
     ),
-    "redistribution_not_applicable": "Sarcinile nu se pot redistribui pentru această dificultate.",
+    # 4.5 step 4: redistribution answers a workload (4.2.5, 4.2.1) or a burnout
+    "redistribution_not_applicable": (
+        "Redistribuirea sarcinilor este o soluție când analiza cauzei arată volumul de muncă "
+        "sau delegarea excesivă, ori pentru epuizare; analizați întâi cauza."
+    ),
+    # a difficulty about the coordinator (4.5 step 2)
+    "incident_led_by_the_head": (
+        "Dificultatea privește relația de coordonare: o conduce șeful SPAS."
+    ),
+    "incident_not_hidden": "Dificultatea nu este ascunsă coordonatorului.",
     "redistribution_outside_spas": "Sarcinile se redistribuie doar în cadrul aceluiași SPAS.",
     "not_coordinated_by_same_coordinator": (
         "Sarcinile trec doar la un tehnician coordonat de același asistent social."
     ),
     "tasks_already_redistributed": "Sarcinile au fost deja redistribuite.",
+    # the form of the coordination (3.2 A): who employs the coordinator decides it
+    "job_description_outside_the_spas": (
+        "Fișa postului este forma coordonării doar pentru un asistent social angajat al "
+        "SPAS-ului tehnicianului; pentru un coordonator din afară alegeți un contract "
+        "(art. 40 alin. 7 lit. a–c)."
+    ),
+    "own_employee_under_contract_form": (
+        "Asistentul social este angajat al SPAS-ului: coordonarea se consemnează în fișa "
+        "postului, nu printr-un contract."
+    ),
     # -- the evaluations service (annexes 1–2) ---------------------------------------------
     "invalid_evaluation_command": INVALID,
     "evaluation_not_found": "Evaluarea nu există sau nu o puteți vedea.",

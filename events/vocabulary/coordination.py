@@ -10,8 +10,12 @@ from events.vocabulary import MEETING_CHANNELS
 DEPARTURE_REASONS = ("resigned", "retired", "employment_ended", "deceased", "other")
 # Art. 40(7): (a) a service contract with the social worker, (b) a cooperation
 # agreement inside an association or county structure, (c) a partnership
-# contract with the DGASPC.
-LEGAL_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
+# contract with the DGASPC — for a coordinator from outside the technician's
+# SPAS; and (3.2 A, 2.1 §1) the job description (fișa postului) of a
+# coordinator the SPAS itself employs: the same obligations, hours and period.
+CONTRACT_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
+INTERNAL_FORM = "job_description"
+LEGAL_FORMS = (*CONTRACT_FORMS, INTERNAL_FORM)
 TERMINATION_REASONS = (
     "technician_licensed",
     "coordinator_replaced",
@@ -20,6 +24,11 @@ TERMINATION_REASONS = (
     "employment_ended",
     "coordinator_departed",
 )
+# R5 kept true (principle 9): the registry changes after which every contract
+# in force is checked again, and what a contract that no longer matches
+# proposes to its SPAS head (a new coordinator, with the history: R10).
+EXPERIENCE_RECHECKS = ("experience_changed", "categories_changed")
+MISMATCH_PROPOSALS = ("replace_coordinator",)
 # The terms of a contract an amendment may change.
 AMENDABLE_TERMS = ("hours_per_month", "ends_on", "obligations")
 # The two parties that sign a contract: the institution (by its SPAS head) and

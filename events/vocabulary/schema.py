@@ -66,6 +66,8 @@ LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     "termination_reason": coordination.TERMINATION_REASONS,
     "amendable_term": coordination.AMENDABLE_TERMS,
     "signing_party": coordination.SIGNING_PARTIES,
+    "experience_recheck": coordination.EXPERIENCE_RECHECKS,
+    "mismatch_proposal": coordination.MISMATCH_PROPOSALS,
     "plan_section": coordination.PLAN_SECTIONS,
     "plan_channel": coordination.PLAN_CHANNELS,
     "meeting_purpose": coordination.MEETING_PURPOSES,

@@ -134,6 +134,18 @@ ROUTES = [
         returns=ENDED,
     ),
     query(
+        "/contracts/experience-mismatches",
+        S,
+        "experience_mismatches",
+        OPEN_INCIDENT_READERS,
+        "Contracts in force the coordinator's experience no longer covers since a registry "
+        "change, with what is missing and the proposal to replace the coordinator (R5, "
+        "principle 9; the SPAS head's own SPAS, any for the county)",
+        tag="contracts",
+        paged=True,
+        params=(Param("municipality", "string", "SIRUTA code"),),
+    ),
+    query(
         "/technicians/{technician_id}/contracts", S, "contracts_of_technician", EVERYONE,
         "Every contract the technician has had, oldest first", tag="contracts", paged=True,
     ),
@@ -323,12 +335,19 @@ ROUTES = [
         "Step 7: document it as a case study (closes the incident)", tag="incidents",
     ),
     command(
+        "/incidents/{incident_id}/share-with-coordinator", S,
+        "share_incident_with_coordinator", frozenset({SPAS_HEAD, COUNTY_ADMIN}),
+        "4.5 step 2: let the coordinator a difficulty concerns read it (the SPAS head's "
+        "decision; hidden from them until then)", tag="incidents",
+    ),
+    command(
         "/incidents/{incident_id}/escalate", S, "escalate_incident", LEADS,
         "Escalate one level up (4.4.3)", tag="incidents",
     ),
     command(
         "/incidents/{incident_id}/redistribute-tasks", S, "redistribute_incident_tasks", LEADS,
-        "Hand the technician's open tasks to a colleague for a while (4.6 case 4, R1)",
+        "Hand the technician's open tasks to a colleague for a while: where the workload is "
+        "the cause, or a burnout (4.5 step 4, 4.2.5, 4.6 case 4; R1)",
         tag="incidents",
     ),
     command(

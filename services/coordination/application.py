@@ -17,7 +17,11 @@ from events.exports import Records, unknown_kind
 from events.store import EventSourcedApplication
 from services.coordination.audit import ReadLog, check_reads_log
 from services.coordination.contracts.commands import ContractCommands
-from services.coordination.contracts.views import ContractIndex, InForceView
+from services.coordination.contracts.views import (
+    ContractIndex,
+    ExperienceMismatches,
+    InForceView,
+)
 from services.coordination.figures import (
     check_month,
     county_figures,
@@ -49,6 +53,7 @@ class CoordinationApplication(
         RegistryView,
         ContractIndex,
         InForceView,
+        ExperienceMismatches,
         JournalMonths,
         TaskIndex,
         IncidentIndex,
@@ -61,9 +66,11 @@ class CoordinationApplication(
         # (``ports.py``); the composed application is all of them.
         self.staff_directory = self
         self.coordination_ends = self
+        self.experience_rechecks = self
         self.coordinations = self
         self.plans = self
         self.task_moves = self
+        self.delegation_watch = self
 
     # -- the auditor's read log (R9) -------------------------------------------
     def bundle_records(self, actor: Actor, kind: str, subject: str) -> Records:

@@ -48,6 +48,26 @@ class CoordinationEnds(Protocol):
     def end_coordinations_by(self, actor: Actor, coordinator_id: str) -> list[Aggregate]: ...
 
 
+class ExperienceRechecks(Protocol):
+    """R5 kept true (principle 9): the contracts to save with a change of a
+    party's categories or experience, flagged or cleared (``staff``: the
+    entry as changed; ``because``: ``EXPERIENCE_RECHECKS``)."""
+
+    def recheck_experience_of(
+        self, actor: Actor, staff: dict[str, Any], because: str
+    ) -> list[Aggregate]: ...
+
+
+class DelegationWatch(Protocol):
+    """4.2.1 from the tasks: the difficulty to save with a delegation that
+    leaves the technician too many open tasks (``open_tasks``, this one
+    included) from their coordinator; none below the county's limit."""
+
+    def excessive_delegation_raised(
+        self, actor: Actor, coordination: dict[str, Any], open_tasks: int
+    ) -> list[Aggregate]: ...
+
+
 class Plans(Protocol):
     """The plan in force for a contract (``plan_view``), None before one is drawn up."""
 

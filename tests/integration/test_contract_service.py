@@ -8,7 +8,7 @@ from nameko.exceptions import RemoteError
 from events.contracts import check_published
 from tests.support.county import activate, draft, outsider
 from tests.support.outside import OutsideSubscriber
-from tests.support.registry import ADMIN
+from tests.support.registry import ADMIN, CLUJ, Person
 
 
 def refused(call, *args, **kwargs):
@@ -177,3 +177,118 @@ def test_a_coordinator_who_leaves_ends_the_coordination_they_held(county):
     ended = rpc.get_contract(ADMIN, contract["contract_id"])
     assert (ended["status"], ended["termination_reason"]) == ("terminated", "coordinator_departed")
     assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+
+
+def test_coordination_only_with_relevant_experience_kept_when_the_registry_changes(county):
+    """Guide 1.2, principle 9 ("Asistentul social oferă coordonare doar dacă
+    are experiență profesională relevantă în domeniul în care activează
+    tehnicianul"), R5 kept true: the technician's categories change, the
+    contract in force is checked again and flagged to the SPAS head with
+    what is missing and a proposal to replace the coordinator; widening the
+    coordinator's experience clears it. A draft that no longer matches is not
+    put in force by its last signature."""
+    rpc, tech, expert = county["rpc"], county["tech"], county["expert"]
+    outside = OutsideSubscriber(
+        county["amqp_uri"], "ro.coordonare.coordination.ContractExperienceMismatchFlagged.v1"
+    )
+    try:
+        contract = activate(county)
+        grown = ["disability_chronic_illness", "old_age"]
+        rpc.change_categories(
+            ADMIN, {"staff_id": tech["staff_id"], "beneficiary_categories": grown}
+        )
+        flagged = rpc.get_contract(county["head"], contract["contract_id"])
+        assert flagged["status"] == "active"
+        assert flagged["experience_mismatch"] == {
+            "missing": ["old_age"],
+            "proposal": "replace_coordinator",
+        }
+        [listed] = rpc.experience_mismatches(county["head"])
+        assert (listed["contract_id"], listed["missing"]) == (contract["contract_id"], ["old_age"])
+        assert listed["because"] == "categories_changed"
+        [event] = outside.receive(1)
+        check_published(event)
+        assert event["data"]["missing"] == ["old_age"] and event["municipality"] == "54975"
+    finally:
+        outside.close()
+    # only the SPAS head and the county list them
+    denied = refused(rpc.experience_mismatches, county["expert_actor"])
+    assert denied.exc_type == "ContractReadDenied"
+
+    rpc.change_experience(ADMIN, {"staff_id": expert["staff_id"], "experience_domains": grown})
+    cleared = rpc.get_contract(county["head"], contract["contract_id"])
+    assert cleared["experience_mismatch"] is None
+    assert rpc.experience_mismatches(county["head"]) == []
+
+
+def test_a_draft_no_longer_matching_is_not_put_in_force(county):
+    """Guide 1.2, principle 9: R5 is asked again when the last signature would
+    put a draft in force; the refusal names what is missing and nothing changes."""
+    rpc, tech = county["rpc"], county["tech"]
+    contract = draft(county, county["expert"])
+    rpc.sign_contract(county["head"], {"contract_id": contract["contract_id"]})
+    rpc.change_categories(
+        ADMIN, {"staff_id": tech["staff_id"], "beneficiary_categories": ["poverty"]}
+    )
+    error = refused(
+        rpc.sign_contract, county["expert_actor"], {"contract_id": contract["contract_id"]}
+    )
+    assert error.exc_type == "ExperienceDoesNotCover" and "poverty" in str(error)
+    unchanged = rpc.get_contract(ADMIN, contract["contract_id"])
+    assert (unchanged["status"], unchanged["signed_by"]) == ("draft", ["institution"])
+    assert rpc.coordination_of(ADMIN, tech["staff_id"]) is None
+
+
+def test_fisa_postului_a_social_worker_employed_by_the_spas_coordinates_through_the_job_description(
+    county,
+):
+    """Guide 3.2 A (Contractarea: "Fișa postului … se întocmește când
+    asistentul social cu rol de coordonare este deja angajat al instituției"),
+    2.1 §1: the SPAS head records the coordination of a social worker the
+    SPAS employs in their job description — the same obligations, hours and
+    period, signed by both, in force under R1 like any contract; a form of
+    art. 40(7) for them is refused, as is the job description for someone
+    from outside, and nothing is drafted."""
+    rpc, tech = county["rpc"], county["tech"]
+    employee = Person(
+        "irina@primaria-cluj.ro",
+        "Irina Lazăr",
+        "social_worker",
+        municipality=CLUJ.siruta,
+        rnasr_code="AS400",
+        experience_domains=("disability_chronic_illness",),
+    )
+    registered = rpc.register_staff(ADMIN, employee.command())
+    outside = OutsideSubscriber(county["amqp_uri"], "ro.coordonare.coordination.ContractDrafted.v1")
+    try:
+        with_contract = refused(draft, county, registered)  # service_contract
+        assert with_contract.exc_type == "OwnEmployeeUnderContractForm"
+        assert "job description" in str(with_contract)
+        from_outside = refused(draft, county, county["expert"], legal_form="job_description")
+        assert from_outside.exc_type == "JobDescriptionOutsideTheSpas"
+        assert rpc.contracts_of_technician(ADMIN, tech["staff_id"]) == []
+
+        internal = draft(county, registered, legal_form="job_description")
+        [event] = outside.receive(1)
+        check_published(event)
+        assert event["data"]["legal_form"] == "job_description"
+    finally:
+        outside.close()
+    active = activate(county, employee.actor(), internal)
+    assert (active["status"], active["legal_form"]) == ("active", "job_description")
+    assert active["hours_per_month"] == 40 and active["obligations"] == internal["obligations"]
+    coordination = rpc.coordination_of(ADMIN, tech["staff_id"])
+    assert coordination["coordinator_id"] == registered["staff_id"]
+    # R1 as for any contract: one in force per technician
+    assert refused(draft, county, county["expert"]).exc_type == "TechnicianAlreadyCoordinated"
+    # handing over to a coordinator from outside names the form they come under
+    handover = rpc.replace_coordinator(
+        county["head"],
+        {
+            "contract_id": internal["contract_id"],
+            "coordinator_id": county["expert"]["staff_id"],
+            "starts_on": internal["starts_on"],
+            "legal_form": "cooperation_agreement",
+        },
+    )
+    assert handover["legal_form"] == "cooperation_agreement"

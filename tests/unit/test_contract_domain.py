@@ -7,12 +7,15 @@ import pytest
 
 from events.actor import Actor
 from events.errors import Forbidden, RuleViolation
-from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.contracts.domain import CoordinationContract
+from services.coordination.contracts.index import TechnicianCoordination
 from services.coordination.contracts.rules import (
     OBLIGATIONS,
     AlreadySigned,
     ContractStateConflict,
     InvalidContract,
+    JobDescriptionOutsideTheSpas,
+    OwnEmployeeUnderContractForm,
 )
 
 HEAD = Actor("head-1", "spas_head", "54975")
@@ -153,3 +156,62 @@ def test_one_contract_in_force_per_technician():
     with pytest.raises(RuleViolation, match=r"R1: technician .* already has an active"):
         index.check_none_in_force()
     index.check_none_in_force(replacing="contract-a")  # a replacement may take over
+
+
+def test_coordination_only_with_relevant_experience_a_contract_no_longer_matching_is_flagged():
+    """Guide 1.2, principle 9 (R5 kept true): when the technician starts
+    working with a category their coordinator has no experience with, the
+    contract in force is flagged to the SPAS head with what is missing and a
+    proposal to replace the coordinator; it is cleared once the coordinator's
+    experience covers it again."""
+    contract = draft()
+    contract.sign(HEAD)
+    contract.sign(COORDINATOR)
+    contract.activate(COORDINATOR)
+    admin = Actor("admin", "county_admin")
+    grown = TECHNICIAN | {"beneficiary_categories": [*TECHNICIAN["beneficiary_categories"],
+                                                      "domestic_violence"]}  # fmt: skip
+    assert contract.recheck_experience(admin, grown, SOCIAL_WORKER, "categories_changed")
+    assert contract.experience_mismatch == {
+        "missing": ["domestic_violence"],
+        "proposal": "replace_coordinator",
+    }
+    # the same gap again is no new fact
+    assert not contract.recheck_experience(admin, grown, SOCIAL_WORKER, "categories_changed")
+    wider = SOCIAL_WORKER | {
+        "experience_domains": [*SOCIAL_WORKER["experience_domains"], "domestic_violence"]
+    }
+    assert contract.recheck_experience(admin, grown, wider, "experience_changed")
+    assert contract.experience_mismatch is None
+    # a draft is not in force: it is checked when its last signature would activate it
+    assert not draft().recheck_experience(admin, grown, SOCIAL_WORKER, "categories_changed")
+
+
+def test_fisa_postului_a_coordinator_employed_by_the_spas_coordinates_through_the_job_description():
+    """Guide 3.2 A (Contractarea: "Fișa postului … se întocmește când
+    asistentul social cu rol de coordonare este deja angajat al instituției"),
+    2.1 §1: a social worker the technician's SPAS employs coordinates through
+    their job description, with the same obligations, hours and period and
+    the same rules; one from outside, through a form of art. 40(7)."""
+    employee = SOCIAL_WORKER | {"municipality": "54975"}
+    internal = draft(coordinator=employee, legal_form="job_description")
+    internal.sign(HEAD)
+    internal.sign(COORDINATOR)
+    internal.activate(COORDINATOR)
+    assert (internal.status, internal.legal_form) == ("active", "job_description")
+    assert internal.obligations == ALL_OBLIGATIONS and internal.hours_per_month == 40
+
+    with pytest.raises(OwnEmployeeUnderContractForm, match="job description"):
+        draft(coordinator=employee, legal_form="service_contract")
+    with pytest.raises(JobDescriptionOutsideTheSpas, match=r"art\. 40"):
+        draft(legal_form="job_description")  # a DGASPC social worker: no job at this SPAS
+    with pytest.raises(JobDescriptionOutsideTheSpas):
+        draft(coordinator=employee | {"municipality": "55259"}, legal_form="job_description")
+    # the same rules as any contract: R6, R5, every obligation
+    with pytest.raises(RuleViolation, match="R6"):
+        draft(coordinator=employee, legal_form="job_description", hours_per_month=20)
+    narrow = employee | {"experience_domains": ["poverty"]}
+    with pytest.raises(RuleViolation, match="R5"):
+        draft(coordinator=narrow, legal_form="job_description")
+    with pytest.raises(InvalidContract, match="every obligation"):
+        draft(coordinator=employee, legal_form="job_description", obligations={})

@@ -16,6 +16,7 @@ from events.refusals import Refusal
 from events.vocabulary import ROLES
 from events.vocabulary.coordination import DEPARTURE_REASONS
 from services.coordination.contracts import domain as contracting
+from services.coordination.contracts import index as contract_index
 from services.coordination.contracts.rules import OBLIGATIONS
 from services.coordination.published import publication_of
 from services.coordination.registry import domain, rules
@@ -27,7 +28,7 @@ ADMIN = Actor("admin", "county_admin")
 
 def stored_event_classes():
     aggregates = [c for _, c in inspect.getmembers(domain, inspect.isclass)]
-    aggregates += [Refusal, contracting.CoordinationContract, contracting.TechnicianCoordination]
+    aggregates += [Refusal, contracting.CoordinationContract, contract_index.TechnicianCoordination]
     for aggregate in aggregates:
         if issubclass(aggregate, AuditedAggregate) and aggregate is not AuditedAggregate:
             for _, member in inspect.getmembers(aggregate, inspect.isclass):
@@ -91,7 +92,7 @@ def contract_story():
         starts_on="2026-12-01",
         ends_on=None,
     )
-    index = contracting.TechnicianCoordination.open(head, technician["staff_id"])
+    index = contract_index.TechnicianCoordination.open(head, technician["staff_id"])
     index.add(head, str(contract.id))
     contract.sign(head)
     contract.sign(coordinator)
@@ -101,6 +102,10 @@ def contract_story():
     contract.accept_amendment(coordinator)
     contract.suspend(head, "concediu")
     contract.resume(head)
+    # R5 kept true: the technician's categories grow past the coordinator's experience
+    grown = technician | {"beneficiary_categories": ["poverty", "old_age"]}
+    contract.recheck_experience(ADMIN, grown, SW, "categories_changed")
+    contract.recheck_experience(ADMIN, technician, SW, "categories_changed")
     contract.close(head, "coordinator_replaced", replaced_by=str(uuid4()))
     return [*contract.collect_events(), *index.collect_events()]
 
@@ -119,7 +124,7 @@ def test_every_stored_event_class_is_exercised_here():
 
 def test_every_published_event_matches_its_schema():
     bodies = [as_published(e, p) for p, e in enumerate(sample_events(), start=1)]
-    assert len([b for b in bodies if b is not None]) == 18
+    assert len([b for b in bodies if b is not None]) == 20
 
 
 def test_staff_events_on_the_bus_carry_no_names_or_contact_data():

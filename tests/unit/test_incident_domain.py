@@ -294,18 +294,6 @@ def test_a_redistribution_is_validated(overrides, error, says):
     assert incident.collect_events() == [] and incident.redistributions == []
 
 
-def test_redistribution_is_for_emotional_strain_as_identified():
-    incident = report(difficulty_type="communication")
-    incident.identify(COORDINATOR, COORDINATOR_ID, "communication", "informații contradictorii")
-    with pytest.raises(RedistributionNotApplicable, match="emotional strain"):
-        redistribute(incident)
-    # identification recognises the difficulty: it may correct the reported type
-    reclassified = report(difficulty_type="communication")
-    reclassified.identify(COORDINATOR, COORDINATOR_ID, "emotional_strain", "de fapt epuizare")
-    redistribute(reclassified)
-    assert reclassified.difficulty_type == "emotional_strain"
-
-
 def test_time_comes_with_its_offset():
     assert parse_moment("2026-05-01T09:00:00Z") == MAY_1
     with pytest.raises(InvalidIncident, match="with offset"):

@@ -16,9 +16,14 @@ from events.clock import local_today
 from events.errors import Forbidden, NotFound
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
-from services.coordination.contracts.rules import ContractStateConflict, coordination_index_id
-from services.coordination.contracts.views import InForceView
+from services.coordination.contracts.domain import CoordinationContract
+from services.coordination.contracts.index import TechnicianCoordination
+from services.coordination.contracts.rules import (
+    ContractStateConflict,
+    check_experience_covers,
+    coordination_index_id,
+)
+from services.coordination.contracts.views import ExperienceMismatches, InForceView
 from services.coordination.ports import StaffDirectory
 
 
@@ -73,10 +78,13 @@ class ContractCommands(ApplicationPart):
         starts_on: str,
         hours_per_month: int | None = None,
         ends_on: str | None = None,
+        legal_form: str | None = None,
     ) -> dict[str, Any]:
         """R10: a new contract with another coordinator takes over when it is
         signed; the old one then ends and the history stays with the
-        technician."""
+        technician. Its form is the old one's unless given: a coordinator
+        employed by the SPAS takes over through their job description, one
+        from outside through a form of art. 40(7) (``check_legal_form``)."""
         old = self._contract(contract_id)
         old.check_in_force()
         index = self._index(actor, old.technician_id)
@@ -85,7 +93,7 @@ class ContractCommands(ApplicationPart):
             index,
             UUID(old.technician_id),
             coordinator_id,
-            old.legal_form,
+            legal_form or old.legal_form,
             old.obligations,
             hours_per_month or old.hours_per_month,
             starts_on,
@@ -99,6 +107,15 @@ class ContractCommands(ApplicationPart):
         contract.sign(actor)
         changed: list[Aggregate] = [contract]
         if contract.fully_signed:
+            # R5 as the registry has it now: it may have changed since the draft
+            check_experience_covers(
+                self.staff_directory.get_staff(UUID(contract.technician_id))[
+                    "beneficiary_categories"
+                ],
+                self.staff_directory.get_staff(UUID(contract.coordinator_id))[
+                    "experience_domains"
+                ],
+            )
             index = self._index(actor, contract.technician_id)
             index.check_none_in_force(replacing=contract.replaces)
             contract.activate(actor)
@@ -182,7 +199,53 @@ class ContractCommands(ApplicationPart):
             "hours_per_month": contract.hours_per_month,
         }
 
+    def experience_mismatches(
+        self, actor: Actor, municipality: str | None = None
+    ) -> list[dict[str, Any]]:
+        """R5 kept true: the contracts in force flagged since a registry
+        change, oldest flag first — the SPAS head's own SPAS, or any (or all)
+        for the county and auditors."""
+        if actor.role == "spas_head" and municipality in (None, actor.municipality):
+            municipality = actor.municipality
+        elif actor.role not in ("county_admin", "auditor", "system"):
+            raise ContractReadDenied(
+                "contracts R5 no longer holds for are listed for the head of that SPAS "
+                f"or the county, not a {actor.role}",
+                role=actor.role,
+            )
+        flagged = self.view(ExperienceMismatches).flagged.values()
+        return sorted(
+            (f for f in flagged if municipality is None or f["municipality"] == municipality),
+            key=lambda f: f["flagged_at"],
+        )
+
     # -- helpers --------------------------------------------------------------
+    def recheck_experience_of(
+        self, actor: Actor, staff: dict[str, Any], because: str
+    ) -> list[Aggregate]:
+        """R5 kept true (principle 9): the contracts to save with a change of
+        ``staff``'s categories or experience (``staff``: their entry as
+        changed, not yet saved) — each contract in force they are a party to,
+        checked again against the other party's entry."""
+        if staff["role"] == "technician":
+            index = self._existing_index(staff["staff_id"])
+            ids = [index.in_force] if index is not None and index.in_force else []
+        else:
+            ids = list(self.view(InForceView).in_force.values())
+        changed: list[Aggregate] = []
+        for id_ in ids:
+            contract = self._contract(UUID(id_))
+            if staff["staff_id"] not in (contract.technician_id, contract.coordinator_id):
+                continue
+            technician, coordinator = (
+                (staff, self.staff_directory.get_staff(UUID(contract.coordinator_id)))
+                if staff["role"] == "technician"
+                else (self.staff_directory.get_staff(UUID(contract.technician_id)), staff)
+            )
+            if contract.recheck_experience(actor, technician, coordinator, because):
+                changed.append(contract)
+        return changed
+
     def end_coordination_of(self, actor: Actor, technician_id: str, reason: str) -> list[Aggregate]:
         """The aggregates to save with a registry change that ends the
         technician's coordination (R10 licensing, leaving the SPAS)."""
@@ -308,5 +371,7 @@ def contract_view(c: CoordinationContract) -> dict[str, Any]:
         "amendments": c.amendments,
         "replaces": c.replaces,
         "termination_reason": c.termination_reason,
+        # R5 kept true: what is missing and the proposal, or None
+        "experience_mismatch": c.experience_mismatch,
         "version": c.version,
     }

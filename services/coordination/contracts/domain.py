@@ -1,5 +1,5 @@
-"""The coordination contract and the technician's index of contracts: the
-aggregates of instrument A.
+"""The coordination contract, the aggregate of instrument A (the
+technician's index of contracts is in ``contracts/index.py``).
 
 Pure: no nameko, no database. Each command method checks its rules
 (``contracts/rules.py``) and then calls the ``@event`` method that records
@@ -16,14 +16,14 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
 from events.topics import moved
-from events.vocabulary.coordination import AMENDABLE_TERMS, SIGNING_PARTIES, TERMINATION_REASONS
+from events.vocabulary.coordination import SIGNING_PARTIES
 from services.coordination.contracts.rules import (
     AlreadySigned,
     ContractAccessDenied,
     ContractStateConflict,
     InvalidContract,
-    TechnicianAlreadyCoordinated,
     active_on,
+    check_amendment,
     check_experience_covers,
     check_hours,
     check_is_head_of,
@@ -31,8 +31,9 @@ from services.coordination.contracts.rules import (
     check_obligations,
     check_parties,
     check_period,
+    check_termination_reason,
     contract_id,
-    coordination_index_id,
+    missing_experience,
 )
 
 
@@ -55,6 +56,8 @@ class CoordinationContract(AuditedAggregate):
     Signed: ClassVar[type[Any]]
     AmendmentProposed: ClassVar[type[Any]]
     Amended: ClassVar[type[Any]]
+    ExperienceMismatchFlagged: ClassVar[type[Any]]
+    ExperienceMismatchCleared: ClassVar[type[Any]]
 
     # The changes of force stay declared classes: they share this base,
     # which published.py matches.
@@ -104,6 +107,10 @@ class CoordinationContract(AuditedAggregate):
         self.pending_amendment: dict[str, Any] | None = None
         self.amendments = 0
         self.termination_reason: str | None = None
+        # R5 no longer true since a registry change (principle 9): what the
+        # SPAS head is told, until the experience covers again or the
+        # contract ends; None for contracts stored before item 10 too
+        self.experience_mismatch: dict[str, Any] | None = None
 
     @classmethod
     def draft(
@@ -123,7 +130,7 @@ class CoordinationContract(AuditedAggregate):
         municipality = technician.get("municipality") or ""
         check_is_head_of(actor, municipality)
         check_parties(technician, coordinator)
-        check_legal_form(legal_form)
+        check_legal_form(legal_form, technician, coordinator)
         check_period(starts_on, ends_on)
         check_hours(hours_per_month)
         terms = check_obligations(obligations)
@@ -195,19 +202,7 @@ class CoordinationContract(AuditedAggregate):
     def propose_amendment(self, actor: Actor, changes: dict[str, Any]) -> None:
         check_is_head_of(actor, self.municipality)
         self.check_in_force()
-        allowed = set(AMENDABLE_TERMS)
-        unknown = sorted(set(changes) - allowed)
-        if unknown or not changes:
-            raise InvalidContract(
-                f"an amendment changes {', '.join(sorted(allowed))}; got {unknown or 'nothing'}",
-                field="changes",
-            )
-        if "hours_per_month" in changes:
-            check_hours(changes["hours_per_month"])
-        if "ends_on" in changes:
-            check_period(self.starts_on, changes["ends_on"])
-        if "obligations" in changes:
-            changes = changes | {"obligations": check_obligations(changes["obligations"])}
+        changes = check_amendment(changes, self.starts_on)
         self._amendment_proposed(changes=changes, **actor.event_fields())
 
     def accept_amendment(self, actor: Actor) -> None:
@@ -243,16 +238,37 @@ class CoordinationContract(AuditedAggregate):
         """Ends the contract as the consequence of another fact (the
         technician licensed, R10; a replacement signed; the employment
         ended), whoever recorded that fact."""
-        if reason not in TERMINATION_REASONS:
-            raise InvalidContract(
-                f"unknown termination reason {reason!r}; one of {', '.join(TERMINATION_REASONS)}",
-                field="reason",
-            )
+        check_termination_reason(reason)
         if self.status == "terminated":
             raise ContractStateConflict(f"contract {self.id} has already ended")
         self._terminated(
             reason=reason, replaced_by=replaced_by, **self._parties(), **actor.event_fields()
         )
+
+    # -- R5 kept true (principle 9) --------------------------------------------
+    def recheck_experience(
+        self, actor: Actor, technician: dict[str, Any], coordinator: dict[str, Any], because: str
+    ) -> bool:
+        """After a registry change of either party (``because``: the staff
+        event's name), a contract in force that no longer matches is flagged
+        to the SPAS head with what is missing and a proposal to replace the
+        coordinator; one that matches again is cleared. True if recorded."""
+        if self.status not in ("active", "suspended"):
+            return False
+        missing = missing_experience(
+            technician["beneficiary_categories"], coordinator["experience_domains"]
+        )
+        flagged = (self.experience_mismatch or {}).get("missing")
+        if missing and missing != flagged:
+            self._mismatch_flagged(
+                missing=missing, proposal="replace_coordinator", because=because,
+                **self._parties(), **actor.event_fields(),
+            )  # fmt: skip
+        elif not missing and flagged:
+            self._mismatch_cleared(because=because, **self._parties(), **actor.event_fields())
+        else:
+            return False
+        return True
 
     def check_in_force(self) -> None:
         if self.status not in ("active", "suspended"):
@@ -301,6 +317,22 @@ class CoordinationContract(AuditedAggregate):
         self.pending_amendment = None
         self.amendments += 1
 
+    @event("ExperienceMismatchFlagged")
+    def _mismatch_flagged(
+        self, missing: list[str], proposal: str, because: str, technician_id: str,
+        coordinator_id: str, municipality: str, actor_id: str, actor_role: str,
+        correlation_id: str,
+    ) -> None:  # fmt: skip
+        # proposal: "replace_coordinator" (R10's replacement, with the history)
+        self.experience_mismatch = {"missing": list(missing), "proposal": proposal}
+
+    @event("ExperienceMismatchCleared")
+    def _mismatch_cleared(
+        self, because: str, technician_id: str, coordinator_id: str, municipality: str,
+        actor_id: str, actor_role: str, correlation_id: str,
+    ) -> None:  # fmt: skip
+        self.experience_mismatch = None
+
     @event(Suspended)
     def _suspended(
         self,
@@ -342,56 +374,5 @@ class CoordinationContract(AuditedAggregate):
         self.termination_reason = reason
 
 
-class TechnicianCoordination(AuditedAggregate):
-    """Index per technician: the contract in force and every contract ever
-    made, so the whole history stays readable under the technician (R10:
-    a replaced coordinator hands over, nothing is lost) and two contracts can
-    never be in force at once (R1)."""
-
-    class Opened(Aggregate.Created, AuditedAggregate.Event):
-        technician_id: str
-
-    # created by their ``@event("Name")`` methods below
-    ContractAdded: ClassVar[type[Any]]
-    InForce: ClassVar[type[Any]]
-
-    def __init__(self, technician_id: str, **_meta: str) -> None:
-        self.technician_id = technician_id
-        self.contracts: list[str] = []
-        self.in_force: str | None = None
-
-    @classmethod
-    def open(cls, actor: Actor, technician_id: str) -> TechnicianCoordination:
-        return cls._create(
-            cls.Opened,
-            id=coordination_index_id(technician_id),
-            technician_id=technician_id,
-            **actor.event_fields(),
-        )
-
-    def add(self, actor: Actor, contract_id: str) -> None:
-        self._contract_added(contract_id=contract_id, **actor.event_fields())
-
-    def check_none_in_force(self, replacing: str | None = None) -> None:
-        if self.in_force is not None and self.in_force != replacing:
-            raise TechnicianAlreadyCoordinated(self.technician_id, self.in_force)
-
-    def put_in_force(self, actor: Actor, contract_id: str | None) -> None:
-        self._in_force(contract_id=contract_id, **actor.event_fields())
-
-    @event("ContractAdded")
-    def _contract_added(
-        self, contract_id: str, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.contracts.append(contract_id)
-
-    @event("InForce")
-    def _in_force(
-        self, contract_id: str | None, actor_id: str, actor_role: str, correlation_id: str
-    ) -> None:
-        self.in_force = contract_id
-
-
 # Stored before the capability folders (ADR 0016): old topics stay readable.
 moved("services.coordination.contracting:CoordinationContract", CoordinationContract)
-moved("services.coordination.contracting:TechnicianCoordination", TechnicianCoordination)

@@ -7,7 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 from events.cloudevent import Publication
-from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.contracts.domain import CoordinationContract
+from services.coordination.contracts.index import TechnicianCoordination
 
 
 def contract_publication(event: Any) -> Any:
@@ -51,6 +52,11 @@ def contract_publication(event: Any) -> Any:
                     "ends_on": event.changes.get("ends_on"),
                 },
             )
+        case (
+            CoordinationContract.ExperienceMismatchFlagged()
+            | CoordinationContract.ExperienceMismatchCleared()
+        ):
+            return _experience_mismatch(event)
         case CoordinationContract.Parties():
             return _change_of_force(event)
         case (
@@ -83,4 +89,21 @@ def _change_of_force(event: Any) -> Publication:
         }
     if isinstance(event, CoordinationContract.Terminated):
         data |= {"reason": event.reason, "replaced_by": event.replaced_by}
+    return Publication(name, data, municipality=event.municipality)
+
+
+def _experience_mismatch(event: Any) -> Publication:
+    """R5 kept true: a contract in force flagged to its SPAS head (what is
+    missing, the proposal), or cleared; for the head's alert."""
+    data = {
+        "contract_id": str(event.originator_id),
+        "technician_id": event.technician_id,
+        "coordinator_id": event.coordinator_id,
+        "because": event.because,
+    }
+    if isinstance(event, CoordinationContract.ExperienceMismatchFlagged):
+        name = "ContractExperienceMismatchFlagged"
+        data |= {"missing": list(event.missing), "proposal": event.proposal}
+    else:
+        name = "ContractExperienceMismatchCleared"
     return Publication(name, data, municipality=event.municipality)

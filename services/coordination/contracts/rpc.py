@@ -36,6 +36,7 @@ class ContractRpc(CoordinationRpc):
             c["starts_on"],
             c.get("hours_per_month"),
             c.get("ends_on"),
+            c.get("legal_form"),
         ),
     )
     sign_contract = command(
@@ -94,4 +95,9 @@ class ContractRpc(CoordinationRpc):
         lambda app, actor, technician_id: app.coordination_of(
             uuid_arg(technician_id, "technician_id")
         ),
+    )
+    # R5 kept true: the SPAS head's contracts that no longer match (principle 9)
+    experience_mismatches = query(
+        "experience_mismatches",
+        lambda app, actor, municipality=None: app.experience_mismatches(actor, municipality),
     )

@@ -1,5 +1,8 @@
-"""The coordination contract's rules (instrument A; guide 2.1 §1a, Law
-292/2011 art. 40(7)): its terms, errors and ``check_…`` guards.
+"""The coordination contract's rules (instrument A; guide 2.1 §1a, 3.2 A,
+Law 292/2011 art. 40(7)): its terms, errors and ``check_…`` guards. Its
+form is one of art. 40(7) a/b/c for a coordinator from outside the SPAS, or
+the job description (fișa postului) of one the SPAS employs — the same
+obligations, hours, period and rules either way.
 
 Pure, like ``contracts/domain.py``, whose aggregates apply them: the SPAS
 head drafts a contract between their SPAS, one of its technicians and a
@@ -19,7 +22,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from events.actor import SYSTEM, Actor
 from events.errors import Conflict, Forbidden, InvalidCommand, RuleViolation
-from events.vocabulary.coordination import LEGAL_FORMS
+from events.vocabulary.coordination import (
+    AMENDABLE_TERMS,
+    INTERNAL_FORM,
+    LEGAL_FORMS,
+    TERMINATION_REASONS,
+)
 
 # The obligations the guide requires of each party (2.1 §1a); a contract
 # lists every one of them and may add its own.
@@ -79,6 +87,20 @@ class TechnicianAlreadyCoordinated(RuleViolation):
         )
 
 
+class JobDescriptionOutsideTheSpas(InvalidContract):
+    """The job description is the form for a coordinator the technician's
+    SPAS employs, not for one from outside it."""
+
+    code = "job_description_outside_the_spas"
+
+
+class OwnEmployeeUnderContractForm(InvalidContract):
+    """A coordinator the SPAS employs coordinates through their job
+    description (3.2 A), not through a form of art. 40(7)."""
+
+    code = "own_employee_under_contract_form"
+
+
 class ExperienceDoesNotCover(RuleViolation):
     code = "experience_does_not_cover"
 
@@ -88,10 +110,18 @@ class TooFewHours(RuleViolation):
 
 
 # -- guards ----------------------------------------------------------------
+def missing_experience(categories: list[str], domains: list[str]) -> list[str]:
+    """R5: the technician's beneficiary categories the coordinator has no
+    declared experience with, in the technician's order."""
+    return [c for c in categories if c not in domains]
+
+
 def check_experience_covers(categories: list[str], domains: list[str]) -> None:
     """R5 (principle 9): a social worker coordinates only where they have
-    relevant experience; the refusal names what is missing."""
-    missing = [c for c in categories if c not in domains]
+    relevant experience; the refusal names what is missing. Asked when the
+    contract is drafted and again when its last signature would put it in
+    force (the registry may have changed meanwhile)."""
+    missing = missing_experience(categories, domains)
     if missing:
         raise ExperienceDoesNotCover(
             "R5",
@@ -116,10 +146,30 @@ def check_parties(technician: dict[str, Any], coordinator: dict[str, Any]) -> No
         )
 
 
-def check_legal_form(legal_form: str) -> None:
+def check_legal_form(
+    legal_form: str, technician: dict[str, Any], coordinator: dict[str, Any]
+) -> None:
+    """The form fits the coordinator's employer (3.2 A, 2.1 §1): the job
+    description (fișa postului) when the technician's SPAS employs the
+    coordinator, one of art. 40(7) a/b/c when it does not."""
     if legal_form not in LEGAL_FORMS:
         raise InvalidContract(
             f"unknown legal form {legal_form!r}; one of {', '.join(LEGAL_FORMS)}",
+            field="legal_form",
+        )
+    employed_here = coordinator.get("municipality") == technician.get("municipality")
+    if legal_form == INTERNAL_FORM and not employed_here:
+        raise JobDescriptionOutsideTheSpas(
+            "coordination through the job description is for a social worker the SPAS "
+            f"({technician.get('municipality')}) employs; {coordinator['staff_id']} is not "
+            "employed there: use a form of art. 40(7) a/b/c",
+            field="legal_form",
+        )
+    if legal_form != INTERNAL_FORM and employed_here:
+        raise OwnEmployeeUnderContractForm(
+            f"{coordinator['staff_id']} is employed by the SPAS "
+            f"({technician.get('municipality')}): they coordinate through their job "
+            f"description ({INTERNAL_FORM}), not a {legal_form}",
             field="legal_form",
         )
 
@@ -131,6 +181,32 @@ def check_hours(hours_per_month: int) -> None:
             f"coordination takes at least {MIN_HOURS_PER_MONTH} hours a month, "
             f"not {hours_per_month}",
             hours_per_month=hours_per_month,
+        )
+
+
+def check_amendment(changes: dict[str, Any], starts_on: str) -> dict[str, Any]:
+    """An amendment changes some of the amendable terms, each within its rule;
+    returns the changes as they will be recorded."""
+    unknown, allowed = sorted(set(changes) - set(AMENDABLE_TERMS)), sorted(AMENDABLE_TERMS)
+    if unknown or not changes:
+        raise InvalidContract(
+            f"an amendment changes {', '.join(allowed)}; got {unknown or 'nothing'}",
+            field="changes",
+        )
+    if "hours_per_month" in changes:
+        check_hours(changes["hours_per_month"])
+    if "ends_on" in changes:
+        check_period(starts_on, changes["ends_on"])
+    if "obligations" in changes:
+        changes = changes | {"obligations": check_obligations(changes["obligations"])}
+    return changes
+
+
+def check_termination_reason(reason: str) -> None:
+    if reason not in TERMINATION_REASONS:
+        raise InvalidContract(
+            f"unknown termination reason {reason!r}; one of {', '.join(TERMINATION_REASONS)}",
+            field="reason",
         )
 
 

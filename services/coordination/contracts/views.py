@@ -4,7 +4,9 @@ memory, brought up to date from the notification log before each query):
 - ``InForceView``: the contract in force per technician, for the jobs that
   walk them (expiry, a coordinator's departure);
 - ``ContractIndex``: every contract once signed, for figures over all of
-  them (the county's report).
+  them (the county's report);
+- ``ExperienceMismatches``: the contracts in force R5 no longer holds for
+  (the SPAS head's list).
 """
 
 from __future__ import annotations
@@ -14,7 +16,8 @@ from typing import Any
 from events.clock import LOCAL_TIME
 from events.topics import topics
 from events.views import FollowedView
-from services.coordination.contracts.domain import CoordinationContract, TechnicianCoordination
+from services.coordination.contracts.domain import CoordinationContract
+from services.coordination.contracts.index import TechnicianCoordination
 
 
 class InForceView(FollowedView):
@@ -78,3 +81,34 @@ class ContractIndex(FollowedView):
         elif isinstance(event, CoordinationContract.Terminated):
             contract["status"] = "terminated"
             contract["ended_on"] = event.timestamp.astimezone(LOCAL_TIME).date().isoformat()
+
+
+class ExperienceMismatches(FollowedView):
+    """Read model: the contracts in force flagged as no longer matching R5
+    (principle 9) since a registry change, with what is missing and the
+    proposal to replace the coordinator; the SPAS head's list. A contract
+    leaves it when cleared or ended (a replacement ends it)."""
+
+    TOPICS = topics(
+        CoordinationContract, "ExperienceMismatchFlagged", "ExperienceMismatchCleared", "Terminated"
+    )
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.flagged: dict[str, dict[str, Any]] = {}
+
+    def apply(self, event: Any) -> None:
+        key = str(event.originator_id)
+        if not isinstance(event, CoordinationContract.ExperienceMismatchFlagged):
+            self.flagged.pop(key, None)
+            return
+        self.flagged[key] = {
+            "contract_id": key,
+            "municipality": event.municipality,
+            "technician_id": event.technician_id,
+            "coordinator_id": event.coordinator_id,
+            "missing": list(event.missing),
+            "proposal": event.proposal,
+            "because": event.because,
+            "flagged_at": event.timestamp.isoformat(),
+        }

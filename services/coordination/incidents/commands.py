@@ -15,12 +15,14 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from events.actor import Actor
+from events.actor import SYSTEM, Actor
 from events.clock import local_today
 from events.refusals import records_refusals
 from events.store import ApplicationPart
+from services.coordination.incidents import workload
 from services.coordination.incidents.deadlines import deadline_hours_from_env
 from services.coordination.incidents.domain import Incident
 from services.coordination.incidents.rules import (
@@ -54,6 +56,7 @@ class IncidentCommands(ApplicationPart):
         difficulty_type: str,
         description: str,
         resolution_hours: int | None = None,
+        about_coordinator: bool = False,
     ) -> dict[str, Any]:
         incident = Incident.report(
             actor,
@@ -64,6 +67,7 @@ class IncidentCommands(ApplicationPart):
             now=datetime.now(UTC),
             deadlines=deadline_hours_from_env(),  # the county's, by difficulty type
             resolution_hours=resolution_hours,
+            about_coordinator=about_coordinator,
         )
         self._save_incident(incident)
         return incident_view(incident)
@@ -111,6 +115,14 @@ class IncidentCommands(ApplicationPart):
     ) -> dict[str, Any]:
         return self._lead(incident_id, lambda i, c: i.document(actor, c, case_study, lessons))
 
+    @records_refusals
+    def share_incident_with_coordinator(
+        self, actor: Actor, incident_id: UUID, note: str
+    ) -> dict[str, Any]:
+        """4.5 step 2: the SPAS head decides that the coordinator a difficulty
+        concerns may read it; until then it is hidden from them."""
+        return self._lead(incident_id, lambda i, c: i.share_with_coordinator(actor, c, note))
+
     # -- escalation (4.4.3) ------------------------------------------------------
     @records_refusals
     def escalate_incident(self, actor: Actor, incident_id: UUID, reason: str) -> dict[str, Any]:
@@ -138,7 +150,7 @@ class IncidentCommands(ApplicationPart):
             escalated.append(incident_view(incident))
         return escalated
 
-    # -- burnout: temporary redistribution (case 4 of 4.6) -----------------------
+    # -- temporary redistribution where the workload is the cause (4.5 step 4) ----
     @records_refusals
     def redistribute_incident_tasks(
         self,
@@ -192,6 +204,33 @@ class IncidentCommands(ApplicationPart):
             returned.append(incident_view(incident) | {"tasks_returned": [str(t.id) for t in back]})
         return returned
 
+    # -- excessive delegation (4.2.1), detected from the tasks ----------------------
+    def excessive_delegation_raised(
+        self, actor: Actor, coordination: dict[str, Any], open_tasks: int
+    ) -> list[Aggregate]:
+        """The difficulty to save with a delegation that leaves the technician
+        ``open_tasks`` from their coordinator, past the county's limit: about
+        the coordinator (the SPAS head leads it, 4.5 step 2), raised by the
+        platform — once, until documented."""
+        limit = workload.open_tasks_limit_from_env()
+        technician_id = coordination["technician_id"]
+        index = self.view(IncidentIndex)
+        if open_tasks <= limit or index.open_detected(technician_id, workload.DETECTED):
+            return []
+        watch = Actor("coordination.delegation-watch", SYSTEM, None, actor.correlation_id)
+        incident = Incident.report(
+            watch,
+            technician=self.staff_directory.get_staff(UUID(technician_id)),
+            coordination=coordination,
+            difficulty_type=workload.DIFFICULTY,
+            description=workload.description(open_tasks, limit),
+            now=datetime.now(UTC),
+            deadlines=deadline_hours_from_env(),
+            about_coordinator=True,
+            detected=workload.DETECTED,
+        )
+        return [incident]
+
     # -- queries -------------------------------------------------------------------
     def get_incident(self, actor: Actor, incident_id: UUID) -> dict[str, Any]:
         incident = self._incident(incident_id)
@@ -208,7 +247,9 @@ class IncidentCommands(ApplicationPart):
             (self._coordinator_of(technician["staff_id"]),),
         )
         ids = self.view(IncidentIndex).of_technician(technician["staff_id"])
-        return [incident_view(self._incident(i)) for i in ids]
+        incidents = [self._incident(i) for i in ids]
+        # a difficulty about the coordinator is not in their list (4.5 step 2)
+        return [incident_view(i) for i in incidents if not i.hidden_from(actor)]
 
     def open_incidents(self, actor: Actor, municipality: str | None = None) -> list[dict[str, Any]]:
         """Incidents not yet documented: the SPAS head's own SPAS, or any (or

@@ -1,10 +1,12 @@
 """Incidents and difficulties (instrument F; guide chapter 4): the
 ``Incident`` aggregate, one report walked through the seven steps of 4.5,
-escalated when it stays unresolved (4.4.3), and the burnout redistribution
-of case 4 of 4.6 (the package's docstring tells the whole story).
+escalated when it stays unresolved (4.4.3), and the tasks redistributed
+where the workload is the cause (4.5 step 4; the package's docstring tells
+the whole story).
 
 Pure domain; the rules that need no incident are in ``rules.py``, the steps
-in ``steps.py``, deadlines in ``deadlines.py``, codes in the vocabulary.
+in ``steps.py``, deadlines in ``deadlines.py``, the workload's in
+``workload.py``, codes in the vocabulary.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from events.vocabulary.coordination import (
     INFORMED_PARTIES,
 )
 from services.coordination.incidents import deadlines as county
-from services.coordination.incidents import facts, rules, steps
+from services.coordination.incidents import facts, rules, steps, workload
 
 
 class Incident(AuditedAggregate):
@@ -47,6 +49,7 @@ class Incident(AuditedAggregate):
     Escalated: TypeAlias = facts.Escalated
     TasksRedistributed: TypeAlias = facts.TasksRedistributed
     TasksReturned: TypeAlias = facts.TasksReturned
+    SharedWithCoordinator: TypeAlias = facts.SharedWithCoordinator
 
     def __init__(
         self,
@@ -62,6 +65,8 @@ class Incident(AuditedAggregate):
         actor_id: str,
         actor_role: str,
         resolution_hours: int | None = None,
+        about_coordinator: bool = False,
+        detected: str | None = None,
         **_meta: str,
     ) -> None:
         self.municipality, self.technician_id = municipality, technician_id
@@ -75,6 +80,8 @@ class Incident(AuditedAggregate):
         self.escalation_level: str | None = None
         self.escalations: list[dict[str, Any]] = []
         self.redistributions: list[dict[str, Any]] = []
+        self.about_coordinator, self.shared_with_coordinator = about_coordinator, False
+        self.detected = detected
 
     @classmethod
     def report(
@@ -88,11 +95,15 @@ class Incident(AuditedAggregate):
         now: datetime,
         deadlines: Mapping[str, int] = county.DEFAULT_DEADLINE_HOURS,
         resolution_hours: int | None = None,
+        about_coordinator: bool = False,
+        detected: str | None = None,
     ) -> Incident:
         """``technician``: staff_view; ``coordination``: ``coordination_of``
-        today; the deadline is the county's for the type, or shorter."""
+        today; the deadline is the county's for the type, or shorter.
+        ``about_coordinator``: the difficulty concerns the coordinator (4.5 step 2)."""
         rules.check_is_technician(technician, "technician_id")
         rules.check_may_report(actor, technician, coordination)
+        rules.check_about_coordinator(actor, coordination, about_coordinator)
         kind = rules.check_code(difficulty_type, DIFFICULTY_TYPES, "difficulty_type")
         hours = county.check_resolution_hours(resolution_hours, deadlines[kind])
         return cls._create(
@@ -108,6 +119,8 @@ class Incident(AuditedAggregate):
             resolution_days=-(-hours // rules.DAY),
             resolution_hours=hours,
             deadline=rules.moment_text(rules.deadline_after(now, hours)),
+            about_coordinator=about_coordinator,
+            detected=detected,
             **actor.event_fields(),
         )
 
@@ -166,6 +179,8 @@ class Incident(AuditedAggregate):
         self, actor: Actor, coordinator_id: str | None, measures: list[str], solution: str
     ) -> None:
         self._begin(actor, coordinator_id, "solution_chosen")
+        if "task_redistribution" in measures:  # a solution only where it answers (4.5 step 4)
+            workload.check_redistributable(str(self.id), self.difficulty_type, self.steps)
         self._record(
             self.SolutionChosen,
             actor,
@@ -234,9 +249,11 @@ class Incident(AuditedAggregate):
         reason: str,
         floor: str | None = None,
     ) -> None:
-        reached = (self.escalation_level, floor)
+        # a difficulty about the coordinator starts at the SPAS head (4.5 step 2)
+        reached = (self.escalation_level, floor, "spas_head" if self.about_coordinator else None)
         level, deadline = rules.escalation(str(self.id), reached, now, self.resolution_hours)
-        self._escalated(
+        self.trigger_event(
+            self.Escalated,
             level=level,
             trigger=trigger,
             missed_deadline=missed,
@@ -246,7 +263,7 @@ class Incident(AuditedAggregate):
             **self._fact(actor),
         )
 
-    # -- burnout: temporary redistribution (case 4 of 4.6) -----------------------
+    # -- temporary redistribution where the workload is the cause (4.5 step 4) ----
     def redistribute_tasks(
         self,
         actor: Actor,
@@ -262,7 +279,7 @@ class Incident(AuditedAggregate):
         coordinator_id = coordination["coordinator_id"] if coordination else None
         self.check_may_lead(actor, coordinator_id)
         self.check_open()
-        rules.check_redistributable(str(self.id), self.difficulty_type, self.done)
+        workload.check_redistributable(str(self.id), self.difficulty_type, self.steps)
         delegator = rules.check_receiver(
             self.technician_id, self.municipality, receiver, coordinator_id, receiver_coordination
         )
@@ -278,26 +295,46 @@ class Incident(AuditedAggregate):
 
     def record_tasks_returned(self, actor: Actor, task_ids: list[str]) -> None:
         last = self.redistributions[-1]
-        self._tasks_returned(
-            from_technician_id=last["to_technician_id"], task_ids=task_ids, **self._fact(actor)
+        self.trigger_event(
+            self.TasksReturned,
+            from_technician_id=last["to_technician_id"],
+            task_ids=task_ids,
+            **self._fact(actor),
         )
 
     # -- guards --------------------------------------------------------------------
     def check_may_lead(self, actor: Actor, coordinator_id: str | None) -> None:
-        """The technician's coordinator today leads the steps; so may the SPAS
-        head (step 2's superior), and the county admin once escalated to."""
-        allowed = (
-            (actor.role == "social_worker" and actor.id == coordinator_id)
-            or (actor.role == "spas_head" and actor.municipality == self.municipality)
-            or (actor.role == "county_admin" and self.escalation_level == "county_admin")
-        )
-        if not allowed:
-            raise rules.IncidentAccessDenied(
-                f"the steps of incident {self.id} are led by the coordinator of technician "
-                f"{self.technician_id} or the head of their SPAS ({self.municipality}), "
-                f"not by this {actor.role}",
-                role=actor.role,
+        self.check_not_hidden_from(actor)
+        rules.check_may_lead(
+            actor, str(self.id), self.municipality, self.escalation_level, coordinator_id,
+            self.about_coordinator,
+        )  # fmt: skip
+
+    # -- a difficulty about the coordinator (4.5 step 2) ---------------------------
+    def share_with_coordinator(self, actor: Actor, coordinator_id: str | None, note: str) -> None:
+        """The SPAS head's decision: the coordinator may now read it."""
+        self.check_may_lead(actor, coordinator_id)
+        if not self.about_coordinator or self.shared_with_coordinator:
+            raise rules.IncidentNotHidden(
+                f"incident {self.id} is not hidden from the coordinator", incident_id=str(self.id)
             )
+        note = rules.check_text(note, "note")
+        self.trigger_event(self.SharedWithCoordinator, note=note, **self._fact(actor))
+
+    def check_not_hidden_from(self, actor: Actor) -> None:
+        """Hidden is as if it were not there: not found, rather than a
+        refusal that would tell the coordinator what it is about."""
+        if self.hidden_from(actor):
+            raise rules.UnknownIncident(f"no incident {self.id}", incident_id=str(self.id))
+
+    def hidden_from(self, actor: Actor) -> bool:
+        """Hidden from the coordinator it concerns until the head shares it."""
+        return (
+            self.about_coordinator
+            and not self.shared_with_coordinator
+            and actor.role == "social_worker"
+            and actor.id == self.coordinator_id
+        )
 
     def check_open(self) -> None:
         if self.closed:
@@ -308,6 +345,7 @@ class Incident(AuditedAggregate):
     def check_may_read(self, actor: Actor, coordinator_id: str | None) -> None:
         if actor.id == self.reporter_id:
             return
+        self.check_not_hidden_from(actor)
         rules.check_may_read_about(
             actor, self.technician_id, self.municipality, (self.coordinator_id, coordinator_id)
         )
@@ -329,33 +367,6 @@ class Incident(AuditedAggregate):
         self.trigger_event(step, **fields, **self._fact(actor))
 
     # -- what the other events change (run again when the incident is loaded) -----
-    @event(Escalated)
-    def _escalated(
-        self,
-        level: str,
-        trigger: str,
-        missed_deadline: str | None,
-        next_deadline: str | None,
-        as_of: str,
-        reason: str,
-        municipality: str,
-        technician_id: str,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.escalation_level, self.deadline = level, next_deadline
-        self.escalations.append(
-            {
-                "level": level,
-                "trigger": trigger,
-                "as_of": as_of,
-                "by": actor_id,
-                "missed_deadline": missed_deadline,
-                "reason": reason,
-            }
-        )
-
     @event(TasksRedistributed)
     def _tasks_redistributed(
         self,
@@ -381,19 +392,6 @@ class Incident(AuditedAggregate):
                 "by": actor_id,
             }
         )
-
-    @event(TasksReturned)
-    def _tasks_returned(
-        self,
-        from_technician_id: str,
-        task_ids: list[str],
-        municipality: str,
-        technician_id: str,
-        actor_id: str,
-        actor_role: str,
-        correlation_id: str,
-    ) -> None:
-        self.redistributions[-1]["returned"] = True
 
 
 moved("services.coordination.incidents:Incident", Incident)  # stored before ADR 0016

@@ -28,6 +28,13 @@ class Reported(Aggregate.Created, AuditedAggregate.Event):
     resolution_days: int  # whole days, rounded up (the deadline is exact)
     deadline: str
     resolution_hours: int | None = None  # None: stored in days (resolution_days × 24)
+    # 4.5 step 2: the difficulty concerns the coordinator (led by the SPAS
+    # head, hidden from the coordinator until the head shares it); reports
+    # stored before item 9 were not
+    about_coordinator: bool = False
+    # what the platform detected and raised (an INCIDENT_CAUSES code: 4.2.1
+    # excessive delegation, from the tasks); None when a person reported it
+    detected: str | None = None
 
 
 class Fact(AuditedAggregate.Event):
@@ -125,6 +132,19 @@ class Escalated(Fact):
     as_of: str  # the moment the deadline was judged by (the injected clock)
     reason: str
 
+    def apply(self, incident: Any) -> None:
+        incident.escalation_level, incident.deadline = self.level, self.next_deadline
+        incident.escalations.append(
+            {
+                "level": self.level,
+                "trigger": self.trigger,
+                "as_of": self.as_of,
+                "by": self.actor_id,
+                "missed_deadline": self.missed_deadline,
+                "reason": self.reason,
+            }
+        )
+
 
 class TasksRedistributed(Fact):
     """The technician's open tasks go to ``to_technician_id`` until
@@ -142,3 +162,16 @@ class TasksReturned(Fact):
 
     from_technician_id: str
     task_ids: list[str]
+
+    def apply(self, incident: Any) -> None:
+        incident.redistributions[-1]["returned"] = True
+
+
+class SharedWithCoordinator(Fact):
+    """4.5 step 2: the SPAS head decided that the coordinator a difficulty
+    concerns may now read it (the head still leads it)."""
+
+    note: str
+
+    def apply(self, incident: Any) -> None:
+        incident.shared_with_coordinator = True

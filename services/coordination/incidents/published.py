@@ -17,8 +17,16 @@ from services.coordination.incidents.domain import Incident
 CONTRACTS: dict[type, tuple[str, tuple[str, ...]]] = {
     Incident.Reported: (
         "IncidentReported",
-        ("coordinator_id", "difficulty_type", "resolution_days", "deadline"),
+        (
+            "coordinator_id",
+            "difficulty_type",
+            "resolution_days",
+            "deadline",
+            "about_coordinator",
+            "detected",
+        ),
     ),
+    Incident.SharedWithCoordinator: ("IncidentSharedWithCoordinator", ()),
     Incident.Identified: ("IncidentIdentified", ("difficulty_type",)),
     Incident.Informed: ("IncidentInformed", ("informed_party",)),
     Incident.CauseAnalysed: ("IncidentCauseAnalysed", ("causes",)),

@@ -25,6 +25,13 @@ class IncidentRpc(CoordinationRpc):
             c["difficulty_type"],
             c["description"],
             c.get("resolution_hours"),
+            c.get("about_coordinator", False),
+        ),
+    )
+    share_incident_with_coordinator = command(
+        "share_incident_with_coordinator",
+        lambda app, actor, c: app.share_incident_with_coordinator(
+            actor, id_of(c, "incident_id"), c["note"]
         ),
     )
     identify_incident = command(

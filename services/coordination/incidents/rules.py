@@ -14,7 +14,6 @@ from events.errors import Conflict, Forbidden, InvalidCommand, NotFound, RuleVio
 from events.vocabulary import ESCALATION_LEVELS
 from services.coordination.incidents.steps import (
     MAX_REDISTRIBUTION_DAYS,
-    REDISTRIBUTABLE,
     STEPS,
 )
 
@@ -32,6 +31,16 @@ class UnknownIncident(NotFound):
 
 class IncidentAccessDenied(Forbidden):
     code = "incident_access_denied"
+
+
+class IncidentNotHidden(Conflict):
+    code = "incident_not_hidden"
+
+
+class IncidentLedByTheHead(Forbidden):
+    """4.5 step 2: a difficulty about the coordinator is the SPAS head's."""
+
+    code = "incident_led_by_the_head"
 
 
 class IncidentReadDenied(Forbidden):
@@ -136,6 +145,8 @@ def check_may_report(
     """The technician (under coordination, R1), their coordinator or the head
     of their SPAS fills in the report form."""
     municipality = technician["municipality"]
+    if actor.role == SYSTEM:  # the platform's own detection (4.2.1, ``workload.py``)
+        return
     if actor.role == "spas_head" and actor.municipality == municipality:
         return
     coordinator = coordination["coordinator_id"] if coordination else None
@@ -153,6 +164,58 @@ def check_may_report(
     raise IncidentAccessDenied(
         f"a difficulty of technician {technician['staff_id']} is reported by the technician, "
         f"their coordinator or the head of their SPAS ({municipality}), not by this {actor.role}",
+        role=actor.role,
+    )
+
+
+def check_about_coordinator(
+    actor: Actor, coordination: dict[str, Any] | None, about_coordinator: bool
+) -> None:
+    """4.5 step 2: a difficulty about the coordination relationship goes to
+    the SPAS head; there must be a coordinator, and it is not theirs to report."""
+    if not about_coordinator:
+        return
+    if coordination is None:
+        raise InvalidIncident(
+            "the technician has no coordinator today: a difficulty cannot concern them",
+            field="about_coordinator",
+        )
+    if actor.id == coordination["coordinator_id"]:
+        raise InvalidIncident(
+            "a difficulty about the coordinator is reported by the technician or the head of "
+            "their SPAS, not by the coordinator",
+            field="about_coordinator",
+        )
+
+
+def check_may_lead(
+    actor: Actor,
+    incident_id: str,
+    municipality: str,
+    escalation_level: str | None,
+    coordinator_id: str | None,
+    about_coordinator: bool,
+) -> None:
+    """The technician's coordinator today leads the steps; so may the SPAS
+    head (step 2's superior), and the county admin once escalated to. A
+    difficulty about the coordinator is led by the SPAS head alone (4.5
+    step 2), and by the county once escalated."""
+    allowed = (
+        (actor.role == "social_worker" and actor.id == coordinator_id and not about_coordinator)
+        or (actor.role == "spas_head" and actor.municipality == municipality)
+        or (actor.role == "county_admin" and escalation_level == "county_admin")
+    )
+    if allowed:
+        return
+    if about_coordinator and actor.role == "social_worker":
+        raise IncidentLedByTheHead(
+            f"incident {incident_id} concerns the coordination relationship: the head of the "
+            f"SPAS ({municipality}) leads it (4.5 step 2)",
+            role=actor.role,
+        )
+    raise IncidentAccessDenied(
+        f"the steps of incident {incident_id} are led by the coordinator of the technician "
+        f"or the head of their SPAS ({municipality}), not by this {actor.role}",
         role=actor.role,
     )
 
@@ -235,7 +298,7 @@ def next_level(incident_id: str, reached: Iterable[str | None]) -> str:
     return ESCALATION_LEVELS[position]
 
 
-# -- burnout: temporary redistribution (case 4 of 4.6) ---------------------
+# -- temporary redistribution (4.5 step 4; when: workload.py) -------------
 def check_receiver(
     technician_id: str,
     municipality: str,
@@ -315,16 +378,3 @@ def check_none_in_force(
                 f"until {earlier['until']}",
                 until=earlier["until"],
             )
-
-
-def check_redistributable(incident_id: str, difficulty_type: str, done: list[str]) -> None:
-    if difficulty_type not in REDISTRIBUTABLE:
-        raise RedistributionNotApplicable(
-            "tasks are redistributed for emotional strain (case 4 of 4.6), not for a "
-            f"difficulty of type {difficulty_type}",
-            difficulty_type=difficulty_type,
-        )
-    if "identified" not in done:
-        raise RedistributionNotApplicable(
-            f"incident {incident_id} is not identified yet (step 1 of 4.5)"
-        )

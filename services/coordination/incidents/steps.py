@@ -21,4 +21,9 @@ CLOSING_STEP = "documented"
 MAX_RESOLUTION_DAYS = 90
 # Case 4: tasks are redistributed "pe termen scurt" — for a short time only.
 MAX_REDISTRIBUTION_DAYS = 90
-REDISTRIBUTABLE = ("emotional_strain",)
+# Redistributing the tasks is a solution (4.5 step 4) where the workload is
+# the cause (4.2.5 "volum mare de muncă delegat"; 4.2.1 excessive
+# delegation), whatever the type of the difficulty — as named by the cause
+# analysis (step 3); and for burnout (4.2.6, case 4 of 4.6) once identified.
+WORKLOAD_CAUSES = ("workload", "excessive_delegation")
+BURNOUT = "emotional_strain"

@@ -31,6 +31,7 @@ class IncidentIndex(FollowedView):
                 "resolved": False,
                 "closed": False,
                 "at_the_top": False,
+                "detected": event.detected,
             }
         elif isinstance(event, Incident.SolutionImplemented):
             self.incidents[event.originator_id]["resolved"] = True
@@ -51,6 +52,15 @@ class IncidentIndex(FollowedView):
 
     def of_technician(self, technician_id: str) -> list[UUID]:
         return [i for i, s in self.incidents.items() if s["technician_id"] == technician_id]
+
+    def open_detected(self, technician_id: str, detected: str) -> bool:
+        """A difficulty the platform raised for the technician, not yet documented."""
+        return any(
+            s["technician_id"] == technician_id
+            and s.get("detected") == detected
+            and not s["closed"]
+            for s in self.incidents.values()
+        )
 
     def still_open(self, municipality: str | None) -> list[UUID]:
         return [
@@ -82,5 +92,8 @@ def incident_view(i: Incident) -> dict[str, Any]:
         "escalation_level": i.escalation_level,
         "escalations": [dict(e) for e in i.escalations],
         "redistributions": [dict(r) for r in i.redistributions],
+        "about_coordinator": i.about_coordinator,
+        "shared_with_coordinator": i.shared_with_coordinator,
+        "detected": i.detected,
         "version": i.version,
     }

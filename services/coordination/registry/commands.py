@@ -14,7 +14,7 @@ from eventsourcing.persistence import ApplicationRecorder
 from events.actor import Actor
 from events.refusals import records_refusals
 from events.store import ApplicationPart
-from services.coordination.ports import CoordinationEnds
+from services.coordination.ports import CoordinationEnds, ExperienceRechecks
 from services.coordination.registry.domain import Municipality, RnasrCodeClaim, StaffMember
 from services.coordination.registry.rules import (
     ChangedConcurrently,
@@ -36,6 +36,8 @@ class RegistryCommands(ApplicationPart):
 
     # a registry change that ends coordination (R10, leaving); set by the application
     coordination_ends: CoordinationEnds
+    # R5 kept true after a change of categories or experience; set by the application
+    experience_rechecks: ExperienceRechecks
     recorder: ApplicationRecorder
 
     # -- commands ------------------------------------------------------------
@@ -84,17 +86,30 @@ class RegistryCommands(ApplicationPart):
     def change_experience(
         self, actor: Actor, staff_id: UUID, experience_domains: list[str]
     ) -> dict[str, Any]:
-        return self._update_staff(
-            staff_id, lambda s: s.change_experience(actor, experience_domains)
-        )
+        """R5 kept true: every contract in force with this coordinator is
+        checked again, in the same transaction (``recheck_experience_of``)."""
+
+        def change(staff: StaffMember) -> list[Aggregate]:
+            staff.change_experience(actor, experience_domains)
+            return self.experience_rechecks.recheck_experience_of(
+                actor, staff_view(staff), "experience_changed"
+            )
+
+        return self._update_staff(staff_id, change)
 
     @records_refusals
     def change_categories(
         self, actor: Actor, staff_id: UUID, beneficiary_categories: list[str]
     ) -> dict[str, Any]:
-        return self._update_staff(
-            staff_id, lambda s: s.change_categories(actor, beneficiary_categories)
-        )
+        """R5 kept true: the technician's contract in force is checked again."""
+
+        def change(staff: StaffMember) -> list[Aggregate]:
+            staff.change_categories(actor, beneficiary_categories)
+            return self.experience_rechecks.recheck_experience_of(
+                actor, staff_view(staff), "categories_changed"
+            )
+
+        return self._update_staff(staff_id, change)
 
     @records_refusals
     def record_licensing(

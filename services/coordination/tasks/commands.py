@@ -23,7 +23,7 @@ from events.refusals import records_refusals
 from events.store import ApplicationPart
 from events.vocabulary import DELEGABLE_TASKS
 from services.coordination.audit import note_read
-from services.coordination.ports import Coordinations, Plans, StaffDirectory
+from services.coordination.ports import Coordinations, DelegationWatch, Plans, StaffDirectory
 from services.coordination.tasks.autonomy import (
     ConclusionNotApplicable,
     EvaluatedAutonomy,
@@ -51,6 +51,8 @@ class TaskCommands(ApplicationPart):
     # the other capabilities, through their ports (``ports.py``)
     coordinations: Coordinations
     plans: Plans
+    # 4.2.1: excessive delegation raised from the tasks; set by the application
+    delegation_watch: DelegationWatch
     staff_directory: StaffDirectory
 
     def now(self) -> datetime:
@@ -83,8 +85,23 @@ class TaskCommands(ApplicationPart):
             plan_delegable=plan["delegable_tasks"] if plan else None,
             evaluated_autonomous=self._evaluated_autonomous(coordination),
         )
-        self._save_task(task)
+        assert coordination is not None  # delegate() refused it otherwise (R1)
+        raised = self.delegation_watch.excessive_delegation_raised(
+            actor, coordination, 1 + self._open_tasks_from(coordination)
+        )
+        self._save_task(task, *raised)
         return self.task_view(task)
+
+    def _open_tasks_from(self, coordination: dict[str, Any]) -> int:
+        """The technician's open tasks their coordinator delegated (4.2.1)."""
+        tasks = (
+            self._task(UUID(t)) for t in self.view(TaskIndex).of(coordination["technician_id"])
+        )
+        return sum(
+            1
+            for t in tasks
+            if t.status in OPEN and t.coordinator_id == coordination["coordinator_id"]
+        )
 
     @records_refusals
     def accept_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:
@@ -288,13 +305,15 @@ class TaskCommands(ApplicationPart):
         self._save_task(task)
         return self.task_view(task)
 
-    def _save_task(self, task: TaskSheet) -> None:
+    def _save_task(self, task: TaskSheet, *others: Any) -> None:
+        """``others``: saved in the same transaction (a difficulty raised with it)."""
         self.save_or(
             TaskStateConflict(
                 f"task {task.id} changed meanwhile (a concurrent command); read it again",
                 task_id=str(task.id),
             ),
             task,
+            *others,
         )
 
     def _task(self, task_id: UUID) -> TaskSheet:

@@ -5,7 +5,7 @@ live here."""
 
 from __future__ import annotations
 
-from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary import DELEGABLE_TASKS, RECORDED_TASK_TYPES
 
 ROLES = {
     "technician": "tehnician în asistență socială",
@@ -36,7 +36,8 @@ ACTS = {
     "delegate_task": "deleagă sarcini",
 }
 
-TASK_TYPES = DELEGABLE_TASKS
+TASK_TYPES = DELEGABLE_TASKS  # what may be chosen
+TASK_LABELS = RECORDED_TASK_TYPES  # what a stored task may show (benefit_check, before R4)
 
 # -- the technician's screens (H1) -------------------------------------------------
 STAGES = {

@@ -39,6 +39,19 @@ ACTS = {
 TASK_TYPES = DELEGABLE_TASKS  # what may be chosen
 TASK_LABELS = RECORDED_TASK_TYPES  # what a stored task may show (benefit_check, before R4)
 
+# The monthly progress report (2.3): its sections and the month's figures
+PROGRESS_SECTION_TITLES = {
+    "progress": "Progres",
+    "difficulties": "Dificultăți",
+    "recommendations": "Recomandări de ajustare",
+}
+PROGRESS_FIGURES = {
+    "visits": "vizite în teren în luna raportului",
+    "visits_planned": "vizite pe lună stabilite în planul de coordonare",
+    "observation_sheets": "fișe de observație",
+    "phone_notes": "note telefonice",
+}
+
 # -- the technician's screens (H1) -------------------------------------------------
 STAGES = {
     "referred": "semnalat",

@@ -124,7 +124,11 @@ def whole_case(app):
         tech,
         cid,
         "progress_report",
-        {"text": "Ion lipsește mai rar."},
+        {
+            "progress": "Ion lipsește mai rar.",
+            "difficulties": "Transportul.",
+            "recommendations": "Abonament.",
+        },
         "self",
         None,
         now.strftime("%Y-%m"),
@@ -132,7 +136,11 @@ def whole_case(app):
     doc = uuid.UUID(report["document_id"])
     app.submit_document(tech, doc)
     app.return_document(sw, doc, "Completați cu prezența.")
-    app.revise_document(tech, doc, {"text": "Prezență 80%."})
+    app.revise_document(
+        tech,
+        doc,
+        {"progress": "Prezență 80%.", "difficulties": "Niciuna.", "recommendations": "Continuăm."},
+    )
     app.submit_document(tech, doc)
     app.validate_document(sw, doc, "Bine.")
     risk = app.report_urgent_risk(

@@ -57,6 +57,9 @@ BY_CODE = {
         "ea. Ce s-a consemnat rămâne; coordonatorul decide cum continuă cazul."
     ),
     "document_state_conflict": "Documentul nu este în starea potrivită pentru acest pas.",
+    "plan_response_conflict": (
+        "Planul a fost deja confirmat sau are între timp o versiune nouă; reîncărcați pagina."
+    ),
     "document_already_validated": "Documentul a fost deja validat.",
     "urgent_risk_already_acknowledged": "Riscul a fost deja confirmat.",
     "changed_concurrently": "Altcineva a modificat între timp; reîncărcați pagina.",

@@ -192,3 +192,23 @@ def test_the_monthly_progress_report_has_its_sections_and_the_months_figures(web
     assert "vizite pe lună stabilite în planul de coordonare" in main_text(page)
     assert page.get_by_label("Dificultăți").input_value() == "Autobuzul nu circulă dimineața."
     assert check(page, "raport-lunar-ciorna") == []
+
+
+def test_the_technician_acknowledges_the_plan_and_proposes_an_adjustment(web, open_page):
+    """Guide 3.2 C, 2.3: the plan is drawn up together — the technician reads
+    its dated calendar of activities, acknowledges the version they carry
+    out, and proposes adjustments; the coordinator decides (issue 20 item 13)."""
+    page = open_page(PHONE)
+    sign_in(page, web.url, "tehnician.cluj", f"/cazuri/{_case(web)}")
+    assert page.get_by_role(
+        "heading", name=re.compile("Calendarul activităților din plan")
+    ).is_visible()
+    assert "Întâlnire cu dirigintele" in main_text(page)
+    page.get_by_role("button", name="Confirm că am luat la cunoștință planul").click()
+    assert "Ați confirmat că ați luat la cunoștință planul." in main_text(page)
+    assert page.get_by_role("button", name="Confirm că am luat la cunoștință planul").count() == 0
+    page.get_by_label("Propuneți o ajustare a planului").fill("Vizitele marțea, nu lunea.")
+    page.get_by_role("button", name="Trimite propunerea").click()
+    assert "Propunerea a fost trimisă coordonatorului." in main_text(page)
+    assert "Vizitele marțea, nu lunea." in main_text(page)
+    assert check(page, "tehnician-plan-impreuna") == []

@@ -115,7 +115,10 @@ def whole_case(app):
         "responsible": "technician",
         "deadline": "2027-01-31",
     }
-    app.write_intervention_plan(sw, cid, [objective])
+    calendar = [{"activity": "Vizită", "date": "2027-01-05", "responsible": "technician"}]
+    app.write_intervention_plan(sw, cid, [objective], "", calendar)
+    app.acknowledge_intervention_plan(tech, cid, 1)
+    app.propose_plan_adjustment(tech, cid, 1, "Vizitele marțea, nu lunea.")
     app.start_intervention(sw, cid)
     app.record_decision(sw, cid, "service_recommendation", "Sprijin educațional.")
     app.assign_technician(sw, cid, uuid.UUID(TECH2))

@@ -44,7 +44,8 @@ def in_intervention(app) -> uuid.UUID:
         "responsible": "technician",
         "deadline": "2027-01-31",
     }
-    app.write_intervention_plan(SW_ACTOR, cid, [objective])
+    calendar = [{"activity": "Vizită", "date": "2027-01-05", "responsible": "technician"}]
+    app.write_intervention_plan(SW_ACTOR, cid, [objective], "", calendar)
     app.start_intervention(SW_ACTOR, cid)
     return cid
 

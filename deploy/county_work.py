@@ -12,7 +12,14 @@ from typing import Any
 
 from deploy.county_bus import Direct
 from deploy.county_people import COUNTY, CaseOutline, County, Pair, reaches
-from deploy.demo_county import OBLIGATIONS, Person, coordination_plan, moment, school_plan
+from deploy.demo_county import (
+    OBLIGATIONS,
+    Person,
+    coordination_plan,
+    moment,
+    school_calendar,
+    school_plan,
+)
 
 # the annexes filled in as a coordinator in Cluj would (shared with the
 # evaluation stories and their benchmark)
@@ -151,7 +158,12 @@ def tell_case(cases: Direct, outline: CaseOutline, pair: Pair, ids: Ids) -> str:
                 "risk_level": "medium",
             },
         ),
-        ("intervention", "write_intervention_plan", coordinator, {"objectives": school_plan()}),
+        (
+            "intervention",
+            "write_intervention_plan",
+            coordinator,
+            {"objectives": school_plan(), "activities": school_calendar()},
+        ),
         ("intervention", "start_intervention", coordinator, {}),
     )
     for stage, command, who, payload in steps:

@@ -48,6 +48,7 @@ from deploy.demo_county import (
     actor,
     coordination_plan,
     moment,
+    school_calendar,
     school_plan,
 )
 from deploy.demo_users import write_users
@@ -191,7 +192,7 @@ def open_demo_case(rpc: Rpc, story: Story, ids: dict[str, str], case: DemoCase) 
         }
         command(rpc, "cases", "record_social_diagnosis", coordinator, key | diagnosis)
     if case.reaches("intervention"):
-        plan = {"objectives": school_plan()}
+        plan = {"objectives": school_plan(), "activities": school_calendar()}
         command(rpc, "cases", "write_intervention_plan", coordinator, key | plan)
         command(rpc, "cases", "start_intervention", coordinator, key)
     if case.visit_report:

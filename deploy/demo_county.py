@@ -339,6 +339,29 @@ def school_plan() -> list[dict[str, Any]]:
     ]
 
 
+def school_calendar() -> list[dict[str, Any]]:
+    """The plan's dated calendar of activities (3.2 C): what is done, on
+    which day, by whom, over the weeks ahead."""
+    today = local_today()
+    return [
+        {
+            "activity": "Vizită la domiciliu: rutina de dimineață a copilului",
+            "date": (today + timedelta(days=3)).isoformat(),
+            "responsible": "technician",
+        },
+        {
+            "activity": "Întâlnire cu dirigintele",
+            "date": (today + timedelta(days=7)).isoformat(),
+            "responsible": "technician",
+        },
+        {
+            "activity": "Depunerea dosarului de ajutor social",
+            "date": (today + timedelta(days=14)).isoformat(),
+            "responsible": "social_worker",
+        },
+    ]
+
+
 def moment(**delta: float) -> str:
     """Now plus ``delta`` (negative: ago), county time, with its offset."""
     return (datetime.now(LOCAL_TIME) + timedelta(**delta)).isoformat()

@@ -92,6 +92,9 @@ SENTENCES = {
     ),
     "document_not_found": "Documentul nu există sau nu îl puteți vedea.",
     "document_state_conflict": "Documentul nu este în starea potrivită pentru acest pas.",
+    "plan_response_conflict": (
+        "Planul a fost deja confirmat sau are între timp o versiune nouă; reîncărcați pagina."
+    ),
     "document_already_validated": "Documentul a fost deja validat.",
     "disagreement_not_found": "Dezacordul nu există sau nu îl puteți vedea.",
     "disagreement_settled": "Dezacordul a fost deja soluționat.",
@@ -99,6 +102,15 @@ SENTENCES = {
     "urgent_risk_already_acknowledged": "Riscul a fost deja confirmat.",
     "urgent_risk_state_conflict": "Riscul nu este în starea potrivită pentru acest pas.",
     "benefit_check_not_found": "Verificarea nu există sau nu o puteți vedea.",
+    # 2.1 §2, 2.2: benefits are administrative work, outside coordination
+    "benefit_check_needs_coordinator": (
+        "O verificare cu neconcordanțe (situația B) o contrasemnează asistentul social "
+        "coordonator: fără contract de coordonare activ nu poate fi înregistrată."
+    ),
+    "administrative_work_not_delegated": (
+        "Verificarea beneficiilor este muncă administrativă a tehnicianului, nu o sarcină "
+        "delegată; înregistrați-o ca verificare."
+    ),
     "benefit_check_conflict": (
         "Verificarea nu cere contrasemnătură: nu are neconcordanțe sau a fost deja decisă."
     ),

@@ -34,6 +34,14 @@ RULES = {
 # The rule's words for a refusal whose code says more than its rule: no act
 # of the social worker's either, by the code of its error
 BY_CODE = {
+    "administrative_work_not_delegated": (
+        "verificarea prestațiilor este activitate administrativă, în afara coordonării: "
+        "nu se deleagă, tehnicianul o face ca atribuție proprie"
+    ),
+    "benefit_check_needs_coordinator": (
+        "o verificare cu neconcordanțe (situația B) cere contrasemnătura coordonatorului, "
+        "deci un contract de coordonare activ; una fără neconcordanțe (situația A) nu"
+    ),
     "nobody_signs_for_the_beneficiary": (
         "nimeni nu semnează în numele beneficiarului, nici asistentul social"
     ),

@@ -45,8 +45,16 @@ DELEGABLE_TASKS: dict[str, str] = {
     "draft_phone_note": "redactarea notei telefonice",
     "draft_progress_report": "redactarea raportului de progres",
     "draft_final_report": "redactarea raportului final",
+}
+# R4, 2.1 §2: administrative work on benefits is outside coordination and is
+# never delegated. A delegation, plan or evaluation stored before named it as a
+# task type; it still reads (and is published) under this name, which no new
+# one may use.
+ADMINISTRATIVE_TASKS: dict[str, str] = {
     "benefit_check": "verificarea administrativă a eligibilității pentru beneficii (R4)",
 }
+# Every task type a stored delegation, plan or evaluation may carry.
+RECORDED_TASK_TYPES: dict[str, str] = {**DELEGABLE_TASKS, **ADMINISTRATIVE_TASKS}
 
 # How a technician may do a delegable task: under supervision, guided, or with
 # autonomy (concluded by an evaluation, R3).

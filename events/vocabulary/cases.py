@@ -68,6 +68,12 @@ DOCUMENT_KINDS = (
     "progress_report",
     "final_report",
 )
+# The standardised monthly progress report of a case (2.3: "rapoarte lunare
+# standardizate ... care să includă progres, dificultăți și recomandări de
+# ajustare"): its sections, each written by the technician, and the month's
+# figures of the case, counted by the service when a version is written.
+PROGRESS_SECTIONS = ("progress", "difficulties", "recommendations")
+PROGRESS_FIGURES = ("visits", "visits_planned", "observation_sheets", "phone_notes")
 # "self": the beneficiary signed it themselves; "none": nothing to sign or
 # not signed; "on_behalf": somebody signed for them, which is never allowed
 # (the schema lets it through so that the domain refuses it naming R2).

@@ -24,7 +24,7 @@ FILE_NAME = "vocabulary.schema.json"
 LISTS: dict[str, Sequence[str | int] | Mapping[str, str]] = {
     # shared
     "category": shared.CATEGORIES,
-    "delegable_task": shared.DELEGABLE_TASKS,
+    "recorded_task_type": shared.RECORDED_TASK_TYPES,
     "autonomy_level": shared.AUTONOMY_LEVELS,
     "role": shared.ROLES,
     "actor_role": shared.ACTOR_ROLES,

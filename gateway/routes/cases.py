@@ -20,6 +20,7 @@ from gateway.route import (
 FIELD = frozenset({TECHNICIAN, SOCIAL_WORKER})
 CASEWORK = frozenset({TECHNICIAN, SOCIAL_WORKER, SPAS_HEAD})
 WORKER = frozenset({SOCIAL_WORKER})
+OWN_FIELD = frozenset({TECHNICIAN})  # the technician's answer to the plan
 T = "cases"
 D = "documents"
 R = "urgent risks"
@@ -74,6 +75,21 @@ ROUTES = [
     command(
         "/cases/{case_id}/intervention-plan", "cases", "write_intervention_plan", WORKER,
         "Write or revise the intervention plan (R2)", tag=T, rule="R2",
+    ),
+    # the plan drawn up together (3.2 C, 2.3): the technician answers it
+    command(
+        "/cases/{case_id}/intervention-plan/acknowledgement", "cases",
+        "acknowledge_intervention_plan", OWN_FIELD,
+        "Acknowledge the plan's current version (3.2 C)", tag=T,
+    ),
+    command(
+        "/cases/{case_id}/intervention-plan/adjustments", "cases",
+        "propose_plan_adjustment", OWN_FIELD,
+        "Propose an adjustment to the plan (2.3); the social worker decides (R2)", tag=T,
+    ),
+    query(
+        "/cases/{case_id}/intervention-plan", "cases", "intervention_plan_of_case", CASE_READERS,
+        "The plan with its calendar of activities and the technicians' answers", tag=T,
     ),
     command(
         "/cases/{case_id}/intervention", "cases", "start_intervention", WORKER,

@@ -5,7 +5,7 @@ live here."""
 
 from __future__ import annotations
 
-from events.vocabulary import DELEGABLE_TASKS
+from events.vocabulary import DELEGABLE_TASKS, RECORDED_TASK_TYPES
 
 ROLES = {
     "technician": "tehnician în asistență socială",
@@ -36,7 +36,21 @@ ACTS = {
     "delegate_task": "deleagă sarcini",
 }
 
-TASK_TYPES = DELEGABLE_TASKS
+TASK_TYPES = DELEGABLE_TASKS  # what may be chosen
+TASK_LABELS = RECORDED_TASK_TYPES  # what a stored task may show (benefit_check, before R4)
+
+# The monthly progress report (2.3): its sections and the month's figures
+PROGRESS_SECTION_TITLES = {
+    "progress": "Progres",
+    "difficulties": "Dificultăți",
+    "recommendations": "Recomandări de ajustare",
+}
+PROGRESS_FIGURES = {
+    "visits": "vizite în teren în luna raportului",
+    "visits_planned": "vizite pe lună stabilite în planul de coordonare",
+    "observation_sheets": "fișe de observație",
+    "phone_notes": "note telefonice",
+}
 
 # -- the technician's screens (H1) -------------------------------------------------
 STAGES = {

@@ -55,6 +55,7 @@ from services.cases.figures import check_month, county_figures, municipalities_i
 from services.cases.follow_up_commands import FollowUpCommands
 from services.cases.key_cache import ErasureWatch, KeyCache
 from services.cases.personal import ERASED, PersonalDataErased, PersonalDataVault
+from services.cases.plan_commands import PlanCommands
 from services.cases.projections import CaseIndex, WorkIndex
 from services.cases.risk_commands import RiskCommands
 from services.cases.risks import UrgentRisk
@@ -62,6 +63,7 @@ from services.cases.risks import UrgentRisk
 
 class CasesApplication(
     CaseCommands,
+    PlanCommands,
     FollowUpCommands,
     DisagreementCommands,
     CaseFileCommands,

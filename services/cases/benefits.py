@@ -7,6 +7,13 @@ administrative decision, not a professional one. Situation B: the field
 check found discrepancies between what was declared and what was seen; the
 verification sheet then needs the social worker's co-signature, and the
 decision is theirs.
+
+This administrative work is outside coordination (2.1 §2: coordination
+"nu [se referă] la activități administrative, de asigurare a unor servicii
+destinate acordării prestațiilor sociale"): situation A needs no active
+coordination contract, and a benefit check is never a delegated task.
+Situation B still needs the coordinator who co-signs, so it needs the
+contract that names them.
 """
 
 from __future__ import annotations
@@ -29,10 +36,10 @@ from events.vocabulary.cases import (
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
+    CoSignerMissing,
     ExclusiveActOfSocialWorker,
     InvalidCaseCommand,
     check_choice,
-    check_under_coordination,
 )
 
 
@@ -55,11 +62,26 @@ def check_amount(outcome: str, amount: float | None) -> float | None:
     return amount if outcome == "eligible" else None
 
 
+def check_cosigner_for(team: Team, discrepancies: list[str]) -> None:
+    """R4 with R1: situation A is the technician's own administrative work,
+    outside coordination (2.1 §2); situation B waits for the co-signature of
+    the coordinator an active contract names."""
+    if discrepancies and team.coordination is None:
+        raise CoSignerMissing(
+            "R1",
+            "with discrepancies found in the field (situation B) the check needs your "
+            "coordinator's co-signature, and you have no active coordination contract; "
+            "a check without discrepancies (situation A) needs none",
+            technician_id=team.id,
+        )
+
+
 class BenefitCheck(AuditedAggregate):
     class Recorded(Aggregate.Created, AuditedAggregate.Event):
         municipality: str
         technician_id: str
-        coordinator_id: str
+        # None for a situation-A check recorded without coordination (2.1 §2)
+        coordinator_id: str | None
         beneficiary_id: str
         case_id: str | None
         benefit: str
@@ -78,7 +100,7 @@ class BenefitCheck(AuditedAggregate):
         self,
         municipality: str,
         technician_id: str,
-        coordinator_id: str,
+        coordinator_id: str | None,
         beneficiary_id: str,
         case_id: str | None,
         benefit: str,
@@ -140,14 +162,21 @@ class BenefitCheck(AuditedAggregate):
         outcome: str,
         amount: float | None,
     ) -> BenefitCheck:
-        """R4: the technician's own administrative check, under coordination
-        (R1), in their own municipality."""
+        """R4: the technician's own administrative check, in their own
+        municipality; under coordination only when situation B needs a
+        co-signature."""
         if team.role != "technician":
             raise CaseAccessDenied(
                 "benefit checks are recorded by the SPAS technician", role=team.role
             )
-        check_under_coordination(team)
-        assert team.coordination is not None
+        check_cosigner_for(team, discrepancies)
+        coordination = team.coordination
+        municipality = coordination.municipality if coordination else team.municipality
+        if municipality is None:
+            raise CaseAccessDenied(
+                "a benefit check is recorded at the technician's SPAS; you belong to none",
+                role=team.role,
+            )
         check_choice(benefit, BENEFITS, "benefit")
         check_choice(outcome, BENEFIT_OUTCOMES, "outcome")
         documents = check_codes(documents_checked, BENEFIT_DOCUMENTS, "documents_checked")
@@ -156,9 +185,9 @@ class BenefitCheck(AuditedAggregate):
         return cls._create(
             cls.Recorded,
             id=uuid.uuid4(),
-            municipality=team.coordination.municipality,
+            municipality=municipality,
             technician_id=team.id,
-            coordinator_id=team.coordination.coordinator_id,
+            coordinator_id=coordination.coordinator_id if coordination else None,
             beneficiary_id=beneficiary_id,
             case_id=case_id,
             benefit=benefit,

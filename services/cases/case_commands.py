@@ -17,6 +17,7 @@ from services.cases.closure import FinalReportMissing
 from services.cases.competence import (
     CaseRow,
     InvalidCaseCommand,
+    check_social_worker_act,
     check_text,
     check_under_coordination,
     relation,
@@ -30,8 +31,11 @@ from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.part import CasesPart
 from services.cases.personal import ERASED, redact, text_of
+from services.cases.plan_together import calendar, check_plan
 from services.cases.projections import CaseIndex, WorkIndex
 from services.cases.vocabulary import ACTIVE
+
+ERASED_PLAN = dict.fromkeys(("objectives", "activities", "note"), ERASED)  # an erased plan
 
 PERSONAL_FIELDS = ("full_name", "cnp", "birth_date", "address", "phone", "email", "household")
 
@@ -124,13 +128,22 @@ class CaseCommands(CasesPart):
 
     @records_refusals
     def write_intervention_plan(
-        self, actor: Actor, case_id: UUID, objectives: list[dict[str, Any]], note: str = ""
+        self,
+        actor: Actor,
+        case_id: UUID,
+        objectives: list[dict[str, Any]],
+        note: str = "",
+        activities: list[dict[str, Any]] | None = None,
     ) -> dict:
-        """Drawing up (version 1) and revising (the next versions) the PII."""
+        """Drawing up (version 1) and revising the PII, with its dated calendar (3.2 C)."""
 
         def plan(team: Team, case: Case, _: Any) -> None:
-            sealed = self.seal(case.beneficiary_id, {"objectives": objectives, "note": note})
-            case.version_plan(team, sealed, objectives)
+            # R2 first, then the plan's shape: refused before anything is sealed
+            check_social_worker_act(team, case, "write_intervention_plan")
+            check_plan(objectives, activities or [])
+            content = {"objectives": objectives, "activities": calendar(activities or [])}
+            sealed = self.seal(case.beneficiary_id, content | {"note": note})
+            case.version_plan(team, sealed, objectives, activities or [])
 
         return self._step(actor, case_id, "write_intervention_plan", plan)
 
@@ -276,8 +289,8 @@ class CaseCommands(CasesPart):
             view["plan"] = (
                 None
                 if plan is None
-                else {"version": case.plan_version}
-                | ({"objectives": ERASED, "note": ERASED} if plan == ERASED else plan)
+                else {"version": case.plan_version, "activities": []}  # none before 3.2 C
+                | (ERASED_PLAN if plan == ERASED else plan)
             )
         return view
 

@@ -50,6 +50,14 @@ class NoActiveCoordination(RuleViolation):
     code = "no_active_coordination"
 
 
+class CoSignerMissing(NoActiveCoordination):
+    """R1 with R4: a benefit check with discrepancies (situation B) waits for
+    a co-signature, and only an active contract names the coordinator who
+    gives it; situation A needs no contract (2.1 §2)."""
+
+    code = "benefit_check_needs_coordinator"
+
+
 class ExclusiveActOfSocialWorker(RuleViolation):
     """R2: a decision, plan, diagnosis, validation or official notification
     attempted by someone who is not the case's social worker."""

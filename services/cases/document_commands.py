@@ -24,6 +24,7 @@ from services.cases.documents import WITH_AUTHOR, CaseDocument, month_end
 from services.cases.domain import Case
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
+from services.cases.progress import as_progress_report, check_progress_sections, month_figures
 from services.cases.projections import CaseIndex, WorkIndex
 from services.cases.vocabulary import ACTIVE
 
@@ -50,7 +51,7 @@ class DocumentCommands(CasesPart):
             team,
             case,
             kind=kind,
-            content=self._sealed_content(case, content),
+            content=self._sealed_content(team, case, kind, period, content),
             beneficiary_signature=beneficiary_signature,
             occurred_at=occurred_at,
             period=period,
@@ -69,7 +70,8 @@ class DocumentCommands(CasesPart):
     ) -> dict[str, Any]:
         def revise(d: CaseDocument, t: Team, c: Case) -> None:
             self.check_consents(c, "revising a document")
-            d.revise(t, c, self._sealed_content(c, content), beneficiary_signature)
+            sealed = self._sealed_content(t, c, d.kind, d.period, content)
+            d.revise(t, c, sealed, beneficiary_signature)
 
         return self._act(actor, document_id, "revise_document", revise)
 
@@ -121,9 +123,12 @@ class DocumentCommands(CasesPart):
             tokens,
         )
         view = self.document_summary(document)
+        # a progress report reads with its sections and figures, one stored
+        # as free text with its text (services.cases.progress)
+        read = as_progress_report if document.kind == "progress_report" else (lambda c: c)
         if relation_ in ("technician", "coordinator", "auditor"):
             view["versions"] = [
-                {"version": n, "content": opened[f"v{n}"]}
+                {"version": n, "content": read(opened[f"v{n}"])}
                 for n in range(1, len(document.versions) + 1)
             ]
             view["returns"] = [
@@ -229,9 +234,19 @@ class DocumentCommands(CasesPart):
         }
 
     # -- helpers -------------------------------------------------------------------
-    def _sealed_content(self, case: Case, content: dict[str, Any]) -> str:
-        check_text(content.get("text", ""), "content.text")
-        return self.seal(case.beneficiary_id, content)
+    def _sealed_content(
+        self, team: Team, case: Case, kind: str, period: str | None, content: dict[str, Any]
+    ) -> str:
+        """The content checked and sealed; a progress report's sections
+        (2.3) with the month's figures of the case counted beside them."""
+        if kind != "progress_report":
+            check_text(content.get("text", ""), "content.text")
+            return self.seal(case.beneficiary_id, content)
+        sections = check_progress_sections(content)
+        counted = self.view(WorkIndex).month_counts(str(case.id), period) if period else {}
+        planned = team.terms_for(case.technicians).visits_per_month
+        figures = month_figures(counted, planned)
+        return self.seal(case.beneficiary_id, sections | {"figures": figures})
 
     def _visible_document(
         self, actor: Actor, document_id: UUID, command: str

@@ -36,6 +36,7 @@ from services.cases.competence import (
 )
 from services.cases.consent import origin_of
 from services.cases.follow_up import check_archivable, follow_up_period
+from services.cases.plan_together import check_plan
 
 
 class Case(AuditedAggregate):
@@ -162,6 +163,8 @@ class Case(AuditedAggregate):
         actor_id: str,
         actor_role: str,
         correlation_id: str,
+        activities: int = 0,  # its dated calendar (3.2 C); none in versions stored before
+        next_activity_on: str | None = None,
     ) -> None:
         """A version of the individual intervention plan (PII): version 1
         moves the case to ``intervention_plan``; later ones revise it."""
@@ -275,9 +278,16 @@ class Case(AuditedAggregate):
             team, self.Diagnosed, "assessment", record=diagnosis, needs=needs, risk_level=risk_level
         )
 
-    def version_plan(self, team: Team, plan: str, objectives: list[dict[str, Any]]) -> None:
+    def version_plan(
+        self,
+        team: Team,
+        plan: str,
+        objectives: list[dict[str, Any]],
+        activities: list[dict[str, Any]],
+    ) -> None:
         """The PII is written and revised by the social worker only (R2):
-        first after the diagnosis, then while the intervention runs."""
+        first after the diagnosis, then while the intervention runs; each
+        version with its objectives and dated activities (``plan_together``)."""
         check_social_worker_act(team, self, "write_intervention_plan")
         first = self.plan_version == 0
         if self.stage not in (("assessment",) if first else vocabulary.PLAN_STAGES):
@@ -291,18 +301,8 @@ class Case(AuditedAggregate):
                 stage=self.stage,
                 case_id=str(self.id),
             )
-        if not objectives:
-            raise InvalidCaseCommand("a plan has at least one objective", field="objectives")
-        for o in objectives:
-            check_choice(o["responsible"], names.RESPONSIBLE, "objectives.responsible")
-        self._plan_versioned(
-            version=self.plan_version + 1,
-            plan=plan,
-            objectives=len(objectives),
-            next_deadline=min(o["deadline"] for o in objectives),
-            responsible=sorted({o["responsible"] for o in objectives}),
-            **team.actor.event_fields(),
-        )
+        summary = check_plan(objectives, activities) | team.actor.event_fields()
+        self._plan_versioned(version=self.plan_version + 1, plan=plan, **summary)
 
     def start_intervention(self, team: Team, note: str | None) -> None:
         check_social_worker_act(team, self, "start_intervention")

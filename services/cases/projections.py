@@ -287,6 +287,15 @@ class WorkIndex(FollowedView):
         """Field visits of a month, from the visit reports submitted."""
         return sum(1 for row in self._rows_of(case_id) if is_visit_in(row, period))
 
+    def month_counts(self, case_id: str, period: str) -> dict[str, int]:
+        """A case's dated documents of a month by kind, received by the
+        coordinator as a visit is: a progress report's figures."""
+        counted: dict[str, int] = {}
+        for row in self._rows_of(case_id):
+            if row.occurred_at is not None and is_received_in(row, period):
+                counted[row.kind] = counted.get(row.kind, 0) + 1
+        return counted
+
     def visits_in(self, period: str) -> dict[str, int]:
         """Field visits of a month by case, in one pass (the county's
         figures count every case at once)."""
@@ -311,9 +320,14 @@ class WorkIndex(FollowedView):
 def is_visit_in(document: Mapping[str, Any], period: str) -> bool:
     """A field visit of the month ``YYYY-MM`` (county time): a visit report
     the coordinator has received (submitted, validated or returned)."""
+    return document["kind"] == "visit_report" and is_received_in(document, period)
+
+
+def is_received_in(document: Mapping[str, Any], period: str) -> bool:
+    """A dated document of the month ``YYYY-MM`` (county time) that the
+    coordinator has received (submitted, validated or returned)."""
     return (
-        document["kind"] == "visit_report"
-        and document["status"] in ("submitted", "validated", "returned")
+        document["status"] in ("submitted", "validated", "returned")
         and datetime.fromisoformat(document["occurred_at"]).astimezone(LOCAL_TIME).strftime("%Y-%m")
         == period
     )

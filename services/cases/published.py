@@ -20,6 +20,7 @@ from services.cases.disagreements import CaseDisagreement
 from services.cases.documents import CaseDocument
 from services.cases.domain import Case
 from services.cases.follow_up import FollowUp
+from services.cases.plan_together import PlanResponses
 from services.cases.risks import (
     UrgentRisk,
     emergency_call_missing,
@@ -85,6 +86,9 @@ def _case(event: Any) -> Publication | None:
                     "objectives": event.objectives,
                     "next_deadline": event.next_deadline,
                     "responsible": event.responsible,
+                    # the dated calendar (3.2 C); 0 and null for versions stored before it
+                    "activities": getattr(event, "activities", 0),
+                    "next_activity_on": getattr(event, "next_activity_on", None),
                 },
             )
         case Case.DecisionRecorded():
@@ -266,6 +270,16 @@ def _other(event: Any) -> Publication | None:
             return Publication(
                 "FollowUpActionRecorded",
                 {"case_id": event.case_id, "action": event.action, "done_on": event.done_on},
+            )
+        case PlanResponses.Acknowledged():
+            return Publication(
+                "InterventionPlanAcknowledged",
+                {"case_id": event.case_id, "version": event.version, "on": event.on},
+            )
+        case PlanResponses.AdjustmentProposed():
+            return Publication(
+                "PlanAdjustmentProposed",
+                {"case_id": event.case_id, "version": event.version, "on": event.on},
             )
         case BeneficiaryErasure.Erased():
             return Publication(

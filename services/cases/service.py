@@ -88,7 +88,19 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
     write_intervention_plan = command(
         "write_intervention_plan",
         lambda app, actor, c: app.write_intervention_plan(
-            actor, id_of(c, "case_id"), c["objectives"], c.get("note", "")
+            actor, id_of(c, "case_id"), c["objectives"], c.get("note", ""), c.get("activities")
+        ),
+    )
+    acknowledge_intervention_plan = command(
+        "acknowledge_intervention_plan",
+        lambda app, actor, c: app.acknowledge_intervention_plan(
+            actor, id_of(c, "case_id"), c["version"]
+        ),
+    )
+    propose_plan_adjustment = command(
+        "propose_plan_adjustment",
+        lambda app, actor, c: app.propose_plan_adjustment(
+            actor, id_of(c, "case_id"), c["version"], c["proposal"]
         ),
     )
     start_intervention = command(
@@ -307,6 +319,12 @@ class CasesService(ObservedService, AuditedLog, RpcAdapter):
     )
     missing_case_file_documents = query(
         "missing_case_file_documents", lambda app, actor: app.missing_case_file_documents(actor)
+    )
+    intervention_plan_of_case = query(
+        "intervention_plan_of_case",
+        lambda app, actor, case_id: app.intervention_plan_of_case(
+            actor, uuid_arg(case_id, "case_id")
+        ),
     )
     follow_up_of_case = query(
         "follow_up_of_case",

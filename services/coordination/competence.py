@@ -5,6 +5,7 @@ list), the task sheets; R3 and the autonomy levels are in ``events.vocabulary``.
 from __future__ import annotations
 
 from events.errors import RuleViolation
+from events.vocabulary import ADMINISTRATIVE_TASKS
 
 
 class NoActiveCoordination(RuleViolation):
@@ -18,6 +19,25 @@ class ExclusiveActNotDelegable(RuleViolation):
     task was expected."""
 
     code = "exclusive_act_not_delegable"
+
+
+class AdministrativeWorkNotDelegated(RuleViolation):
+    """R4, 2.1 §2: administrative work on benefits is the technician's own,
+    outside coordination, and is never a delegated task."""
+
+    code = "administrative_work_not_delegated"
+
+
+def check_not_administrative(task_types: list[str], field: str) -> None:
+    named = [t for t in task_types if t in ADMINISTRATIVE_TASKS]
+    if named:
+        raise AdministrativeWorkNotDelegated(
+            "R4",
+            f"{', '.join(named)}: administrative work on benefits is outside coordination "
+            "(2.1 §2) and is never delegated; the technician records it as their own",
+            field=field,
+            task_types=named,
+        )
 
 
 # R2: exclusive acts of the social worker, never delegable.

@@ -25,7 +25,11 @@ def test_the_closing_form_offers_the_follow_up_window(web, open_page):
     assert page.get_by_role("group", name="Monitorizarea după închidere (R8)").is_visible()
     length = page.get_by_label("Durata (luni de la închidere)")
     assert length.locator("option").all_inner_texts() == [
-        "Din planul de coordonare", "3", "4", "5", "6",
+        "Din planul de coordonare",
+        "3",
+        "4",
+        "5",
+        "6",
     ]
     assert page.get_by_label("Raportul final (identificator)").count() == 0  # no typed id any more
     assert check(page, "coordonator-inchidere") == []
@@ -42,8 +46,10 @@ def test_an_incident_offers_its_escalation(web, open_page):
     technician_id = web.user(TECHNICIAN)["sub"]
     reported = web.as_(TECHNICIAN).post(
         f"{web.url}/technicians/{technician_id}/incidents",
-        json={"difficulty_type": "communication",
-              "description": "Beneficiarul amenință la fiecare vizită."},
+        json={
+            "difficulty_type": "communication",
+            "description": "Beneficiarul amenință la fiecare vizită.",
+        },
     )
     assert reported.status_code in (200, 201), reported.text
     incident_id = reported.json()["incident_id"]
@@ -106,9 +112,14 @@ def test_the_plan_page_shows_the_current_plan_and_its_versions(web, open_page):
     page = open_page(DESKTOP)
     sign_in(page, web.url, COORDINATOR, f"/cazuri/{case_id}/plan")
     assert page.get_by_role("heading", name="Planul actual — versiunea 1").is_visible()
-    plan = page.get_by_role("table")
+    plan = page.get_by_role("table").first
     assert plan.get_by_text("Reintegrarea școlară a copilului").is_visible()
     assert plan.get_by_text("tehnicianul").is_visible()  # the label, not "technician"
+    # its dated calendar of activities (3.2 C), and the form's rows for the next version
+    assert page.get_by_role("heading", name="Calendarul activităților").is_visible()
+    calendar = page.get_by_role("table").nth(1)
+    assert calendar.get_by_text("Întâlnire cu dirigintele").is_visible()
+    assert page.get_by_role("group", name="Activitatea 1 din calendarul planului").is_visible()
     assert page.get_by_role("heading", name="Versiunile planului").is_visible()
     assert page.get_by_text("Etapa: intervenție").is_visible()  # the stage's label
     assert "intervention_plan" not in page.locator("main").inner_text()

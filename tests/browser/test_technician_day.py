@@ -23,7 +23,6 @@ def _an_hour_ago() -> str:
     return (datetime.now(COUNTY) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
 
-
 def test_a_technician_writes_and_submits_a_visit_report(web, open_page):
     page = open_page(PHONE)
     sign_in(page, web.url, "tehnician.cluj", "/azi")
@@ -104,7 +103,6 @@ def test_bad_input_comes_back_with_the_input_and_a_romanian_message(web, open_pa
     assert check(page, "document-eroare") == []
 
 
-
 def test_a_risk_is_reported_by_keyboard_alone(web, open_page):
     page = open_page(PHONE)
     sign_in(page, web.url, "tehnician.cluj", f"/cazuri/{_case(web)}")
@@ -181,3 +179,42 @@ def test_a_benefit_check_with_a_discrepancy_waits_for_the_coordinator(web, open_
     page.locator("#outcome").select_option("ineligible")
     page.get_by_role("button", name="Înregistrează verificarea").click()
     assert "situația B" in main_text(page)
+
+
+def test_the_monthly_progress_report_has_its_sections_and_the_months_figures(web, open_page):
+    """Guide 2.3: a standardised monthly report per case — progress,
+    difficulties, recommended adjustments — with the case's figures of the
+    month beside it, counted by the service (issue 20 item 14)."""
+    page = open_page(PHONE)
+    sign_in(
+        page, web.url, "tehnician.cluj", f"/cazuri/{_case(web)}/documente/nou?fel=progress_report"
+    )
+    page.get_by_label("Progres").fill("Copilul merge la școală 4 zile din 5.")
+    page.get_by_label("Dificultăți").fill("Autobuzul nu circulă dimineața.")
+    page.get_by_label("Recomandări").fill("Abonament de transport.")
+    page.get_by_role("button", name="Salvează ciorna").click()
+    assert re.search(r"/documente/[0-9a-f-]{36}$", page.url)
+    assert page.get_by_role("heading", name="Cifrele lunii").is_visible()
+    assert "vizite pe lună stabilite în planul de coordonare" in main_text(page)
+    assert page.get_by_label("Dificultăți").input_value() == "Autobuzul nu circulă dimineața."
+    assert check(page, "raport-lunar-ciorna") == []
+
+
+def test_the_technician_acknowledges_the_plan_and_proposes_an_adjustment(web, open_page):
+    """Guide 3.2 C, 2.3: the plan is drawn up together — the technician reads
+    its dated calendar of activities, acknowledges the version they carry
+    out, and proposes adjustments; the coordinator decides (issue 20 item 13)."""
+    page = open_page(PHONE)
+    sign_in(page, web.url, "tehnician.cluj", f"/cazuri/{_case(web)}")
+    assert page.get_by_role(
+        "heading", name=re.compile("Calendarul activităților din plan")
+    ).is_visible()
+    assert "Întâlnire cu dirigintele" in main_text(page)
+    page.get_by_role("button", name="Confirm că am luat la cunoștință planul").click()
+    assert "Ați confirmat că ați luat la cunoștință planul." in main_text(page)
+    assert page.get_by_role("button", name="Confirm că am luat la cunoștință planul").count() == 0
+    page.get_by_label("Propuneți o ajustare a planului").fill("Vizitele marțea, nu lunea.")
+    page.get_by_role("button", name="Trimite propunerea").click()
+    assert "Propunerea a fost trimisă coordonatorului." in main_text(page)
+    assert "Vizitele marțea, nu lunea." in main_text(page)
+    assert check(page, "tehnician-plan-impreuna") == []

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.support.calendar import months_ahead
+from tests.support.casework import CALENDAR
 from tests.support.gateway import County, county_behind_gateway
 
 
@@ -32,7 +33,8 @@ def revised_plan(objective: str) -> dict:
                 "responsible": "technician",
                 "deadline": months_ahead(3),
             }
-        ]
+        ],
+        "activities": CALENDAR,
     }
 
 

@@ -167,7 +167,11 @@ def test_a_progress_report_is_owed_for_each_county_month(casework, clock):
         {
             "case_id": case["case_id"],
             "kind": "progress_report",
-            "content": {"text": "Progres: prezență 80%."},
+            "content": {
+                "progress": "Prezență 80%.",
+                "difficulties": "Transportul.",
+                "recommendations": "Abonament de autobuz.",
+            },
             "period": month,
         },
     )

@@ -6,7 +6,7 @@ municipalities, and bad input that stores nothing."""
 import pytest
 from nameko.exceptions import RemoteError
 
-from tests.support.casework import ago, open_case, plan, referral, wait_until_refused
+from tests.support.casework import CALENDAR, ago, open_case, plan, referral, wait_until_refused
 from tests.support.published import REFUSAL, stored_count, stored_since
 
 
@@ -106,7 +106,8 @@ def test_a_technician_may_not_close_plan_or_validate_and_each_attempt_is_recorde
                         "responsible": "technician",
                         "deadline": "2027-01-01",
                     }
-                ]
+                ],
+                "activities": CALENDAR,
             },
         ),
         (cases.validate_document, {"document_id": sheet["document_id"]}),

@@ -154,7 +154,8 @@ def plan(casework: Casework, case: dict[str, Any]) -> dict[str, Any]:
                     "responsible": "technician",
                     "deadline": months_ahead(4),
                 }
-            ]
+            ],
+            "activities": CALENDAR,
         },
     )
     return cases.start_intervention(sw, key)
@@ -176,3 +177,10 @@ def final_report(casework: Casework, case: dict[str, Any]) -> str:
     cases.submit_document(tech, key)
     cases.validate_document(sw, key)
     return report["document_id"]
+
+
+# A plan's dated calendar of activities (3.2 C), for the stories' plans.
+CALENDAR = [
+    {"activity": "Vizită la domiciliu", "date": "2027-01-05", "responsible": "technician"},
+    {"activity": "Întâlnire cu dirigintele", "date": "2027-01-12", "responsible": "technician"},
+]

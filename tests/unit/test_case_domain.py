@@ -60,11 +60,15 @@ def opened() -> Case:
     return case
 
 
+# a plan's dated calendar of activities (3.2 C)
+CALENDAR = [{"activity": "Vizită", "date": "2027-01-05", "responsible": "technician"}]
+
+
 def in_intervention() -> Case:
     case = opened()
     case.diagnose(SW, "pd1:diagnosis", ["school_support"], "medium")
     objective = {"responsible": "technician", "deadline": "2027-03-31"}
-    case.version_plan(SW, "pd1:plan", [objective])
+    case.version_plan(SW, "pd1:plan", [objective], CALENDAR)
     case.start_intervention(SW, None)
     return case
 
@@ -80,7 +84,9 @@ def test_the_technician_refers_for_their_coordinator_and_the_path_runs_in_order(
         "intervention_plan",
         "intervention",
     ]
-    case.version_plan(SW, "pd1:plan-2", [{"responsible": "family", "deadline": "2027-01-31"}])
+    case.version_plan(
+        SW, "pd1:plan-2", [{"responsible": "family", "deadline": "2027-01-31"}], CALENDAR
+    )
     assert (case.plan_version, case.stage) == (2, "intervention")
 
 
@@ -90,7 +96,9 @@ def test_skipping_a_stage_is_refused():
         case.open(SW, "pd1:why")
     case.record_initial_evaluation(TECH, "pd1:findings")
     with pytest.raises(StageConflict, match="drawn up after the social diagnosis"):
-        case.version_plan(SW, "pd1:plan", [{"responsible": "technician", "deadline": "2027-01-01"}])
+        case.version_plan(
+            SW, "pd1:plan", [{"responsible": "technician", "deadline": "2027-01-01"}], CALENDAR
+        )
 
 
 def test_r2_the_technician_collects_but_never_decides():

@@ -24,7 +24,15 @@ from services.cases.domain import Case
 from services.cases.follow_up import FollowUp, FollowUpOutsideWindow
 from services.cases.published import publication_of
 from tests.support.published import as_published
-from tests.unit.test_case_domain import SW, SW_ID, TECH, TECH_ID, in_intervention, referred
+from tests.unit.test_case_domain import (
+    CALENDAR,
+    SW,
+    SW_ID,
+    TECH,
+    TECH_ID,
+    in_intervention,
+    referred,
+)
 from tests.unit.test_cases_published import SW as SW_STAFF
 from tests.unit.test_cases_published import TECH as TECH_STAFF
 from tests.unit.test_cases_published import app as app  # the embedded service (fixture)
@@ -210,7 +218,7 @@ def whole_intervention(app, tech, sw) -> str:
     app.open_case(sw, cid, "Risc.")
     app.record_social_diagnosis(sw, cid, "Izolare.", ["social_support"], "medium")
     objective = {"objective": "Sprijin", "indicator": "vizite", "responsible": "technician"}
-    app.write_intervention_plan(sw, cid, [objective | {"deadline": "2027-06-30"}])
+    app.write_intervention_plan(sw, cid, [objective | {"deadline": "2027-06-30"}], "", CALENDAR)
     app.start_intervention(sw, cid)
     return case["case_id"]
 

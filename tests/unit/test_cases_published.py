@@ -115,7 +115,10 @@ def whole_case(app):
         "responsible": "technician",
         "deadline": "2027-01-31",
     }
-    app.write_intervention_plan(sw, cid, [objective])
+    calendar = [{"activity": "Vizită", "date": "2027-01-05", "responsible": "technician"}]
+    app.write_intervention_plan(sw, cid, [objective], "", calendar)
+    app.acknowledge_intervention_plan(tech, cid, 1)
+    app.propose_plan_adjustment(tech, cid, 1, "Vizitele marțea, nu lunea.")
     app.start_intervention(sw, cid)
     app.record_decision(sw, cid, "service_recommendation", "Sprijin educațional.")
     app.assign_technician(sw, cid, uuid.UUID(TECH2))
@@ -124,7 +127,11 @@ def whole_case(app):
         tech,
         cid,
         "progress_report",
-        {"text": "Ion lipsește mai rar."},
+        {
+            "progress": "Ion lipsește mai rar.",
+            "difficulties": "Transportul.",
+            "recommendations": "Abonament.",
+        },
         "self",
         None,
         now.strftime("%Y-%m"),
@@ -132,7 +139,11 @@ def whole_case(app):
     doc = uuid.UUID(report["document_id"])
     app.submit_document(tech, doc)
     app.return_document(sw, doc, "Completați cu prezența.")
-    app.revise_document(tech, doc, {"text": "Prezență 80%."})
+    app.revise_document(
+        tech,
+        doc,
+        {"progress": "Prezență 80%.", "difficulties": "Niciuna.", "recommendations": "Continuăm."},
+    )
     app.submit_document(tech, doc)
     app.validate_document(sw, doc, "Bine.")
     risk = app.report_urgent_risk(

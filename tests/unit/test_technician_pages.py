@@ -73,7 +73,12 @@ def test_the_progress_report_has_its_three_sections():
     command, errors = draft_command(form, _)
     assert errors == {"dificultati": "Scrieți această secțiune."}
     assert command["period"] == "2026-11"
-    assert command["content"]["facts"]["progres"] == "Merge la școală"
+    # the report's sections as the cases service names them (2.3)
+    assert command["content"] == {
+        "progress": "Merge la școală",
+        "difficulties": "",
+        "recommendations": "Ghete",
+    }
     document = {"versions": [{"content": command["content"]}]}
     assert revise_values(document)["recomandari"] == "Ghete"
 

@@ -7,7 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 from werkzeug.datastructures import MultiDict
 
-from gateway.web.pages.coord_cases import CASE_ACTS, command_values, plan_objectives
+from gateway.web.pages.coord_cases import (
+    CASE_ACTS,
+    command_values,
+    plan_activities,
+    plan_objectives,
+)
 from gateway.web.pages.coordinator import escalation_at, lines, time_left
 
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
@@ -44,10 +49,36 @@ def test_needs_are_one_a_line():
 
 
 def test_a_begun_plan_row_must_be_whole_and_a_plan_needs_one():
-    form = MultiDict({"objective_1": "Școlarizare", "indicator_1": "prezență 90%",
-                      "responsible_1": "family", "deadline_1": "2027-01-31",
-                      "objective_2": "Hrană"})
+    form = MultiDict(
+        {
+            "objective_1": "Școlarizare",
+            "indicator_1": "prezență 90%",
+            "responsible_1": "family",
+            "deadline_1": "2027-01-31",
+            "objective_2": "Hrană",
+        }
+    )
     objectives, errors = plan_objectives(form, 3, "lipsă")
     assert objectives[0]["objective"] == "Școlarizare"
     assert set(errors) == {"indicator_2", "responsible_2", "deadline_2"}
     assert plan_objectives(MultiDict(), 3, "lipsă") == ([], {"objective_1": "lipsă"})
+
+
+def test_the_plan_has_a_dated_calendar_of_activities_a_begun_row_whole():
+    """3.2 C: the plan's calendar — what, on which day, by whom; at least one."""
+    form = MultiDict(
+        {
+            "activity_1": "Vizită la domiciliu",
+            "activity_date_1": "2027-01-05",
+            "activity_responsible_1": "technician",
+            "activity_2": "Întâlnire la școală",
+        }
+    )
+    activities, errors = plan_activities(form, 4, "lipsă")
+    assert activities[0] == {
+        "activity": "Vizită la domiciliu",
+        "date": "2027-01-05",
+        "responsible": "technician",
+    }
+    assert set(errors) == {"activity_date_2", "activity_responsible_2"}
+    assert plan_activities(MultiDict(), 4, "lipsă") == ([], {"activity_1": "lipsă"})

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from werkzeug.wrappers import Response
 
+from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
-from gateway.web.pages.listing import paged, show
+from gateway.web.pages.listing import paged, refused, show
 
 pages = PageTable()
 COUNTY_TIME = ZoneInfo("Europe/Bucharest")  # the guide's months are the county's
@@ -77,8 +78,20 @@ def case_context(page: Page, case_id: str) -> dict[str, Any]:
         ("cases.visits_of_case", {"case_id": case_id}, {"period": this_month()}),
     )
     timeline, following, total = paged(page, list(reversed(timeline)), {})
+    # the plan drawn up together (3.2 C): its calendar, who acknowledged it,
+    # the adjustments proposed
+    together: dict[str, Any] | None = None
+    acknowledged = False
+    if case.get("plan"):
+        together = page.call("cases.intervention_plan_of_case", {"case_id": case_id})
+        acknowledged = any(
+            a["version"] == together["version"] and a["technician_id"] == str(page.who.id)
+            for a in together["acknowledged"]
+        )
     return {
         "case": case,
+        "together": together,
+        "acknowledged": acknowledged,
         "objectives": objectives,
         "documents": documents,
         "timeline": timeline,
@@ -92,3 +105,41 @@ def case_context(page: Page, case_id: str) -> dict[str, Any]:
 @pages.get("/cazuri/<uuid:case_id>")
 def case_page(page: Page) -> Response:
     return show(page, "cases/case.html", **case_context(page, str(page.args["case_id"])))
+
+
+# -- the plan drawn up together (3.2 C, 2.3): the technician's answers -------------
+@pages.post("/cazuri/<uuid:case_id>/plan/confirmare")
+def acknowledge_plan(page: Page) -> Response:
+    return _answer_plan(
+        page,
+        "cases.acknowledge_intervention_plan",
+        {},
+        "Ați confirmat că ați luat la cunoștință planul.",
+    )
+
+
+@pages.post("/cazuri/<uuid:case_id>/plan/ajustare")
+def propose_adjustment(page: Page) -> Response:
+    proposal = page.request.form.get("proposal", "").strip()
+    if not proposal:
+        context = case_context(page, str(page.args["case_id"]))
+        errors = {"proposal": page.gettext("Scrieți ce propuneți să se ajusteze.")}
+        return show(page, "cases/case.html", 422, errors=errors, **context)
+    return _answer_plan(
+        page,
+        "cases.propose_plan_adjustment",
+        {"proposal": proposal},
+        "Propunerea a fost trimisă coordonatorului.",
+    )
+
+
+def _answer_plan(page: Page, operation: str, more: dict[str, Any], done: str) -> Response:
+    case_id = str(page.args["case_id"])
+    version = page.request.form.get("version", "")
+    values = {"version": int(version) if version.isdigit() else 0} | more
+    try:
+        page.act(operation, {"case_id": case_id}, values)
+    except Problem as problem:
+        status, shown = refused(page, problem, operation)
+        return show(page, "cases/case.html", status, **case_context(page, case_id), **shown)
+    return page.redirect(f"/cazuri/{case_id}", page.gettext(done))

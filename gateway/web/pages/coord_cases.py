@@ -34,6 +34,7 @@ from gateway.web.words import (
 pages = PageTable()
 FOLLOW_UP_MONTHS = {str(n): str(n) for n in range(3, 7)}  # R8: 3–6 months from closure
 PLAN_ROWS = 3  # objectives shown at once; a longer plan is written in versions
+ACTIVITY_ROWS = 4  # the plan's calendar (3.2 C): dated activities shown at once
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,28 @@ def plan_objectives(
     return objectives, errors
 
 
+def plan_activities(
+    form: MultiDict, rows: int, required: str
+) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """The calendar's rows that were begun (3.2 C: what, on which day, by
+    whom); a begun row must be whole, and the plan has at least one."""
+    activities: list[dict[str, str]] = []
+    errors: dict[str, str] = {}
+    for n in range(1, rows + 1):
+        row = {k: form.get(f"{k}_{n}", "").strip()
+               for k in ("activity", "activity_date", "activity_responsible")}
+        if not any(row[k] for k in ("activity", "activity_date")):
+            continue
+        errors |= {f"{k}_{n}": required for k, v in row.items() if not v}
+        activities.append(
+            {"activity": row["activity"], "date": row["activity_date"],
+             "responsible": row["activity_responsible"]}
+        )
+    if not activities and not errors:
+        errors["activity_1"] = required
+    return activities, errors
+
+
 @pages.get("/cazuri/<uuid:case_id>/<any(" + ",".join(CASE_ACTS) + "):act>")
 def case_act_form(page: Page) -> Response:
     return _case_act_page(page)
@@ -183,6 +206,8 @@ def case_act(page: Page) -> Response:
     if page.args["act"] == "plan":
         objectives, more = plan_objectives(page.request.form, PLAN_ROWS, required)
         values["objectives"], errors = objectives, errors | more
+        activities, more = plan_activities(page.request.form, ACTIVITY_ROWS, required)
+        values["activities"], errors = activities, errors | more
     if page.args["act"] == "inchide":
         months, more = follow_up(page.request.form, required)
         errors |= more
@@ -211,6 +236,7 @@ def _case_act_page(page: Page, status: int = 200, **context: Any) -> Response:
     return page.render(
         "coordinator/case_act.html", w=words, status=status, case=case, act=act,
         plan_rows=range(1, PLAN_ROWS + 1) if page.args["act"] == "plan" else (),
+        activity_rows=range(1, ACTIVITY_ROWS + 1) if page.args["act"] == "plan" else (),
         responsible=RESPONSIBLE, closing=closing, months=FOLLOW_UP_MONTHS,
         reports=final_reports(page) if closing else {}, versions=versions,
         stages=STAGES, **context,

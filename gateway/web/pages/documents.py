@@ -12,6 +12,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from werkzeug.wrappers import Response
 
+from events.vocabulary.cases import PROGRESS_SECTIONS
 from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
@@ -20,12 +21,14 @@ from gateway.web.pages.listing import refused, show
 
 pages = PageTable()
 DATED = ("visit_report", "observation_sheet", "phone_note")  # need occurred_at
-SECTIONS = ("progres", "dificultati", "recomandari")  # the monthly report's (3.2 E)
+SECTIONS = ("progres", "dificultati", "recomandari")  # the monthly report's (2.3, 3.2 E)
 SECTION_TITLES = {
     "progres": "Progres",
     "dificultati": "Dificultăți",
     "recomandari": "Recomandări",
 }
+# the form's field -> the report's section, as the cases service names it
+SECTION_OF = dict(zip(SECTIONS, PROGRESS_SECTIONS, strict=True))
 
 
 def local_moment(text: str) -> str | None:
@@ -42,15 +45,15 @@ def local_moment(text: str) -> str | None:
 
 def content_of(kind: str, form: MultiDict, _: Any) -> tuple[dict[str, Any], dict[str, str]]:
     """The document's content from the form, and the errors at its fields.
-    The progress report's sections are kept as facts and joined as its text."""
+    The progress report is its three sections (2.3); the service counts its
+    figures."""
     errors: dict[str, str] = {}
     if kind == "progress_report":
-        facts = {s: form.get(s, "").strip() for s in SECTIONS}
-        for section, text in facts.items():
+        written = {s: form.get(s, "").strip() for s in SECTIONS}
+        for field, text in written.items():
             if not text:
-                errors[section] = _("Scrieți această secțiune.")
-        text = "\n\n".join(f"{SECTION_TITLES[s]}:\n{t}" for s, t in facts.items())
-        return {"text": text, "facts": facts}, errors
+                errors[field] = _("Scrieți această secțiune.")
+        return {SECTION_OF[f]: t for f, t in written.items()}, errors
     text = form.get("text", "").strip()
     if not text:
         errors["text"] = _("Scrieți textul documentului.")
@@ -116,10 +119,10 @@ def _document(page: Page) -> dict[str, Any]:
 def revise_values(document: dict[str, Any]) -> MultiDict:
     """The revise form filled with the latest version."""
     content = document["versions"][-1]["content"] if document.get("versions") else {}
-    values = MultiDict({"text": content.get("text", "")})
-    for section, text in (content.get("facts") or {}).items():
-        if section in SECTIONS:
-            values[section] = text
+    values = MultiDict({"text": content.get("text") or ""})
+    for field, section in SECTION_OF.items():
+        if content.get(section):
+            values[field] = content[section]
     return values
 
 

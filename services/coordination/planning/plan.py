@@ -31,6 +31,7 @@ from events.vocabulary.coordination import (
 from services.coordination.competence import (
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
+    check_not_administrative,
 )
 from services.coordination.planning.domain import (
     IDS,
@@ -209,6 +210,7 @@ def check_delegable_tasks(tasks: Any) -> dict[str, str]:
             field="delegable_tasks",
             acts=exclusive,
         )
+    check_not_administrative(list(tasks), "delegable_tasks")
     for task, level in tasks.items():
         one_of(task, DELEGABLE_TASKS, "delegable_tasks", InvalidPlan)
         one_of(level, AUTONOMY_LEVELS, f"delegable_tasks.{task}", InvalidPlan)

@@ -12,6 +12,7 @@ from services.coordination.competence import (
     EXCLUSIVE_ACTS,
     ExclusiveActNotDelegable,
     NoActiveCoordination,
+    check_not_administrative,
 )
 
 
@@ -33,7 +34,8 @@ class UnknownTask(NotFound):
 
 # -- guards ----------------------------------------------------------------
 def check_delegable(task_type: str) -> None:
-    """R2 before R3: naming an exclusive act is a competence question, not a typo."""
+    """R2 and R4 before R3: naming an exclusive act or administrative work is a
+    competence question, not a typo."""
     if task_type in EXCLUSIVE_ACTS:
         raise ExclusiveActNotDelegable(
             "R2",
@@ -41,6 +43,7 @@ def check_delegable(task_type: str) -> None:
             "worker and is never delegated to a technician",
             task_type=task_type,
         )
+    check_not_administrative([task_type], "task_type")
     if task_type not in DELEGABLE_TASKS:
         raise InvalidTask(
             f"unknown task type {task_type!r}; delegable (R3): {', '.join(DELEGABLE_TASKS)}",

@@ -18,6 +18,7 @@ from events import metrics
 from events.contracts import check_published
 from events.subscribe import tracking_name
 from events.verify import open_recorder
+from events.vocabulary import DELEGABLE_TASKS
 from tests.support.calendar import QUIET
 from tests.support.county import activate
 from tests.support.published import stored_count, stored_since
@@ -171,7 +172,9 @@ def test_what_is_delegable_is_read_within_scope_only(county):
     rpc, technician = county["rpc"], county["tech"]
     activate(county)
     own = rpc.delegable_tasks(county["tech_actor"], technician["staff_id"])
-    assert len(own["tasks"]) == 14 and own["evaluation_id"] is None
+    # every delegable type, and no benefit check: administrative work (2.1 §2)
+    assert [t["task_type"] for t in own["tasks"]] == list(DELEGABLE_TASKS)
+    assert "benefit_check" not in DELEGABLE_TASKS and own["evaluation_id"] is None
     assert rpc.delegable_tasks(county["head"], technician["staff_id"])["tasks"] == own["tasks"]
     with pytest.raises(RemoteError) as refused:
         rpc.delegable_tasks(county["child_only_actor"], technician["staff_id"])

@@ -178,6 +178,17 @@ class Running:
 
                 eventually(declared, retrying=(amqp.exceptions.NotFound,))
 
+    def purge(self, *methods: str) -> int:
+        """Empties the service's queues: a story's backlog is only what it
+        publishes. The queues outlive a story (the module's vhost), and what
+        the last one's consumer held unacknowledged when it stopped is
+        delivered again — to the next story's store, which never saw it."""
+        purged = 0
+        with kombu.Connection(self.amqp_uri) as conn, conn.channel() as channel:
+            for method in methods:
+                purged += channel.queue_purge(f"coordonare.{self.service.name}.{method}") or 0
+        return purged
+
     def commits(self) -> int:
         """Transactions committed in the service's database so far."""
         return int(self._admin("SELECT xact_commit FROM pg_stat_database WHERE datname = %s"))

@@ -36,7 +36,7 @@ from services.coordination.planning.views import CoordinatorHours, JournalMonths
 from services.coordination.registry.commands import RegistryCommands
 from services.coordination.registry.views import RegistryView
 from services.coordination.tasks.commands import TaskCommands
-from services.coordination.tasks.views import TaskIndex
+from services.coordination.tasks.views import OpenDelegations, TaskIndex
 
 
 class CoordinationApplication(
@@ -56,6 +56,7 @@ class CoordinationApplication(
         ExperienceMismatches,
         JournalMonths,
         TaskIndex,
+        OpenDelegations,
         IncidentIndex,
         ReadLog,
     )

@@ -1,6 +1,7 @@
 """Task sheets (D.1, D.2), as the coordinator and the technician live them."""
 
 import json
+import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -14,13 +15,14 @@ from services.coordination.tasks.autonomy import (
     autonomy_for,
     evaluated_autonomy_id,
 )
-from services.coordination.tasks.domain import TaskSheet
+from services.coordination.tasks.domain import OPEN, TaskSheet
 from services.coordination.tasks.rules import (
     InvalidTask,
     TaskAccessDenied,
     TaskStateConflict,
     check_may_read_delegation,
 )
+from services.coordination.tasks.views import OpenDelegations
 from tests.support.published import as_published
 
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
@@ -266,3 +268,37 @@ def test_what_is_delegable_is_read_by_the_parties_the_spas_the_county_and_audito
             read(actor)
     with pytest.raises(TaskAccessDenied):
         read(COORDINATOR, coordinator_id=None)  # no longer (or not yet) their coordinator
+
+
+def test_excessive_delegation_counts_the_open_tasks_as_the_task_sheets_say():
+    """4.2.1: what the count of a coordinator's open tasks on a technician
+    (the read model each delegation asks) follows every step of the sheets:
+    done, cancelled and held-up tasks are not open; answered, a task is
+    again; reassigned, it is the other technician's."""
+    view = OpenDelegations(None)
+    other = "44444444-4444-4444-4444-444444444444"
+    elsewhere = COORDINATION | {"technician_id": other, "contract_id": str(uuid.uuid4())}
+    tasks = [home_visit() for _ in range(5)]
+
+    def counted() -> tuple[int, int]:
+        for task in tasks:
+            for stored in task.collect_events():
+                view.apply(stored)
+        by_sheets = [
+            sum(1 for t in tasks if t.status in OPEN and t.technician_id == tech)
+            for tech in (TECH_ID, other)
+        ]
+        by_view = [view.count(tech, COORDINATOR.id) for tech in (TECH_ID, other)]
+        assert by_view == by_sheets
+        return by_view[0], by_view[1]
+
+    assert counted() == (5, 0)
+    tasks[0].accept(TECH, COORDINATION)
+    tasks[0].complete(TECH, COORDINATION, "Vizită efectuată")
+    tasks[1].cancel(COORDINATOR, COORDINATION, "Nu mai este necesară.")
+    tasks[2].report_obstacle(TECH, COORDINATION, "lack_of_transport")
+    assert counted() == (2, 0)
+    tasks[2].answer_obstacle(COORDINATOR, COORDINATION, "guidance", "Mergeți cu primăria.", NOW)
+    tasks[3].reassign(COORDINATOR, COORDINATION, other, elsewhere, "burnout")
+    assert counted() == (2, 1)
+    assert view.count(TECH_ID, "someone else") == 0

@@ -36,7 +36,7 @@ from services.coordination.tasks.rules import (
     UnknownTask,
     check_may_read_delegation,
 )
-from services.coordination.tasks.views import TaskIndex
+from services.coordination.tasks.views import OpenDelegations, TaskIndex
 
 log = logging.getLogger(__name__)
 
@@ -86,22 +86,14 @@ class TaskCommands(ApplicationPart):
             evaluated_autonomous=self._evaluated_autonomous(coordination),
         )
         assert coordination is not None  # delegate() refused it otherwise (R1)
+        open_tasks = self.view(OpenDelegations).count(
+            coordination["technician_id"], coordination["coordinator_id"]
+        )
         raised = self.delegation_watch.excessive_delegation_raised(
-            actor, coordination, 1 + self._open_tasks_from(coordination)
+            actor, coordination, 1 + open_tasks
         )
         self._save_task(task, *raised)
         return self.task_view(task)
-
-    def _open_tasks_from(self, coordination: dict[str, Any]) -> int:
-        """The technician's open tasks their coordinator delegated (4.2.1)."""
-        tasks = (
-            self._task(UUID(t)) for t in self.view(TaskIndex).of(coordination["technician_id"])
-        )
-        return sum(
-            1
-            for t in tasks
-            if t.status in OPEN and t.coordinator_id == coordination["coordinator_id"]
-        )
 
     @records_refusals
     def accept_task(self, actor: Actor, task_id: UUID) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from services.coordination.contracts.rules import (
 )
 from services.coordination.contracts.views import ExperienceMismatches, InForceView
 from services.coordination.ports import StaffDirectory
+from services.coordination.scope import spas_list_scope
 
 
 class UnknownContract(NotFound):
@@ -205,14 +206,15 @@ class ContractCommands(ApplicationPart):
         """R5 kept true: the contracts in force flagged since a registry
         change, oldest flag first — the SPAS head's own SPAS, or any (or all)
         for the county and auditors."""
-        if actor.role == "spas_head" and municipality in (None, actor.municipality):
-            municipality = actor.municipality
-        elif actor.role not in ("county_admin", "auditor", "system"):
-            raise ContractReadDenied(
+        municipality = spas_list_scope(
+            actor,
+            municipality,
+            ContractReadDenied(
                 "contracts R5 no longer holds for are listed for the head of that SPAS "
                 f"or the county, not a {actor.role}",
                 role=actor.role,
-            )
+            ),
+        )
         flagged = self.view(ExperienceMismatches).flagged.values()
         return sorted(
             (f for f in flagged if municipality is None or f["municipality"] == municipality),

@@ -36,6 +36,7 @@ from services.coordination.incidents.rules import (
 )
 from services.coordination.incidents.views import IncidentIndex, incident_view
 from services.coordination.ports import Coordinations, StaffDirectory, TaskMoves
+from services.coordination.scope import spas_list_scope
 from services.coordination.tasks.domain import TaskSheet
 
 
@@ -254,14 +255,15 @@ class IncidentCommands(ApplicationPart):
     def open_incidents(self, actor: Actor, municipality: str | None = None) -> list[dict[str, Any]]:
         """Incidents not yet documented: the SPAS head's own SPAS, or any (or
         all) for the county and auditors — the escalation targets' list."""
-        if actor.role == "spas_head" and municipality in (None, actor.municipality):
-            municipality = actor.municipality
-        elif actor.role not in ("county_admin", "auditor", "system"):
-            raise IncidentReadDenied(
+        municipality = spas_list_scope(
+            actor,
+            municipality,
+            IncidentReadDenied(
                 "open incidents are listed for the head of that SPAS or the county, "
                 f"not a {actor.role}",
                 role=actor.role,
-            )
+            ),
+        )
         ids = self.view(IncidentIndex).still_open(municipality)
         return [incident_view(self._incident(i)) for i in ids]
 

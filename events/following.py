@@ -279,11 +279,18 @@ class FollowsCoordination(ApplicationPart):
         if name not in FOLLOWED:
             return None
         data = event.get_data()
-        actor = Actor(
-            event.get_extension("actor") or "coordination",
-            event.get_extension("actorrole") or "system",
-            None,
-            event.get_extension("correlationid") or "",
-        )
         found = self.find(upstream_id(data), AuditedAggregate)
-        return upstream_change(name, data, event.get_extension("municipality"), found, actor)
+        return upstream_change(
+            name, data, event.get_extension("municipality"), found, upstream_actor(event)
+        )
+
+
+def upstream_actor(event: Any) -> Actor:
+    """Who caused an upstream event, as its CloudEvent says: the follower's
+    fact records them too."""
+    return Actor(
+        event.get_extension("actor") or "coordination",
+        event.get_extension("actorrole") or "system",
+        None,
+        event.get_extension("correlationid") or "",
+    )

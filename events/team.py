@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 
 from events.actor import Actor
 
+# R8 (2.4: "o perioadă de monitorizare post-închidere (ex. 3–6 luni)"): how
+# long follow-up lasts, in months from closure.
+FOLLOW_UP_MONTHS = (3, 6)
+
 
 @dataclass(frozen=True)
 class Terms:
@@ -21,8 +25,10 @@ class Terms:
 
     observation_sheet_hours: int = 24
     suspected_abuse_hours: int = 2
-    follow_up_from_months: int = 3
-    follow_up_until_months: int = 6
+    # R8: the shortest and longest follow-up period, from closure; a case
+    # closes with the longest unless the coordinator says otherwise
+    follow_up_from_months: int = FOLLOW_UP_MONTHS[0]
+    follow_up_until_months: int = FOLLOW_UP_MONTHS[1]
     visits_per_month: int = 4
     evaluation_every_months: int = 3  # periodic evaluation, quarterly (3.3)
 

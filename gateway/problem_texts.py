@@ -160,6 +160,9 @@ SENTENCES = {
     "journal_changed_meanwhile": "Jurnalul a fost modificat între timp; reîncărcați pagina.",
     "journal_entry_not_found": "Înregistrarea din jurnal nu există sau nu o puteți vedea.",
     "journal_entry_already_withdrawn": "Înregistrarea din jurnal a fost deja retrasă.",
+    "journal_entry_already_commented": (
+        "Ați adăugat deja observațiile dumneavoastră la această sesiune de feedback."
+    ),
     "journal_entry_in_future": "O activitate se trece în jurnal după ce a avut loc.",
     "journal_entry_outside_contract": "Data este în afara perioadei contractului.",
     # tasks

@@ -73,11 +73,14 @@ OBJECTIVE_PERIODS = ("week", "month")
 # contacts, joint field work, reviewing and validating the technician's reports,
 # feedback sessions (E.3) and evaluation sessions (B, E), whether or not the
 # technician is present for each minute of it.
+# A feedback session is a journal entry like the others, with what went well,
+# what to improve and the technician's own view (E.3): not a second record.
+FEEDBACK_SESSION = "feedback_session"
 ENTRY_KINDS = (
     "meeting",
     "contact",
     "emergency",
-    "feedback_session",
+    FEEDBACK_SESSION,
     "joint_field_work",
     "report_review",
     "evaluation_session",

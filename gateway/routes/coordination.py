@@ -179,12 +179,18 @@ ROUTES = [
     # -- coordination journal (instrument D.3) and hours (R6) ------------------------------
     command(
         "/contracts/{contract_id}/journal", S, "record_journal_entry", COORDINATOR,
-        "Record a journal entry (meeting, contact, …; counts toward R6)", tag="journal",
+        "Record a journal entry (meeting, feedback session, …; counts toward R6)",
+        tag="journal",
         created=True,
     ),
     command(
         "/contracts/{contract_id}/journal/{entry_id}/withdraw", S, "withdraw_journal_entry",
         COORDINATOR, "Withdraw a mistaken journal entry", tag="journal",
+    ),
+    command(
+        "/contracts/{contract_id}/journal/{entry_id}/comment", S, "comment_journal_entry",
+        ASSIGNEE, "Add your own view to a feedback session of your journal (E.3)",
+        tag="journal",
     ),
     query(
         "/contracts/{contract_id}/journal",

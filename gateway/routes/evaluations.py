@@ -111,15 +111,6 @@ ROUTES = [
         "/progress-reports/{report_id}/review", S, "review_progress_report", COORDINATOR,
         "Validate or return a progress report (the coordinator)", tag=M, rule="R3",
     ),
-    command(
-        "/technicians/{technician_id}/feedback-sessions", S, "record_feedback_session",
-        COORDINATOR, "Record a feedback session with a technician you coordinate (E.3)",
-        tag=M, created=True,
-    ),
-    command(
-        "/feedback-sessions/{session_id}/comment", S, "comment_feedback_session",
-        TECHNICIAN_ONLY, "Comment on your feedback session", tag=M,
-    ),
     # -- the coordination evaluated (3.3 §5, §3c) -----------------------------------------
     command(
         "/coordination-feedback", S, "give_coordination_feedback", TECHNICIAN_ONLY,

@@ -21,7 +21,7 @@ from eventsourcing.domain import event
 
 from events.clock import add_months
 from events.errors import RuleViolation
-from events.team import Team
+from events.team import FOLLOW_UP_MONTHS, Team
 from events.vocabulary import cases as names
 from services.cases.case_record import CaseRecord
 from services.cases.competence import (
@@ -34,7 +34,7 @@ from services.cases.competence import (
 )
 from services.cases.consent import day_of
 
-SHORTEST, LONGEST = 3, 6  # months (2.4: "ex. 3–6 luni")
+SHORTEST, LONGEST = FOLLOW_UP_MONTHS
 
 
 class FollowUpOutsideWindow(RuleViolation):
@@ -44,13 +44,15 @@ class FollowUpOutsideWindow(RuleViolation):
     code = "follow_up_outside_window"
 
 
-def check_follow_up_months(months: int) -> int:
-    """R8 with R7: at least a period of 3–6 months; closing with a shorter
-    one is closing the case prematurely."""
-    if not SHORTEST <= months <= LONGEST:
+def check_follow_up_months(months: int, shortest: int = SHORTEST, longest: int = LONGEST) -> int:
+    """R8 with R7: a period of 3–6 months, within what the coordination plan
+    sets; closing with a shorter one is closing the case prematurely."""
+    low, high = max(SHORTEST, shortest), min(LONGEST, longest)
+    if not low <= months <= high:
         raise FollowUpOutsideWindow(
             "R8",
-            f"the follow-up period lasts 3–6 months from closure (got {months})",
+            f"the follow-up period lasts {low}–{high} months from closure under this "
+            f"coordination plan (got {months})",
             field="follow_up_months",
         )
     return months
@@ -61,8 +63,9 @@ def follow_up_period(
 ) -> tuple[str, str]:
     """R8: the period's first day (closure) and last, by the months given
     or else the length the coordination plan sets (its last month)."""
-    length = months or team.terms_for(technicians).follow_up_until_months
-    check_follow_up_months(length)
+    terms = team.terms_for(technicians)
+    length = months or terms.follow_up_until_months
+    check_follow_up_months(length, terms.follow_up_from_months, terms.follow_up_until_months)
     return today.isoformat(), add_months(today, length).isoformat()
 
 

@@ -38,9 +38,9 @@ from services.cases.competence import (
 )
 from services.cases.domain import Case
 
-# Suspicions the coordinator must hear of within the plan's abuse deadline
-# (R7: 2 hours by default); any other urgency: at once, with the same bound.
-SUSPECTED_ABUSE = ("abuse", "neglect", "domestic_violence", "exploitation", "trafficking")
+# Suspected abuse must reach the coordinator within the plan's deadline (R7:
+# 2 hours by default, 2.3.1); any other urgent risk is held to the same bound:
+# a report after it is marked late (``late``), whatever its category.
 
 
 def check_life_or_integrity(category: str, at_risk: bool | None) -> bool:

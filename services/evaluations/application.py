@@ -11,7 +11,7 @@ from uuid import UUID
 
 from events.actor import Actor
 from events.clock import local_today
-from events.following import FollowsCoordination, TeamView
+from events.following import FollowsCoordination, TeamView, upstream_actor
 from events.refusals import Refusal, records_refusals
 from events.store import EventSourcedApplication
 from events.team import Coordination, Team
@@ -30,6 +30,12 @@ from services.evaluations.domain import Evaluation, EvaluationFile, file_id
 from services.evaluations.monitoring_commands import MonitoringCommands
 from services.evaluations.projections import TechnicianRecords
 from services.evaluations.reading import Reading
+from services.evaluations.sessions import (
+    JOURNAL_FOLLOWED,
+    FollowedSession,
+    followed_session_id,
+    session_fact,
+)
 
 
 class EvaluationsApplication(
@@ -56,6 +62,16 @@ class EvaluationsApplication(
 
     def records(self) -> TechnicianRecords:
         return self.view(TechnicianRecords)
+
+    def coordination_fact(self, name: str, event: Any) -> Any | None:
+        """Staff and contracts as every follower keeps them, and the
+        journal's feedback sessions (E.3), which the record counts."""
+        if name not in JOURNAL_FOLLOWED:
+            return super().coordination_fact(name, event)
+        data = event.get_data()
+        found = self.find(followed_session_id(data["entry_id"]), FollowedSession)
+        municipality = event.get_extension("municipality")
+        return session_fact(name, data, municipality, found, upstream_actor(event))
 
     # -- the evaluation (annex 1, annex 2, 3.3) ---------------------------------------
     @records_refusals

@@ -15,7 +15,7 @@ from eventsourcing.domain import Aggregate, event
 
 from events.actor import AuditedAggregate
 from events.team import Coordination, Team
-from events.vocabulary import DELEGABLE_TASKS, MEETING_CHANNELS
+from events.vocabulary import DELEGABLE_TASKS
 from events.vocabulary.evaluations import OBSERVED
 from services.evaluations.competence import (
     DuplicateSubmission,
@@ -287,10 +287,12 @@ class ProgressReport(AuditedAggregate):
             )
 
 
-# -- E.3 feedback sessions ----------------------------------------------------------
+# -- E.3 feedback sessions, as recorded here before ---------------------------------
 class FeedbackSession(AuditedAggregate):
-    """E.3: organised regularly, centred on constructive analysis; the
-    technician adds their own view."""
+    """E.3 sessions recorded by this service before they became entries of
+    the coordination journal (``services.evaluations.sessions``): kept so that
+    the sessions stored then still load, count and are published on replay.
+    Nothing records one any more."""
 
     class Held(Aggregate.Created, AuditedAggregate.Event):
         contract_id: str
@@ -305,61 +307,16 @@ class FeedbackSession(AuditedAggregate):
         improvements: str
         agreed_actions: list[str]
 
-    # Created by the @event("...") methods below (their parameters are the
-    # fields); named for the type checker, which cannot see their fields (``Any``).
-    Commented: ClassVar[type[Any]]
+    class Commented(AuditedAggregate.Event):
+        comment: str
+
+        def apply(self, session: FeedbackSession) -> None:
+            session.technician_comment = self.comment
 
     def __init__(
-        self, contract_id: str, technician_id: str, coordinator_id: str, municipality: str
+        self, contract_id: str, technician_id: str, coordinator_id: str, municipality: str,
+        **_: Any,
     ) -> None:
-        """Whose session it is: what every scope check reads."""
         self.contract_id, self.technician_id = contract_id, technician_id
         self.coordinator_id, self.municipality = coordinator_id, municipality
         self.technician_comment: str | None = None
-
-    @classmethod
-    def hold(
-        cls, team: Team, coordination: Coordination, c: dict[str, Any], today: date
-    ) -> FeedbackSession:
-        minutes = c.get("minutes")
-        if isinstance(minutes, bool) or not isinstance(minutes, int) or not 5 <= minutes <= 480:
-            raise InvalidEvaluationCommand("minutes is 5 to 480", field="minutes")
-        if c.get("channel") not in MEETING_CHANNELS:
-            raise InvalidEvaluationCommand(
-                f"channel is {', '.join(MEETING_CHANNELS)}", field="channel"
-            )
-        topics = c.get("topics")
-        if not isinstance(topics, list) or not topics:
-            raise InvalidEvaluationCommand("name the topics discussed", field="topics")
-        actions = c.get("agreed_actions", [])
-        if not isinstance(actions, list):
-            raise InvalidEvaluationCommand("agreed_actions is a list", field="agreed_actions")
-        return cls._create(
-            cls.Held,
-            id=uuid.uuid4(),
-            contract_id=coordination.contract_id,
-            technician_id=coordination.technician_id,
-            coordinator_id=team.id,
-            municipality=coordination.municipality,
-            held_on=check_day(c.get("held_on"), "held_on", today),
-            minutes=minutes,
-            channel=c["channel"],
-            topics=[text(t, "topics", required=True) for t in topics],
-            strengths=text(c.get("strengths"), "strengths"),
-            improvements=text(c.get("improvements"), "improvements"),
-            agreed_actions=[text(a, "agreed_actions", required=True) for a in actions],
-            **team.actor.event_fields(),
-        )
-
-    def comment(self, team: Team, comment: Any) -> None:
-        check_coordinated(team, self.contract_id)
-        if team.id != self.technician_id:
-            raise EvaluationAccessDenied("only the session's technician comments on it")
-        if self.technician_comment is not None:
-            raise DuplicateSubmission("you have commented on this session already")
-        said = text(comment, "comment", required=True)
-        self._commented(said, **team.actor.event_fields())
-
-    @event("Commented")
-    def _commented(self, comment: str, actor_id: str, actor_role: str, correlation_id: str) -> None:
-        self.technician_comment = comment

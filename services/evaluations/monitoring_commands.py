@@ -15,7 +15,7 @@ from services.evaluations.competence import (
     DuplicateSubmission,
     UnknownEvaluation,
 )
-from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
+from services.evaluations.monitoring import Checklist, ProgressReport
 from services.evaluations.part import EvaluationsPart
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
 
@@ -83,28 +83,6 @@ class MonitoringCommands(EvaluationsPart):
         change(report, team)
         self.save_or(ChangedConcurrently("the report changed meanwhile; retry"), report)
         return _report_view(report)
-
-    # -- E.3 ----------------------------------------------------------------------
-    @records_refusals
-    def record_feedback_session(
-        self, actor: Actor, technician_id: UUID, session: dict[str, Any]
-    ) -> dict[str, Any]:
-        team, coordination = self.evaluator(actor, technician_id)
-        held = FeedbackSession.hold(team, coordination, session, self.today())
-        self.save(held)
-        return {"session_id": str(held.id), "technician_id": held.technician_id}
-
-    @records_refusals
-    def comment_feedback_session(
-        self, actor: Actor, session_id: UUID, comment: str
-    ) -> dict[str, Any]:
-        team = self.team(actor)
-        session = self._record_of(
-            team, session_id, FeedbackSession, "feedback session", "comment_feedback_session"
-        )
-        session.comment(team, comment)
-        self.save_or(DuplicateSubmission("commented on already"), session)
-        return {"session_id": str(session.id), "technician_comment": session.technician_comment}
 
     # -- 3.3 §5 and §3c -------------------------------------------------------------------
     @records_refusals

@@ -13,6 +13,7 @@ from events.views import FollowedView
 from services.evaluations.domain import Evaluation
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
 from services.evaluations.report import EmployerReport
+from services.evaluations.sessions import FollowedSession
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
 
 
@@ -38,6 +39,7 @@ class TechnicianRecords(FollowedView):
         *topics(Checklist, "Completed"),
         *topics(ProgressReport, "Submitted", "Resubmitted", "Returned", "Validated"),
         *topics(FeedbackSession, "Held"),
+        *topics(FollowedSession, "Noted", "Withdrawn"),
         *topics(CoordinationFeedback, "Given", "Acknowledged"),
         *topics(ProcessEvaluation, "Recorded"),
         *topics(EmployerReport, "Issued"),
@@ -90,10 +92,24 @@ class TechnicianRecords(FollowedView):
                 ProgressReport.Returned: "returned",
                 ProgressReport.Validated: "validated",
             }[type(event)]
-        elif isinstance(event, FeedbackSession.Held):
+        elif isinstance(event, FeedbackSession.Held):  # recorded here, before the journal
             record["feedback_sessions"].append(
                 {"session_id": subject, "held_on": event.held_on, "minutes": event.minutes}
             )
+        elif isinstance(event, FollowedSession.Noted):
+            record["feedback_sessions"].append(
+                {
+                    "session_id": subject,
+                    "entry_id": event.entry_id,
+                    "contract_id": event.contract_id,
+                    "held_on": event.held_on,
+                    "minutes": event.minutes,
+                }
+            )
+        elif isinstance(event, FollowedSession.Withdrawn):  # a mistaken entry: not a session
+            record["feedback_sessions"] = [
+                s for s in record["feedback_sessions"] if s["session_id"] != subject
+            ]
         elif isinstance(event, CoordinationFeedback.Event):
             self._feedback(record, subject, at, event)
         elif isinstance(event, ProcessEvaluation.Recorded):

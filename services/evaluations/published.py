@@ -3,7 +3,7 @@ contract in ``contracts/events/evaluations/``. Ids, kinds, dates, levels of
 the scales and task types (DESIGN §5 Minimise): the sheets' text, the
 grid's comments and the report's content stay in the store. The evaluation
 file, the log of reads and the mirror of the coordination service's facts
-are internal."""
+(its journal's feedback sessions among them) are internal."""
 
 from __future__ import annotations
 
@@ -16,9 +16,18 @@ from services.evaluations.audit import RecordRead
 from services.evaluations.domain import Evaluation, EvaluationFile
 from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
 from services.evaluations.report import EmployerReport
+from services.evaluations.sessions import FollowedSession
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
 
-INTERNAL = (EvaluationFile.Event, RecordRead.Event, StaffRecord.Event, ContractRecord.Event)
+# The journal's feedback sessions, as followed, are the coordination service's
+# to publish (JournalEntryRecorded); they are not published again from here.
+INTERNAL = (
+    EvaluationFile.Event,
+    RecordRead.Event,
+    StaffRecord.Event,
+    ContractRecord.Event,
+    FollowedSession.Event,
+)
 
 # Writing an evaluation, step by step, as published: which part was written.
 PARTS = {

@@ -18,6 +18,7 @@ from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
 from services.evaluations.application import EvaluationsApplication
 from services.evaluations.published import publication_of
+from services.evaluations.sessions import JOURNAL_FOLLOWED
 
 
 def _maybe_id(c: dict[str, Any], field: str) -> UUID | None:
@@ -36,7 +37,7 @@ class EvaluationsService(ObservedService, AuditedLog, RpcAdapter):
     correlation_id: str = CallContext()
 
     # -- in from the coordination service ---------------------------------------
-    @subscribe("coordination", FOLLOWED, batch=50)
+    @subscribe("coordination", FOLLOWED + JOURNAL_FOLLOWED, batch=50)
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_coordination(name_of(event.get_type()), event, tracking)
 
@@ -97,18 +98,6 @@ class EvaluationsService(ObservedService, AuditedLog, RpcAdapter):
         "review_progress_report",
         lambda app, actor, c: app.review_progress_report(
             actor, id_of(c, "report_id"), c["validate"], c.get("comment", "")
-        ),
-    )
-    record_feedback_session = command(
-        "record_feedback_session",
-        lambda app, actor, c: app.record_feedback_session(
-            actor, id_of(c, "technician_id"), c["session"]
-        ),
-    )
-    comment_feedback_session = command(
-        "comment_feedback_session",
-        lambda app, actor, c: app.comment_feedback_session(
-            actor, id_of(c, "session_id"), c["comment"]
         ),
     )
 

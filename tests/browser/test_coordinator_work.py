@@ -1,14 +1,15 @@
 """The coordinator's work with a technician (desktop): a task delegated
 from the delegable types and cancelled again; a coordination journal entry,
 refused first for want of its duration, then recorded against the month's
-hours."""
+hours; a feedback session recorded in the journal, to which the technician
+adds their view from their phone (E.3)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timedelta
 
 from events.clock import local_today
-from tests.support.browser import DESKTOP, check, sign_in
+from tests.support.browser import DESKTOP, PHONE, check, sign_in
 
 COORDINATOR, TECHNICIAN = "asistent.cluj", "tehnician.cluj"
 
@@ -35,11 +36,15 @@ def test_the_coordinator_delegates_a_task_and_cancels_it(web, open_page):
     assert check(page, "coordonator-sarcini-dupa") == []
 
 
-def test_a_journal_entry_without_its_duration_is_told_then_recorded(web, open_page):
+def contract_in_force(web) -> str:
     technician_id = web.user(TECHNICIAN)["sub"]
     contracts = web.as_(COORDINATOR).get(f"{web.url}/technicians/{technician_id}/contracts").json()
     contracts = contracts["items"] if isinstance(contracts, dict) else contracts
-    contract_id = next(c["contract_id"] for c in contracts if c["status"] == "active")
+    return next(c["contract_id"] for c in contracts if c["status"] == "active")
+
+
+def test_a_journal_entry_without_its_duration_is_told_then_recorded(web, open_page):
+    contract_id = contract_in_force(web)
     page = open_page(DESKTOP)
     sign_in(page, web.url, COORDINATOR, f"/contracte/{contract_id}")
     assert check(page, "coordonator-contract") == []
@@ -55,6 +60,47 @@ def test_a_journal_entry_without_its_duration_is_told_then_recorded(web, open_pa
     page.get_by_role("button", name="Trece în jurnal").click()
     assert page.get_by_role("status").inner_text() == "Activitatea a fost trecută în jurnal."
     assert page.locator("#ore-titlu + p").inner_text() != before
+
+
+def test_a_feedback_session_is_a_journal_entry_the_technician_adds_their_view_to(
+    web, open_page
+):
+    """E.3, 3.1: the coordinator records the session in the journal (it
+    counts towards the month's hours) with what went well, what to improve
+    and the actions agreed; the technician reads it under "Coordonarea" and
+    adds their own view, once."""
+    contract_id = contract_in_force(web)
+    page = open_page(DESKTOP)
+    sign_in(page, web.url, COORDINATOR, f"/contracte/{contract_id}")
+    page.get_by_label("Data").fill(local_today().isoformat())
+    page.locator("#hours").fill("1")
+    page.get_by_label("Canalul").select_option("in_person")
+    page.get_by_label("Felul activității").select_option("feedback_session")
+    page.get_by_label("Ce a mers bine").fill("A câștigat încrederea familiei.")
+    page.get_by_label("Ce trebuie îmbunătățit").fill("Fișele de observație mai detaliate.")
+    page.get_by_label("Acțiuni convenite cu tehnicianul").fill("Fișa în 24 de ore")
+    page.get_by_role("button", name="Trece în jurnal").click()
+    assert page.get_by_role("status").inner_text() == "Activitatea a fost trecută în jurnal."
+    assert page.get_by_text("Ce a mers bine: A câștigat încrederea familiei.").count() == 1
+
+    phone = open_page(PHONE)
+    sign_in(phone, web.url, TECHNICIAN, "/azi")
+    phone.get_by_role("link", name="Coordonarea").click()
+    phone.wait_for_load_state()
+    assert phone.url.endswith(f"/contracte/{contract_id}")
+    session = phone.locator("tr.details", has_text="A câștigat încrederea familiei.")
+    session.get_by_role("button", name="Adaugă observațiile").click()
+    assert phone.locator(".field-error, [id$='-eroare']").first.inner_text() == (
+        "Scrieți observațiile dumneavoastră."
+    )
+    session = phone.locator("tr.details", has_text="A câștigat încrederea familiei.")
+    session.get_by_label("Observațiile dumneavoastră despre sesiune").fill("Exemplul m-a ajutat.")
+    session.get_by_role("button", name="Adaugă observațiile").click()
+    assert phone.get_by_role("status").inner_text() == "Observațiile au fost adăugate la sesiune."
+    session = phone.locator("tr.details", has_text="A câștigat încrederea familiei.")
+    assert "Observațiile tehnicianului: Exemplul m-a ajutat." in session.inner_text()
+    assert session.get_by_role("button", name="Adaugă observațiile").count() == 0
+    assert check(phone, "tehnician-sesiune-feedback") == []
 
 
 def test_an_incident_takes_its_steps_in_order(web, open_page):

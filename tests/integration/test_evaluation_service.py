@@ -208,26 +208,48 @@ def test_the_technicians_feedback_reaches_the_coordinators_record(evaluating):
     assert evaluations.review_progress_report(sw, key | {"validate": True})["status"] == (
         "validated"
     )
-    session = evaluations.record_feedback_session(
+    # E.3: a feedback session is a journal entry (counts towards R6); the
+    # technician adds their view there, and the record follows the journal
+    coordination, contract_id = evaluating["coordination"], evaluating["contract"]["contract_id"]
+    session = coordination.record_journal_entry(
         sw,
         {
-            "technician_id": technician_id,
-            "session": {
-                "held_on": yesterday,
-                "minutes": 45,
-                "channel": "in_person",
-                "topics": ["raportare la termen"],
-                "agreed_actions": ["fișa de observație în 24 h"],
-            },
+            "contract_id": contract_id,
+            "occurred_on": yesterday,
+            "minutes": 45,
+            "channel": "in_person",
+            "kind": "feedback_session",
+            "situations": ["raportare la termen"],
+            "strengths": "Relația cu familia.",
+            "improvements": "Fișele de observație mai detaliate.",
+            "follow_ups": [{"action": "fișa de observație în 24 h", "owner": "technician"}],
         },
     )
-    evaluations.comment_feedback_session(
-        tech, {"session_id": session["session_id"], "comment": "Util."}
+    key = {"contract_id": contract_id, "month": session["month"], "entry_id": session["entry_id"]}
+    viewed = coordination.comment_journal_entry(tech, key | {"comment": "Util."})
+    assert viewed["technician_comment"]["comment"] == "Util."
+    assert refused(coordination.comment_journal_entry, sw, key | {"comment": "x"}).exc_type == (
+        "JournalAccessDenied"
     )
-    mine = evaluations.technician_record(tech, technician_id)
+    assert refused(coordination.comment_journal_entry, tech, key | {"comment": "x"}).exc_type == (
+        "EntryAlreadyCommented"
+    )
+    mine = eventually(
+        lambda: evaluations.technician_record(tech, technician_id),
+        until=lambda r: r["feedback_sessions"],
+        message="the evaluations service never heard of the feedback session",
+    )
     assert [r["status"] for r in mine["progress_reports"]] == ["validated"]
     assert [c["checklist_id"] for c in mine["checklists"]] == [checklist["checklist_id"]]
-    assert [s["session_id"] for s in mine["feedback_sessions"]] == [session["session_id"]]
+    assert [(s["entry_id"], s["held_on"], s["minutes"]) for s in mine["feedback_sessions"]] == [
+        (session["entry_id"], yesterday, 45)
+    ]
+    coordination.withdraw_journal_entry(sw, key | {"reason": "duplicate"})
+    eventually(
+        lambda: evaluations.technician_record(tech, technician_id),
+        until=lambda r: not r["feedback_sessions"],
+        message="a withdrawn feedback session stayed in the record",
+    )
 
 
 def test_an_evaluations_autonomy_conclusion_changes_what_may_be_delegated(evaluating):

@@ -269,6 +269,21 @@ def test_follow_up_actions_lie_within_the_period_and_are_the_coordinators_to_pla
         )  # fmt: skip
 
 
+def test_the_period_is_as_long_as_the_coordination_plan_sets_within_three_to_six_months():
+    """2.4, R8: the plan sets the follow-up's shortest and longest period
+    (here 3–4 months); a case closes with the longest unless the coordinator
+    gives another length within it."""
+    [(technician_id, coordination)] = SW.coordinated.items()
+    terms = replace(coordination.terms, follow_up_from_months=3, follow_up_until_months=4)
+    planned = replace(SW, coordinated={technician_id: replace(coordination, terms=terms)})
+    closing = dict(outcome="plan_achieved", rationale="pd1:r", today=DAY, final_report_id="d")
+    with pytest.raises(FollowUpOutsideWindow, match="3–4 months from closure"):
+        in_intervention().close(planned, **closing, follow_up_months=6)
+    case = in_intervention()
+    case.close(planned, **closing, follow_up_months=None)
+    assert case.follow_up == ("2026-11-20", "2027-03-20")
+
+
 def test_archiving_waits_for_the_period_s_end_or_a_recorded_decision():
     """R8: not archived the day follow-up begins."""
     case = closed_on(DAY)

@@ -14,11 +14,12 @@ from events import checkpoint, contracts
 from events.refusals import Refusal
 from services.evaluations.competence import NotYourTechnician
 from services.evaluations.domain import Evaluation, EvaluationFile
-from services.evaluations.monitoring import Checklist, FeedbackSession, ProgressReport
+from services.evaluations.monitoring import Checklist, ProgressReport
 from services.evaluations.published import publication_of
 from services.evaluations.report import EmployerReport
 from services.evaluations.twoway import CoordinationFeedback, ProcessEvaluation
 from tests.support.contract_code import commands_declared
+from tests.support.old_sessions import session_recorded_before
 from tests.support.published import as_published
 from tests.unit.test_evaluation_domain import COORDINATION, SW, TECH
 
@@ -33,7 +34,7 @@ TODAY = date(2026, 9, 1)
 def test_every_command_has_its_schema_and_every_schema_its_command():
     in_code = commands_declared(SERVICE)
     on_file = {p.name.removesuffix(".schema.json") for p in COMMANDS.glob("*.schema.json")}
-    assert on_file == in_code and len(in_code) == 17
+    assert on_file == in_code and len(in_code) == 15
 
 
 def test_every_schema_is_a_valid_closed_draft_2020_12_schema_named_for_its_file():
@@ -73,13 +74,7 @@ def whole_story() -> list:
     report.review(SW, False, "mai mult")
     report.resubmit(TECH, content | {"results": "r2"})
     report.review(SW, True, "")
-    session = FeedbackSession.hold(
-        SW,
-        COORDINATION,
-        {"held_on": "2026-08-31", "minutes": 30, "channel": "video", "topics": ["termene"]},
-        TODAY,
-    )
-    session.comment(TECH, "util")
+    session = session_recorded_before(SW, TECH, COORDINATION, "2026-08-31", 30)
     scores = {"recommendations_useful": 3, "communication_clear": 3, "support_met_needs": 3}
     feedback = CoordinationFeedback.give(TECH, "2026-Q3", scores, "", "")
     feedback.acknowledge(SW, "")

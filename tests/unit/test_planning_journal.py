@@ -21,7 +21,7 @@ from services.coordination.planning.domain import (
     month_compliance,
     months_of,
 )
-from services.coordination.planning.journal import check_may_read_journal
+from services.coordination.planning.journal_guards import check_may_read_journal
 from tests.support.planning import (
     CASE_ID,
     COORDINATOR,

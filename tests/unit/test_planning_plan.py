@@ -115,14 +115,35 @@ def test_unknown_tasks_and_autonomy_levels_are_invalid():
     [
         ({"observation_sheet_hours": 48}, "observation_sheet_hours is at most 24 hours"),
         ({"suspected_abuse_hours": 3}, "suspected_abuse_hours is at most 2 hours"),
-        ({"follow_up_from_months": 1}, "3–6 months after closure, not 1–6"),
-        ({"follow_up_from_months": 5, "follow_up_until_months": 4}, "not 5–4"),
         ({"immediate_danger": "call_coordinator"}, "set by the rule, not by the plan"),
     ],
 )
 def test_r7_deadlines_are_tightened_never_loosened(reporting, says):
     with pytest.raises(ReportingRuleViolated, match=f"R7: .*{says}"):
         CoordinationPlan.draw_up(COORDINATOR, TERMS, TODAY, reporting=reporting)
+
+
+@pytest.mark.parametrize(
+    ("reporting", "says"),
+    [
+        ({"follow_up_from_months": 1}, "3–6 months from closure; .* not 1–6"),
+        ({"follow_up_until_months": 7}, "not 3–7"),
+        ({"follow_up_from_months": 5, "follow_up_until_months": 4}, "not 5–4"),
+    ],
+)
+def test_the_follow_up_period_the_plan_sets_lies_within_three_to_six_months(reporting, says):
+    """2.4, R8: post-closure monitoring is a period of 3–6 months from
+    closure (not a window opening months after it); the plan sets its
+    shortest and longest within that."""
+    with pytest.raises(ReportingRuleViolated, match=f"R8: .*{says}"):
+        CoordinationPlan.draw_up(COORDINATOR, TERMS, TODAY, reporting=reporting)
+    plan = CoordinationPlan.draw_up(
+        COORDINATOR,
+        TERMS,
+        TODAY,
+        reporting={"follow_up_from_months": 3, "follow_up_until_months": 4},
+    )
+    assert plan.content["reporting"]["follow_up_until_months"] == 4
 
 
 def test_the_plan_sets_how_often_the_technician_is_evaluated():

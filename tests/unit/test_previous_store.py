@@ -69,8 +69,13 @@ def as_read_now(class_name: str, state: dict[str, Any]) -> dict[str, Any]:
     read = {
         k: READ_AS.get((class_name, k, v), v) if isinstance(v, str) else v for k, v in state.items()
     }
-    if class_name == "CoordinationJournal":  # an entry of before named no situations (3.3 §3a)
-        read["entries"] = {i: {"situations": []} | e for i, e in read["entries"].items()}
+    if class_name == "CoordinationJournal":
+        # an entry of before named no situations (3.3 §3a), and said nothing
+        # of a feedback session's strengths, improvements or the technician's view (E.3)
+        said_none = {"situations": [], "strengths": "", "improvements": ""}
+        read["entries"] = {
+            i: said_none | e | {"technician_comment": None} for i, e in read["entries"].items()
+        }
     return read
 
 

@@ -143,6 +143,8 @@ def journal_entry(page: Page) -> Response:
     form, required = page.request.form, _("Completați acest câmp.")
     if form.get("act") == "withdraw":
         return _withdraw(page)
+    if form.get("act") == "comment":
+        return _comment(page)
     minutes = whole_minutes(form.get("hours", ""), form.get("minutes", ""))
     values: dict[str, Any] = {
         "occurred_on": form.get("occurred_on", ""),
@@ -152,6 +154,12 @@ def journal_entry(page: Page) -> Response:
         "situations": lines(form.get("situations", "")),
         "decisions": lines(form.get("decisions", "")),
         "recommendations": lines(form.get("recommendations", "")),
+        # a feedback session's (E.3); the service refuses them on another kind
+        "strengths": form.get("strengths", "").strip(),
+        "improvements": form.get("improvements", "").strip(),
+        "follow_ups": [
+            {"action": action, "owner": "technician"} for action in lines(form.get("agreed", ""))
+        ],
     }
     errors = {k: required for k in ("occurred_on", "channel", "kind") if not values[k]}
     if minutes is None:
@@ -185,6 +193,24 @@ def _withdraw(page: Page) -> Response:
         status, shown = refused(page, problem, operation)
         return _contract_page(page, status, **shown)
     return page.redirect(page.request.path, _("Înregistrarea a fost retrasă din jurnal."))
+
+
+def _comment(page: Page) -> Response:
+    """The technician's own view of a feedback session (E.3), added once."""
+    _ = page.gettext
+    form = page.request.form
+    entry_id, comment = form.get("entry_id", ""), form.get("comment", "").strip()
+    if not comment:
+        errors = {f"comment-{entry_id}": _("Scrieți observațiile dumneavoastră.")}
+        return _contract_page(page, 422, errors=errors)
+    operation = "coordination.comment_journal_entry"
+    path = {"contract_id": page.args["contract_id"], "entry_id": entry_id}
+    try:
+        page.act(operation, path, {"month": form.get("month", ""), "comment": comment})
+    except Problem as problem:
+        status, shown = refused(page, problem, operation)
+        return _contract_page(page, status, **shown)
+    return page.redirect(page.request.path, _("Observațiile au fost adăugate la sesiune."))
 
 
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:

@@ -1,5 +1,6 @@
 """The technician's day: "Azi" (cases, delegated tasks with their due
-dates, documents due or returned, the inbox), the inbox itself, and an
+dates, documents due or returned, the inbox), the inbox itself, their
+coordination (the contract's journal and its feedback sessions), and an
 urgent risk reported in at most three steps from any case page (R7: 112
 first when a life is in danger)."""
 
@@ -54,6 +55,21 @@ def today(page: Page) -> Response:
         inbox=inbox,
         files=files,
     )
+
+
+@pages.get("/coordonarea-mea")
+def own_coordination(page: Page) -> Response:
+    """The technician's coordination contract (the one in force, else the
+    latest): its hours, plan and journal, where they add their view to each
+    feedback session (E.3)."""
+    assert page.who is not None
+    contracts = page.call("coordination.contracts_of_technician", {"technician_id": page.who.id})
+    contracts = contracts["items"] if isinstance(contracts, dict) else contracts
+    if not contracts:
+        said = page.gettext("Nu aveți încă un contract de coordonare.")
+        return page.redirect("/azi", said)
+    chosen = next((c for c in contracts if c["status"] == "active"), contracts[-1])
+    return page.redirect(f"/contracte/{chosen['contract_id']}")
 
 
 @pages.get("/mesaje")

@@ -30,10 +30,12 @@ from services.coordination.planning.domain import (
 )
 from services.coordination.planning.journal import (
     CoordinationJournal,
-    check_keeps_journal,
-    check_may_read_journal,
     journal_id,
     journal_month,
+)
+from services.coordination.planning.journal_guards import (
+    check_keeps_journal,
+    check_may_read_journal,
 )
 from services.coordination.planning.plan import CoordinationPlan, plan_id
 from services.coordination.ports import Coordinations
@@ -95,6 +97,8 @@ class PlanJournalCommands(ApplicationPart):
         decisions: list[str] | None = None,
         recommendations: list[str] | None = None,
         follow_ups: list[dict[str, Any]] | None = None,
+        strengths: str = "",
+        improvements: str = "",
     ) -> dict[str, Any]:
         terms = self._terms(actor, contract_id)
         month = journal_month(actor, terms, occurred_on)
@@ -114,6 +118,8 @@ class PlanJournalCommands(ApplicationPart):
             decisions=decisions or (),
             recommendations=recommendations or (),
             follow_ups=follow_ups or (),
+            strengths=strengths,
+            improvements=improvements,
         )
         self._save_journal(journal)
         return entry_view(journal, entry_id)
@@ -125,12 +131,20 @@ class PlanJournalCommands(ApplicationPart):
         terms = self._terms(actor, contract_id)
         check_keeps_journal(actor, terms)
         check_month_in_contract(terms, month)
-        journal = self._journal(contract_id, month)
-        if journal is None:
-            raise UnknownJournalEntry(
-                f"contract {contract_id} has no journal entry in {month}", entry_id=str(entry_id)
-            )
+        journal = self._existing_journal(contract_id, month, entry_id)
         journal.withdraw(actor, terms, str(entry_id), reason)
+        self._save_journal(journal)
+        return entry_view(journal, str(entry_id))
+
+    @records_refusals
+    def comment_journal_entry(
+        self, actor: Actor, contract_id: UUID, month: str, entry_id: UUID, comment: str
+    ) -> dict[str, Any]:
+        """The technician's own view of a feedback session (E.3)."""
+        terms = self._terms(actor, contract_id)
+        check_month_in_contract(terms, month)
+        journal = self._existing_journal(contract_id, month, entry_id)
+        journal.comment(actor, terms, str(entry_id), comment)
         self._save_journal(journal)
         return entry_view(journal, str(entry_id))
 
@@ -213,6 +227,16 @@ class PlanJournalCommands(ApplicationPart):
 
     def _journal(self, contract_id: UUID, month: str) -> CoordinationJournal | None:
         return self.find(journal_id(contract_id, month), CoordinationJournal)
+
+    def _existing_journal(
+        self, contract_id: UUID, month: str, entry_id: UUID
+    ) -> CoordinationJournal:
+        journal = self._journal(contract_id, month)
+        if journal is None:
+            raise UnknownJournalEntry(
+                f"contract {contract_id} has no journal entry in {month}", entry_id=str(entry_id)
+            )
+        return journal
 
     def _save_journal(self, journal: CoordinationJournal) -> None:
         self.save_or(  # another entry of the same month, at the same time

@@ -87,6 +87,10 @@ class EntryAlreadyWithdrawn(Conflict):
     code = "journal_entry_already_withdrawn"
 
 
+class EntryAlreadyCommented(Conflict):
+    code = "journal_entry_already_commented"
+
+
 class PlanNotFound(NotFound):
     code = "plan_not_found"
 

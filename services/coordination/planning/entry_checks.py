@@ -116,3 +116,22 @@ def check_follow_ups(items: Iterable[Any], day: date) -> list[dict[str, Any]]:
             }
         )
     return follow_ups
+
+
+def check_feedback(is_feedback: bool, strengths: Any, improvements: Any) -> dict[str, str]:
+    """What went well and what to improve (E.3; 3.1: "atât aspectele pozitive
+    … cât și aspectele ce necesită îmbunătățire") belong to a feedback
+    session; on another kind of entry they would be read as one."""
+    said = {
+        field: ("" if value is None else str(value).strip())
+        for field, value in (("strengths", strengths), ("improvements", improvements))
+    }
+    for field, value in said.items():
+        if value and not is_feedback:
+            raise InvalidJournalEntry(
+                f"{field} is recorded on a feedback session (kind feedback_session)",
+                field=field,
+            )
+        if len(value) > MAX_TEXT:
+            raise InvalidJournalEntry(f"{field} is at most {MAX_TEXT} characters", field=field)
+    return said

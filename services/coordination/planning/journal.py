@@ -27,18 +27,16 @@ from events.vocabulary import MEETING_CHANNELS
 from events.vocabulary.coordination import (
     ENTRY_KINDS,
     EXTERNAL_ROLES,
+    FEEDBACK_SESSION,
     WITHDRAWAL_REASONS,
 )
 from services.coordination.planning.domain import (
     IDS,
     ContractTerms,
+    EntryAlreadyCommented,
     EntryAlreadyWithdrawn,
     InvalidJournalEntry,
-    JournalAccessDenied,
-    JournalReadDenied,
     UnknownJournalEntry,
-    check_contract_active,
-    check_is_coordinator,
     month_of,
     one_of,
     parse_month,
@@ -47,32 +45,17 @@ from services.coordination.planning.domain import (
 from services.coordination.planning.entry_checks import (
     check_case_ids,
     check_entry_day,
+    check_feedback,
     check_follow_ups,
     check_minutes,
     check_participants,
     check_texts,
     parse_day,
 )
-
-
-def check_may_read_journal(actor: Actor, terms: ContractTerms) -> None:
-    """Entries carry decisions and recommendations about cases (R9): the two
-    parties and auditors read them; the SPAS head and the county see hours
-    and compliance only."""
-    if actor.role in ("auditor", "system"):
-        return
-    if actor.id not in (terms.technician_id, terms.coordinator_id):
-        raise JournalReadDenied(
-            f"the entries of contract {terms.contract_id}'s journal are read by its "
-            "coordinator, its technician and auditors",
-            role=actor.role,
-        )
-
-
-def check_keeps_journal(actor: Actor, terms: ContractTerms) -> None:
-    """The coordinator writes the journal, and only under an active contract (R1)."""
-    check_is_coordinator(actor, terms, JournalAccessDenied)
-    check_contract_active(terms)
+from services.coordination.planning.journal_guards import (
+    check_comments_feedback,
+    check_keeps_journal,
+)
 
 
 def journal_month(actor: Actor, terms: ContractTerms, occurred_on: Any) -> str:
@@ -117,20 +100,40 @@ class CoordinationJournal(AuditedAggregate):
         decisions: list[str]
         recommendations: list[str]
         follow_ups: list[dict[str, Any]]
+        # a feedback session's (E.3): what went well, what to improve
+        strengths: str
+        improvements: str
         month_minutes: int
 
         # v2: the situations discussed; an entry of before said none
-        class_version = 2
+        # v3: a feedback session's strengths and improvements; none before
+        class_version = 3
 
         @staticmethod
         def upcast_v1_v2(state: dict[str, Any]) -> None:
             state["situations"] = []
+
+        @staticmethod
+        def upcast_v2_v3(state: dict[str, Any]) -> None:
+            state["strengths"] = state["improvements"] = ""
 
     class EntryWithdrawn(Parties):
         entry_id: str
         reason: str
         minutes: int
         month_minutes: int
+
+    class EntryCommented(Parties):
+        """The technician's own view of a feedback session (E.3)."""
+
+        entry_id: str
+        comment: str
+
+        def apply(self, journal: CoordinationJournal) -> None:
+            journal.entries[self.entry_id]["technician_comment"] = {
+                "comment": self.comment,
+                "at": self.timestamp.isoformat(),
+            }
 
     def __init__(
         self,
@@ -182,10 +185,14 @@ class CoordinationJournal(AuditedAggregate):
         decisions: Iterable[str] = (),
         recommendations: Iterable[str] = (),
         follow_ups: Iterable[Mapping[str, Any]] = (),
+        strengths: Any = "",
+        improvements: Any = "",
     ) -> str:
         """A coordination activity of the month (``ENTRY_KINDS``: meetings,
         joint field work, report reviews, feedback and evaluation sessions);
-        returns the entry id. Each counts towards R6 in full."""
+        returns the entry id. Each counts towards R6 in full. A feedback
+        session also says what went well and what to improve, and its
+        agreed actions are its follow-ups."""
         check_keeps_journal(actor, terms)
         day = check_entry_day(occurred_on, terms, today)
         if month_of(day) != self.month:
@@ -194,6 +201,8 @@ class CoordinationJournal(AuditedAggregate):
                 field="occurred_on",
             )
         minutes = check_minutes(minutes)
+        kind = one_of(kind, ENTRY_KINDS, "kind", InvalidJournalEntry)
+        feedback = check_feedback(kind == FEEDBACK_SESSION, strengths, improvements)
         entry_id = str(uuid.uuid4())
         self._entry_recorded(
             **self._parties(),
@@ -201,7 +210,7 @@ class CoordinationJournal(AuditedAggregate):
             occurred_on=day.isoformat(),
             minutes=minutes,
             channel=one_of(channel, MEETING_CHANNELS, "channel", InvalidJournalEntry),
-            kind=one_of(kind, ENTRY_KINDS, "kind", InvalidJournalEntry),
+            kind=kind,
             participant_ids=check_participants(participant_ids, terms),
             external_roles=[
                 one_of(r, EXTERNAL_ROLES, "external_roles", InvalidJournalEntry)
@@ -212,6 +221,7 @@ class CoordinationJournal(AuditedAggregate):
             decisions=check_texts(decisions, "decisions"),
             recommendations=check_texts(recommendations, "recommendations"),
             follow_ups=check_follow_ups(follow_ups, day),
+            **feedback,
             month_minutes=self.minutes + minutes,
             timestamp=None,  # the library stamps the event
             **actor.event_fields(),
@@ -222,12 +232,7 @@ class CoordinationJournal(AuditedAggregate):
         """Nothing is deleted: a mistaken entry is withdrawn (it stays in the
         journal, marked) and no longer counts towards R6."""
         check_keeps_journal(actor, terms)
-        entry = self.entries.get(entry_id)
-        if entry is None:
-            raise UnknownJournalEntry(
-                f"no entry {entry_id} in the {self.month} journal of contract {self.contract_id}",
-                entry_id=entry_id,
-            )
+        entry = self._entry(entry_id)
         if entry["withdrawn"] is not None:
             raise EntryAlreadyWithdrawn(f"entry {entry_id} is already withdrawn")
         self._entry_withdrawn(
@@ -238,6 +243,40 @@ class CoordinationJournal(AuditedAggregate):
             month_minutes=self.minutes - entry["minutes"],
             **actor.event_fields(),
         )
+
+    def comment(self, actor: Actor, terms: ContractTerms, entry_id: str, comment: Any) -> None:
+        """The technician adds their own view to a feedback session (E.3),
+        once; the coordinator's entry stays as it was written."""
+        check_comments_feedback(actor, terms)
+        entry = self._entry(entry_id)
+        if entry["kind"] != FEEDBACK_SESSION:
+            raise InvalidJournalEntry(
+                f"entry {entry_id} is a {entry['kind']}; the technician comments on "
+                "feedback sessions",
+                field="entry_id",
+            )
+        if entry["withdrawn"] is not None:
+            raise EntryAlreadyWithdrawn(f"entry {entry_id} was withdrawn")
+        if entry["technician_comment"] is not None:
+            raise EntryAlreadyCommented(
+                f"you added your view to feedback session {entry_id} already"
+            )
+        self.trigger_event(
+            self.EntryCommented,
+            **self._parties(),
+            entry_id=entry_id,
+            comment=check_texts([comment or ""], "comment")[0],
+            **actor.event_fields(),
+        )
+
+    def _entry(self, entry_id: str) -> dict[str, Any]:
+        entry = self.entries.get(entry_id)
+        if entry is None:
+            raise UnknownJournalEntry(
+                f"no entry {entry_id} in the {self.month} journal of contract {self.contract_id}",
+                entry_id=entry_id,
+            )
+        return entry
 
     @event(EntryRecorded)
     def _entry_recorded(
@@ -259,6 +298,8 @@ class CoordinationJournal(AuditedAggregate):
         decisions: list[str],
         recommendations: list[str],
         follow_ups: list[dict[str, Any]],
+        strengths: str,
+        improvements: str,
         month_minutes: int,
         actor_id: str,
         actor_role: str,
@@ -280,6 +321,9 @@ class CoordinationJournal(AuditedAggregate):
             "decisions": list(decisions),
             "recommendations": list(recommendations),
             "follow_ups": copy.deepcopy(follow_ups),
+            "strengths": strengths,
+            "improvements": improvements,
+            "technician_comment": None,
             "recorded_at": timestamp.isoformat() if timestamp else None,
             "recorded_by": actor_id,
             "withdrawn": None,

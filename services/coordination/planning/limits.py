@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from events.team import FOLLOW_UP_MONTHS
 from events.vocabulary import DELEGABLE_TASKS
 from events.vocabulary.coordination import PRIORITY_SITUATIONS
 
@@ -15,9 +16,10 @@ MEETING_MINUTES = (5, 480)
 OBJECTIVE_TARGET_MAX = 1000
 
 # R7: the deadlines a plan may tighten, never loosen (the upper bound is the
-# rule), and the follow-up window after closure.
+# rule); R8: how long follow-up lasts from closure, within which the plan
+# sets its shortest and longest.
 R7_MAX_HOURS = {"observation_sheet_hours": 24, "suspected_abuse_hours": 2}
-FOLLOW_UP_WINDOW = (3, 6)  # months after closure
+FOLLOW_UP_WINDOW = FOLLOW_UP_MONTHS
 # Periodic evaluations of the technician (3.2 B): quarterly unless the plan
 # says otherwise; at least once a year, at most monthly.
 EVALUATION_EVERY_MONTHS = 3

@@ -146,13 +146,16 @@ def _deadline_within(hours: Any, limit: int, key: str) -> None:
 
 
 def _follow_up_within(first: Any, last: Any) -> None:
+    """R8: the plan's shortest and longest follow-up period, each counted
+    from closure, lie within the rule's 3–6 months."""
     low, high = FOLLOW_UP_WINDOW
     whole_number(first, 1, 24, "reporting.follow_up_from_months", InvalidPlan)
     whole_number(last, 1, 24, "reporting.follow_up_until_months", InvalidPlan)
     if not low <= first <= last <= high:
         raise ReportingRuleViolated(
-            "R7",
-            f"follow-up falls {low}–{high} months after closure, not {first}–{last}",
+            "R8",
+            f"the follow-up period lasts {low}–{high} months from closure; the plan's "
+            f"shortest and longest are within it, not {first}–{last}",
             field="reporting",
         )
 

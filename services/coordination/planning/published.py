@@ -4,8 +4,9 @@
 The plan is codes and numbers throughout, so each version is published whole:
 a consumer (reminders of R7 deadlines, task sheets) needs no query. Journal
 entries go out as facts with their figures only — date, minutes, channel,
-how many cases — while decisions, recommendations, follow-up actions and the
-case ids stay in the store (DESIGN §5)."""
+how many cases — while decisions, recommendations, follow-up actions, a
+feedback session's strengths and improvements, the technician's view of it
+and the case ids stay in the store (DESIGN §5)."""
 
 from __future__ import annotations
 
@@ -26,6 +27,12 @@ def plan_journal_publication(event: Any) -> Publication | Any | None:
             return _entry_recorded(event)
         case CoordinationJournal.EntryWithdrawn():
             return _entry_withdrawn(event)
+        case CoordinationJournal.EntryCommented():
+            return Publication(
+                "JournalEntryCommented",
+                {**_parties(event), "entry_id": event.entry_id, "month": event.month},
+                municipality=event.municipality,
+            )
     return NotImplemented
 
 

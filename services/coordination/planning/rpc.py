@@ -20,6 +20,8 @@ ENTRY_DETAILS = (
     "decisions",
     "recommendations",
     "follow_ups",
+    "strengths",
+    "improvements",
 )
 
 
@@ -77,6 +79,12 @@ class PlanJournalRpc(CoordinationRpc):
         "withdraw_journal_entry",
         lambda app, actor, c: app.withdraw_journal_entry(
             actor, id_of(c, "contract_id"), c["month"], id_of(c, "entry_id"), c["reason"]
+        ),
+    )
+    comment_journal_entry = command(
+        "comment_journal_entry",
+        lambda app, actor, c: app.comment_journal_entry(
+            actor, id_of(c, "contract_id"), c["month"], id_of(c, "entry_id"), c["comment"]
         ),
     )
 

@@ -14,6 +14,7 @@ NOTIFICATION_KINDS = (
     "task_obstacle_unanswered",
     "task_obstacle_escalated",
     "signature_for_beneficiary_refused",
+    "disagreement_escalated",
 )
 FAILURE_CATEGORIES = (
     "unreachable",

@@ -24,6 +24,7 @@ from services.notifications.clock import Clock
 from services.notifications.competence import AlertAlreadyAcknowledged, UnknownAlert
 from services.notifications.delivery import Deliveries
 from services.notifications.destinations import Policy, Resolver, system_resolver
+from services.notifications.disagreements import EscalatedDisagreements
 from services.notifications.domain import Alert, Notification, alert_id
 from services.notifications.pending import PendingReminders
 from services.notifications.people import People
@@ -34,7 +35,13 @@ from services.notifications.sla import acknowledgement_sla, service_levels_from_
 
 
 class NotificationsApplication(
-    RefusedSignatures, Reminders, Deliveries, People, FollowsCoordination, EventSourcedApplication
+    RefusedSignatures,
+    EscalatedDisagreements,
+    Reminders,
+    Deliveries,
+    People,
+    FollowsCoordination,
+    EventSourcedApplication,
 ):
     name = "notifications"
     VIEWS = (TeamView, Timers, Inboxes, Webhooks, PendingReminders)
@@ -63,6 +70,9 @@ class NotificationsApplication(
             changed += self._acknowledged_in_cases(data, event, now)
         elif name == "CommandRefused":
             changed += self.signature_refused(data, event, event.get_extension("municipality"), now)
+        elif name == "DisagreementEscalated":
+            municipality = event.get_extension("municipality")
+            changed += self.disagreement_escalated(data, event, municipality, now)
         changed += self.plan_reminders("cases", name, event, now)
         self.save_processed(tracking, *changed)
 
@@ -79,6 +89,7 @@ class NotificationsApplication(
             "reported_late": alert.reported_late,
             "deadline_hours": risk.get("deadline_hours"),
             "immediate_danger": alert.immediate_danger,
+            "emergency_call_missing": risk.get("emergency_call_missing") is True,
         }
         payload = self._alert_payload(alert, "urgent_risk_alert")
         told = self.tell(

@@ -28,6 +28,21 @@ LATE_REPORT = (
     " Reported after the {deadline_hours}-hour deadline from observation (R7).",
 )
 
+# 4.6: wherever a life or a person's integrity is in danger, 112 comes first;
+# a report without the call says so, so that the coordinator makes sure of it
+NO_EMERGENCY_CALL = (
+    " Apelul la 112 nu a fost făcut, deși viața sau integritatea persoanei este în "
+    "pericol: asigurați-vă că s-a sunat.",
+    " 112 was not called although the person's life or integrity is in danger: make sure "
+    "it is called.",
+)
+
+# The levels a disagreement climbs (events.vocabulary.ESCALATION_LEVELS).
+LEVELS = {
+    "spas_head": ("șeful SPAS", "the SPAS head"),
+    "county_admin": ("DGASPC", "the county (DGASPC)"),
+}
+
 # kind (events.vocabulary.notifications.NOTIFICATION_KINDS) -> (subject, text)
 # per language, formatted with the notification's fields
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
@@ -35,14 +50,14 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "ro": (
             "URGENT: {category_ro}, cazul {case_id}",
             "Tehnicianul a raportat o situație de {category_ro} în cazul {case_id}, observată "
-            "la {observed_at}.{late_ro} Confirmați primirea până la {due_at}; fără confirmare, "
-            "alerta se escaladează la șeful SPAS și apoi la DGASPC.",
+            "la {observed_at}.{late_ro}{no_call_ro} Confirmați primirea până la {due_at}; "
+            "fără confirmare, alerta se escaladează la șeful SPAS și apoi la DGASPC.",
         ),
         "en": (
             "URGENT: {category_en}, case {case_id}",
             "The technician reported {category_en} in case {case_id}, observed at "
-            "{observed_at}.{late_en} Acknowledge by {due_at}; unacknowledged, the alert goes to "
-            "the SPAS head and then to the county.",
+            "{observed_at}.{late_en}{no_call_en} Acknowledge by {due_at}; unacknowledged, the "
+            "alert goes to the SPAS head and then to the county.",
         ),
     },
     "urgent_risk_escalation": {
@@ -134,6 +149,22 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "if the beneficiary cannot sign, the document is recorded unsigned.",
         ),
     },
+    "disagreement_escalated": {
+        "ro": (
+            "Dezacord escaladat la {level_ro}: cazul {case_id}",
+            "Asistentul social al cazului {case_id} a escaladat la {level_ro} un dezacord cu "
+            "familia sau cu o instituție pe care echipa nu l-a putut rezolva (ghidul, 4.4.3 și "
+            "4.6 cazul 3). Discutați-l cu asistentul social; ce anume s-a întâmplat este "
+            "consemnat în dosarul cazului.",
+        ),
+        "en": (
+            "Disagreement escalated to {level_en}: case {case_id}",
+            "The social worker of case {case_id} escalated to {level_en} a disagreement with "
+            "the family or an institution that the team could not settle (the guide, 4.4.3 "
+            "and 4.6 case 3). Talk it over with the social worker; what happened is recorded "
+            "in the case file.",
+        ),
+    },
     "task_obstacle_unanswered": {
         "ro": (
             "Obstacol fără răspuns: sarcina {task_id}",
@@ -197,6 +228,11 @@ def render(kind: str, language: str, fields: dict[str, Any]) -> tuple[str, str]:
     values["late_ro"], values["late_en"] = (
         (t.format(deadline_hours=hours) for t in LATE_REPORT) if late else ("", "")
     )
+    values["no_call_ro"], values["no_call_en"] = (
+        NO_EMERGENCY_CALL if values.get("emergency_call_missing") is True else ("", "")
+    )
+    if "level" in values:
+        values["level_ro"], values["level_en"] = LEVELS[values["level"]]
     first, second = (language, "en" if language == "ro" else "ro")
     subject = TEMPLATES[kind][first][0].format(**values)
     text = "\n\n".join(TEMPLATES[kind][lang][1].format(**values) for lang in (first, second))

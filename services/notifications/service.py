@@ -50,7 +50,7 @@ class NotificationsService(ObservedService, AuditedLog, RpcAdapter):
         return self.app.deliver_due
 
     # and the refusals: one of a signature for the beneficiary reaches the coordinator
-    @subscribe("cases", [*CASES_EVENTS, "CommandRefused"], batch=50)
+    @subscribe("cases", [*CASES_EVENTS, "CommandRefused", "DisagreementEscalated"], batch=50)
     def on_cases(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_cases(name_of(event.get_type()), event, tracking)
 

@@ -107,3 +107,34 @@ def test_an_alert_stored_before_the_two_deadlines_keeps_its_meaning():
     assert as_stored_before("danger_to_life").immediate_danger
     assert not as_stored_before("self_harm").immediate_danger
     assert not as_stored_before("abuse").reported_late
+
+
+def test_the_alert_says_when_112_was_not_called_for_a_life_or_integrity_in_danger():
+    """4.6: "se apelează mai întâi 112" wherever a life or a person's
+    integrity is in danger; a report taken without the call (marked
+    ``emergency_call_missing`` by the cases service) tells the coordinator
+    to make sure of it, in both languages. With the call made, or for an
+    alert of before, the text is as it was."""
+    fields = {
+        "case_id": "c-1",
+        "category": "danger_to_life",
+        "observed_at": "20.11.2026 07:00",
+        "due_at": "20.11.2026 07:30",
+    }
+    _, text = render("urgent_risk_alert", "ro", fields | {"emergency_call_missing": True})
+    assert "Apelul la 112 nu a fost făcut" in text and "112 was not called" in text
+    for said in ({"emergency_call_missing": False}, {}):
+        _, text = render("urgent_risk_alert", "ro", fields | said)
+        assert "112" not in text
+
+
+def test_an_escalated_disagreement_names_the_level_it_reached():
+    """4.4.3, 4.6 case 3: the SPAS head, then the county, each told what
+    reached them — the case and the level, never what it is about."""
+    subject, text = render(
+        "disagreement_escalated", "ro", {"case_id": "c-1", "level": "spas_head"}
+    )
+    assert subject == "Dezacord escaladat la șeful SPAS: cazul c-1"
+    assert "4.4.3" in text and "escalated to the SPAS head" in text
+    subject, _ = render("disagreement_escalated", "en", {"case_id": "c-1", "level": "county_admin"})
+    assert subject == "Disagreement escalated to the county (DGASPC): case c-1"

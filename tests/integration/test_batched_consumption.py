@@ -88,11 +88,15 @@ def test_a_backlog_takes_effect_in_fewer_transactions_and_ends_as_one_by_one(
 def test_a_backlog_delivered_again_has_no_second_effect(services, amqp_uri) -> None:
     batched = services["batched"]
     duplicates = metrics.consumed.labels("batched", "on_noted", "duplicate")
-    before = duplicates._value.get()
     publish(amqp_uri, "Noted", range(1, 41))
     batched.start()
     eventually(lambda: ledger(batched) == kept(range(1, 41)))
     batched.stop()
+    # the ledger shows a batch once committed, a moment before it is
+    # acknowledged: one stopped in between comes back, a duplicate this
+    # story did not send again (on a loaded machine). Not counted here.
+    batched.purge("on_noted")
+    before = duplicates._value.get()
 
     # what a consumer killed after its commit, before its ack, gets again,
     # in one batch with events it never saw

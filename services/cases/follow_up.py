@@ -21,7 +21,7 @@ from eventsourcing.domain import event
 
 from events.clock import add_months
 from events.errors import RuleViolation
-from events.team import FOLLOW_UP_MONTHS, Team
+from events.team import Team, Terms
 from events.vocabulary import cases as names
 from services.cases.case_record import CaseRecord
 from services.cases.competence import (
@@ -34,8 +34,6 @@ from services.cases.competence import (
 )
 from services.cases.consent import day_of
 
-SHORTEST, LONGEST = FOLLOW_UP_MONTHS
-
 
 class FollowUpOutsideWindow(RuleViolation):
     """R8: a follow-up period of 3–6 months, and what is planned or done
@@ -44,10 +42,11 @@ class FollowUpOutsideWindow(RuleViolation):
     code = "follow_up_outside_window"
 
 
-def check_follow_up_months(months: int, shortest: int = SHORTEST, longest: int = LONGEST) -> int:
-    """R8 with R7: a period of 3–6 months, within what the coordination plan
-    sets; closing with a shorter one is closing the case prematurely."""
-    low, high = max(SHORTEST, shortest), min(LONGEST, longest)
+def check_follow_up_months(months: int, terms: Terms) -> int:
+    """R8 with R7: a period within what the coordination plan sets (its
+    range lies within 3–6 months, ``FOLLOW_UP_MONTHS``: the plan checks it);
+    closing with a shorter one is closing the case prematurely."""
+    low, high = terms.follow_up_from_months, terms.follow_up_until_months
     if not low <= months <= high:
         raise FollowUpOutsideWindow(
             "R8",
@@ -65,7 +64,7 @@ def follow_up_period(
     or else the length the coordination plan sets (its last month)."""
     terms = team.terms_for(technicians)
     length = months or terms.follow_up_until_months
-    check_follow_up_months(length, terms.follow_up_from_months, terms.follow_up_until_months)
+    check_follow_up_months(length, terms)
     return today.isoformat(), add_months(today, length).isoformat()
 
 

@@ -33,7 +33,6 @@ from services.evaluations.reading import Reading
 from services.evaluations.sessions import (
     JOURNAL_FOLLOWED,
     FollowedSession,
-    followed_session_id,
     session_fact,
 )
 
@@ -68,10 +67,13 @@ class EvaluationsApplication(
         journal's feedback sessions (E.3), which the record counts."""
         if name not in JOURNAL_FOLLOWED:
             return super().coordination_fact(name, event)
-        data = event.get_data()
-        found = self.find(followed_session_id(data["entry_id"]), FollowedSession)
-        municipality = event.get_extension("municipality")
-        return session_fact(name, data, municipality, found, upstream_actor(event))
+        return session_fact(
+            name,
+            event.get_data(),
+            event.get_extension("municipality"),
+            lambda session_id: self.find(session_id, FollowedSession),
+            upstream_actor(event),
+        )
 
     # -- the evaluation (annex 1, annex 2, 3.3) ---------------------------------------
     @records_refusals

@@ -15,6 +15,7 @@ its store and in the record.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -59,14 +60,18 @@ def session_fact(
     name: str,
     data: dict[str, Any],
     municipality: str | None,
-    found: FollowedSession | None,
+    find: Callable[[UUID], FollowedSession | None],
     actor: Actor,
 ) -> FollowedSession | None:
     """The followed session a journal fact creates or withdraws (unsaved), or
-    None: another kind of entry, or a fact already taken."""
+    None: another kind of entry (not looked up: most entries are meetings),
+    or a fact already taken."""
+    if name == "JournalEntryRecorded" and data["kind"] != FEEDBACK_SESSION:
+        return None
+    found = find(followed_session_id(data["entry_id"]))
     fields = actor.event_fields()
     if name == "JournalEntryRecorded":
-        if data["kind"] != FEEDBACK_SESSION or found is not None:
+        if found is not None:
             return None
         return FollowedSession._create(
             FollowedSession.Noted,

@@ -71,8 +71,7 @@ class NotificationsApplication(
         elif name == "CommandRefused":
             changed += self.signature_refused(data, event, event.get_extension("municipality"), now)
         elif name == "DisagreementEscalated":
-            municipality = event.get_extension("municipality")
-            changed += self.disagreement_escalated(data, event, municipality, now)
+            changed += self.disagreement_escalated(data, event, now)
         changed += self.plan_reminders("cases", name, event, now)
         self.save_processed(tracking, *changed)
 

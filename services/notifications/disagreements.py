@@ -23,12 +23,13 @@ KIND = "disagreement_escalated"
 
 class EscalatedDisagreements(ReminderPlanning):
     def disagreement_escalated(
-        self, data: dict[str, Any], event: Any, municipality: str | None, now: datetime
+        self, data: dict[str, Any], event: Any, now: datetime
     ) -> list[Notification]:
         level = data["level"]  # a staff role: events.vocabulary.ESCALATION_LEVELS
-        # the event names the case only; the case, as followed, its municipality
+        # the stored event names the case only, so its CloudEvent carries no
+        # municipality; the case, as this service follows it, does
         case = self.find(case_record_id(data["case_id"]), FollowedCase)
-        municipality = case.municipality if case is not None else municipality
+        municipality = case.municipality if case is not None else None
         fields = {"case_id": data["case_id"], "level": level}
         payload = {
             "kind": KIND,

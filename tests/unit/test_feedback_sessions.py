@@ -146,11 +146,11 @@ def test_what_the_session_said_stays_in_the_journal_and_only_its_facts_are_publi
 
 
 # -- followed by the evaluations service ------------------------------------------------
-def delivered(app: EvaluationsApplication, book, since: int = 0) -> int:
-    """The journal's published facts, as the bus delivers them, one tracked
-    position each; returns the last position."""
+def delivered(app: EvaluationsApplication, events, since: int = 0) -> int:
+    """The journal's events as the bus delivers what it publishes of them,
+    one tracked position each; returns the last position."""
     position = since
-    for event in book.collect_events():
+    for event in events:
         body = as_published(event, position + 1, "coordination", journal_published)
         if body is None:
             continue
@@ -178,8 +178,8 @@ def test_the_technicians_record_counts_the_journals_sessions_and_those_recorded_
     october.comment(TECHNICIAN, TERMS, kept, "Util.")
     events = list(october.collect_events())
     recorded = [e for e in events if type(e).__name__ == "EntryRecorded"]
-    position = delivered(app, iter_of(events))
-    delivered(app, iter_of(recorded[:1]), since=position)  # redelivered at a later position
+    position = delivered(app, events)
+    delivered(app, recorded[:1], since=position)  # redelivered at a later position
 
     sessions = app.view(TechnicianRecords).of(TECHNICIAN_ID)["feedback_sessions"]
     assert [(s["held_on"], s["minutes"]) for s in sessions] == [
@@ -193,12 +193,3 @@ def test_the_technicians_record_counts_the_journals_sessions_and_those_recorded_
     october_only = technician_report(record_of, "2026-10-01", "2026-10-31")
     assert october_only["results"]["feedback_sessions"] == 1
 
-
-class iter_of:
-    """Stored events handed out again, as ``collect_events`` would."""
-
-    def __init__(self, events):
-        self.events = list(events)
-
-    def collect_events(self):
-        return self.events

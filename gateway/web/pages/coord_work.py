@@ -18,7 +18,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import current_month, lines
-from gateway.web.pages.listing import refused
+from gateway.web.pages.listing import items_of, refused
 from gateway.web.words import (
     AUTONOMY,
     AUTONOMY_SOURCES,
@@ -114,12 +114,12 @@ def _tasks_page(page: Page, status: int = 200, **context: Any) -> Response:
     sheets = page.call(
         "coordination.tasks_of_technician", {"technician_id": technician_id}, open_only=True
     )
-    sheets = sheets["items"] if isinstance(sheets, dict) else sheets
+    sheets = items_of(sheets)
     body, _ = page_of(sheets, limit, offset, page.request.path, args)
     colleagues = page.call(
         "coordination.list_staff", municipality=technician["municipality"], role="technician"
     )
-    colleagues = colleagues["items"] if isinstance(colleagues, dict) else colleagues
+    colleagues = items_of(colleagues)
     return page.render(
         "coordinator/tasks.html", w=words, status=status, technician=technician,
         delegable=delegable,
@@ -166,13 +166,9 @@ def journal_entry(page: Page) -> Response:
         errors["hours"] = _("Scrieți durata în ore și minute.")
     if errors:
         return _contract_page(page, 422, errors=errors)
-    operation = "coordination.record_journal_entry"
-    try:
-        page.act(operation, {"contract_id": page.args["contract_id"]}, values)
-    except Problem as problem:
-        status, shown = refused(page, problem, operation)
-        return _contract_page(page, status, **shown)
-    return page.redirect(page.request.path, _("Activitatea a fost trecută în jurnal."))
+    path = {"contract_id": page.args["contract_id"]}
+    said = _("Activitatea a fost trecută în jurnal.")
+    return _acted(page, "coordination.record_journal_entry", path, values, said)
 
 
 def _withdraw(page: Page) -> Response:
@@ -185,14 +181,10 @@ def _withdraw(page: Page) -> Response:
     if reason not in WITHDRAW_REASONS:
         errors = {f"reason-{entry_id}": _("Alegeți motivul retragerii.")}
         return _contract_page(page, 422, errors=errors)
-    operation = "coordination.withdraw_journal_entry"
     path = {"contract_id": page.args["contract_id"], "entry_id": entry_id}
-    try:
-        page.act(operation, path, {"month": month, "reason": reason})
-    except Problem as problem:
-        status, shown = refused(page, problem, operation)
-        return _contract_page(page, status, **shown)
-    return page.redirect(page.request.path, _("Înregistrarea a fost retrasă din jurnal."))
+    said = _("Înregistrarea a fost retrasă din jurnal.")
+    values = {"month": month, "reason": reason}
+    return _acted(page, "coordination.withdraw_journal_entry", path, values, said)
 
 
 def _comment(page: Page) -> Response:
@@ -203,14 +195,23 @@ def _comment(page: Page) -> Response:
     if not comment:
         errors = {f"comment-{entry_id}": _("Scrieți observațiile dumneavoastră.")}
         return _contract_page(page, 422, errors=errors)
-    operation = "coordination.comment_journal_entry"
     path = {"contract_id": page.args["contract_id"], "entry_id": entry_id}
+    said = _("Observațiile au fost adăugate la sesiune.")
+    values = {"month": form.get("month", ""), "comment": comment}
+    return _acted(page, "coordination.comment_journal_entry", path, values, said)
+
+
+def _acted(
+    page: Page, operation: str, path: dict[str, Any], values: dict[str, Any], said: str
+) -> Response:
+    """A journal command sent: back to the contract page with ``said``, or
+    the page again with the service's refusal."""
     try:
-        page.act(operation, path, {"month": form.get("month", ""), "comment": comment})
+        page.act(operation, path, values)
     except Problem as problem:
         status, shown = refused(page, problem, operation)
         return _contract_page(page, status, **shown)
-    return page.redirect(page.request.path, _("Observațiile au fost adăugate la sesiune."))
+    return page.redirect(page.request.path, said)
 
 
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
@@ -233,7 +234,7 @@ def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     return page.render(
         "coordinator/contract.html", w=words, status=status, contract=found, month=month,
         hours=hours,
-        entries=entries["items"] if isinstance(entries, dict) else entries, plan=plan,
+        entries=items_of(entries), plan=plan,
         channels=CHANNELS, kinds=ENTRY_KINDS, reasons=WITHDRAW_REASONS,
         statuses=CONTRACT_STATUSES, **context,
     )

@@ -19,6 +19,7 @@ from gateway.paging import read_page_args
 from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
+from gateway.web.pages.listing import items_of
 
 pages = PageTable()
 SHOWN_ON_HOME = 10  # the home page shows the first few; the lists page through the rest
@@ -122,7 +123,7 @@ def _listed(answer: Any) -> list[dict[str, Any]]:
         if answer.status in (401,) or answer.status >= 500:
             raise answer
         return []
-    return answer["items"] if isinstance(answer, dict) and "items" in answer else list(answer)
+    return items_of(answer)
 
 
 # -- the validation queue -------------------------------------------------------------

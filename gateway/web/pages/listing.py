@@ -34,6 +34,12 @@ def paged(page: Page, items: list[Any], filters: dict[str, str]) -> tuple[list[A
     return body["items"], following, body["total"]
 
 
+def items_of(answer: Any) -> list[Any]:
+    """A list's answer as its items: the gateway answers a list it pages
+    with an envelope (``items``, ``next_cursor``, ``total``), others as is."""
+    return answer["items"] if isinstance(answer, dict) and "items" in answer else list(answer)
+
+
 def at_field(field: str | None, default: str = "") -> str:
     """The form field a problem is about: the last part of its path
     (``content.general.position`` → ``position``), or ``default``."""

@@ -17,7 +17,7 @@ from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.cases import COUNTY_TIME
 from gateway.web.pages.documents import local_moment
-from gateway.web.pages.listing import paged, refused, show
+from gateway.web.pages.listing import items_of, paged, refused, show
 
 pages = PageTable()
 OPEN_TASKS = ("delegated", "accepted", "in_progress", "obstacle_reported")
@@ -64,7 +64,7 @@ def own_coordination(page: Page) -> Response:
     feedback session (E.3)."""
     assert page.who is not None
     contracts = page.call("coordination.contracts_of_technician", {"technician_id": page.who.id})
-    contracts = contracts["items"] if isinstance(contracts, dict) else contracts
+    contracts = items_of(contracts)
     if not contracts:
         said = page.gettext("Nu aveți încă un contract de coordonare.")
         return page.redirect("/azi", said)

@@ -7,7 +7,7 @@ more."""
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from uuid import UUID
@@ -128,23 +128,44 @@ class PlanJournalCommands(ApplicationPart):
     def withdraw_journal_entry(
         self, actor: Actor, contract_id: UUID, month: str, entry_id: UUID, reason: str
     ) -> dict[str, Any]:
-        terms = self._terms(actor, contract_id)
-        check_keeps_journal(actor, terms)
-        check_month_in_contract(terms, month)
-        journal = self._existing_journal(contract_id, month, entry_id)
-        journal.withdraw(actor, terms, str(entry_id), reason)
-        self._save_journal(journal)
-        return entry_view(journal, str(entry_id))
+        def withdraw(journal: CoordinationJournal, terms: ContractTerms) -> None:
+            journal.withdraw(actor, terms, str(entry_id), reason)
+
+        # the coordinator's instrument: a stranger is refused before learning what exists
+        return self._on_entry(actor, contract_id, month, entry_id, withdraw, check_keeps_journal)
 
     @records_refusals
     def comment_journal_entry(
         self, actor: Actor, contract_id: UUID, month: str, entry_id: UUID, comment: str
     ) -> dict[str, Any]:
         """The technician's own view of a feedback session (E.3)."""
+
+        def add_view(journal: CoordinationJournal, terms: ContractTerms) -> None:
+            journal.comment(actor, terms, str(entry_id), comment)
+
+        return self._on_entry(actor, contract_id, month, entry_id, add_view)
+
+    def _on_entry(
+        self,
+        actor: Actor,
+        contract_id: UUID,
+        month: str,
+        entry_id: UUID,
+        change: Callable[[CoordinationJournal, ContractTerms], None],
+        guard: Callable[[Actor, ContractTerms], None] | None = None,
+    ) -> dict[str, Any]:
+        """One entry of a month's journal changed (the rules on the
+        aggregate), saved, and answered as it now reads."""
         terms = self._terms(actor, contract_id)
+        if guard is not None:
+            guard(actor, terms)
         check_month_in_contract(terms, month)
-        journal = self._existing_journal(contract_id, month, entry_id)
-        journal.comment(actor, terms, str(entry_id), comment)
+        journal = self._journal(contract_id, month)
+        if journal is None:
+            raise UnknownJournalEntry(
+                f"contract {contract_id} has no journal entry in {month}", entry_id=str(entry_id)
+            )
+        change(journal, terms)
         self._save_journal(journal)
         return entry_view(journal, str(entry_id))
 
@@ -227,16 +248,6 @@ class PlanJournalCommands(ApplicationPart):
 
     def _journal(self, contract_id: UUID, month: str) -> CoordinationJournal | None:
         return self.find(journal_id(contract_id, month), CoordinationJournal)
-
-    def _existing_journal(
-        self, contract_id: UUID, month: str, entry_id: UUID
-    ) -> CoordinationJournal:
-        journal = self._journal(contract_id, month)
-        if journal is None:
-            raise UnknownJournalEntry(
-                f"contract {contract_id} has no journal entry in {month}", entry_id=str(entry_id)
-            )
-        return journal
 
     def _save_journal(self, journal: CoordinationJournal) -> None:
         self.save_or(  # another entry of the same month, at the same time

@@ -19,7 +19,6 @@ OBJECTIVE_TARGET_MAX = 1000
 # rule); R8: how long follow-up lasts from closure, within which the plan
 # sets its shortest and longest.
 R7_MAX_HOURS = {"observation_sheet_hours": 24, "suspected_abuse_hours": 2}
-FOLLOW_UP_WINDOW = FOLLOW_UP_MONTHS
 # Periodic evaluations of the technician (3.2 B): quarterly unless the plan
 # says otherwise; at least once a year, at most monthly.
 EVALUATION_EVERY_MONTHS = 3
@@ -68,8 +67,8 @@ def default_plan() -> dict[str, Any]:
         "channels": ["in_person", "phone", "internal_platform"],
         "reporting": {
             **R7_MAX_HOURS,
-            "follow_up_from_months": FOLLOW_UP_WINDOW[0],
-            "follow_up_until_months": FOLLOW_UP_WINDOW[1],
+            "follow_up_from_months": FOLLOW_UP_MONTHS[0],
+            "follow_up_until_months": FOLLOW_UP_MONTHS[1],
             "reports_via": "internal_platform",
             "evaluation_every_months": EVALUATION_EVERY_MONTHS,
             **FIXED_PROCEDURES,

@@ -16,6 +16,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import Aggregate, event
 
 from events.actor import Actor, AuditedAggregate
+from events.team import FOLLOW_UP_MONTHS
 from events.topics import moved
 from events.vocabulary import AUTONOMY_LEVELS, DELEGABLE_TASKS, MEETING_CHANNELS
 from events.vocabulary.coordination import (
@@ -53,7 +54,6 @@ from services.coordination.planning.limits import (
     EVALUATION_EVERY_MONTHS,
     EVALUATION_PERIOD,
     FIXED_PROCEDURES,
-    FOLLOW_UP_WINDOW,
     MEETING_MINUTES,
     OBJECTIVE_TARGET_MAX,
     R7_MAX_HOURS,
@@ -148,7 +148,7 @@ def _deadline_within(hours: Any, limit: int, key: str) -> None:
 def _follow_up_within(first: Any, last: Any) -> None:
     """R8: the plan's shortest and longest follow-up period, each counted
     from closure, lie within the rule's 3–6 months."""
-    low, high = FOLLOW_UP_WINDOW
+    low, high = FOLLOW_UP_MONTHS
     whole_number(first, 1, 24, "reporting.follow_up_from_months", InvalidPlan)
     whole_number(last, 1, 24, "reporting.follow_up_until_months", InvalidPlan)
     if not low <= first <= last <= high:

@@ -81,8 +81,19 @@ class CommandLog:
     def once(self, command_id: str, actor_id: str, command: str, run: Callable[[], Any]) -> Any:
         """``run()``'s outcome, in one unit of work with its record; the
         recorded outcome, without running, when the id was taken before."""
+        return self.once_for(lambda: (command_id, actor_id), command, run)
+
+    def once_for(
+        self, caller: Callable[[], tuple[str, str]], command: str, run: Callable[[], Any]
+    ) -> Any:
+        """``once``, for the ``(command id, actor id)`` that ``caller()``
+        verifies first, in the same unit of work (``events.nameko.rpc``: the
+        reads of the check join the command's transaction; a refusal it
+        records commits as the answer)."""
+        command_id = actor_id = ""
         try:
             with self.app.unit_of_work(commit_on=(CoordonareError,)):
+                command_id, actor_id = caller()
                 recorded = self._recorded(command_id)
                 if recorded is not None:
                     return _replay(recorded, actor_id, command)

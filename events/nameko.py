@@ -73,18 +73,20 @@ def rpc(method: Callable[..., Any], *, command: bool = False) -> Callable[..., A
 
     @functools.wraps(method)
     def entrypoint(self: Any, *args: Any, **kwargs: Any) -> Any:
-        # outside the unit: a refused caller is recorded, and the unit of the
-        # refused call would roll that record back
-        verified = self.identity.require()
+        # The caller is verified inside the call's unit of work: the
+        # registry's view read for it and the call's own reads share one
+        # transaction and one head (issue 17), and a refused caller's record
+        # commits, a domain error being an answer, not a failure.
+        def caller() -> tuple[str, str]:
+            verified = self.identity.require()
+            return verified.command_id, verified.actor.id
+
         if command:
-            return self.app.commands.once(
-                verified.command_id,
-                verified.actor.id,
-                method.__name__,
-                lambda: method(self, *args, **kwargs),
+            return self.app.commands.once_for(
+                caller, method.__name__, lambda: method(self, *args, **kwargs)
             )
-        # a domain error is an answer: what the call stored (its refusal) stays
         with self.app.unit_of_work(commit_on=(CoordonareError,)):
+            caller()
             return method(self, *args, **kwargs)
 
     entrypoint.is_command = command  # type: ignore[attr-defined]

@@ -51,6 +51,7 @@ class OutboxRelay:
         self.stream_filled = PositionStore(engine, f"{service}.stream")
         self.leader = LeaderLock(engine, f"coordonare.relay.{service}")
         self.position = self.positions.load()
+        self._written = self.position  # the position the store holds
         self._leading = False
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
@@ -72,16 +73,23 @@ class OutboxRelay:
                     self._sleep(self.poll_seconds)
                     continue
                 if not self._leading:  # another replica may have published meanwhile
-                    self.position = self.positions.load()
+                    self.position = self._written = self.positions.load()
                     self._fill_stream()
                     self._leading = True
                     log.info("relay %s leads from position %d", self.service, self.position)
-                covered = self.step()
+                self.step()
                 self._update_lag()
-                if covered == 0:
+                if not self._more_waiting:
+                    # all there was is published: a step now would read
+                    # nothing, unless something was stored meanwhile, which
+                    # the wait returns at once for
                     self._wait_for_events()
                 self._backoff = 0.0
             except Exception as exc:
+                # what the store holds is what counts after a failure: read
+                # again (a position not written means publishing again what
+                # consumers take once)
+                self._leading = False
                 self._backoff = min(max(self._backoff * 2, 0.2), 5.0)
                 metrics.relay_failures.labels(self.service).inc()
                 log.warning(
@@ -92,6 +100,11 @@ class OutboxRelay:
                     exc,
                 )
                 self._sleep(self._backoff)
+        if self._leading:
+            try:
+                self._write_position()
+            except Exception:
+                log.warning("relay %s: its last position was not written", self.service)
         self.publisher.close()
         self.leader.release()
 
@@ -108,10 +121,28 @@ class OutboxRelay:
         self.publisher.publish(messages)
         faults.point("relay.after_confirm")
         self.position = notifications[-1].id
-        self.positions.advance(self.position)
+        if messages:
+            self._write_position()
+        # else internal events only (a reminder's bookkeeping): read again
+        # after a crash, they publish nothing, so the write waits for the
+        # next batch that publishes or for the relay to be idle
         metrics.events_published.labels(self.service).inc(len(messages))
         metrics.relay_position.labels(self.service).set(self.position)
         return len(notifications)
+
+    def _write_position(self) -> None:
+        """The position into the store, if it moved since last written."""
+        if self._written == self.position:
+            return
+        try:
+            # through the leader's session: a write that goes through proves
+            # the lock still ours, without a query of its own
+            self.positions.advance(self.position, self.leader.connection)
+        except Exception:
+            self.leader.release()
+            raise
+        self._written = self.position
+        self.leader.answered()
 
     def _fill_stream(self) -> None:
         """Writes into the stream, once, what was published before it existed
@@ -168,6 +199,8 @@ class OutboxRelay:
             # turns many one-event batches (each a select, a confirm and a
             # position write) into a few larger ones.
             self._sleep(self.linger_seconds)
+        else:
+            self._write_position()  # idle: what internal events left unwritten
         self._wakeup.clear()
 
     def _sleep(self, seconds: float) -> None:

@@ -249,8 +249,21 @@ class EventSourcedApplication(Application[UUID]):
         unit = self._units.current
         if unit is not None and unit.wrote:
             unit.tainted.add(kind)
-        views[kind].catch_up()
+        views[kind].catch_up(self.current_head())
         return views[kind]
+
+    def current_head(self) -> int | None:
+        """The head a read now catches up to: in a unit of work, until it
+        writes, the one read first, so what a call reads agrees with itself
+        and three views cost one query for the head (issue 17); None (read
+        afresh) outside a unit, on SQLite (no shared transaction), and once
+        the unit wrote, so a view shows what it stored."""
+        unit = self._units.current
+        if unit is None or unit.wrote or not unit.shared:
+            return None
+        if unit.head is None:
+            unit.head = self.recorder.max_notification_id() or 0
+        return unit.head
 
     def warm_views(self) -> None:
         """Builds the read models in ``VIEWS``, in one pass over the log."""

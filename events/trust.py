@@ -198,11 +198,10 @@ class Trust:
             names("IDENTITY_BOOTSTRAP_ISSUERS", "operator"),
         )
 
-    def _key(self, token: str, issuer: str) -> Any:
+    def _key(self, kid: Any, issuer: str) -> Any:
         keys = self.issuers[issuer]
-        kid = jwt.get_unverified_header(token).get("kid")
         if isinstance(keys, jwt.PyJWKClient):
-            return keys.get_signing_key_from_jwt(token).key
+            return keys.get_signing_key(kid).key
         for key in keys.keys:
             if kid is None or key.key_id == kid:
                 return key.key
@@ -217,12 +216,15 @@ class Trust:
                 "folosiți gateway-ul sau comanda coordonare-act"
             )
         try:
-            issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+            # read once unverified, for the issuer and key to verify it with
+            # (each read checks every character of the token: issue 17)
+            unverified = jwt.decode_complete(token, options={"verify_signature": False})
+            issuer = unverified["payload"].get("iss")
             if issuer not in self.issuers:
                 raise AssertionUntrusted(f"emitent necunoscut: {issuer!r}", issuer=str(issuer))
             claims = jwt.decode(
                 token,
-                self._key(token, issuer),
+                self._key(unverified["header"].get("kid"), issuer),
                 algorithms=ALGORITHMS,
                 audience=service,
                 issuer=issuer,

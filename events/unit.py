@@ -47,6 +47,8 @@ class Unit:
     written: set[UUID] = field(default_factory=set)
     # the views caught up after the unit wrote: only they may hold its rows
     tainted: set[type] = field(default_factory=set)
+    # the log's head its views are caught up to until it writes (issue 17)
+    head: int | None = None
 
     @property
     def wrote(self) -> bool:

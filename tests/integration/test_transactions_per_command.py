@@ -3,7 +3,7 @@ costs at most two, a query one. Counted by PostgreSQL itself
 (``pg_stat_database``), on the cases store of a county the services built:
 the services are stopped first, so the count is the call's alone, and the
 call runs as every RPC entrypoint runs it (``events.nameko.rpc``: one unit
-of work, domain errors committed as answers)."""
+of work, its caller checked in it, domain errors committed as answers)."""
 
 from collections.abc import Callable
 from typing import Any
@@ -59,10 +59,17 @@ class Transactions:
         return self.settled() - before, result
 
     def of_command(self, command_id: str, actor: Actor, call: Callable[[], Any]) -> tuple[int, Any]:
-        """A command as ``events.nameko.rpc`` runs one: under its id."""
+        """A command as ``events.nameko.rpc`` runs one: under its id, its
+        caller checked first against the registry (``events.trust``)."""
         self.app.commands.prune()  # the table made, as at a service's start: not counted
         before = self.settled()
-        result = self.app.commands.once(command_id, actor.id, "draft_document", call)
+
+        def caller() -> tuple[str, str]:
+            entry = self.app.registered(actor.id)
+            assert entry is not None and entry["active"]
+            return command_id, actor.id
+
+        result = self.app.commands.once_for(caller, "draft_document", call)
         return self.settled() - before, result
 
 

@@ -203,3 +203,33 @@ def test_a_failed_unit_keeps_the_views_it_did_not_read_after_writing(apps):
         raise RuntimeError("the command fails after saving")
     assert app.view(Stored) is view
     assert app.view(Stored).count == 1
+
+
+class Other(Stored):
+    """A second view of the same log."""
+
+
+def test_a_units_views_read_the_head_once_until_it_writes(apps, monkeypatch):
+    app, replica = apps
+    app.save(feedback())
+    heads: list[int] = []
+    ask = app.recorder.max_notification_id
+
+    def counted() -> int:
+        heads.append(ask())
+        return heads[-1]
+
+    monkeypatch.setattr(app.recorder, "max_notification_id", counted)
+    with app.unit_of_work():
+        replica.save(feedback("2026-Q4"))  # committed by another replica meanwhile
+        assert app.view(Stored).count == 2
+        replica.save(feedback("2027-Q1"))
+        # the head this unit read for its first view: its views agree
+        assert app.view(Other).count == 2
+        assert heads == [2]
+        app.save(feedback("2027-Q2"))
+        # once it wrote, read afresh: its own write and what came before
+        assert app.view(Other).count == 4
+        assert heads == [2, 4]
+    assert app.view(Stored).count == 4
+

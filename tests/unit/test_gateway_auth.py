@@ -153,3 +153,30 @@ def test_the_signing_key_is_made_once_and_kept_private(tmp_path: Path) -> None:
     first = load_or_make_key(path)
     assert path.stat().st_mode & 0o777 == 0o600
     assert load_or_make_key(path).private_numbers() == first.private_numbers()
+
+
+def test_a_verified_token_is_remembered_until_it_expires(
+    issuer: LocalIssuer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    asked: list[str] = []
+
+    def key_for(token: str) -> object:
+        asked.append(token)
+        return issuer.key_for(token)
+
+    verifier = TokenVerifier(SETTINGS, key_for)
+    token = sign(issuer.key, issuer.kid, role="technician", municipality="54975")
+    ana = Principal("tech-1", "technician", "54975")
+    assert verifier.principal(f"Bearer {token}") == ana
+    assert verifier.principal(f"Bearer {token}") == ana
+    assert len(asked) == 1, "a token verified a moment ago was checked again"
+    # a refused token is never remembered
+    forged = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    for _ in range(2):
+        refused(verifier, f"Bearer {forged}", "invalid_token")
+    # past its expiry it is checked again (and the check then judges it)
+    asked.clear()
+    later = time.time() + 61
+    monkeypatch.setattr("gateway.auth.time.time", lambda: later)
+    verifier.principal(f"Bearer {token}")
+    assert len(asked) == 1, "an expired token was taken at its word"

@@ -249,7 +249,7 @@ class EventSourcedApplication(Application[UUID]):
         unit = self._units.current
         if unit is not None and unit.wrote:
             unit.tainted.add(kind)
-        views[kind].catch_up(self.current_head())
+        views[kind].catch_up()
         return views[kind]
 
     def current_head(self) -> int | None:

@@ -40,8 +40,14 @@ class FollowedView(ABC):
         table lock held until commit (events/recorder.py), so once the head H
         is read no transaction can still commit an id ≤ H. A caller that
         knows an id it has just stored may pass it as ``head`` and save the
-        query for the head: everything before its own commit is visible."""
+        query for the head: everything before its own commit is visible.
+        Inside a unit of work, the unit's one head (``current_head`` of
+        ``events.store``, issue 17): every view a call reads, whoever
+        catches it up, agrees with the others."""
         with self._lock:
+            if head is None:
+                # (an EventSourcedApplication's; a plain Application has none)
+                head = getattr(self.app, "current_head", lambda: None)()
             if head is None:
                 head = self.app.recorder.max_notification_id() or 0
             _apply_up_to([self], head)

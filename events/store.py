@@ -36,7 +36,7 @@ from events.errors import InvalidCommand
 from events.recorder import ChainedProcessRecorder, store_env
 from events.refusals import Refusal
 from events.unit import UnitScope
-from events.views import FollowedView, catch_up_together
+from events.views import FollowedView, OwnLog, catch_up_together
 
 T = TypeVar("T")
 V = TypeVar("V", bound=FollowedView)
@@ -96,6 +96,8 @@ class EventSourcedApplication(Application[UUID]):
         self._stored_listeners: list[Callable[[int, int], None]] = []
         self._units = UnitScope(f"{self.name}:{id(self)}")
         self._past = past_reads.PastScope(f"{self.name}:{id(self)}")
+        # what this process committed, so its views skip reading it (events.views)
+        self.own_log = OwnLog()
 
     @contextmanager
     def unit_of_work(self, commit_on: tuple[type[BaseException], ...] = ()) -> Iterator[None]:
@@ -286,6 +288,8 @@ class EventSourcedApplication(Application[UUID]):
             self._tell_listeners(recordings)
 
     def _tell_listeners(self, recordings: list[Recording[UUID]]) -> None:
+        """Called once ``recordings`` are committed."""
+        self.own_log.committed((r.notification.id, r.notification.topic) for r in recordings)
         if recordings:
             last = max(r.notification.id for r in recordings)
             for listener in self._stored_listeners:

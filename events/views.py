@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from contextlib import ExitStack
 from typing import Any
 from uuid import UUID
@@ -85,17 +85,58 @@ def catch_up_together(views: Sequence[FollowedView]) -> None:
 WINDOW = 5000
 
 
+class OwnLog:
+    """The topic of each notification id this process committed to its store,
+    the latest ``KEPT`` of them. A stretch of the log made only of those, none
+    of a topic a view follows, would read as nothing: the view steps over it
+    without the query (issue 17: on one replica, what a command's views catch
+    up over is mostly the previous commands' own events).
+
+    Only what is known committed is kept (a write rolled back stored nothing
+    under its ids, and SQLite may give them out again), and a stored event
+    never changes, so the stretch holds what is kept here. An id not kept
+    (another replica's, a rolled-back one, one older than the last ``KEPT``)
+    means reading."""
+
+    KEPT = 20_000
+
+    def __init__(self) -> None:
+        self._topics: dict[int, str] = {}
+
+    def committed(self, ids_and_topics: Iterable[tuple[int, str]]) -> None:
+        self._topics.update(ids_and_topics)
+        while len(self._topics) > self.KEPT:  # the oldest went in first
+            del self._topics[next(iter(self._topics))]
+
+    def topics_between(self, after: int, upto: int) -> frozenset[str] | None:
+        """The topics of ids ``after`` < id ≤ ``upto``; None if one is not known."""
+        if upto - after > self.KEPT:
+            return None
+        found = set()
+        for notification_id in range(after + 1, upto + 1):
+            topic = self._topics.get(notification_id)
+            if topic is None:
+                return None
+            found.add(topic)
+        return frozenset(found)
+
+
 def _apply_up_to(views: Sequence[FollowedView], head: int) -> None:
     """Applies to each view (its lock held) what it follows up to ``head``."""
     app = views[0].app
+    own: OwnLog | None = getattr(app, "own_log", None)
     wanted = [frozenset(v.TOPICS) for v in views]
     union: Sequence[str] = sorted(frozenset().union(*wanted)) if all(wanted) else ()
     position = min(v.position for v in views)
     while position < head:
         stop = min(position + WINDOW, head)
-        batch = app.recorder.select_notifications(
-            start=position, limit=WINDOW, stop=stop, topics=union, inclusive_of_start=False
-        )
+        known = own.topics_between(position, stop) if own is not None and union else None
+        batch: Sequence[Any] = ()
+        if known is None or not known.isdisjoint(union):
+            # (else only this process's events, none followed: nothing to read)
+            batch = app.recorder.select_notifications(
+                start=position, limit=WINDOW, stop=stop, topics=union, inclusive_of_start=False
+            )
         for notification in batch:
             event = None
             for view, topics in zip(views, wanted, strict=True):

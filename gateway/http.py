@@ -17,6 +17,8 @@ from nameko.web.handlers import HttpRequestHandler
 from nameko.web.server import WebServer, parse_address
 from werkzeug.routing import Map, PathConverter
 
+from events.nameko import SignatureReadOnce
+
 
 class AnyPath(PathConverter):
     regex = r"[\s\S]*"
@@ -33,7 +35,7 @@ class GatewayWebServer(WebServer):
         return url_map
 
 
-class GatewayHttp(HttpRequestHandler):
+class GatewayHttp(SignatureReadOnce, HttpRequestHandler):
     server = GatewayWebServer()
 
 

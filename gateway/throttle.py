@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import math
 import os
+import threading
 import time
 from dataclasses import dataclass
 
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
+from limits.storage import MemoryStorage, Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
 from gateway.problems import Problem
@@ -46,10 +47,39 @@ class ThrottleSettings:
         )
 
 
+class SweptMemoryStorage(MemoryStorage):
+    """``limits``' memory storage, its expired entries swept every
+    ``SWEEP_SECONDS`` instead of every 10 ms. The library starts a timer
+    thread each 10 ms while it holds any entry, a minute after a person's
+    last request: a third of a millisecond of the gateway's CPU per request
+    under load, and 1 % of a core when idle (issue 17). The sweep only gives
+    memory back: a window's count reads its entries' times, so limits and
+    ``Retry-After`` are the same; a list holds at most a second more."""
+
+    SWEEP_SECONDS = 1.0
+
+    # the library's private hook (name-mangled); tests/unit/test_gateway_edges.py
+    # proves this override is the one it calls
+    def _MemoryStorage__schedule_expiry(self) -> None:
+        if not self.timer.is_alive():
+            sweep = self._MemoryStorage__expire_events  # type: ignore[attr-defined]
+            self.timer = threading.Timer(self.SWEEP_SECONDS, sweep)
+            self.timer.daemon = True
+            self.timer.start()
+
+
+def rate_storage(uri: str) -> Storage:
+    if uri == "memory://":
+        return SweptMemoryStorage()
+    storage = storage_from_string(uri)
+    assert isinstance(storage, Storage)  # a synchronous one: the URI is not async+…
+    return storage
+
+
 class Throttle:
     def __init__(self, settings: ThrottleSettings) -> None:
         self.settings = settings
-        self.limiter = MovingWindowRateLimiter(storage_from_string(settings.storage))
+        self.limiter = MovingWindowRateLimiter(rate_storage(settings.storage))
         self.login_username: RateLimitItem = parse(settings.login_per_username)
         self.login_address: RateLimitItem = parse(settings.login_per_address)
         self.person: RateLimitItem = parse(settings.per_person)

@@ -6,6 +6,7 @@ proxies, and the rate limits' answer."""
 from __future__ import annotations
 
 import json
+import time
 from typing import Any
 
 import jwt
@@ -15,7 +16,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from gateway import auth
 from gateway.auth import ProviderKeys
 from gateway.problems import Problem
-from gateway.throttle import Throttle, ThrottleSettings
+from gateway.throttle import SweptMemoryStorage, Throttle, ThrottleSettings
 
 OLD = rsa.generate_private_key(public_exponent=65537, key_size=2048)
 NEW = rsa.generate_private_key(public_exponent=65537, key_size=2048)
@@ -128,3 +129,22 @@ def test_over_the_limit_a_429_problem_with_retry_after():
     assert (problem.status, problem.code) == (429, "too_many_requests")
     assert 1 <= int(problem.headers["Retry-After"]) <= 60
     throttle.request("ion")  # another person is not held back
+
+
+def test_expired_counts_are_swept_a_second_apart_not_every_10_ms():
+    throttle = Throttle(ThrottleSettings(per_person="2/second"))
+    storage = throttle.limiter.storage
+    assert isinstance(storage, SweptMemoryStorage)
+    time.sleep(0.05)  # the library's first timer, started with the storage, has run
+    throttle.request("ana")
+    # the library called this storage's schedule, not its own 10 ms one
+    assert storage.timer.interval == SweptMemoryStorage.SWEEP_SECONDS
+    storage.timer.cancel()
+    storage.SWEEP_SECONDS = 0.05  # (this test's patience)
+    throttle.request("ana")
+    with pytest.raises(Problem):
+        throttle.request("ana")
+    time.sleep(1.1)  # both entries expired; nothing swept them yet
+    throttle.request("ana")  # counted by the times: allowed again, and a sweep due
+    time.sleep(0.3)
+    assert sum(len(entries) for entries in storage.events.values()) == 1

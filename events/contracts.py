@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import os
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,18 +114,15 @@ def check_actor(actor: Any) -> dict[str, Any]:
     and the same few people call all day: an actor of plain strings seen
     valid is taken as valid again without the schema (issue 17)."""
     key = _plain(actor)
-    if key is not None and key in _VALID_ACTORS:
-        return actor
-    _check("commands/actor.schema.json", actor, "actor")
-    if key is not None:
-        if len(_VALID_ACTORS) >= _REMEMBERED_ACTORS:
-            _VALID_ACTORS.clear()  # a bound, not a policy: the next calls check again
-        _VALID_ACTORS.add(key)
+    if key is None:
+        return _check("commands/actor.schema.json", actor, "actor")
+    _valid_actor(key)  # a refusal raises, and is never remembered
     return actor
 
 
-_REMEMBERED_ACTORS = 4096
-_VALID_ACTORS: set[tuple[tuple[str, str | None], ...]] = set()
+@lru_cache(maxsize=4096)
+def _valid_actor(key: tuple[tuple[str, str | None], ...]) -> None:
+    _check("commands/actor.schema.json", dict(key), "actor")
 
 
 def _plain(actor: Any) -> tuple[tuple[str, str | None], ...] | None:

@@ -12,6 +12,7 @@ from events.stream import stream_name
 from services.cases.master_keys import keys_url_for
 from services.cases.service import CasesService
 from services.coordination.service import CoordinationService
+from services.evaluations.application import EvaluationsApplication
 from services.evaluations.service import EvaluationsService
 from services.notifications.service import NotificationsService
 from tests.support.casework import Casework, build_casework, new_master_key
@@ -48,6 +49,16 @@ def streams_of_the_test(request: pytest.FixtureRequest) -> Iterator[None]:
             finally:
                 with contextlib.suppress(Exception):
                     channel.close()
+
+
+@pytest.fixture
+def apps(store_url):
+    """The evaluations service's application and a second one on the same store (another
+    replica, which sees only what is committed)."""
+    mine, other = EvaluationsApplication(store_url), EvaluationsApplication(store_url)
+    yield mine, other
+    mine.close()
+    other.close()
 
 
 @pytest.fixture

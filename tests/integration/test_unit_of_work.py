@@ -44,16 +44,6 @@ def feedback(period: str = "2026-Q3") -> CoordinationFeedback:
     return CoordinationFeedback.give(TECH, period, SCORES, "", "")
 
 
-@pytest.fixture
-def apps(store_url):
-    """The service's application and a second one on the same store (another
-    replica, which sees only what is committed)."""
-    mine, other = EvaluationsApplication(store_url), EvaluationsApplication(store_url)
-    yield mine, other
-    mine.close()
-    other.close()
-
-
 def test_what_a_unit_stores_is_read_back_in_it_and_seen_by_others_when_it_ends(apps):
     app, replica = apps
     heard: list[int] = []

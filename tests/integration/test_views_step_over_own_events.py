@@ -10,7 +10,6 @@ from typing import Any
 import pytest
 
 from events.views import OwnLog
-from services.evaluations.application import EvaluationsApplication
 from services.evaluations.twoway import CoordinationFeedback
 from tests.integration.test_unit_of_work import COORDINATOR, Stored, feedback
 
@@ -21,15 +20,6 @@ class Acknowledgements(Stored):
     """Counts acknowledgements only."""
 
     TOPICS = [ACKNOWLEDGED]
-
-
-@pytest.fixture
-def apps(store_url):
-    """This process's application and another replica's, on one store."""
-    mine, other = EvaluationsApplication(store_url), EvaluationsApplication(store_url)
-    yield mine, other
-    mine.close()
-    other.close()
 
 
 @pytest.fixture

@@ -46,9 +46,11 @@ def test_an_actor_that_is_not_plain_strings_is_checked_every_time() -> None:
 
 
 def test_remembering_is_bounded() -> None:
-    for n in range(contracts._REMEMBERED_ACTORS + 10):
+    remembered = contracts._valid_actor.cache_info().maxsize
+    assert remembered is not None
+    for n in range(remembered + 10):
         check_actor({"id": f"p-{n}", "role": "social_worker", "municipality": None})
-    assert len(contracts._VALID_ACTORS) <= contracts._REMEMBERED_ACTORS
+    assert contracts._valid_actor.cache_info().currsize <= remembered
 
 
 @pytest.mark.parametrize(

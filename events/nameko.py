@@ -13,9 +13,18 @@ import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
+from nameko.amqp.publish import Publisher
+from nameko.constants import (
+    AMQP_SSL_CONFIG_KEY,
+    AMQP_URI_CONFIG_KEY,
+    DEFAULT_SERIALIZER,
+    LOGIN_METHOD_CONFIG_KEY,
+    NON_PERSISTENT,
+    SERIALIZER_CONFIG_KEY,
+)
 from nameko.exceptions import IncorrectSignature
 from nameko.extensions import ENTRYPOINT_EXTENSIONS_ATTR, DependencyProvider
-from nameko.rpc import Rpc
+from nameko.rpc import Responder, Rpc, RpcConsumer, RpcProxy, get_rpc_exchange
 from nameko.web.handlers import http
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Response
@@ -54,9 +63,49 @@ class SignatureReadOnce:
             raise IncorrectSignature(str(exc)) from None
 
 
+# -- a call and its answer are transient messages (ADR 28) ------------------------------
+# nameko publishes both persistent: the broker writes each to disk and holds
+# the confirm until then, for a message that is worth nothing once its caller
+# stopped waiting (a broker restarted meanwhile dropped the caller's reply
+# queue too). What must survive a call is in the stores: the command's
+# recorded outcome (events.commands) and the gateway's idempotency key. Both
+# are still confirmed: a call no service listens for is refused at once.
+class _TransientPublisher(Publisher):
+    delivery_mode = NON_PERSISTENT
+
+
+def rpc_proxy(service: str) -> RpcProxy:
+    """A service's proxy to another's RPC, its calls sent transient."""
+    return RpcProxy(service, delivery_mode=NON_PERSISTENT)
+
+
+class _Responder(Responder):
+    publisher_cls = _TransientPublisher
+
+
+class _RpcConsumer(RpcConsumer):
+    def handle_result(self, message: Any, result: Any, exc_info: Any) -> Any:
+        # nameko's own, but for the responder: it builds its Responder by name
+        config = self.container.config
+        responder = _Responder(
+            config[AMQP_URI_CONFIG_KEY],
+            get_rpc_exchange(config),
+            config.get(SERIALIZER_CONFIG_KEY, DEFAULT_SERIALIZER),
+            message,
+            ssl=config.get(AMQP_SSL_CONFIG_KEY),
+            login_method=config.get(LOGIN_METHOD_CONFIG_KEY),
+        )
+        result, exc_info = responder.send_response(result, exc_info)
+        self.queue_consumer.ack_message(message)
+        return result, exc_info
+
+
 class _Rpc(SignatureReadOnce, Rpc):
-    """nameko's RPC entrypoint, save that a reply the broker cannot take
-    gives the request back instead of killing the service (issue 18)."""
+    """nameko's RPC entrypoint, save that its answer is sent transient and
+    a reply the broker cannot take gives the request back instead of killing
+    the service (issue 18)."""
+
+    rpc_consumer = _RpcConsumer()
 
     def handle_result(self, message: Any, worker_ctx: Any, result: Any, exc_info: Any) -> Any:
         try:
@@ -166,7 +215,7 @@ class ApplicationProvider(DependencyProvider):
         # caller should wait for.
         self.app.warm_views()
         self.app.commands.prune()  # (and the table made, if it is not there yet)
-        self.app.on_stored(lambda _, n: metrics.events_stored.labels(service).inc(n))
+        self.app.on_stored(lambda stored: metrics.events_stored.labels(service).inc(len(stored)))
         config = self.container.config
         exchange = config.get("EVENTS_EXCHANGE", DEFAULT_EXCHANGE)
 

@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 PublicationOf = Callable[[Any], cloudevent.Publication | None]
 FILLED = -1  # the stream's fill mark once it holds every published event
+OWN_KEPT = 2_000  # committed events kept for the relay to publish without reading them
 
 
 class OutboxRelay:
@@ -61,6 +62,12 @@ class OutboxRelay:
         # store for its head on every step.
         self._stored_head = 0
         self._more_waiting = False
+        # What this process committed and the relay has not published yet,
+        # by id: a step publishes the run of it that follows on from the
+        # position without reading the log back (issue 17). An id not here
+        # (another replica's, a hole a failed write left, one older than
+        # OWN_KEPT) means reading, as before.
+        self._own: dict[int, Notification] = {}
         app.on_stored(self._stored)
 
     def run(self) -> None:
@@ -110,10 +117,14 @@ class OutboxRelay:
 
     def step(self) -> int:
         """Publish the next batch; returns how many stored events it covered."""
-        notifications = self.app.chained_recorder.select_notifications(
+        notifications = self._own_run() or self.app.chained_recorder.select_notifications(
             start=self.position, limit=self.batch, inclusive_of_start=False
         )
-        self._more_waiting = len(notifications) == self.batch
+        # more to read now: a full batch, or its own run stopped short of
+        # what this process stored (an id between is another replica's)
+        self._more_waiting = len(notifications) == self.batch or (
+            bool(notifications) and notifications[-1].id < self._stored_head
+        )
         if not notifications:
             return 0
         messages = [m for m in map(self._message, notifications) if m is not None]
@@ -121,6 +132,7 @@ class OutboxRelay:
         self.publisher.publish(messages)
         faults.point("relay.after_confirm")
         self.position = notifications[-1].id
+        self._own = {i: n for i, n in self._own.items() if i > self.position}
         if messages:
             self._write_position()
         # else internal events only (a reminder's bookkeeping): read again
@@ -182,8 +194,26 @@ class OutboxRelay:
         origin = cloudevent.Origin.of_stored(self.service, notification.id, domain_event)
         return OutgoingMessage.of(cloudevent.build(origin, publication), notification.id)
 
-    def _stored(self, last_notification_id: int, count: int) -> None:
-        self._stored_head = max(self._stored_head, last_notification_id)
+    def _own_run(self) -> list[Notification]:
+        """The events this process committed right after the position, up to
+        a batch; none if the next id is not one of them. Ids are taken and
+        committed in order under the store's lock, so such a run is exactly
+        how the log begins after the position: what the read would return
+        first."""
+        run: list[Notification] = []
+        while len(run) < self.batch:
+            notification = self._own.get(self.position + len(run) + 1)
+            if notification is None:
+                break
+            run.append(notification)
+        return run
+
+    def _stored(self, stored: list[Notification]) -> None:
+        for notification in stored:
+            self._own[notification.id] = notification
+            self._stored_head = max(self._stored_head, notification.id)
+        while len(self._own) > OWN_KEPT:  # not leading, or far behind: forget the oldest
+            del self._own[next(iter(self._own))]
         self._wakeup.set()
 
     def _update_lag(self) -> None:

@@ -27,7 +27,7 @@ from eventsourcing.application import (
     project_aggregate,
 )
 from eventsourcing.domain import Aggregate, DomainEventProtocol, MutableOrImmutableAggregate
-from eventsourcing.persistence import EventStore, IntegrityError, Recording, Tracking
+from eventsourcing.persistence import EventStore, IntegrityError, Notification, Recording, Tracking
 
 from events import as_of as past_reads
 from events.commands import CommandLog
@@ -93,7 +93,7 @@ class EventSourcedApplication(Application[UUID]):
 
     def __init__(self, store_url: str) -> None:
         super().__init__(env=store_env(store_url))
-        self._stored_listeners: list[Callable[[int, int], None]] = []
+        self._stored_listeners: list[Callable[[list[Notification]], None]] = []
         self._units = UnitScope(f"{self.name}:{id(self)}")
         self._past = past_reads.PastScope(f"{self.name}:{id(self)}")
         # what this process committed, so its views skip reading it (events.views)
@@ -163,8 +163,9 @@ class EventSourcedApplication(Application[UUID]):
         assert isinstance(self.recorder, ChainedProcessRecorder)
         return self.recorder
 
-    def on_stored(self, listener: Callable[[int, int], None]) -> None:
-        """``listener(last_notification_id, count)`` runs after every save."""
+    def on_stored(self, listener: Callable[[list[Notification]], None]) -> None:
+        """``listener(notifications)`` runs once what a save or a unit stored
+        is committed, with what it stored."""
         self._stored_listeners.append(listener)
 
     def save_processed(self, tracking: Tracking, *aggregates: Saved) -> None:
@@ -289,8 +290,8 @@ class EventSourcedApplication(Application[UUID]):
 
     def _tell_listeners(self, recordings: list[Recording[UUID]]) -> None:
         """Called once ``recordings`` are committed."""
-        self.own_log.committed((r.notification.id, r.notification.topic) for r in recordings)
-        if recordings:
-            last = max(r.notification.id for r in recordings)
+        stored = [r.notification for r in recordings]
+        self.own_log.committed((n.id, n.topic) for n in stored)
+        if stored:
             for listener in self._stored_listeners:
-                listener(last, len(recordings))
+                listener(stored)

@@ -31,13 +31,12 @@ from typing import Any
 import eventlet
 from nameko.exceptions import RemoteError
 from nameko.extensions import DependencyProvider
-from nameko.rpc import RpcProxy
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from werkzeug.wrappers import Request, Response
 
 from events.acting import Signer
 from events.identity import GATEWAY_ISSUER, SigningKey
-from events.nameko import ApplicationProvider, make_psycopg_green
+from events.nameko import ApplicationProvider, make_psycopg_green, rpc_proxy
 from gateway.api import SECURITY_HEADERS, Gateway
 from gateway.auth import TokenSettings, TokenVerifier
 from gateway.calls import STORE_FAILED, Outcome, Settings, Timeout
@@ -215,10 +214,10 @@ class GatewayService:
     # its refusals' store, and the relay that publishes them (ADR 5)
     app = ApplicationProvider(GatewayApplication, publication_of)
     context = Context()
-    coordination = RpcProxy("coordination")
-    cases = RpcProxy("cases")
-    evaluations = RpcProxy("evaluations")
-    notifications = RpcProxy("notifications")
+    coordination = rpc_proxy("coordination")
+    cases = rpc_proxy("cases")
+    evaluations = rpc_proxy("evaluations")
+    notifications = rpc_proxy("notifications")
 
     @http(METHODS, "/<any:path>")
     def api(self, request: Request, path: str = "") -> Response:

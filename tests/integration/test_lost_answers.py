@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from uuid import UUID
 
+import kombu
 import pytest
 import requests
 import sqlalchemy as sa
@@ -129,3 +130,37 @@ def test_the_clients_correlation_id_reaches_the_stored_and_published_event(
         assert b"ticket-7.a" in event.state
     finally:
         outside.close()
+
+
+def test_a_call_and_its_answer_ride_transient_and_the_fact_persistent(
+    county: County, amqp_uri: str
+) -> None:
+    """What the broker keeps on disk is what must outlive it: the published
+    fact. The gateway's call and the service's answer are worth nothing once
+    the caller stopped waiting, and what a lost one leaves is settled by the
+    retry above (ADR 28): they ride in memory, still confirmed."""
+    rpc = kombu.Exchange("nameko-rpc", "topic", durable=True)
+    with kombu.Connection(amqp_uri) as connection:
+        spy = kombu.Queue(f"spy-{uuid.uuid4().hex[:8]}", rpc, routing_key="#", exclusive=True)
+        spying = spy(connection.default_channel)
+        spying.declare()
+        outside = OutsideSubscriber(amqp_uri, RISKS)
+        try:
+            tech = county.as_("tehnician.cluj")
+            url = f"{county.url}/cases/{a_case(tech, county)}/urgent-risks"
+            reported = tech.post(url, json=risk_report(), headers={"X-Correlation-Id": "spied"})
+            assert reported.status_code == 201, reported.text
+            (published,) = outside.receive(1)
+            assert published["subject"] == reported.json()["risk_id"]
+            assert outside.messages[0].properties["delivery_mode"] == 2  # persistent
+            seen = []
+            while (message := spying.get(no_ack=True)) is not None:
+                seen.append(message)
+        finally:
+            outside.close()
+    (call,) = [m for m in seen if m.delivery_info["routing_key"] == "cases.report_urgent_risk"]
+    answers = [
+        m for m in seen if m.properties["correlation_id"] == call.properties["correlation_id"]
+    ]
+    assert len(answers) == 2  # the call, and the answer sent back to the gateway's queue
+    assert all(m.properties["delivery_mode"] == 1 for m in answers)  # transient

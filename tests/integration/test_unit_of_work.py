@@ -47,7 +47,7 @@ def feedback(period: str = "2026-Q3") -> CoordinationFeedback:
 def test_what_a_unit_stores_is_read_back_in_it_and_seen_by_others_when_it_ends(apps):
     app, replica = apps
     heard: list[int] = []
-    app.on_stored(lambda last, count: heard.append(count))
+    app.on_stored(lambda stored: heard.append(len(stored)))
 
     with app.unit_of_work():
         given = feedback()
@@ -83,7 +83,7 @@ def test_a_failed_unit_stores_nothing_and_forgets_what_saw_its_events(apps):
     before = app.view(Stored)
     assert before.count == 1
     heard: list[int] = []
-    app.on_stored(lambda last, count: heard.append(count))
+    app.on_stored(lambda stored: heard.append(len(stored)))
 
     with pytest.raises(RuntimeError), app.unit_of_work():
         found = app.get_as(given.id, CoordinationFeedback, LookupError())
@@ -133,7 +133,7 @@ def test_a_refused_write_undoes_only_itself_and_the_unit_goes_on(apps):
 def test_an_expected_outcome_commits_what_the_unit_did_and_goes_on(apps):
     app, replica = apps
     heard: list[int] = []
-    app.on_stored(lambda last, count: heard.append(count))
+    app.on_stored(lambda stored: heard.append(len(stored)))
     with pytest.raises(LookupError), app.unit_of_work(commit_on=(LookupError,)):
         given = feedback()
         app.save(given)  # e.g. a refusal, recorded before the error goes back

@@ -28,6 +28,10 @@ log = logging.getLogger(__name__)
 
 PublicationOf = Callable[[Any], cloudevent.Publication | None]
 FILLED = -1  # the stream's fill mark once it holds every published event
+# While busy, the position is written at most this often (seconds): a write
+# per batch was a transaction per few commands, and a crash costs at most
+# this much publishing again (ADR 18)
+POSITION_EVERY = 1.0
 OWN_KEPT = 2_000  # committed events kept for the relay to publish without reading them
 
 
@@ -53,6 +57,7 @@ class OutboxRelay:
         self.leader = LeaderLock(engine, f"coordonare.relay.{service}")
         self.position = self.positions.load()
         self._written = self.position  # the position the store holds
+        self._write_due = 0.0  # monotonic time from which a batch writes it again
         self._leading = False
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
@@ -80,7 +85,11 @@ class OutboxRelay:
                     self._sleep(self.poll_seconds)
                     continue
                 if not self._leading:  # another replica may have published meanwhile
-                    self.position = self._written = self.positions.load()
+                    # everything up to either position was confirmed on the
+                    # bus: what this relay confirmed itself may not be
+                    # written yet (POSITION_EVERY)
+                    self._written = self.positions.load()
+                    self.position = max(self.position, self._written)
                     self._fill_stream()
                     self._leading = True
                     log.info("relay %s leads from position %d", self.service, self.position)
@@ -133,11 +142,13 @@ class OutboxRelay:
         faults.point("relay.after_confirm")
         self.position = notifications[-1].id
         self._own = {i: n for i, n in self._own.items() if i > self.position}
-        if messages:
+        if messages and time.monotonic() >= self._write_due:
             self._write_position()
-        # else internal events only (a reminder's bookkeeping): read again
-        # after a crash, they publish nothing, so the write waits for the
-        # next batch that publishes or for the relay to be idle
+        # else internal events only (a reminder's bookkeeping), or a position
+        # written less than POSITION_EVERY ago: read again after a crash, the
+        # first publish nothing and the others go out again with their ids,
+        # which every consumer takes once; the write waits for a later batch
+        # or for the relay to be idle or to stop
         metrics.events_published.labels(self.service).inc(len(messages))
         metrics.relay_position.labels(self.service).set(self.position)
         return len(notifications)
@@ -154,6 +165,7 @@ class OutboxRelay:
             self.leader.release()
             raise
         self._written = self.position
+        self._write_due = time.monotonic() + POSITION_EVERY
         self.leader.answered()
 
     def _fill_stream(self) -> None:

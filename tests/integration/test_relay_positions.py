@@ -67,3 +67,42 @@ def test_internal_events_are_covered_at_once_and_written_when_the_relay_rests(
         relay.stop()
         outside.close()
         app.close()
+
+
+def test_a_busy_relay_writes_its_position_once_a_second_and_a_crash_publishes_again(
+    store_url, amqp_uri, monkeypatch
+):
+    """Under load the relay publishes batch after batch; writing the
+    position after each was a transaction per few commands. It writes it
+    at most once a ``POSITION_EVERY`` while busy: a relay that crashed
+    meanwhile is followed by one that publishes the rest again, under the
+    same positions, which consumers take once."""
+    monkeypatch.setattr("events.relay.POSITION_EVERY", 0.5)
+    app = CoordinationApplication(store_url)
+    relay = OutboxRelay(
+        "coordination", app, publication_of, ConfirmedPublisher(amqp_uri, "coordonare.events")
+    )
+    outside = OutsideSubscriber(amqp_uri)
+    try:
+        register_technicians(app, 1)
+        assert relay.step() == 2 and durable(store_url) == 2  # the first batch writes it
+        hire(app, "a")
+        assert relay.step() == 1 and durable(store_url) == 2  # written less than 0.5 s ago
+        eventlet.sleep(0.6)
+        hire(app, "b")
+        assert relay.step() == 1 and durable(store_url) == 4  # due again
+        hire(app, "c")
+        assert relay.step() == 1 and durable(store_url) == 4
+        assert [e["position"] for e in outside.receive(5)] == [1, 2, 3, 4, 5]
+        relay.publisher.close()  # a crash: nothing more written
+
+        after = OutboxRelay(
+            "coordination", app, publication_of, ConfirmedPublisher(amqp_uri, "coordonare.events")
+        )
+        assert after.position == 4 and after.step() == 1
+        assert [e["position"] for e in outside.receive(6)][5:] == [5]  # again, same position
+        after.stop()
+        after.publisher.close()
+    finally:
+        outside.close()
+        app.close()

@@ -13,6 +13,7 @@ from events.publisher import ConfirmedPublisher
 from events.relay import OutboxRelay
 from services.coordination.application import CoordinationApplication
 from services.coordination.published import publication_of
+from tests.support.log_reads import log_reads
 from tests.support.outside import OutsideSubscriber
 from tests.support.registry import ADMIN_ACTOR, CLUJ, TECHNICIAN
 
@@ -44,16 +45,7 @@ def service(store_url, amqp_uri):
 @pytest.fixture
 def reads(service, monkeypatch) -> list[Any]:
     """Each read of the log by the relay."""
-    app = service[0]
-    seen: list[Any] = []
-    select = app.recorder.select_notifications
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs.get("start"))
-        return select(*args, **kwargs)
-
-    monkeypatch.setattr(app.recorder, "select_notifications", counted)
-    return seen
+    return log_reads(service[0], monkeypatch)
 
 
 def positions(outside: OutsideSubscriber, count: int) -> list[int]:

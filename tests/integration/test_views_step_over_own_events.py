@@ -12,6 +12,7 @@ import pytest
 from events.views import OwnLog
 from services.evaluations.twoway import CoordinationFeedback
 from tests.integration.test_unit_of_work import COORDINATOR, Stored, feedback
+from tests.support.log_reads import log_reads
 
 ACKNOWLEDGED = f"{CoordinationFeedback.__module__}:CoordinationFeedback.Acknowledged"
 
@@ -25,16 +26,7 @@ class Acknowledgements(Stored):
 @pytest.fixture
 def reads(apps, monkeypatch) -> list[Any]:
     """Each read of the log by the first replica's views."""
-    app, _ = apps
-    seen: list[Any] = []
-    select = app.recorder.select_notifications
-
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        seen.append(kwargs.get("start"))
-        return select(*args, **kwargs)
-
-    monkeypatch.setattr(app.recorder, "select_notifications", counted)
-    return seen
+    return log_reads(apps[0], monkeypatch)
 
 
 def test_a_view_steps_over_its_own_processes_events_of_other_topics(apps, reads):

@@ -103,7 +103,10 @@ def test_a_backlog_delivered_again_has_no_second_effect(services, amqp_uri) -> N
     publish(amqp_uri, "Noted", range(21, 51))
     batched.start()
     eventually(lambda: ledger(batched) == kept(range(1, 51)))
-    eventually(lambda: duplicates._value.get() - before == 20)
+    # at least the 20 sent again: the broker may requeue what the stopped
+    # consumer held a moment after the purge above (a quorum queue takes
+    # it back on its own time), one more duplicate, taken once all the same
+    eventually(lambda: duplicates._value.get() - before >= 20)
 
 
 def test_a_poison_event_holds_only_itself_and_those_after_it(services, amqp_uri) -> None:

@@ -66,17 +66,17 @@ class SignatureReadOnce:
 # -- a call and its answer are transient messages (ADR 28) ------------------------------
 # nameko publishes both persistent: the broker writes each to disk and holds
 # the confirm until then, for a message that is worth nothing once its caller
-# stopped waiting (a broker restarted meanwhile dropped the caller's reply
-# queue too). What must survive a call is in the stores: the command's
-# recorded outcome (events.commands) and the gateway's idempotency key. Both
-# are still confirmed: a call no service listens for is refused at once.
+# stopped waiting (the gateway's RPC time limit). What must survive a call is
+# in the stores: the command's recorded outcome (events.commands) and the
+# gateway's idempotency key. Both are still confirmed: a call no service
+# listens for is refused at once.
 class _TransientPublisher(Publisher):
     delivery_mode = NON_PERSISTENT
 
 
 def rpc_proxy(service: str) -> RpcProxy:
-    """A service's proxy to another's RPC, its calls sent transient."""
-    return RpcProxy(service, delivery_mode=NON_PERSISTENT)
+    """A service's proxy to another's RPC, its calls sent as the answers are."""
+    return RpcProxy(service, delivery_mode=_TransientPublisher.delivery_mode)
 
 
 class _Responder(Responder):

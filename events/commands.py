@@ -16,10 +16,14 @@ class and arguments and raised again. An internal error records nothing: the
 transaction rolled back, so nothing was done, and the command may run again.
 
 On PostgreSQL the record joins the command's unit of work (one transaction,
-``events.unit``), and a duplicate running at the same moment is refused by
-the primary key: its whole transaction rolls back and it answers with the
-outcome the first one recorded. SQLite (an embedded, single-process run) has
-no shared transaction: the record is its own, just after the command.
+``events.unit``). The id is claimed first, in the round trip that would
+otherwise only look it up: a row of the command's own, its outcome written
+with the commit (``RawUnit.at_commit``: no round trip of its own). A
+duplicate running at the same moment waits at its claim on the primary key
+until the first one ends, then answers with the outcome it recorded (or, if
+the first rolled back, runs). A unit that rolls back takes its claim with
+it. SQLite (an embedded, single-process run) has no shared transaction: the
+record is its own, just after the command.
 """
 
 from __future__ import annotations
@@ -55,10 +59,17 @@ commands_taken = sa.Table(
 )
 
 _SELECT = "SELECT command, actor_id, outcome FROM commands_taken WHERE command_id = %s"
-_INSERT = (
-    "INSERT INTO commands_taken (command_id, command, actor_id, outcome, recorded_at) "
-    "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (command_id) DO NOTHING RETURNING 1"
+# The id claimed for this run, or what the run that holds it recorded. The
+# SELECT's snapshot is the statement's start: a duplicate that committed
+# while the INSERT waited for it is read again (``_claim``).
+_CLAIM = (
+    "WITH claimed AS (INSERT INTO commands_taken "
+    "(command_id, command, actor_id, outcome, recorded_at) VALUES (%s, %s, %s, '', %s) "
+    "ON CONFLICT (command_id) DO NOTHING RETURNING 1) "
+    "SELECT EXISTS (SELECT FROM claimed), c.command, c.actor_id, c.outcome "
+    "FROM (VALUES (1)) AS one LEFT JOIN commands_taken AS c ON c.command_id = %s"
 )
+_OUTCOME = "UPDATE commands_taken SET outcome = %s WHERE command_id = %s"
 
 
 class CommandTaken(Exception):
@@ -94,7 +105,7 @@ class CommandLog:
         try:
             with self.app.unit_of_work(commit_on=(CoordonareError,)):
                 command_id, actor_id = caller()
-                recorded = self._recorded(command_id)
+                recorded = self._claim(command_id, command, actor_id)
                 if recorded is not None:
                     return _replay(recorded, actor_id, command)
                 try:
@@ -112,6 +123,22 @@ class CommandLog:
             return _replay(recorded, actor_id, command)
 
     # -- the table -------------------------------------------------------------------
+    def _claim(self, command_id: str, command: str, actor_id: str) -> tuple[str, str, str] | None:
+        """None when this run holds the id now; else what was recorded under it."""
+        if self._raw is None:
+            return self._recorded(command_id)
+        args = (command_id, command, actor_id[:100], datetime.now(UTC), command_id)
+        while True:
+            ((claimed, *recorded),) = self._raw.statement(_CLAIM, args)
+            if claimed:
+                return None
+            if recorded[0] is not None:
+                return (recorded[0], recorded[1], recorded[2])
+            found = self._recorded(command_id)  # committed while the claim waited for it
+            if found is not None:
+                return found
+            # ... and pruned since: the id is free again
+
     def _recorded(self, command_id: str) -> tuple[str, str, str] | None:
         rows: list[Any]
         if self._raw is not None:
@@ -122,14 +149,13 @@ class CommandLog:
         return (rows[0][0], rows[0][1], rows[0][2]) if rows else None
 
     def _record(self, command_id: str, command: str, actor_id: str, outcome: str) -> None:
-        row = (command_id, command, actor_id[:100], outcome, datetime.now(UTC))
         if self._raw is not None:
-            taken = bool(self._raw.statement(_INSERT, row))
+            self._raw.at_commit(_OUTCOME, (outcome, command_id))  # the claim's row
         else:
+            row = (command_id, command, actor_id[:100], outcome, datetime.now(UTC))
             with self.engine.begin() as conn:
-                taken = conn.execute(_insert(*row)).rowcount == 1
-        if not taken:
-            raise CommandTaken(command_id)
+                if conn.execute(_insert(*row)).rowcount != 1:
+                    raise CommandTaken(command_id)
         self._recorded_here += 1
         if self._recorded_here % PRUNE_EVERY == 0:
             self.prune()

@@ -94,7 +94,7 @@ class PgChainedRecorder(ChainedProcessRecorder):
         one transaction for a write."""
         unit = self.store.open_unit
         if unit is not None:
-            with raw_errors(unit.pooled), unit.connection.cursor() as cursor:
+            with unit.cursor() as cursor:
                 yield cursor
             return
         pooled = self.engine.raw_connection()
@@ -152,21 +152,23 @@ class PgChainedRecorder(ChainedProcessRecorder):
         # read by exactly one writer at a time. (A tracking-only write locks
         # too: a unit that wrote tracking then events would otherwise take
         # the row lock before the table lock, the opposite of another unit.)
-        if not stored_events:
-            cursor.execute(prefix + self._lock_sql)
-            head = GENESIS
+        # The lock, the tracking and the head go in one round trip.
+        head_sql = f"({self._head_sql})" if stored_events else "NULL"
+        if tracking is None:
+            cursor.execute(f"{prefix}{self._lock_sql}; SELECT true, {head_sql}")
         else:
-            cursor.execute(f"{prefix}{self._lock_sql}; {self._head_sql}")
-            row = cursor.fetchone()
-            head = GENESIS if row is None or row[0] is None else bytes(row[0])
-        if tracking is not None:
             cursor.execute(
-                self._tracking_sql, (tracking.application_name, tracking.notification_id)
+                f"{prefix}{self._lock_sql}; WITH t AS ({self._tracking_sql}) "
+                f"SELECT EXISTS (SELECT FROM t), {head_sql}",
+                (tracking.application_name, tracking.notification_id),
             )
-            if cursor.fetchone() is None:
-                raise IntegrityError(
-                    f"already processed {tracking.application_name}#{tracking.notification_id}"
-                )
+        row = cursor.fetchone()
+        if not row[0]:
+            assert tracking is not None
+            raise IntegrityError(
+                f"already processed {tracking.application_name}#{tracking.notification_id}"
+            )
+        head = GENESIS if row[1] is None else bytes(row[1])
         if not stored_events:
             return None
         rows = []
@@ -269,6 +271,15 @@ class PgChainedRecorder(ChainedProcessRecorder):
         with self._cursor(write=True) as cursor:
             cursor.execute(sql, args)
             return cursor.fetchall() if cursor.description is not None else []
+
+    def at_commit(self, sql: str, args: Sequence[Any]) -> None:
+        """A last statement of this greenthread's unit of work, sent with its
+        commit (``RawUnit.at_commit``); outside one, a transaction of its own."""
+        unit = self.store.open_unit
+        if unit is not None:
+            unit.at_commit(sql, args)
+        else:
+            self.statement(sql, args)
 
     def max_notification_id(self) -> int | None:
         with self._cursor(write=False) as cursor:

@@ -12,7 +12,7 @@ calls made to another store in the same greenthread.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -33,6 +33,7 @@ from eventsourcing.persistence import (
     Recording,
 )
 from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, Transaction, transactions
+from psycopg2.extensions import TRANSACTION_STATUS_IDLE  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 
 
@@ -85,30 +86,51 @@ class RawUnit:
     """A unit's one PostgreSQL connection, straight from the engine's pool
     (so pool and settings stay in one place), checked out at first use: a
     unit that never touches the store costs no connection and no transaction.
-    psycopg2 begins the transaction with the first statement."""
+
+    The transaction begins with the unit's first statement, in the same
+    round trip (``BEGIN; …``): left to itself psycopg2 sends its ``BEGIN``
+    alone first, a round trip of every unit (issue 17). So the connection
+    is in autocommit while the unit holds it, and the unit says ``BEGIN``,
+    ``COMMIT`` and ``ROLLBACK`` itself."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
         self._pooled: Any = None
         self.savepoint = False  # a write's savepoint not yet released
+        self.begun = False  # BEGIN sent: the server holds the unit's transaction
+        self._at_commit: list[tuple[str, Sequence[Any]]] = []
 
     @property
     def pooled(self) -> Any:
         """The pool's proxy of the connection (``raw_errors`` takes it)."""
         if self._pooled is None:
-            self._pooled = self._engine.raw_connection()
+            pooled: Any = self._engine.raw_connection()
+            pooled.dbapi_connection.autocommit = True  # BEGIN is the unit's to send
+            self._pooled = pooled
         return self._pooled
 
-    @property
-    def connection(self) -> Any:
-        """The psycopg2 connection itself."""
-        return self.pooled.dbapi_connection
+    @contextmanager
+    def cursor(self) -> Iterator[Any]:
+        """A cursor of the unit's transaction; the unit's first statement
+        begins it."""
+        with raw_errors(self.pooled), self.pooled.dbapi_connection.cursor(
+            cursor_factory=_UnitCursor
+        ) as cursor:
+            cursor.unit = self
+            yield cursor
+
+    def at_commit(self, sql: str, args: Sequence[Any]) -> None:
+        """A last statement, sent with the ``COMMIT`` in its round trip (and
+        never, if the unit rolls back)."""
+        self._at_commit.append((sql, args))
 
     def end(self, commit: bool) -> None:
         """Commit (or roll back) and give the connection back to the pool."""
         pooled, self._pooled = self._pooled, None
         if pooled is None:
             return
+        begun, self.begun = self.begun, False
+        last, self._at_commit = self._at_commit, []
         try:
             connection = pooled.dbapi_connection
             if connection is None:  # lost mid-unit, and taken out of the pool
@@ -116,12 +138,36 @@ class RawUnit:
                     raise OperationalError("the unit's connection was lost before its commit")
                 return
             with raw_errors(pooled):
-                if commit:
-                    connection.commit()
-                else:
-                    connection.rollback()
+                try:
+                    if commit and last:
+                        with connection.cursor() as cursor:
+                            said = b"; ".join(cursor.mogrify(sql, args) for sql, args in last)
+                            cursor.execute((b"" if begun else b"BEGIN; ") + said + b"; COMMIT")
+                    elif begun:
+                        with connection.cursor() as cursor:
+                            cursor.execute("COMMIT" if commit else "ROLLBACK")
+                finally:
+                    if not connection.closed:
+                        if connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
+                            # an end that failed half-way: never hand on a
+                            # connection still inside our transaction
+                            pooled.invalidate()
+                        else:
+                            connection.autocommit = False  # as the pool hands it out
         finally:
             pooled.close()
+
+
+class _UnitCursor(psycopg2.extensions.cursor):
+    """Sends the unit's ``BEGIN`` with its first statement."""
+
+    unit: RawUnit
+
+    def execute(self, query: Any, vars: Any = None) -> Any:
+        if not self.unit.begun:
+            query = (b"BEGIN; " + query) if isinstance(query, bytes) else "BEGIN; " + query
+            self.unit.begun = True
+        return super().execute(query, vars)
 
 
 @contextmanager

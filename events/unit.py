@@ -99,6 +99,9 @@ class RawUnit:
         self.savepoint = False  # a write's savepoint not yet released
         self.begun = False  # BEGIN sent: the server holds the unit's transaction
         self._at_commit: list[tuple[str, Sequence[Any]]] = []
+        # (aggregate id, after version) -> its events, read ahead in one
+        # round trip with others (``PgChainedRecorder.read_ahead``)
+        self.ahead: dict[tuple[str, int], list[Any]] = {}
 
     @property
     def pooled(self) -> Any:
@@ -113,10 +116,7 @@ class RawUnit:
     def cursor(self) -> Iterator[Any]:
         """A cursor of the unit's transaction; the unit's first statement
         begins it."""
-        with raw_errors(self.pooled), self.pooled.dbapi_connection.cursor(
-            cursor_factory=_UnitCursor
-        ) as cursor:
-            cursor.unit = self
+        with raw_errors(self.pooled), _cursor_of(self, self.pooled.dbapi_connection) as cursor:
             yield cursor
 
     def at_commit(self, sql: str, args: Sequence[Any]) -> None:
@@ -129,8 +129,7 @@ class RawUnit:
         pooled, self._pooled = self._pooled, None
         if pooled is None:
             return
-        begun, self.begun = self.begun, False
-        last, self._at_commit = self._at_commit, []
+        last, self._at_commit = self._at_commit if commit else [], []
         try:
             connection = pooled.dbapi_connection
             if connection is None:  # lost mid-unit, and taken out of the pool
@@ -139,14 +138,13 @@ class RawUnit:
                 return
             with raw_errors(pooled):
                 try:
-                    if commit and last:
-                        with connection.cursor() as cursor:
-                            said = b"; ".join(cursor.mogrify(sql, args) for sql, args in last)
-                            cursor.execute((b"" if begun else b"BEGIN; ") + said + b"; COMMIT")
-                    elif begun:
-                        with connection.cursor() as cursor:
-                            cursor.execute("COMMIT" if commit else "ROLLBACK")
+                    if self.begun or last:
+                        with _cursor_of(self, connection) as cursor:
+                            said = [cursor.mogrify(sql, args) for sql, args in last]
+                            said.append(b"COMMIT" if commit else b"ROLLBACK")
+                            cursor.execute(b"; ".join(said))
                 finally:
+                    self.begun = False
                     if not connection.closed:
                         if connection.info.transaction_status != TRANSACTION_STATUS_IDLE:
                             # an end that failed half-way: never hand on a
@@ -158,7 +156,7 @@ class RawUnit:
             pooled.close()
 
 
-class _UnitCursor(psycopg2.extensions.cursor):
+class UnitCursor(psycopg2.extensions.cursor):
     """Sends the unit's ``BEGIN`` with its first statement."""
 
     unit: RawUnit
@@ -168,6 +166,12 @@ class _UnitCursor(psycopg2.extensions.cursor):
             query = (b"BEGIN; " + query) if isinstance(query, bytes) else "BEGIN; " + query
             self.unit.begun = True
         return super().execute(query, vars)
+
+
+def _cursor_of(unit: RawUnit, connection: Any) -> Any:
+    cursor = connection.cursor(cursor_factory=UnitCursor)
+    cursor.unit = unit
+    return cursor
 
 
 @contextmanager

@@ -30,7 +30,7 @@ from services.cases.audit import (
 from services.cases.benefits import BenefitCheck
 from services.cases.case_commands import CaseCommands
 from services.cases.case_file_commands import CaseFileCommands
-from services.cases.case_record import R
+from services.cases.case_record import CaseRecord, R
 from services.cases.competence import (
     CaseAccessDenied,
     CaseNotVisible,
@@ -134,11 +134,16 @@ class CasesApplication(
         return datetime.now(UTC)
 
     # -- who is asking --------------------------------------------------------
-    def visible_case(self, actor: Actor, case_id: UUID, command: str) -> tuple[Team, Case, str]:
+    def visible_case(
+        self, actor: Actor, case_id: UUID, command: str, records: tuple[type[CaseRecord], ...] = ()
+    ) -> tuple[Team, Case, str]:
         """The case and the actor's relation to it. Outside their scope the
         actor is told exactly what they would be told of a case that does not
-        exist (R9), and the attempt is recorded."""
+        exist (R9), and the attempt is recorded. The case's ``records`` the
+        command reads next (its consent) are read with the case, in one
+        round trip."""
         team = self.team(actor)
+        self.read_ahead(case_id, *(kind.id_for(str(case_id)) for kind in records))
         missing = UnknownCase(f"no case {case_id} that you may see", case_id=str(case_id))
         case = self.find(case_id, Case)
         if case is None:

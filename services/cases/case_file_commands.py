@@ -11,7 +11,7 @@ from events.clock import local_day
 from events.refusals import records_refusals
 from services.cases.case_file import CaseFile, missing_of
 from services.cases.competence import CaseRow, check_text, check_under_coordination, relation
-from services.cases.consent import day_of
+from services.cases.consent import CaseConsent, day_of
 from services.cases.domain import Case
 from services.cases.part import CasesPart
 from services.cases.personal import text_of
@@ -31,7 +31,9 @@ class CaseFileCommands(CasesPart):
         description: str = "",
     ) -> dict[str, Any]:
         """A document of the checklist received; what it is, sealed."""
-        team, case, _ = self.visible_case(actor, case_id, "record_case_file_document")
+        team, case, _ = self.visible_case(
+            actor, case_id, "record_case_file_document", (CaseConsent, CaseFile)
+        )
         self.check_consents(case, "recording a document of the case file")
         case_file = self.started_record(CaseFile, team, case)
         sealed = None

@@ -20,6 +20,7 @@ from services.cases.competence import (
     check_under_coordination,
     relation,
 )
+from services.cases.consent import CaseConsent
 from services.cases.documents import WITH_AUTHOR, CaseDocument, month_end
 from services.cases.domain import Case
 from services.cases.part import CasesPart
@@ -45,7 +46,7 @@ class DocumentCommands(CasesPart):
         occurred_at: str | None = None,
         period: str | None = None,
     ) -> dict[str, Any]:
-        team, case, _ = self.visible_case(actor, case_id, "draft_document")
+        team, case, _ = self.visible_case(actor, case_id, "draft_document", (CaseConsent,))
         self.check_consents(case, "drafting a document")
         document = CaseDocument.draft(
             team,

@@ -12,7 +12,7 @@ from events.store import ApplicationPart
 from events.team import Team
 
 if TYPE_CHECKING:
-    from services.cases.case_record import R
+    from services.cases.case_record import CaseRecord, R
     from services.cases.domain import Case
 
 
@@ -24,7 +24,11 @@ class CasesPart(ApplicationPart):
         def team(self, actor: Actor) -> Team: ...
 
         def visible_case(
-            self, actor: Actor, case_id: UUID, command: str
+            self,
+            actor: Actor,
+            case_id: UUID,
+            command: str,
+            records: tuple[type[CaseRecord], ...] = (),
         ) -> tuple[Team, Case, str]: ...
 
         def case_ids_in_scope(self, team: Team, coordinator_only: bool = False) -> set[str]: ...

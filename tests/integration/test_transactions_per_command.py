@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from events.actor import Actor
 from events.errors import CoordonareError
+from events.unit import UnitCursor
 from services.cases.application import CasesApplication
 from tests.conftest import PG_ADMIN_URL
 from tests.integration.test_case_service import observation_sheet
@@ -115,3 +116,32 @@ def test_a_command_costs_at_most_two_transactions_and_a_query_one(stopped_county
     assert 1 <= drafted <= 2
     assert 1 <= read <= 2
     assert listed == 1
+
+
+def test_a_command_is_six_round_trips_to_the_store(stopped_county, monkeypatch):
+    """Within its one transaction a command's round trips are its
+    statements (ADR 18): the head with the BEGIN, the claim of its id, the
+    case read with its consent, the lock with the chain head, the insert,
+    the outcome with the COMMIT."""
+    casework, case, app, count = stopped_county
+    tech = Actor.from_dict(casework["tech_actor"])
+    case_id = UUID(case["case_id"])
+    sheet = observation_sheet(case)
+    sent: list[str] = []
+    execute = UnitCursor.execute
+
+    def counted(cursor: UnitCursor, query: Any, args: Any = None) -> Any:
+        sent.append(query.decode() if isinstance(query, bytes) else query)
+        return execute(cursor, query, args)
+
+    def draft() -> dict[str, Any]:
+        return app.draft_document(
+            tech, case_id, sheet["kind"], sheet["content"], occurred_at=sheet["occurred_at"]
+        )
+
+    # a running service has its views and the person's key at hand
+    count.of_command("8a7b6c5d-4e3f-4a1b-9c8d-7e6f5a4b3c2d", tech, draft)
+    monkeypatch.setattr(UnitCursor, "execute", counted)
+    count.of_command("9b8c7d6e-5f4a-4b2c-8d9e-8f7a6b5c4d3e", tech, draft)
+    assert len(sent) == 6, [statement[:70] for statement in sent]
+    assert sent[0].startswith("SELECT max(id)") and sent[-1].endswith("; COMMIT")

@@ -223,3 +223,30 @@ def test_a_units_views_read_the_head_once_until_it_writes(apps, monkeypatch):
         assert heads == [2, 4]
     assert app.view(Stored).count == 4
 
+
+
+def test_aggregates_read_ahead_together_are_found_as_stored(apps):
+    """Read ahead in one round trip (a case with its consent): an aggregate
+    another replica changed since this one cached it is found as it is now,
+    one the unit then stores is found as stored, and one that does not
+    exist is not found."""
+    app, replica = apps
+    given = feedback()
+    app.save(given)
+    assert app.find(given.id, CoordinationFeedback) is not None  # cached at version 1
+    theirs = replica.find(given.id, CoordinationFeedback)
+    assert theirs is not None
+    theirs.acknowledge(COORDINATOR, "mulțumim")
+    replica.save(theirs)
+    later = feedback("2026-Q4")
+    with app.unit_of_work():
+        app.read_ahead(given.id, later.id)
+        found = app.find(given.id, CoordinationFeedback)
+        assert found is not None and found.version == 2
+        app.read_ahead(later.id)
+        app.save(later)  # what was read ahead of it is stale now
+        assert app.find(later.id, CoordinationFeedback) is not None
+    with app.unit_of_work():
+        app.read_ahead(later.id, feedback("2027-Q1").id)
+        assert app.find(feedback("2027-Q1").id, CoordinationFeedback) is None
+        assert app.find(later.id, CoordinationFeedback) is not None

@@ -32,6 +32,11 @@ from events.recorder import ChainedProcessRecorder
 from events.unit import raw_errors
 
 
+def _ahead_key(originator_id: UUID | str, gt: int | None) -> tuple[str, int]:
+    """What was read ahead of an aggregate is found under (versions start at 1)."""
+    return str(originator_id), gt or 0
+
+
 def _uuid(value: Any) -> UUID:
     # psycopg2 gives a str unless the connection registered the uuid type
     return value if isinstance(value, UUID) else UUID(value)
@@ -85,7 +90,6 @@ class PgChainedRecorder(ChainedProcessRecorder):
             "FROM unnest(%s::uuid[]) AS wanted(id) CROSS JOIN LATERAL ("
             f"SELECT * FROM {events} WHERE originator_id = wanted.id OFFSET 0) AS e WHERE true"
         )
-
         self._ahead_sql = (
             "SELECT wanted.id, wanted.gt, e.originator_version, e.topic, e.state "
             "FROM unnest(%s::uuid[], %s::int[]) AS wanted(id, gt) CROSS JOIN LATERAL ("
@@ -204,7 +208,7 @@ class PgChainedRecorder(ChainedProcessRecorder):
     ) -> list[StoredEvent]:
         unit = self.store.open_unit
         if unit is not None and lte is None and not desc and limit is None:
-            ahead = unit.ahead.pop((str(originator_id), gt or 0), None)
+            ahead = unit.ahead.pop(_ahead_key(originator_id, gt), None)
             if ahead is not None:
                 return ahead
         sql = self._events_sql
@@ -233,7 +237,7 @@ class PgChainedRecorder(ChainedProcessRecorder):
         unit = self.store.open_unit
         if unit is None or not wanted:
             return
-        keys = [(str(i), gt or 0) for i, gt in wanted.items()]
+        keys = [_ahead_key(i, gt) for i, gt in wanted.items()]
         with self._cursor(write=False) as cursor:
             cursor.execute(self._ahead_sql, ([k[0] for k in keys], [k[1] for k in keys]))
             rows = cursor.fetchall()

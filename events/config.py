@@ -108,8 +108,8 @@ class Settings:
 class Batching:
     """How a subscription that is not urgent consumes (``events.subscribe``):
     up to ``size`` events in one transaction, waiting at most ``linger``
-    seconds after the first for the others. The declaration gives the
-    defaults; ``CONSUME_BATCH`` (1 turns batching off) and
+    seconds after the first for the others while events keep coming
+    (``deadline``). The declaration gives the defaults; ``CONSUME_BATCH`` (1 turns batching off) and
     ``CONSUME_LINGER_SECONDS`` win, for every batched subscription of the
     process. One declared unbatched (urgent) stays so whatever they say."""
 
@@ -127,3 +127,11 @@ class Batching:
                 f"CONSUME_BATCH must be ≥ 1 and CONSUME_LINGER_SECONDS ≥ 0 (got {size}, {linger})"
             )
         return cls(size, linger)
+
+    def deadline(self, now: float, last_taken: float) -> float:
+        """When a batch begun ``now`` is taken. Under a steady flow (its
+        first event came within ``linger`` of the last batch taken), after
+        ``linger``: each transaction, acknowledgement and relay step then
+        serves many events, not one or two (issue 17, docs/scale.md). After
+        a quiet spell, at once: an event that comes alone waits for none."""
+        return now + self.linger if now - last_taken < self.linger else now

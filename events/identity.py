@@ -16,6 +16,7 @@ import json
 import time
 import uuid
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ class SigningKey:
     def from_file(cls, issuer: str, path: str | Path) -> SigningKey:
         return cls.from_pem(issuer, Path(path).read_bytes())
 
-    @property
+    @cached_property  # read on every mint: one sha256 and encoding each (issue 17)
     def kid(self) -> str:
         raw = self.private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw

@@ -11,9 +11,9 @@ method consume another service's CloudEvents.
   that transaction committed;
 - urgent subscriptions take one event at a time, the moment it arrives; one
   declared with ``batch=N`` (followed facts, reminders, figures) takes what
-  has already arrived, up to N (or also what arrives within its linger),
-  in ONE transaction, acknowledged together once it committed. A batch that
-  fails is rolled back whole and its events are taken one by one;
+  has already arrived, up to N (and, while events keep coming, what arrives
+  within its linger), in ONE transaction, acknowledged together once it
+  committed. A batch that fails is rolled back whole, then taken one by one;
 - a failing handler is retried with backoff (an error in the logs after
   ``alert_after`` attempts) and holds the subscription while the store or
   the broker is out of reach; an event failing by its own fault is parked
@@ -60,17 +60,16 @@ class Subscription(Entrypoint):
         linger: float = 0.0,
         **kwargs: Any,
     ) -> None:
-        """``batch`` > 1 makes a subscription that is not urgent consume up to
-        that many events per transaction: those already arrived, and those
-        arriving within ``linger`` seconds (none by default: no event waits;
-        ``CONSUME_BATCH``/``CONSUME_LINGER_SECONDS`` override both, see
-        ``events.config.Batching``); 1 handles each event the moment it
-        arrives."""
+        """``batch`` > 1: up to that many events per transaction, those arrived
+        and, while events keep coming, those within ``linger`` seconds
+        (``events.config.Batching``, which the environment overrides); 1
+        handles each event the moment it arrives (urgent)."""
         self.source, self.names, self.alert_after = source, list(names), alert_after
         self.declared = Batching(batch, linger)
         self._stopping = False
         self._pending: list[tuple[kombu.Message, Delivery]] = []
         self._deadline = 0.0
+        self._taken_at = -float("inf")  # when the last batch was handled (``Batching.deadline``)
         self._tick = 0.5  # the longest wait on the connection (a quarter of its heartbeat)
         self._stream_at = -1  # the last offset taken from the source's stream
         self._look_at_parking = 0.0  # when to read the parking queue's depth next
@@ -262,6 +261,7 @@ class Subscription(Entrypoint):
         taken, self._pending = self._pending, []
         if taken:
             self._take(taken)
+            self._taken_at = time.monotonic()
 
     def _on_message(self, message: kombu.Message) -> None:
         labels = (self.container.service_name, self.method_name)
@@ -278,7 +278,7 @@ class Subscription(Entrypoint):
         else:
             tracking = Tracking(self.tracking_name, position)
         if not self._pending:
-            self._deadline = time.monotonic() + self.batching.linger
+            self._deadline = self.batching.deadline(time.monotonic(), self._taken_at)
         self._pending.append((message, Delivery(event, tracking)))
 
     def _take(self, taken: list[tuple[kombu.Message, Delivery]]) -> None:

@@ -85,6 +85,16 @@ def test_a_backlog_takes_effect_in_fewer_transactions_and_ends_as_one_by_one(
     app.chained_recorder.engine.dispose()
 
 
+def test_an_event_after_a_quiet_spell_waits_for_no_linger(services, amqp_uri, monkeypatch):
+    """However long the linger, an event that comes alone is taken at once:
+    the linger only gathers a steady flow (``Batching.deadline``)."""
+    monkeypatch.setenv("CONSUME_LINGER_SECONDS", "3600")
+    batched = services["batched"]
+    batched.start()
+    publish(amqp_uri, "Noted", [1])
+    eventually(lambda: ledger(batched) == kept(range(1, 2)))
+
+
 def test_a_backlog_delivered_again_has_no_second_effect(services, amqp_uri) -> None:
     batched = services["batched"]
     duplicates = metrics.consumed.labels("batched", "on_noted", "duplicate")

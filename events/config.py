@@ -109,9 +109,10 @@ class Batching:
     """How a subscription that is not urgent consumes (``events.subscribe``):
     up to ``size`` events in one transaction, waiting at most ``linger``
     seconds after the first for the others while events keep coming
-    (``deadline``). The declaration gives the defaults; ``CONSUME_BATCH`` (1 turns batching off) and
-    ``CONSUME_LINGER_SECONDS`` win, for every batched subscription of the
-    process. One declared unbatched (urgent) stays so whatever they say."""
+    (``deadline``). The declaration gives the defaults; ``CONSUME_BATCH``
+    (1 turns batching off) and ``CONSUME_LINGER_SECONDS`` win, for every
+    batched subscription of the process. One declared unbatched (urgent)
+    stays so whatever they say."""
 
     size: int
     linger: float

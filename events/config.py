@@ -136,3 +136,26 @@ class Batching:
         serves many events, not one or two (issue 17, docs/scale.md). After
         a quiet spell, at once: an event that comes alone waits for none."""
         return now + self.linger if now - last_taken < self.linger else now
+
+
+# The connections a store's pool opens beyond its workers': the relay, the
+# checkpointer and a subscription's own consuming thread each hold one.
+OWN_THREADS = 5
+
+
+def store_pool(environ: Mapping[str, str] = os.environ) -> int:
+    """How many connections one store of a process may hold at once: one
+    per nameko worker (``MAX_WORKERS``, which ``deploy/nameko.yaml`` reads;
+    10 by default) and the process's own threads, or ``STORE_POOL_SIZE``.
+    Fewer than the workers would stall them: a worker holding an aggregate's
+    fast-forward lock (eventsourcing's ``Repository.get``) before its unit
+    has a connection waits for one, while the workers holding every
+    connection wait for that lock, until the pool's timeout (issue 17)."""
+    workers = int(environ.get("MAX_WORKERS") or 10)
+    size = int(environ.get("STORE_POOL_SIZE") or workers + OWN_THREADS)
+    if size < workers:
+        raise RuntimeError(
+            f"STORE_POOL_SIZE ({size}) must be at least MAX_WORKERS ({workers}): "
+            "a worker waiting for a connection another worker cannot give back would stall"
+        )
+    return size

@@ -36,6 +36,8 @@ from eventsourcing_sqlalchemy.datastore import SQLAlchemyDatastore, Transaction,
 from psycopg2.extensions import TRANSACTION_STATUS_IDLE  # type: ignore[import-untyped]
 from sqlalchemy import Engine
 
+from events.config import store_pool
+
 
 @dataclass
 class Unit:
@@ -202,6 +204,9 @@ _ERRORS: list[tuple[type[psycopg2.Error], type[PersistenceError]]] = [
 ]
 
 
+KEPT_OPEN = 5  # connections a store's pool keeps when idle (SQLAlchemy's default)
+
+
 def _without_jit() -> str:
     """The connection options of our PostgreSQL connections: the
     environment's own (``PGOPTIONS``, which an explicit option replaces) and
@@ -225,6 +230,10 @@ class UnitDatastore(SQLAlchemyDatastore):
     def __init__(self, **kwargs: Any) -> None:
         if str(kwargs.get("url") or "").startswith("postgresql"):
             kwargs["connect_args"] = {**kwargs.get("connect_args", {}), "options": _without_jit()}
+            # SQLAlchemy's 5 kept open, and room for every worker (issue 17)
+            pool = store_pool()
+            kwargs["pool_size"] = min(KEPT_OPEN, pool)
+            kwargs["max_overflow"] = pool - kwargs["pool_size"]
         super().__init__(**kwargs)
         # greenthread-local (see events.unit), and this store's own: a unit
         # never captures the calls made to another store

@@ -9,12 +9,17 @@ NOTIFICATION_KINDS = (
     "progress_report_missing",
     "coordination_hours_low",
     "follow_up_due",
+    "follow_up_action_due",
     "contract_ending",
     "task_overdue",
     "task_obstacle_unanswered",
     "task_obstacle_escalated",
     "signature_for_beneficiary_refused",
     "disagreement_escalated",
+    "incident_reported",
+    "incident_escalated",
+    "incident_shared",
+    "experience_mismatch_flagged",
 )
 FAILURE_CATEGORIES = (
     "unreachable",

@@ -26,6 +26,8 @@ from services.notifications.delivery import Deliveries
 from services.notifications.destinations import Policy, Resolver, system_resolver
 from services.notifications.disagreements import EscalatedDisagreements
 from services.notifications.domain import Alert, Notification, alert_id
+from services.notifications.experience import ExperienceMismatches
+from services.notifications.incidents import IncidentNotices
 from services.notifications.pending import PendingReminders
 from services.notifications.people import People
 from services.notifications.projections import Inboxes, Timers, Webhooks
@@ -37,6 +39,8 @@ from services.notifications.sla import acknowledgement_sla, service_levels_from_
 class NotificationsApplication(
     RefusedSignatures,
     EscalatedDisagreements,
+    IncidentNotices,
+    ExperienceMismatches,
     Reminders,
     Deliveries,
     People,
@@ -92,7 +96,13 @@ class NotificationsApplication(
         }
         payload = self._alert_payload(alert, "urgent_risk_alert")
         told = self.tell(
-            alert.coordinator_id, "urgent_risk_alert", str(alert.id), "alert", fields, payload, now
+            [alert.coordinator_id],
+            "urgent_risk_alert",
+            str(alert.id),
+            "alert",
+            fields,
+            payload,
+            now,
         )
         return [alert, *told]
 
@@ -123,10 +133,13 @@ class NotificationsApplication(
 
     # -- in from the coordination service ---------------------------------------------
     def follow_coordination(self, name: str, event: Any, tracking: Tracking) -> None:
-        """Who is who (the registry, for escalation) and what to remind."""
-        fact = self.coordination_fact(name, event)
-        reminders = self.plan_reminders("coordination", name, event, self.now())
-        self.save_processed(tracking, *([fact] if fact is not None else []), *reminders)
+        """Who is who (the registry, for escalation), what to remind, and who
+        must hear of an incident or of a contract short of experience (R5)."""
+        fact, now = self.coordination_fact(name, event), self.now()
+        changed = self.plan_reminders("coordination", name, event, now)
+        changed += self.incident_notices(name, event, now)
+        changed += self.experience_notices(name, event, now)
+        self.save_processed(tracking, *([fact] if fact is not None else []), *changed)
 
     # -- acknowledging ----------------------------------------------------------------------
     @records_refusals
@@ -183,23 +196,9 @@ class NotificationsApplication(
                 "sla_minutes": alert.sla_minutes,
             }
             payload = self._alert_payload(alert, "urgent_risk_escalation") | {"level": alert.level}
-            told = [
-                n
-                for person in recipients
-                for n in self.tell(
-                    person,
-                    "urgent_risk_escalation",
-                    str(alert.id),
-                    f"escalation-{alert.level}",
-                    fields,
-                    payload,
-                    now,
-                    with_webhooks=False,
-                )
-            ]
-            told += self.notify_webhooks(
+            told = self.tell(
+                recipients,
                 "urgent_risk_escalation",
-                alert.municipality,
                 str(alert.id),
                 f"escalation-{alert.level}",
                 fields,
@@ -215,19 +214,21 @@ class NotificationsApplication(
 
     def tell(
         self,
-        person: str,
+        people: list[str],
         kind: str,
         source: str,
         purpose: str,
         fields: dict[str, Any],
         payload: dict[str, Any],
         now: datetime,
-        with_webhooks: bool = True,
     ) -> list[Notification]:
-        """The person's notification (inbox, and e-mail if they have an
-        address), and the webhooks' that want this kind."""
-        told = [self.notify_person(person, kind, source, purpose, fields, payload, now)]
-        if with_webhooks:
-            municipality = payload.get("municipality")
-            told += self.notify_webhooks(kind, municipality, source, purpose, fields, payload, now)
+        """Each person's notification (inbox, and e-mail if they have an
+        address), and the webhooks' that want this kind once: a webhook's
+        notice of one source is one notice, however many people hear of it
+        (made once per person, two of one id would fail the whole batch).
+        Only those not made before: an event delivered again tells no one
+        twice."""
+        told = [self.notify_person(p, kind, source, purpose, fields, payload, now) for p in people]
+        municipality = payload.get("municipality")
+        told += self.notify_webhooks(kind, municipality, source, purpose, fields, payload, now)
         return [n for n in told if self.find(n.id, Notification) is None]

@@ -41,8 +41,5 @@ class EscalatedDisagreements(ReminderPlanning):
         }
         # one notice per disagreement and level, however often delivered
         source = f"{data['disagreement_id']}:{level}"
-        return [
-            n
-            for person in self.people_with_role(level, municipality)
-            for n in self.tell(person, KIND, source, "escalation", fields, payload, now)
-        ]
+        people = self.people_with_role(level, municipality)
+        return self.tell(people, KIND, source, "escalation", fields, payload, now)

@@ -43,6 +43,54 @@ LEVELS = {
     "county_admin": ("DGASPC", "the county (DGASPC)"),
 }
 
+# What a follow-up after closure plans (events.vocabulary.cases.FOLLOW_UP_ACTIONS).
+FOLLOW_UP_ACTIONS = {
+    "visit": ("vizită de monitorizare", "follow-up visit"),
+    "evaluation": ("evaluare de monitorizare", "follow-up evaluation"),
+}
+
+# The difficulty types of 4.2 (events.vocabulary.coordination.DIFFICULTY_TYPES).
+DIFFICULTIES = {
+    "roles_and_competences": ("roluri și competențe", "roles and competences"),
+    "communication": ("comunicare și colaborare", "communication and collaboration"),
+    "sensitive_situations": ("situații sensibile cu beneficiarii", "sensitive situations"),
+    "ethics_and_integrity": ("etică și integritate", "ethics and integrity"),
+    "resources": ("resurse și organizare", "resources and organisation"),
+    "emotional_strain": ("încărcare emoțională", "emotional strain"),
+}
+
+# The beneficiary categories (events.vocabulary.CATEGORIES).
+CATEGORIES = {
+    "poverty": ("sărăcie", "poverty"),
+    "unemployment": ("șomaj", "unemployment"),
+    "low_education": ("nivel scăzut de educație", "low education"),
+    "disability_chronic_illness": ("dizabilitate, boală cronică", "disability, chronic illness"),
+    "terminal_illness": ("boală în fază terminală", "terminal illness"),
+    "pregnancy": ("sarcină", "pregnancy"),
+    "old_age": ("vârstă înaintată", "old age"),
+    "child_under_16": ("copil sub 16 ani", "child under 16"),
+    "single_parent_family": ("familie monoparentală", "single-parent family"),
+    "social_exclusion_risk": ("risc de excluziune socială", "risk of social exclusion"),
+    "domestic_violence": ("violență domestică", "domestic violence"),
+    "abuse_neglect": ("abuz, neglijare", "abuse, neglect"),
+    "school_dropout_risk": ("risc de abandon școlar", "school dropout risk"),
+}
+
+# 4.5 step 2: a difficulty about the coordination goes to the superior, who
+# leads it; the coordinator does not see it until the head shares it
+ABOUT_COORDINATOR = (
+    " Dificultatea privește relația de coordonare: o conduceți dumneavoastră, iar "
+    "coordonatorul nu o vede până nu hotărâți să i-o arătați (4.5, pasul 2).",
+    " The difficulty concerns the coordination itself: you lead it, and the coordinator "
+    "does not see it until you decide to share it (4.5, step 2).",
+)
+
+# 4.4.3: each escalation gives the next level as long again
+NEXT_LEVEL = (
+    " Nerezolvată până la {next_deadline}, urcă la nivelul următor.",
+    " Unresolved by {next_deadline}, it goes up to the next level.",
+)
+
 # kind (events.vocabulary.notifications.NOTIFICATION_KINDS) -> (subject, text)
 # per language, formatted with the notification's fields
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
@@ -121,6 +169,19 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "{until_date} (R8).",
         ),
     },
+    "follow_up_action_due": {
+        "ro": (
+            "Monitorizare post-închidere planificată azi, {due_on}: {action_ro}, cazul {case_id}",
+            "Pentru cazul închis {case_id} asistentul social a planificat pe {due_on} o "
+            "{action_ro} în perioada de monitorizare (2.4, R8). După ce o faceți, consemnați-o "
+            "în platformă.",
+        ),
+        "en": (
+            "Follow-up planned for today, {due_on}: {action_en}, case {case_id}",
+            "For closed case {case_id} the social worker planned a {action_en} on {due_on}, "
+            "within its follow-up period (2.4, R8). Once done, record it in the platform.",
+        ),
+    },
     "contract_ending": {
         "ro": (
             "Contractul de coordonare {contract_id} se încheie la {ends_on}",
@@ -163,6 +224,66 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
             "the family or an institution that the team could not settle (the guide, 4.4.3 "
             "and 4.6 case 3). Talk it over with the social worker; what happened is recorded "
             "in the case file.",
+        ),
+    },
+    "incident_reported": {
+        "ro": (
+            "Dificultate raportată ({difficulty_ro}): incidentul {incident_id}",
+            "A fost raportată o dificultate a tehnicianului ({difficulty_ro}) pe formularul "
+            "standard (instrumentul F).{about_ro} Parcurgeți pașii din 4.5, de la identificarea "
+            "problemei la soluție; nerezolvată până la {deadline}, se escaladează (4.4.3). "
+            "Descrierea se citește în platformă.",
+        ),
+        "en": (
+            "Difficulty reported ({difficulty_en}): incident {incident_id}",
+            "A difficulty of the technician was reported ({difficulty_en}) on the standard "
+            "form (instrument F).{about_en} Take it through the steps of 4.5, from identifying "
+            "the problem to the solution; unresolved by {deadline}, it is escalated (4.4.3). "
+            "The description is read in the platform.",
+        ),
+    },
+    "incident_escalated": {
+        "ro": (
+            "Dificultate nerezolvată, escaladată la {level_ro}: incidentul {incident_id}",
+            "O dificultate a unui tehnician nu a fost rezolvată în termen și a fost escaladată "
+            "la {level_ro} (ghidul, 4.4.3).{next_ro} Vă rugăm să interveniți; istoricul "
+            "incidentului se citește în platformă.",
+        ),
+        "en": (
+            "Unresolved difficulty escalated to {level_en}: incident {incident_id}",
+            "A technician's difficulty was not resolved in time and was escalated to "
+            "{level_en} (the guide, 4.4.3).{next_en} Please step in; the incident's history is "
+            "read in the platform.",
+        ),
+    },
+    "incident_shared": {
+        "ro": (
+            "O dificultate care privește coordonarea v-a fost arătată: incidentul {incident_id}",
+            "Șeful SPAS v-a arătat o dificultate raportată despre relația de coordonare "
+            "(ghidul, 4.5, pasul 2). O puteți citi în platformă; pașii îi conduce în continuare "
+            "șeful SPAS, cu care o discutați.",
+        ),
+        "en": (
+            "A difficulty about the coordination was shared with you: incident {incident_id}",
+            "The SPAS head shared with you a difficulty reported about the coordination "
+            "(the guide, 4.5, step 2). You can read it in the platform; the SPAS head still "
+            "leads its steps and talks it over with you.",
+        ),
+    },
+    "experience_mismatch_flagged": {
+        "ro": (
+            "Coordonatorul nu mai are experiența cerută (R5): contractul {contract_id}",
+            "Coordonatorul din contractul de coordonare {contract_id} nu are experiență "
+            "declarată pentru categoriile de beneficiari ale tehnicianului: {missing_ro} (R5, "
+            "principiul 9). Propunerea platformei: înlocuirea coordonatorului, cu predarea "
+            "întregului istoric (R10), sau completarea experienței declarate în registru.",
+        ),
+        "en": (
+            "The coordinator no longer has the experience required (R5): contract {contract_id}",
+            "The coordinator of coordination contract {contract_id} has no declared experience "
+            "of the technician's beneficiary categories: {missing_en} (R5, principle 9). The "
+            "platform proposes replacing the coordinator, with the whole history handed over "
+            "(R10), or completing the experience declared in the registry.",
         ),
     },
     "task_obstacle_unanswered": {
@@ -233,6 +354,20 @@ def render(kind: str, language: str, fields: dict[str, Any]) -> tuple[str, str]:
     )
     if "level" in values:
         values["level_ro"], values["level_en"] = LEVELS[values["level"]]
+    if "action" in values:
+        values["action_ro"], values["action_en"] = FOLLOW_UP_ACTIONS[values["action"]]
+    if "missing" in values:
+        labels = [CATEGORIES[c] for c in values["missing"]]
+        values["missing_ro"] = ", ".join(ro for ro, _ in labels)
+        values["missing_en"] = ", ".join(en for _, en in labels)
+    if "difficulty_type" in values:
+        values["difficulty_ro"], values["difficulty_en"] = DIFFICULTIES[values["difficulty_type"]]
+    values["about_ro"], values["about_en"] = (
+        ABOUT_COORDINATOR if values.get("about_coordinator") is True else ("", "")
+    )
+    values["next_ro"], values["next_en"] = (
+        (t.format(**values) for t in NEXT_LEVEL) if values.get("next_deadline") else ("", "")
+    )
     first, second = (language, "en" if language == "ro" else "ro")
     subject = TEMPLATES[kind][first][0].format(**values)
     text = "\n\n".join(TEMPLATES[kind][lang][1].format(**values) for lang in (first, second))

@@ -79,7 +79,7 @@ class People(ApplicationPart):
         targets = {"inbox": person}
         if contact is not None and contact.email:
             targets["email"] = contact.email
-        link = gateway_link(f"cases/{payload['case_id']}" if payload.get("case_id") else "")
+        link = gateway_link(_linked(payload))
         subject, text = render(kind, language, fields | {"link": link})
         role = self.view(TeamView).staff.get(person, {}).get("role", "unknown")
         return Notification.create(
@@ -111,7 +111,7 @@ class People(ApplicationPart):
             webhook = self.find(UUID(webhook_id), Webhook)
             if webhook is None or not webhook.wants(kind, municipality):
                 continue
-            link = gateway_link(f"cases/{payload['case_id']}" if payload.get("case_id") else "")
+            link = gateway_link(_linked(payload))
             subject, text = render(kind, "ro", fields | {"link": link})
             told.append(
                 Notification.create(
@@ -324,3 +324,16 @@ class People(ApplicationPart):
             for e in self.events.get(aggregate_id)
             if isinstance(e, Aggregate.Event)  # every stored one is; says so to the type checker
         ]
+
+
+def _linked(payload: dict[str, Any]) -> str:
+    """The gateway's path of what a notification is about: its case, its
+    incident (``/incidents/{id}``, which a coordinator it is hidden from
+    finds as unknown) or its contract."""
+    if payload.get("case_id"):
+        return f"cases/{payload['case_id']}"
+    if payload.get("incident_id"):
+        return f"incidents/{payload['incident_id']}"
+    if payload.get("contract_id"):
+        return f"contracts/{payload['contract_id']}"
+    return ""

@@ -49,7 +49,7 @@ class Batch:
 
 class ReminderPlanning(ApplicationPart):
     actor: Actor
-    tell: Callable[..., list[Notification]]  # a person's notifications, and the webhooks'
+    tell: Callable[..., list[Notification]]  # people's notifications, and the webhooks' once
     notify_webhooks: Callable[..., list[Notification]]
     people_with_role: Callable[[str, str | None], list[str]]
 

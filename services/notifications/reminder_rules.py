@@ -22,6 +22,7 @@ OBSERVATION = "observation_sheet_due"
 PROGRESS = "progress_report_missing"
 HOURS = "coordination_hours_low"
 FOLLOW_UP = "follow_up_due"
+FOLLOW_UP_ACTION = "follow_up_action_due"  # R8: a visit or evaluation planned in the period
 CONTRACT_ENDING = "contract_ending"
 TASK = "task_overdue"
 OBSTACLE = "task_obstacle_unanswered"  # 2.3.3: the coordinator, when the answer is due
@@ -51,6 +52,12 @@ def case_key(case_id: str) -> str:
 
 def author_key(case_id: str, author_id: str) -> str:
     return f"case/{case_id}/author/{author_id}"
+
+
+def follow_up_key(case_id: str, action: str) -> str:
+    """A closed case's planned follow-up visits (or evaluations), below the
+    case: archiving it cancels them with the rest."""
+    return f"case/{case_id}/follow-up/{action}"
 
 
 def contract_key(contract_id: str) -> str:
@@ -158,6 +165,12 @@ def listed(kind: str, payload: dict[str, Any]) -> bool:
 
 def follow_up_verdict(stage: str | None) -> str | None:
     return None if stage in (None, "closed") else f"case_{stage}"
+
+
+def follow_up_action_verdict(stage: str | None) -> str | None:
+    """A planned follow-up action is wanted while the case is closed or in
+    its follow-up (R8: archiving waits for the period's end)."""
+    return None if stage in (None, "closed", "follow_up") else f"case_{stage}"
 
 
 def contract_ending_verdict(

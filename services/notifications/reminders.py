@@ -48,7 +48,11 @@ like the months of the journal and of the progress reports):
    next month's) but is not listed among a person's coming reminders.
 4. ``follow_up_due`` (R8): a case closed with a follow-up window reminds its
    social worker and technicians on ``follow_up_from`` at 09:00, unless its
-   follow-up began (or it was archived) first.
+   follow-up began (or it was archived) first. ``follow_up_action_due``
+   (2.4, R8): each visit or evaluation the social worker planned in the
+   period reminds the case's team on its day at 09:00, unless one of its
+   kind was recorded done first (the earliest still to come) or the case
+   was archived.
 5. ``contract_ending``: the coordinator, the technician and the SPAS head,
    30 days before ``ends_on`` (09:00), at once when less remains; an
    amended end date schedules anew, a terminated contract cancels it.
@@ -79,12 +83,14 @@ from services.notifications.reminder_rules import (
     ACTIVE_STAGES,
     CONTRACT_ENDING,
     FOLLOW_UP,
+    FOLLOW_UP_ACTION,
     HOURS,
     OBSTACLE_ESCALATED,
     PROGRESS,
     case_record_id,
     contract_ending_verdict,
     first_day,
+    follow_up_action_verdict,
     follow_up_verdict,
     hours_verdict,
     next_month,
@@ -145,25 +151,7 @@ class Reminders(CaseReminders, CoordinationReminders):
             reminder.cancel(self.actor, verdict, now)
             return []
         kind, source = reminder.kind, str(reminder.id)
-        told = [
-            n
-            for person in audience
-            for n in self.tell(
-                person,
-                kind,
-                source,
-                "reminder",
-                reminder.fields,
-                reminder.payload,
-                now,
-                with_webhooks=False,
-            )
-        ]
-        municipality = reminder.payload.get("municipality")
-        webhooks = self.notify_webhooks(
-            kind, municipality, source, "reminder", reminder.fields, reminder.payload, now
-        )
-        told += [n for n in webhooks if self.find(n.id, Notification) is None]
+        told = self.tell(audience, kind, source, "reminder", reminder.fields, reminder.payload, now)
         reminder.mark_sent(self.actor, audience, now)
         return told
 
@@ -176,7 +164,7 @@ class Reminders(CaseReminders, CoordinationReminders):
         team = self.view(TeamView)
         verdict: str | None = None
         audience = list(reminder.recipients)
-        if kind in (PROGRESS, FOLLOW_UP):
+        if kind in (PROGRESS, FOLLOW_UP, FOLLOW_UP_ACTION):
             case = batch.get(case_record_id(payload["case_id"]), FollowedCase)
             stage = case.stage if case is not None else None
             audience = case.team if case is not None and case.team else audience
@@ -185,8 +173,10 @@ class Reminders(CaseReminders, CoordinationReminders):
                 verdict = progress_verdict(stage, reported, reminder.period)
                 if stage in ACTIVE_STAGES and case is not None:
                     self._schedule_progress(batch, case, next_month(reminder.period))
-            else:
+            elif kind == FOLLOW_UP:
                 verdict = follow_up_verdict(stage)
+            else:
+                verdict = follow_up_action_verdict(stage)
         elif kind in (HOURS, CONTRACT_ENDING):
             contract = team.contracts.get(payload["contract_id"])
             status = contract["status"] if contract else None
@@ -235,6 +225,8 @@ _PLANNERS: dict[tuple[str, str], Callable[..., None]] = {
     ("cases", "CaseMonitoringStarted"): Reminders._on_case_active,
     ("cases", "CaseClosed"): Reminders._on_case_closed,
     ("cases", "CaseFollowUpBegun"): Reminders._on_follow_up_begun,
+    ("cases", "FollowUpPlanned"): Reminders._on_follow_up_planned,
+    ("cases", "FollowUpActionRecorded"): Reminders._on_follow_up_recorded,
     ("cases", "CaseArchived"): Reminders._on_case_archived,
     ("cases", "DocumentDrafted"): Reminders._on_document_drafted,
     ("cases", "DocumentSubmitted"): Reminders._on_document_submitted,

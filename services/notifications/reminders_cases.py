@@ -1,5 +1,6 @@
 """The reminders the cases' events plan (R7, R8): a case's progress
-reports, a visit's observation sheet, a closed case's follow-up."""
+reports, a visit's observation sheet, a closed case's follow-up and the
+visits and evaluations planned in it."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from services.notifications.pending import PendingReminders
 from services.notifications.reminder_planning import Batch, ReminderPlanning
 from services.notifications.reminder_rules import (
     FOLLOW_UP,
+    FOLLOW_UP_ACTION,
     OBSERVATION,
     OBSERVATION_SHEET_HOURS,
     PROGRESS,
@@ -20,6 +22,7 @@ from services.notifications.reminder_rules import (
     case_record_id,
     covers,
     document_record_id,
+    follow_up_key,
     moment,
     month_of,
     observation_times,
@@ -107,6 +110,40 @@ class CaseReminders(ReminderPlanning):
         case = self._case(batch, data["case_id"], municipality)
         case.change(self.actor, stage="follow_up")
         self._cancel_pending(batch, case_key(case.case_id), FOLLOW_UP, "follow_up_begun", now)
+
+    def _on_follow_up_planned(self, batch, data, municipality, now) -> None:
+        """2.4, R8: each visit or evaluation planned is reminded to the
+        case's team on its day, unless recorded done before."""
+        case = self._case(batch, data["case_id"], municipality)
+        for planned in data["actions"]:
+            action, due_on = planned["action"], planned["due_on"]
+            self._schedule(
+                batch,
+                FOLLOW_UP_ACTION,
+                follow_up_key(case.case_id, action),
+                due_on,
+                on_day(date.fromisoformat(due_on)),
+                case.team,
+                {"case_id": case.case_id, "action": action, "due_on": due_on},
+                {
+                    "case_id": case.case_id,
+                    "municipality": case.municipality,
+                    "action": action,
+                    "due_on": due_on,
+                },
+            )
+
+    def _on_follow_up_recorded(self, batch, data, municipality, now) -> None:
+        """One done answers the earliest of its kind still to come."""
+        key = follow_up_key(data["case_id"], data["action"])
+        pending = [
+            found
+            for rid in self.view(PendingReminders).pending(key, FOLLOW_UP_ACTION)
+            if (found := batch.get(UUID(rid), Reminder)) is not None and found.pending
+        ]
+        if pending:
+            earliest = min(pending, key=lambda r: r.due_at)
+            earliest.cancel(self.actor, "done", now)
 
     def _on_case_archived(self, batch, data, municipality, now) -> None:
         case = self._case(batch, data["case_id"], municipality)

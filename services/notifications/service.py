@@ -20,6 +20,8 @@ from events.following import FOLLOWED
 from events.nameko import ApplicationProvider, CallContext, ObservedService
 from events.subscribe import subscribe
 from services.notifications.application import NotificationsApplication
+from services.notifications.experience import EXPERIENCE_EVENTS
+from services.notifications.incidents import INCIDENT_EVENTS
 from services.notifications.published import publication_of
 from services.notifications.reminders import CASES_EVENTS, COORDINATION_EVENTS
 
@@ -62,7 +64,11 @@ class NotificationsService(ObservedService, AuditedLog, RpcAdapter):
     def on_cases(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_cases(name_of(event.get_type()), event, tracking)
 
-    @subscribe("coordination", sorted({*FOLLOWED, *COORDINATION_EVENTS}), batch=50)
+    @subscribe(
+        "coordination",
+        sorted({*FOLLOWED, *COORDINATION_EVENTS, *INCIDENT_EVENTS, *EXPERIENCE_EVENTS}),
+        batch=50,
+    )
     def on_coordination(self, event: Any, tracking: Tracking) -> None:
         self.app.follow_coordination(name_of(event.get_type()), event, tracking)
 

@@ -46,11 +46,7 @@ class RefusedSignatures(ReminderPlanning):
             "municipality": municipality,
         }
         refusal = event.get_subject()  # the refusal's own id: told once, however often delivered
-        return [
-            n
-            for person in audience
-            for n in self.tell(person, KIND, refusal, "refusal", fields, payload, now)
-        ]
+        return self.tell(audience, KIND, refusal, "refusal", fields, payload, now)
 
     def _case_named(self, subject: str | None) -> str | None:
         """The case a refusal names: the case itself (a document drafted) or

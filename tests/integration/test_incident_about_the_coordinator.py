@@ -76,6 +76,7 @@ def test_informarea_when_the_difficulty_concerns_the_coordinator_the_spas_head_l
         assert shared_event["data"] == {
             "incident_id": incident["incident_id"],
             "technician_id": tech["staff_id"],
+            "coordinator_id": county["expert"]["staff_id"],
         }
     finally:
         outside.close()

@@ -319,7 +319,12 @@ class Incident(AuditedAggregate):
                 f"incident {self.id} is not hidden from the coordinator", incident_id=str(self.id)
             )
         note = rules.check_text(note, "note")
-        self.trigger_event(self.SharedWithCoordinator, note=note, **self._fact(actor))
+        self.trigger_event(
+            self.SharedWithCoordinator,
+            note=note,
+            coordinator_id=self.coordinator_id,
+            **self._fact(actor),
+        )
 
     def check_not_hidden_from(self, actor: Actor) -> None:
         """Hidden is as if it were not there: not found, rather than a

@@ -172,6 +172,9 @@ class SharedWithCoordinator(Fact):
     concerns may now read it (the head still leads it)."""
 
     note: str
+    # whom it was shared with, for those who tell them (the notifications
+    # service); events stored before it was carried have none
+    coordinator_id: str | None = None
 
     def apply(self, incident: Any) -> None:
         incident.shared_with_coordinator = True

@@ -26,7 +26,7 @@ CONTRACTS: dict[type, tuple[str, tuple[str, ...]]] = {
             "detected",
         ),
     ),
-    Incident.SharedWithCoordinator: ("IncidentSharedWithCoordinator", ()),
+    Incident.SharedWithCoordinator: ("IncidentSharedWithCoordinator", ("coordinator_id",)),
     Incident.Identified: ("IncidentIdentified", ("difficulty_type",)),
     Incident.Informed: ("IncidentInformed", ("informed_party",)),
     Incident.CauseAnalysed: ("IncidentCauseAnalysed", ("causes",)),

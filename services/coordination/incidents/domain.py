@@ -319,12 +319,8 @@ class Incident(AuditedAggregate):
                 f"incident {self.id} is not hidden from the coordinator", incident_id=str(self.id)
             )
         note = rules.check_text(note, "note")
-        self.trigger_event(
-            self.SharedWithCoordinator,
-            note=note,
-            coordinator_id=self.coordinator_id,
-            **self._fact(actor),
-        )
+        shared = {"note": note, "coordinator_id": self.coordinator_id}  # whom: for the notices
+        self.trigger_event(self.SharedWithCoordinator, **shared, **self._fact(actor))
 
     def check_not_hidden_from(self, actor: Actor) -> None:
         """Hidden is as if it were not there: not found, rather than a

@@ -253,6 +253,8 @@ CONTRACT_STATUSES = {
     "suspended": "suspendat",
     "terminated": "încetat",
 }
+SIGNING_PARTIES = {"institution": "instituția (șeful SPAS)", "coordinator": "coordonatorul"}
+MISMATCH_PROPOSALS = {"replace_coordinator": "înlocuirea coordonatorului"}  # R5 no longer met
 RISK_STATUSES = {"reported": "semnalat", "acknowledged": "confirmat", "assessed": "evaluat"}
 TASK_STATUSES = {
     "delegated": "delegată",

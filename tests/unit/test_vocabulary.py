@@ -114,6 +114,8 @@ def test_the_web_pages_label_exactly_the_names_of_the_vocabulary():
         "DIFFICULTIES": coordination.DIFFICULTY_TYPES,
         "INFORMED_PARTIES": coordination.INFORMED_PARTIES,
         "INCIDENT_OUTCOMES": coordination.INCIDENT_OUTCOMES,
+        "MISMATCH_PROPOSALS": coordination.MISMATCH_PROPOSALS,
+        "SIGNING_PARTIES": coordination.SIGNING_PARTIES,
         "EVALUATION_SECTIONS": evaluations.SHEET_SECTIONS,
         "EVALUATION_PARTIES": evaluations.EVALUATION_PARTIES,
     }

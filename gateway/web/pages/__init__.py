@@ -11,6 +11,7 @@ from gateway.web.pages import (
     documents,
     eval_sheet,
     signin,
+    spas_head,
     tech_evaluations,
     tech_tasks,
     technician,
@@ -23,3 +24,4 @@ PAGES += [cases.pages, documents.pages, technician.pages, tech_tasks.pages]
 PAGES += [coordinator.pages, coord_cases.pages, coord_work.pages, coord_incidents.pages]
 PAGES += [coord_evaluations.pages, eval_sheet.pages]
 PAGES += [tech_evaluations.pages]  # the technician's own evaluation
+PAGES += [spas_head.pages]  # the SPAS head's home

@@ -26,6 +26,7 @@ from gateway.web.words import (
     CONTRACT_STATUSES,
     ENTRY_KINDS,
     PRIORITIES,
+    SIGNING_PARTIES,
     TASK_TYPES,
     WITHDRAW_REASONS,
 )
@@ -145,6 +146,8 @@ def journal_entry(page: Page) -> Response:
         return _withdraw(page)
     if form.get("act") == "comment":
         return _comment(page)
+    if form.get("act") == "sign":
+        return _sign(page)
     minutes = whole_minutes(form.get("hours", ""), form.get("minutes", ""))
     values: dict[str, Any] = {
         "occurred_on": form.get("occurred_on", ""),
@@ -201,6 +204,37 @@ def _comment(page: Page) -> Response:
     return _acted(page, "coordination.comment_journal_entry", path, values, said)
 
 
+def _sign(page: Page) -> Response:
+    """A party's signature: the SPAS head's for the institution, the
+    coordinator's for themselves; the second one puts the contract in force
+    (the service checks R5 and that no other is in force again then)."""
+    _ = page.gettext
+    path = {"contract_id": page.args["contract_id"]}
+    try:
+        signed = page.act("coordination.sign_contract", path, {})
+    except Problem as problem:
+        status, shown = refused(page, problem, "coordination.sign_contract")
+        return _contract_page(page, status, **shown)
+    said = (
+        _("Contractul a fost semnat și este în vigoare.") if signed.get("status") == "active"
+        else _("Contractul a fost semnat. Așteaptă semnătura celeilalte părți.")
+    )
+    return page.redirect(page.request.path, said)
+
+
+def signing_party(contract: dict[str, Any], who: Any) -> str | None:
+    """The party ``who`` signs a draft as, if they have not yet: the head of
+    the technician's SPAS for the institution, the coordinator for themselves."""
+    if contract.get("status") != "draft":
+        return None
+    party = None
+    if who.role == "spas_head" and who.municipality == contract.get("municipality"):
+        party = "institution"
+    elif who.role == "social_worker" and who.id == contract.get("coordinator_id"):
+        party = "coordinator"
+    return party if party and party not in (contract.get("signed_by") or []) else None
+
+
 def _acted(
     page: Page, operation: str, path: dict[str, Any], values: dict[str, Any], said: str
 ) -> Response:
@@ -217,6 +251,11 @@ def _acted(
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"contract_id": str(page.args["contract_id"])}
     found = page.call("coordination.get_contract", path)
+    parties = page.answers(  # named, as whoever signs must know whom they bind
+        *(("coordination.get_staff", {"staff_id": found[f"{who}_id"]}, {})
+          for who in ("technician", "coordinator"))
+    )
+    names = [p.get("full_name", "") if isinstance(p, dict) else "" for p in parties]
     month = page.request.args.get("luna") or current_month(local_today())
     try:
         hours = page.call("coordination.coordination_hours", path, month=month)
@@ -236,5 +275,6 @@ def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
         hours=hours,
         entries=items_of(entries), plan=plan,
         channels=CHANNELS, kinds=ENTRY_KINDS, reasons=WITHDRAW_REASONS,
-        statuses=CONTRACT_STATUSES, **context,
+        statuses=CONTRACT_STATUSES, signs_as=signing_party(found, page.who), names=names,
+        parties=SIGNING_PARTIES, **context,
     )

@@ -25,7 +25,7 @@ from gateway.web.sessions import Session
 log = logging.getLogger(__name__)
 pages = PageTable()
 SIGN_IN_COOKIE = "coordonare_intrare"  # the sign-in form's CSRF nonce, before any session
-HOMES = {"technician": "/azi", "social_worker": "/acasa"}
+HOMES = {"technician": "/azi", "social_worker": "/acasa", "spas_head": "/spas"}
 
 
 def safe_next(target: str | None) -> str:

@@ -1,0 +1,122 @@
+"""The SPAS head's home (DESIGN §1: the technician's employer; signs the
+coordination contracts of their SPAS; the escalation target).
+
+It gathers what waits for the head of one municipality's SPAS:
+
+- the contracts drafted for their technicians that still want the
+  institution's signature (signed on the contract's page, ``coord_work``);
+- each technician of the SPAS with the contract they work under today, or
+  none: R1, a technician works only under an active coordination contract;
+- the open incidents of the SPAS (4.5), which the head leads when they are
+  about the coordinator or were escalated to them (4.4.3);
+- the contracts in force that no longer meet R5 (the coordinator's
+  experience), with what the platform proposes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.utils import redirect
+from werkzeug.wrappers import Response
+
+from gateway.problems import Problem
+from gateway.web import words
+from gateway.web.page import Page, PageTable
+from gateway.web.pages.listing import items_of
+
+pages = PageTable()
+HOME = "/spas"
+IN_FORCE = ("active", "suspended")  # a suspended contract is still the one in force
+
+
+# -- pure helpers (unit-tested) ---------------------------------------------------------
+def contract_in_force(contracts: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The contract a technician works under today: the latest active or
+    suspended one (a replaced coordinator leaves the old one terminated)."""
+    current = [c for c in contracts if c.get("status") in IN_FORCE]
+    return current[-1] if current else None
+
+
+def drafts_to_sign(contracts: list[dict[str, Any]], party: str = "institution") -> list[dict]:
+    """The drafts ``party`` has not signed yet."""
+    return [
+        c
+        for c in contracts
+        if c.get("status") == "draft" and party not in (c.get("signed_by") or [])
+    ]
+
+
+def drafts_waiting(contracts: list[dict[str, Any]], party: str = "institution") -> list[dict]:
+    """The drafts ``party`` signed that wait for the other party."""
+    return [
+        c for c in contracts if c.get("status") == "draft" and party in (c.get("signed_by") or [])
+    ]
+
+
+# -- the home page --------------------------------------------------------------------
+@pages.get(HOME)
+def home(page: Page) -> Response:
+    assert page.who is not None
+    if page.who.role != "spas_head":
+        return redirect("/", 303)  # each role has its own home (signin.HOMES)
+    staff, incidents, mismatches = page.call_together(  # the page waits for the slowest
+        # a SPAS employs a handful of technicians (a city, a few dozen): the whole list
+        (
+            "coordination.list_staff",
+            None,
+            {"municipality": page.who.municipality, "role": "technician"},
+        ),
+        ("coordination.open_incidents", None, {}),
+        ("coordination.experience_mismatches", None, {}),
+    )
+    technicians = items_of(staff)  # those employed today, by name (the registry's order)
+    histories = page.answers(
+        *(
+            ("coordination.contracts_of_technician", {"technician_id": t["staff_id"]}, {})
+            for t in technicians
+        )
+    )
+    # a technician transferred here keeps contracts of the SPAS they left, which
+    # this head may not read (the service refuses the whole history): said so
+    unreadable = {t["staff_id"] for t, h in zip(technicians, histories, strict=True) if _refused(h)}
+    contracts = {
+        t["staff_id"]: [] if t["staff_id"] in unreadable else items_of(h)
+        for t, h in zip(technicians, histories, strict=True)
+    }
+    every = [c for history in contracts.values() for c in history]
+    names = {t["staff_id"]: t["full_name"] for t in technicians}
+    coordinators = {c["coordinator_id"] for c in every}
+    coordinators |= {m["coordinator_id"] for m in items_of(mismatches)}
+    names |= _names(page, coordinators - names.keys())
+    return page.render(
+        "spas/home.html",
+        w=words,
+        names=names,
+        to_sign=drafts_to_sign(every),
+        waiting=drafts_waiting(every),
+        technicians=[(t, contract_in_force(contracts[t["staff_id"]])) for t in technicians],
+        unreadable=unreadable,
+        incidents=items_of(incidents),
+        mismatches=items_of(mismatches),
+    )
+
+
+def _names(page: Page, staff_ids: set[str]) -> dict[str, str]:
+    """Staff ids to names, asked together; one not found stays unnamed."""
+    ids = sorted(i for i in staff_ids if i)
+    found = page.answers(*(("coordination.get_staff", {"staff_id": i}, {}) for i in ids))
+    return {
+        i: f["full_name"]
+        for i, f in zip(ids, found, strict=True)
+        if isinstance(f, dict) and f.get("full_name")
+    }
+
+
+def _refused(answer: Any) -> bool:
+    """A refusal for scope; a stale session or a failure goes on up."""
+    if isinstance(answer, Problem):
+        if answer.status == 401 or answer.status >= 500:
+            raise answer
+        return True
+    return False

@@ -30,20 +30,12 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from events.clock import LOCAL_TIME, local_today
+from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 
 COUNTY = "Cluj"
 MUNICIPALITIES = {"54975": "Cluj-Napoca", "57706": "Florești", "57887": "Gilău"}
 # Every obligation the guide requires of each party (draft_contract's contract).
-OBLIGATIONS = {
-    "institution": ["legal_framework", "resources", "administrative_support"],
-    "coordinator": [
-        "set_objectives",
-        "monitor_activity",
-        "feedback_and_guidance",
-        "evaluate_results",
-    ],
-    "technician": ["follow_guidance", "report_activity", "attend_training", "ethical_standards"],
-}
+OBLIGATIONS = {party: list(codes) for party, codes in CONTRACT_OBLIGATIONS.items()}
 
 
 # -- who ------------------------------------------------------------------------

@@ -16,6 +16,18 @@ DEPARTURE_REASONS = ("resigned", "retired", "employment_ended", "deceased", "oth
 CONTRACT_FORMS = ("service_contract", "cooperation_agreement", "dgaspc_partnership")
 INTERNAL_FORM = "job_description"
 LEGAL_FORMS = (*CONTRACT_FORMS, INTERNAL_FORM)
+# The obligations the guide requires of each party (2.1 §1a): a contract
+# lists every one of them and may add its own (their words: the contract rules).
+CONTRACT_OBLIGATIONS = {
+    "institution": ("legal_framework", "resources", "administrative_support"),
+    "coordinator": (
+        "set_objectives",
+        "monitor_activity",
+        "feedback_and_guidance",
+        "evaluate_results",
+    ),
+    "technician": ("follow_guidance", "report_activity", "attend_training", "ethical_standards"),
+}
 TERMINATION_REASONS = (
     "technician_licensed",
     "coordinator_replaced",

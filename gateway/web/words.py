@@ -253,6 +253,12 @@ CONTRACT_STATUSES = {
     "suspended": "suspendat",
     "terminated": "încetat",
 }
+LEGAL_FORMS = {  # art. 40(7) a/b/c, or the job description of the SPAS's own social worker
+    "service_contract": "contract de prestări servicii (art. 40 alin. 7 lit. a)",
+    "cooperation_agreement": "acord de cooperare (art. 40 alin. 7 lit. b)",
+    "dgaspc_partnership": "contract de parteneriat cu DGASPC (art. 40 alin. 7 lit. c)",
+    "job_description": "fișa postului (asistent social angajat al SPAS)",
+}
 SIGNING_PARTIES = {"institution": "instituția (șeful SPAS)", "coordinator": "coordonatorul"}
 MISMATCH_PROPOSALS = {"replace_coordinator": "înlocuirea coordonatorului"}  # R5 no longer met
 RISK_STATUSES = {"reported": "semnalat", "acknowledged": "confirmat", "assessed": "evaluat"}

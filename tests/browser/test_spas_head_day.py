@@ -1,39 +1,27 @@
 """The SPAS head's day (desktop). In Gilău, whose technician works under no
-contract (R1), the head drafts one, signs it for the institution on its
-page, and the coordinator's signature puts it in force. In Cluj-Napoca the
-head finds what waits for them as the escalation target: a technician's
-difficulty about their coordinator, which the head leads (4.5 step 2), and a
-contract the registry's change left short of the coordinator's experience
-(R5)."""
+contract (R1), the head drafts one (refused first for a coordinator without
+the experience R5 asks), signs it for the institution on its page, and the
+coordinator's signature puts it in force. In Cluj-Napoca the head finds
+what waits for them as the escalation target: a technician's difficulty
+about their coordinator, which the head leads (4.5 step 2), and a contract
+the registry's change left short of the coordinator's experience (R5)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
-from deploy.demo_county import OBLIGATIONS
-from events.clock import local_today
 from tests.support.browser import DESKTOP, check, flash, sign_in
-
-
-def _terms(web: Any, technician: str, coordinator: str) -> dict[str, Any]:
-    today = local_today()
-    return {
-        "technician_id": web.user(technician)["sub"],
-        "coordinator_id": web.user(coordinator)["sub"],
-        "legal_form": "cooperation_agreement",
-        "obligations": OBLIGATIONS,
-        "hours_per_month": 40,
-        "starts_on": today.isoformat(),
-        "ends_on": date(today.year + 1, 12, 31).isoformat(),
-    }
 
 
 def _row(page: Any, name: str) -> str:
     return page.locator("tr", has_text=name).inner_text()
 
 
-def test_the_head_signs_a_contract_for_the_institution_and_the_coordinator_puts_it_in_force(
+def _row_link(page: Any, name: str, link: str) -> Any:
+    return page.locator("tr", has_text=name).get_by_role("link", name=link)
+
+
+def test_the_head_drafts_a_contract_signs_it_and_the_coordinators_signature_puts_it_in_force(
     web, open_page
 ):
     head = open_page(DESKTOP)
@@ -43,13 +31,24 @@ def test_the_head_signs_a_contract_for_the_institution_and_the_coordinator_puts_
     assert head.get_by_role("heading", name="Contracte de semnat (0)").count() == 1
     assert check(head, "sef-acasa") == []
 
-    drafted = web.as_("sef.gilau").post(
-        f"{web.url}/contracts", json=_terms(web, "tehnician.gilau", "asistent.cluj")
-    )
-    assert drafted.status_code in (200, 201), drafted.text
-    contract_id = drafted.json()["contract_id"]
+    _row_link(head, "Andrei Moldovan", "Întocmiți contractul").click()
+    assert head.get_by_label("Tehnicianul").input_value() == web.user("tehnician.gilau")["sub"]
+    assert head.get_by_label("Ore de coordonare pe lună (cel puțin 40, R6)").input_value() == "40"
+    head.get_by_role("button", name="Întocmește contractul").click()
+    assert head.locator("#coordinator_id-eroare").inner_text() == "Completați acest câmp."
+    assert head.get_by_label("Tehnicianul").input_value() == web.user("tehnician.gilau")["sub"]
+    # a coordinator without experience of his categories: R5 refuses, and says so
+    head.get_by_label("Asistentul social coordonator").select_option(label="Mihai Rusu")
+    head.get_by_label("Forma juridică").select_option("cooperation_agreement")
+    head.get_by_role("button", name="Întocmește contractul").click()
+    assert "R5" in head.get_by_role("alert").inner_text()
+    assert check(head, "sef-contract-nou-refuzat") == []
+    head.get_by_label("Asistentul social coordonator").select_option(label="Ana Pop")
+    head.get_by_role("button", name="Întocmește contractul").click()
+    assert flash(head).startswith("Contractul a fost întocmit.")
+    contract_id = head.url.rsplit("/", 1)[-1]
 
-    head.reload()
+    head.goto(f"{web.url}/spas")
     assert head.get_by_role("heading", name="Contracte de semnat (1)").count() == 1
     head.get_by_role("link", name="Andrei Moldovan — Ana Pop").click()
     assert head.url.endswith(f"/contracte/{contract_id}")

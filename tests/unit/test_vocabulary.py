@@ -16,6 +16,7 @@ from events import vocabulary as shared
 from events.errors import InvalidCommand
 from events.vocabulary import cases, coordination, evaluations, schema
 from gateway.web import words
+from services.coordination.contracts.rules import OBLIGATIONS
 
 VOCABULARY = contracts.CONTRACTS_DIR / schema.FILE_NAME
 
@@ -116,6 +117,7 @@ def test_the_web_pages_label_exactly_the_names_of_the_vocabulary():
         "INCIDENT_OUTCOMES": coordination.INCIDENT_OUTCOMES,
         "MISMATCH_PROPOSALS": coordination.MISMATCH_PROPOSALS,
         "SIGNING_PARTIES": coordination.SIGNING_PARTIES,
+        "LEGAL_FORMS": coordination.LEGAL_FORMS,
         "EVALUATION_SECTIONS": evaluations.SHEET_SECTIONS,
         "EVALUATION_PARTIES": evaluations.EVALUATION_PARTIES,
     }
@@ -127,3 +129,8 @@ def test_the_sheet_tables_speak_of_the_sheets_sections():
     for kind in shared.EVALUATION_KINDS:
         required, allowed = evaluations.SHEET_REQUIRED[kind], evaluations.SHEET_ALLOWED[kind]
         assert set(required) <= set(allowed) <= set(evaluations.SHEET_SECTIONS), kind
+
+
+def test_the_contract_rules_word_exactly_the_obligations_of_the_vocabulary():
+    worded = {party: tuple(codes) for party, codes in OBLIGATIONS.items()}
+    assert worded == coordination.CONTRACT_OBLIGATIONS

@@ -4,9 +4,15 @@ and who may sign a draft as which party."""
 
 from __future__ import annotations
 
+from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.auth import Principal
 from gateway.web.pages.coord_work import signing_party
-from gateway.web.pages.spas_head import contract_in_force, drafts_to_sign, drafts_waiting
+from gateway.web.pages.spas_head import (
+    contract_in_force,
+    contract_terms,
+    drafts_to_sign,
+    drafts_waiting,
+)
 
 HEAD = Principal("head-1", "spas_head", "57887")
 
@@ -49,3 +55,22 @@ def test_the_coordinator_named_signs_for_themselves_and_no_one_else_does():
     assert signing_party(_contract("draft"), Principal("sw-1", "social_worker")) == "coordinator"
     assert signing_party(_contract("draft"), Principal("sw-2", "social_worker")) is None
     assert signing_party(_contract("draft"), Principal("t-1", "technician", "57887")) is None
+
+
+def test_a_drafted_contract_states_every_obligation_of_the_guide_and_wants_its_terms():
+    form = {
+        "technician_id": "t-1",
+        "coordinator_id": "sw-1",
+        "legal_form": "cooperation_agreement",
+        "hours_per_month": "45",
+        "starts_on": "2026-12-03",
+        "ends_on": "",
+    }
+    terms, errors = contract_terms(form, "required")
+    assert errors == {}
+    assert terms["hours_per_month"] == 45 and terms["ends_on"] is None
+    assert terms["obligations"] == {p: list(c) for p, c in CONTRACT_OBLIGATIONS.items()}
+    terms, errors = contract_terms(
+        form | {"coordinator_id": " ", "hours_per_month": "patruzeci"}, "required"
+    )
+    assert errors == {"coordinator_id": "required", "hours_per_month": "required"}

@@ -20,13 +20,16 @@ from typing import Any
 from werkzeug.utils import redirect
 from werkzeug.wrappers import Response
 
+from events.clock import local_today
+from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
-from gateway.web.pages.listing import items_of
+from gateway.web.pages.listing import items_of, refused
 
 pages = PageTable()
 HOME = "/spas"
+MIN_HOURS = 40  # R6: the hours a month a contract offers at least
 IN_FORCE = ("active", "suspended")  # a suspended contract is still the one in force
 
 
@@ -120,3 +123,71 @@ def _refused(answer: Any) -> bool:
             raise answer
         return True
     return False
+
+
+# -- a contract drafted for one of the SPAS's technicians ------------------------------
+DRAFT = "/spas/contract-nou"
+REQUIRED = ("technician_id", "coordinator_id", "legal_form", "hours_per_month", "starts_on")
+
+
+@pages.get(DRAFT)
+def draft_form(page: Page) -> Response:
+    typed = {"hours_per_month": str(MIN_HOURS), "starts_on": local_today().isoformat()}
+    return _draft_page(page, values=typed | dict(page.request.args))
+
+
+@pages.post(DRAFT)
+def draft(page: Page) -> Response:
+    _ = page.gettext
+    values, errors = contract_terms(page.request.form, _("Completați acest câmp."))
+    if errors:
+        return _draft_page(page, 422, errors=errors)
+    try:
+        drafted = page.act("coordination.draft_contract", None, values)
+    except Problem as problem:
+        status, shown = refused(page, problem, "coordination.draft_contract")
+        return _draft_page(page, status, **shown)
+    said = _(
+        "Contractul a fost întocmit. Semnați-l pentru instituție; apoi îl semnează coordonatorul."
+    )
+    return page.redirect(f"/contracte/{drafted['contract_id']}", said)
+
+
+def contract_terms(form: Any, required: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """draft_contract's terms from the form, and errors at its fields. Every
+    obligation the guide names goes in (2.1 §1a): the form states them."""
+    typed = {name: (form.get(name) or "").strip() for name in (*REQUIRED, "ends_on")}
+    errors = {name: required for name in REQUIRED if not typed[name]}
+    hours = typed["hours_per_month"]
+    if hours and not hours.isdigit():
+        errors["hours_per_month"] = required
+    terms: dict[str, Any] = {
+        **typed,
+        "hours_per_month": int(hours) if hours.isdigit() else None,
+        "ends_on": typed["ends_on"] or None,
+        "obligations": {party: list(codes) for party, codes in CONTRACT_OBLIGATIONS.items()},
+    }
+    return terms, errors
+
+
+def _draft_page(page: Page, status: int = 200, **context: Any) -> Response:
+    assert page.who is not None
+    if page.who.role != "spas_head":
+        return redirect("/", 303)
+    technicians, coordinators = page.call_together(
+        (
+            "coordination.list_staff",
+            None,
+            {"municipality": page.who.municipality, "role": "technician"},
+        ),
+        ("coordination.list_staff", None, {"role": "social_worker"}),
+    )
+    return page.render(
+        "spas/draft.html",
+        w=words,
+        status=status,
+        technicians=[(t["staff_id"], t["full_name"]) for t in items_of(technicians)],
+        coordinators=[(c["staff_id"], c["full_name"]) for c in items_of(coordinators)],
+        forms=[(form, page.gettext(label)) for form, label in words.LEGAL_FORMS.items()],
+        **context,
+    )

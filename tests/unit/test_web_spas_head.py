@@ -4,8 +4,11 @@ and who may sign a draft as which party."""
 
 from __future__ import annotations
 
+import re
+
 from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.auth import Principal
+from gateway.web.i18n import environment
 from gateway.web.pages.coord_work import signing_party
 from gateway.web.pages.spas_head import (
     contract_in_force,
@@ -15,6 +18,7 @@ from gateway.web.pages.spas_head import (
 )
 
 HEAD = Principal("head-1", "spas_head", "57887")
+LINK = re.compile(r'<a href="([^"]+)"([^>]*)>')
 
 
 def _contract(status: str, signed_by: tuple[str, ...] = (), **more: str) -> dict:
@@ -74,3 +78,28 @@ def test_a_drafted_contract_states_every_obligation_of_the_guide_and_wants_its_t
         form | {"coordinator_id": " ", "hours_per_month": "patruzeci"}, "required"
     )
     assert errors == {"coordinator_id": "required", "hours_per_month": "required"}
+
+
+def _nav(role: str, path: str) -> list[tuple[str, bool]]:
+    """The menu's links for ``role`` on ``path``: (address, marked current)."""
+    who = Principal("someone", role, "57887")
+    html = environment("ro").get_template("nav.html").render(who=who, path=path)
+    return [(href, "aria-current" in attrs) for href, attrs in LINK.findall(html)]
+
+
+def test_each_role_has_its_own_menu_and_the_page_it_is_on_marked():
+    assert _nav("spas_head", "/spas") == [("/spas", True), ("/mesaje", False)]
+    assert _nav("spas_head", "/spas/contract-nou") == [("/spas", True), ("/mesaje", False)]
+    assert _nav("technician", "/azi") == [
+        ("/azi", True),
+        ("/cazuri", False),
+        ("/mesaje", False),
+        ("/coordonarea-mea", False),
+    ]
+    assert _nav("social_worker", "/validare") == [
+        ("/acasa", False),
+        ("/cazuri", False),
+        ("/validare", True),
+        ("/mesaje", False),
+    ]
+    assert _nav("county_admin", "/") == []  # the API's, for now (home_other.html)

@@ -25,11 +25,11 @@ from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
+from gateway.web.pages.coordinator import REQUIRED_HOURS  # R6: a contract's hours at least
 from gateway.web.pages.listing import items_of, refused
 
 pages = PageTable()
 HOME = "/spas"
-MIN_HOURS = 40  # R6: the hours a month a contract offers at least
 IN_FORCE = ("active", "suspended")  # a suspended contract is still the one in force
 
 
@@ -132,7 +132,7 @@ REQUIRED = ("technician_id", "coordinator_id", "legal_form", "hours_per_month", 
 
 @pages.get(DRAFT)
 def draft_form(page: Page) -> Response:
-    typed = {"hours_per_month": str(MIN_HOURS), "starts_on": local_today().isoformat()}
+    typed = {"hours_per_month": str(REQUIRED_HOURS), "starts_on": local_today().isoformat()}
     return _draft_page(page, values=typed | dict(page.request.args))
 
 

@@ -291,6 +291,23 @@ EFFECTIVENESS = {  # annex 2's 4-point scale, as a collaboration's effectiveness
     "3": "3 — bună",
     "4": "4 — foarte bună",
 }
+GRID_DOMAINS = {  # annex 2's competency grid (the evaluations service's grid)
+    "beneficiary_information_support": "Informare și sprijin beneficiar",
+    "legislative_procedural_knowledge": "Cunoștințe legislative și procedurale",
+    "community_programmes": "Implementare programe și servicii comunitare",
+    "assessment_contribution": "Contribuție la evaluare și diagnoză socială",
+    "beneficiary_contact": "Rol de contact și comunicare cu beneficiarii",
+    "emergency_interventions": "Participare la intervenții de urgență",
+    "documentation_reporting": "Documentare și raportare",
+    "professional_development": "Dezvoltare profesională",
+    "teamwork": "Colaborare în echipă",
+    "time_management": "Organizare și gestionare a timpului",
+    "empathy_relationship": "Empatie și relaționare",
+    "crisis_management": "Gestionarea situațiilor de criză",
+    "emotional_resilience": "Rezistență emoțională",
+    "digital_skills": "Competențe digitale",
+    "cultural_nondiscrimination": "Competențe culturale și nondiscriminatorii",
+}
 SUPPORT_KINDS = {
     "supervision": "supervizare",
     "training": "training / formare",

@@ -121,6 +121,13 @@ def test_the_head_finds_a_difficulty_about_the_coordinator_and_a_contract_short_
     assert head.url.endswith(f"/incidente/{incident_id}")
     assert head.get_by_text("1. Identificarea problemei").count() >= 1  # the head leads it
 
+    # the report to the employer (3.3), from the menu: each technician of the SPAS
+    head.get_by_role("link", name="Raportul către angajator").click()
+    assert head.url.endswith("/spas/raport")
+    assert head.get_by_role("heading", name="Raportul către angajator").count() == 1
+    assert "Tehnicieni:" in head.locator("main").inner_text()
+    assert check(head, "sef-raport-angajator") == []
+
     # the coordinator it is about has no such home, nor sees it in theirs
     coordinator = open_page(DESKTOP)
     sign_in(coordinator, web.url, "asistent.cluj", "/spas")

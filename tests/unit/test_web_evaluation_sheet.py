@@ -77,6 +77,8 @@ def test_the_labels_name_every_value_the_sheet_knows():
     assert tuple(words.COLLABORATION_KINDS) == sheet.COLLABORATION_KINDS
     assert tuple(words.COLLABORATION_FREQUENCY) == sheet.COLLABORATION_FREQUENCY
     assert set(words.SUPPORT_KINDS) == set(grid.SUPPORT_KINDS)
+    # the grid's domains in the very words of the grid (the employer's report names them)
+    assert {code: name for code, (name, _) in grid.DOMAINS.items()} == words.GRID_DOMAINS
     assert [int(level) for level in words.EFFECTIVENESS] == sorted(grid.LEVELS)
 
 

@@ -8,6 +8,7 @@ import re
 
 from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.auth import Principal
+from gateway.web import words
 from gateway.web.i18n import environment
 from gateway.web.pages.coord_work import signing_party
 from gateway.web.pages.spas_head import (
@@ -88,8 +89,12 @@ def _nav(role: str, path: str) -> list[tuple[str, bool]]:
 
 
 def test_each_role_has_its_own_menu_and_the_page_it_is_on_marked():
-    assert _nav("spas_head", "/spas") == [("/spas", True), ("/mesaje", False)]
-    assert _nav("spas_head", "/spas/contract-nou") == [("/spas", True), ("/mesaje", False)]
+    head = ["/spas", "/spas/raport", "/mesaje"]
+    assert _nav("spas_head", "/spas") == list(zip(head, (True, False, False), strict=True))
+    assert _nav("spas_head", "/spas/contract-nou") == list(
+        zip(head, (True, False, False), strict=True)
+    )
+    assert _nav("spas_head", "/spas/raport") == list(zip(head, (False, True, False), strict=True))
     assert _nav("technician", "/azi") == [
         ("/azi", True),
         ("/cazuri", False),
@@ -103,3 +108,71 @@ def test_each_role_has_its_own_menu_and_the_page_it_is_on_marked():
         ("/mesaje", False),
     ]
     assert _nav("county_admin", "/") == []  # the API's, for now (home_other.html)
+
+
+REPORT = {
+    "period": {"since": None, "until": None},
+    "summary": {
+        "technicians": 1,
+        "evaluations_completed": 2,
+        "recommendations_by_kind": {"supervision": 0, "training": 1, "mentoring": 1},
+    },
+    "technicians": [
+        {
+            "technician_id": "t-1",
+            "coordinator_id": "sw-1",
+            "results": {
+                "evaluations_completed": [
+                    {"evaluation_id": "e1", "kind": "initial", "on": "2026-06-01"},
+                    {"evaluation_id": "e2", "kind": "periodic", "on": "2026-11-30"},
+                ],
+                "checklists": 3,
+                "checklist_compliance": 0.833,
+                "progress_reports_validated": 5,
+                "progress_reports_open": 1,
+                "feedback_sessions": 2,
+            },
+            "progress": {"improved": ["teamwork"], "declined": ["digital_skills"]},
+            "training_recommendations": {
+                "supervision": [],
+                "training": [{"domain": "digital_skills", "direction": "registrul electronic"}],
+                "mentoring": [{"domain": "teamwork", "direction": None}],
+            },
+            "coordination_feedback": {
+                "recommendations_useful": 3.5,
+                "communication_clear": None,
+                "support_met_needs": 4.0,
+            },
+        }
+    ],
+}
+
+
+def _report(language: str = "ro") -> str:
+    shown = {
+        "who": HEAD,
+        "csrf": "x",
+        "form_id": "f",
+        "values": {},
+        "errors": {},
+        "messages": [],
+        "path": "/spas/raport",
+        "w": words,
+    }
+    names = {"t-1": "Andrei Moldovan", "sw-1": "Ana Pop"}
+    template = environment(language).get_template("spas/report.html")
+    return " ".join(template.render(shown | {"report": REPORT, "names": names}).split())
+
+
+def test_the_employer_report_names_progress_support_and_feedback_in_the_guides_words():
+    page = _report()
+    assert "Evaluări încheiate: 2 (ultima 30.11.2026)" in page
+    assert "Fișe de verificare: 3 · conformitate 83 %" in page
+    assert "a progresat la Colaborare în echipă; a regresat la Competențe digitale" in page
+    assert "training / formare: Competențe digitale (registrul electronic)" in page
+    assert "mentorat: Colaborare în echipă" in page
+    assert "supervizare:" not in page.split("Sprijin și formare recomandate")[1]  # none for him
+    assert "Cât de utile au fost recomandările primite: 3.5" in page
+    assert "Cât de clar a fost modul de comunicare" not in page  # not scored yet
+    english = _report("en")
+    assert "Report to the employer" in english and "Evaluări încheiate" not in english

@@ -191,3 +191,21 @@ def _draft_page(page: Page, status: int = 200, **context: Any) -> Response:
         forms=[(form, page.gettext(label)) for form, label in words.LEGAL_FORMS.items()],
         **context,
     )
+
+
+# -- the report to the employer (3.3): evaluations, progress, training --------------------
+@pages.get("/spas/raport")
+def employer_report(page: Page) -> Response:
+    """What the SPAS learns of its technicians' coordination: evaluations
+    done, progress between the last two, the support and training the
+    coordinator recommends, and the technicians' feedback on it."""
+    assert page.who is not None
+    if page.who.role != "spas_head":
+        return redirect("/", 303)
+    report, staff = page.call_together(
+        ("evaluations.employer_report", None, {"municipality": page.who.municipality}),
+        ("coordination.list_staff", None, {"municipality": page.who.municipality}),
+    )
+    names = {s["staff_id"]: s["full_name"] for s in items_of(staff)}
+    names |= _names(page, {t["coordinator_id"] for t in report["technicians"]} - names.keys())
+    return page.render("spas/report.html", w=words, report=report, names=names)

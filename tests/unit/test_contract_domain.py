@@ -215,3 +215,20 @@ def test_fisa_postului_a_coordinator_employed_by_the_spas_coordinates_through_th
         draft(coordinator=narrow, legal_form="job_description")
     with pytest.raises(InvalidContract, match="every obligation"):
         draft(coordinator=employee, legal_form="job_description", obligations={})
+
+
+def test_the_head_of_the_technicians_spas_signs_for_the_institution_once():
+    contract = draft()
+    assert contract.party_still_to_sign(HEAD) == "institution"
+    contract.sign(HEAD)
+    assert contract.party_still_to_sign(HEAD) is None
+    other_head = Actor("head-2", "spas_head", "57887")
+    assert draft().party_still_to_sign(other_head) is None  # not their SPAS
+    contract.sign(COORDINATOR)
+    assert contract.party_still_to_sign(COORDINATOR) is None  # only a draft is signed
+
+
+def test_the_coordinator_named_signs_for_themselves_and_no_one_else_does():
+    assert draft().party_still_to_sign(COORDINATOR) == "coordinator"
+    assert draft().party_still_to_sign(Actor("sw-2", "social_worker")) is None
+    assert draft().party_still_to_sign(Actor("t-1", "technician", "54975")) is None

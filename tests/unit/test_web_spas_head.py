@@ -10,7 +10,6 @@ from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.auth import Principal
 from gateway.web import words
 from gateway.web.i18n import environment
-from gateway.web.pages.coord_work import signing_party
 from gateway.web.pages.spas_head import (
     contract_in_force,
     contract_terms,
@@ -46,20 +45,6 @@ def test_a_draft_waits_for_the_party_that_has_not_signed_it():
     every = [unsigned, by_head, by_coordinator, _contract("active", ("institution", "coordinator"))]
     assert drafts_to_sign(every) == [unsigned, by_coordinator]
     assert drafts_waiting(every) == [by_head]
-
-
-def test_the_head_of_the_technicians_spas_signs_for_the_institution_once():
-    assert signing_party(_contract("draft"), HEAD) == "institution"
-    assert signing_party(_contract("draft", ("institution",)), HEAD) is None
-    assert signing_party(_contract("active"), HEAD) is None  # only a draft is signed
-    other_head = Principal("head-2", "spas_head", "54975")
-    assert signing_party(_contract("draft"), other_head) is None  # not their SPAS
-
-
-def test_the_coordinator_named_signs_for_themselves_and_no_one_else_does():
-    assert signing_party(_contract("draft"), Principal("sw-1", "social_worker")) == "coordinator"
-    assert signing_party(_contract("draft"), Principal("sw-2", "social_worker")) is None
-    assert signing_party(_contract("draft"), Principal("t-1", "technician", "57887")) is None
 
 
 def test_a_drafted_contract_states_every_obligation_of_the_guide_and_wants_its_terms():

@@ -18,7 +18,7 @@ from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
 from gateway.web.pages.coordinator import current_month, lines
-from gateway.web.pages.listing import items_of, refused
+from gateway.web.pages.listing import items_of, refused, staff_names
 from gateway.web.words import (
     AUTONOMY,
     AUTONOMY_SOURCES,
@@ -222,19 +222,6 @@ def _sign(page: Page) -> Response:
     return page.redirect(page.request.path, said)
 
 
-def signing_party(contract: dict[str, Any], who: Any) -> str | None:
-    """The party ``who`` signs a draft as, if they have not yet: the head of
-    the technician's SPAS for the institution, the coordinator for themselves."""
-    if contract.get("status") != "draft":
-        return None
-    party = None
-    if who.role == "spas_head" and who.municipality == contract.get("municipality"):
-        party = "institution"
-    elif who.role == "social_worker" and who.id == contract.get("coordinator_id"):
-        party = "coordinator"
-    return party if party and party not in (contract.get("signed_by") or []) else None
-
-
 def _acted(
     page: Page, operation: str, path: dict[str, Any], values: dict[str, Any], said: str
 ) -> Response:
@@ -251,11 +238,8 @@ def _acted(
 def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
     path = {"contract_id": str(page.args["contract_id"])}
     found = page.call("coordination.get_contract", path)
-    parties = page.answers(  # named, as whoever signs must know whom they bind
-        *(("coordination.get_staff", {"staff_id": found[f"{who}_id"]}, {})
-          for who in ("technician", "coordinator"))
-    )
-    names = [p.get("full_name", "") if isinstance(p, dict) else "" for p in parties]
+    # the parties named, as whoever signs must know whom they bind
+    names = staff_names(page, {found["technician_id"], found["coordinator_id"]})
     month = page.request.args.get("luna") or current_month(local_today())
     try:
         hours = page.call("coordination.coordination_hours", path, month=month)
@@ -275,6 +259,6 @@ def _contract_page(page: Page, status: int = 200, **context: Any) -> Response:
         hours=hours,
         entries=items_of(entries), plan=plan,
         channels=CHANNELS, kinds=ENTRY_KINDS, reasons=WITHDRAW_REASONS,
-        statuses=CONTRACT_STATUSES, signs_as=signing_party(found, page.who), names=names,
+        statuses=CONTRACT_STATUSES, signs_as=found.get("yours_to_sign"), names=names,
         parties=SIGNING_PARTIES, **context,
     )

@@ -19,7 +19,7 @@ from gateway.paging import read_page_args
 from gateway.problems import Problem
 from gateway.web import words
 from gateway.web.page import Page, PageTable
-from gateway.web.pages.listing import items_of
+from gateway.web.pages.listing import items_of, refused_for_scope
 
 pages = PageTable()
 SHOWN_ON_HOME = 10  # the home page shows the first few; the lists page through the rest
@@ -119,11 +119,7 @@ def _quietly(
 
 def _listed(answer: Any) -> list[dict[str, Any]]:
     """An answer as a list; a refusal for scope as an empty one (``_quietly``)."""
-    if isinstance(answer, Problem):
-        if answer.status in (401,) or answer.status >= 500:
-            raise answer
-        return []
-    return items_of(answer)
+    return [] if refused_for_scope(answer) else items_of(answer)
 
 
 # -- the validation queue -------------------------------------------------------------

@@ -64,3 +64,24 @@ def refused(
 def show(page: Page, template: str, status: int = 200, **context: Any) -> Response:
     """``page.render`` with the domain's labels (``w.STAGES``…) at hand."""
     return page.render(template, status, w=words, **context)
+
+
+def refused_for_scope(answer: Any) -> bool:
+    """Whether one of ``Page.answers`` is a refusal for scope, which a page
+    shows as a part left out; a stale session (401) or a failure goes on up."""
+    if isinstance(answer, Problem):
+        if answer.status == 401 or answer.status >= 500:
+            raise answer
+        return True
+    return False
+
+
+def staff_names(page: Page, staff_ids: set[str]) -> dict[str, str]:
+    """Staff ids to names, asked together; one not found or not readable stays unnamed."""
+    ids = sorted(i for i in staff_ids if i)
+    found = page.answers(*(("coordination.get_staff", {"staff_id": i}, {}) for i in ids))
+    return {
+        i: f["full_name"]
+        for i, f in zip(ids, found, strict=True)
+        if isinstance(f, dict) and f.get("full_name")
+    }

@@ -24,9 +24,9 @@ from events.clock import local_today
 from events.vocabulary.coordination import CONTRACT_OBLIGATIONS
 from gateway.problems import Problem
 from gateway.web import words
-from gateway.web.page import Page, PageTable
+from gateway.web.page import Page, PageTable, Query
 from gateway.web.pages.coordinator import REQUIRED_HOURS  # R6: a contract's hours at least
-from gateway.web.pages.listing import items_of, refused
+from gateway.web.pages.listing import items_of, refused, refused_for_scope, staff_names
 
 pages = PageTable()
 HOME = "/spas"
@@ -43,33 +43,47 @@ def contract_in_force(contracts: list[dict[str, Any]]) -> dict[str, Any] | None:
 
 def drafts_to_sign(contracts: list[dict[str, Any]], party: str = "institution") -> list[dict]:
     """The drafts ``party`` has not signed yet."""
-    return [
-        c
-        for c in contracts
-        if c.get("status") == "draft" and party not in (c.get("signed_by") or [])
-    ]
+    return _drafts(contracts, party, signed=False)
 
 
 def drafts_waiting(contracts: list[dict[str, Any]], party: str = "institution") -> list[dict]:
     """The drafts ``party`` signed that wait for the other party."""
+    return _drafts(contracts, party, signed=True)
+
+
+def _drafts(contracts: list[dict[str, Any]], party: str, signed: bool) -> list[dict]:
     return [
-        c for c in contracts if c.get("status") == "draft" and party in (c.get("signed_by") or [])
+        c
+        for c in contracts
+        if c.get("status") == "draft" and (party in (c.get("signed_by") or [])) == signed
     ]
+
+
+def _elsewhere(page: Page) -> Response | None:
+    """Another role is sent to its own home (``signin.HOMES``)."""
+    assert page.who is not None
+    return None if page.who.role == "spas_head" else redirect("/", 303)
+
+
+def _technicians(page: Page) -> Query:
+    """The query of the SPAS's technicians employed today, by name: a handful
+    (a city, a few dozen), so the whole list."""
+    assert page.who is not None
+    return (
+        "coordination.list_staff",
+        None,
+        {"municipality": page.who.municipality, "role": "technician"},
+    )
 
 
 # -- the home page --------------------------------------------------------------------
 @pages.get(HOME)
 def home(page: Page) -> Response:
+    if (away := _elsewhere(page)) is not None:
+        return away
     assert page.who is not None
-    if page.who.role != "spas_head":
-        return redirect("/", 303)  # each role has its own home (signin.HOMES)
     staff, incidents, mismatches = page.call_together(  # the page waits for the slowest
-        # a SPAS employs a handful of technicians (a city, a few dozen): the whole list
-        (
-            "coordination.list_staff",
-            None,
-            {"municipality": page.who.municipality, "role": "technician"},
-        ),
+        _technicians(page),
         ("coordination.open_incidents", None, {}),
         ("coordination.experience_mismatches", None, {}),
     )
@@ -82,7 +96,9 @@ def home(page: Page) -> Response:
     )
     # a technician transferred here keeps contracts of the SPAS they left, which
     # this head may not read (the service refuses the whole history): said so
-    unreadable = {t["staff_id"] for t, h in zip(technicians, histories, strict=True) if _refused(h)}
+    unreadable = {
+        t["staff_id"] for t, h in zip(technicians, histories, strict=True) if refused_for_scope(h)
+    }
     contracts = {
         t["staff_id"]: [] if t["staff_id"] in unreadable else items_of(h)
         for t, h in zip(technicians, histories, strict=True)
@@ -91,7 +107,7 @@ def home(page: Page) -> Response:
     names = {t["staff_id"]: t["full_name"] for t in technicians}
     coordinators = {c["coordinator_id"] for c in every}
     coordinators |= {m["coordinator_id"] for m in items_of(mismatches)}
-    names |= _names(page, coordinators - names.keys())
+    names |= staff_names(page, coordinators - names.keys())
     return page.render(
         "spas/home.html",
         w=words,
@@ -103,26 +119,6 @@ def home(page: Page) -> Response:
         incidents=items_of(incidents),
         mismatches=items_of(mismatches),
     )
-
-
-def _names(page: Page, staff_ids: set[str]) -> dict[str, str]:
-    """Staff ids to names, asked together; one not found stays unnamed."""
-    ids = sorted(i for i in staff_ids if i)
-    found = page.answers(*(("coordination.get_staff", {"staff_id": i}, {}) for i in ids))
-    return {
-        i: f["full_name"]
-        for i, f in zip(ids, found, strict=True)
-        if isinstance(f, dict) and f.get("full_name")
-    }
-
-
-def _refused(answer: Any) -> bool:
-    """A refusal for scope; a stale session or a failure goes on up."""
-    if isinstance(answer, Problem):
-        if answer.status == 401 or answer.status >= 500:
-            raise answer
-        return True
-    return False
 
 
 # -- a contract drafted for one of the SPAS's technicians ------------------------------
@@ -171,15 +167,11 @@ def contract_terms(form: Any, required: str) -> tuple[dict[str, Any], dict[str, 
 
 
 def _draft_page(page: Page, status: int = 200, **context: Any) -> Response:
+    if (away := _elsewhere(page)) is not None:
+        return away
     assert page.who is not None
-    if page.who.role != "spas_head":
-        return redirect("/", 303)
     technicians, coordinators = page.call_together(
-        (
-            "coordination.list_staff",
-            None,
-            {"municipality": page.who.municipality, "role": "technician"},
-        ),
+        _technicians(page),
         ("coordination.list_staff", None, {"role": "social_worker"}),
     )
     return page.render(
@@ -199,13 +191,13 @@ def employer_report(page: Page) -> Response:
     """What the SPAS learns of its technicians' coordination: evaluations
     done, progress between the last two, the support and training the
     coordinator recommends, and the technicians' feedback on it."""
+    if (away := _elsewhere(page)) is not None:
+        return away
     assert page.who is not None
-    if page.who.role != "spas_head":
-        return redirect("/", 303)
     report, staff = page.call_together(
         ("evaluations.employer_report", None, {"municipality": page.who.municipality}),
         ("coordination.list_staff", None, {"municipality": page.who.municipality}),
     )
     names = {s["staff_id"]: s["full_name"] for s in items_of(staff)}
-    names |= _names(page, {t["coordinator_id"] for t in report["technicians"]} - names.keys())
+    names |= staff_names(page, {t["coordinator_id"] for t in report["technicians"]} - names.keys())
     return page.render("spas/report.html", w=words, report=report, names=names)

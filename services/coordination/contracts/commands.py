@@ -173,7 +173,8 @@ class ContractCommands(ApplicationPart):
     def get_contract(self, actor: Actor, contract_id: UUID) -> dict[str, Any]:
         contract = self._contract(contract_id)
         check_may_read(actor, contract)
-        return contract_view(contract)
+        # and the party the reader would sign it for now (the aggregate decides)
+        return contract_view(contract) | {"yours_to_sign": contract.party_still_to_sign(actor)}
 
     def contracts_of_technician(self, actor: Actor, technician_id: UUID) -> list[dict[str, Any]]:
         """Every contract the technician ever had, oldest first (full history

@@ -187,11 +187,23 @@ class CoordinationContract(AuditedAggregate):
     def fully_signed(self) -> bool:
         return set(SIGNING_PARTIES) <= self.signatures.keys()
 
-    def _party_of(self, actor: Actor) -> str:
+    def party_still_to_sign(self, actor: Actor) -> str | None:
+        """The party ``actor`` would sign this draft for now, or None (not a
+        draft, not a party, or signed already): what a page offers them."""
+        party = self.party_of(actor)
+        return party if self.status == "draft" and party not in self.signatures else None
+
+    def party_of(self, actor: Actor) -> str | None:
         if actor.role == "spas_head" and actor.municipality == self.municipality:
             return "institution"
         if actor.role == "social_worker" and actor.id == self.coordinator_id:
             return "coordinator"
+        return None
+
+    def _party_of(self, actor: Actor) -> str:
+        party = self.party_of(actor)
+        if party is not None:
+            return party
         raise ContractAccessDenied(
             "a coordination contract is signed by the head of the technician's SPAS and by "
             f"its coordinator, not by a {actor.role}",
